@@ -1,0 +1,40 @@
+// ESLint 9 flat config: type-aware typescript-eslint rules plus Flotilla's layering rule.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import flotilla from './eslint-rules/layers.js';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.flotilla/',
+      'coverage/',
+      '**/testdata/**',
+      'src/tower/web/vendor/**',
+    ],
+  },
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { project: './tsconfig.tools.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    plugins: { flotilla },
+    rules: { 'flotilla/layers': 'error' },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

@@ -1,0 +1,4 @@
+// core: pure types and helpers shared by every layer (errors, logging, metrics). No I/O of its own.
+export * from './errors.js';
+export * from './logging.js';
+export * from './metrics.js';
