@@ -59,8 +59,7 @@ export const layersRule = {
     messages: {
       wrongWay:
         "layer '{{from}}' must not import layer '{{to}}' (allowed: {{allowed}}); see ARCHITECTURE.md",
-      notIndex:
-        "import another layer through its index: use '{{suggest}}' instead of '{{source}}'",
+      notIndex: "import another layer through its index: use '{{suggest}}' instead of '{{source}}'",
       unknownLayer: "'{{layer}}' is not a known layer under src/; add it to eslint-rules/layers.js",
     },
   },
@@ -84,7 +83,10 @@ export const layersRule = {
           context.report({
             node,
             messageId: 'notIndex',
-            data: { source, suggest: `${source.slice(0, source.lastIndexOf(to.layer) + to.layer.length)}/index.js` },
+            data: {
+              source,
+              suggest: `${source.slice(0, source.lastIndexOf(to.layer) + to.layer.length)}/index.js`,
+            },
           });
         }
         return;

@@ -12,16 +12,28 @@ const tester = new RuleTester({ languageOptions: { ecmaVersion: 2022, sourceType
 
 tester.run('flotilla/layers', layersRule, {
   valid: [
-    { filename: '/repo/src/apply/engine.ts', code: "import { x } from '../core/index.js';", options },
+    {
+      filename: '/repo/src/apply/engine.ts',
+      code: "import { x } from '../core/index.js';",
+      options,
+    },
     { filename: '/repo/src/apply/engine.ts', code: "import { x } from './diff.js';", options },
-    { filename: '/repo/src/cli/main.ts', code: "import { x } from '../localcluster/index.js';", options },
+    {
+      filename: '/repo/src/cli/main.ts',
+      code: "import { x } from '../localcluster/index.js';",
+      options,
+    },
     { filename: '/repo/src/core/errors.ts', code: "import { z } from 'yaml';", options },
     {
       filename: '/repo/src/apply/engine.test.ts',
       code: "import { startLocalCluster } from '../localcluster/index.js';",
       options,
     },
-    { filename: '/repo/bench/apply.bench.ts', code: "import { x } from '../src/apply/index.js';", options },
+    {
+      filename: '/repo/bench/apply.bench.ts',
+      code: "import { x } from '../src/apply/index.js';",
+      options,
+    },
   ],
   invalid: [
     {

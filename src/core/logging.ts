@@ -25,7 +25,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       transport: {
         target: 'pino-pretty',
-        options: { destination: 2, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname' },
+        options: {
+          destination: 2,
+          colorize: process.stderr.isTTY === true,
+          ignore: 'pid,hostname',
+        },
       },
     });
   }

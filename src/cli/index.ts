@@ -1,0 +1,2 @@
+// cli: the flotilla command line; composition of the other layers only.
+export { buildProgram, run } from './main.js';
