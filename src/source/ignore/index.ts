@@ -1,0 +1,3 @@
+// ignore: Flux-compatible `.sourceignore` / `spec.ignore` rules for source artifacts.
+export * from './source-matcher.js';
+export * from './load.js';

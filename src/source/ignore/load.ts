@@ -1,0 +1,76 @@
+// Reads `.sourceignore` files from a source tree, scoped to their directory as Flux does.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FlotillaError, errorMessage } from '../../core/index.js';
+import {
+  SOURCE_IGNORE_FILE,
+  createSourceMatcher,
+  parseIgnoreText,
+  type IgnoreBaseline,
+  type IgnoreRuleSet,
+  type SourceMatcher,
+} from './source-matcher.js';
+
+/**
+ * Collects the patterns of every `.sourceignore` file below `dir` (parents before children,
+ * siblings in name order, never descending into `.git`), each scoped to its own directory,
+ * like Flux's `sourceignore.LoadIgnorePatterns`.
+ */
+export async function loadSourceIgnoreFiles(dir: string): Promise<IgnoreRuleSet[]> {
+  const out: IgnoreRuleSet[] = [];
+  await collect(dir, '', out);
+  return out;
+}
+
+async function collect(abs: string, rel: string, out: IgnoreRuleSet[]): Promise<void> {
+  const file = rel === '' ? SOURCE_IGNORE_FILE : `${rel}/${SOURCE_IGNORE_FILE}`;
+  let text: string | undefined;
+  try {
+    text = await readFile(join(abs, SOURCE_IGNORE_FILE), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') {
+      throw new FlotillaError(`cannot read ${file}: ${errorMessage(err)}`, {
+        reason: 'SourceIgnoreError',
+        file,
+        cause: err,
+      });
+    }
+  }
+  if (text !== undefined) {
+    out.push({ domain: rel, patterns: parseIgnoreText(text), origin: file });
+  }
+  const entries = await readdir(abs, { withFileTypes: true });
+  const dirs = entries
+    .filter((e) => e.isDirectory() && e.name !== '.git')
+    .map((e) => e.name)
+    .sort(compareNames);
+  for (const name of dirs) {
+    await collect(join(abs, name), rel === '' ? name : `${rel}/${name}`, out);
+  }
+}
+
+/** Byte-wise name order, as Go's `os.ReadDir` sorts (not UTF-16 code unit order). */
+export function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export interface LoadSourceMatcherOptions {
+  /** The object's `spec.ignore`. */
+  readonly specIgnore?: string | undefined;
+  /** @default IgnoreBaseline.Source */
+  readonly baseline?: IgnoreBaseline;
+}
+
+/** Loads the tree's `.sourceignore` files and combines them with `spec.ignore` and a baseline. */
+export async function loadSourceMatcher(
+  dir: string,
+  options: LoadSourceMatcherOptions = {},
+): Promise<SourceMatcher> {
+  const ruleSets = await loadSourceIgnoreFiles(dir);
+  return createSourceMatcher({
+    ruleSets,
+    specIgnore: options.specIgnore,
+    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+  });
+}

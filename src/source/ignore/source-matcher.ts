@@ -1,0 +1,175 @@
+// Decides which paths of a source tree are left out of an artifact, with Flux's sourceignore rules.
+import ignore, { type Ignore } from 'ignore';
+
+/** `.git/` and friends: Flux excludes these from every GitRepository artifact, always. */
+export const EXCLUDE_VCS: readonly string[] = [
+  '.git/',
+  '.gitignore',
+  '.gitmodules',
+  '.gitattributes',
+];
+
+/** File types Flux leaves out by default (fluxcd/pkg sourceignore `ExcludeExt`). */
+export const EXCLUDE_EXT: readonly string[] = [
+  '*.jpg',
+  '*.jpeg',
+  '*.gif',
+  '*.png',
+  '*.wmv',
+  '*.flv',
+  '*.tar.gz',
+  '*.zip',
+];
+
+/** CI configuration Flux leaves out by default (`ExcludeCI`). */
+export const EXCLUDE_CI: readonly string[] = [
+  '.github/',
+  '.circleci/',
+  '.travis.yml',
+  '.gitlab-ci.yml',
+  'appveyor.yml',
+  '.drone.yml',
+  'cloudbuild.yaml',
+  'codeship-services.yml',
+  'codeship-steps.yml',
+];
+
+/** Tool configuration Flux leaves out by default (`ExcludeExtra`). */
+export const EXCLUDE_EXTRA: readonly string[] = [
+  '**/.goreleaser.yml',
+  '**/.sops.yaml',
+  '**/.flux.yaml',
+];
+
+/** The name of the per-directory ignore file, in gitignore syntax. */
+export const SOURCE_IGNORE_FILE = '.sourceignore';
+
+/** Which built-in rules sit beneath the user's rules. */
+export const IgnoreBaseline = {
+  /**
+   * Flux's GitRepository rules: the VCS patterns always; the extension, CI and extra patterns
+   * only when no `.sourceignore` file and no `spec.ignore` contributes a single pattern (any
+   * user pattern replaces them, as Flux's `SourceIgnoreFilter` does).
+   */
+  Source: 'Source',
+  /** No built-in rules: what Flux applies to Bucket objects (only `.sourceignore` + `spec.ignore`). */
+  None: 'None',
+} as const;
+export type IgnoreBaseline = (typeof IgnoreBaseline)[keyof typeof IgnoreBaseline];
+
+/** Patterns that apply below one directory of the tree, as one `.sourceignore` file gives. */
+export interface IgnoreRuleSet {
+  /** The directory the patterns are relative to, with `/` separators; `''` is the root. */
+  readonly domain: string;
+  readonly patterns: readonly string[];
+  /** Where the patterns came from, for messages (e.g. `apps/.sourceignore`, `spec.ignore`). */
+  readonly origin: string;
+}
+
+/** A compiled set of ignore rules. Paths are relative to the tree root, with `/` separators. */
+export interface SourceMatcher {
+  /** True when the path is left out. */
+  ignores(relPath: string, isDir: boolean): boolean;
+  /**
+   * True when an ignored directory can be skipped without looking inside: no later rule
+   * could bring back anything below it (Flux walks into ignored directories, so a later
+   * negation such as `!/dir/keep.yaml` can still include a file).
+   */
+  canPrune(relDir: string): boolean;
+  /** The rule sets in effect, lowest priority first. */
+  readonly ruleSets: readonly IgnoreRuleSet[];
+}
+
+/** Splits gitignore text into patterns the way Flux's `ReadPatterns` does. */
+export function parseIgnoreText(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('#') || line.trim().length === 0) continue;
+    out.push(line);
+  }
+  return out;
+}
+
+interface CompiledPattern {
+  readonly prefix: string;
+  /** One pattern per instance, so that each is tested on its own (see `ignores`). */
+  readonly ig: Ignore;
+  readonly negative: boolean;
+}
+
+export interface SourceMatcherOptions {
+  /** @default IgnoreBaseline.Source */
+  readonly baseline?: IgnoreBaseline;
+  /** Rules from `.sourceignore` files, in the order Flux loads them (parents first). */
+  readonly ruleSets?: readonly IgnoreRuleSet[];
+  /** The object's `spec.ignore`, applied at the root with the highest priority. */
+  readonly specIgnore?: string | undefined;
+}
+
+/** Builds a matcher from rule sets, a `spec.ignore` text and a baseline, with Flux's priority. */
+export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceMatcher {
+  const baseline = options.baseline ?? IgnoreBaseline.Source;
+  const user: IgnoreRuleSet[] = [...(options.ruleSets ?? [])];
+  if (options.specIgnore !== undefined) {
+    user.push({ domain: '', patterns: parseIgnoreText(options.specIgnore), origin: 'spec.ignore' });
+  }
+  const userPatternCount = user.reduce((n, s) => n + s.patterns.length, 0);
+  const sets: IgnoreRuleSet[] = [];
+  if (baseline === IgnoreBaseline.Source) {
+    sets.push({ domain: '', patterns: EXCLUDE_VCS, origin: 'Flux VCS exclusions' });
+    if (userPatternCount === 0) {
+      sets.push({
+        domain: '',
+        patterns: [...EXCLUDE_EXT, ...EXCLUDE_CI, ...EXCLUDE_EXTRA],
+        origin: 'Flux default exclusions',
+      });
+    }
+  }
+  for (const s of user) if (s.patterns.length > 0) sets.push(s);
+
+  // go-git's matcher (which Flux uses) tests each pattern on its own, last pattern first, and
+  // a pattern matching a parent directory matches everything below it. Unlike git, a later
+  // negation can therefore re-include a file below an excluded directory. `ignore` applies
+  // git's rule within one instance, so every pattern gets its own instance.
+  const compiled: CompiledPattern[] = [];
+  for (const s of sets) {
+    const prefix = s.domain === '' ? '' : `${s.domain}/`;
+    for (const pattern of s.patterns) {
+      compiled.push({
+        prefix,
+        ig: ignore({ allowRelativePaths: true, ignoreCase: false }).add(pattern),
+        negative: pattern.startsWith('!'),
+      });
+    }
+  }
+
+  const ignores = (relPath: string, isDir: boolean): boolean => {
+    if (relPath === '' || relPath === '.') return false;
+    for (let i = compiled.length - 1; i >= 0; i--) {
+      const c = compiled[i] as CompiledPattern;
+      if (c.prefix !== '' && !relPath.startsWith(c.prefix)) continue;
+      const rel = relPath.slice(c.prefix.length);
+      if (rel === '') continue;
+      const res = c.ig.test(isDir ? `${rel}/` : rel);
+      if (c.negative) {
+        if (res.unignored) return false;
+      } else if (res.ignored) {
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const canPrune = (relDir: string): boolean => {
+    // A negation that applies at or below this directory could re-include a path inside it.
+    for (const c of compiled) {
+      if (!c.negative) continue;
+      if (c.prefix === '' || c.prefix.startsWith(`${relDir}/`) || relDir.startsWith(c.prefix)) {
+        return false;
+      }
+    }
+    return true;
+  };
+
+  return { ignores, canPrune, ruleSets: sets };
+}

@@ -1,0 +1,2 @@
+// source: Flux-compatible sources (source.toolkit.fluxcd.io): ignore rules, artifacts, buckets, git.
+export * from './ignore/index.js';
