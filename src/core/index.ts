@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './logging.js';
 export * from './metrics.js';
+export * from './duration.js';
