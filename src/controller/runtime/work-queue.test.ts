@@ -9,8 +9,9 @@ import { jitter } from './jitter.js';
 describe('WorkQueue', () => {
   it('collapses repeated adds of a queued key into one run', async () => {
     const runs: string[] = [];
-    const q = new WorkQueue(async (k) => {
+    const q = new WorkQueue((k) => {
       runs.push(k);
+      return Promise.resolve();
     });
     q.add('a');
     q.add('a');
@@ -71,9 +72,9 @@ describe('WorkQueue', () => {
     const times: number[] = [];
     const errors: number[] = [];
     const q = new WorkQueue(
-      async () => {
+      () => {
         times.push(Date.now());
-        if (times.length < 4) throw new Error('boom');
+        return times.length < 4 ? Promise.reject(new Error('boom')) : Promise.resolve();
       },
       {
         minRetryDelayMs: 10,
@@ -93,12 +94,11 @@ describe('WorkQueue', () => {
 
   it('caps the backoff at the maximum delay', async () => {
     const delays: number[] = [];
-    const q = new WorkQueue(
-      async () => {
-        throw new Error('always');
-      },
-      { minRetryDelayMs: 1, maxRetryDelayMs: 4, onError: (_k, _e, d) => delays.push(d) },
-    );
+    const q = new WorkQueue(() => Promise.reject(new Error('always')), {
+      minRetryDelayMs: 1,
+      maxRetryDelayMs: 4,
+      onError: (_k, _e, d) => delays.push(d),
+    });
     q.start();
     q.add('k');
     while (delays.length < 6) await sleep(2);
@@ -109,9 +109,9 @@ describe('WorkQueue', () => {
   it('requeues after the interval a reconcile returns; the earliest delayed add wins', async () => {
     const runs: number[] = [];
     const start = Date.now();
-    const q = new WorkQueue(async () => {
+    const q = new WorkQueue(() => {
       runs.push(Date.now() - start);
-      return runs.length === 1 ? { requeueAfterMs: 30 } : {};
+      return Promise.resolve(runs.length === 1 ? { requeueAfterMs: 30 } : {});
     });
     q.start();
     q.add('k');
@@ -125,8 +125,9 @@ describe('WorkQueue', () => {
 
   it('an immediate add replaces a pending delayed add', async () => {
     let runs = 0;
-    const q = new WorkQueue(async () => {
+    const q = new WorkQueue(() => {
       runs++;
+      return Promise.resolve();
     });
     q.start();
     q.addAfter('k', 10_000);
