@@ -1,2 +1,3 @@
 // source: Flux-compatible sources (source.toolkit.fluxcd.io): ignore rules, artifacts, buckets, git.
 export * from './ignore/index.js';
+export * from './artifact/index.js';

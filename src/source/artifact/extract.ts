@@ -1,0 +1,116 @@
+// Safe extraction of artifact tarballs: no path escapes, no links, bounded size (like Flux's Untar).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { FlotillaError } from '../../core/index.js';
+
+/** Flux's `DefaultMaxUntarSize`: 100 MiB of file content. */
+export const DEFAULT_MAX_EXTRACT_SIZE = 100 * 1024 * 1024;
+
+export interface ExtractOptions {
+  /**
+   * Refuse archives whose files add up to more than this many bytes; -1 for no limit.
+   * @default DEFAULT_MAX_EXTRACT_SIZE
+   */
+  readonly maxSize?: number;
+  /** Named in error messages (e.g. the artifact URL). @default 'artifact' */
+  readonly label?: string;
+}
+
+/** Returns the entry name as safe relative segments, or undefined when it must be refused. */
+function safeSegments(name: string): string[] | undefined {
+  if (name === '' || name.includes('\\') || name.includes('\0') || name.startsWith('/')) {
+    return undefined;
+  }
+  const segments = name.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.some((s) => s === '..')) return undefined;
+  return segments;
+}
+
+/**
+ * Extracts a gzipped tarball into `dir` (created if missing). Refuses, with an error naming the
+ * entry, absolute names, `..` segments, symbolic and hard links and special files, and stops
+ * once the content exceeds `maxSize`.
+ */
+export async function extractTarball(
+  source: Readable,
+  dir: string,
+  options: ExtractOptions = {},
+): Promise<{ files: number; bytes: number }> {
+  const root = resolve(dir);
+  const maxSize = options.maxSize ?? DEFAULT_MAX_EXTRACT_SIZE;
+  const label = options.label ?? 'artifact';
+  await mkdir(root, { recursive: true });
+  const fail = (entry: string, why: string): FlotillaError =>
+    new FlotillaError(`${label}: tar entry '${entry}' ${why}`, {
+      reason: 'ArtifactExtractFailed',
+      file: entry,
+    });
+
+  const extract = tar.extract();
+  let files = 0;
+  let bytes = 0;
+  const made = new Set<string>([root]);
+  const ensureDir = async (abs: string): Promise<void> => {
+    if (made.has(abs)) return;
+    await mkdir(abs, { recursive: true, mode: 0o755 });
+    made.add(abs);
+  };
+
+  const consume = async (): Promise<void> => {
+    for await (const entry of extract) {
+      const { header } = entry;
+      const segments = safeSegments(header.name);
+      if (!segments) throw fail(header.name, 'has an unsafe path');
+      const abs = join(root, ...segments);
+      if (abs !== root && !abs.startsWith(root + sep))
+        throw fail(header.name, 'escapes the target');
+      switch (header.type) {
+        case 'directory':
+          entry.resume();
+          await ensureDir(abs);
+          break;
+        case 'file':
+        case 'contiguous-file': {
+          bytes += header.size ?? 0;
+          if (maxSize >= 0 && bytes > maxSize) {
+            throw fail(header.name, `exceeds the maximum size of ${maxSize} bytes`);
+          }
+          if (segments.length === 0) throw fail(header.name, 'has no file name');
+          await ensureDir(dirname(abs));
+          const mode = ((header.mode ?? 0o644) & 0o777) | 0o600;
+          if ((header.size ?? 0) <= 1024 * 1024) {
+            const chunks: Buffer[] = [];
+            for await (const c of entry) chunks.push(c as Buffer);
+            await writeFile(abs, Buffer.concat(chunks), { mode, flag: 'wx' });
+          } else {
+            await pipeline(entry, createWriteStream(abs, { mode, flags: 'wx' }));
+          }
+          files++;
+          break;
+        }
+        case 'symlink':
+        case 'link':
+          throw fail(header.name, 'is a link, which is not allowed in an artifact');
+        default:
+          throw fail(header.name, `has unsupported type '${String(header.type)}'`);
+      }
+    }
+  };
+
+  await Promise.all([pipeline(source, createGunzip(), extract), consume()]).catch(
+    (err: unknown) => {
+      extract.destroy();
+      if (err instanceof FlotillaError) throw err;
+      throw new FlotillaError(`${label}: cannot extract: ${(err as Error).message}`, {
+        reason: 'ArtifactExtractFailed',
+        cause: err,
+      });
+    },
+  );
+  return { files, bytes };
+}
