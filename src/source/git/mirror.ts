@@ -1,0 +1,276 @@
+// A cached bare mirror of one remote URL: cheap ref listing, incremental fetches, checkouts.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCategory, FlotillaError } from '../../core/index.js';
+import type { GitAuth } from './auth.js';
+import { runGit, type RunGitResult } from './run-git.js';
+
+/** One advertised remote ref: its name, the object it points at and, for annotated tags, the peeled commit. */
+export interface RemoteRef {
+  readonly name: string;
+  readonly oid: string;
+  /** The commit an annotated tag points at (from the `^{}` line); undefined for other refs. */
+  readonly peeled?: string;
+}
+
+export interface GitMirrorOptions {
+  /** The data directory; mirrors live in `<dataDir>/git-mirrors/<hash>.git`. */
+  readonly dataDir: string;
+  readonly url: string;
+  /** Credentials for this remote; none for public remotes. */
+  readonly auth?: GitAuth;
+  /** Per git operation. @default 60000 */
+  readonly timeoutMs?: number;
+}
+
+/** Normalises a URL for mirror keying: lower-case scheme and host, no userinfo, no trailing slash. */
+export function normaliseGitUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/]*@)?([^/]*)(.*)$/i.exec(url.trim());
+  if (!m) return url.trim().replace(/\/+$/, '');
+  const scheme = (m[1] ?? '').toLowerCase();
+  let host = (m[2] ?? '').toLowerCase();
+  if ((scheme === 'https' && host.endsWith(':443')) || (scheme === 'http' && host.endsWith(':80')))
+    host = host.replace(/:\d+$/, '');
+  return `${scheme}://${host}${(m[3] ?? '').replace(/\/+$/, '')}`;
+}
+
+const locks = new Map<string, Promise<void>>();
+
+/** Serialises work on one mirror within this process (two objects may share a URL). */
+async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const next = new Promise<void>((r) => (release = r));
+  const chained = prev.then(() => next);
+  locks.set(key, chained);
+  await prev;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (locks.get(key) === chained) locks.delete(key);
+  }
+}
+
+/** Parses `git ls-remote` output into refs, folding `^{}` peeled lines into their tag. */
+export function parseLsRemote(out: string): Map<string, RemoteRef> {
+  const raw = new Map<string, string>();
+  const peeled = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const oid = line.slice(0, tab);
+    const name = line.slice(tab + 1);
+    if (name.endsWith('^{}')) peeled.set(name.slice(0, -3), oid);
+    else raw.set(name, oid);
+  }
+  const refs = new Map<string, RemoteRef>();
+  for (const [name, oid] of raw) {
+    const p = peeled.get(name);
+    refs.set(name, p === undefined ? { name, oid } : { name, oid, peeled: p });
+  }
+  return refs;
+}
+
+/** A bare repository that caches one remote's objects; fetches add only what is new. */
+export class GitMirror {
+  readonly url: string;
+  readonly dir: string;
+  private readonly auth: GitAuth | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: GitMirrorOptions) {
+    this.url = options.url;
+    this.auth = options.auth;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    const key = createHash('sha256')
+      .update(normaliseGitUrl(options.url))
+      .digest('hex')
+      .slice(0, 32);
+    this.dir = join(options.dataDir, 'git-mirrors', `${key}.git`);
+  }
+
+  /** Runs fn while holding this mirror's lock. */
+  locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(this.dir, fn);
+  }
+
+  private git(
+    args: readonly string[],
+    extra: { okCodes?: number[]; input?: string; env?: Record<string, string> } = {},
+  ): Promise<RunGitResult> {
+    return runGit(['--git-dir', this.dir, ...args], {
+      env: { ...this.auth?.env, ...extra.env },
+      secrets: this.auth?.secrets ?? [],
+      timeoutMs: this.timeoutMs,
+      ...(extra.okCodes ? { okCodes: extra.okCodes } : {}),
+      ...(extra.input !== undefined ? { input: extra.input } : {}),
+    });
+  }
+
+  /** Creates the bare repository if it does not exist (atomically, via rename). */
+  async ensure(): Promise<void> {
+    if (
+      await stat(join(this.dir, 'HEAD')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    const parent = join(this.dir, '..');
+    await mkdir(parent, { recursive: true });
+    const tmp = await mkdtemp(join(parent, '.init-'));
+    await runGit(['init', '-q', '--bare', tmp]);
+    // Mirrors must keep unreachable objects briefly (force pushes) but never auto-gc mid-fetch.
+    await runGit(['--git-dir', tmp, 'config', 'gc.auto', '0']);
+    await runGit(['--git-dir', tmp, 'config', 'core.logAllRefUpdates', 'false']);
+    try {
+      await rename(tmp, this.dir);
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      if (
+        !(await stat(join(this.dir, 'HEAD')).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw e;
+    }
+  }
+
+  /** One round trip: lists the remote refs matching the patterns (all refs when none). */
+  async lsRemote(patterns: readonly string[] = []): Promise<Map<string, RemoteRef>> {
+    // Peeled `^{}` lines only print when asked for by name.
+    const withPeeled = patterns.flatMap((p) => (p.startsWith('refs/tags/') ? [p, `${p}^{}`] : [p]));
+    const res = await runGit(['ls-remote', '--', this.url, ...withPeeled], {
+      env: this.auth?.env ?? {},
+      secrets: this.auth?.secrets ?? [],
+      timeoutMs: this.timeoutMs,
+    });
+    const refs = parseLsRemote(res.stdout);
+    if (patterns.length === 0) return refs;
+    // ls-remote matches patterns against ref name tails; keep exact matches only.
+    const wanted = new Set(patterns);
+    return new Map([...refs].filter(([name]) => wanted.has(name)));
+  }
+
+  /** One round trip: lists all tags of the remote (with peeled commits). */
+  async lsRemoteTags(): Promise<Map<string, RemoteRef>> {
+    const res = await runGit(['ls-remote', '--tags', '--', this.url], {
+      env: this.auth?.env ?? {},
+      secrets: this.auth?.secrets ?? [],
+      timeoutMs: this.timeoutMs,
+    });
+    return parseLsRemote(res.stdout);
+  }
+
+  /** Points a local ref at an object already in the mirror (keeps it from garbage collection). */
+  async updateRef(name: string, oid: string): Promise<void> {
+    await this.git(['update-ref', name, oid]);
+  }
+
+  /** Fetches the given refspecs into the mirror (objects already present are not transferred). */
+  async fetch(refspecs: readonly string[]): Promise<void> {
+    await this.ensure();
+    await this.git([
+      'fetch',
+      '-q',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--',
+      this.url,
+      ...refspecs,
+    ]);
+  }
+
+  /** True when the mirror holds the commit. */
+  async hasCommit(oid: string): Promise<boolean> {
+    if (!/^[0-9a-f]{4,64}$/i.test(oid)) return false;
+    const r = await this.git(['cat-file', '-e', `${oid}^{commit}`], { okCodes: [0, 1, 128] });
+    return r.code === 0;
+  }
+
+  /** Resolves a (possibly abbreviated) commit id to the full id, if present. */
+  async resolveCommit(rev: string): Promise<string | undefined> {
+    const r = await this.git(['rev-parse', '-q', '--verify', `${rev}^{commit}`], {
+      okCodes: [0, 1, 128],
+    });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** True when `ancestor` is reachable from `descendant`. */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const r = await this.git(['merge-base', '--is-ancestor', ancestor, descendant], {
+      okCodes: [0, 1],
+    });
+    return r.code === 0;
+  }
+
+  /** The raw body of an object (`commit` or `tag`). */
+  async readObject(type: 'commit' | 'tag', oid: string): Promise<Buffer> {
+    return (await this.git(['cat-file', type, oid])).stdoutBuffer;
+  }
+
+  /** The type of an object (`commit`, `tag`, `tree`, `blob`). */
+  async objectType(oid: string): Promise<string> {
+    return (await this.git(['cat-file', '-t', oid])).stdout.trim();
+  }
+
+  /** Reads a file of a commit, or undefined when absent. */
+  async readFile(commit: string, path: string): Promise<Buffer | undefined> {
+    const r = await runGit(['--git-dir', this.dir, 'cat-file', 'blob', `${commit}:${path}`], {
+      okCodes: [0, 128],
+    });
+    return r.code === 0 ? r.stdoutBuffer : undefined;
+  }
+
+  /** Lists gitlink (submodule) entries of a commit: path → commit id. */
+  async gitlinks(commit: string): Promise<Map<string, string>> {
+    const r = await this.git(['ls-tree', '-r', '-z', commit]);
+    const out = new Map<string, string>();
+    for (const entry of r.stdout.split('\0')) {
+      const m = /^160000 commit ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (m?.[1] && m[2] !== undefined) out.set(m[2], m[1]);
+    }
+    return out;
+  }
+
+  /**
+   * Writes the tree of a commit into `dest` (which must exist): the whole tree, or only the
+   * given directories (sparse checkout). Uses a throw-away index so the mirror stays bare.
+   */
+  async checkout(commit: string, dest: string, sparseDirs: readonly string[] = []): Promise<void> {
+    const indexDir = await mkdtemp(join(this.dir, 'checkout-'));
+    try {
+      const env = { GIT_INDEX_FILE: join(indexDir, 'index') };
+      const wt = ['--git-dir', this.dir, '--work-tree', dest];
+      await runGit([...wt, 'read-tree', commit], { env, timeoutMs: this.timeoutMs });
+      if (sparseDirs.length === 0) {
+        await runGit([...wt, 'checkout-index', '-a', '-f'], { env, timeoutMs: this.timeoutMs });
+        return;
+      }
+      for (const d of sparseDirs) {
+        const t = await this.git(['ls-tree', '-d', commit, '--', d.replace(/\/+$/, '')]);
+        if (t.stdout.trim() === '') {
+          throw new FlotillaError(`sparse checkout dir '${d}' does not exist in repository`, {
+            reason: 'GitOperationFailed',
+            category: ErrorCategory.Terminal,
+            field: 'spec.sparseCheckout',
+          });
+        }
+      }
+      const files = await runGit(
+        [...wt, 'ls-files', '-z', '--', ...sparseDirs.map((d) => `${d.replace(/\/+$/, '')}/`)],
+        { env },
+      );
+      await runGit([...wt, 'checkout-index', '-f', '-z', '--stdin'], {
+        env,
+        input: files.stdout,
+        timeoutMs: this.timeoutMs,
+      });
+    } finally {
+      await rm(indexDir, { recursive: true, force: true });
+    }
+  }
+}
