@@ -1,0 +1,131 @@
+// Loader of the shipped OpenAPI data of Kubernetes' built-in kinds: resolved schemas per kind and components per group-version.
+import data from './schema-data/builtin-openapi.json' with { type: 'json' };
+import type { SchemaNode } from './types.js';
+
+/** Built-in kinds' schemas from the Kubernetes OpenAPI data file the module ships. */
+export interface BuiltinSchemas {
+  /** Resolved schema of a built-in kind, or undefined for a kind it does not know. */
+  schemaFor(apiVersion: string, kind: string): SchemaNode | undefined;
+  /**
+   * OpenAPI v3 `components.schemas` (unresolved, with $ref) for one group-version, e.g. 'apps/v1'
+   * or 'v1', keyed like kube-apiserver does ('io.k8s.api.apps.v1.Deployment'), including the
+   * referenced meta types; a fresh copy on every call.
+   */
+  componentsFor(groupVersion: string): Record<string, unknown> | undefined;
+  /** The Kubernetes version the data describes, e.g. 'v1.34.0'. */
+  readonly kubernetesVersion: string;
+  /** Every known 'apiVersion/Kind' (e.g. 'apps/v1/Deployment') with its definition name. */
+  readonly kinds: Readonly<Record<string, string>>;
+}
+
+interface SchemaData {
+  kubernetesVersion: string;
+  kinds: Record<string, string>;
+  groupVersions: Record<string, string[]>;
+  definitions: Record<string, Record<string, unknown>>;
+}
+
+const REF_PREFIX = '#/components/schemas/';
+/** Definitions every group-version document carries, as kube-apiserver's do. */
+const COMMON_ROOTS = [
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+];
+
+let cached: BuiltinSchemas | undefined;
+
+/** Loads (once) the built-in schemas shipped in schema-data/builtin-openapi.json. */
+export function loadBuiltinSchemas(): BuiltinSchemas {
+  cached ??= createBuiltinSchemas(data);
+  return cached;
+}
+
+function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
+  const resolved = new Map<string, SchemaNode>();
+
+  const refName = (node: Record<string, unknown>): string | undefined => {
+    const ref = node.$ref;
+    if (typeof ref !== 'string') return undefined;
+    if (!ref.startsWith(REF_PREFIX)) throw new Error(`builtin schemas: unsupported $ref ${ref}`);
+    return ref.slice(REF_PREFIX.length);
+  };
+
+  const resolveNode = (node: Record<string, unknown>): SchemaNode => {
+    const name = refName(node);
+    if (name !== undefined) {
+      const def = resolveDef(name);
+      if (Object.keys(node).length === 1) return def;
+      // A $ref with sibling extensions: the siblings win, as in kube-openapi's v3 'allOf' form.
+      const copy: SchemaNode = { ...def };
+      for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
+      return copy;
+    }
+    const out: SchemaNode = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'items' && isObject(v)) out.items = resolveNode(v);
+      else if (k === 'additionalProperties' && isObject(v))
+        out.additionalProperties = resolveNode(v);
+      else if (k === 'properties' && isObject(v)) {
+        const props: Record<string, SchemaNode> = {};
+        for (const [pk, pv] of Object.entries(v)) if (isObject(pv)) props[pk] = resolveNode(pv);
+        out.properties = props;
+      } else out[k] = v;
+    }
+    return out;
+  };
+
+  const resolveDef = (name: string): SchemaNode => {
+    const done = resolved.get(name);
+    if (done !== undefined) return done;
+    const def = d.definitions[name];
+    if (def === undefined) throw new Error(`builtin schemas: missing definition ${name}`);
+    // Registered before its properties are resolved so that recursive types close the cycle.
+    const node: SchemaNode = {};
+    resolved.set(name, node);
+    Object.assign(node, resolveNode(def));
+    return node;
+  };
+
+  const collect = (name: string, into: Record<string, unknown>): void => {
+    if (name in into) return;
+    const def = d.definitions[name];
+    if (def === undefined) throw new Error(`builtin schemas: missing definition ${name}`);
+    into[name] = def;
+    walkRefs(def, (ref) => collect(ref, into));
+  };
+
+  return {
+    kubernetesVersion: d.kubernetesVersion,
+    kinds: d.kinds,
+    schemaFor(apiVersion, kind) {
+      const name = d.kinds[`${apiVersion}/${kind}`];
+      return name === undefined ? undefined : resolveDef(name);
+    },
+    componentsFor(groupVersion) {
+      const roots = d.groupVersions[groupVersion];
+      if (roots === undefined) return undefined;
+      const into: Record<string, unknown> = {};
+      for (const r of [...roots, ...COMMON_ROOTS]) collect(r, into);
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(into).sort()) sorted[k] = structuredClone(into[k]);
+      return sorted;
+    },
+  };
+}
+
+function walkRefs(node: unknown, visit: (name: string) => void): void {
+  if (Array.isArray(node)) {
+    for (const v of node) walkRefs(v, visit);
+    return;
+  }
+  if (!isObject(node)) return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string' && v.startsWith(REF_PREFIX))
+      visit(v.slice(REF_PREFIX.length));
+    else walkRefs(v, visit);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
