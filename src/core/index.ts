@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './logging.js';
 export * from './metrics.js';
 export * from './duration.js';
+export * from './conditions.js';
