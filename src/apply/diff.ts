@@ -1,0 +1,105 @@
+// Diff: server-side dry-run of each object against the cluster, with a human diff per change.
+import { formatObject, type KubeObject } from '../kube/index.js';
+import { Action, ChangeSet, type ChangeSetEntry } from './changeset.js';
+import { settleLimit } from './concurrency.js';
+import type { ManagerContext } from './context.js';
+import { hasDrifted } from './drift.js';
+import { DryRunError, describeApiError, type DryRunFailure } from './errors.js';
+import { unifiedDiff } from './human-diff.js';
+import { normalizeObject } from './normalize.js';
+import { formatSubject, objMetadataOf } from './object-id.js';
+import { anyInMetadata, type ApplyOptions } from './options.js';
+import { sortObjects } from './sort.js';
+
+export interface DiffResult {
+  readonly entry: ChangeSetEntry;
+  /** Live object (undefined when it would be created). */
+  readonly live: KubeObject | undefined;
+  /** The dry-run result (undefined when skipped). */
+  readonly merged: KubeObject | undefined;
+}
+
+async function diffOne(
+  ctx: ManagerContext,
+  input: unknown,
+  opts: ApplyOptions,
+): Promise<DiffResult> {
+  const obj = normalizeObject(input);
+  const resource = await ctx.client.discovery.resourceFor({
+    ...splitGv(obj.apiVersion),
+    kind: obj.kind,
+  });
+  if (resource.namespaced) obj.metadata.namespace ||= ctx.client.defaultNamespace;
+  else delete obj.metadata.namespace;
+  if (Object.keys(ctx.ownerLabels).length > 0)
+    obj.metadata.labels = { ...obj.metadata.labels, ...ctx.ownerLabels };
+  const m = objMetadataOf(obj);
+  const base = { objMetadata: m, groupVersion: obj.apiVersion, subject: formatSubject(m) };
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: m.name,
+    namespace: obj.metadata.namespace,
+  };
+  const live = await ctx.client.getOrUndefined(ref);
+  if (
+    anyInMetadata(obj.metadata, opts.exclusionSelector) ||
+    anyInMetadata(live?.metadata, opts.exclusionSelector) ||
+    anyInMetadata(obj.metadata, opts.ignoreSelector) ||
+    (live && anyInMetadata(obj.metadata, opts.ifNotPresentSelector))
+  ) {
+    return { entry: { ...base, action: Action.Skipped }, live, merged: undefined };
+  }
+  const merged = await ctx.client.apply(obj, {
+    dryRun: true,
+    force: opts.forceConflicts,
+    fieldManager: ctx.fieldManager,
+    ...(opts.fieldValidation ? { fieldValidation: opts.fieldValidation } : {}),
+  });
+  if (!hasDrifted(live, merged))
+    return { entry: { ...base, action: Action.Unchanged }, live, merged };
+  const action = live ? Action.Configured : Action.Created;
+  return {
+    entry: { ...base, action, diff: unifiedDiff(base.subject, live, merged) },
+    live,
+    merged,
+  };
+}
+
+function splitGv(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.indexOf('/');
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/**
+ * Dry-runs every object and reports what apply would do, with a masked unified diff for each
+ * object that would change. Writes nothing. Any dry-run failure throws DryRunError.
+ */
+export async function diffAll(
+  ctx: ManagerContext,
+  objects: readonly unknown[],
+  opts: ApplyOptions,
+): Promise<{ changeSet: ChangeSet; results: DiffResult[] }> {
+  const normalized = sortObjects(objects.map((o) => normalizeObject(o)));
+  const settled = await settleLimit(normalized, opts.concurrency, (o) => diffOne(ctx, o, opts));
+  const failures: DryRunFailure[] = [];
+  const results: DiffResult[] = [];
+  settled.forEach((r, i) => {
+    if (r.ok) results.push(r.value);
+    else {
+      const d = describeApiError(r.error);
+      failures.push({
+        subject: formatObject(normalized[i] as KubeObject),
+        field: d.field,
+        message: d.message,
+        error: r.error,
+      });
+    }
+  });
+  if (failures.length > 0) throw new DryRunError(failures);
+  const changeSet = new ChangeSet();
+  changeSet.append(results.map((r) => r.entry));
+  return { changeSet, results };
+}
