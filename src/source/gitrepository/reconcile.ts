@@ -1,0 +1,703 @@
+// Reconciles one GitRepository to its new status and events, independent of any Kubernetes client.
+import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, normalize, relative, resolve as resolvePath, sep } from 'node:path';
+import type { Logger } from '../../core/index.js';
+import { errorMessage, silentLogger } from '../../core/index.js';
+import { extractTarball, type Artifact, type ArtifactStore } from '../artifact/index.js';
+import {
+  GitMirror,
+  RefKind,
+  checkHistory,
+  checkoutCommit,
+  commitOfRevision,
+  fetchResolved,
+  loadTrustedKeys,
+  parseCommit,
+  parseTag,
+  planRef,
+  prepareGitAuth,
+  resolveRemoteRef,
+  revisionString,
+  shortRefName,
+  transportOf,
+  verifyObjectSignature,
+  type GitAuth,
+  type RefPlan,
+  type ResolvedRef,
+  type SecretData,
+} from '../git/index.js';
+import { ConditionType, Conditions } from './conditions.js';
+import { parseDuration } from './duration.js';
+import {
+  GITREPOSITORY_KIND,
+  GitVerificationMode,
+  IMMUTABLE_HISTORY_ANNOTATION,
+  RECONCILE_REQUESTED_AT,
+  type GitRepository,
+  type GitRepositoryEvent,
+  type GitRepositoryInclude,
+  type GitRepositoryStatus,
+} from './types.js';
+
+export interface GitRepositoryDeps {
+  /** Data directory for the cached bare mirrors (`<dataDir>/git-mirrors`). */
+  readonly dataDir: string;
+  /** Where artifacts are written (the artifact colleague's store). */
+  readonly store: ArtifactStore;
+  /** Decoded data of a Secret in the object's namespace; throw when it cannot be read. */
+  getSecret(namespace: string, name: string): Promise<SecretData>;
+  /**
+   * The artifact of another GitRepository (for `spec.include`): undefined when it has none
+   * yet; throw when the object does not exist.
+   */
+  getArtifact(namespace: string, name: string): Promise<Artifact | undefined>;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** @default silentLogger() */
+  readonly logger?: Logger;
+  /** Parent of temporary checkout directories. @default os.tmpdir() */
+  readonly tmpDir?: string;
+}
+
+export interface GitRepositoryReconcileResult {
+  /** The complete new status, as Flux's source-controller would write it. */
+  readonly status: GitRepositoryStatus;
+  readonly events: readonly GitRepositoryEvent[];
+  /** When to reconcile again (the interval; sooner for dependencies not ready); undefined when suspended or stalled. */
+  readonly requeueAfterMs: number | undefined;
+  /** True when a new artifact was stored in this run. */
+  readonly newArtifact: boolean;
+}
+
+const EVENT_REVISION = 'source.toolkit.fluxcd.io/revision';
+const EVENT_DIGEST = 'source.toolkit.fluxcd.io/digest';
+/** How soon to retry an include whose artifact is not there yet (Flux's --requeue-dependency). */
+const DEPENDENCY_REQUEUE_MS = 30_000;
+
+/** A failure that ends the reconcile with a reason and message (Flux's serror.Generic/Stalling). */
+class ReconcileFailure extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly stalling = false,
+    readonly requeueAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+function formatTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function verificationMode(mode: string | undefined): GitVerificationMode {
+  if (mode === undefined || mode === '' || mode === 'head' || mode === 'HEAD')
+    return GitVerificationMode.HEAD;
+  if (mode === 'Tag' || mode === 'TagAndHEAD') return mode;
+  throw new ReconcileFailure(
+    'InvalidVerificationMode',
+    `invalid verification mode '${mode}'`,
+    true,
+  );
+}
+
+/** Flux's Commit.ShortMessage: the subject line, cut to 50 characters. */
+function shortMessage(message: string): string {
+  const subject = [...(message.split('\n')[0] ?? '')];
+  return subject.length > 50 ? `${subject.slice(0, 50).join('')}...` : subject.join('');
+}
+
+/** Joins a relative path below root, refusing escapes (Flux's securejoin refuses them). */
+function secureJoin(root: string, rel: string): string {
+  const p = resolvePath(root, normalize(`/${rel}`).slice(1));
+  if (p !== root && !p.startsWith(root + sep))
+    throw new Error(`path '${rel}' escapes the artifact root`);
+  return p;
+}
+
+/**
+ * Reconciles a GitRepository: resolves the reference with one cheap round trip, fetches into
+ * a cached mirror only when the revision changed, checks history and signatures, builds the
+ * artifact, and returns the status and events exactly as Flux writes them. Running it twice
+ * on the same input changes nothing the second time (no new artifact, same conditions).
+ */
+export async function reconcileGitRepository(
+  obj: GitRepository,
+  deps: GitRepositoryDeps,
+): Promise<GitRepositoryReconcileResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  const log = (deps.logger ?? silentLogger()).child({
+    gitrepository: `${obj.metadata.namespace}/${obj.metadata.name}`,
+  });
+  const spec = obj.spec;
+  const old = obj.status ?? {};
+  const generation = obj.metadata.generation ?? 1;
+  const annotations = obj.metadata.annotations ?? {};
+  const requestedAt = annotations[RECONCILE_REQUESTED_AT];
+  const withRequest = (s: GitRepositoryStatus): GitRepositoryStatus =>
+    requestedAt !== undefined ? { ...s, lastHandledReconcileAt: requestedAt } : s;
+
+  if (spec.suspend === true) {
+    log.info('reconciliation is suspended for this object');
+    return { status: old, events: [], requeueAfterMs: undefined, newArtifact: false };
+  }
+
+  const cond = new Conditions(old.conditions, generation, formatTime(now));
+  const events: GitRepositoryEvent[] = [];
+  const owner = {
+    kind: GITREPOSITORY_KIND,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+  };
+  const status: {
+    -readonly [K in keyof GitRepositoryStatus]?: GitRepositoryStatus[K] | undefined;
+  } = { ...old };
+  const hadFailure = [
+    ConditionType.FetchFailed,
+    ConditionType.IncludeUnavailable,
+    ConditionType.StorageOperationFailed,
+  ].some((t) => cond.isTrue(t));
+  const oldDigest = old.artifact?.digest;
+
+  let timeoutMs: number;
+  try {
+    parseDuration(spec.interval, 'spec.interval');
+    timeoutMs = parseDuration(spec.timeout ?? '60s', 'spec.timeout');
+  } catch (e) {
+    return finish(new ReconcileFailure('InvalidSpec', errorMessage(e), true));
+  }
+
+  cond.progressing('Progressing', 'reconciliation in progress');
+  if (old.observedGeneration !== generation) {
+    cond.progressing(
+      'Progressing',
+      `processing object: new generation ${old.observedGeneration ?? -1} -> ${generation}`,
+    );
+  }
+
+  let auth: GitAuth | undefined;
+  const work = await mkdtemp(
+    join(
+      deps.tmpDir ?? tmpdir(),
+      `flotilla-gitrepository-${obj.metadata.namespace}-${obj.metadata.name}-`,
+    ),
+  );
+  let newArtifact = false;
+  try {
+    // --- storage: drop an advertised artifact that vanished or no longer matches its digest.
+    let artifactMissing = false;
+    if (status.artifact) {
+      const a = status.artifact;
+      if (!(await deps.store.exists(a))) artifactMissing = true;
+      else {
+        try {
+          await deps.store.verify(a);
+        } catch (e) {
+          events.push({
+            type: 'Warning',
+            reason: 'ArtifactVerificationFailed',
+            message: `failed to verify integrity of artifact: ${errorMessage(e)}`,
+          });
+          await deps.store.remove(a);
+          artifactMissing = true;
+        }
+      }
+      if (artifactMissing) delete status.artifact;
+    }
+    if (status.artifact) {
+      await deps.store
+        .garbageCollect(owner, status.artifact)
+        .catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'garbage collection failed'));
+      status.artifact = { ...status.artifact, url: deps.store.urlFor(status.artifact.path) };
+    } else {
+      cond.progressing(
+        'Progressing',
+        artifactMissing ? 'building artifact: disappeared from storage' : 'building artifact',
+      );
+      cond.delete(ConditionType.ArtifactInStorage);
+    }
+
+    // --- source
+    if (cond.isFalse(ConditionType.SourceVerified)) cond.delete(ConditionType.SourceVerified);
+    try {
+      transportOf(spec.url);
+      if (!/^(https?|ssh|file|git):\/\//.test(spec.url)) new URL(spec.url);
+    } catch (e) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'URLInvalid',
+          `failed to parse url '${spec.url}': ${errorMessage(e)}`,
+          true,
+        ),
+      );
+    }
+    let secretData: SecretData | undefined;
+    if (spec.secretRef) {
+      try {
+        secretData = await deps.getSecret(obj.metadata.namespace, spec.secretRef.name);
+      } catch (e) {
+        const ref = `${obj.metadata.namespace}/${spec.secretRef.name}`;
+        throw fetchFailed(
+          new ReconcileFailure(
+            'AuthenticationFailed',
+            `failed to get secret '${ref}': ${errorMessage(e)}`,
+          ),
+        );
+      }
+    }
+    try {
+      auth = await prepareGitAuth(spec.url, secretData, {
+        tmpRoot: work,
+        object: `${obj.metadata.namespace}/${obj.metadata.name}`,
+      });
+    } catch (e) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'AuthenticationFailed',
+          `failed to configure authentication options: ${errorMessage(e)}`,
+        ),
+      );
+    }
+
+    // Included artifacts (metadata only; contents are copied after checkout).
+    const includes: Artifact[] = [];
+    for (const incl of spec.include ?? []) {
+      let a: Artifact | undefined;
+      try {
+        a = await deps.getArtifact(obj.metadata.namespace, incl.repository.name);
+      } catch (e) {
+        throw includeUnavailable(
+          new ReconcileFailure(
+            'NotFound',
+            `could not get resource for include '${incl.repository.name}': ${errorMessage(e)}`,
+            false,
+            DEPENDENCY_REQUEUE_MS,
+          ),
+        );
+      }
+      if (!a)
+        throw includeUnavailable(
+          new ReconcileFailure(
+            'NoArtifact',
+            `no artifact available for include '${incl.repository.name}'`,
+            false,
+            DEPENDENCY_REQUEUE_MS,
+          ),
+        );
+      includes.push(a);
+    }
+    cond.delete(ConditionType.IncludeUnavailable);
+    const includesChanged = !sameJson(
+      includes.map((a) => a.digest),
+      (old.includedArtifacts ?? []).map((a) => a.digest),
+    );
+    if (includesChanged && (spec.include ?? []).length + (old.includedArtifacts ?? []).length > 0) {
+      const message = 'included artifacts differ from last observed includes';
+      if (old.includedArtifacts)
+        cond.markTrue(ConditionType.ArtifactOutdated, 'IncludeChange', message);
+      cond.progressing('Progressing', `building artifact: ${message}`);
+    }
+    cond.delete(ConditionType.ArtifactOutdated);
+
+    let plan: RefPlan;
+    try {
+      plan = planRef(spec.ref);
+    } catch (e) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'GitOperationFailed',
+          `failed to checkout and determine revision: ${errorMessage(e)}`,
+          true,
+        ),
+      );
+    }
+    const mirror = new GitMirror({ dataDir: deps.dataDir, url: spec.url, auth, timeoutMs });
+
+    // One round trip: where does the reference point now?
+    let resolved: ResolvedRef;
+    try {
+      resolved = await resolveRemoteRef(mirror, plan, spec.ref?.semver);
+    } catch (e) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'GitOperationFailed',
+          `failed to checkout and determine revision: ${errorMessage(e)}`,
+        ),
+      );
+    }
+    const revision = revisionString(resolved);
+    const contentChanged =
+      includesChanged ||
+      (spec.ignore ?? null) !== (old.observedIgnore ?? null) ||
+      (spec.recurseSubmodules ?? false) !== (old.observedRecurseSubmodules ?? false) ||
+      !sameJson(spec.include ?? [], old.observedInclude ?? []) ||
+      !sameJson(spec.sparseCheckout ?? [], old.observedSparseCheckout ?? []);
+    const mode = spec.verify ? verificationModeOrFail(spec.verify.mode) : undefined;
+    const needsVerification =
+      mode !== undefined &&
+      (old.sourceVerificationMode !== mode ||
+        !cond.isTrue(ConditionType.SourceVerified) ||
+        status.artifact?.revision !== revision);
+
+    if (
+      status.artifact?.revision === revision &&
+      !contentChanged &&
+      !needsVerification &&
+      cond.isTrue(ConditionType.ArtifactInStorage)
+    ) {
+      // Unchanged remote: no fetch, no artifact.
+      log.info(`no changes since last reconcilation: observed revision '${revision}'`);
+      cond.delete(ConditionType.FetchFailed);
+      if (mode === undefined) {
+        status.sourceVerificationMode = undefined;
+        cond.delete(ConditionType.SourceVerified);
+      }
+      cond.markTrue(
+        ConditionType.ArtifactInStorage,
+        'Succeeded',
+        `stored artifact for revision '${revision}'`,
+      );
+      if (hadFailure && status.artifact) {
+        events.push({
+          type: 'Normal',
+          reason: 'Succeeded',
+          message: `stored artifact for commit '${revision}'`,
+          annotations: eventAnnotations(status.artifact),
+        });
+      }
+      return finish(undefined);
+    }
+
+    await mirror.locked(async () => {
+      try {
+        await fetchResolved(mirror, resolved);
+      } catch (e) {
+        throw fetchFailed(
+          new ReconcileFailure(
+            'GitOperationFailed',
+            `failed to checkout and determine revision: ${errorMessage(e)}`,
+          ),
+        );
+      }
+    });
+    cond.delete(ConditionType.FetchFailed);
+
+    // --- history: a tracked branch must move forward.
+    const lastCommit = status.artifact ? commitOfRevision(status.artifact.revision) : undefined;
+    const trackedBranch =
+      resolved.refName?.startsWith('refs/heads/') === true && resolved.kind !== RefKind.Commit;
+    const sameRef =
+      status.artifact?.revision.startsWith(
+        `${resolved.kind === RefKind.Name ? resolved.refName : shortRefName(resolved.refName ?? '')}@`,
+      ) === true;
+    if (trackedBranch && sameRef && lastCommit !== undefined && lastCommit !== resolved.commit) {
+      const h = await mirror.locked(() => checkHistory(mirror, lastCommit, resolved.commit));
+      const branch = shortRefName(resolved.refName ?? '');
+      if (h.rewritten) {
+        const message = `history of branch '${branch}' was rewritten: new head '${revision}' does not descend from last fetched revision '${status.artifact?.revision ?? ''}'${h.lastCommitAvailable ? '' : ' (which the remote no longer has)'}`;
+        events.push({ type: 'Warning', reason: 'HistoryRewritten', message });
+        if (annotations[IMMUTABLE_HISTORY_ANNOTATION] === 'true') {
+          const refused = `${message}; refusing to advance while annotation ${IMMUTABLE_HISTORY_ANNOTATION} is "true"`;
+          cond.markTrue(ConditionType.HistoryRewritten, 'ImmutableHistory', refused);
+          throw new ReconcileFailure('HistoryRewritten', refused);
+        }
+        cond.markTrue(ConditionType.HistoryRewritten, 'ForcePushed', message);
+      } else {
+        cond.delete(ConditionType.HistoryRewritten);
+      }
+    } else if (lastCommit === resolved.commit) {
+      cond.delete(ConditionType.HistoryRewritten);
+    }
+
+    // --- verification
+    const commitObj = parseCommit(await mirror.readObject('commit', resolved.commit));
+    if (mode === undefined) {
+      status.sourceVerificationMode = undefined;
+      cond.delete(ConditionType.SourceVerified);
+    } else {
+      await verify(mirror, resolved, commitObj, mode);
+    }
+
+    // Mark the new revision before building.
+    if (status.artifact?.revision !== revision) {
+      const message = `new upstream revision '${revision}'`;
+      if (status.artifact) cond.markTrue(ConditionType.ArtifactOutdated, 'NewRevision', message);
+      cond.progressing('Progressing', `building artifact: ${message}`);
+    }
+
+    // --- checkout, includes, artifact
+    const dir = join(work, 'checkout');
+    await mkdir(dir);
+    try {
+      await mirror.locked(() =>
+        checkoutCommit({
+          mirror,
+          commit: resolved.commit,
+          dest: dir,
+          sparseCheckout: (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, '')),
+          recurseSubmodules: spec.recurseSubmodules ?? false,
+          dataDir: deps.dataDir,
+          ...(auth ? { auth } : {}),
+          timeoutMs,
+        }),
+      );
+    } catch (e) {
+      const msg = errorMessage(e);
+      throw fetchFailed(
+        new ReconcileFailure(
+          'GitOperationFailed',
+          msg.startsWith('sparse checkout')
+            ? `failed to sparse checkout directories : ${msg}`
+            : `failed to checkout and determine revision: ${msg}`,
+        ),
+      );
+    }
+    try {
+      await copyIncludes(dir, spec.include ?? [], includes, work, deps.store);
+    } catch (e) {
+      if (e instanceof ReconcileFailure)
+        cond.markTrue(ConditionType.StorageOperationFailed, e.reason, e.message);
+      throw e;
+    }
+
+    let artifact: Artifact;
+    try {
+      artifact = await deps.store.archive(owner, dir, {
+        revision,
+        specIgnore: spec.ignore,
+        fileName: `${resolved.commit}.tar.gz`,
+      });
+    } catch (e) {
+      const f = new ReconcileFailure(
+        'ArchiveOperationFailed',
+        `unable to archive artifact to storage: ${errorMessage(e)}`,
+      );
+      cond.markTrue(ConditionType.StorageOperationFailed, f.reason, f.message);
+      throw f;
+    }
+    newArtifact = artifact.digest !== oldDigest;
+    status.artifact = artifact;
+    status.includedArtifacts = includes.length > 0 ? includes : undefined;
+    status.observedIgnore = spec.ignore;
+    status.observedRecurseSubmodules = spec.recurseSubmodules;
+    status.observedInclude = spec.include;
+    status.observedSparseCheckout = spec.sparseCheckout;
+    cond.delete(ConditionType.StorageOperationFailed);
+    cond.delete(ConditionType.ArtifactOutdated);
+    cond.markTrue(
+      ConditionType.ArtifactInStorage,
+      'Succeeded',
+      `stored artifact for revision '${revision}'`,
+    );
+    await deps.store
+      .garbageCollect(owner, artifact)
+      .catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'garbage collection failed'));
+    const message = `stored artifact for commit '${shortMessage(commitObj.message)}'`;
+    if (newArtifact) {
+      events.push({
+        type: 'Normal',
+        reason: 'NewArtifact',
+        message,
+        annotations: eventAnnotations(artifact),
+      });
+      log.info(message);
+    } else if (hadFailure) {
+      events.push({
+        type: 'Normal',
+        reason: 'Succeeded',
+        message,
+        annotations: eventAnnotations(artifact),
+      });
+    }
+    return finish(undefined);
+  } catch (e) {
+    if (e instanceof ReconcileFailure) return finish(e);
+    const f = new ReconcileFailure('ReconciliationFailed', errorMessage(e));
+    return finish(f);
+  } finally {
+    await auth?.dispose();
+    await rm(work, { recursive: true, force: true });
+  }
+
+  function verificationModeOrFail(m: string | undefined): GitVerificationMode {
+    try {
+      return verificationMode(m);
+    } catch (e) {
+      if (e instanceof ReconcileFailure)
+        cond.markFalse(ConditionType.SourceVerified, e.reason, e.message);
+      throw e;
+    }
+  }
+
+  function fetchFailed(f: ReconcileFailure): ReconcileFailure {
+    cond.markTrue(ConditionType.FetchFailed, f.reason, f.message);
+    return f;
+  }
+
+  function includeUnavailable(f: ReconcileFailure): ReconcileFailure {
+    cond.markTrue(ConditionType.IncludeUnavailable, f.reason, f.message);
+    return f;
+  }
+
+  async function verify(
+    mirror: GitMirror,
+    resolved: ResolvedRef,
+    commitObj: ReturnType<typeof parseCommit>,
+    mode: GitVerificationMode,
+  ): Promise<void> {
+    const fail = (reason: string, message: string, stalling = false): ReconcileFailure => {
+      cond.markFalse(ConditionType.SourceVerified, reason, message);
+      return new ReconcileFailure(reason, message, stalling);
+    };
+    let keys;
+    try {
+      keys = await loadTrustedKeys(
+        await deps.getSecret(obj.metadata.namespace, spec.verify?.secretRef.name ?? ''),
+      );
+    } catch (e) {
+      throw fail('VerificationError', `PGP public keys secret error: ${errorMessage(e)}`);
+    }
+    const lines: string[] = [];
+    if (mode === GitVerificationMode.Tag || mode === GitVerificationMode.TagAndHEAD) {
+      const isTagRef = resolved.refName?.startsWith('refs/tags/') === true;
+      if (!isTagRef)
+        throw fail(
+          'InvalidVerificationMode',
+          "cannot verify tag object's signature if a tag reference is not specified",
+          true,
+        );
+      const tagName = shortRefName(resolved.refName ?? '');
+      const tag =
+        resolved.tagObject !== undefined
+          ? parseTag(await mirror.readObject('tag', resolved.tagObject))
+          : undefined;
+      if (!tag?.signature)
+        throw fail(
+          'InvalidGitObject',
+          `cannot verify signature of tag '${tagName}' since it is not signed`,
+        );
+      try {
+        lines.push(`tag '${tagName}' with key '${await verifyObjectSignature(tag, keys)}'`);
+      } catch (e) {
+        throw fail(
+          'InvalidTagSignature',
+          `signature verification of tag '${tagName}' failed: ${errorMessage(e)}`,
+        );
+      }
+    }
+    if (mode === GitVerificationMode.HEAD || mode === GitVerificationMode.TagAndHEAD) {
+      try {
+        lines.push(
+          `commit '${resolved.commit}' with key '${await verifyObjectSignature(commitObj, keys)}'`,
+        );
+      } catch (e) {
+        throw fail(
+          'InvalidCommitSignature',
+          `signature verification of commit '${resolved.commit}' failed: ${errorMessage(e)}`,
+        );
+      }
+    }
+    status.sourceVerificationMode = mode;
+    cond.markTrue(
+      ConditionType.SourceVerified,
+      'Succeeded',
+      `verified signature of\n\t- ${lines.join('\n\t- ')}`,
+    );
+  }
+
+  /** Summarises conditions the way Flux's summarize helper does and assembles the result. */
+  function finish(failure: ReconcileFailure | undefined): GitRepositoryReconcileResult {
+    let requeueAfterMs: number | undefined = intervalMsOrUndefined();
+    if (failure === undefined) {
+      cond.delete(ConditionType.Reconciling);
+      cond.delete(ConditionType.Stalled);
+      cond.summarise(undefined);
+      status.observedGeneration = generation;
+    } else if (failure.stalling) {
+      cond.delete(ConditionType.Reconciling);
+      cond.markTrue(ConditionType.Stalled, failure.reason, failure.message);
+      cond.markFalse(ConditionType.Ready, failure.reason, failure.message);
+      status.observedGeneration = generation;
+      requeueAfterMs = undefined;
+      events.push({ type: 'Warning', reason: failure.reason, message: failure.message });
+    } else {
+      cond.delete(ConditionType.Stalled);
+      const r = cond.get(ConditionType.Reconciling);
+      cond.markTrue(
+        ConditionType.Reconciling,
+        'ProgressingWithRetry',
+        r?.message ?? 'reconciliation in progress',
+      );
+      cond.summarise({ reason: failure.reason, message: failure.message });
+      if (failure.requeueAfterMs !== undefined) requeueAfterMs = failure.requeueAfterMs;
+      events.push({ type: 'Warning', reason: failure.reason, message: failure.message });
+    }
+    const out: GitRepositoryStatus = withRequest(
+      dropUndefined({ ...status, conditions: cond.list() }) as GitRepositoryStatus,
+    );
+    return { status: dropUndefined(out), events, requeueAfterMs, newArtifact };
+  }
+
+  function intervalMsOrUndefined(): number | undefined {
+    try {
+      return parseDuration(spec.interval, 'spec.interval');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function eventAnnotations(a: Artifact): Record<string, string> {
+  return { [EVENT_REVISION]: a.revision, [EVENT_DIGEST]: a.digest };
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Copies each included artifact's fromPath to toPath in the checkout (Flux's CopyToPath). */
+async function copyIncludes(
+  dir: string,
+  specs: readonly GitRepositoryInclude[],
+  artifacts: readonly Artifact[],
+  work: string,
+  store: ArtifactStore,
+): Promise<void> {
+  for (const [i, incl] of specs.entries()) {
+    const artifact = artifacts[i];
+    if (!artifact) continue;
+    const name = incl.repository.name;
+    const toRel = incl.toPath ?? name;
+    let toPath: string;
+    try {
+      toPath = secureJoin(dir, toRel);
+    } catch (e) {
+      throw new ReconcileFailure(
+        'IllegalPath',
+        `path calculation for include '${name}' failed: ${errorMessage(e)}`,
+      );
+    }
+    try {
+      const extracted = await mkdtemp(join(work, 'include-'));
+      await extractTarball(createReadStream(store.localPath(artifact.path)), extracted, {
+        label: `include '${name}'`,
+      });
+      const from = secureJoin(extracted, incl.fromPath ?? '');
+      const st = await stat(from);
+      await mkdir(toPath, { recursive: true });
+      if (st.isDirectory()) await cp(from, toPath, { recursive: true, force: true });
+      else await cp(from, join(toPath, relative(extracted, from).split(sep).pop() ?? 'file'));
+    } catch (e) {
+      throw new ReconcileFailure(
+        'CopyFailure',
+        `failed to copy '${name}' include from ${incl.fromPath ?? ''} to ${toRel}: ${errorMessage(e)}`,
+      );
+    }
+  }
+}

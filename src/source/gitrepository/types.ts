@@ -1,0 +1,89 @@
+// The GitRepository object (source.toolkit.fluxcd.io/v1) as Flotilla reads and writes it.
+import type { Artifact } from '../artifact/index.js';
+import type { GitRepositoryRef } from '../git/index.js';
+
+export const GITREPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+export const GITREPOSITORY_KIND = 'GitRepository';
+
+/** Flux's request-a-reconcile annotation; its value is echoed in `status.lastHandledReconcileAt`. */
+export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+/** Flotilla's opt-in: refuse to advance a branch whose history was rewritten. */
+export const IMMUTABLE_HISTORY_ANNOTATION = 'flotilla.dev/immutable-history';
+
+/** A Kubernetes condition (metav1.Condition). */
+export interface Condition {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly observedGeneration?: number;
+  readonly lastTransitionTime: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface LocalObjectReference {
+  readonly name: string;
+}
+
+export interface GitRepositoryInclude {
+  readonly repository: LocalObjectReference;
+  /** @default '' (the artifact root) */
+  readonly fromPath?: string;
+  /** @default the included GitRepository's name */
+  readonly toPath?: string;
+}
+
+/** `spec.verify.mode`; `head` is Flux's backwards-compatible spelling of `HEAD`. */
+export const GitVerificationMode = { HEAD: 'HEAD', Tag: 'Tag', TagAndHEAD: 'TagAndHEAD' } as const;
+export type GitVerificationMode = (typeof GitVerificationMode)[keyof typeof GitVerificationMode];
+
+export interface GitRepositorySpec {
+  readonly url: string;
+  readonly secretRef?: LocalObjectReference;
+  readonly interval: string;
+  /** @default '60s' */
+  readonly timeout?: string;
+  readonly ref?: GitRepositoryRef;
+  readonly verify?: { readonly mode?: string; readonly secretRef: LocalObjectReference };
+  readonly ignore?: string;
+  readonly suspend?: boolean;
+  readonly recurseSubmodules?: boolean;
+  readonly include?: readonly GitRepositoryInclude[];
+  readonly sparseCheckout?: readonly string[];
+  readonly provider?: string;
+  readonly proxySecretRef?: LocalObjectReference;
+  readonly serviceAccountName?: string;
+}
+
+export interface GitRepositoryStatus {
+  readonly observedGeneration?: number;
+  readonly conditions?: readonly Condition[];
+  readonly artifact?: Artifact;
+  readonly includedArtifacts?: readonly Artifact[];
+  readonly observedIgnore?: string;
+  readonly observedRecurseSubmodules?: boolean;
+  readonly observedInclude?: readonly GitRepositoryInclude[];
+  readonly observedSparseCheckout?: readonly string[];
+  readonly sourceVerificationMode?: string;
+  readonly lastHandledReconcileAt?: string;
+}
+
+export interface GitRepository {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly generation?: number;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec: GitRepositorySpec;
+  readonly status?: GitRepositoryStatus;
+}
+
+/** A Kubernetes event the caller should record against the object. */
+export interface GitRepositoryEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
