@@ -6,3 +6,4 @@ export { loadBuiltinSchemas } from './builtin-schemas.js';
 export type { BuiltinSchemas } from './builtin-schemas.js';
 export { applyJsonPatch } from './json-patch.js';
 export { applyMergePatch } from './merge-patch.js';
+export { serverSideApply, trackUpdate } from './server-side-apply.js';

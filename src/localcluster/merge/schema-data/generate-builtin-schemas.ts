@@ -143,6 +143,12 @@ const QUANTITY_FIELDS: Record<string, readonly string[]> = {
   V2MetricValueStatus: ['averageValue', 'value'],
 };
 
+/** Defaults of list-map key fields (`+default` markers upstream), needed to key items that omit them. */
+const KEY_DEFAULTS: Record<string, Record<string, unknown>> = {
+  V1ContainerPort: { protocol: 'TCP' },
+  V1ServicePort: { protocol: 'TCP' },
+};
+
 type Ext = {
   pmk?: string;
   ps?: string;
@@ -512,6 +518,8 @@ function main(): void {
           if (e.lmk !== undefined) schema['x-kubernetes-list-map-keys'] = e.lmk;
           if (e.mt !== undefined) schema['x-kubernetes-map-type'] = e.mt;
         }
+        const dflt = KEY_DEFAULTS[m]?.[a.baseName];
+        if (dflt !== undefined) schema.default = dflt;
         props[a.baseName] = schema;
       }
       for (const field of Object.keys(ext)) {

@@ -1,0 +1,164 @@
+// Field sets as structured-merge-diff keeps them: a tree of path elements in the FieldsV1 key encoding ('f:', 'k:', 'v:', 'i:').
+
+/** One node of a field set: `m` says the path itself is a member; `c` holds the children. */
+export class FieldSet {
+  m = false;
+  c: Map<string, FieldSet> | undefined = undefined;
+
+  /** The child for a path element, created when missing. */
+  child(key: string): FieldSet {
+    if (this.c === undefined) this.c = new Map();
+    let n = this.c.get(key);
+    if (n === undefined) {
+      n = new FieldSet();
+      this.c.set(key, n);
+    }
+    return n;
+  }
+
+  get(key: string): FieldSet | undefined {
+    return this.c?.get(key);
+  }
+
+  isEmpty(): boolean {
+    if (this.m) return false;
+    if (this.c === undefined) return true;
+    for (const n of this.c.values()) if (!n.isEmpty()) return false;
+    return true;
+  }
+
+  /** Adds every member of `other` to this set (in place). */
+  addAll(other: FieldSet): this {
+    if (other.m) this.m = true;
+    if (other.c !== undefined) for (const [k, n] of other.c) this.child(k).addAll(n);
+    return this;
+  }
+
+  clone(): FieldSet {
+    return new FieldSet().addAll(this);
+  }
+
+  /** Members of this set that are not members of `other` (a new set). */
+  difference(other: FieldSet | undefined): FieldSet {
+    const out = new FieldSet();
+    out.m = this.m && !(other?.m ?? false);
+    if (this.c !== undefined) {
+      for (const [k, n] of this.c) {
+        const d = n.difference(other?.c?.get(k));
+        if (!d.isEmpty()) out.child(k).addAll(d);
+      }
+    }
+    return out;
+  }
+
+  /** Members of both sets (a new set). */
+  intersection(other: FieldSet | undefined): FieldSet {
+    const out = new FieldSet();
+    if (other === undefined) return out;
+    out.m = this.m && other.m;
+    if (this.c !== undefined && other.c !== undefined) {
+      for (const [k, n] of this.c) {
+        const o = other.c.get(k);
+        if (o === undefined) continue;
+        const i = n.intersection(o);
+        if (!i.isEmpty()) out.child(k).addAll(i);
+      }
+    }
+    return out;
+  }
+
+  /** Removes the top-level members listed (field names), as kube-apiserver strips metadata from sets. */
+  stripMembers(paths: readonly (readonly string[])[]): void {
+    for (const p of paths) {
+      let n: FieldSet | undefined = p.length > 0 ? this.c?.get(p[0]!) : undefined;
+      for (let i = 1; i < p.length; i++) n = n?.c?.get(p[i]!);
+      if (n !== undefined) n.m = false;
+    }
+    this.prune();
+  }
+
+  /** Drops empty children, returning whether this node is empty. */
+  prune(): boolean {
+    if (this.c !== undefined) {
+      for (const [k, n] of this.c) if (n.prune()) this.c.delete(k);
+      if (this.c.size === 0) this.c = undefined;
+    }
+    return !this.m && this.c === undefined;
+  }
+
+  /** Every member as a path in kube-apiserver's printed form ('.spec.containers[name="a"].image'). */
+  paths(prefix = '', out: string[] = []): string[] {
+    if (this.m && prefix !== '') out.push(prefix);
+    if (this.c !== undefined)
+      for (const k of sortedKeys(this.c)) this.c.get(k)!.paths(prefix + printElement(k), out);
+    return out;
+  }
+
+  /** The FieldsV1 JSON form: '.' marks a member that also has children; keys sorted like SMD. */
+  toFieldsV1(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (this.c === undefined) return out;
+    for (const k of sortedKeys(this.c)) {
+      const n = this.c.get(k)!;
+      if (n.isEmpty()) continue;
+      const body = n.toFieldsV1();
+      if (n.m && Object.keys(body).length > 0) out[k] = { '.': {}, ...body };
+      else out[k] = body;
+    }
+    return out;
+  }
+
+  /** Parses the FieldsV1 JSON form; throws on a malformed document. */
+  static fromFieldsV1(v: unknown, where = 'fieldsV1'): FieldSet {
+    const out = new FieldSet();
+    fill(out, v, where);
+    return out;
+  }
+}
+
+function fill(node: FieldSet, v: unknown, where: string): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`${where}: must be an object`);
+  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+    if (k === '.') continue;
+    if (!/^[fkvi]:/.test(k)) throw new Error(`${where}: invalid path element ${JSON.stringify(k)}`);
+    const n = node.child(k);
+    if (typeof child !== 'object' || child === null || Array.isArray(child))
+      throw new Error(`${where}: ${k} must be an object`);
+    const keys = Object.keys(child);
+    if (keys.length === 0 || '.' in child) n.m = true;
+    fill(n, child, `${where}.${k}`);
+  }
+}
+
+const KIND_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+/** SMD orders path elements by kind (field, key, value, index) and then by their text. */
+function sortedKeys(c: Map<string, FieldSet>): string[] {
+  return [...c.keys()].sort((a, b) => {
+    const ka = KIND_ORDER[a[0]!]!;
+    const kb = KIND_ORDER[b[0]!]!;
+    if (ka !== kb) return ka - kb;
+    if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** One element as SMD's Path.String prints it. */
+export function printElement(k: string): string {
+  const body = k.slice(2);
+  switch (k[0]) {
+    case 'f':
+      return '.' + body;
+    case 'k': {
+      const fields = JSON.parse(body) as Record<string, unknown>;
+      return `[${Object.entries(fields)
+        .map(([name, val]) => `${name}=${JSON.stringify(val)}`)
+        .join(',')}]`;
+    }
+    case 'v':
+      return `[=${body}]`;
+    default:
+      return `[${body}]`;
+  }
+}

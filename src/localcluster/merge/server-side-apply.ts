@@ -1,0 +1,271 @@
+// Server-side apply and update tracking as kube-apiserver's fieldmanager does them: managedFields per manager, pruning, conflicts.
+import { ApplyConflictError, PatchError } from './errors.js';
+import { FieldSet } from './field-set.js';
+import { isJsonObject, jsonClone, type JsonObject } from './json-value.js';
+import { compare, merge, removeItems, toFieldSet } from './typed-ops.js';
+import type { KubeObject, SchemaNode } from './types.js';
+
+/** A decoded managedFields entry. */
+interface Manager {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  time: string | undefined;
+  subresource: string;
+  set: FieldSet;
+}
+
+/**
+ * Fields kube-apiserver never records as owned (fieldmanager's stripMeta): identity and
+ * server-set metadata. Only the nodes themselves are unmarked; their children stay.
+ */
+const STRIPPED: readonly (readonly string[])[] = [
+  ['f:apiVersion'],
+  ['f:kind'],
+  ['f:metadata'],
+  ['f:metadata', 'f:name'],
+  ['f:metadata', 'f:namespace'],
+  ['f:metadata', 'f:creationTimestamp'],
+  ['f:metadata', 'f:selfLink'],
+  ['f:metadata', 'f:uid'],
+  ['f:metadata', 'f:clusterName'],
+  ['f:metadata', 'f:generation'],
+  ['f:metadata', 'f:managedFields'],
+  ['f:metadata', 'f:resourceVersion'],
+];
+
+const isManagedFieldsPath = (p: readonly string[]): boolean =>
+  p.length === 2 && p[0] === 'f:metadata' && p[1] === 'f:managedFields';
+
+/** kube-apiserver's manager identity: Apply entries ignore the apiVersion, Update entries keep it. */
+function identity(m: {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  subresource: string;
+}): string {
+  return `${m.operation}\u0000${m.manager}\u0000${m.operation === 'Apply' ? '' : m.apiVersion}\u0000${m.subresource}`;
+}
+
+function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> {
+  const out = new Map<string, Manager>();
+  const meta = obj?.metadata;
+  if (!isJsonObject(meta)) return out;
+  const list = meta.managedFields;
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw new PatchError('metadata.managedFields: must be a list');
+  list.forEach((raw: unknown, i) => {
+    const where = `metadata.managedFields[${i}]`;
+    if (!isJsonObject(raw)) throw new PatchError(`${where}: must be an object`);
+    const operation = raw.operation;
+    if (operation !== 'Apply' && operation !== 'Update')
+      throw new PatchError(`${where}.operation: must be "Apply" or "Update"`);
+    if (raw.fieldsType !== undefined && raw.fieldsType !== 'FieldsV1')
+      throw new PatchError(`${where}.fieldsType: must be "FieldsV1"`);
+    let set: FieldSet;
+    try {
+      set = FieldSet.fromFieldsV1(raw.fieldsV1 ?? {}, `${where}.fieldsV1`);
+    } catch (e) {
+      throw new PatchError((e as Error).message);
+    }
+    const m: Manager = {
+      manager: typeof raw.manager === 'string' ? raw.manager : '',
+      operation,
+      apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '',
+      time: typeof raw.time === 'string' ? raw.time : undefined,
+      subresource: typeof raw.subresource === 'string' ? raw.subresource : '',
+      set,
+    };
+    const id = identity(m);
+    const prev = out.get(id);
+    if (prev === undefined) out.set(id, m);
+    else {
+      // Duplicate identities are merged into one entry, as kube-apiserver's decoder does.
+      prev.set.addAll(m.set);
+      if (m.time !== undefined && (prev.time === undefined || m.time > prev.time))
+        prev.time = m.time;
+    }
+  });
+  return out;
+}
+
+/** Encodes entries sorted as kube-apiserver does: operation, time, manager, apiVersion, subresource. */
+function encodeManagedFields(managers: Map<string, Manager>): JsonObject[] {
+  const list = [...managers.values()].filter((m) => !m.set.isEmpty());
+  list.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      cmp(p.time ?? '', q.time ?? '') ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource, q.subresource),
+  );
+  return list.map((m) => {
+    const e: JsonObject = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+    if (m.time !== undefined) e.time = m.time;
+    e.fieldsType = 'FieldsV1';
+    e.fieldsV1 = m.set.toFieldsV1();
+    if (m.subresource !== '') e.subresource = m.subresource;
+    return e;
+  });
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The object without metadata.managedFields (shallow copies only where needed). */
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const meta = obj.metadata;
+  if (!isJsonObject(meta) || !('managedFields' in meta)) return obj;
+  const m = { ...meta };
+  delete m.managedFields;
+  return { ...obj, metadata: m };
+}
+
+function withManagedFields(obj: unknown, managers: Map<string, Manager>): KubeObject {
+  const out: KubeObject = isJsonObject(obj) ? { ...obj } : {};
+  const meta: JsonObject = isJsonObject(out.metadata) ? { ...out.metadata } : {};
+  const encoded = encodeManagedFields(managers);
+  if (encoded.length > 0) meta.managedFields = encoded;
+  else delete meta.managedFields;
+  out.metadata = meta;
+  return out;
+}
+
+/** Server-side apply as kube-apiserver does it (structured-merge-diff semantics). */
+export function serverSideApply(args: {
+  live: KubeObject | undefined;
+  applied: KubeObject;
+  manager: string;
+  force: boolean;
+  schema: SchemaNode | undefined;
+  apiVersion: string;
+  subresource?: string;
+  now: string;
+}): { object: KubeObject } {
+  const { schema, manager } = args;
+  if (!isJsonObject(args.applied))
+    throw new PatchError('apply: the configuration must be an object');
+  const subresource = args.subresource ?? '';
+  const managers = decodeManagedFields(args.live);
+  const live = args.live === undefined ? {} : withoutManagedFields(args.live);
+  const config = withoutManagedFields(args.applied);
+  const root = (): string => '';
+
+  let merged = merge(live, config, schema, root);
+  const newSet = new FieldSet();
+  toFieldSet(config, schema, newSet, root);
+  newSet.stripMembers(STRIPPED);
+
+  const selfId = identity({
+    manager,
+    operation: 'Apply',
+    apiVersion: args.apiVersion,
+    subresource,
+  });
+  const previous = managers.get(selfId);
+  if (previous !== undefined && !previous.set.isEmpty()) {
+    // Fields this manager applied before and now omits go, unless someone else still owns them.
+    const dropped = previous.set.difference(newSet);
+    if (!dropped.isEmpty()) {
+      const keep = newSet.clone();
+      for (const [id, m] of managers) if (id !== selfId) keep.addAll(m.set);
+      merged = removeItems(merged, dropped, keep, schema, root);
+    }
+  }
+
+  const diff = compare(live, merged, schema, isManagedFieldsPath);
+  const changed = diff.modified.clone().addAll(diff.added);
+  const found: { entry: Manager; field: string; set: FieldSet }[] = [];
+  for (const [id, m] of managers) {
+    if (id === selfId) continue;
+    const overlap = m.set.intersection(changed);
+    if (overlap.isEmpty()) continue;
+    for (const field of overlap.paths()) found.push({ entry: m, field, set: overlap });
+  }
+  if (found.length > 0 && !args.force) {
+    throw new ApplyConflictError(
+      found.map((f) => ({
+        entry: {
+          manager: f.entry.manager,
+          operation: f.entry.operation,
+          apiVersion: f.entry.apiVersion,
+          subresource: f.entry.subresource,
+        },
+        field: f.field,
+      })),
+    );
+  }
+  for (const [id, m] of managers) {
+    if (id === selfId) continue;
+    m.set = m.set.difference(changed).difference(diff.removed);
+    if (m.set.isEmpty()) managers.delete(id);
+  }
+  const objectChanged =
+    !diff.modified.isEmpty() || !diff.added.isEmpty() || !diff.removed.isEmpty();
+  managers.set(selfId, {
+    manager,
+    operation: 'Apply',
+    apiVersion: args.apiVersion,
+    time: objectChanged || previous === undefined ? args.now : previous.time,
+    subresource,
+    set: newSet,
+  });
+  if (newSet.isEmpty()) managers.delete(selfId);
+  return { object: jsonClone(withManagedFields(merged, managers)) };
+}
+
+/** Records field ownership for a non-apply write (create, update, patch): operation 'Update'. */
+export function trackUpdate(args: {
+  old: KubeObject | undefined;
+  updated: KubeObject;
+  manager: string;
+  apiVersion: string;
+  schema: SchemaNode | undefined;
+  subresource?: string;
+  now: string;
+}): KubeObject {
+  if (!isJsonObject(args.updated)) throw new PatchError('update: the object must be a JSON object');
+  const subresource = args.subresource ?? '';
+  const updMeta = args.updated.metadata;
+  // Managed fields the client sent win (kube lets clients reset them); otherwise keep the old ones.
+  const source =
+    isJsonObject(updMeta) && Array.isArray(updMeta.managedFields) ? args.updated : args.old;
+  const managers = decodeManagedFields(source);
+  const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
+  const newBody = withoutManagedFields(args.updated);
+
+  const diff = compare(oldBody, newBody, args.schema, isManagedFieldsPath);
+  const changed = diff.modified.clone().addAll(diff.added);
+  changed.stripMembers(STRIPPED);
+  const selfId = identity({
+    manager: args.manager,
+    operation: 'Update',
+    apiVersion: args.apiVersion,
+    subresource,
+  });
+  for (const [id, m] of managers) {
+    if (id === selfId) continue;
+    m.set = m.set.difference(changed).difference(diff.removed);
+    if (m.set.isEmpty()) managers.delete(id);
+  }
+  const previous = managers.get(selfId);
+  const gained = changed.difference(diff.removed);
+  if (!gained.isEmpty() || previous !== undefined) {
+    const set = (previous?.set.difference(diff.removed) ?? new FieldSet()).addAll(gained);
+    set.prune();
+    const time = gained.isEmpty() ? previous?.time : args.now;
+    if (set.isEmpty()) managers.delete(selfId);
+    else
+      managers.set(selfId, {
+        manager: args.manager,
+        operation: 'Update',
+        apiVersion: args.apiVersion,
+        time,
+        subresource,
+        set,
+      });
+  }
+  return withManagedFields(newBody, managers);
+}
