@@ -112,7 +112,7 @@ export function runGit(
       }
       const exit = code ?? -1;
       if (!okCodes.includes(exit)) {
-        const detail = redact(stderr.trim(), options.secrets).split('\n').slice(-3).join('; ');
+        const detail = summariseStderr(redact(stderr, options.secrets));
         reject(
           new GitCommandError(
             `git ${verb} failed (exit ${exit}): ${detail || 'no output'}`,
@@ -130,6 +130,26 @@ export function runGit(
     if (options.input !== undefined) child.stdin.end(options.input);
     else child.stdin.end();
   });
+}
+
+/** Lines git and ssh print that say nothing about the cause. */
+const NOISE = [
+  /^Please make sure you have the correct access rights$/,
+  /^and the repository exists\.$/,
+  /^fatal: Could not read from remote repository\.$/,
+  /^Could not create directory '.*\.ssh'/,
+  /^Failed to add the host to the list of known hosts/,
+  /^Warning: Permanently added/,
+  /^hint: /,
+];
+
+/** The informative lines of git's stderr, joined for a one-line message. */
+export function summariseStderr(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !NOISE.some((re) => re.test(l)));
+  return lines.slice(0, 3).join('; ');
 }
 
 /** A failed git command, with its redacted stderr for classification (auth, not found ...). */
