@@ -1,0 +1,70 @@
+// Builds the object API with its collaborators and starts the in-process controllers:
+// CRD serving, garbage collection and namespace cleanup, and workload simulation.
+import type { Logger } from '../core/index.js';
+import type { ObjectStore } from './store.js';
+import type { ResourceInfo, ResourceRegistry } from './registry.js';
+import type { ObjectApi, ObjectApiDeps } from './object-api.js';
+import type { IpAllocator } from './ip-allocator.js';
+import type { PatchHandler } from './rest-handler.js';
+import type { SchemaNode } from './schema-check.js';
+import { CrdController } from './crd-controller.js';
+import { GarbageCollector } from './gc.js';
+import { WorkloadSimulator } from './simulation.js';
+import { bootstrapNamespaces } from './bootstrap.js';
+import { createFieldSupport } from './field-support.js';
+
+export interface ControllerDeps {
+  readonly store: ObjectStore;
+  readonly registry: ResourceRegistry;
+  readonly logger: Logger;
+  readonly loadBalancerIps: IpAllocator;
+  readonly simulationDelayMs: number;
+  readonly makeApi: (deps: Omit<ObjectApiDeps, 'store' | 'ips'>) => ObjectApi;
+}
+
+export interface Controllers {
+  readonly api: ObjectApi;
+  readonly patcher: PatchHandler | undefined;
+  readonly builtinComponents: (gv: string) => Record<string, unknown> | undefined;
+  readonly crdSchema: (info: ResourceInfo) => SchemaNode | undefined;
+  /** Resolves when controller queues are empty (tests). */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+export function startControllers(deps: ControllerDeps): Controllers {
+  // controllers are built before the API they write through; they only call it later
+  const ref: { api?: ObjectApi } = {};
+  const getApi = (): ObjectApi => {
+    if (ref.api === undefined) throw new Error('object API used before it was built');
+    return ref.api;
+  };
+  const crds = new CrdController(deps.store, deps.registry, getApi, deps.logger);
+  const fields = createFieldSupport(deps.registry, (info) => crds.schemaFor(info), getApi);
+  const api = deps.makeApi({
+    schemaFor: fields.schemaFor,
+    ...(fields.tracker === undefined ? {} : { fields: fields.tracker }),
+  });
+  ref.api = api;
+  bootstrapNamespaces(deps.store);
+  const gc = new GarbageCollector(deps.store, deps.registry, getApi, deps.logger);
+  const sim = new WorkloadSimulator(
+    deps.store,
+    deps.registry,
+    getApi,
+    deps.loadBalancerIps,
+    { delayMs: deps.simulationDelayMs },
+    deps.logger,
+  );
+  const stops = [crds.start(), gc.start(), sim.start()];
+  return {
+    api,
+    patcher: fields.patcher,
+    builtinComponents: fields.builtinComponents,
+    crdSchema: (info) => crds.schemaFor(info),
+    idle: () => gc.idle(),
+    stop: () => {
+      for (const s of stops) s();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Request bodies in, JSON responses and metav1.Status errors out.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
+import { isPlainObject } from './object-meta.js';
+
+/** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError(
+        413,
+        'RequestEntityTooLarge',
+        'Request entity too large: limit is 3145728',
+      );
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Decodes a JSON or YAML body (by Content-Type) into a JSON value. */
+export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  const text = body.toString('utf8');
+  if (text.trim() === '') return undefined;
+  if (
+    mt === 'application/yaml' ||
+    mt === 'application/apply-patch+yaml' ||
+    mt === 'application/x-yaml' ||
+    mt === 'text/yaml'
+  ) {
+    try {
+      return parseYaml(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as unknown;
+    } catch (err) {
+      throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (mt === '' || mt.startsWith('application/json') || mt.endsWith('+json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw badRequest(
+        `couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  throw unsupportedMediaType(mt);
+}
+
+/** Decodes a body that must be a JSON object. */
+export function decodeObject(
+  body: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> {
+  const v = decodeBody(body, contentType);
+  if (!isPlainObject(v)) throw badRequest("Object 'Kind' is missing in 'null'");
+  return v;
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(
+  res: ServerResponse,
+  err: ApiError,
+  headers: Record<string, string | string[]> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.toStatus(), headers);
+}
+
+/** Warning headers as kube-apiserver sends them: `299 - "text"`. */
+export function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
+  if (warnings.length === 0) return {};
+  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+}

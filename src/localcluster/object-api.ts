@@ -1,0 +1,579 @@
+// The write and read semantics of the API (create, update, delete, list) independent of HTTP:
+// metadata bookkeeping, validation, optimistic concurrency, finalizers, dry run, admission.
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  FieldErrorType,
+  MODIFIED_CONFLICT,
+  type FieldError,
+} from './status-errors.js';
+import {
+  asString,
+  clone,
+  isPlainObject,
+  jsonEqual,
+  meta,
+  metaOf,
+  nowRfc3339,
+  randomSuffix,
+  validateName,
+  type KubeObject,
+} from './object-meta.js';
+import { groupVersionString, storageKey, type ResourceInfo } from './registry.js';
+import {
+  prepareForCreate,
+  prepareForUpdate,
+  validateUpdate,
+  generationChanged,
+  type ClusterIpAllocator,
+} from './strategies.js';
+import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
+import type { ObjectStore } from './store.js';
+import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import type { UserInfo } from './auth.js';
+
+export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
+export type FieldValidation = (typeof FieldValidation)[keyof typeof FieldValidation];
+
+export const Propagation = {
+  Orphan: 'Orphan',
+  Background: 'Background',
+  Foreground: 'Foreground',
+} as const;
+export type Propagation = (typeof Propagation)[keyof typeof Propagation];
+
+export interface Target {
+  readonly info: ResourceInfo;
+  readonly namespace: string;
+  readonly name: string;
+  /** '' | 'status' | 'scale' */
+  readonly subresource: string;
+}
+
+export interface WriteOptions {
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
+  /** Manager recorded in managedFields. */
+  readonly manager: string;
+  readonly fieldValidation: FieldValidation;
+}
+
+export interface WriteResult {
+  readonly object: KubeObject;
+  readonly warnings: string[];
+  /** false when an update changed nothing and nothing was written */
+  readonly written: boolean;
+}
+
+export interface DeleteOptions {
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
+  readonly propagationPolicy?: Propagation;
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  /** The object, still present with deletionTimestamp when finalizers hold it. */
+  readonly object: KubeObject;
+  readonly deleted: boolean;
+}
+
+/** Field ownership bookkeeping (managedFields) for non-apply writes. */
+export interface FieldTracker {
+  track(args: {
+    old: KubeObject | undefined;
+    updated: KubeObject;
+    manager: string;
+    apiVersion: string;
+    info: ResourceInfo;
+    subresource: string;
+  }): KubeObject;
+}
+
+export const AdmissionOperation = { Create: 'CREATE', Update: 'UPDATE', Delete: 'DELETE' } as const;
+export type AdmissionOperation = (typeof AdmissionOperation)[keyof typeof AdmissionOperation];
+
+export interface AdmissionAttributes {
+  readonly operation: AdmissionOperation;
+  readonly target: Target;
+  readonly object: KubeObject | undefined;
+  readonly oldObject: KubeObject | undefined;
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
+}
+
+/** Mutating then validating admission; may change the object or reject with an ApiError. */
+export interface Admission {
+  admit(
+    attrs: AdmissionAttributes,
+  ): Promise<{ object: KubeObject | undefined; warnings: string[] }>;
+}
+
+/** Where schemas come from: CRD schemas and (when known) built-in ones. */
+export type SchemaLookup = (info: ResourceInfo) => SchemaNode | undefined;
+
+export interface ObjectApiDeps {
+  readonly store: ObjectStore;
+  readonly ips: ClusterIpAllocator;
+  readonly schemaFor: SchemaLookup;
+  readonly fields?: FieldTracker;
+  readonly admission?: Admission;
+}
+
+const NAMESPACES = { group: '', resource: 'namespaces' };
+const LABEL_NAMED = new Set(['/Namespace', '/Service']);
+
+function gr(info: ResourceInfo): { group: string; resource: string } {
+  return { group: info.group, resource: info.resource };
+}
+
+/** The kind's name in "X in version Y cannot be handled" messages. */
+function decodeError(info: ResourceInfo, detail: string): ApiError {
+  return badRequest(
+    `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${detail}`,
+  );
+}
+
+function stripForCompare(o: KubeObject): KubeObject {
+  const m = { ...metaOf(o) };
+  delete m.resourceVersion;
+  if (Array.isArray(m.managedFields)) {
+    m.managedFields = m.managedFields.map((e) => {
+      if (!isPlainObject(e)) return e;
+      const { time: _t, ...rest } = e;
+      return rest;
+    });
+  }
+  return { ...o, metadata: m };
+}
+
+export class ObjectApi {
+  constructor(private readonly deps: ObjectApiDeps) {}
+
+  get store(): ObjectStore {
+    return this.deps.store;
+  }
+
+  /** Converts a stored object to the version a request asked for. */
+  present(info: ResourceInfo, stored: KubeObject): KubeObject {
+    const apiVersion = groupVersionString(info.group, info.version);
+    if (stored.apiVersion === apiVersion) return stored;
+    return { ...stored, apiVersion };
+  }
+
+  private toStorage(info: ResourceInfo, o: KubeObject): KubeObject {
+    o.apiVersion = groupVersionString(info.group, info.storageVersion);
+    o.kind = info.kind;
+    return o;
+  }
+
+  getStored(t: Pick<Target, 'info' | 'namespace' | 'name'>): KubeObject | undefined {
+    return this.deps.store.get(storageKey(t.info), t.info.namespaced ? t.namespace : '', t.name);
+  }
+
+  get(t: Target): KubeObject {
+    const stored = this.getStored(t);
+    if (stored === undefined) throw notFound(gr(t.info), t.name);
+    return this.present(t.info, stored);
+  }
+
+  private checkTypeMeta(info: ResourceInfo, o: KubeObject): void {
+    const expected = groupVersionString(info.group, info.version);
+    if (o.apiVersion !== undefined && o.apiVersion !== expected) {
+      throw badRequest(
+        `the API version in the data (${asString(o.apiVersion)}) does not match the expected API version (${expected})`,
+      );
+    }
+    if (o.kind !== undefined && o.kind !== info.kind) {
+      throw badRequest(
+        `the kind in the data (${asString(o.kind)}) does not match the expected kind (${info.kind})`,
+      );
+    }
+    o.apiVersion = expected;
+    o.kind = info.kind;
+    if (o.metadata !== undefined && !isPlainObject(o.metadata))
+      throw decodeError(
+        info,
+        'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
+      );
+  }
+
+  private checkNamespace(t: Target, o: KubeObject): void {
+    const m = meta(o);
+    if (!t.info.namespaced) {
+      delete m.namespace;
+      return;
+    }
+    if (m.namespace !== undefined && m.namespace !== '' && m.namespace !== t.namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    if (t.namespace === '')
+      throw badRequest('the server could not find the requested resource: a namespace is required');
+    m.namespace = t.namespace;
+  }
+
+  /** Unknown fields (pruned), defaults and schema errors; returns warnings for Warn. */
+  private applySchema(
+    t: Target,
+    o: KubeObject,
+    validation: FieldValidation,
+    isCreate: boolean,
+  ): string[] {
+    const schema = this.deps.schemaFor(t.info);
+    if (schema === undefined) return [];
+    const unknown = pruneUnknown(o, schema);
+    const warnings: string[] = [];
+    if (unknown.length > 0 && t.info.crd === undefined && validation === FieldValidation.Strict) {
+      const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
+      throw decodeError(t.info, `strict decoding error: ${list}`);
+    }
+    if (unknown.length > 0 && t.info.crd !== undefined && validation === FieldValidation.Strict) {
+      const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
+      throw badRequest(`strict decoding error: ${list}`);
+    }
+    if (validation === FieldValidation.Warn)
+      for (const u of unknown) warnings.push(`unknown field "${u}"`);
+    if (t.info.crd !== undefined) {
+      applyDefaults(o, schema);
+      const errs = validateSchema(o, schema);
+      if (errs.length > 0) throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', errs);
+    }
+    void isCreate;
+    return warnings;
+  }
+
+  private async admit(
+    op: AdmissionOperation,
+    t: Target,
+    object: KubeObject | undefined,
+    oldObject: KubeObject | undefined,
+    opts: { user: UserInfo; dryRun: boolean },
+  ): Promise<{ object: KubeObject | undefined; warnings: string[] }> {
+    if (this.deps.admission === undefined) return { object, warnings: [] };
+    return this.deps.admission.admit({
+      operation: op,
+      target: t,
+      object,
+      oldObject,
+      user: opts.user,
+      dryRun: opts.dryRun,
+    });
+  }
+
+  private track(
+    old: KubeObject | undefined,
+    updated: KubeObject,
+    t: Target,
+    manager: string,
+  ): KubeObject {
+    if (this.deps.fields === undefined) return updated;
+    return this.deps.fields.track({
+      old,
+      updated,
+      manager,
+      apiVersion: groupVersionString(t.info.group, t.info.version),
+      info: t.info,
+      subresource: t.subresource,
+    });
+  }
+
+  async create(t: Target, body: KubeObject, opts: WriteOptions): Promise<WriteResult> {
+    if (t.subresource !== '')
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
+    const o = body;
+    this.checkTypeMeta(t.info, o);
+    this.checkNamespace(t, o);
+    const m = meta(o);
+    if (m.name === undefined || m.name === '') {
+      if (typeof m.generateName === 'string' && m.generateName !== '')
+        m.name = `${m.generateName}${randomSuffix()}`;
+      else
+        throw invalid(t.info.kind, t.info.group, '', [
+          {
+            type: FieldErrorType.Required,
+            field: 'metadata.name',
+            detail: 'name or generateName is required',
+          },
+        ]);
+    }
+    const name = m.name;
+    const nameErrs = validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`));
+    if (nameErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, nameErrs);
+    if (t.info.namespaced) this.requireNamespace(t, name);
+    const warnings = this.applySchema(t, o, opts.fieldValidation, true);
+    m.uid = randomUUID();
+    m.creationTimestamp = nowRfc3339();
+    delete m.resourceVersion;
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete m.selfLink;
+    if (t.info.hasSpec || t.info.crd !== undefined) m.generation = 1;
+    else delete m.generation;
+    prepareForCreate(t.info, o, this.deps.ips, m.uid);
+    const createErrs = this.kindValidation(t.info, o);
+    if (createErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, createErrs);
+    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+    let obj = this.track(undefined, o, t, opts.manager);
+    const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
+    obj = adm.object ?? obj;
+    warnings.push(...adm.warnings);
+    if (opts.dryRun) return { object: obj, warnings, written: false };
+    if (t.info.namespaced) this.requireNamespace(t, name);
+    const stored = this.deps.store.put(storageKey(t.info), this.toStorage(t.info, obj), '');
+    if (stored === undefined) throw alreadyExists(gr(t.info), name);
+    return { object: this.present(t.info, stored), warnings, written: true };
+  }
+
+  private requireNamespace(t: Target, name: string): void {
+    const ns = this.deps.store.get('namespaces', '', t.namespace);
+    if (ns === undefined) throw notFound(NAMESPACES, t.namespace);
+    if (metaOf(ns).deletionTimestamp !== undefined) {
+      throw forbidden(
+        gr(t.info),
+        name,
+        `unable to create new content in namespace ${t.namespace} because it is being terminated`,
+        [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${t.namespace} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
+      );
+    }
+  }
+
+  /**
+   * Replaces an object (PUT, or the result of a patch). `body` is a private copy.
+   * `expectRv` (from the body or a patch) must match the stored version when set.
+   */
+  async update(
+    t: Target,
+    body: KubeObject,
+    opts: WriteOptions,
+    trackFields = true,
+  ): Promise<WriteResult> {
+    const old = this.getStored(t);
+    if (old === undefined) throw notFound(gr(t.info), t.name);
+    const oldView = this.present(t.info, old);
+    let o = body;
+    this.checkTypeMeta(t.info, o);
+    const bm = meta(o);
+    if (bm.name !== undefined && bm.name !== t.name) {
+      throw badRequest(
+        `the name of the object (${bm.name}) does not match the name on the URL (${t.name})`,
+      );
+    }
+    bm.name = t.name;
+    this.checkNamespace(t, o);
+    const oldMeta = metaOf(oldView);
+    if (
+      bm.resourceVersion !== undefined &&
+      bm.resourceVersion !== '' &&
+      bm.resourceVersion !== oldMeta.resourceVersion
+    ) {
+      throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
+    }
+    if (t.subresource === 'status') {
+      const n = clone(oldView);
+      n.status = o.status;
+      const nm = meta(n);
+      if (trackFields === false) nm.managedFields = bm.managedFields;
+      o = n;
+    } else if (t.info.subresources.includes('status')) {
+      if (oldView.status === undefined) delete o.status;
+      else o.status = clone(oldView.status);
+    }
+    const m = meta(o);
+    m.uid = oldMeta.uid;
+    m.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp !== undefined) {
+      m.deletionTimestamp = oldMeta.deletionTimestamp;
+      m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds ?? 0;
+    } else {
+      delete m.deletionTimestamp;
+      delete m.deletionGracePeriodSeconds;
+    }
+    if (oldMeta.generation !== undefined) m.generation = oldMeta.generation;
+    delete m.selfLink;
+    if (m.generateName === undefined && oldMeta.generateName !== undefined)
+      m.generateName = oldMeta.generateName;
+    // managedFields sent back unchanged are recomputed; an explicit change (e.g. reset) is honoured
+    if (
+      trackFields &&
+      (m.managedFields === undefined || jsonEqual(m.managedFields, oldMeta.managedFields))
+    )
+      m.managedFields = clone(oldMeta.managedFields);
+    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+    const warnings =
+      t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation, false) : [];
+    prepareForUpdate(t.info, oldView, o);
+    const errs: FieldError[] = [
+      ...validateUpdate(t.info, oldView, o),
+      ...(t.subresource === '' ? this.kindValidation(t.info, o) : []),
+    ];
+    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
+    if (generationChanged(t.info, oldView, o)) m.generation = (oldMeta.generation ?? 0) + 1;
+    if (trackFields) {
+      const base = { ...oldView, metadata: { ...oldMeta, managedFields: m.managedFields } };
+      o = this.track(base, o, t, opts.manager);
+    }
+    const adm = await this.admit(AdmissionOperation.Update, t, o, oldView, opts);
+    o = adm.object ?? o;
+    warnings.push(...adm.warnings);
+    if (jsonEqual(stripForCompare(o), stripForCompare(oldView)))
+      return { object: oldView, warnings, written: false };
+    const finalM = metaOf(o);
+    const finished =
+      finalM.deletionTimestamp !== undefined &&
+      (finalM.finalizers ?? []).length === 0 &&
+      !this.hasSpecFinalizers(o);
+    if (opts.dryRun) return { object: o, warnings, written: false };
+    const skey = storageKey(t.info);
+    const stored = this.deps.store.put(
+      skey,
+      this.toStorage(t.info, o),
+      oldMeta.resourceVersion ?? '',
+    );
+    if (stored === undefined) throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
+    if (finished) {
+      const gone = this.deps.store.remove(skey, t.info.namespaced ? t.namespace : '', t.name);
+      if (gone !== undefined)
+        return { object: this.present(t.info, gone), warnings, written: true };
+    }
+    return { object: this.present(t.info, stored), warnings, written: true };
+  }
+
+  private kindValidation(info: ResourceInfo, o: KubeObject): FieldError[] {
+    if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition')
+      return validateCrd(o);
+    return [];
+  }
+
+  private hasSpecFinalizers(o: KubeObject): boolean {
+    return (
+      o.kind === 'Namespace' &&
+      isPlainObject(o.spec) &&
+      Array.isArray(o.spec.finalizers) &&
+      o.spec.finalizers.length > 0
+    );
+  }
+
+  /** Deletes now, or marks for deletion when finalizers (including propagation ones) hold it. */
+  async delete(t: Target, opts: DeleteOptions): Promise<DeleteResult> {
+    const old = this.getStored(t);
+    if (old === undefined) throw notFound(gr(t.info), t.name);
+    const view = this.present(t.info, old);
+    const m = metaOf(view);
+    const pre = opts.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== m.uid) {
+      throw conflict(
+        gr(t.info),
+        t.name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid ?? ''}`,
+      );
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== m.resourceVersion) {
+      throw conflict(
+        gr(t.info),
+        t.name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion ?? ''}`,
+      );
+    }
+    const adm = await this.admit(AdmissionOperation.Delete, t, undefined, view, {
+      user: opts.user,
+      dryRun: opts.dryRun,
+    });
+    void adm;
+    const finalizers = [...(m.finalizers ?? [])];
+    const policy = opts.propagationPolicy ?? Propagation.Background;
+    const isNamespace = t.info.group === '' && t.info.kind === 'Namespace';
+    // a CRD keeps existing until the objects of its kind are gone
+    if (
+      t.info.group === 'apiextensions.k8s.io' &&
+      t.info.kind === 'CustomResourceDefinition' &&
+      !finalizers.includes(CRD_CLEANUP_FINALIZER)
+    ) {
+      finalizers.push(CRD_CLEANUP_FINALIZER);
+    }
+    if (m.deletionTimestamp === undefined) {
+      if (policy === Propagation.Foreground && !finalizers.includes('foregroundDeletion'))
+        finalizers.push('foregroundDeletion');
+      if (policy === Propagation.Orphan && !finalizers.includes('orphan'))
+        finalizers.push('orphan');
+    } else if (policy === Propagation.Orphan && !finalizers.includes('orphan')) {
+      finalizers.push('orphan');
+    }
+    if (finalizers.length > 0 || isNamespace) {
+      const n = clone(view);
+      const nm = meta(n);
+      if (nm.deletionTimestamp === undefined) {
+        nm.deletionTimestamp = nowRfc3339();
+        nm.deletionGracePeriodSeconds = 0;
+      }
+      if (finalizers.length > 0) nm.finalizers = finalizers;
+      if (isNamespace)
+        n.status = { ...(isPlainObject(n.status) ? n.status : {}), phase: 'Terminating' };
+      if (jsonEqual(n, view) || opts.dryRun)
+        return { object: opts.dryRun ? n : view, deleted: false };
+      const stored = this.deps.store.put(
+        storageKey(t.info),
+        this.toStorage(t.info, n),
+        m.resourceVersion ?? '',
+      );
+      if (stored === undefined) throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
+      return { object: this.present(t.info, stored), deleted: false };
+    }
+    if (opts.dryRun) return { object: view, deleted: true };
+    const gone = this.deps.store.remove(
+      storageKey(t.info),
+      t.info.namespaced ? t.namespace : '',
+      t.name,
+      m.resourceVersion,
+    );
+    if (gone === undefined) throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
+    return { object: this.present(t.info, gone), deleted: true };
+  }
+
+  /** The namespaces/finalize subresource: sets spec.finalizers; a terminating namespace with none left goes away. */
+  finalizeNamespace(name: string, finalizers: string[], dryRun: boolean): KubeObject {
+    const nsInfo = { group: '', resource: 'namespaces' };
+    const old = this.deps.store.get('namespaces', '', name);
+    if (old === undefined) throw notFound(nsInfo, name);
+    const n = clone(old);
+    n.spec = { ...(isPlainObject(n.spec) ? n.spec : {}), finalizers };
+    if (dryRun) return n;
+    const m = metaOf(old);
+    const stored = this.deps.store.put('namespaces', n, m.resourceVersion ?? '');
+    if (stored === undefined) throw conflict(nsInfo, name, MODIFIED_CONFLICT);
+    if (
+      m.deletionTimestamp !== undefined &&
+      finalizers.length === 0 &&
+      (m.finalizers ?? []).length === 0
+    ) {
+      return this.deps.store.remove('namespaces', '', name) ?? stored;
+    }
+    return stored;
+  }
+
+  /** Stored objects of a resource presented in the requested version. */
+  list(info: ResourceInfo, namespace: string): KubeObject[] {
+    const items = this.deps.store.list(
+      storageKey(info),
+      info.namespaced && namespace !== '' ? namespace : undefined,
+    );
+    return items.map((o) => this.present(info, o));
+  }
+}

@@ -1,0 +1,158 @@
+// Helpers over a Kubernetes object's metadata: typed access, name validation, cloning.
+import { randomBytes } from 'node:crypto';
+import { FieldErrorType, type FieldError } from './status-errors.js';
+
+export type KubeObject = Record<string, unknown>;
+
+export interface ObjectMeta {
+  name?: string | undefined;
+  generateName?: string | undefined;
+  namespace?: string | undefined;
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
+  generation?: number | undefined;
+  creationTimestamp?: string | undefined;
+  deletionTimestamp?: string | undefined;
+  deletionGracePeriodSeconds?: number | undefined;
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
+  finalizers?: string[] | undefined;
+  ownerReferences?: OwnerReference[] | undefined;
+  managedFields?: unknown[] | undefined;
+  [k: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The object's metadata, created empty when missing (the object must be a private copy). */
+export function meta(obj: KubeObject): ObjectMeta {
+  let m = obj.metadata;
+  if (!isPlainObject(m)) {
+    m = {};
+    obj.metadata = m;
+  }
+  return m as ObjectMeta;
+}
+
+/** Read-only view of metadata for objects that must not be changed. */
+export function metaOf(obj: KubeObject): Readonly<ObjectMeta> {
+  const m = obj.metadata;
+  return isPlainObject(m) ? m : {};
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+export function nowRfc3339(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
+/** The 5-character random suffix generateName gets, from the same alphabet as Kubernetes. */
+export function randomSuffix(n = 5): string {
+  const bytes = randomBytes(n);
+  let s = '';
+  for (const b of bytes) s += ALNUM[b % ALNUM.length];
+  return s;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Validates metadata.name as a DNS-1123 subdomain (or label for namespaces and services). */
+export function validateName(name: string, label: boolean): FieldError[] {
+  if (label) {
+    if (name.length > 63 || !DNS1123_LABEL.test(name)) {
+      return [
+        {
+          type: FieldErrorType.Invalid,
+          field: 'metadata.name',
+          value: name,
+          detail:
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+        },
+      ];
+    }
+    return [];
+  }
+  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    return [
+      {
+        type: FieldErrorType.Invalid,
+        field: 'metadata.name',
+        value: name,
+        detail:
+          "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      },
+    ];
+  }
+  return [];
+}
+
+/** Deep equality over JSON values. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!jsonEqual(ao[k], bo[k])) return false;
+  return true;
+}
+
+/** Reads a value by a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type` not supported beyond dots). */
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.replace(/^\./, '').split('.')) {
+    if (part === '') continue;
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+export function setPath(obj: KubeObject, path: string, value: unknown): void {
+  const parts = path
+    .replace(/^\./, '')
+    .split('.')
+    .filter((p) => p !== '');
+  let cur: Record<string, unknown> = obj;
+  for (const part of parts.slice(0, -1)) {
+    let next = cur[part];
+    if (!isPlainObject(next)) {
+      next = {};
+      cur[part] = next;
+    }
+    cur = next as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1];
+  if (last !== undefined) cur[last] = value;
+}
+
+/** A JSON value as text for messages and table cells ('' for null/undefined). */
+export function asString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === undefined || v === null) return '';
+  return JSON.stringify(v);
+}

@@ -1,0 +1,397 @@
+// HTTP handling of resource requests: decodes query and body, calls the object API and
+// encodes objects, lists, tables, watch streams and Status responses.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest, methodNotSupported, notFound } from './status-errors.js';
+import { decodeObject, mediaType, readBody, sendJson, warningHeaders } from './http-io.js';
+import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { toTable, wantsTable, type IncludeObject } from './tables.js';
+import { serveWatch } from './watch-stream.js';
+import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
+import {
+  FieldValidation,
+  Propagation,
+  type ObjectApi,
+  type Target,
+  type WriteOptions,
+} from './object-api.js';
+import { getScale, updateScale } from './scale.js';
+import type { RequestInfo } from './request-info.js';
+import type { UserInfo } from './auth.js';
+
+/** Applies a PATCH body (any patch type) to the current object; provided by the patch module. */
+export interface PatchHandler {
+  patch(
+    call: RestCall,
+    target: Target,
+    body: Buffer,
+    contentType: string,
+  ): Promise<{ object: KubeObject; warnings: string[]; created: boolean }>;
+}
+
+export interface RestContext {
+  readonly api: ObjectApi;
+  readonly registry: ResourceRegistry;
+  readonly patcher: PatchHandler | undefined;
+  /** @default 60000 */
+  readonly bookmarkIntervalMs: number;
+}
+
+export interface RestCall {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly ri: RequestInfo;
+  readonly info: ResourceInfo;
+  readonly query: URLSearchParams;
+  readonly user: UserInfo;
+}
+
+function target(call: RestCall): Target {
+  return {
+    info: call.info,
+    namespace: call.info.namespaced ? call.ri.namespace : '',
+    name: call.ri.name,
+    subresource: call.ri.subresource,
+  };
+}
+
+export function parseDryRun(q: URLSearchParams): boolean {
+  const values = q.getAll('dryRun');
+  for (const v of values)
+    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return values.length > 0;
+}
+
+export function parseFieldValidation(q: URLSearchParams): FieldValidation {
+  const v = q.get('fieldValidation');
+  if (v === null || v === '') return FieldValidation.Warn;
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(
+    `fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`,
+  );
+}
+
+/** The field manager a write is recorded under: ?fieldManager= or the User-Agent's first token. */
+export function managerFor(call: RestCall): string {
+  const fm = call.query.get('fieldManager');
+  if (fm !== null && fm !== '') {
+    if (fm.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
+    return fm;
+  }
+  const ua = call.req.headers['user-agent'] ?? 'unknown';
+  return ua.split('/')[0] ?? 'unknown';
+}
+
+export function writeOptions(call: RestCall): WriteOptions {
+  return {
+    user: call.user,
+    dryRun: parseDryRun(call.query),
+    manager: managerFor(call),
+    fieldValidation: parseFieldValidation(call.query),
+  };
+}
+
+function includeObject(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function encodeContinue(rv: number, after: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: after })).toString(
+    'base64url',
+  );
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (isPlainObject(v) && typeof v.rv === 'number' && typeof v.start === 'string')
+      return { rv: v.rv, start: v.start };
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest(
+    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+  );
+}
+
+function keyOf(o: KubeObject): string {
+  const m = metaOf(o);
+  return `${m.namespace ?? ''}/${m.name ?? ''}`;
+}
+
+function respond(
+  call: RestCall,
+  status: number,
+  obj: KubeObject,
+  warnings: readonly string[] = [],
+): void {
+  if (
+    wantsTable(call.req.headers.accept) &&
+    (obj.kind === call.info.kind || obj.kind?.toString().endsWith('List'))
+  ) {
+    const m = metaOf(obj);
+    sendJson(
+      call.res,
+      status,
+      toTable(
+        call.info,
+        [obj],
+        { resourceVersion: m.resourceVersion ?? '' },
+        includeObject(call.query),
+      ),
+      warningHeaders(warnings),
+    );
+    return;
+  }
+  sendJson(call.res, status, obj, warningHeaders(warnings));
+}
+
+export async function handleResource(ctx: RestContext, call: RestCall): Promise<void> {
+  const { ri, info } = call;
+  const sub = ri.subresource;
+  if (
+    sub !== '' &&
+    !(info.subresources as readonly string[]).includes(sub) &&
+    !(sub === 'finalize' && info.kind === 'Namespace')
+  ) {
+    throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, ri.name);
+  }
+  if (info.namespaced === false && ri.namespace !== '')
+    throw badRequest(`the server could not find the requested resource`);
+  switch (ri.verb) {
+    case 'get':
+      if (sub === 'scale') return respond(call, 200, getScale(ctx.api, target(call)));
+      return respond(call, 200, ctx.api.get(target(call)));
+    case 'list':
+      return list(ctx, call);
+    case 'watch':
+      return watch(ctx, call);
+    case 'create': {
+      if (ri.name !== '')
+        throw new ApiError(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
+      const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);
+      const r = await ctx.api.create(target(call), body, writeOptions(call));
+      return respond(call, r.written || !parseDryRun(call.query) ? 201 : 201, r.object, r.warnings);
+    }
+    case 'update': {
+      const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);
+      if (sub === 'scale')
+        return respond(
+          call,
+          200,
+          await updateScale(ctx.api, target(call), body, writeOptions(call)),
+        );
+      const t = sub === 'finalize' ? { ...target(call), subresource: '' } : target(call);
+      if (sub === 'finalize')
+        return respond(call, 200, finalizeNamespace(ctx, t, body, call).object);
+      const r = await ctx.api.update(t, body, writeOptions(call));
+      return respond(call, 200, r.object, r.warnings);
+    }
+    case 'patch': {
+      if (ctx.patcher === undefined) throw methodNotSupported(info, 'patch');
+      const body = await readBody(call.req);
+      const r = await ctx.patcher.patch(
+        call,
+        target(call),
+        body,
+        mediaType(call.req.headers['content-type']),
+      );
+      return respond(call, r.created ? 201 : 200, r.object, r.warnings);
+    }
+    case 'delete':
+      return remove(ctx, call);
+    case 'deletecollection':
+      return deleteCollection(ctx, call);
+    default:
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
+  }
+}
+
+function finalizeNamespace(
+  ctx: RestContext,
+  t: Target,
+  body: KubeObject,
+  call: RestCall,
+): { object: KubeObject } {
+  const finalizers =
+    isPlainObject(body.spec) && Array.isArray(body.spec.finalizers)
+      ? body.spec.finalizers.map(String)
+      : [];
+  return { object: ctx.api.finalizeNamespace(t.name, finalizers, parseDryRun(call.query)) };
+}
+
+function selectors(call: RestCall): {
+  labels: ReturnType<typeof parseLabelSelector>;
+  fields: ReturnType<typeof parseFieldSelector>;
+} {
+  return {
+    labels: parseLabelSelector(call.query.get('labelSelector')),
+    fields: parseFieldSelector(call.query.get('fieldSelector')),
+  };
+}
+
+function list(ctx: RestContext, call: RestCall): void {
+  const { labels, fields } = selectors(call);
+  const rv = ctx.api.store.currentRv();
+  let items = ctx.api.list(call.info, call.ri.namespace).filter((o) => labels(o) && fields(o));
+  const cont = call.query.get('continue');
+  if (cont !== null && cont !== '') {
+    const { start } = decodeContinue(cont);
+    items = items.filter((o) => keyOf(o) > start);
+  }
+  const limit = Number(call.query.get('limit') ?? '0');
+  const listMeta: Record<string, unknown> = { resourceVersion: String(rv) };
+  if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
+    const remaining = items.length - limit;
+    items = items.slice(0, limit);
+    const last = items[items.length - 1];
+    if (last !== undefined) listMeta.continue = encodeContinue(rv, keyOf(last));
+    listMeta.remainingItemCount = remaining;
+  }
+  if (wantsTable(call.req.headers.accept)) {
+    sendJson(call.res, 200, toTable(call.info, items, listMeta, includeObject(call.query)));
+    return;
+  }
+  sendJson(call.res, 200, {
+    kind: `${call.info.kind}List`,
+    apiVersion: groupVersionString(call.info.group, call.info.version),
+    metadata: listMeta,
+    items,
+  });
+}
+
+function watch(ctx: RestContext, call: RestCall): void {
+  const { labels, fields } = selectors(call);
+  const table = wantsTable(call.req.headers.accept);
+  const include = includeObject(call.query);
+  const timeoutSeconds = Number(call.query.get('timeoutSeconds') ?? '0');
+  const info = call.info;
+  serveWatch(call.res, ctx.api.store, {
+    info,
+    namespace: call.ri.namespace,
+    labels,
+    fields,
+    resourceVersion: call.query.get('resourceVersion') ?? '',
+    allowBookmarks: call.query.get('allowWatchBookmarks') === 'true',
+    timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30 * 60 * 1000,
+    bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+    render: (obj, first) => {
+      const o = ctx.api.present(info, obj);
+      if (!table) return o;
+      return toTable(
+        info,
+        [o],
+        { resourceVersion: metaOf(o).resourceVersion ?? '' },
+        include,
+        first,
+      );
+    },
+  });
+}
+
+function deleteOptionsFrom(
+  call: RestCall,
+  body: Record<string, unknown> | undefined,
+): {
+  propagationPolicy?: Propagation;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun: boolean;
+} {
+  const q = call.query;
+  let policy =
+    q.get('propagationPolicy') ??
+    (typeof body?.propagationPolicy === 'string' ? body.propagationPolicy : undefined);
+  if (
+    policy === undefined &&
+    (q.get('orphanDependents') === 'true' || body?.orphanDependents === true)
+  )
+    policy = 'Orphan';
+  if (
+    policy !== undefined &&
+    policy !== 'Orphan' &&
+    policy !== 'Background' &&
+    policy !== 'Foreground'
+  ) {
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
+  }
+  const pre = isPlainObject(body?.preconditions) ? body.preconditions : undefined;
+  const preconditions: { uid?: string; resourceVersion?: string } = {};
+  if (typeof pre?.uid === 'string') preconditions.uid = pre.uid;
+  if (typeof pre?.resourceVersion === 'string') preconditions.resourceVersion = pre.resourceVersion;
+  const dryRunBody = Array.isArray(body?.dryRun) && body.dryRun.includes('All');
+  return {
+    ...(policy === undefined ? {} : { propagationPolicy: policy }),
+    ...(pre === undefined ? {} : { preconditions }),
+    dryRun: parseDryRun(q) || dryRunBody,
+  };
+}
+
+async function readDeleteBody(call: RestCall): Promise<Record<string, unknown> | undefined> {
+  const raw = await readBody(call.req);
+  if (raw.length === 0) return undefined;
+  return decodeObject(raw, call.req.headers['content-type'] ?? 'application/json');
+}
+
+async function remove(ctx: RestContext, call: RestCall): Promise<void> {
+  if (call.ri.subresource !== '')
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
+  const opts = deleteOptionsFrom(call, await readDeleteBody(call));
+  const r = await ctx.api.delete(target(call), { user: call.user, ...opts });
+  if (!r.deleted) {
+    sendJson(call.res, opts.propagationPolicy === Propagation.Foreground ? 202 : 200, r.object);
+    return;
+  }
+  const m = metaOf(r.object);
+  sendJson(call.res, 200, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: m.name,
+      ...(call.info.group === '' ? {} : { group: call.info.group }),
+      kind: call.info.resource,
+      uid: m.uid,
+    },
+  });
+}
+
+async function deleteCollection(ctx: RestContext, call: RestCall): Promise<void> {
+  const opts = deleteOptionsFrom(call, await readDeleteBody(call));
+  const { labels, fields } = selectors(call);
+  const items = ctx.api.list(call.info, call.ri.namespace).filter((o) => labels(o) && fields(o));
+  const deleted: KubeObject[] = [];
+  for (const o of items) {
+    const m = metaOf(o);
+    try {
+      const r = await ctx.api.delete(
+        { info: call.info, namespace: m.namespace ?? '', name: m.name ?? '', subresource: '' },
+        { user: call.user, ...opts, preconditions: {} },
+      );
+      deleted.push(r.object);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+    }
+  }
+  sendJson(call.res, 200, {
+    kind: `${call.info.kind}List`,
+    apiVersion: groupVersionString(call.info.group, call.info.version),
+    metadata: { resourceVersion: String(ctx.api.store.currentRv()) },
+    items: deleted,
+  });
+}

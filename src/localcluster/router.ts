@@ -1,0 +1,99 @@
+// Routes every HTTPS request: health and version, discovery, OpenAPI, then authenticated
+// resource requests to the REST handler; every failure becomes a metav1.Status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../core/index.js';
+import { ApiError, internalError, pathNotFound } from './status-errors.js';
+import { sendError, sendJson } from './http-io.js';
+import { authenticate } from './auth.js';
+import { parseRequestInfo } from './request-info.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { handleResource, type RestContext } from './rest-handler.js';
+import type { OpenApiService } from './openapi.js';
+
+export interface RouterDeps {
+  readonly rest: RestContext;
+  readonly openapi: OpenApiService;
+  readonly adminToken: string;
+  readonly serverAddress: () => string;
+  readonly logger: Logger;
+  readonly isReady: () => boolean;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function createRouter(
+  deps: RouterDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(deps, req, res).catch((err: unknown) => {
+      if (err instanceof ApiError) {
+        sendError(res, err);
+        return;
+      }
+      deps.logger.error({ err, url: req.url, method: req.method }, 'request failed');
+      sendError(res, internalError(err instanceof Error ? err.message : String(err)));
+    });
+  };
+}
+
+async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const method = req.method ?? 'GET';
+  if (
+    PUBLIC_PATHS.has(path) ||
+    path.startsWith('/livez/') ||
+    path.startsWith('/readyz/') ||
+    path.startsWith('/healthz/')
+  ) {
+    if (path === '/version') return sendJson(res, 200, versionInfo());
+    const ready = path.startsWith('/readyz') ? deps.isReady() : true;
+    return sendText(res, ready ? 200 : 500, ready ? 'ok' : 'not ready');
+  }
+  const user = authenticate(req.headers, deps.adminToken);
+  if (method === 'GET' && path === '/api')
+    return sendJson(res, 200, apiVersions(deps.serverAddress()));
+  if (method === 'GET' && path === '/apis')
+    return sendJson(res, 200, apiGroupList(deps.rest.registry));
+  if (method === 'GET' && path === '/openapi/v3') return sendJson(res, 200, deps.openapi.root());
+  if (method === 'GET' && path.startsWith('/openapi/v3/')) {
+    const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
+    if (doc === undefined) throw pathNotFound();
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(doc),
+      'Cache-Control': 'public, immutable',
+    });
+    res.end(doc);
+    return;
+  }
+  const parts = path.split('/').filter((p) => p !== '');
+  if (method === 'GET' && parts[0] === 'api' && parts.length === 2) {
+    const doc = apiResourceList(deps.rest.registry, '', parts[1] ?? '');
+    if (doc === undefined) throw pathNotFound();
+    return sendJson(res, 200, doc);
+  }
+  if (method === 'GET' && parts[0] === 'apis' && parts.length === 2) {
+    const doc = apiGroup(deps.rest.registry, parts[1] ?? '');
+    if (doc === undefined) throw pathNotFound();
+    return sendJson(res, 200, doc);
+  }
+  if (method === 'GET' && parts[0] === 'apis' && parts.length === 3) {
+    const doc = apiResourceList(deps.rest.registry, parts[1] ?? '', parts[2] ?? '');
+    if (doc === undefined) throw pathNotFound();
+    return sendJson(res, 200, doc);
+  }
+  const ri = parseRequestInfo(method, path, url.searchParams);
+  if (!ri.isResource) throw pathNotFound();
+  const info = deps.rest.registry.lookup(ri.group, ri.version, ri.resource);
+  if (info === undefined) throw pathNotFound();
+  await handleResource(deps.rest, { req, res, ri, info, query: url.searchParams, user });
+}

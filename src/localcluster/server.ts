@@ -1,0 +1,144 @@
+// startLocalCluster: wires storage, registry, controllers and the HTTPS server together and
+// writes DATA/kubeconfig once the server listens.
+import { createServer, type Server } from 'node:https';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { silentLogger, type Logger } from '../core/index.js';
+import { loadOrCreatePki } from './pki.js';
+import { generateToken } from './auth.js';
+import { buildKubeconfig, KUBECONFIG_FILE } from './kubeconfig.js';
+import { ObjectStore } from './store.js';
+import { ResourceRegistry } from './registry.js';
+import { ObjectApi } from './object-api.js';
+import { serviceIpAllocators } from './ip-allocator.js';
+import { OpenApiService } from './openapi.js';
+import { createRouter } from './router.js';
+import { startControllers } from './controllers.js';
+
+export interface LocalClusterOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Directory for the database, PKI and kubeconfig. Required unless inMemory. */
+  readonly dataDir?: string;
+  /** Keep objects in memory only (the PKI and kubeconfig still go to dataDir when given). @default false */
+  readonly inMemory?: boolean;
+  /** Cluster, context and CA name. @default 'flotilla-local' */
+  readonly name?: string;
+  /** @default silentLogger() */
+  readonly logger?: Logger;
+  /** Delay before simulated workloads report progress and readiness. @default 1000 */
+  readonly simulationDelayMs?: number;
+  /** How often watches that allow bookmarks get one. @default 60000 */
+  readonly bookmarkIntervalMs?: number;
+  /** Watch events kept for resuming watches; older versions get 410 Gone. @default 20000 */
+  readonly watchHistory?: number;
+}
+
+export interface LocalCluster {
+  /** https://127.0.0.1:PORT */
+  readonly url: string;
+  /** A kubeconfig (YAML) with the CA, server and admin token. */
+  readonly kubeconfig: string;
+  /** DATA/kubeconfig when a data directory is used. */
+  readonly kubeconfigPath?: string;
+  readonly token: string;
+  readonly caPem: string;
+  readonly port: number;
+  /** Stops serving, ends open watches and closes the database. */
+  stop(): Promise<void>;
+}
+
+const DB_FILE = 'cluster.db';
+
+export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const logger = options.logger ?? silentLogger();
+  const name = options.name ?? 'flotilla-local';
+  const inMemory = options.inMemory === true || options.dataDir === undefined;
+  const dataDir = options.dataDir;
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pki = await loadOrCreatePki(dataDir, name);
+  const store = new ObjectStore({
+    path: inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE),
+    ...(options.watchHistory === undefined ? {} : { watchHistory: options.watchHistory }),
+  });
+  let token = store.getMeta('adminToken');
+  if (token === undefined) {
+    token = generateToken();
+    store.setMeta('adminToken', token);
+  }
+  const registry = new ResourceRegistry();
+  const ips = serviceIpAllocators(store.list('services'));
+  const controllers = startControllers({
+    store,
+    registry,
+    logger,
+    loadBalancerIps: ips.loadBalancerIps,
+    simulationDelayMs: options.simulationDelayMs ?? 1000,
+    makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
+  });
+  const api = controllers.api;
+  const openapi = new OpenApiService(
+    registry,
+    controllers.builtinComponents,
+    controllers.crdSchema,
+  );
+  const sockets = new Set<Socket>();
+  let port = 0;
+  const router = createRouter({
+    rest: {
+      api,
+      registry,
+      patcher: controllers.patcher,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
+    },
+    openapi,
+    adminToken: token,
+    serverAddress: () => `127.0.0.1:${port}`,
+    logger,
+    isReady: () => true,
+  });
+  const server: Server = createServer(
+    { cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 30000 },
+    router,
+  );
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
+  let kubeconfigPath: string | undefined;
+  if (dataDir !== undefined) {
+    kubeconfigPath = join(dataDir, KUBECONFIG_FILE);
+    writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  }
+  logger.info({ url, dataDir, inMemory }, 'local cluster serving');
+  let stopped = false;
+  return {
+    url,
+    kubeconfig,
+    ...(kubeconfigPath === undefined ? {} : { kubeconfigPath }),
+    token,
+    caPem: pki.caPem,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      controllers.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// Object storage: SQLite (WAL) for durability plus an in-memory index for fast reads; assigns
+// the monotonic resourceVersion and publishes every change to the watch hub.
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { WatchHub, WatchEventType, type StoreEvent } from './watch-hub.js';
+import { metaOf, type KubeObject } from './object-meta.js';
+
+export interface ObjectStoreOptions {
+  /** SQLite file, or ':memory:'. */
+  readonly path: string;
+  /** @default 20000 */
+  readonly watchHistory?: number;
+}
+
+function nsKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export class ObjectStore {
+  readonly hub: WatchHub;
+  private readonly db: Db;
+  private readonly data = new Map<string, Map<string, KubeObject>>();
+  private rv: number;
+  private readonly stmtPut: Statement<[string, string, string, number, string]>;
+  private readonly stmtDel: Statement<[string, string, string]>;
+  private readonly stmtRv: Statement<[string]>;
+  private readonly txPut: (
+    skey: string,
+    ns: string,
+    name: string,
+    rv: number,
+    json: string,
+  ) => void;
+  private readonly txDel: (skey: string, ns: string, name: string, rv: number) => void;
+
+  constructor(options: ObjectStoreOptions) {
+    this.db = new Database(options.path);
+    if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (skey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,
+        rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (skey, ns, name)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+      INSERT OR IGNORE INTO meta (k, v) VALUES ('rv', '0');
+    `);
+    const rvRow = this.db.prepare<[], { v: string }>(`SELECT v FROM meta WHERE k = 'rv'`).get();
+    this.rv = Number(rvRow?.v ?? '0');
+    for (const row of this.db
+      .prepare<[], { skey: string; ns: string; name: string; data: string }>(
+        'SELECT skey, ns, name, data FROM objects',
+      )
+      .iterate()) {
+      this.bucket(row.skey).set(nsKey(row.ns, row.name), JSON.parse(row.data) as KubeObject);
+    }
+    this.stmtPut = this.db.prepare(
+      'INSERT OR REPLACE INTO objects (skey, ns, name, rv, data) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.stmtDel = this.db.prepare('DELETE FROM objects WHERE skey = ? AND ns = ? AND name = ?');
+    this.stmtRv = this.db.prepare(`UPDATE meta SET v = ? WHERE k = 'rv'`);
+    this.txPut = this.db.transaction(
+      (skey: string, ns: string, name: string, rv: number, json: string) => {
+        this.stmtPut.run(skey, ns, name, rv, json);
+        this.stmtRv.run(String(rv));
+      },
+    );
+    this.txDel = this.db.transaction((skey: string, ns: string, name: string, rv: number) => {
+      this.stmtDel.run(skey, ns, name);
+      this.stmtRv.run(String(rv));
+    });
+    this.hub = new WatchHub(
+      this.rv,
+      options.watchHistory === undefined ? {} : { historySize: options.watchHistory },
+    );
+  }
+
+  private bucket(skey: string): Map<string, KubeObject> {
+    let b = this.data.get(skey);
+    if (!b) {
+      b = new Map();
+      this.data.set(skey, b);
+    }
+    return b;
+  }
+
+  currentRv(): number {
+    return this.rv;
+  }
+
+  /** A value kept across restarts (admin token, ...). */
+  getMeta(key: string): string | undefined {
+    return this.db.prepare<[string], { v: string }>('SELECT v FROM meta WHERE k = ?').get(key)?.v;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)').run(key, value);
+  }
+
+  /** The stored object; callers must not mutate it. */
+  get(skey: string, namespace: string, name: string): KubeObject | undefined {
+    return this.data.get(skey)?.get(nsKey(namespace, name));
+  }
+
+  /** Stored objects of one resource (in one namespace when given), ordered by namespace/name. */
+  list(skey: string, namespace?: string): KubeObject[] {
+    const b = this.data.get(skey);
+    if (!b) return [];
+    const out: [string, KubeObject][] = [];
+    const prefix = namespace === undefined ? undefined : `${namespace}/`;
+    for (const [k, v] of b) if (prefix === undefined || k.startsWith(prefix)) out.push([k, v]);
+    out.sort((a, c) => (a[0] < c[0] ? -1 : a[0] > c[0] ? 1 : 0));
+    return out.map(([, v]) => v);
+  }
+
+  /** Storage keys that hold at least one object. */
+  keys(): string[] {
+    return [...this.data].filter(([, b]) => b.size > 0).map(([k]) => k);
+  }
+
+  /**
+   * Writes `obj` (a private copy the store now owns), setting metadata.resourceVersion.
+   * `expectRv` makes it a compare-and-swap against the stored version ('' = must not exist).
+   * Returns the stored object, or undefined when the expectation failed.
+   */
+  put(skey: string, obj: KubeObject, expectRv?: string): KubeObject | undefined {
+    const m = metaOf(obj);
+    const namespace = m.namespace ?? '';
+    const name = m.name ?? '';
+    const b = this.bucket(skey);
+    const key = nsKey(namespace, name);
+    const old = b.get(key);
+    if (expectRv !== undefined) {
+      const current = old === undefined ? '' : (metaOf(old).resourceVersion ?? '');
+      if (current !== expectRv) return undefined;
+    }
+    const rv = this.rv + 1;
+    (obj.metadata as Record<string, unknown>).resourceVersion = String(rv);
+    this.txPut(skey, namespace, name, rv, JSON.stringify(obj));
+    this.rv = rv;
+    b.set(key, obj);
+    this.publish({
+      rv,
+      type: old === undefined ? WatchEventType.Added : WatchEventType.Modified,
+      skey,
+      namespace,
+      name,
+      object: obj,
+      old,
+    });
+    return obj;
+  }
+
+  /** Removes an object; the DELETED event carries it with a new resourceVersion. */
+  remove(skey: string, namespace: string, name: string, expectRv?: string): KubeObject | undefined {
+    const b = this.data.get(skey);
+    const key = nsKey(namespace, name);
+    const old = b?.get(key);
+    if (!b || old === undefined) return undefined;
+    if (expectRv !== undefined && metaOf(old).resourceVersion !== expectRv) return undefined;
+    const rv = this.rv + 1;
+    this.txDel(skey, namespace, name, rv);
+    this.rv = rv;
+    b.delete(key);
+    const gone = { ...old, metadata: { ...metaOf(old), resourceVersion: String(rv) } };
+    this.publish({ rv, type: WatchEventType.Deleted, skey, namespace, name, object: gone, old });
+    return gone;
+  }
+
+  private publish(event: StoreEvent): void {
+    this.hub.publish(event);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
