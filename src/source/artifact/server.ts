@@ -1,6 +1,7 @@
 // The artifact HTTP server: serves stored artifacts by path, like Flux source-controller's file server.
 import { createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage, silentLogger, type Logger } from '../../core/index.js';
@@ -80,7 +81,17 @@ export async function startArtifactServer(options: ArtifactServerOptions): Promi
       send(404, 'not found');
       return;
     }
-    const st = await lstat(abs).catch(() => undefined);
+    let st = await lstat(abs).catch(() => undefined);
+    if (st?.isSymbolicLink()) {
+      // Only the `latest.tar.gz` kind of link: a plain file name in the same directory.
+      const target = await readlink(abs).catch(() => '');
+      if (target === '' || target.includes('/') || target.startsWith('.')) {
+        send(404, 'not found');
+        return;
+      }
+      abs = join(dirname(abs), target);
+      st = await lstat(abs).catch(() => undefined);
+    }
     if (!st?.isFile()) {
       send(404, 'not found');
       return;

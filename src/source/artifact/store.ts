@@ -1,6 +1,6 @@
 // The artifact storage: tarballs under a data directory, laid out as Flux's source-controller does.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
@@ -17,6 +17,8 @@ const KIND_RE = /^[A-Za-z][A-Za-z0-9]*$/;
 const FILE_RE = /^[A-Za-z0-9][A-Za-z0-9._@:+-]*$/;
 /** Temporary files start with a dot so that listings and garbage collection skip them. */
 const TEMP_PREFIX = '.tmp-';
+/** The symlink to the newest artifact that Flux advertises as `status.url`. */
+export const LATEST_LINK = 'latest.tar.gz';
 
 export interface ArtifactStoreOptions {
   /** The data directory; created if missing. */
@@ -298,6 +300,33 @@ export class ArtifactStore {
       // Leave no empty namespace directory behind.
       await rmdir(dirname(abs)).catch(() => undefined);
       return st ? objectDir : undefined;
+    });
+  }
+
+  /** The path of the object's `latest.tar.gz` link (Flux's `status.url`). */
+  latestPath(owner: ArtifactOwner): string {
+    return `${this.objectDir(owner)}/${LATEST_LINK}`;
+  }
+
+  /**
+   * Points the object's `latest.tar.gz` symlink at an artifact, as Flux does for `status.url`,
+   * and returns that URL. The server follows the link only within the object's directory.
+   */
+  async linkLatest(owner: ArtifactOwner, artifact: Pick<Artifact, 'path'>): Promise<string> {
+    const objectDir = this.objectDir(owner);
+    const fileName = artifact.path.slice(objectDir.length + 1);
+    if (!artifact.path.startsWith(`${objectDir}/`) || fileName.includes('/')) {
+      throw new FlotillaError(`artifact '${artifact.path}' does not belong to ${objectDir}`, {
+        reason: 'InvalidPath',
+        file: artifact.path,
+      });
+    }
+    return this.#locks.run(objectDir, async () => {
+      const absDir = this.localPath(objectDir);
+      const tmp = join(absDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+      await symlink(fileName, tmp);
+      await rename(tmp, join(absDir, LATEST_LINK));
+      return this.urlFor(this.latestPath(owner));
     });
   }
 
