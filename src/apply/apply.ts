@@ -103,15 +103,62 @@ async function prepare(
   return { prepared, failures, pendingKinds };
 }
 
-/** Gets the live object and dry-runs the desired one; decides the action. */
-async function plan(ctx: ManagerContext, obj: KubeObject, opts: ApplyOptions): Promise<Plan> {
-  const ref = {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    name: obj.metadata.name ?? '',
-    namespace: obj.metadata.namespace,
-  };
-  const live = await ctx.client.getOrUndefined(ref);
+/** Objects of one kind in one namespace from which a list beats single gets. */
+const LIST_THRESHOLD = 8;
+
+/**
+ * Reads the live objects: one list per kind and namespace where many objects share them,
+ * single gets otherwise. A no-op reconcile of thousands of objects then costs a handful of
+ * lists plus the dry-runs.
+ */
+async function fetchLive(
+  ctx: ManagerContext,
+  objects: readonly KubeObject[],
+  concurrency: number,
+): Promise<Map<KubeObject, KubeObject | undefined>> {
+  const groups = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const key = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(o);
+    else groups.set(key, [o]);
+  }
+  const out = new Map<KubeObject, KubeObject | undefined>();
+  const singles: KubeObject[] = [];
+  const lists: KubeObject[][] = [];
+  for (const g of groups.values()) {
+    if (g.length >= LIST_THRESHOLD) lists.push(g);
+    else singles.push(...g);
+  }
+  await mapLimit(lists, concurrency, async (g) => {
+    const first = g[0] as KubeObject;
+    const ns = first.metadata.namespace;
+    const list = await ctx.client.list(
+      { apiVersion: first.apiVersion, kind: first.kind },
+      ns ? { namespace: ns } : {},
+    );
+    const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
+    for (const o of g) out.set(o, byName.get(o.metadata.name));
+  });
+  await mapLimit(singles, concurrency, async (o) => {
+    const ref = {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name ?? '',
+      namespace: o.metadata.namespace,
+    };
+    out.set(o, await ctx.client.getOrUndefined(ref));
+  });
+  return out;
+}
+
+/** Dry-runs the desired object and compares it with the live one; decides the action. */
+async function plan(
+  ctx: ManagerContext,
+  obj: KubeObject,
+  live: KubeObject | undefined,
+  opts: ApplyOptions,
+): Promise<Plan> {
   const skip = (): Plan => ({ obj, live, action: Action.Skipped, recreate: false });
   if (
     anyInMetadata(obj.metadata, opts.exclusionSelector) ||
@@ -199,7 +246,10 @@ async function planAll(
   opts: ApplyOptions,
   deferrable: (obj: KubeObject, err: unknown) => boolean,
 ): Promise<{ plans: Plan[]; deferred: KubeObject[]; failures: DryRunFailure[] }> {
-  const results = await settleLimit(objects, opts.concurrency, (o) => plan(ctx, o, opts));
+  const lives = await fetchLive(ctx, objects, opts.concurrency);
+  const results = await settleLimit(objects, opts.concurrency, (o) =>
+    plan(ctx, o, lives.get(o), opts),
+  );
   const plans: Plan[] = [];
   const deferred: KubeObject[] = [];
   const failures: DryRunFailure[] = [];

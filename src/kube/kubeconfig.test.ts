@@ -114,7 +114,11 @@ describe('kubeconfig and transport', () => {
       },
       (req: IncomingMessage, res: ServerResponse) => {
         const peer = (req.socket as TLSSocket).getPeerCertificate();
-        seen.push({ auth: req.headers.authorization, cn: peer?.subject?.CN as string | undefined, path: req.url ?? '' });
+        seen.push({
+          auth: req.headers.authorization,
+          cn: peer?.subject?.CN as string | undefined,
+          path: req.url ?? '',
+        });
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         setTimeout(() => {

@@ -1,0 +1,342 @@
+// Integration tests of the ResourceManager against the local cluster: apply, drift, dry-run, prune, wait.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlotillaError } from '../core/index.js';
+import { startLocalCluster } from '../localcluster/index.js';
+import { KubeClient, PatchType, type KubeObject } from '../kube/index.js';
+import {
+  Action,
+  DryRunError,
+  ResourceManager,
+  inventoryOf,
+  kustomizationOwnerLabels,
+  type ChangeSet,
+} from './index.js';
+
+type Cluster = Awaited<ReturnType<typeof startLocalCluster>>;
+
+const ns = (name: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name },
+});
+const cm = (
+  name: string,
+  namespace: string,
+  data: Record<string, string>,
+  annotations?: Record<string, string>,
+): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+  data,
+});
+const deploy = (name: string, namespace: string, image: string, app = name): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app } },
+    template: {
+      metadata: { labels: { app } },
+      spec: { containers: [{ name: 'web', image, ports: [{ containerPort: 8080 }] }] },
+    },
+  },
+});
+const svc = (name: string, namespace: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const secret = (name: string, namespace: string, password: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace },
+  stringData: { password },
+});
+
+const actions = (cs: ChangeSet): Record<string, string> => cs.toMap();
+
+describe('ResourceManager against the local cluster', () => {
+  let cluster: Cluster;
+  let kube: KubeClient;
+  let rm: ResourceManager;
+  const owner = kustomizationOwnerLabels('apps', 'flux-system');
+
+  before(async () => {
+    cluster = await startLocalCluster({ port: 0, inMemory: true });
+    kube = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
+    rm = new ResourceManager(kube, { ownerLabels: owner });
+  });
+  after(async () => {
+    kube.close();
+    await cluster.stop();
+  });
+
+  const set = (): KubeObject[] => [
+    deploy('web', 'team-a', 'nginx:1.25'),
+    svc('web', 'team-a'),
+    cm('settings', 'team-a', { mode: 'blue' }),
+    secret('creds', 'team-a', 'hunter2'),
+    ns('team-a'),
+  ];
+
+  it('creates a set, then re-applies it with zero writes, then configures one change', async () => {
+    const first = await rm.applyAll(set());
+    assert.deepEqual(actions(first), {
+      'Namespace/team-a': 'created',
+      'ConfigMap/team-a/settings': 'created',
+      'Secret/team-a/creds': 'created',
+      'Service/team-a/web': 'created',
+      'Deployment/team-a/web': 'created',
+    });
+    assert.deepEqual(
+      first.entries.map((e) => e.objMetadata.kind),
+      ['Namespace', 'ConfigMap', 'Secret', 'Service', 'Deployment'],
+    );
+    const live = await kube.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'settings',
+      namespace: 'team-a',
+    });
+    assert.equal(live.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'apps');
+
+    const writesBefore = kube.stats.writes;
+    const second = await rm.applyAll(set());
+    assert.ok(
+      second.entries.every((e) => e.action === Action.Unchanged),
+      second.toString(),
+    );
+    assert.equal(kube.stats.writes - writesBefore, 0, 'a no-op reconcile makes no writes');
+
+    const changed = set();
+    (changed[2] as KubeObject)['data'] = { mode: 'green' };
+    const w = kube.stats.writes;
+    const third = await rm.applyAll(changed);
+    assert.equal(actions(third)['ConfigMap/team-a/settings'], 'configured');
+    assert.equal(third.entries.filter((e) => e.action === Action.Unchanged).length, 4);
+    assert.equal(kube.stats.writes - w, 1);
+  });
+
+  it('writes nothing when any dry-run fails, and names object, field and message', async () => {
+    const w = kube.stats.writes;
+    const bad = deploy('broken', 'team-a', 'nginx');
+    (bad['spec'] as Record<string, unknown>)['replicas'] = 'three';
+    await assert.rejects(
+      rm.applyAll([ns('team-b'), cm('fresh', 'team-a', { a: '1' }), bad]),
+      (e: unknown) => {
+        assert.ok(e instanceof DryRunError, String(e));
+        assert.equal(e.failures.length, 1);
+        assert.equal(e.object, 'Deployment/team-a/broken');
+        assert.match(e.message, /Deployment\/team-a\/broken dry-run failed/);
+        assert.match(e.message, /replicas/);
+        return true;
+      },
+    );
+    assert.equal(kube.stats.writes - w, 0);
+    assert.equal(
+      await kube.getOrUndefined({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'fresh',
+        namespace: 'team-a',
+      }),
+      undefined,
+    );
+    assert.equal(
+      await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace', name: 'team-b' }),
+      undefined,
+    );
+  });
+
+  it('corrects drift made by hand', async () => {
+    await kube.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'team-a' },
+      PatchType.Merge,
+      { data: { mode: 'hacked' } },
+    );
+    const changed = set();
+    (changed[2] as KubeObject)['data'] = { mode: 'green' };
+    const cs = await rm.applyAll(changed);
+    assert.equal(actions(cs)['ConfigMap/team-a/settings'], 'configured');
+    const live = await kube.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'settings',
+      namespace: 'team-a',
+    });
+    assert.deepEqual(live['data'], { mode: 'green' });
+  });
+
+  it('shows a human diff with secret values masked', async () => {
+    const changed = set();
+    (changed[3] as KubeObject)['stringData'] = { password: 'changed' };
+    const { changeSet, results } = await rm.diff(changed);
+    assert.equal(actions(changeSet)['Secret/team-a/creds'], 'configured');
+    const d = results.find((r) => r.entry.subject === 'Secret/team-a/creds')?.entry.diff ?? '';
+    assert.match(d, /-\s+password: "\*\*\* \(before\)"/);
+    assert.match(d, /\+\s+password: "\*\*\* \(after\)"/);
+    assert.doesNotMatch(d, /aHVudGVyMg|Y2hhbmdlZA/);
+  });
+
+  it('honours the reconcile, ssa and force annotations', async () => {
+    const objs = [
+      cm('disabled', 'team-a', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }),
+      cm('once', 'team-a', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }),
+      cm('ignored', 'team-a', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/ssa': 'Ignore' }),
+    ];
+    const cs = await rm.applyAll(objs);
+    assert.deepEqual(actions(cs), {
+      'ConfigMap/team-a/disabled': 'skipped',
+      'ConfigMap/team-a/once': 'created',
+      'ConfigMap/team-a/ignored': 'skipped',
+    });
+    (objs[1] as KubeObject)['data'] = { a: '2' };
+    assert.equal(actions(await rm.applyAll(objs))['ConfigMap/team-a/once'], 'skipped');
+
+    // An immutable selector change: refused without force, recreated with the annotation.
+    const moved = deploy('web', 'team-a', 'nginx:1.25', 'web-v2');
+    await assert.rejects(rm.apply(moved), (e: unknown) => {
+      assert.ok(e instanceof FlotillaError);
+      assert.match(e.message, /immutable/);
+      assert.match(e.message, /force/);
+      return true;
+    });
+    const uid = (
+      await kube.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'web',
+        namespace: 'team-a',
+      })
+    ).metadata.uid;
+    moved.metadata.annotations = { 'kustomize.toolkit.fluxcd.io/force': 'enabled' };
+    const entry = await rm.apply(moved);
+    assert.equal(entry.action, 'created');
+    const now = await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'team-a',
+    });
+    assert.notEqual(now.metadata.uid, uid);
+    assert.deepEqual((now['spec'] as { selector: unknown }).selector, {
+      matchLabels: { app: 'web-v2' },
+    });
+  });
+
+  it('applies CRDs first and waits until they are established before their custom resources', async () => {
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
+      },
+    };
+    const cr: KubeObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g1', namespace: 'team-c' },
+      spec: { size: 3 },
+    };
+    const cs = await rm.applyAll([cr, ns('team-c'), crd]);
+    assert.deepEqual(
+      cs.entries.map((e) => `${e.subject} ${e.action}`),
+      [
+        'CustomResourceDefinition/gadgets.example.com created',
+        'Namespace/team-c created',
+        'Gadget/team-c/g1 created',
+      ],
+    );
+    const again = await rm.applyAll([cr, ns('team-c'), crd]);
+    assert.ok(
+      again.entries.every((e) => e.action === 'unchanged'),
+      again.toString(),
+    );
+  });
+
+  it('prunes what left the inventory, in reverse order, only with owner labels', async () => {
+    const objs = [
+      ns('team-p'),
+      cm('keep', 'team-p', { a: '1' }),
+      cm('gone', 'team-p', { a: '1' }),
+      cm('foreign', 'team-p', { a: '1' }),
+      cm('pinned', 'team-p', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }),
+    ];
+    await rm.applyAll(objs);
+    const previous = inventoryOf(objs);
+    assert.ok(previous.entries.some((e) => e.id === 'team-p_gone__ConfigMap' && e.v === 'v1'));
+    // Someone took `foreign` over: it lost the owner labels and must survive the prune.
+    await kube.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'foreign', namespace: 'team-p' },
+      PatchType.Merge,
+      {
+        metadata: { labels: { 'kustomize.toolkit.fluxcd.io/name': null } },
+      },
+    );
+    const next = inventoryOf([ns('team-p'), cm('keep', 'team-p', { a: '1' })]);
+    const res = await rm.prune(previous, next);
+    assert.deepEqual(actions(res.changeSet), {
+      'ConfigMap/team-p/foreign': 'skipped',
+      'ConfigMap/team-p/gone': 'deleted',
+      'ConfigMap/team-p/pinned': 'skipped',
+    });
+    assert.deepEqual(res.failures, []);
+    assert.deepEqual(res.inventory, next);
+    const names = (
+      await kube.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'team-p' })
+    ).items.map((i) => i.metadata.name);
+    assert.ok(!names.includes('gone'));
+    assert.ok(names.includes('foreign') && names.includes('pinned') && names.includes('keep'));
+  });
+
+  it('waits for health and stops early on failure', async () => {
+    await rm.applyAll([
+      ns('team-w'),
+      deploy('ok', 'team-w', 'nginx:1'),
+      deploy('bad', 'team-w', 'nginx:fail'),
+    ]);
+    const ref = (name: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name,
+      namespace: 'team-w',
+    });
+    const ok = await rm.wait([ref('ok')], { interval: 100, timeout: 10_000 });
+    assert.equal(ok[0]?.health.status, 'Healthy');
+    const start = Date.now();
+    await assert.rejects(
+      rm.wait([ref('ok'), ref('bad')], { interval: 100, timeout: 60_000 }),
+      (e: unknown) => {
+        assert.ok(e instanceof FlotillaError);
+        assert.equal(e.reason, 'HealthCheckFailed');
+        assert.match(e.message, /Deployment\/team-w\/bad status: 'Degraded'/);
+        return true;
+      },
+    );
+    assert.ok(Date.now() - start < 30_000, 'failed early rather than at the timeout');
+    await assert.rejects(
+      rm.wait([ref('missing')], { interval: 50, timeout: 200 }),
+      /timeout waiting for: \[Deployment\/team-w\/missing status: 'Missing'/,
+    );
+  });
+});
