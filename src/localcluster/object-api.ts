@@ -231,13 +231,9 @@ export class ObjectApi {
     if (schema === undefined) return [];
     const unknown = pruneUnknown(o, schema);
     const warnings: string[] = [];
-    if (unknown.length > 0 && t.info.crd === undefined && validation === FieldValidation.Strict) {
+    if (unknown.length > 0 && validation === FieldValidation.Strict) {
       const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
       throw decodeError(t.info, `strict decoding error: ${list}`);
-    }
-    if (unknown.length > 0 && t.info.crd !== undefined && validation === FieldValidation.Strict) {
-      const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
-      throw badRequest(`strict decoding error: ${list}`);
     }
     if (validation === FieldValidation.Warn)
       for (const u of unknown) warnings.push(`unknown field "${u}"`);
@@ -285,7 +281,12 @@ export class ObjectApi {
     });
   }
 
-  async create(t: Target, body: KubeObject, opts: WriteOptions): Promise<WriteResult> {
+  async create(
+    t: Target,
+    body: KubeObject,
+    opts: WriteOptions,
+    trackFields = true,
+  ): Promise<WriteResult> {
     if (t.subresource !== '')
       throw new ApiError(
         405,
@@ -325,7 +326,7 @@ export class ObjectApi {
     const createErrs = this.kindValidation(t.info, o);
     if (createErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, createErrs);
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    let obj = this.track(undefined, o, t, opts.manager);
+    let obj = trackFields ? this.track(undefined, o, t, opts.manager) : o;
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
     obj = adm.object ?? obj;
     warnings.push(...adm.warnings);

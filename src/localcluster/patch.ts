@@ -1,17 +1,35 @@
 // The patch verb: JSON patch, merge patch, strategic merge patch and server-side apply, each
 // applied to the current object and written through the update path with conflict retries.
-import { applyJsonPatch, applyMergePatch, PatchError } from './merge/index.js';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  serverSideApply,
+  ApplyConflictError,
+  PatchError,
+  STRATEGIC_MERGE_PATCH_UNSUPPORTED,
+} from './merge/index.js';
 import {
   ApiError,
   badRequest,
   conflict,
   invalid,
+  methodNotSupported,
+  notFound,
   FieldErrorType,
   MODIFIED_CONFLICT,
 } from './status-errors.js';
 import { decodeBody } from './http-io.js';
-import { clone, isPlainObject, metaOf, type KubeObject } from './object-meta.js';
-import type { ObjectApi, Target } from './object-api.js';
+import {
+  clone,
+  isPlainObject,
+  metaOf,
+  nowRfc3339,
+  asString,
+  type KubeObject,
+} from './object-meta.js';
+import { groupVersionString } from './registry.js';
+import type { ObjectApi, Target, WriteOptions } from './object-api.js';
 import type { PatchHandler, RestCall } from './rest-handler.js';
 import { writeOptions } from './rest-handler.js';
 import type { SchemaNode } from './schema-check.js';
@@ -30,29 +48,108 @@ const MAX_ATTEMPTS = 5;
 function unsupportedPatch(info: Target['info']): ApiError {
   const accepted =
     info.crd === undefined
-      ? 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json'
-      : 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml';
-  return new ApiError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${accepted}`,
-  );
+      ? 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json'
+      : STRATEGIC_MERGE_PATCH_UNSUPPORTED;
+  return new ApiError(415, 'UnsupportedMediaType', accepted);
 }
 
-function patchFailed(err: unknown): ApiError {
-  const msg = err instanceof Error ? err.message : String(err);
-  return new ApiError(422, 'Invalid', msg);
+/** Turns merge-module errors into API errors: 409 for apply conflicts, 422 for bad patches. */
+export function mergeError(err: unknown): unknown {
+  if (err instanceof ApplyConflictError)
+    return new ApiError(409, 'Conflict', err.message, {
+      causes: err.causes.map((c) => ({ ...c })),
+    });
+  if (err instanceof PatchError) return new ApiError(422, 'Invalid', err.message);
+  return err;
+}
+
+function runMerge<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw mergeError(err);
+  }
 }
 
 export function createPatchHandler(
   api: () => ObjectApi,
-  _schemaFor: (info: Target['info']) => SchemaNode | undefined,
+  schemaFor: (info: Target['info']) => SchemaNode | undefined,
 ): PatchHandler {
+  const apply = async (
+    call: RestCall,
+    t: Target,
+    body: Buffer,
+    opts: WriteOptions,
+  ): Promise<{ object: KubeObject; warnings: string[]; created: boolean }> => {
+    const fm = call.query.get('fieldManager');
+    if (fm === null || fm === '') {
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        {
+          type: FieldErrorType.Required,
+          field: 'fieldManager',
+          detail: 'is required for apply patch',
+        },
+      ]);
+    }
+    if (t.subresource === 'scale')
+      throw methodNotSupported(
+        { group: t.info.group, resource: `${t.info.resource}/scale` },
+        'apply',
+      );
+    const applied = decodeBody(body, PatchType.Apply);
+    if (!isPlainObject(applied)) throw badRequest('the applied configuration must be an object');
+    const expected = groupVersionString(t.info.group, t.info.version);
+    if (applied.apiVersion !== expected || applied.kind !== t.info.kind) {
+      throw badRequest(
+        `the apiVersion and kind of the applied configuration (${asString(applied.apiVersion)}, ${asString(applied.kind)}) must be ${expected}, ${t.info.kind}`,
+      );
+    }
+    const appliedName = isPlainObject(applied.metadata) ? applied.metadata.name : undefined;
+    if (appliedName !== undefined && appliedName !== t.name) {
+      throw badRequest(
+        `the name of the object (${asString(appliedName)}) does not match the name on the URL (${t.name})`,
+      );
+    }
+    const force = call.query.get('force') === 'true';
+    const schema = schemaFor(t.info);
+    for (let attempt = 1; ; attempt++) {
+      const stored = api().getStored(t);
+      const args = {
+        applied: clone(applied),
+        manager: fm,
+        force,
+        schema,
+        apiVersion: expected,
+        now: nowRfc3339(),
+        ...(t.subresource === '' ? {} : { subresource: t.subresource }),
+      };
+      if (stored === undefined) {
+        if (t.subresource !== '') throw notFound(t.info, t.name);
+        const { object } = runMerge(() => serverSideApply({ live: undefined, ...args }));
+        const r = await api().create(t, object, opts, false);
+        return { object: r.object, warnings: r.warnings, created: true };
+      }
+      const live = api().present(t.info, stored);
+      const { object } = runMerge(() => serverSideApply({ live, ...args }));
+      try {
+        const r = await api().update(t, object, opts, false);
+        return { object: r.object, warnings: r.warnings, created: false };
+      } catch (err) {
+        const retryable =
+          err instanceof ApiError &&
+          err.code === 409 &&
+          err.reason === 'Conflict' &&
+          metaOf(object).resourceVersion === metaOf(live).resourceVersion;
+        if (!retryable || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  };
+
   return {
     async patch(call: RestCall, t: Target, body: Buffer, contentType: string) {
       const opts = writeOptions(call);
-      const force = call.query.get('force');
-      if (contentType !== PatchType.Apply && force !== null) {
+      if (contentType === PatchType.Apply) return apply(call, t, body, opts);
+      if (call.query.get('force') !== null) {
         throw invalid('PatchOptions', 'meta.k8s.io', '', [
           {
             type: FieldErrorType.Forbidden,
@@ -61,38 +158,33 @@ export function createPatchHandler(
           },
         ]);
       }
-      let patchDoc: unknown;
-      switch (contentType) {
-        case PatchType.Json:
-        case PatchType.Merge:
-          patchDoc = decodeBody(body, 'application/json');
-          break;
-        case PatchType.Strategic:
-        case PatchType.Apply:
-          throw unsupportedPatch(t.info);
-        default:
-          throw unsupportedPatch(t.info);
-      }
+      if (
+        contentType !== PatchType.Json &&
+        contentType !== PatchType.Merge &&
+        contentType !== PatchType.Strategic
+      )
+        throw unsupportedPatch(t.info);
+      if (contentType === PatchType.Strategic && t.info.crd !== undefined)
+        throw unsupportedPatch(t.info);
+      const patchDoc = decodeBody(body, 'application/json');
       if (patchDoc === undefined) throw badRequest('the body of the request was empty');
+      const schema = t.subresource === 'scale' ? undefined : schemaFor(t.info);
       for (let attempt = 1; ; attempt++) {
         const current = t.subresource === 'scale' ? toScale(t, api().get(t)) : api().get(t);
         const currentRv = metaOf(current).resourceVersion;
-        let patched: KubeObject;
-        try {
-          patched =
-            contentType === PatchType.Json
-              ? applyJsonPatch(clone(current), patchDoc)
-              : applyMergePatch(clone(current), patchDoc);
-        } catch (err) {
-          if (err instanceof PatchError) throw patchFailed(err);
-          throw err;
-        }
+        const patched = runMerge(() => {
+          if (contentType === PatchType.Json) return applyJsonPatch(clone(current), patchDoc);
+          if (contentType === PatchType.Merge) return applyMergePatch(clone(current), patchDoc);
+          return applyStrategicMergePatch(clone(current), patchDoc, schema);
+        });
         if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
         try {
-          if (t.subresource === 'scale') {
-            const object = await updateScale(api(), t, patched, opts);
-            return { object, warnings: [], created: false };
-          }
+          if (t.subresource === 'scale')
+            return {
+              object: await updateScale(api(), t, patched, opts),
+              warnings: [],
+              created: false,
+            };
           const r = await api().update(t, patched, opts);
           return { object: r.object, warnings: r.warnings, created: false };
         } catch (err) {
@@ -101,10 +193,8 @@ export function createPatchHandler(
             err.code === 409 &&
             err.reason === 'Conflict' &&
             metaOf(patched).resourceVersion === currentRv;
-          if (!retryable || attempt >= MAX_ATTEMPTS) {
-            if (retryable) throw conflict(t.info, t.name, MODIFIED_CONFLICT);
-            throw err;
-          }
+          if (!retryable) throw err;
+          if (attempt >= MAX_ATTEMPTS) throw conflict(t.info, t.name, MODIFIED_CONFLICT);
         }
       }
     },

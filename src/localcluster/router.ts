@@ -29,6 +29,31 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+// An empty Swagger 2.0 document (protobuf: field 1 `swagger` = "2.0"). kubectl falls back to
+// client-side v2 validation for kinds the v3 documents do not list yet (a CRD applied in the same
+// file) and skips kinds the v2 document does not define, as it does against kube-apiserver.
+const OPENAPI_V2_PB = Buffer.from([0x0a, 0x03, 0x32, 0x2e, 0x30]);
+const OPENAPI_V2_JSON = JSON.stringify({
+  swagger: '2.0',
+  info: { title: 'Kubernetes', version: 'v1.32.0' },
+  paths: {},
+  definitions: {},
+});
+
+function sendOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+  const wantsPb = (req.headers.accept ?? '').includes(
+    'application/com.github.proto-openapi.spec.v2',
+  );
+  const body = wantsPb ? OPENAPI_V2_PB : Buffer.from(OPENAPI_V2_JSON);
+  res.writeHead(200, {
+    'Content-Type': wantsPb
+      ? 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'
+      : 'application/json',
+    'Content-Length': body.length,
+  });
+  res.end(body);
+}
+
 export function createRouter(
   deps: RouterDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -64,6 +89,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (method === 'GET' && path === '/apis')
     return sendJson(res, 200, apiGroupList(deps.rest.registry));
   if (method === 'GET' && path === '/openapi/v3') return sendJson(res, 200, deps.openapi.root());
+  if (method === 'GET' && path === '/openapi/v2') return sendOpenApiV2(req, res);
   if (method === 'GET' && path.startsWith('/openapi/v3/')) {
     const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
     if (doc === undefined) throw pathNotFound();

@@ -125,8 +125,8 @@ export function validateSchema(
       errs.push({
         type: FieldErrorType.TypeInvalid,
         field: path,
-        value: t === 'object' || t === 'array' ? `"${t}"` : value,
-        detail: `must be of type ${schema.type}`,
+        value: t,
+        detail: `${path} in body must be of type ${schema.type}: ${JSON.stringify(t)}`,
       });
       return errs;
     }
@@ -145,14 +145,14 @@ export function validateSchema(
         type: FieldErrorType.Invalid,
         field: path,
         value,
-        detail: `should be greater than or equal to ${schema.minimum}`,
+        detail: `${path} in body should be greater than or equal to ${schema.minimum}`,
       });
     if (typeof schema.maximum === 'number' && value > schema.maximum)
       errs.push({
         type: FieldErrorType.Invalid,
         field: path,
         value,
-        detail: `should be less than or equal to ${schema.maximum}`,
+        detail: `${path} in body should be less than or equal to ${schema.maximum}`,
       });
   }
   if (typeof value === 'string') {
@@ -161,14 +161,14 @@ export function validateSchema(
         type: FieldErrorType.Invalid,
         field: path,
         value,
-        detail: `should be at least ${schema.minLength} chars long`,
+        detail: `${path} in body should be at least ${schema.minLength} chars long`,
       });
     if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
       errs.push({
         type: FieldErrorType.Invalid,
         field: path,
         value,
-        detail: `may not be longer than ${schema.maxLength}`,
+        detail: `${path} in body should be at most ${schema.maxLength} chars long`,
       });
     if (typeof schema.pattern === 'string') {
       let re: RegExp | undefined;
@@ -182,7 +182,7 @@ export function validateSchema(
           type: FieldErrorType.Invalid,
           field: path,
           value,
-          detail: `should match '${schema.pattern}'`,
+          detail: `${path} in body should match '${schema.pattern}'`,
         });
     }
   }
@@ -206,14 +206,14 @@ export function validateSchema(
         type: FieldErrorType.Invalid,
         field: path,
         value: value.length,
-        detail: `should have at least ${schema.minItems} items`,
+        detail: `${path} in body should have at least ${schema.minItems} items`,
       });
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
       errs.push({
         type: FieldErrorType.Invalid,
         field: path,
         value: value.length,
-        detail: `must have at most ${schema.maxItems} items`,
+        detail: `${path} in body should have at most ${schema.maxItems} items`,
       });
     if (schema.items !== undefined)
       value.forEach((item, i) =>
