@@ -1,0 +1,729 @@
+// The kustomize build: accumulate resources, generators, components and transformers per kustomization, then finish at the top.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { cloneValue, emitYaml, isYamlMap, newMap, parseYamlDocuments, YamlEmitError, YamlParseError } from '../yaml/index.js';
+import type { YamlMap, YamlValue } from '../yaml/index.js';
+import { defaultConfig, emptyConfig, mergeConfig, parseTransformerConfig } from './builtin-config.js';
+import type { TransformerConfig } from './builtin-config.js';
+import { FieldSpecError, fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js';
+import type { FieldSpec } from './fieldspec.js';
+import { generate, generatorSpecs, readOptions } from './generators.js';
+import { resourceHash } from './hash.js';
+import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from './json-patch.js';
+import type { JsonPatchOp } from './json-patch.js';
+import { Fields, KUSTOMIZATION_FILE_NAMES, loadKustomization } from './kustomization.js';
+import type { Kustomization } from './kustomization.js';
+import { legacySort } from './legacy-sort.js';
+import { FileLoader, isRemoteTarget, KustomizeError, LoadRestrictor } from './loader.js';
+import { fixNameReferences } from './name-reference.js';
+import { applyReplacements } from './replacements.js';
+import { idEquals, idString, Resource, scalarString } from './resource.js';
+import type { ResId } from './resource.js';
+import { selectorFrom, selectResources, SelectorError } from './selector.js';
+import type { Selector } from './selector.js';
+import { MergeError, strategicMerge } from './strategic-merge.js';
+import {
+  imagesTransform,
+  mapEntriesTransform,
+  namespaceTransform,
+  prefixSuffixTransform,
+  replicasTransform,
+} from './transformers.js';
+import { readVars, resolveVars, VarSet } from './vars.js';
+
+export interface BuildOptions {
+  /** @default LoadRestrictor.RootOnly */
+  readonly loadRestrictor?: LoadRestrictor;
+  /**
+   * A directory nothing may be read from outside of, symlinks resolved (Flux uses the source artifact root).
+   * @default undefined (only kustomize's own load restrictor applies)
+   */
+  readonly sandboxRoot?: string;
+  /**
+   * Flux behaviour for a root directory without kustomization.yaml: build every manifest under it.
+   * @default false (fail, as kustomize does)
+   */
+  readonly fluxAutogenerate?: boolean;
+}
+
+export interface BuildResult {
+  /** The rendered objects, in output order. */
+  readonly objects: YamlMap[];
+  /** Exactly what `kubectl kustomize` prints. */
+  readonly yaml: string;
+}
+
+interface Accumulator {
+  resources: Resource[];
+  config: TransformerConfig;
+  vars: VarSet;
+}
+
+function emptyAccumulator(): Accumulator {
+  return { resources: [], config: emptyConfig(), vars: new VarSet() };
+}
+
+interface Context {
+  readonly restrictor: LoadRestrictor;
+  readonly sandbox: string | undefined;
+  /** Directories being built, to detect cycles. */
+  readonly stack: string[];
+}
+
+function appendResource(ra: Accumulator, r: Resource): void {
+  const id = r.curId();
+  const dup = ra.resources.find((o) => idEquals(o.curId(), id));
+  if (dup) {
+    throw new KustomizeError(`may not add resource with an already registered id: ${idString(id)}`, { file: r.source });
+  }
+  ra.resources.push(r);
+}
+
+/** kustomize's resource factory: parse documents, drop empty ones, inline `*List` kinds (items go to the end). */
+export function resourcesFromText(text: string, source: string): Resource[] {
+  let docs: YamlValue[];
+  try {
+    docs = parseYamlDocuments(text);
+  } catch (err) {
+    if (err instanceof YamlParseError) throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
+    throw err;
+  }
+  const queue: YamlValue[] = docs.filter((d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0));
+  const out: Resource[] = [];
+  while (queue.length > 0) {
+    const d = queue.shift() as YamlValue;
+    if (!isYamlMap(d)) throw new KustomizeError(`${source}: a resource document must be a YAML map`, { file: source });
+    const kind = scalarString(d['kind']);
+    if (kind.endsWith('List') && 'items' in d) {
+      const items = d['items'];
+      if (items === null || items === undefined) continue;
+      if (!Array.isArray(items)) throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, { file: source });
+      queue.push(...items.filter((i) => i !== null));
+      continue;
+    }
+    if (kind === '') throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, { file: source, field: 'kind' });
+    out.push(new Resource(d, source));
+  }
+  return out;
+}
+
+class Target {
+  readonly fields: Fields;
+  constructor(
+    readonly ldr: FileLoader,
+    readonly k: Kustomization,
+    readonly ctx: Context,
+  ) {
+    this.fields = new Fields(k);
+  }
+
+  private fail(field: string, msg: string): never {
+    throw new KustomizeError(`${this.k.file}: ${field}: ${msg}`, { file: this.k.file, field });
+  }
+
+  accumulate(ra: Accumulator): Accumulator {
+    const f = this.fields;
+    const resources = [...f.stringList('resources'), ...f.stringList('bases')];
+    for (const [i, p] of resources.entries()) this.accumulateResource(ra, p, `resources[${i}]`);
+
+    let cfg = defaultConfig();
+    for (const [i, p] of f.stringList('configurations').entries()) {
+      const field = `configurations[${i}]`;
+      const text = this.ldr.readFile(p, field);
+      try {
+        const docs = parseYamlDocuments(text);
+        for (const d of docs) cfg = mergeConfig(cfg, parseTransformerConfig(d, `${p}`));
+      } catch (err) {
+        this.fail(field, (err as Error).message);
+      }
+    }
+    ra.config = mergeConfig(ra.config, cfg);
+    if (f.stringList('crds').length > 0) this.loadCrds(ra, f.stringList('crds'));
+
+    this.runGenerators(ra);
+    for (const [i, p] of f.stringList('components').entries()) this.accumulateComponent(ra, p, `components[${i}]`);
+    this.runTransformers(ra);
+    const vars = readVars(f.list('vars'), this.k.file);
+    ra.vars.merge(vars, ra.resources, this.k.file);
+    return ra;
+  }
+
+  private loadCrds(_ra: Accumulator, _paths: string[]): void {
+    // CRD-derived name references (x-kubernetes-object-ref annotations) are not derived yet; the files must still be readable.
+    for (const [i, p] of _paths.entries()) this.ldr.readFile(p, `crds[${i}]`);
+  }
+
+  private accumulateResource(ra: Accumulator, path: string, field: string): void {
+    if (isRemoteTarget(path)) {
+      this.fail(field, `remote resource '${path}' is not supported: only local files and directories can be built`);
+    }
+    const sub = this.ldr.subDirectory(path, field);
+    if (sub === undefined) {
+      const text = this.ldr.readFile(path, field);
+      for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) appendResource(ra, r);
+      return;
+    }
+    const child = this.subTarget(sub, path, field, false);
+    const subRa = child.accumulate(emptyAccumulator());
+    for (const r of subRa.resources) appendResource(ra, r);
+    ra.config = mergeConfig(ra.config, subRa.config);
+    ra.vars.mergeSet(subRa.vars, this.k.file);
+  }
+
+  private accumulateComponent(ra: Accumulator, path: string, field: string): void {
+    if (isRemoteTarget(path)) this.fail(field, `remote component '${path}' is not supported`);
+    const sub = this.ldr.subDirectory(path, field);
+    if (sub === undefined) this.fail(field, `component '${path}' must be a directory`);
+    const child = this.subTarget(sub, path, field, true);
+    child.accumulate(ra);
+  }
+
+  private subTarget(sub: FileLoader, path: string, field: string, component: boolean): Target {
+    if (this.ctx.stack.includes(sub.root) || relative(sub.root, this.ldr.root).split('/').every((s) => s === '..') === false && this.ldr.root.startsWith(sub.root + '/')) {
+      this.fail(field, `cycle detected: '${path}' is an ancestor of or equal to '${this.ldr.root}'`);
+    }
+    const k = loadKustomization(sub);
+    if (k === undefined) {
+      throw new KustomizeError(
+        `${this.k.file}: ${field}: unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${sub.root}'`,
+        { file: this.k.file, field },
+      );
+    }
+    if (component && k.kind !== 'Component') {
+      this.fail(field, `expected kind 'Component' for path '${sub.root}' but got '${k.kind}'`);
+    }
+    if (!component && k.kind === 'Component') this.fail(field, `expected kind != 'Component' for path '${sub.root}'`);
+    return new Target(sub, k, { ...this.ctx, stack: [...this.ctx.stack, sub.root] });
+  }
+
+  private runGenerators(ra: Accumulator): void {
+    const f = this.fields;
+    const global = readOptions(this.k.raw['generatorOptions'], this.k.file, 'generatorOptions');
+    const specs = [
+      ...generatorSpecs('ConfigMap', f.mapList('configMapGenerator')),
+      ...generatorSpecs('Secret', f.mapList('secretGenerator')),
+    ];
+    for (const s of specs) this.absorb(ra, generate(s, this.ldr, this.k.file, global));
+    if (f.list('generators').length > 0) {
+      this.fail('generators', 'generator plugins are not supported (exec and container plugins are refused for safety)');
+    }
+  }
+
+  private absorb(ra: Accumulator, res: Resource): void {
+    const id = res.curId();
+    const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
+    if (matches.length === 0) {
+      if (res.behavior === 'merge' || res.behavior === 'replace') {
+        throw new KustomizeError(`${this.k.file}: id ${idString(id)} does not exist; cannot merge or replace`, {
+          file: this.k.file,
+        });
+      }
+      appendResource(ra, res);
+      return;
+    }
+    if (matches.length > 1) {
+      throw new KustomizeError(`${this.k.file}: found multiple objects that could accept merge of ${idString(id)}`, {
+        file: this.k.file,
+      });
+    }
+    const old = matches[0] as Resource;
+    if (res.behavior !== 'merge' && res.behavior !== 'replace') {
+      throw new KustomizeError(`${this.k.file}: id ${idString(id)} exists; behavior must be merge or replace`, {
+        file: this.k.file,
+      });
+    }
+    const labels = { ...old.labels(), ...res.labels() };
+    const annotations = { ...old.annotations(), ...res.annotations() };
+    setMeta(res, 'labels', labels);
+    setMeta(res, 'annotations', annotations);
+    res.name = old.name;
+    res.namespace = old.namespace;
+    if (res.behavior === 'merge') {
+      for (const field of ['data', 'binaryData']) {
+        const o = old.obj[field];
+        const n = res.obj[field];
+        const merged: YamlMap = newMap();
+        if (isYamlMap(o)) Object.assign(merged, o);
+        if (isYamlMap(n)) Object.assign(merged, n);
+        if (Object.keys(merged).length > 0) res.obj[field] = merged;
+        else delete res.obj[field];
+      }
+    }
+    res.prevIds = [...old.prevIds];
+    res.prefixes = [...old.prefixes];
+    res.suffixes = [...old.suffixes];
+    res.needsHash = old.needsHash;
+    res.behavior = old.behavior;
+    res.refVarNames = [...old.refVarNames];
+    ra.resources[ra.resources.indexOf(old)] = res;
+  }
+
+  private runTransformers(ra: Accumulator): void {
+    const f = this.fields;
+    const cfg = ra.config;
+    // 1. patchesStrategicMerge
+    const psm = f.list('patchesStrategicMerge');
+    if (psm.length > 0) {
+      const patches: Resource[] = [];
+      psm.forEach((p, i) => patches.push(...this.loadSmPatches(p, `patchesStrategicMerge[${i}]`)));
+      for (const p of patches) this.applySmPatchById(ra, p, 'patchesStrategicMerge');
+    }
+    // 2. patches
+    f.mapList('patches').forEach((p, i) => this.applyPatchEntry(ra, p, `patches[${i}]`));
+    // 3. namespace
+    namespaceTransform(ra.resources, f.string('namespace'), cfg.namespace);
+    // 4-5. prefix and suffix
+    prefixSuffixTransform(ra.resources, f.string('namePrefix'), cfg.namePrefix, 'prefix');
+    prefixSuffixTransform(ra.resources, f.string('nameSuffix'), cfg.nameSuffix, 'suffix');
+    // 6. labels, then commonLabels
+    f.mapList('labels').forEach((l, i) => {
+      const field = `labels[${i}]`;
+      const pairs = this.stringMapField(l['pairs'], `${field}.pairs`);
+      let specs: FieldSpec[] = this.fieldSpecs(l['fields'], `${field}.fields`);
+      if (l['includeSelectors'] === true) specs = mergeFieldSpecs(specs, cfg.commonLabels);
+      else {
+        specs = mergeFieldSpecs(specs, [{ gvk: {}, path: 'metadata/labels', create: true }]);
+        if (l['includeTemplates'] === true) specs = mergeFieldSpecs(specs, cfg.templateLabels);
+      }
+      mapEntriesTransform(ra.resources, pairs, specs, 'labels');
+    });
+    mapEntriesTransform(ra.resources, f.stringMap('commonLabels'), cfg.commonLabels, 'commonLabels');
+    // 7. annotations
+    mapEntriesTransform(ra.resources, f.stringMap('commonAnnotations'), cfg.commonAnnotations, 'commonAnnotations');
+    // 8. patchesJson6902
+    f.mapList('patchesJson6902').forEach((p, i) => this.applyJson6902Entry(ra, p, `patchesJson6902[${i}]`));
+    // 9. replicas
+    f.mapList('replicas').forEach((r, i) => {
+      const field = `replicas[${i}]`;
+      const name = scalarString(r['name']);
+      const count = r['count'];
+      if (typeof count !== 'number' || !Number.isInteger(count)) this.fail(`${field}.count`, 'expected an integer');
+      replicasTransform(ra.resources, name, count, cfg.replicas, this.k.file);
+    });
+    // 10. images
+    const images = [...f.mapList('images'), ...f.mapList('imageTags')];
+    images.forEach((im, i) => {
+      const field = `images[${i}]`;
+      const str = (k: string): string => {
+        const v = im[k];
+        if (v === undefined || v === null) return '';
+        if (typeof v === 'object') this.fail(`${field}.${k}`, 'expected a string');
+        return String(v);
+      };
+      imagesTransform(
+        ra.resources,
+        { name: str('name'), newName: str('newName'), newTag: str('newTag'), digest: str('digest') },
+        cfg.images,
+      );
+    });
+    // 11. replacements
+    const reps = f.list('replacements');
+    if (reps.length > 0) {
+      try {
+        applyReplacements(ra.resources, reps, this.ldr, this.k.file);
+      } catch (err) {
+        if (err instanceof KustomizeError) throw err;
+        this.fail('replacements', (err as Error).message);
+      }
+    }
+    // User transformer configurations.
+    f.stringList('transformers').forEach((p, i) => this.runTransformerConfig(ra, p, `transformers[${i}]`));
+    if (f.list('validators').length > 0) this.fail('validators', 'validator plugins are not supported');
+  }
+
+  private stringMapField(v: YamlValue | undefined, field: string): Record<string, string> {
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (v === undefined || v === null) return out;
+    if (!isYamlMap(v)) this.fail(field, 'expected a map of strings');
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x !== 'string') this.fail(`${field}.${k}`, 'expected a string value');
+      out[k] = x;
+    }
+    return out;
+  }
+
+  private fieldSpecs(v: YamlValue | undefined, field: string): FieldSpec[] {
+    try {
+      return fieldSpecsFrom(v, field);
+    } catch (err) {
+      this.fail(field, (err as Error).message);
+    }
+  }
+
+  private loadSmPatches(entry: YamlValue, field: string): Resource[] {
+    if (typeof entry === 'string') {
+      // Legacy: the entry may be the patch itself rather than a path.
+      if (entry.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(entry)) {
+        return resourcesFromText(entry, `${this.k.file} (${field})`);
+      }
+      const text = this.ldr.readFile(entry, field);
+      return resourcesFromText(text, resolve(this.ldr.root, entry));
+    }
+    if (isYamlMap(entry)) return [new Resource(cloneValue(entry), `${this.k.file} (${field})`)];
+    this.fail(field, 'expected a file path or an inline patch');
+  }
+
+  private applySmPatchById(ra: Accumulator, patch: Resource, field: string): void {
+    const id = patch.curId();
+    const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
+    if (matches.length === 0) {
+      this.fail(field, `no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`);
+    }
+    if (matches.length > 1) {
+      this.fail(field, `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`);
+    }
+    this.applySmPatch(ra, matches, patch, field, false);
+  }
+
+  private applySmPatch(ra: Accumulator, targets: Resource[], patch: Resource, field: string, retarget: boolean): void {
+    for (const res of targets) {
+      const p = patch.clone();
+      if (retarget) {
+        const kind = p.kind;
+        p.setGvk(res.gvk);
+        if (kind !== '') p.kind = kind;
+      }
+      const name = res.name;
+      const ns = res.namespace;
+      const kind = res.kind;
+      if (patch.allowNameChange || patch.allowKindChange) res.storePreviousId();
+      let merged: YamlMap | undefined;
+      try {
+        merged = strategicMerge(res.obj, p.obj);
+      } catch (err) {
+        if (err instanceof MergeError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
+        throw err;
+      }
+      if (merged === undefined || Object.keys(merged).length === 0) {
+        ra.resources.splice(ra.resources.indexOf(res), 1);
+        continue;
+      }
+      res.obj = merged;
+      if (!patch.allowKindChange) res.kind = kind;
+      if (!patch.allowNameChange) res.name = name;
+      res.namespace = ns;
+    }
+  }
+
+  private applyPatchEntry(ra: Accumulator, entry: YamlMap, field: string): void {
+    const inline = entry['patch'];
+    const path = entry['path'];
+    let text: string;
+    if (typeof inline === 'string' && inline.trim() !== '' && typeof path === 'string' && path !== '') {
+      this.fail(field, 'patch and path can\'t be set at the same time');
+    }
+    if (typeof inline === 'string' && inline.trim() !== '') text = inline.trim();
+    else if (typeof path === 'string' && path !== '') text = this.ldr.readFile(path, `${field}.path`);
+    else this.fail(field, 'must specify one of patch and path');
+    let target: Selector | undefined;
+    try {
+      target = selectorFrom(entry['target'], `${field}.target`);
+    } catch (err) {
+      this.fail(`${field}.target`, (err as Error).message);
+    }
+    const options = isYamlMap(entry['options']) ? entry['options'] : newMap();
+    const json = this.tryJsonPatch(text);
+    if (json !== undefined) {
+      if (!target) this.fail(field, `must specify a target for JSON patch ${text}`);
+      this.applyJsonPatchTo(ra, this.select(ra, target, field), json, field);
+      return;
+    }
+    const patches = resourcesFromText(text, `${this.k.file} (${field})`);
+    for (const p of patches) {
+      p.allowNameChange = options['allowNameChange'] === true;
+      p.allowKindChange = options['allowKindChange'] === true;
+    }
+    if (target) {
+      if (patches.length > 1) {
+        this.fail(field, 'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field');
+      }
+      const patch = patches[0];
+      if (!patch) return;
+      this.applySmPatch(ra, this.select(ra, target, field), patch, field, true);
+      return;
+    }
+    for (const p of patches) this.applySmPatchById(ra, p, field);
+  }
+
+  private tryJsonPatch(text: string): JsonPatchOp[] | undefined {
+    const t = text.trimStart();
+    if (t.startsWith('[') || t.startsWith('-')) {
+      try {
+        return decodeJsonPatch(text);
+      } catch (err) {
+        if (t.startsWith('[')) throw new KustomizeError(`${this.k.file}: ${(err as Error).message}`, { file: this.k.file });
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private select(ra: Accumulator, target: Selector, field: string): Resource[] {
+    try {
+      return selectResources(ra.resources, target);
+    } catch (err) {
+      if (err instanceof SelectorError) this.fail(`${field}.target`, err.message);
+      throw err;
+    }
+  }
+
+  private applyJsonPatchTo(ra: Accumulator, targets: Resource[], ops: JsonPatchOp[], field: string): void {
+    for (const res of targets) {
+      res.storePreviousId();
+      let out: YamlValue;
+      try {
+        out = applyJsonPatch(res.obj, ops);
+      } catch (err) {
+        if (err instanceof JsonPatchError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
+        throw err;
+      }
+      if (!isYamlMap(out)) this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
+      res.obj = out;
+      const ann = res.annotations();
+      res.setAnnotations(ann);
+    }
+    void ra;
+  }
+
+  private applyJson6902Entry(ra: Accumulator, entry: YamlMap, field: string): void {
+    let target: Selector | undefined;
+    try {
+      target = selectorFrom(entry['target'], `${field}.target`);
+    } catch (err) {
+      this.fail(`${field}.target`, (err as Error).message);
+    }
+    if (!target) this.fail(field, 'must specify a target');
+    let text: string;
+    if (typeof entry['patch'] === 'string' && entry['patch'].trim() !== '') text = entry['patch'];
+    else if (typeof entry['path'] === 'string' && entry['path'] !== '') text = this.ldr.readFile(entry['path'], `${field}.path`);
+    else this.fail(field, 'must specify one of patch and path');
+    let ops: JsonPatchOp[];
+    try {
+      ops = decodeJsonPatch(text);
+    } catch (err) {
+      this.fail(field, (err as Error).message);
+    }
+    const targets = this.select(ra, target, field);
+    for (const res of targets) {
+      let out: YamlValue;
+      try {
+        out = applyJsonPatch(res.obj, ops);
+      } catch (err) {
+        if (err instanceof JsonPatchError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
+        throw err;
+      }
+      if (!isYamlMap(out)) this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
+      res.obj = out;
+      res.setAnnotations(res.annotations());
+    }
+  }
+
+  private runTransformerConfig(ra: Accumulator, path: string, field: string): void {
+    if (isRemoteTarget(path)) this.fail(field, `remote transformer '${path}' is not supported`);
+    const sub = this.ldr.subDirectory(path, field);
+    if (sub !== undefined) {
+      // A directory of transformer configurations: build it and use each object as a configuration.
+      const child = this.subTarget(sub, path, field, false);
+      const built = child.accumulate(emptyAccumulator());
+      for (const r of built.resources) this.runBuiltinConfig(ra, r.obj, field);
+      return;
+    }
+    const text = this.ldr.readFile(path, field);
+    for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) this.runBuiltinConfig(ra, r.obj, field);
+  }
+
+  private runBuiltinConfig(ra: Accumulator, c: YamlMap, field: string): void {
+    const kind = scalarString(c['kind']);
+    const av = scalarString(c['apiVersion']);
+    if (av !== 'builtin') {
+      this.fail(field, `transformer plugin ${av}/${kind} is not supported: only builtin transformer configurations can run (exec and container plugins are refused)`);
+    }
+    const specs = (k: string): FieldSpec[] => this.fieldSpecs(c[k], `${field}.${k}`);
+    switch (kind) {
+      case 'PrefixSuffixTransformer':
+      case 'PrefixTransformer':
+      case 'SuffixTransformer': {
+        const fs = specs('fieldSpecs');
+        const prefix = scalarString(c['prefix']);
+        const suffix = scalarString(c['suffix']);
+        if (kind !== 'SuffixTransformer') prefixSuffixTransform(ra.resources, prefix, fs, 'prefix');
+        if (kind !== 'PrefixTransformer') prefixSuffixTransform(ra.resources, suffix, fs, 'suffix');
+        return;
+      }
+      case 'LabelTransformer':
+        mapEntriesTransform(ra.resources, this.stringMapField(c['labels'], `${field}.labels`), specs('fieldSpecs'), 'labels');
+        return;
+      case 'AnnotationsTransformer':
+        mapEntriesTransform(ra.resources, this.stringMapField(c['annotations'], `${field}.annotations`), specs('fieldSpecs'), 'annotations');
+        return;
+      case 'NamespaceTransformer': {
+        const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
+        namespaceTransform(ra.resources, scalarString(meta['namespace']), specs('fieldSpecs'));
+        return;
+      }
+      case 'ImageTagTransformer': {
+        const it = isYamlMap(c['imageTag']) ? c['imageTag'] : newMap();
+        imagesTransform(
+          ra.resources,
+          {
+            name: scalarString(it['name']),
+            newName: scalarString(it['newName']),
+            newTag: scalarString(it['newTag']),
+            digest: scalarString(it['digest']),
+          },
+          specs('fieldSpecs'),
+        );
+        return;
+      }
+      case 'PatchTransformer':
+        this.applyPatchEntry(ra, c, field);
+        return;
+      case 'PatchJson6902Transformer':
+        this.applyJson6902Entry(ra, { ...c, patch: c['jsonOp'] ?? c['patch'] ?? null }, field);
+        return;
+      case 'PatchStrategicMergeTransformer': {
+        const paths = Array.isArray(c['paths']) ? c['paths'] : [];
+        const patches: Resource[] = [];
+        paths.forEach((p, i) => patches.push(...this.loadSmPatches(p, `${field}.paths[${i}]`)));
+        if (typeof c['patches'] === 'string') patches.push(...resourcesFromText(c['patches'], `${this.k.file} (${field})`));
+        for (const p of patches) this.applySmPatchById(ra, p, field);
+        return;
+      }
+      case 'ReplicaCountTransformer': {
+        const rep = isYamlMap(c['replica']) ? c['replica'] : newMap();
+        const count = rep['count'];
+        replicasTransform(ra.resources, scalarString(rep['name']), typeof count === 'number' ? count : 0, specs('fieldSpecs'), this.k.file);
+        return;
+      }
+      case 'ReplacementTransformer':
+        applyReplacements(ra.resources, Array.isArray(c['replacements']) ? c['replacements'] : [], this.ldr, this.k.file);
+        return;
+      default:
+        this.fail(field, `builtin transformer '${kind}' is not supported`);
+    }
+  }
+}
+
+function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string, YamlValue>): void {
+  const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
+  r.obj['metadata'] = meta;
+  if (Object.keys(m).length === 0) {
+    delete meta[field];
+    return;
+  }
+  const out = newMap();
+  for (const [k, v] of Object.entries(m)) out[k] = v;
+  meta[field] = out;
+}
+
+function isManifestFile(path: string): boolean {
+  if (!/\.ya?ml$/i.test(path)) return false;
+  try {
+    const docs = parseYamlDocuments(readFileSync(path, 'utf8'));
+    return docs.some((d) => isYamlMap(d) && typeof d['apiVersion'] === 'string' && typeof d['kind'] === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/** Flux's generated kustomization: manifests under the root, sub-directories with a kustomization as bases. */
+function autogenerate(root: string): Kustomization {
+  const resources: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        if (KUSTOMIZATION_FILE_NAMES.some((n) => statSync(join(p, n), { throwIfNoEntry: false }) !== undefined)) {
+          resources.push(relative(root, p));
+        } else walk(p);
+      } else if (st.isFile() && isManifestFile(p)) resources.push(relative(root, p));
+    }
+  };
+  walk(root);
+  const raw = newMap();
+  raw['resources'] = resources;
+  return { file: join(root, 'kustomization.yaml'), raw, kind: 'Kustomization' };
+}
+
+/** Builds the kustomization in `dir` exactly as `kubectl kustomize dir` (kustomize v5.5.0) would. */
+export function buildKustomization(dir: string, options: BuildOptions = {}): BuildResult {
+  const restrictor = options.loadRestrictor ?? LoadRestrictor.RootOnly;
+  let root: string;
+  try {
+    root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new KustomizeError(`must build at directory: not a valid directory: '${dir}' does not exist or is not a directory`, {
+      file: dir,
+    });
+  }
+  const sandbox = options.sandboxRoot === undefined ? undefined : realpathSync(options.sandboxRoot);
+  const ldr = new FileLoader(root, restrictor, sandbox);
+  ldr.checkSandbox(root, dir, 'directory');
+  let k = loadKustomization(ldr);
+  if (k === undefined) {
+    if (!options.fluxAutogenerate) {
+      throw new KustomizeError(
+        `unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${root}'`,
+        { file: root },
+      );
+    }
+    k = autogenerate(root);
+  }
+  if (k.kind === 'Component') {
+    throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, { file: k.file, field: 'kind' });
+  }
+  const target = new Target(ldr, k, { restrictor, sandbox, stack: [root] });
+  const ra = target.accumulate(emptyAccumulator());
+  try {
+    // Hash suffixes, then name references, then vars — only once, at the top.
+    for (const r of ra.resources) {
+      if (!r.needsHash) continue;
+      const h = resourceHash(r.obj);
+      r.storePreviousId();
+      r.name = `${r.name}-${h}`;
+    }
+    fixNameReferences(ra.resources, ra.config.nameReference);
+    resolveVars(ra.resources, ra.vars, ra.config.varReference);
+  } catch (err) {
+    if (err instanceof FieldSpecError) throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
+    throw err;
+  }
+  let out = ra.resources.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
+  out = applySortOptions(out, k);
+  const objects = out.map((r) => r.obj);
+  let yaml: string;
+  try {
+    yaml = objects.map((o) => emitYaml(o)).join('---\n');
+  } catch (err) {
+    if (err instanceof YamlEmitError) throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
+    throw err;
+  }
+  return { objects, yaml };
+}
+
+function applySortOptions(resources: Resource[], k: Kustomization): Resource[] {
+  const so = k.raw['sortOptions'];
+  if (isYamlMap(so)) {
+    const order = so['order'];
+    if (order === 'fifo') return resources;
+    if (order !== undefined && order !== 'legacy') {
+      throw new KustomizeError(`${k.file}: sortOptions.order: unknown order '${scalarString(order)}'`, {
+        file: k.file,
+        field: 'sortOptions.order',
+      });
+    }
+    const lso = so['legacySortOptions'];
+    if (isYamlMap(lso)) {
+      const list = (v: YamlValue | undefined): string[] => (Array.isArray(v) ? v.map((x) => scalarString(x)) : []);
+      legacySort(resources, list(lso['orderFirst']), list(lso['orderLast']));
+      return resources;
+    }
+  }
+  legacySort(resources);
+  return resources;
+}
+
+export type { ResId };

@@ -1,0 +1,229 @@
+// A Kubernetes object inside a build, with kustomize's identity rules (ResId, Gvk, previous ids, name prefixes/suffixes).
+import { cloneValue, isYamlMap, newMap } from '../yaml/index.js';
+import type { YamlMap, YamlValue } from '../yaml/index.js';
+
+export interface Gvk {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export interface ResId {
+  readonly gvk: Gvk;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Kinds the Kubernetes v1.21 API (kustomize's builtin schema) knows to be cluster-scoped. */
+const CLUSTER_SCOPED = new Set([
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ComponentStatus',
+  'CustomResourceDefinition',
+  'FlowSchema',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PodSecurityPolicy',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'RuntimeClass',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'StorageClass',
+  'SubjectAccessReview',
+  'TokenReview',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+]);
+
+export function isClusterScoped(gvk: Gvk): boolean {
+  return CLUSTER_SCOPED.has(gvk.kind);
+}
+
+export function parseApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.lastIndexOf('/');
+  if (i < 0) return { group: '', version: apiVersion };
+  return { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+export function apiVersionOf(gvk: Gvk): string {
+  return gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
+}
+
+export function gvkString(g: Gvk): string {
+  return `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`;
+}
+
+export function gvkEquals(a: Gvk, b: Gvk): boolean {
+  return a.group === b.group && a.version === b.version && a.kind === b.kind;
+}
+
+/** True when every non-empty field of `selector` equals the same field of `gvk`. */
+export function gvkIsSelected(gvk: Gvk, selector: Partial<Gvk> | undefined): boolean {
+  if (!selector) return true;
+  if (selector.group && selector.group !== gvk.group) return false;
+  if (selector.version && selector.version !== gvk.version) return false;
+  if (selector.kind && selector.kind !== gvk.kind) return false;
+  return true;
+}
+
+export function effectiveNamespace(id: ResId): string {
+  if (isClusterScoped(id.gvk)) return '_non_namespaceable_';
+  if (id.namespace === '' || id.namespace === 'default') return 'default';
+  return id.namespace;
+}
+
+export function idEquals(a: ResId, b: ResId): boolean {
+  return effectiveNamespace(a) === effectiveNamespace(b) && gvkEquals(a.gvk, b.gvk) && a.name === b.name;
+}
+
+/** kustomize's ResId.String(), used in error messages. */
+export function idString(id: ResId): string {
+  const k = [id.gvk.kind, id.gvk.version, id.gvk.group].filter((s) => s !== '').join('.');
+  return `${k}/${id.name}.${id.namespace === '' ? '[noNs]' : id.namespace}`;
+}
+
+/** Generator behaviour of a resource, when a generator produced it. */
+export type Behavior = 'create' | 'merge' | 'replace' | '';
+
+export class Resource {
+  obj: YamlMap;
+  /** Ids the resource had before name/kind/namespace changes, oldest first. */
+  prevIds: ResId[] = [];
+  prefixes: string[] = [];
+  suffixes: string[] = [];
+  needsHash = false;
+  behavior: Behavior = '';
+  allowNameChange = false;
+  allowKindChange = false;
+  /** Names of vars that read from this resource. */
+  refVarNames: string[] = [];
+  /** Where the resource came from, for error messages. */
+  source: string;
+
+  constructor(obj: YamlMap, source: string) {
+    this.obj = obj;
+    this.source = source;
+  }
+
+  clone(): Resource {
+    const r = new Resource(cloneValue(this.obj), this.source);
+    r.prevIds = [...this.prevIds];
+    r.prefixes = [...this.prefixes];
+    r.suffixes = [...this.suffixes];
+    r.needsHash = this.needsHash;
+    r.behavior = this.behavior;
+    r.allowNameChange = this.allowNameChange;
+    r.allowKindChange = this.allowKindChange;
+    r.refVarNames = [...this.refVarNames];
+    return r;
+  }
+
+  private meta(): YamlMap | undefined {
+    const m = this.obj['metadata'];
+    return isYamlMap(m) ? m : undefined;
+  }
+  private metaCreate(): YamlMap {
+    let m = this.obj['metadata'];
+    if (!isYamlMap(m)) {
+      m = newMap();
+      this.obj['metadata'] = m;
+    }
+    return m;
+  }
+
+  get kind(): string {
+    return scalarString(this.obj['kind']);
+  }
+  set kind(k: string) {
+    this.obj['kind'] = k;
+  }
+  get apiVersion(): string {
+    return scalarString(this.obj['apiVersion']);
+  }
+  get gvk(): Gvk {
+    return { ...parseApiVersion(this.apiVersion), kind: this.kind };
+  }
+  setGvk(g: Gvk): void {
+    this.obj['apiVersion'] = apiVersionOf(g);
+    this.obj['kind'] = g.kind;
+  }
+  get name(): string {
+    return scalarString(this.meta()?.['name']);
+  }
+  set name(n: string) {
+    this.metaCreate()['name'] = n;
+  }
+  get namespace(): string {
+    return scalarString(this.meta()?.['namespace']);
+  }
+  set namespace(ns: string) {
+    if (ns === '') {
+      const m = this.meta();
+      if (m) delete m['namespace'];
+      return;
+    }
+    this.metaCreate()['namespace'] = ns;
+  }
+
+  curId(): ResId {
+    return { gvk: this.gvk, name: this.name, namespace: this.namespace };
+  }
+  orgId(): ResId {
+    return this.prevIds[0] ?? this.curId();
+  }
+  allIds(): ResId[] {
+    return [...this.prevIds, this.curId()];
+  }
+  storePreviousId(): void {
+    this.prevIds.push(this.curId());
+  }
+
+  labels(): YamlMap {
+    const l = this.meta()?.['labels'];
+    return isYamlMap(l) ? l : newMap();
+  }
+  annotations(): YamlMap {
+    const a = this.meta()?.['annotations'];
+    return isYamlMap(a) ? a : newMap();
+  }
+  /** Sets annotations, removing the field when empty (as kyaml does). */
+  setAnnotations(a: YamlMap): void {
+    if (Object.keys(a).length === 0) {
+      const m = this.meta();
+      if (m) delete m['annotations'];
+      return;
+    }
+    this.metaCreate()['annotations'] = a;
+  }
+
+  /** True when the object has no fields left (a `$patch: delete` removed it). */
+  isEmpty(): boolean {
+    return Object.keys(this.obj).length === 0;
+  }
+}
+
+export function scalarString(v: YamlValue | undefined): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+/** True when one list of prefixes (or suffixes) ends with the other, as kustomize compares them. */
+export function sameEndingSubSlice(a: readonly string[], b: readonly string[]): boolean {
+  let shortest = a;
+  let longest = b;
+  if (shortest.length > longest.length) [shortest, longest] = [longest, shortest];
+  const diff = longest.length - shortest.length;
+  if (shortest.length === 0) return diff === 0;
+  for (let i = shortest.length - 1; i >= 0; i--) if (longest[i + diff] !== shortest[i]) return false;
+  return true;
+}

@@ -1,0 +1,162 @@
+// Reads YAML text into plain values the way go-yaml v3 (kyaml) decodes it: v3 scalar resolution, anchors and merge keys resolved.
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import { resolveV2, resolveV3 } from './go-yaml-resolve.js';
+
+/** A decoded YAML value. Maps are plain objects without a prototype; large integers are bigints. */
+export type YamlValue = null | boolean | number | bigint | string | YamlValue[] | YamlMap;
+export interface YamlMap {
+  [key: string]: YamlValue;
+}
+
+/** A YAML syntax or decoding problem; the caller adds the file name. */
+export class YamlParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'YamlParseError';
+  }
+}
+
+export function newMap(): YamlMap {
+  return Object.create(null) as YamlMap;
+}
+
+export function isYamlMap(v: YamlValue | undefined): v is YamlMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+
+function scalarValue(node: Scalar, v2: boolean): YamlValue {
+  const resolve = v2 ? resolveV2 : resolveV3;
+  const src = typeof node.source === 'string' ? node.source : String(node.value);
+  let tag = node.tag;
+  if (tag?.startsWith(TAG_PREFIX)) tag = '!!' + tag.slice(TAG_PREFIX.length);
+  const plain = node.type === Scalar.PLAIN;
+  if (tag === undefined || tag === '!') {
+    if (!plain || tag === '!') return src;
+    const r = resolve(src);
+    if (r.tag === 'merge') return '<<';
+    return r.value;
+  }
+  switch (tag) {
+    case '!!str':
+      return src;
+    case '!!null':
+      return null;
+    case '!!bool':
+    case '!!int':
+    case '!!float': {
+      const r = resolveV3(src);
+      if (tag === '!!float' && r.tag === 'int') return Number(r.value);
+      if ((tag === '!!bool' && r.tag === 'bool') || (tag !== '!!bool' && (r.tag === 'int' || r.tag === 'float'))) {
+        return r.value;
+      }
+      throw new YamlParseError(`cannot decode ${r.tag === 'str' ? '!!str' : '!!' + r.tag} \`${src}\` as a ${tag}`);
+    }
+    case '!!binary':
+      return Buffer.from(src.replace(/\s+/g, ''), 'base64').toString('utf8');
+    default:
+      // Unknown tags decode as their text, as go-yaml does into interface{}.
+      return src;
+  }
+}
+
+function convert(node: unknown, doc: Document, depth: number, v2: boolean): YamlValue {
+  if (depth > 1000) throw new YamlParseError('document nested too deeply');
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (!target) throw new YamlParseError(`unknown anchor '${node.source}' referenced`);
+    return convert(target, doc, depth + 1, v2);
+  }
+  if (isScalar(node)) return scalarValue(node, v2);
+  if (isSeq(node)) return node.items.map((item) => convert(item, doc, depth + 1, v2));
+  if (isMap(node)) {
+    const out = newMap();
+    const merged: YamlMap[] = [];
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as YamlNode | null;
+      const key = convert(keyNode, doc, depth + 1, v2);
+      const plainMergeKey =
+        key === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.tag === undefined;
+      const value = convert(item.value, doc, depth + 1, v2);
+      if (plainMergeKey) {
+        const sources = Array.isArray(value) ? value : [value];
+        for (const s of sources) {
+          if (!isYamlMap(s)) throw new YamlParseError('map merge requires map or sequence of maps as the value');
+          merged.push(s);
+        }
+        continue;
+      }
+      const k = keyString(key);
+      out[k] = value;
+    }
+    // Explicit keys win over merged ones; earlier merge sources win over later ones.
+    for (const m of merged) {
+      for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+    }
+    return out;
+  }
+  throw new YamlParseError('unsupported YAML node');
+}
+
+function keyString(key: YamlValue): string {
+  if (key === null) return 'null';
+  if (typeof key === 'object') throw new YamlParseError('mapping keys must be scalars');
+  return String(key);
+}
+
+/** Parses every document of a YAML stream; empty documents come back as null. With `v2`, plain scalars resolve as go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. */
+export function parseYamlDocuments(text: string, v2 = false): YamlValue[] {
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, merge: false, strict: false });
+  if (!Array.isArray(docs)) return [];
+  const out: YamlValue[] = [];
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err) throw new YamlParseError(err.message.split('\n')[0] ?? err.message);
+    out.push(convert(doc.contents, doc, 0, v2));
+  }
+  return out;
+}
+
+/** Parses a single-document YAML text (an empty text gives null). */
+export function parseYaml(text: string, v2 = false): YamlValue {
+  const docs = parseYamlDocuments(text, v2);
+  if (docs.length > 1) throw new YamlParseError('expected a single YAML document');
+  return docs[0] ?? null;
+}
+
+/** The value an untagged plain scalar with this text decodes to (go-yaml v3 rules). */
+export function resolveV3Value(text: string): YamlValue {
+  const r = resolveV3(text);
+  return r.tag === 'merge' ? text : r.value;
+}
+
+/** A deep copy of a value. */
+export function cloneValue<T extends YamlValue>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneValue(x)) as T;
+  if (isYamlMap(v)) {
+    const out = newMap();
+    for (const [k, x] of Object.entries(v)) out[k] = cloneValue(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Deep equality of two values. */
+export function valuesEqual(a: YamlValue | undefined, b: YamlValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => valuesEqual(x, b[i]));
+  }
+  if (isYamlMap(a)) {
+    if (!isYamlMap(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => k in b && valuesEqual(a[k], b[k]));
+  }
+  return false;
+}
