@@ -22,7 +22,7 @@ describe('flotilla CLI', () => {
   it('--help lists every command group and the global flags', () => {
     const res = flotilla(['--help']);
     assert.equal(res.code, 0);
-    const groups = ['version', ...PLANNED.map((p) => p.name)];
+    const groups = ['version', 'cluster', ...PLANNED.map((p) => p.name)];
     for (const group of [
       'cluster',
       'get',

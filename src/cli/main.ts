@@ -1,6 +1,7 @@
 // The flotilla command line: global flags in the kubectl/flux style and one command per file.
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../core/index.js';
+import { registerClusterCommand } from './commands/cluster.js';
 import { registerPlannedCommand, PLANNED } from './commands/planned.js';
 import { registerVersionCommand } from './commands/version.js';
 import { CliError } from './errors.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   });
 
   registerVersionCommand(program);
+  registerClusterCommand(program);
   for (const planned of PLANNED) registerPlannedCommand(program, planned);
   return program;
 }

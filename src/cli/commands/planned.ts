@@ -11,7 +11,6 @@ interface Planned {
 }
 
 export const PLANNED: readonly Planned[] = [
-  { name: 'cluster', description: 'run and inspect the embedded local cluster', issue: 3 },
   { name: 'get', description: 'show sources, kustomizations and their status', issue: 6 },
   { name: 'reconcile', description: 'reconcile a source or kustomization now and wait', issue: 6 },
   { name: 'suspend', description: 'suspend reconciliation of an object', issue: 6 },
