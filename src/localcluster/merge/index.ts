@@ -7,3 +7,7 @@ export type { BuiltinSchemas } from './builtin-schemas.js';
 export { applyJsonPatch } from './json-patch.js';
 export { applyMergePatch } from './merge-patch.js';
 export { serverSideApply, trackUpdate } from './server-side-apply.js';
+export {
+  applyStrategicMergePatch,
+  STRATEGIC_MERGE_PATCH_UNSUPPORTED,
+} from './strategic-merge-patch.js';
