@@ -3,3 +3,5 @@ export { buildKustomization, KustomizeError, LoadRestrictor } from './kustomize/
 export type { BuildOptions, BuildResult } from './kustomize/index.js';
 export { emitYaml, parseYaml, parseYamlDocuments } from './yaml/index.js';
 export type { YamlValue, YamlMap } from './yaml/index.js';
+export * from './postbuild/index.js';
+export * from './flux/index.js';
