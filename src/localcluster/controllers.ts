@@ -19,6 +19,7 @@ export interface ControllerDeps {
   readonly logger: Logger;
   readonly loadBalancerIps: IpAllocator;
   readonly simulationDelayMs: number;
+  readonly simulate: boolean;
   readonly makeApi: (deps: Omit<ObjectApiDeps, 'store' | 'ips'>) => ObjectApi;
 }
 
@@ -56,7 +57,7 @@ export function startControllers(deps: ControllerDeps): Controllers {
     { delayMs: deps.simulationDelayMs },
     deps.logger,
   );
-  const stops = [crds.start(), gc.start(), sim.start()];
+  const stops = [crds.start(), gc.start(), ...(deps.simulate ? [sim.start()] : [])];
   return {
     api,
     patcher: fields.patcher,

@@ -27,6 +27,8 @@ export interface LocalClusterOptions {
   readonly name?: string;
   /** @default silentLogger() */
   readonly logger?: Logger;
+  /** Simulate workload controllers (status of Deployments, Jobs, ...; LoadBalancer IPs; PVC binding). @default true */
+  readonly simulate?: boolean;
   /** Delay before simulated workloads report progress and readiness. @default 1000 */
   readonly simulationDelayMs?: number;
   /** How often watches that allow bookmarks get one. @default 60000 */
@@ -75,6 +77,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     logger,
     loadBalancerIps: ips.loadBalancerIps,
     simulationDelayMs: options.simulationDelayMs ?? 1000,
+    simulate: options.simulate ?? true,
     makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
   });
   const api = controllers.api;

@@ -1,0 +1,130 @@
+// A minimal HTTPS JSON client trusting the local cluster's CA, used by this folder's tests and bench.
+import { request, Agent } from 'node:https';
+import type { LocalCluster } from './server.js';
+
+/** Parsed JSON seen through a permissive type: any path can be read, values are compared at run time. */
+export interface Json {
+  readonly [key: string]: Json;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly body: Json;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string | string[]>;
+  /** Omit the bearer token. */
+  readonly anonymous?: boolean;
+}
+
+export class TestClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly cluster: Pick<LocalCluster, 'url' | 'caPem' | 'token'>) {
+    this.agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: 16 });
+  }
+
+  send(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+    const url = new URL(path, this.cluster.url);
+    const payload =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body);
+    const headers: Record<string, string | string[]> = {
+      Accept: 'application/json',
+      ...(options.headers ?? {}),
+    };
+    if (!options.anonymous) headers.Authorization = `Bearer ${this.cluster.token}`;
+    if (payload !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = undefined;
+          try {
+            body = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: body as Json });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** Opens a watch and collects parsed events until `stop()`. */
+  watch(
+    path: string,
+    headers: Record<string, string> = {},
+  ): { events: { type: string; object: Json }[]; stop: () => void; ready: Promise<void> } {
+    const url = new URL(path, this.cluster.url);
+    const events: { type: string; object: Json }[] = [];
+    let buf = '';
+    let readyResolve: () => void = () => undefined;
+    const ready = new Promise<void>((r) => (readyResolve = r));
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        headers: {
+          Authorization: `Bearer ${this.cluster.token}`,
+          Accept: 'application/json',
+          ...headers,
+        },
+        agent: this.agent,
+      },
+      (res) => {
+        readyResolve();
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            if (line.trim() !== '') events.push(JSON.parse(line) as { type: string; object: Json });
+          }
+        });
+        res.on('error', () => undefined);
+      },
+    );
+    req.on('error', () => undefined);
+    req.end();
+    return { events, stop: () => req.destroy(), ready };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Polls `check` until it returns a truthy value or the timeout passes. */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
