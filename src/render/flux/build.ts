@@ -92,12 +92,12 @@ function writeOverlay(root: string, dir: string, overlay: FluxOverlay): void {
         },
       );
     }
-    kustomization = parsed as YamlMap;
+    kustomization = parsed;
   } else {
     file = join(dir, 'kustomization.yaml');
     kustomization = { resources: scanResources(dir) };
   }
-  const next = applyFluxOverlay(kustomization as Record<string, unknown>, overlay);
+  const next = applyFluxOverlay(kustomization, overlay);
   writeFileSync(file, emitYaml(next as YamlMap));
 }
 

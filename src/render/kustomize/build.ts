@@ -84,7 +84,7 @@ function appendResource(ra: Accumulator, r: Resource): void {
 export function resourcesFromText(text: string, source: string): Resource[] {
   let docs: YamlValue[];
   try {
-    docs = parseYamlDocuments(text);
+    docs = parseYamlDocuments(text, false, true);
   } catch (err) {
     if (err instanceof YamlParseError) throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
     throw err;
@@ -103,7 +103,10 @@ export function resourcesFromText(text: string, source: string): Resource[] {
       continue;
     }
     if (kind === '') throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, { file: source, field: 'kind' });
-    out.push(new Resource(d, source));
+    const r = new Resource(d, source);
+    // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
+    r.setAnnotations(r.annotations());
+    out.push(r);
   }
   return out;
 }
@@ -205,9 +208,29 @@ class Target {
       ...generatorSpecs('Secret', f.mapList('secretGenerator')),
     ];
     for (const s of specs) this.absorb(ra, generate(s, this.ldr, this.k.file, global));
-    if (f.list('generators').length > 0) {
-      this.fail('generators', 'generator plugins are not supported (exec and container plugins are refused for safety)');
-    }
+    f.stringList('generators').forEach((p, i) => this.runGeneratorConfig(ra, p, `generators[${i}]`, global));
+  }
+
+  /** `generators:` entries: files (or kustomization directories) holding builtin generator configurations. */
+  private runGeneratorConfig(ra: Accumulator, path: string, field: string, global: ReturnType<typeof readOptions>): void {
+    if (isRemoteTarget(path)) this.fail(field, `remote generator '${path}' is not supported`);
+    let configs: Resource[];
+    const sub = this.ldr.subDirectory(path, field);
+    if (sub !== undefined) configs = this.subTarget(sub, path, field, false).accumulate(emptyAccumulator()).resources;
+    else configs = resourcesFromText(this.ldr.readFile(path, field), resolve(this.ldr.root, path));
+    configs.forEach((c, j) => {
+      const av = c.apiVersion;
+      const kind = c.kind;
+      if (av !== 'builtin' || (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator')) {
+        this.fail(field, `generator plugin ${av}/${kind} is not supported: only builtin ConfigMapGenerator and SecretGenerator configurations can run (exec and container plugins are refused)`);
+      }
+      const entry = newMap();
+      for (const [k, v] of Object.entries(c.obj)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') entry[k] = v;
+      entry['name'] = c.name;
+      if (c.namespace !== '') entry['namespace'] = c.namespace;
+      const spec = generatorSpecs(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', [entry])[0];
+      if (spec) this.absorb(ra, generate({ ...spec, index: j }, this.ldr, this.k.file, global));
+    });
   }
 
   private absorb(ra: Accumulator, res: Resource): void {
@@ -253,9 +276,9 @@ class Target {
     res.prevIds = [...old.prevIds];
     res.prefixes = [...old.prefixes];
     res.suffixes = [...old.suffixes];
-    res.needsHash = old.needsHash;
-    res.behavior = old.behavior;
     res.refVarNames = [...old.refVarNames];
+    // A hash suffix survives only when both the existing object and the merging generator want one.
+    res.needsHash = res.needsHash && old.needsHash;
     ra.resources[ra.resources.indexOf(old)] = res;
   }
 

@@ -1,7 +1,7 @@
 // Field specs (gvk + slash path) and the traversal kustomize's fieldspec filter performs to find or create fields.
 import { isYamlMap, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
-import { gvkEquals, gvkIsSelected } from './resource.js';
+import { gvkIsSelected } from './resource.js';
 import type { Gvk } from './resource.js';
 
 export interface FieldSpec {
@@ -123,20 +123,17 @@ export function hasField(obj: YamlValue, path: readonly string[]): boolean {
   return hasField(obj[head] as YamlValue, path.slice(1));
 }
 
-function sameGvk(a: Partial<Gvk>, b: Partial<Gvk>): boolean {
-  return gvkEquals(
-    { group: a.group ?? '', version: a.version ?? '', kind: a.kind ?? '' },
-    { group: b.group ?? '', version: b.version ?? '', kind: b.kind ?? '' },
-  );
-}
-
-/** Adds specs that are not already present (same gvk and path), as kustomize's FsSlice.MergeAll does. */
+/**
+ * Merges field specs as kustomize's FsSlice.MergeAll does: a spec whose gvk is selected by an existing spec with the
+ * same path takes that spec's place (so a kind-specific spec replaces a generic one); others are appended.
+ */
 export function mergeFieldSpecs(base: readonly FieldSpec[], extra: readonly FieldSpec[]): FieldSpec[] {
   const out = [...base];
   for (const fs of extra) {
-    const i = out.findIndex((o) => o.path === fs.path && sameGvk(o.gvk, fs.gvk));
+    const g = { group: fs.gvk.group ?? '', version: fs.gvk.version ?? '', kind: fs.gvk.kind ?? '' };
+    const i = out.findIndex((o) => o.path === fs.path && gvkIsSelected(g, o.gvk));
     if (i < 0) out.push(fs);
-    else if (fs.create && !(out[i] as FieldSpec).create) out[i] = fs;
+    else out[i] = fs;
   }
   return out;
 }

@@ -51,7 +51,7 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CM_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function removeQuotes(s: string): string {
-  if (s.length === 0 || s[0] !== s[s.length - 1]) return s;
+  if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
   if (s[0] === '"' || s[0] === "'") return s.slice(1, -1);
   return s;
 }

@@ -61,7 +61,9 @@ export function resourceHash(obj: YamlMap): string {
   if (kind === 'ConfigMap') {
     const m: YamlMap = Object.create(null) as YamlMap;
     m['kind'] = 'ConfigMap';
-    m['name'] = field(obj, ['metadata', 'name']);
+    // kustomize looks the name up as a single field called "metadata/name", which never exists: the
+    // name therefore always hashes as "" — reproduced here so suffixes match.
+    m['name'] = '';
     m['data'] = field(obj, ['data']);
     const bd = field(obj, ['binaryData']);
     if (isYamlMap(bd)) m['binaryData'] = bd;
@@ -70,7 +72,7 @@ export function resourceHash(obj: YamlMap): string {
     const m: YamlMap = Object.create(null) as YamlMap;
     m['kind'] = 'Secret';
     m['type'] = field(obj, ['type']);
-    m['name'] = field(obj, ['metadata', 'name']);
+    m['name'] = '';
     m['data'] = field(obj, ['data']);
     const sd = field(obj, ['stringData']);
     if (isYamlMap(sd)) m['stringData'] = sd;

@@ -73,10 +73,16 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
   }
   if (v === null) v = Object.create(null) as YamlMap;
   if (!isYamlMap(v)) throw new KustomizeError(`${file}: a kustomization must be a YAML map`, { file });
+  // Go's encoding/json matches field names case-insensitively (e.g. `nameprefix` is namePrefix).
+  const canonical = new Map([...KNOWN_FIELDS].map((f) => [f.toLowerCase(), f] as const));
   for (const k of Object.keys(v)) {
-    if (!KNOWN_FIELDS.has(k)) {
+    if (KNOWN_FIELDS.has(k)) continue;
+    const c = canonical.get(k.toLowerCase());
+    if (c === undefined) {
       throw new KustomizeError(`${file}: invalid Kustomization: json: unknown field "${k}"`, { file, field: k });
     }
+    if (!(c in v)) v[c] = v[k] as YamlValue;
+    delete v[k];
   }
   const kind = v['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {

@@ -1,6 +1,7 @@
 // A Kubernetes object inside a build, with kustomize's identity rules (ResId, Gvk, previous ids, name prefixes/suffixes).
 import { cloneValue, isYamlMap, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
+import { schemaForType } from './openapi-patch-meta.js';
 
 export interface Gvk {
   readonly group: string;
@@ -14,37 +15,41 @@ export interface ResId {
   readonly namespace: string;
 }
 
-/** Kinds the Kubernetes v1.21 API (kustomize's builtin schema) knows to be cluster-scoped. */
-const CLUSTER_SCOPED = new Set([
-  'APIService',
-  'CSIDriver',
-  'CSINode',
-  'CertificateSigningRequest',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'ComponentStatus',
-  'CustomResourceDefinition',
-  'FlowSchema',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'PodSecurityPolicy',
-  'PriorityClass',
-  'PriorityLevelConfiguration',
-  'RuntimeClass',
-  'SelfSubjectAccessReview',
-  'SelfSubjectRulesReview',
-  'StorageClass',
-  'SubjectAccessReview',
-  'TokenReview',
-  'ValidatingWebhookConfiguration',
-  'VolumeAttachment',
+/** Cluster-scoped kinds of the Kubernetes v1.21 API (kustomize's builtin schema), by API group. */
+const CLUSTER_SCOPED: ReadonlyMap<string, string> = new Map([
+  ['APIService', 'apiregistration.k8s.io'],
+  ['CSIDriver', 'storage.k8s.io'],
+  ['CSINode', 'storage.k8s.io'],
+  ['CertificateSigningRequest', 'certificates.k8s.io'],
+  ['ClusterRole', 'rbac.authorization.k8s.io'],
+  ['ClusterRoleBinding', 'rbac.authorization.k8s.io'],
+  ['ComponentStatus', ''],
+  ['CustomResourceDefinition', 'apiextensions.k8s.io'],
+  ['FlowSchema', 'flowcontrol.apiserver.k8s.io'],
+  ['IngressClass', 'networking.k8s.io'],
+  ['MutatingWebhookConfiguration', 'admissionregistration.k8s.io'],
+  ['Namespace', ''],
+  ['Node', ''],
+  ['PersistentVolume', ''],
+  ['PodSecurityPolicy', 'policy'],
+  ['PriorityClass', 'scheduling.k8s.io'],
+  ['PriorityLevelConfiguration', 'flowcontrol.apiserver.k8s.io'],
+  ['RuntimeClass', 'node.k8s.io'],
+  ['SelfSubjectAccessReview', 'authorization.k8s.io'],
+  ['SelfSubjectRulesReview', 'authorization.k8s.io'],
+  ['StorageClass', 'storage.k8s.io'],
+  ['SubjectAccessReview', 'authorization.k8s.io'],
+  ['TokenReview', 'authentication.k8s.io'],
+  ['ValidatingWebhookConfiguration', 'admissionregistration.k8s.io'],
+  ['VolumeAttachment', 'storage.k8s.io'],
 ]);
 
+/** True for kinds the builtin schema knows to be cluster-scoped (an unknown group/version counts as namespaced). */
 export function isClusterScoped(gvk: Gvk): boolean {
-  return CLUSTER_SCOPED.has(gvk.kind);
+  const group = CLUSTER_SCOPED.get(gvk.kind);
+  if (group === undefined || group !== gvk.group) return false;
+  // A version the v1.21 schema does not serve is not "certainly" cluster-scoped.
+  return gvk.version === '' || schemaForType(apiVersionOf(gvk), gvk.kind) !== undefined;
 }
 
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {

@@ -220,7 +220,6 @@ function walkAssociative(dest: YamlValue | undefined, origin: YamlValue | undefi
     }
     result = items;
   }
-  if (result.length === 0) return undefined;
   return result;
 }
 

@@ -62,7 +62,10 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
   }
 }
 
-function convert(node: unknown, doc: Document, depth: number, v2: boolean): YamlValue {
+/** Tracks whether the walk is inside metadata.annotations of a document root (0: root, 1: metadata, 2: annotations). */
+type AnnoPath = 0 | 1 | 2 | undefined;
+
+function convert(node: unknown, doc: Document, depth: number, v2: boolean, anno: AnnoPath = undefined): YamlValue {
   if (depth > 1000) throw new YamlParseError('document nested too deeply');
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
@@ -70,7 +73,10 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean): Yaml
     if (!target) throw new YamlParseError(`unknown anchor '${node.source}' referenced`);
     return convert(target, doc, depth + 1, v2);
   }
-  if (isScalar(node)) return scalarValue(node, v2);
+  if (isScalar(node)) {
+    if (anno === 2) return scalarText(node);
+    return scalarValue(node, v2);
+  }
   if (isSeq(node)) return node.items.map((item) => convert(item, doc, depth + 1, v2));
   if (isMap(node)) {
     const out = newMap();
@@ -81,7 +87,14 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean): Yaml
       const key = convert(keyNode, doc, depth + 1, v2);
       const plainMergeKey =
         key === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.tag === undefined;
-      const value = convert(item.value, doc, depth + 1, v2);
+      const childAnno: AnnoPath =
+        anno === 0 && key === 'metadata' ? 1 : anno === 1 && key === 'annotations' ? 2 : undefined;
+      const value =
+        anno === 2 && item.value !== null && item.value !== undefined && isScalar(item.value)
+          ? scalarText(item.value)
+          : anno === 2 && (item.value === null || item.value === undefined)
+            ? ''
+            : convert(item.value, doc, depth + 1, v2, childAnno);
       if (plainMergeKey) {
         const sources = Array.isArray(value) ? value : [value];
         for (const s of sources) {
@@ -102,21 +115,33 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean): Yaml
   throw new YamlParseError('unsupported YAML node');
 }
 
+function scalarText(node: Scalar): string {
+  if (node.tag !== undefined && (node.tag === 'tag:yaml.org,2002:null' || node.tag === '!!null')) return '';
+  const src = typeof node.source === 'string' ? node.source : String(node.value);
+  if (node.type === Scalar.PLAIN && (src === '~' || src === 'null' || src === 'Null' || src === 'NULL')) return '';
+  return src;
+}
+
 function keyString(key: YamlValue): string {
   if (key === null) return 'null';
   if (typeof key === 'object') throw new YamlParseError('mapping keys must be scalars');
   return String(key);
 }
 
-/** Parses every document of a YAML stream; empty documents come back as null. With `v2`, plain scalars resolve as go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. */
-export function parseYamlDocuments(text: string, v2 = false): YamlValue[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, merge: false, strict: false });
+/**
+ * Parses every document of a YAML stream; empty documents come back as null. With `v2`, plain scalars resolve as
+ * go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. With `stringAnnotations`, metadata.annotations values
+ * keep their source text as strings, as kustomize's resource reader rewrites them.
+ */
+export function parseYamlDocuments(text: string, v2 = false, stringAnnotations = false): YamlValue[] {
+  // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !v2, merge: false, strict: false });
   if (!Array.isArray(docs)) return [];
   const out: YamlValue[] = [];
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) throw new YamlParseError(err.message.split('\n')[0] ?? err.message);
-    out.push(convert(doc.contents, doc, 0, v2));
+    out.push(convert(doc.contents, doc, 0, v2, stringAnnotations ? 0 : undefined));
   }
   return out;
 }
