@@ -11,9 +11,20 @@ export type SecretData = Readonly<Record<string, string | Uint8Array>>;
 export const GitTransport = { HTTP: 'http', HTTPS: 'https', SSH: 'ssh', File: 'file' } as const;
 export type GitTransport = (typeof GitTransport)[keyof typeof GitTransport];
 
+/** HTTP credentials and TLS material for in-process requests (ls-refs). */
+export interface HttpAuth {
+  /** Extra request headers (Authorization), sent to the repository's origin only. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
 /** Environment and clean-up for git processes that talk to one remote. */
 export interface GitAuth {
   readonly transport: GitTransport;
+  /** The same credentials for in-process HTTP requests; undefined for ssh and file. */
+  readonly http?: HttpAuth;
   /** Merged into every git invocation's environment (GIT_CONFIG_*, GIT_SSH_COMMAND ...). */
   readonly env: Readonly<Record<string, string>>;
   /** Values to scrub from any message. */
@@ -95,6 +106,8 @@ export async function prepareGitAuth(
   const config: [string, string][] = [];
   const env: Record<string, string> = {};
   const secrets: string[] = [];
+  let http:
+    { headers: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined;
   let dir: string | undefined;
   const ensureDir = async (): Promise<string> => {
     dir ??= await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'flotilla-git-auth-'));
@@ -130,9 +143,16 @@ export async function prepareGitAuth(
         header = `Authorization: Basic ${basic}`;
         secrets.push(password, basic);
       }
-      if (header !== undefined) config.push([`http.${origin}/.extraHeader`, header]);
+      http = { headers: {} };
+      if (header !== undefined) {
+        config.push([`http.${origin}/.extraHeader`, header]);
+        http.headers.Authorization = header.slice('Authorization: '.length);
+      }
       const ca = d['ca.crt'] ?? d.caFile;
-      if (ca !== undefined) config.push(['http.sslCAInfo', await writePrivate('ca.crt', ca)]);
+      if (ca !== undefined) {
+        config.push(['http.sslCAInfo', await writePrivate('ca.crt', ca)]);
+        http.ca = Buffer.from(ca);
+      }
       const cert = d['tls.crt'];
       const key = d['tls.key'];
       if ((cert === undefined) !== (key === undefined))
@@ -140,6 +160,8 @@ export async function prepareGitAuth(
       if (cert !== undefined && key !== undefined) {
         config.push(['http.sslCert', await writePrivate('tls.crt', cert)]);
         config.push(['http.sslKey', await writePrivate('tls.key', key)]);
+        http.cert = Buffer.from(cert);
+        http.key = Buffer.from(key);
       }
     } else if (transport === GitTransport.SSH) {
       const identity = d.identity;
@@ -187,7 +209,7 @@ export async function prepareGitAuth(
       env[`GIT_CONFIG_VALUE_${i}`] = v;
     });
     if (config.length > 0) env.GIT_CONFIG_COUNT = String(config.length);
-    return { transport, env, secrets, dispose };
+    return http ? { transport, env, secrets, http, dispose } : { transport, env, secrets, dispose };
   } catch (e) {
     await dispose();
     throw e;

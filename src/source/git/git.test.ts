@@ -155,6 +155,44 @@ describe('ref precedence and revisions (git daemon)', () => {
   });
 });
 
+describe('in-process ref listing matches git ls-remote', () => {
+  for (const server of ['daemon', 'http basic', 'http bearer'] as const) {
+    it(server, async () => {
+      const base =
+        server === 'daemon'
+          ? daemon.url
+          : server === 'http basic'
+            ? basicServer.url
+            : bearerServer.url;
+      const url = `${base}/app.git`;
+      const data =
+        server === 'http basic'
+          ? { username: 'alice', password: 's3cret-pw' }
+          : server === 'http bearer'
+            ? { bearerToken: 'tok-123456' }
+            : undefined;
+      const auth = await prepareGitAuth(url, data);
+      try {
+        const fast = new GitMirror({ dataDir: join(root, 'cmp'), url, auth });
+        const slow = new GitMirror({
+          dataDir: join(root, 'cmp'),
+          url,
+          auth,
+          inProcessListing: false,
+        });
+        assert.deepEqual(await fast.lsRemoteTags(), await slow.lsRemoteTags());
+        const names = ['refs/heads/main', 'refs/tags/v1.1.0', 'refs/pull/1/head'];
+        const listed = await fast.lsRemote(names);
+        assert.deepEqual(listed, await slow.lsRemote(names));
+        assert.equal(listed.get('refs/tags/v1.1.0')?.peeled, c1);
+        assert.equal(listed.size, 3);
+      } finally {
+        await auth.dispose();
+      }
+    });
+  }
+});
+
 describe('semver selection', () => {
   it('ignores non-versions, prefers highest, reports ties', () => {
     assert.deepEqual(selectSemverTags('*', ['v1.0.0', '1.2.0', 'latest', 'v1.10.0']), ['v1.10.0']);
@@ -197,7 +235,7 @@ describe('http auth', () => {
       await assert.rejects(
         resolve(`${basicServer.url}/app.git`, { branch: 'main' }, auth),
         (e: Error) => {
-          assert.match(e.message, /Authentication failed|could not read Username|401/i);
+          assert.match(e.message, /authentication required \(HTTP 401\)/);
           assert.doesNotMatch(e.message, /wrong-password/);
           return true;
         },
@@ -210,8 +248,31 @@ describe('http auth', () => {
   it('fails clearly without credentials', async () => {
     await assert.rejects(
       resolve(`${bearerServer.url}/app.git`, { branch: 'main' }),
-      /could not read Username|Authentication failed/i,
+      /unable to list remote for '.*': authentication required \(HTTP 401\)/,
     );
+  });
+
+  it('gives a clear error from the git binary too (fetch with wrong credentials)', async () => {
+    const url = `${basicServer.url}/app.git`;
+    const auth = await prepareGitAuth(url, { username: 'alice', password: 'wrong-password' });
+    try {
+      const mirror = new GitMirror({
+        dataDir: join(root, 'data-bin'),
+        url,
+        auth,
+        inProcessListing: false,
+      });
+      await assert.rejects(mirror.fetch(['+refs/heads/main:refs/heads/main']), (e: Error) => {
+        assert.match(
+          e.message,
+          /git fetch failed \(exit 128\): .*(Authentication failed|could not read Username)/,
+        );
+        assert.doesNotMatch(e.message, /wrong-password/);
+        return true;
+      });
+    } finally {
+      await auth.dispose();
+    }
   });
 
   it('validates Secret keys like Flux', async () => {

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
 import type { GitAuth } from './auth.js';
+import { canListInProcess, lsRefs } from './ls-refs.js';
 import { runGit, type RunGitResult } from './run-git.js';
 
 /** One advertised remote ref: its name, the object it points at and, for annotated tags, the peeled commit. */
@@ -22,6 +23,8 @@ export interface GitMirrorOptions {
   readonly auth?: GitAuth;
   /** Per git operation. @default 60000 */
   readonly timeoutMs?: number;
+  /** List refs of git:// and http(s):// remotes without starting git. @default true */
+  readonly inProcessListing?: boolean;
 }
 
 /** Normalises a URL for mirror keying: lower-case scheme and host, no userinfo, no trailing slash. */
@@ -79,8 +82,10 @@ export class GitMirror {
   readonly dir: string;
   private readonly auth: GitAuth | undefined;
   private readonly timeoutMs: number;
+  private readonly inProcess: boolean;
 
   constructor(options: GitMirrorOptions) {
+    this.inProcess = options.inProcessListing ?? true;
     this.url = options.url;
     this.auth = options.auth;
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -139,29 +144,44 @@ export class GitMirror {
     }
   }
 
-  /** One round trip: lists the remote refs matching the patterns (all refs when none). */
-  async lsRemote(patterns: readonly string[] = []): Promise<Map<string, RemoteRef>> {
-    // Peeled `^{}` lines only print when asked for by name.
-    const withPeeled = patterns.flatMap((p) => (p.startsWith('refs/tags/') ? [p, `${p}^{}`] : [p]));
-    const res = await runGit(['ls-remote', '--', this.url, ...withPeeled], {
-      env: this.auth?.env ?? {},
-      secrets: this.auth?.secrets ?? [],
-      timeoutMs: this.timeoutMs,
-    });
-    const refs = parseLsRemote(res.stdout);
-    if (patterns.length === 0) return refs;
-    // ls-remote matches patterns against ref name tails; keep exact matches only.
-    const wanted = new Set(patterns);
+  /**
+   * One round trip: lists the remote refs with these exact names (all refs when none), with
+   * annotated tags peeled. git:// and http(s):// are listed in-process (no git process).
+   */
+  async lsRemote(names: readonly string[] = []): Promise<Map<string, RemoteRef>> {
+    const refs = await this.list(names, false);
+    if (names.length === 0) return refs;
+    // Listing matches by prefix (v2) or by name tail (ls-remote); keep exact matches only.
+    const wanted = new Set(names);
     return new Map([...refs].filter(([name]) => wanted.has(name)));
   }
 
   /** One round trip: lists all tags of the remote (with peeled commits). */
   async lsRemoteTags(): Promise<Map<string, RemoteRef>> {
-    const res = await runGit(['ls-remote', '--tags', '--', this.url], {
-      env: this.auth?.env ?? {},
-      secrets: this.auth?.secrets ?? [],
-      timeoutMs: this.timeoutMs,
-    });
+    return this.list(['refs/tags/'], true);
+  }
+
+  private async list(names: readonly string[], tags: boolean): Promise<Map<string, RemoteRef>> {
+    if (this.inProcess && canListInProcess(this.url)) {
+      return lsRefs(this.url, {
+        prefixes: names,
+        timeoutMs: this.timeoutMs,
+        secrets: this.auth?.secrets ?? [],
+        ...(this.auth?.http ? { http: this.auth.http } : {}),
+      });
+    }
+    // Peeled `^{}` lines only print when asked for by name.
+    const patterns = tags
+      ? ['--tags']
+      : names.flatMap((p) => (p.startsWith('refs/tags/') ? [p, `${p}^{}`] : [p]));
+    const res = await runGit(
+      ['ls-remote', ...(tags ? ['--tags'] : []), '--', this.url, ...(tags ? [] : patterns)],
+      {
+        env: this.auth?.env ?? {},
+        secrets: this.auth?.secrets ?? [],
+        timeoutMs: this.timeoutMs,
+      },
+    );
     return parseLsRemote(res.stdout);
   }
 

@@ -38,8 +38,6 @@ export function baseGitEnv(): Record<string, string> {
   // No ~/.gitconfig, no credential helpers or url rewrites from whoever runs the controller.
   env.GIT_CONFIG_GLOBAL = '/dev/null';
   env.HOME = '/nonexistent';
-  env.GIT_ASKPASS = '/bin/false';
-  env.SSH_ASKPASS = '/bin/false';
   env.GIT_SSH_COMMAND = 'ssh -F /dev/null -o BatchMode=yes';
   env.LC_ALL = 'C';
   return env;
@@ -100,7 +98,7 @@ export function runGit(
       clearTimeout(timer);
       const stdoutBuffer = Buffer.concat(out);
       const stderr = Buffer.concat(err).toString('utf8');
-      const verb = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
+      const verb = subcommand(args);
       if (timedOut) {
         reject(
           new FlotillaError(`git ${verb} timed out after ${timeoutMs}ms`, {
@@ -112,7 +110,13 @@ export function runGit(
       }
       const exit = code ?? -1;
       if (!okCodes.includes(exit)) {
-        const detail = summariseStderr(redact(stderr, options.secrets));
+        let detail = summariseStderr(redact(stderr, options.secrets));
+        if (
+          /could not read (Username|Password)|Authentication failed|HTTP 40[13]|Permission denied \(publickey/.test(
+            detail,
+          )
+        )
+          detail = `authentication required: ${detail}`;
         reject(
           new GitCommandError(
             `git ${verb} failed (exit ${exit}): ${detail || 'no output'}`,
@@ -132,6 +136,22 @@ export function runGit(
   });
 }
 
+/** Global options of git that take a separate value argument. */
+const VALUE_OPTIONS = new Set(['--git-dir', '--work-tree', '-c', '-C', '--namespace']);
+
+/** The git subcommand of an argument list, for messages (`fetch`, `ls-remote` ...). */
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (VALUE_OPTIONS.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return 'git';
+}
+
 /** Lines git and ssh print that say nothing about the cause. */
 const NOISE = [
   /^Please make sure you have the correct access rights$/,
@@ -141,6 +161,7 @@ const NOISE = [
   /^Failed to add the host to the list of known hosts/,
   /^Warning: Permanently added/,
   /^hint: /,
+  /^error: unable to read askpass response/,
 ];
 
 /** The informative lines of git's stderr, joined for a one-line message. */

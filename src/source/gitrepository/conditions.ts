@@ -1,8 +1,8 @@
 // Condition bookkeeping as Flux's runtime does it: transitions, ordering and the Ready summary.
-import type { Condition } from './types.js';
+import type { Condition } from '../../core/index.js';
 
 /** Condition types and reasons GitRepository uses (Flux's meta and sourcev1 constants). */
-export const ConditionType = {
+export const GitRepositoryCondition = {
   Ready: 'Ready',
   Reconciling: 'Reconciling',
   Stalled: 'Stalled',
@@ -15,14 +15,15 @@ export const ConditionType = {
   /** Flotilla's own: the tracked branch was force-pushed. */
   HistoryRewritten: 'HistoryRewritten',
 } as const;
-export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+export type GitRepositoryCondition =
+  (typeof GitRepositoryCondition)[keyof typeof GitRepositoryCondition];
 
 /** Conditions whose True status means something is wrong, in the order Flux summarises them. */
 const NEGATIVE_SUMMARY = [
-  ConditionType.StorageOperationFailed,
-  ConditionType.FetchFailed,
-  ConditionType.IncludeUnavailable,
-  ConditionType.ArtifactOutdated,
+  GitRepositoryCondition.StorageOperationFailed,
+  GitRepositoryCondition.FetchFailed,
+  GitRepositoryCondition.IncludeUnavailable,
+  GitRepositoryCondition.ArtifactOutdated,
 ] as const;
 
 const WEIGHTS: Record<string, number> = { Stalled: 0, Reconciling: 1, Ready: 2 };
@@ -38,7 +39,7 @@ function less(a: Condition, b: Condition): boolean {
 }
 
 /** A mutable set of conditions for one reconcile. */
-export class Conditions {
+export class ConditionSet {
   private readonly items = new Map<string, Condition>();
   private readonly original = new Map<string, Condition>();
   constructor(
@@ -87,8 +88,8 @@ export class Conditions {
 
   /** Flux's ProgressiveStatus: Reconciling=True and Ready=Unknown with the same reason/message. */
   progressing(reason: string, message: string): void {
-    this.markTrue(ConditionType.Reconciling, reason, message);
-    this.set(ConditionType.Ready, 'Unknown', reason, message);
+    this.markTrue(GitRepositoryCondition.Reconciling, reason, message);
+    this.set(GitRepositoryCondition.Ready, 'Unknown', reason, message);
   }
 
   /**
@@ -99,22 +100,22 @@ export class Conditions {
     for (const t of NEGATIVE_SUMMARY) {
       const c = this.items.get(t);
       if (c?.status === 'True') {
-        this.markFalse(ConditionType.Ready, c.reason, c.message);
+        this.markFalse(GitRepositoryCondition.Ready, c.reason, c.message);
         return;
       }
     }
-    const sv = this.items.get(ConditionType.SourceVerified);
+    const sv = this.items.get(GitRepositoryCondition.SourceVerified);
     if (sv?.status === 'False') {
-      this.markFalse(ConditionType.Ready, sv.reason, sv.message);
+      this.markFalse(GitRepositoryCondition.Ready, sv.reason, sv.message);
       return;
     }
     if (failure) {
-      this.markFalse(ConditionType.Ready, failure.reason, failure.message);
+      this.markFalse(GitRepositoryCondition.Ready, failure.reason, failure.message);
       return;
     }
-    const stored = this.items.get(ConditionType.ArtifactInStorage);
+    const stored = this.items.get(GitRepositoryCondition.ArtifactInStorage);
     if (stored?.status === 'True')
-      this.markTrue(ConditionType.Ready, stored.reason, stored.message);
+      this.markTrue(GitRepositoryCondition.Ready, stored.reason, stored.message);
   }
 
   /**

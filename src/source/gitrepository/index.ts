@@ -1,6 +1,5 @@
 // gitrepository: reconciles Flux GitRepository objects into artifacts, status and events.
-export { ConditionType, Conditions } from './conditions.js';
-export { parseDuration } from './duration.js';
+export { ConditionSet, GitRepositoryCondition } from './conditions.js';
 export {
   reconcileGitRepository,
   type GitRepositoryDeps,

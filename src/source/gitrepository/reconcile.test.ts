@@ -205,9 +205,9 @@ describe('reconcileGitRepository over http with basic auth', () => {
     const ff = cond(r.status, 'FetchFailed');
     assert.equal(ff?.status, 'True');
     assert.equal(ff?.reason, 'GitOperationFailed');
-    assert.match(
-      ff?.message ?? '',
-      /^failed to checkout and determine revision: .*(Authentication failed|could not read Username)/,
+    assert.equal(
+      ff?.message,
+      `failed to checkout and determine revision: unable to list remote for '${http.url}/web.git': authentication required (HTTP 401)`,
     );
     assert.doesNotMatch(JSON.stringify(r), /nope-nope/);
     assert.deepEqual(cond(r.status, 'Ready'), ff && { ...ff, status: 'False' });

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize, relative, resolve as resolvePath, sep } from 'node:path';
 import type { Logger } from '../../core/index.js';
-import { errorMessage, silentLogger } from '../../core/index.js';
+import { errorMessage, parseDuration, rfc3339, silentLogger } from '../../core/index.js';
 import { extractTarball, type Artifact, type ArtifactStore } from '../artifact/index.js';
 import {
   GitMirror,
@@ -28,8 +28,7 @@ import {
   type ResolvedRef,
   type SecretData,
 } from '../git/index.js';
-import { ConditionType, Conditions } from './conditions.js';
-import { parseDuration } from './duration.js';
+import { ConditionSet, GitRepositoryCondition } from './conditions.js';
 import {
   GITREPOSITORY_KIND,
   GitVerificationMode,
@@ -88,10 +87,6 @@ class ReconcileFailure extends Error {
   }
 }
 
-function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
@@ -148,7 +143,7 @@ export async function reconcileGitRepository(
     return { status: old, events: [], requeueAfterMs: undefined, newArtifact: false };
   }
 
-  const cond = new Conditions(old.conditions, generation, formatTime(now));
+  const cond = new ConditionSet(old.conditions, generation, rfc3339(now));
   const events: GitRepositoryEvent[] = [];
   const owner = {
     kind: GITREPOSITORY_KIND,
@@ -159,9 +154,9 @@ export async function reconcileGitRepository(
     -readonly [K in keyof GitRepositoryStatus]?: GitRepositoryStatus[K] | undefined;
   } = { ...old };
   const hadFailure = [
-    ConditionType.FetchFailed,
-    ConditionType.IncludeUnavailable,
-    ConditionType.StorageOperationFailed,
+    GitRepositoryCondition.FetchFailed,
+    GitRepositoryCondition.IncludeUnavailable,
+    GitRepositoryCondition.StorageOperationFailed,
   ].some((t) => cond.isTrue(t));
   const oldDigest = old.artifact?.digest;
 
@@ -220,11 +215,12 @@ export async function reconcileGitRepository(
         'Progressing',
         artifactMissing ? 'building artifact: disappeared from storage' : 'building artifact',
       );
-      cond.delete(ConditionType.ArtifactInStorage);
+      cond.delete(GitRepositoryCondition.ArtifactInStorage);
     }
 
     // --- source
-    if (cond.isFalse(ConditionType.SourceVerified)) cond.delete(ConditionType.SourceVerified);
+    if (cond.isFalse(GitRepositoryCondition.SourceVerified))
+      cond.delete(GitRepositoryCondition.SourceVerified);
     try {
       transportOf(spec.url);
       if (!/^(https?|ssh|file|git):\/\//.test(spec.url)) new URL(spec.url);
@@ -292,7 +288,7 @@ export async function reconcileGitRepository(
         );
       includes.push(a);
     }
-    cond.delete(ConditionType.IncludeUnavailable);
+    cond.delete(GitRepositoryCondition.IncludeUnavailable);
     const includesChanged = !sameJson(
       includes.map((a) => a.digest),
       (old.includedArtifacts ?? []).map((a) => a.digest),
@@ -300,10 +296,10 @@ export async function reconcileGitRepository(
     if (includesChanged && (spec.include ?? []).length + (old.includedArtifacts ?? []).length > 0) {
       const message = 'included artifacts differ from last observed includes';
       if (old.includedArtifacts)
-        cond.markTrue(ConditionType.ArtifactOutdated, 'IncludeChange', message);
+        cond.markTrue(GitRepositoryCondition.ArtifactOutdated, 'IncludeChange', message);
       cond.progressing('Progressing', `building artifact: ${message}`);
     }
-    cond.delete(ConditionType.ArtifactOutdated);
+    cond.delete(GitRepositoryCondition.ArtifactOutdated);
 
     let plan: RefPlan;
     try {
@@ -342,24 +338,24 @@ export async function reconcileGitRepository(
     const needsVerification =
       mode !== undefined &&
       (old.sourceVerificationMode !== mode ||
-        !cond.isTrue(ConditionType.SourceVerified) ||
+        !cond.isTrue(GitRepositoryCondition.SourceVerified) ||
         status.artifact?.revision !== revision);
 
     if (
       status.artifact?.revision === revision &&
       !contentChanged &&
       !needsVerification &&
-      cond.isTrue(ConditionType.ArtifactInStorage)
+      cond.isTrue(GitRepositoryCondition.ArtifactInStorage)
     ) {
       // Unchanged remote: no fetch, no artifact.
       log.info(`no changes since last reconcilation: observed revision '${revision}'`);
-      cond.delete(ConditionType.FetchFailed);
+      cond.delete(GitRepositoryCondition.FetchFailed);
       if (mode === undefined) {
         status.sourceVerificationMode = undefined;
-        cond.delete(ConditionType.SourceVerified);
+        cond.delete(GitRepositoryCondition.SourceVerified);
       }
       cond.markTrue(
-        ConditionType.ArtifactInStorage,
+        GitRepositoryCondition.ArtifactInStorage,
         'Succeeded',
         `stored artifact for revision '${revision}'`,
       );
@@ -386,7 +382,7 @@ export async function reconcileGitRepository(
         );
       }
     });
-    cond.delete(ConditionType.FetchFailed);
+    cond.delete(GitRepositoryCondition.FetchFailed);
 
     // --- history: a tracked branch must move forward.
     const lastCommit = status.artifact ? commitOfRevision(status.artifact.revision) : undefined;
@@ -404,22 +400,22 @@ export async function reconcileGitRepository(
         events.push({ type: 'Warning', reason: 'HistoryRewritten', message });
         if (annotations[IMMUTABLE_HISTORY_ANNOTATION] === 'true') {
           const refused = `${message}; refusing to advance while annotation ${IMMUTABLE_HISTORY_ANNOTATION} is "true"`;
-          cond.markTrue(ConditionType.HistoryRewritten, 'ImmutableHistory', refused);
+          cond.markTrue(GitRepositoryCondition.HistoryRewritten, 'ImmutableHistory', refused);
           throw new ReconcileFailure('HistoryRewritten', refused);
         }
-        cond.markTrue(ConditionType.HistoryRewritten, 'ForcePushed', message);
+        cond.markTrue(GitRepositoryCondition.HistoryRewritten, 'ForcePushed', message);
       } else {
-        cond.delete(ConditionType.HistoryRewritten);
+        cond.delete(GitRepositoryCondition.HistoryRewritten);
       }
     } else if (lastCommit === resolved.commit) {
-      cond.delete(ConditionType.HistoryRewritten);
+      cond.delete(GitRepositoryCondition.HistoryRewritten);
     }
 
     // --- verification
     const commitObj = parseCommit(await mirror.readObject('commit', resolved.commit));
     if (mode === undefined) {
       status.sourceVerificationMode = undefined;
-      cond.delete(ConditionType.SourceVerified);
+      cond.delete(GitRepositoryCondition.SourceVerified);
     } else {
       await verify(mirror, resolved, commitObj, mode);
     }
@@ -427,7 +423,8 @@ export async function reconcileGitRepository(
     // Mark the new revision before building.
     if (status.artifact?.revision !== revision) {
       const message = `new upstream revision '${revision}'`;
-      if (status.artifact) cond.markTrue(ConditionType.ArtifactOutdated, 'NewRevision', message);
+      if (status.artifact)
+        cond.markTrue(GitRepositoryCondition.ArtifactOutdated, 'NewRevision', message);
       cond.progressing('Progressing', `building artifact: ${message}`);
     }
 
@@ -462,7 +459,7 @@ export async function reconcileGitRepository(
       await copyIncludes(dir, spec.include ?? [], includes, work, deps.store);
     } catch (e) {
       if (e instanceof ReconcileFailure)
-        cond.markTrue(ConditionType.StorageOperationFailed, e.reason, e.message);
+        cond.markTrue(GitRepositoryCondition.StorageOperationFailed, e.reason, e.message);
       throw e;
     }
 
@@ -478,7 +475,7 @@ export async function reconcileGitRepository(
         'ArchiveOperationFailed',
         `unable to archive artifact to storage: ${errorMessage(e)}`,
       );
-      cond.markTrue(ConditionType.StorageOperationFailed, f.reason, f.message);
+      cond.markTrue(GitRepositoryCondition.StorageOperationFailed, f.reason, f.message);
       throw f;
     }
     newArtifact = artifact.digest !== oldDigest;
@@ -488,10 +485,10 @@ export async function reconcileGitRepository(
     status.observedRecurseSubmodules = spec.recurseSubmodules;
     status.observedInclude = spec.include;
     status.observedSparseCheckout = spec.sparseCheckout;
-    cond.delete(ConditionType.StorageOperationFailed);
-    cond.delete(ConditionType.ArtifactOutdated);
+    cond.delete(GitRepositoryCondition.StorageOperationFailed);
+    cond.delete(GitRepositoryCondition.ArtifactOutdated);
     cond.markTrue(
-      ConditionType.ArtifactInStorage,
+      GitRepositoryCondition.ArtifactInStorage,
       'Succeeded',
       `stored artifact for revision '${revision}'`,
     );
@@ -530,18 +527,18 @@ export async function reconcileGitRepository(
       return verificationMode(m);
     } catch (e) {
       if (e instanceof ReconcileFailure)
-        cond.markFalse(ConditionType.SourceVerified, e.reason, e.message);
+        cond.markFalse(GitRepositoryCondition.SourceVerified, e.reason, e.message);
       throw e;
     }
   }
 
   function fetchFailed(f: ReconcileFailure): ReconcileFailure {
-    cond.markTrue(ConditionType.FetchFailed, f.reason, f.message);
+    cond.markTrue(GitRepositoryCondition.FetchFailed, f.reason, f.message);
     return f;
   }
 
   function includeUnavailable(f: ReconcileFailure): ReconcileFailure {
-    cond.markTrue(ConditionType.IncludeUnavailable, f.reason, f.message);
+    cond.markTrue(GitRepositoryCondition.IncludeUnavailable, f.reason, f.message);
     return f;
   }
 
@@ -552,7 +549,7 @@ export async function reconcileGitRepository(
     mode: GitVerificationMode,
   ): Promise<void> {
     const fail = (reason: string, message: string, stalling = false): ReconcileFailure => {
-      cond.markFalse(ConditionType.SourceVerified, reason, message);
+      cond.markFalse(GitRepositoryCondition.SourceVerified, reason, message);
       return new ReconcileFailure(reason, message, stalling);
     };
     let keys;
@@ -605,7 +602,7 @@ export async function reconcileGitRepository(
     }
     status.sourceVerificationMode = mode;
     cond.markTrue(
-      ConditionType.SourceVerified,
+      GitRepositoryCondition.SourceVerified,
       'Succeeded',
       `verified signature of\n\t- ${lines.join('\n\t- ')}`,
     );
@@ -615,22 +612,22 @@ export async function reconcileGitRepository(
   function finish(failure: ReconcileFailure | undefined): GitRepositoryReconcileResult {
     let requeueAfterMs: number | undefined = intervalMsOrUndefined();
     if (failure === undefined) {
-      cond.delete(ConditionType.Reconciling);
-      cond.delete(ConditionType.Stalled);
+      cond.delete(GitRepositoryCondition.Reconciling);
+      cond.delete(GitRepositoryCondition.Stalled);
       cond.summarise(undefined);
       status.observedGeneration = generation;
     } else if (failure.stalling) {
-      cond.delete(ConditionType.Reconciling);
-      cond.markTrue(ConditionType.Stalled, failure.reason, failure.message);
-      cond.markFalse(ConditionType.Ready, failure.reason, failure.message);
+      cond.delete(GitRepositoryCondition.Reconciling);
+      cond.markTrue(GitRepositoryCondition.Stalled, failure.reason, failure.message);
+      cond.markFalse(GitRepositoryCondition.Ready, failure.reason, failure.message);
       status.observedGeneration = generation;
       requeueAfterMs = undefined;
       events.push({ type: 'Warning', reason: failure.reason, message: failure.message });
     } else {
-      cond.delete(ConditionType.Stalled);
-      const r = cond.get(ConditionType.Reconciling);
+      cond.delete(GitRepositoryCondition.Stalled);
+      const r = cond.get(GitRepositoryCondition.Reconciling);
       cond.markTrue(
-        ConditionType.Reconciling,
+        GitRepositoryCondition.Reconciling,
         'ProgressingWithRetry',
         r?.message ?? 'reconciliation in progress',
       );

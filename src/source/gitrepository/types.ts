@@ -1,4 +1,5 @@
 // The GitRepository object (source.toolkit.fluxcd.io/v1) as Flotilla reads and writes it.
+import type { Condition } from '../../core/index.js';
 import type { Artifact } from '../artifact/index.js';
 import type { GitRepositoryRef } from '../git/index.js';
 
@@ -9,16 +10,6 @@ export const GITREPOSITORY_KIND = 'GitRepository';
 export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 /** Flotilla's opt-in: refuse to advance a branch whose history was rewritten. */
 export const IMMUTABLE_HISTORY_ANNOTATION = 'flotilla.dev/immutable-history';
-
-/** A Kubernetes condition (metav1.Condition). */
-export interface Condition {
-  readonly type: string;
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly observedGeneration?: number;
-  readonly lastTransitionTime: string;
-  readonly reason: string;
-  readonly message: string;
-}
 
 export interface LocalObjectReference {
   readonly name: string;
