@@ -1,6 +1,6 @@
 // The kustomize build: accumulate resources, generators, components and transformers per kustomization, then finish at the top.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, posix, relative, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { cloneValue, emitYaml, isYamlMap, newMap, parseYamlDocuments, YamlEmitError, YamlParseError } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
@@ -18,7 +18,7 @@ import { legacySort } from './legacy-sort.js';
 import { FileLoader, isRemoteTarget, KustomizeError, LoadRestrictor } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
 import { applyReplacements } from './replacements.js';
-import { idEquals, idString, Resource, scalarString } from './resource.js';
+import { idEquals, idString, originText, Resource, scalarString } from './resource.js';
 import type { ResId } from './resource.js';
 import { selectorFrom, selectResources, SelectorError } from './selector.js';
 import type { Selector } from './selector.js';
@@ -65,6 +65,8 @@ function emptyAccumulator(): Accumulator {
 }
 
 interface Context {
+  /** Path of the current kustomization relative to the top one (for origin annotations). */
+  readonly originPath: string;
   readonly restrictor: LoadRestrictor;
   readonly sandbox: string | undefined;
   /** Directories being built, to detect cycles. */
@@ -164,7 +166,10 @@ class Target {
     const sub = this.ldr.subDirectory(path, field);
     if (sub === undefined) {
       const text = this.ldr.readFile(path, field);
-      for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) appendResource(ra, r);
+      for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) {
+        r.origin = { path: joinOrigin(this.ctx.originPath, path) };
+        appendResource(ra, r);
+      }
       return;
     }
     const child = this.subTarget(sub, path, field, false);
@@ -197,7 +202,7 @@ class Target {
       this.fail(field, `expected kind 'Component' for path '${sub.root}' but got '${k.kind}'`);
     }
     if (!component && k.kind === 'Component') this.fail(field, `expected kind != 'Component' for path '${sub.root}'`);
-    return new Target(sub, k, { ...this.ctx, stack: [...this.ctx.stack, sub.root] });
+    return new Target(sub, k, { ...this.ctx, originPath: joinOrigin(this.ctx.originPath, path), stack: [...this.ctx.stack, sub.root] });
   }
 
   private runGenerators(ra: Accumulator): void {
@@ -207,7 +212,12 @@ class Target {
       ...generatorSpecs('ConfigMap', f.mapList('configMapGenerator')),
       ...generatorSpecs('Secret', f.mapList('secretGenerator')),
     ];
-    for (const s of specs) this.absorb(ra, generate(s, this.ldr, this.k.file, global));
+    const configuredIn = joinOrigin(this.ctx.originPath, basename(this.k.file));
+    for (const s of specs) {
+      const r = generate(s, this.ldr, this.k.file, global);
+      r.origin = { configuredIn, configuredBy: { apiVersion: 'builtin', kind: `${s.kind}Generator` } };
+      this.absorb(ra, r);
+    }
     f.stringList('generators').forEach((p, i) => this.runGeneratorConfig(ra, p, `generators[${i}]`, global));
   }
 
@@ -226,10 +236,16 @@ class Target {
       }
       const entry = newMap();
       for (const [k, v] of Object.entries(c.obj)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') entry[k] = v;
-      entry['name'] = c.name;
-      if (c.namespace !== '') entry['namespace'] = c.namespace;
+      if (scalarString(entry['name']) === '') entry['name'] = c.name;
+      if (scalarString(entry['namespace']) === '' && c.namespace !== '') entry['namespace'] = c.namespace;
       const spec = generatorSpecs(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', [entry])[0];
-      if (spec) this.absorb(ra, generate({ ...spec, index: j }, this.ldr, this.k.file, global));
+      if (!spec) return;
+      const r = generate({ ...spec, index: j }, this.ldr, this.k.file, global);
+      const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = { apiVersion: av, kind };
+      if (c.name !== '') by.name = c.name;
+      if (c.namespace !== '') by.namespace = c.namespace;
+      r.origin = { configuredIn: joinOrigin(this.ctx.originPath, path), configuredBy: by };
+      this.absorb(ra, r);
     });
   }
 
@@ -277,6 +293,7 @@ class Target {
     res.prefixes = [...old.prefixes];
     res.suffixes = [...old.suffixes];
     res.refVarNames = [...old.refVarNames];
+    if (res.behavior === 'merge' && old.origin !== undefined) res.origin = old.origin;
     // A hash suffix survives only when both the existing object and the merging generator want one.
     res.needsHash = res.needsHash && old.needsHash;
     ra.resources[ra.resources.indexOf(old)] = res;
@@ -543,6 +560,11 @@ class Target {
   }
 
   private runTransformerConfig(ra: Accumulator, path: string, field: string): void {
+    if (path.includes('\n')) {
+      // Legacy: the entry may be the configuration itself rather than a path.
+      for (const r of resourcesFromText(path, `${this.k.file} (${field})`)) this.runBuiltinConfig(ra, r.obj, field);
+      return;
+    }
     if (isRemoteTarget(path)) this.fail(field, `remote transformer '${path}' is not supported`);
     const sub = this.ldr.subDirectory(path, field);
     if (sub !== undefined) {
@@ -628,6 +650,11 @@ class Target {
   }
 }
 
+/** Joins origin paths as Go's filepath.Join does (cleaned, relative). */
+function joinOrigin(base: string, p: string): string {
+  return posix.normalize(posix.join(base === '' ? '.' : base, p));
+}
+
 function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string, YamlValue>): void {
   const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
   r.obj['metadata'] = meta;
@@ -698,7 +725,7 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   if (k.kind === 'Component') {
     throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, { file: k.file, field: 'kind' });
   }
-  const target = new Target(ldr, k, { restrictor, sandbox, stack: [root] });
+  const target = new Target(ldr, k, { originPath: '', restrictor, sandbox, stack: [root] });
   const ra = target.accumulate(emptyAccumulator());
   try {
     // Hash suffixes, then name references, then vars — only once, at the top.
@@ -715,6 +742,15 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     throw err;
   }
   let out = ra.resources.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
+  const buildMetadata = new Fields(k).stringList('buildMetadata');
+  if (buildMetadata.includes('originAnnotations')) {
+    for (const r of out) {
+      if (r.origin === undefined) continue;
+      const ann = r.annotations();
+      ann['config.kubernetes.io/origin'] = originText(r.origin);
+      r.setAnnotations(ann);
+    }
+  }
   out = applySortOptions(out, k);
   const objects = out.map((r) => r.obj);
   let yaml: string;

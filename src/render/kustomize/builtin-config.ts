@@ -126,7 +126,8 @@ function varRefs(): string {
     for (const c of ['containers', 'initContainers']) {
       for (const f of ['args', 'command', 'env/value', 'volumeMounts/mountPath']) out.push({ path: `${p}/${c}/${f}`, kind });
     }
-    out.push({ path: `${p}/volumes/nfs/server`, kind });
+    // kustomize v5.5.0 lists the CronJob volume path without the pod 'spec' segment; kept as shipped.
+    out.push({ path: kind === 'CronJob' ? 'spec/jobTemplate/spec/template/volumes/nfs/server' : `${p}/volumes/nfs/server`, kind });
   };
   for (const [k, p] of holders) podFields(k, p);
   out.push({ path: 'spec/rules/host', kind: 'Ingress' });
@@ -231,6 +232,7 @@ function nameReferences(): string {
       { path: 'spec/service/name', kind: 'APIService', group: 'apiregistration.k8s.io' },
       { path: 'webhooks/clientConfig/service', kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
       { path: 'webhooks/clientConfig/service', kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
+      { path: 'spec/rules/backendRefs/name', kind: 'HTTPRoute' },
     ]),
     entry('- kind: Role\n  group: rbac.authorization.k8s.io\n', [
       { path: 'roleRef/name', kind: 'RoleBinding', group: 'rbac.authorization.k8s.io' },
@@ -255,6 +257,10 @@ function nameReferences(): string {
       { path: 'spec/volumeClaimTemplates/spec/storageClassName', kind: 'StatefulSet' },
     ]),
     entry('- kind: PriorityClass\n  version: v1\n  group: scheduling.k8s.io\n', simplePod('priorityClassName')),
+    entry('- kind: IngressClass\n  version: v1\n  group: networking.k8s.io/v1\n', [{ path: 'spec/ingressClassName', kind: 'Ingress' }]),
+    entry('- kind: ValidatingAdmissionPolicy\n  group: admissionregistration.k8s.io\n', [
+      { path: 'spec/policyName', kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io' },
+    ]),
   ].join('');
 }
 

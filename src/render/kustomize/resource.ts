@@ -108,6 +108,8 @@ export class Resource {
   behavior: Behavior = '';
   allowNameChange = false;
   allowKindChange = false;
+  /** Where the resource came from, for buildMetadata originAnnotations. */
+  origin: Origin | undefined;
   /** Names of vars that read from this resource. */
   refVarNames: string[] = [];
   /** Where the resource came from, for error messages. */
@@ -128,6 +130,7 @@ export class Resource {
     r.allowNameChange = this.allowNameChange;
     r.allowKindChange = this.allowKindChange;
     r.refVarNames = [...this.refVarNames];
+    r.origin = this.origin;
     return r;
   }
 
@@ -213,6 +216,28 @@ export class Resource {
   isEmpty(): boolean {
     return Object.keys(this.obj).length === 0;
   }
+}
+
+/** kustomize's resource.Origin: the file a resource was read from, or the generator that made it. */
+export interface Origin {
+  readonly path?: string;
+  readonly configuredIn?: string;
+  readonly configuredBy?: { readonly apiVersion: string; readonly kind: string; readonly name?: string; readonly namespace?: string };
+}
+
+/** The text of the config.kubernetes.io/origin annotation (kyaml.Marshal of the Origin struct). */
+export function originText(o: Origin): string {
+  const q = (s: string): string => (/^[\w./-][\w ./@:-]*$/.test(s) && !/[: ]$/.test(s) && !s.includes(': ') ? s : JSON.stringify(s));
+  let out = '';
+  if (o.path) out += `path: ${q(o.path)}\n`;
+  if (o.configuredIn) out += `configuredIn: ${q(o.configuredIn)}\n`;
+  if (o.configuredBy) {
+    out += 'configuredBy:\n';
+    out += `  apiVersion: ${q(o.configuredBy.apiVersion)}\n  kind: ${q(o.configuredBy.kind)}\n`;
+    if (o.configuredBy.name) out += `  name: ${q(o.configuredBy.name)}\n`;
+    if (o.configuredBy.namespace) out += `  namespace: ${q(o.configuredBy.namespace)}\n`;
+  }
+  return out;
 }
 
 export function scalarString(v: YamlValue | undefined): string {
