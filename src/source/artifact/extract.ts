@@ -1,6 +1,6 @@
 // Safe extraction of artifact tarballs: no path escapes, no links, bounded size (like Flux's Untar).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -55,14 +55,21 @@ export async function extractTarball(
   let files = 0;
   let bytes = 0;
   const made = new Set<string>([root]);
-  const ensureDir = async (abs: string): Promise<void> => {
+  // Directories and small files are written synchronously: a thread-pool round trip per
+  // syscall costs far more than the syscall. The loop yields to the event loop regularly.
+  const ensureDir = (abs: string): void => {
     if (made.has(abs)) return;
-    await mkdir(abs, { recursive: true, mode: 0o755 });
+    mkdirSync(abs, { recursive: true, mode: 0o755 });
     made.add(abs);
   };
+  let sinceYield = 0;
 
   const consume = async (): Promise<void> => {
     for await (const entry of extract) {
+      if (++sinceYield >= 64) {
+        sinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
       const { header } = entry;
       const segments = safeSegments(header.name);
       if (!segments) throw fail(header.name, 'has an unsafe path');
@@ -72,7 +79,7 @@ export async function extractTarball(
       switch (header.type) {
         case 'directory':
           entry.resume();
-          await ensureDir(abs);
+          ensureDir(abs);
           break;
         case 'file':
         case 'contiguous-file': {
@@ -81,12 +88,19 @@ export async function extractTarball(
             throw fail(header.name, `exceeds the maximum size of ${maxSize} bytes`);
           }
           if (segments.length === 0) throw fail(header.name, 'has no file name');
-          await ensureDir(dirname(abs));
+          ensureDir(dirname(abs));
           const mode = ((header.mode ?? 0o644) & 0o777) | 0o600;
           if ((header.size ?? 0) <= 1024 * 1024) {
             const chunks: Buffer[] = [];
             for await (const c of entry) chunks.push(c as Buffer);
-            await writeFile(abs, Buffer.concat(chunks), { mode, flag: 'wx' });
+            writeFileSync(
+              abs,
+              chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+              {
+                mode,
+                flag: 'wx',
+              },
+            );
           } else {
             await pipeline(entry, createWriteStream(abs, { mode, flags: 'wx' }));
           }
@@ -102,15 +116,16 @@ export async function extractTarball(
     }
   };
 
-  await Promise.all([pipeline(source, createGunzip(), extract), consume()]).catch(
-    (err: unknown) => {
-      extract.destroy();
-      if (err instanceof FlotillaError) throw err;
-      throw new FlotillaError(`${label}: cannot extract: ${(err as Error).message}`, {
-        reason: 'ArtifactExtractFailed',
-        cause: err,
-      });
-    },
-  );
+  await Promise.all([
+    pipeline(source, createGunzip({ chunkSize: 64 * 1024 }), extract),
+    consume(),
+  ]).catch((err: unknown) => {
+    extract.destroy();
+    if (err instanceof FlotillaError) throw err;
+    throw new FlotillaError(`${label}: cannot extract: ${(err as Error).message}`, {
+      reason: 'ArtifactExtractFailed',
+      cause: err,
+    });
+  });
   return { files, bytes };
 }

@@ -1,6 +1,6 @@
 // Builds deterministic gzipped tarballs of a source tree, normalised the way Flux's storage does.
-import { createReadStream } from 'node:fs';
-import { lstat, open, readFile, readdir } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,10 +17,13 @@ export const ARTIFACT_DIR_MODE = 0o755;
 /** Every entry gets the same time (the Unix epoch), so the digest depends on content only. */
 export const ARTIFACT_MTIME = new Date(0);
 
-/** Files up to this size are read in one go (and read ahead); larger ones are streamed. */
+/** Files up to this size are read in one go; larger ones are streamed. */
 const BUFFERED_FILE_LIMIT = 4 * 1024 * 1024;
 /** How many small files are read ahead while earlier ones are being compressed. */
-const READ_AHEAD = 16;
+/** Entries handed to the packer before waiting for it to catch up (bounds memory). */
+const ENTRY_BATCH = 64;
+/** tar-stream pushes headers, bodies and padding separately; gzip gets them in chunks this big. */
+const GZIP_INPUT_CHUNK = 256 * 1024;
 
 export interface BuildArtifactOptions {
   /**
@@ -82,11 +85,30 @@ async function listTree(root: string, matcher: SourceMatcher | null): Promise<Tr
   return out;
 }
 
-async function readSmall(abs: string): Promise<Buffer | null> {
-  const st = await lstat(abs);
-  if (st.size > BUFFERED_FILE_LIMIT) return null;
-  return readFile(abs);
+/**
+ * Reads a small file synchronously, or returns null for a large one (streamed instead). Small
+ * reads go synchronously on purpose: four thread-pool round trips per file (open, fstat, read,
+ * close) cost far more than the read itself; the caller yields to the event loop between batches.
+ */
+function readSmallSync(abs: string): Buffer | null {
+  const fd = openSync(abs, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > BUFFERED_FILE_LIMIT) return null;
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
 }
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function addEntry(
   pack: tar.Pack,
@@ -175,33 +197,54 @@ export async function writeTarball(
     level: options.gzipLevel ?? 6,
     memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL,
   });
-  const piped = pipeline(pack, gzip, tap, out);
+  // Coalesce tar-stream's many small pushes: one zlib call per 512-byte header is slow.
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  const coalesce = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes < GZIP_INPUT_CHUNK) {
+        cb();
+        return;
+      }
+      const merged = Buffer.concat(held, heldBytes);
+      held = [];
+      heldBytes = 0;
+      cb(null, merged);
+    },
+    flush(cb) {
+      cb(null, heldBytes > 0 ? Buffer.concat(held, heldBytes) : undefined);
+    },
+  });
+  const piped = pipeline(pack, coalesce, gzip, tap, out);
 
   let files = 0;
   const feed = async (): Promise<void> => {
-    // Small files are read ahead, a bounded window at a time, while entries are written in order.
-    const reads = new Map<number, Promise<Buffer | null>>();
-    let next = 0;
-    const schedule = (upTo: number): void => {
-      for (; next < entries.length && next < upTo; next++) {
-        const e = entries[next] as TreeEntry;
-        if (!e.dir) {
-          const p = readSmall(e.abs);
-          p.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-          reads.set(next, p);
-        }
-      }
+    // Entries are queued without waiting for each; every ENTRY_BATCH we wait for the packer.
+    let queued: Promise<void>[] = [];
+    const drain = async (): Promise<void> => {
+      const batch = queued;
+      queued = [];
+      await Promise.all(batch);
+    };
+    const queue = (p: Promise<void>): void => {
+      p.catch(() => undefined); // awaited in drain()
+      queued.push(p);
     };
     for (let i = 0; i < entries.length; i++) {
-      schedule(i + READ_AHEAD);
+      if (queued.length >= ENTRY_BATCH) {
+        await drain();
+        await yieldToLoop();
+      }
       const e = entries[i] as TreeEntry;
       if (e.dir) {
-        await addEntry(pack, baseHeader(`${e.rel}/`, 'directory'));
+        queue(addEntry(pack, baseHeader(`${e.rel}/`, 'directory')));
         continue;
       }
       let body: Buffer | null;
       try {
-        body = await (reads.get(i) as Promise<Buffer | null>);
+        body = readSmallSync(e.abs);
       } catch (err) {
         throw new FlotillaError(`cannot read '${e.rel}': ${errorMessage(err)}`, {
           reason: 'ArchiveOperationFailed',
@@ -209,11 +252,15 @@ export async function writeTarball(
           cause: err,
         });
       }
-      reads.delete(i);
-      if (body) await addEntry(pack, baseHeader(e.rel, 'file', body.length), body);
-      else await addStreamedFile(pack, e.rel, e.abs);
+      if (body) {
+        queue(addEntry(pack, baseHeader(e.rel, 'file', body.length), body));
+      } else {
+        await drain();
+        await addStreamedFile(pack, e.rel, e.abs);
+      }
       files++;
     }
+    await drain();
     pack.finalize();
   };
   try {

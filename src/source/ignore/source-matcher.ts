@@ -92,7 +92,7 @@ export function parseIgnoreText(text: string): string[] {
 
 interface CompiledPattern {
   readonly prefix: string;
-  /** One pattern per instance, so that each is tested on its own (see `ignores`). */
+  /** A run of patterns of one polarity and domain (see `createSourceMatcher`). */
   readonly ig: Ignore;
   readonly negative: boolean;
 }
@@ -130,16 +130,23 @@ export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceM
   // go-git's matcher (which Flux uses) tests each pattern on its own, last pattern first, and
   // a pattern matching a parent directory matches everything below it. Unlike git, a later
   // negation can therefore re-include a file below an excluded directory. `ignore` applies
-  // git's rule within one instance, so every pattern gets its own instance.
+  // git's rule within one instance, so patterns share an instance only within a run of the
+  // same polarity and domain: there, "the last matching pattern" and "any pattern" agree.
   const compiled: CompiledPattern[] = [];
   for (const s of sets) {
     const prefix = s.domain === '' ? '' : `${s.domain}/`;
     for (const pattern of s.patterns) {
-      compiled.push({
-        prefix,
-        ig: ignore({ allowRelativePaths: true, ignoreCase: false }).add(pattern),
-        negative: pattern.startsWith('!'),
-      });
+      const negative = pattern.startsWith('!');
+      const last = compiled.at(-1);
+      if (last && last.prefix === prefix && last.negative === negative) {
+        last.ig.add(pattern);
+      } else {
+        compiled.push({
+          prefix,
+          ig: ignore({ allowRelativePaths: true, ignoreCase: false }).add(pattern),
+          negative,
+        });
+      }
     }
   }
 
