@@ -18,7 +18,8 @@ import { legacySort } from './legacy-sort.js';
 import { FileLoader, isRemoteTarget, KustomizeError, LoadRestrictor } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
 import { applyReplacements } from './replacements.js';
-import { idEquals, idString, originText, Resource, scalarString } from './resource.js';
+import { idEquals, idString, originText, Resource, scalarString, transformationsText } from './resource.js';
+import type { Origin } from './resource.js';
 import type { ResId } from './resource.js';
 import { selectorFrom, selectResources, SelectorError } from './selector.js';
 import type { Selector } from './selector.js';
@@ -67,6 +68,8 @@ function emptyAccumulator(): Accumulator {
 interface Context {
   /** Path of the current kustomization relative to the top one (for origin annotations). */
   readonly originPath: string;
+  /** The top kustomization asked for transformer annotations (buildMetadata applies to the whole build). */
+  readonly recordTransformers: boolean;
   readonly restrictor: LoadRestrictor;
   readonly sandbox: string | undefined;
   /** Directories being built, to detect cycles. */
@@ -223,10 +226,12 @@ class Target {
 
   /** `generators:` entries: files (or kustomization directories) holding builtin generator configurations. */
   private runGeneratorConfig(ra: Accumulator, path: string, field: string, global: ReturnType<typeof readOptions>): void {
-    if (isRemoteTarget(path)) this.fail(field, `remote generator '${path}' is not supported`);
+    if (!path.includes('\n') && isRemoteTarget(path)) this.fail(field, `remote generator '${path}' is not supported`);
     let configs: Resource[];
-    const sub = this.ldr.subDirectory(path, field);
-    if (sub !== undefined) configs = this.subTarget(sub, path, field, false).accumulate(emptyAccumulator()).resources;
+    const inline = path.includes('\n');
+    const sub = inline ? undefined : this.ldr.subDirectory(path, field);
+    if (inline) configs = resourcesFromText(path, `${this.k.file} (${field})`);
+    else if (sub !== undefined) configs = this.subTarget(sub, path, field, false).accumulate(emptyAccumulator()).resources;
     else configs = resourcesFromText(this.ldr.readFile(path, field), resolve(this.ldr.root, path));
     configs.forEach((c, j) => {
       const av = c.apiVersion;
@@ -244,7 +249,10 @@ class Target {
       const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = { apiVersion: av, kind };
       if (c.name !== '') by.name = c.name;
       if (c.namespace !== '') by.namespace = c.namespace;
-      r.origin = { configuredIn: joinOrigin(this.ctx.originPath, path), configuredBy: by };
+      r.origin = {
+        configuredIn: joinOrigin(this.ctx.originPath, inline ? basename(this.k.file) : path),
+        configuredBy: by,
+      };
       this.absorb(ra, r);
     });
   }
@@ -299,6 +307,16 @@ class Target {
     ra.resources[ra.resources.indexOf(old)] = res;
   }
 
+  /** Notes, on every resource, that a builtin transformer of this kustomization ran (transformerAnnotations). */
+  private record(ra: Accumulator, kind: string, by?: { apiVersion: string; kind: string; name?: string }, configuredIn?: string): void {
+    if (!this.ctx.recordTransformers) return;
+    const o: Origin = {
+      configuredIn: configuredIn ?? joinOrigin(this.ctx.originPath, basename(this.k.file)),
+      configuredBy: by ?? { apiVersion: 'builtin', kind },
+    };
+    for (const r of ra.resources) r.transformations.push(o);
+  }
+
   private runTransformers(ra: Accumulator): void {
     const f = this.fields;
     const cfg = ra.config;
@@ -308,14 +326,24 @@ class Target {
       const patches: Resource[] = [];
       psm.forEach((p, i) => patches.push(...this.loadSmPatches(p, `patchesStrategicMerge[${i}]`)));
       for (const p of patches) this.applySmPatchById(ra, p, 'patchesStrategicMerge');
+      this.record(ra, 'PatchStrategicMergeTransformer');
     }
     // 2. patches
-    f.mapList('patches').forEach((p, i) => this.applyPatchEntry(ra, p, `patches[${i}]`));
+    f.mapList('patches').forEach((p, i) => {
+      this.applyPatchEntry(ra, p, `patches[${i}]`);
+      this.record(ra, 'PatchTransformer');
+    });
     // 3. namespace
-    namespaceTransform(ra.resources, f.string('namespace'), cfg.namespace);
-    // 4-5. prefix and suffix
+    if (f.string('namespace') !== '') {
+      namespaceTransform(ra.resources, f.string('namespace'), cfg.namespace);
+      this.record(ra, 'NamespaceTransformer');
+    }
+    // 4-5. prefix and suffix: always run (an empty affix is still remembered, which name-reference
+    // tie-breaking relies on) but only recorded in transformer annotations when set.
     prefixSuffixTransform(ra.resources, f.string('namePrefix'), cfg.namePrefix, 'prefix');
+    if (f.string('namePrefix') !== '') this.record(ra, 'PrefixTransformer');
     prefixSuffixTransform(ra.resources, f.string('nameSuffix'), cfg.nameSuffix, 'suffix');
+    if (f.string('nameSuffix') !== '') this.record(ra, 'SuffixTransformer');
     // 6. labels, then commonLabels
     f.mapList('labels').forEach((l, i) => {
       const field = `labels[${i}]`;
@@ -327,12 +355,24 @@ class Target {
         if (l['includeTemplates'] === true) specs = mergeFieldSpecs(specs, cfg.templateLabels);
       }
       mapEntriesTransform(ra.resources, pairs, specs, 'labels');
+      this.record(ra, 'LabelTransformer');
     });
-    mapEntriesTransform(ra.resources, f.stringMap('commonLabels'), cfg.commonLabels, 'commonLabels');
+    const commonLabels = f.stringMap('commonLabels');
+    if (Object.keys(commonLabels).length > 0) {
+      mapEntriesTransform(ra.resources, commonLabels, cfg.commonLabels, 'commonLabels');
+      this.record(ra, 'LabelTransformer');
+    }
     // 7. annotations
-    mapEntriesTransform(ra.resources, f.stringMap('commonAnnotations'), cfg.commonAnnotations, 'commonAnnotations');
+    const commonAnnotations = f.stringMap('commonAnnotations');
+    if (Object.keys(commonAnnotations).length > 0) {
+      mapEntriesTransform(ra.resources, commonAnnotations, cfg.commonAnnotations, 'commonAnnotations');
+      this.record(ra, 'AnnotationsTransformer');
+    }
     // 8. patchesJson6902
-    f.mapList('patchesJson6902').forEach((p, i) => this.applyJson6902Entry(ra, p, `patchesJson6902[${i}]`));
+    f.mapList('patchesJson6902').forEach((p, i) => {
+      this.applyJson6902Entry(ra, p, `patchesJson6902[${i}]`);
+      this.record(ra, 'PatchJson6902Transformer');
+    });
     // 9. replicas
     f.mapList('replicas').forEach((r, i) => {
       const field = `replicas[${i}]`;
@@ -340,6 +380,7 @@ class Target {
       const count = r['count'];
       if (typeof count !== 'number' || !Number.isInteger(count)) this.fail(`${field}.count`, 'expected an integer');
       replicasTransform(ra.resources, name, count, cfg.replicas, this.k.file);
+      this.record(ra, 'ReplicaCountTransformer');
     });
     // 10. images
     const images = [...f.mapList('images'), ...f.mapList('imageTags')];
@@ -356,6 +397,7 @@ class Target {
         { name: str('name'), newName: str('newName'), newTag: str('newTag'), digest: str('digest') },
         cfg.images,
       );
+      this.record(ra, 'ImageTagTransformer');
     });
     // 11. replacements
     const reps = f.list('replacements');
@@ -366,6 +408,7 @@ class Target {
         if (err instanceof KustomizeError) throw err;
         this.fail('replacements', (err as Error).message);
       }
+      this.record(ra, 'ReplacementTransformer');
     }
     // User transformer configurations.
     f.stringList('transformers').forEach((p, i) => this.runTransformerConfig(ra, p, `transformers[${i}]`));
@@ -575,10 +618,20 @@ class Target {
       return;
     }
     const text = this.ldr.readFile(path, field);
-    for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) this.runBuiltinConfig(ra, r.obj, field);
+    for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) {
+      this.runBuiltinConfig(ra, r.obj, field, joinOrigin(this.ctx.originPath, path));
+    }
   }
 
-  private runBuiltinConfig(ra: Accumulator, c: YamlMap, field: string): void {
+  private runBuiltinConfig(ra: Accumulator, c: YamlMap, field: string, configuredIn?: string): void {
+    this.runBuiltinConfigInner(ra, c, field);
+    const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
+    const by: { apiVersion: string; kind: string; name?: string } = { apiVersion: scalarString(c['apiVersion']), kind: scalarString(c['kind']) };
+    if (scalarString(meta['name']) !== '') by.name = scalarString(meta['name']);
+    this.record(ra, by.kind, by, configuredIn);
+  }
+
+  private runBuiltinConfigInner(ra: Accumulator, c: YamlMap, field: string): void {
     const kind = scalarString(c['kind']);
     const av = scalarString(c['apiVersion']);
     if (av !== 'builtin') {
@@ -725,7 +778,14 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   if (k.kind === 'Component') {
     throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, { file: k.file, field: 'kind' });
   }
-  const target = new Target(ldr, k, { originPath: '', restrictor, sandbox, stack: [root] });
+  const buildMetadata = new Fields(k).stringList('buildMetadata');
+  const target = new Target(ldr, k, {
+    originPath: '',
+    recordTransformers: buildMetadata.includes('transformerAnnotations'),
+    restrictor,
+    sandbox,
+    stack: [root],
+  });
   const ra = target.accumulate(emptyAccumulator());
   try {
     // Hash suffixes, then name references, then vars — only once, at the top.
@@ -742,14 +802,13 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     throw err;
   }
   let out = ra.resources.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
-  const buildMetadata = new Fields(k).stringList('buildMetadata');
-  if (buildMetadata.includes('originAnnotations')) {
-    for (const r of out) {
-      if (r.origin === undefined) continue;
-      const ann = r.annotations();
+  for (const r of out) {
+    const ann = r.annotations();
+    if (buildMetadata.includes('originAnnotations') && r.origin !== undefined) {
       ann['config.kubernetes.io/origin'] = originText(r.origin);
-      r.setAnnotations(ann);
     }
+    if (r.transformations.length > 0) ann['alpha.config.kubernetes.io/transformations'] = transformationsText(r.transformations);
+    if (Object.keys(ann).length > 0) r.setAnnotations(ann);
   }
   out = applySortOptions(out, k);
   const objects = out.map((r) => r.obj);

@@ -110,6 +110,8 @@ export class Resource {
   allowKindChange = false;
   /** Where the resource came from, for buildMetadata originAnnotations. */
   origin: Origin | undefined;
+  /** Transformers that ran over the resource, for buildMetadata transformerAnnotations. */
+  transformations: Origin[] = [];
   /** Names of vars that read from this resource. */
   refVarNames: string[] = [];
   /** Where the resource came from, for error messages. */
@@ -131,6 +133,7 @@ export class Resource {
     r.allowKindChange = this.allowKindChange;
     r.refVarNames = [...this.refVarNames];
     r.origin = this.origin;
+    r.transformations = [...this.transformations];
     return r;
   }
 
@@ -223,6 +226,19 @@ export interface Origin {
   readonly path?: string;
   readonly configuredIn?: string;
   readonly configuredBy?: { readonly apiVersion: string; readonly kind: string; readonly name?: string; readonly namespace?: string };
+}
+
+/** The text of alpha.config.kubernetes.io/transformations (a YAML list of origins). */
+export function transformationsText(list: readonly Origin[]): string {
+  return list
+    .map((o) =>
+      originText(o)
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l, i) => (i === 0 ? '- ' : '  ') + l)
+        .join('\n'),
+    )
+    .join('\n') + '\n';
 }
 
 /** The text of the config.kubernetes.io/origin annotation (kyaml.Marshal of the Origin struct). */
