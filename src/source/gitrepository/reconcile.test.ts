@@ -16,6 +16,7 @@ import {
   type RunningServer,
 } from '../git/testing/git-servers.js';
 import {
+  deleteGitRepositoryArtifacts,
   reconcileGitRepository,
   type GitRepository,
   type GitRepositoryDeps,
@@ -227,6 +228,56 @@ describe('reconcileGitRepository over http with basic auth', () => {
       reason: 'AuthenticationFailed',
       message: `failed to get secret 'flux-system/missing': secrets "missing" not found`,
     });
+  });
+
+  it('stalls on unsupported provider and proxy settings and on invalid URLs', async () => {
+    const cases: [Partial<GitRepository['spec']>, string, string][] = [
+      [
+        { url: `${http.url}/web.git`, provider: 'azure' },
+        'InvalidProviderConfiguration',
+        "spec.provider 'azure' is not supported",
+      ],
+      [
+        { url: `${http.url}/web.git`, proxySecretRef: { name: 'p' } },
+        'InvalidProviderConfiguration',
+        'spec.proxySecretRef is not supported',
+      ],
+      [
+        { url: 'ftp://example.com/r.git' },
+        'URLInvalid',
+        "failed to parse url 'ftp://example.com/r.git'",
+      ],
+      [
+        { url: `${http.url}/web.git`, interval: 'soon' },
+        'InvalidSpec',
+        'spec.interval: invalid duration "soon"',
+      ],
+    ];
+    for (const [spec, reason, message] of cases) {
+      const r = await reconcileGitRepository(object('web-stall', spec), deps());
+      assert.equal(cond(r.status, 'Stalled')?.reason, reason);
+      assert.ok(
+        cond(r.status, 'Stalled')?.message.includes(message),
+        cond(r.status, 'Stalled')?.message,
+      );
+      assert.equal(cond(r.status, 'Ready')?.status, 'False');
+      assert.equal(r.requeueAfterMs, undefined);
+      assert.equal(r.status.observedGeneration, 1);
+    }
+  });
+
+  it('deletes all artifacts of a deleted object', async () => {
+    const r = await reconcileGitRepository(
+      object('web-del', {
+        url: `${http.url}/web.git`,
+        secretRef: { name: 'auth' },
+        ref: { branch: 'main' },
+      }),
+      deps(),
+    );
+    assert.ok(r.status.artifact && (await store.exists(r.status.artifact)));
+    await deleteGitRepositoryArtifacts(object('web-del', {}), deps());
+    assert.equal(await store.exists(r.status.artifact), false);
   });
 
   it('leaves a suspended object alone', async () => {

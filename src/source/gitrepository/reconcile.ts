@@ -160,6 +160,7 @@ export async function reconcileGitRepository(
   ].some((t) => cond.isTrue(t));
   const oldDigest = old.artifact?.digest;
 
+  let newArtifact = false;
   let timeoutMs: number;
   try {
     parseDuration(spec.interval, 'spec.interval');
@@ -183,7 +184,6 @@ export async function reconcileGitRepository(
       `flotilla-gitrepository-${obj.metadata.namespace}-${obj.metadata.name}-`,
     ),
   );
-  let newArtifact = false;
   try {
     // --- storage: drop an advertised artifact that vanished or no longer matches its digest.
     let artifactMissing = false;
@@ -229,6 +229,25 @@ export async function reconcileGitRepository(
         new ReconcileFailure(
           'URLInvalid',
           `failed to parse url '${spec.url}': ${errorMessage(e)}`,
+          true,
+        ),
+      );
+    }
+    // Cloud-provider identities and proxies are not implemented: say so instead of ignoring them.
+    if (spec.provider !== undefined && spec.provider !== 'generic') {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'InvalidProviderConfiguration',
+          `spec.provider '${spec.provider}' is not supported by Flotilla; use 'generic' with a secretRef`,
+          true,
+        ),
+      );
+    }
+    if (spec.proxySecretRef !== undefined) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'InvalidProviderConfiguration',
+          'spec.proxySecretRef is not supported by Flotilla',
           true,
         ),
       );
@@ -648,6 +667,21 @@ export async function reconcileGitRepository(
       return undefined;
     }
   }
+}
+
+/**
+ * Removes every artifact of a GitRepository that is being deleted (Flux's reconcileDelete);
+ * the caller removes the finalizer afterwards. The shared git mirror is kept for other objects.
+ */
+export async function deleteGitRepositoryArtifacts(
+  obj: GitRepository,
+  deps: Pick<GitRepositoryDeps, 'store'>,
+): Promise<void> {
+  await deps.store.removeAll({
+    kind: GITREPOSITORY_KIND,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+  });
 }
 
 function eventAnnotations(a: Artifact): Record<string, string> {
