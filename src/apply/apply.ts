@@ -5,12 +5,14 @@ import {
   gvkOf,
   isNotFound,
   NoKindMatchError,
+  PatchType,
   parseApiVersion,
   type KubeObject,
 } from '../kube/index.js';
 import { Action, ChangeSet, type ChangeSetEntry } from './changeset.js';
 import { settleLimit, mapLimit } from './concurrency.js';
 import type { ManagerContext } from './context.js';
+import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
 import { hasDrifted } from './drift.js';
 import { DryRunError, describeApiError, isImmutableError, type DryRunFailure } from './errors.js';
 import { formatSubject, objMetadataOf, formatObjectId } from './object-id.js';
@@ -26,6 +28,8 @@ interface Plan {
   readonly action: Action;
   /** Delete and create again: an immutable field changed and force allows it. */
   readonly recreate: boolean;
+  /** JSON patch cleaning the live object before apply (taken-over managers, stale marks). */
+  readonly cleanup?: readonly JsonPatchOp[];
 }
 
 /** Which apply stage an object belongs to: cluster definitions, classes, then the rest. */
@@ -201,8 +205,11 @@ async function plan(
     }
     throw err;
   }
-  if (!hasDrifted(live, dryRun)) return { obj, live, action: Action.Unchanged, recreate: false };
-  return { obj, live, action: live ? Action.Configured : Action.Created, recreate: false };
+  const cleanup = live ? cleanupPatch(obj, live, ctx.fieldManager, opts.cleanup) : [];
+  if (!hasDrifted(live, dryRun) && cleanup.length === 0) {
+    return { obj, live, action: Action.Unchanged, recreate: false };
+  }
+  return { obj, live, action: live ? Action.Configured : Action.Created, recreate: false, cleanup };
 }
 
 /** Deletes the live object and waits until it is gone, then it can be created again. */
@@ -279,6 +286,15 @@ async function execute(
   await mapLimit(plans, opts.concurrency, async (p) => {
     if (p.action !== Action.Created && p.action !== Action.Configured) return;
     if (p.recreate) await deleteForRecreate(ctx, p, opts);
+    else if (p.cleanup && p.cleanup.length > 0) {
+      const ref = {
+        apiVersion: p.obj.apiVersion,
+        kind: p.obj.kind,
+        name: p.obj.metadata.name ?? '',
+        namespace: p.obj.metadata.namespace,
+      };
+      await ctx.client.patch(ref, PatchType.Json, p.cleanup);
+    }
     await ctx.client.apply(p.obj, {
       force: opts.forceConflicts,
       fieldManager: ctx.fieldManager,

@@ -7,6 +7,7 @@ export * from './options.js';
 export * from './normalize.js';
 export * from './drift.js';
 export * from './errors.js';
+export * from './cleanup.js';
 export * from './mask.js';
 export * from './human-diff.js';
 export { stageOf } from './apply.js';

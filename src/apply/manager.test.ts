@@ -172,6 +172,60 @@ describe('ResourceManager against the local cluster', () => {
     assert.deepEqual(live['data'], { mode: 'green' });
   });
 
+  it('takes over fields kubectl added, unless the object asks to merge', async () => {
+    const objs = [
+      cm('edited', 'team-a', { a: '1' }),
+      cm('merged', 'team-a', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' }),
+    ];
+    await rm.applyAll(objs);
+    for (const name of ['edited', 'merged']) {
+      await kube.patch(
+        { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'team-a' },
+        PatchType.Merge,
+        {
+          metadata: {
+            labels: { extra: 'yes' },
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+          },
+          data: { b: '2' },
+        },
+        { fieldManager: 'kubectl-edit' },
+      );
+    }
+    const cs = await rm.applyAll(objs);
+    assert.equal(actions(cs)['ConfigMap/team-a/edited'], 'configured');
+    assert.equal(actions(cs)['ConfigMap/team-a/merged'], 'unchanged');
+    const edited = await kube.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'edited',
+      namespace: 'team-a',
+    });
+    assert.deepEqual(edited['data'], { a: '1' });
+    assert.equal(edited.metadata.labels?.['extra'], undefined);
+    assert.equal(
+      edited.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'],
+      undefined,
+    );
+    const managers = (edited.metadata.managedFields as { manager: string }[]).map((m) => m.manager);
+    assert.ok(!managers.includes('kubectl-edit'), managers.join(','));
+    const merged = await kube.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'merged',
+      namespace: 'team-a',
+    });
+    assert.deepEqual(merged['data'], { a: '1', b: '2' });
+    assert.equal(merged.metadata.labels?.['extra'], 'yes');
+    const w = kube.stats.writes;
+    const again = await rm.applyAll(objs);
+    assert.ok(
+      again.entries.every((e) => e.action === 'unchanged'),
+      again.toString(),
+    );
+    assert.equal(kube.stats.writes - w, 0);
+  });
+
   it('shows a human diff with secret values masked', async () => {
     const changed = set();
     (changed[3] as KubeObject)['stringData'] = { password: 'changed' };

@@ -36,6 +36,44 @@ export interface ApplyOptions {
   readonly forceConflicts: boolean;
   /** How the server treats unknown fields in dry-run and apply. @default 'Strict' */
   readonly fieldValidation: 'Ignore' | 'Warn' | 'Strict' | undefined;
+  /** Metadata and field managers removed from live objects before apply (Flux's cleanup). */
+  readonly cleanup: CleanupOptions;
+}
+
+/** A field manager whose fields Flotilla takes over: name prefix and operation. */
+export interface FieldManagerMatch {
+  readonly name: string;
+  readonly operation: 'Apply' | 'Update';
+}
+
+/**
+ * What kustomize-controller cleans from live objects: kubectl's last-applied annotation,
+ * deprecated Flux v1 marks, and fields owned by kubectl or the pre-SSA controller, which are
+ * taken over so that a later apply removes what Git no longer has.
+ */
+export interface CleanupOptions {
+  readonly annotations: readonly string[];
+  readonly labels: readonly string[];
+  readonly fieldManagers: readonly FieldManagerMatch[];
+  /** Objects matching this keep other managers' fields (`ssa: Merge`). */
+  readonly exclusions: Selector;
+}
+
+export function defaultCleanupOptions(): CleanupOptions {
+  return {
+    annotations: [
+      'kubectl.kubernetes.io/last-applied-configuration',
+      'kustomize.toolkit.fluxcd.io/checksum',
+      'fluxcd.io/sync-checksum',
+    ],
+    labels: ['fluxcd.io/sync-gc-mark'],
+    fieldManagers: [
+      { name: 'kubectl', operation: 'Apply' },
+      { name: 'kubectl', operation: 'Update' },
+      { name: 'before-first-apply', operation: 'Update' },
+    ],
+    exclusions: { [Annotations.Ssa]: 'Merge' },
+  };
 }
 
 /** Flux's defaults: no force, the reconcile/ssa/force annotations as selectors. */
@@ -51,6 +89,7 @@ export function defaultApplyOptions(): ApplyOptions {
     concurrency: 16,
     forceConflicts: true,
     fieldValidation: 'Strict',
+    cleanup: defaultCleanupOptions(),
   };
 }
 

@@ -20,6 +20,8 @@ import {
   MaskAfter,
   MaskBefore,
   MaskDefault,
+  cleanupPatch,
+  defaultApplyOptions,
 } from './index.js';
 
 const o = (
@@ -274,5 +276,96 @@ describe('secret masking and human diffs', () => {
     const golden = new URL('./testdata/human-diff.golden', import.meta.url);
     if (process.env['UPDATE_GOLDEN']) writeFileSync(golden, text);
     assert.equal(text, readFileSync(golden, 'utf8'));
+  });
+});
+
+describe('cleanupPatch', () => {
+  const live = (managedFields: unknown[], annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'a', namespace: 'n', managedFields, ...(annotations ? { annotations } : {}) },
+  });
+  const desired = o('v1', 'ConfigMap', 'a', 'n');
+  const opts = defaultApplyOptions().cleanup;
+
+  it('merges matched managers into the flotilla Apply entry', () => {
+    const ops = cleanupPatch(
+      desired,
+      live([
+        { manager: 'flotilla', operation: 'Apply', fieldsV1: { 'f:data': { 'f:a': {} } } },
+        { manager: 'kubectl-edit', operation: 'Update', fieldsV1: { 'f:data': { 'f:b': {} } } },
+        { manager: 'kube-controller', operation: 'Update', fieldsV1: { 'f:data': { 'f:c': {} } } },
+        { manager: 'kubectl', operation: 'Update', subresource: 'status', fieldsV1: {} },
+      ]),
+      'flotilla',
+      opts,
+    );
+    assert.deepEqual(ops, [
+      {
+        op: 'replace',
+        path: '/metadata/managedFields',
+        value: [
+          {
+            manager: 'kube-controller',
+            operation: 'Update',
+            fieldsV1: { 'f:data': { 'f:c': {} } },
+          },
+          { manager: 'kubectl', operation: 'Update', subresource: 'status', fieldsV1: {} },
+          {
+            manager: 'flotilla',
+            operation: 'Apply',
+            fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('renames the first match when flotilla owns nothing yet, and removes stale annotations', () => {
+    const ops = cleanupPatch(
+      desired,
+      live(
+        [{ manager: 'kubectl-client-side-apply', operation: 'Update', fieldsV1: { 'f:data': {} } }],
+        {
+          'kubectl.kubernetes.io/last-applied-configuration': '{}',
+        },
+      ),
+      'flotilla',
+      opts,
+    );
+    assert.deepEqual(ops, [
+      {
+        op: 'replace',
+        path: '/metadata/managedFields',
+        value: [{ manager: 'flotilla', operation: 'Apply', fieldsV1: { 'f:data': {} } }],
+      },
+      {
+        op: 'remove',
+        path: '/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration',
+      },
+    ]);
+  });
+
+  it('does nothing for clean objects or with ssa: Merge', () => {
+    assert.deepEqual(
+      cleanupPatch(
+        desired,
+        live([{ manager: 'flotilla', operation: 'Apply', fieldsV1: {} }]),
+        'flotilla',
+        opts,
+      ),
+      [],
+    );
+    const merge = o('v1', 'ConfigMap', 'a', 'n');
+    merge.metadata.annotations = { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' };
+    assert.deepEqual(
+      cleanupPatch(
+        merge,
+        live([{ manager: 'kubectl', operation: 'Update', fieldsV1: {} }]),
+        'flotilla',
+        opts,
+      ),
+      [],
+    );
   });
 });

@@ -79,7 +79,7 @@ export class KubeTransport {
 
   /** Sends one request and reads the whole answer; non-2xx answers throw KubeApiError. */
   async request(req: TransportRequest): Promise<TransportResponse> {
-    const first = await this.send(req, this.agent, this.timeoutMs);
+    const first = await this.sendWithReuseRetry(req);
     let res = first;
     if (first.status === 401) {
       // Rotated credentials (exec plugin, token file): fetch new ones and try once more.
@@ -96,6 +96,21 @@ export class KubeTransport {
       });
     }
     return res;
+  }
+
+  /**
+   * A kept-alive socket may have been closed by the server just as it is reused; the request
+   * then fails with ECONNRESET/EPIPE before any answer. Requests other than POST are
+   * idempotent (including server-side apply), so those are sent once more on a new socket.
+   */
+  private async sendWithReuseRetry(req: TransportRequest): Promise<TransportResponse> {
+    try {
+      return await this.send(req, this.agent, this.timeoutMs);
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (req.method === 'POST' || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+      return this.send(req, this.agent, this.timeoutMs);
+    }
   }
 
   /**
