@@ -416,6 +416,33 @@ describe('artifact server and fetchArtifact', () => {
     }
   });
 
+  it('serves latest.tar.gz through its link, but no link that leaves the directory', async () => {
+    const url = await store.linkLatest(owner, good);
+    assert.equal(url, `${server.url}/bucket/default/site/latest.tar.gz`);
+    const dest = join(work, 'fetched-latest');
+    await fetchArtifact(url, good.digest, dest);
+    assert.equal(await readFile(join(dest, 'kustomization.yaml'), 'utf8'), 'resources: []\n');
+    await symlink('../../../../etc/hostname', store.localPath('bucket/default/site/evil.tar.gz'));
+    assert.equal((await get('/bucket/default/site/evil.tar.gz')).status, 404);
+    assert.throws(() => store.artifactPath(owner, 'a/b.tar.gz'), FlotillaError);
+  });
+
+  it('stores arbitrary bytes atomically with writeStream', async () => {
+    const bytes = Buffer.from('not a tarball, but stored the same way');
+    const a = await store.writeStream(
+      { kind: 'HelmChart', namespace: 'default', name: 'c' },
+      Readable.from([bytes]),
+      {
+        revision: '1.0.0',
+        fileName: 'c-1.0.0.tgz',
+      },
+    );
+    assert.equal(a.path, 'helmchart/default/c/c-1.0.0.tgz');
+    assert.equal(a.digest, sha256Digest(bytes));
+    assert.equal(a.size, bytes.length);
+    assert.deepEqual(await readFile(store.localPath(a.path)), bytes);
+  });
+
   it('reports HTTP errors, bad digests and a non-empty destination clearly', async () => {
     await assert.rejects(
       fetchArtifact(
