@@ -144,9 +144,7 @@ export function applyJsonPatch(doc: YamlMap, ops: readonly JsonPatchOp[]): YamlV
         }
         const { c, key } = findParent(cur, parts, o.path);
         if (c.kind === 'map') {
-          if (!(key in c.m)) {
-            throw new JsonPatchError(`replace operation does not apply: doc is missing key: ${o.path}: missing value`);
-          }
+          // The json-patch version kustomize uses lets `replace` create a missing object key.
           c.m[key] = cloneValue(o.value ?? null);
         } else {
           const i = Number(key);

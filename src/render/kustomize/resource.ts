@@ -112,6 +112,11 @@ export class Resource {
   origin: Origin | undefined;
   /** Transformers that ran over the resource, for buildMetadata transformerAnnotations. */
   transformations: Origin[] = [];
+  /**
+   * Label/annotation entries one transformer call set at several places: kustomize shares one YAML node between
+   * them, so a later in-place edit (var expansion) shows in all of them.
+   */
+  entryAliases: Array<Array<readonly [YamlMap, string]>> = [];
   /** Names of vars that read from this resource. */
   refVarNames: string[] = [];
   /** Where the resource came from, for error messages. */

@@ -172,6 +172,8 @@ function walkAssociative(dest: YamlValue | undefined, origin: YamlValue | undefi
       }
     }
     result = values;
+  } else if (keys.length > 1) {
+    result = mergeMultiKey(d, o, keys, elemSchema, path);
   } else {
     const tuples: string[][] = [];
     const seen = new Set<string>();
@@ -221,6 +223,49 @@ function walkAssociative(dest: YamlValue | undefined, origin: YamlValue | undefi
     result = items;
   }
   return result;
+}
+
+function validKeysOf(el: YamlMap, keys: readonly string[]): [string[], string[]] {
+  const t = keys.map((k) => scalarText(el[k]));
+  const vk = keys.filter((_, i) => t[i] !== '');
+  const vv = t.filter((x) => x !== '');
+  return vk.length === 0 ? [[...keys], t] : [vk, vv];
+}
+
+function matchesKeys(el: YamlValue | undefined, ks: readonly string[], vs: readonly string[]): boolean {
+  return isYamlMap(el) && ks.every((k, i) => k in el && el[k] !== null && scalarText(el[k]) === vs[i]);
+}
+
+/**
+ * Lists merged on several keys (x-kubernetes-list-map-keys, e.g. ports by port+protocol): patch-only elements come
+ * first, then the destination's elements in their own order, merged with their patch counterparts.
+ */
+function mergeMultiKey(d: YamlValue[], o: YamlValue[], keys: readonly string[], elemSchema: Schema, path: string[]): YamlValue[] {
+  const used = new Set<number>();
+  const merged: YamlValue[] = [];
+  for (const de of d) {
+    if (!isYamlMap(de)) {
+      merged.push(de);
+      continue;
+    }
+    const oi = o.findIndex((oe, i) => !used.has(i) && isYamlMap(oe) && matchesKeys(de, ...validKeysOf(oe, keys)));
+    if (oi < 0) {
+      merged.push(de);
+      continue;
+    }
+    used.add(oi);
+    const val = walk(de, o[oi], elemSchema, path);
+    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0)) continue;
+    merged.push(val);
+  }
+  const added: YamlValue[] = [];
+  o.forEach((oe, i) => {
+    if (used.has(i) || !isYamlMap(oe)) return;
+    const val = walk(undefined, oe, elemSchema, path);
+    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0)) return;
+    added.push(val);
+  });
+  return [...added, ...merged];
 }
 
 /** A fresh empty map (re-exported for callers building patches). */

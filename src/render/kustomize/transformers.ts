@@ -115,7 +115,15 @@ export function mapEntriesTransform(
   for (const r of resources) {
     wrap(r, what, () => {
       for (const k of keys) {
-        for (const fs of specs) applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Map, setEntry(k, entries[k] as string));
+        const places: Array<readonly [YamlMap, string]> = [];
+        for (const fs of specs) {
+          applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Map, (ref) => {
+            setEntry(k, entries[k] as string)(ref);
+            const m = ref.get();
+            if (isYamlMap(m)) places.push([m, k]);
+          });
+        }
+        if (places.length > 1) r.entryAliases.push(places);
       }
     });
   }
@@ -150,13 +158,7 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
 }
 
 function imageMatches(value: string, name: string): boolean {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
-  } catch {
-    return false;
-  }
-  return re.test(value);
+  return splitImage(value).name === name;
 }
 
 function updateImage(ref: ValueRef, img: ImageSpec): void {

@@ -149,7 +149,15 @@ export function resolveVars(resources: readonly Resource[], set: VarSet, specs: 
           }
         } else if (isYamlMap(node)) {
           for (const k of Object.keys(node)) {
-            if (typeof node[k] === 'string') node[k] = expand(node[k], mapping);
+            const before = node[k];
+            if (typeof before !== 'string') continue;
+            const after = expand(before, mapping);
+            node[k] = after;
+            // Entries that share one node in kustomize change together.
+            for (const group of r.entryAliases) {
+              if (!group.some(([m, key]) => m === node && key === k)) continue;
+              for (const [m, key] of group) if (m[key] === before) m[key] = after;
+            }
           }
         } else setString(ref);
       });

@@ -83,16 +83,40 @@ function intResult(v: bigint): Resolved {
 }
 
 const TIMESTAMP = [
-  /^\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-  /^\d{4}-\d{1,2}-\d{1,2}[Tt ]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?$/,
-  /^\d{4}-\d{1,2}-\d{1,2}$/,
-  /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/,
+  /^(\d{4})-(\d{1,2})-(\d{1,2})[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/,
+  /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?()$/,
+  /^(\d{4})-(\d{1,2})-(\d{1,2})()()()()()$/,
 ];
 
 function isTimestamp(s: string): boolean {
   // go-yaml only tries timestamps when the text starts with four digits and a dash.
   if (!/^\d{4}-/.test(s)) return false;
-  return TIMESTAMP.some((r) => r.test(s));
+  return goTimestampJson(s) !== undefined;
+}
+
+const pad = (n: string | number, w = 2): string => String(n).padStart(w, '0');
+
+/**
+ * The text Go's encoding/json writes for a YAML timestamp (time.Time, RFC 3339 with nanoseconds), or undefined
+ * when go-yaml would not read `s` as a timestamp.
+ */
+export function goTimestampJson(s: string): string | undefined {
+  for (const re of TIMESTAMP) {
+    const m = re.exec(s);
+    if (!m) continue;
+    const [, y, mo, d, h = '', mi = '', se = '', frac = '', zone = ''] = m;
+    const month = Number(mo);
+    const day = Number(d);
+    if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+    if (h !== '' && (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59)) return undefined;
+    if (frac.length > 9) return undefined;
+    let out = `${y}-${pad(month)}-${pad(day)}T${pad(h || 0)}:${pad(mi || 0)}:${pad(se || 0)}`;
+    const f = frac.replace(/0+$/, '');
+    if (f !== '') out += '.' + f;
+    out += zone === '' || zone === 'Z' || zone === '+00:00' || zone === '-00:00' ? 'Z' : zone;
+    return out;
+  }
+  return undefined;
 }
 
 function resolveWith(map: Map<string, Resolved>, s: string): Resolved {

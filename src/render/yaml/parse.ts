@@ -1,7 +1,7 @@
 // Reads YAML text into plain values the way go-yaml v3 (kyaml) decodes it: v3 scalar resolution, anchors and merge keys resolved.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { resolveV2, resolveV3 } from './go-yaml-resolve.js';
+import { goTimestampJson, resolveV2, resolveV3 } from './go-yaml-resolve.js';
 
 /** A decoded YAML value. Maps are plain objects without a prototype; large integers are bigints. */
 export type YamlValue = null | boolean | number | bigint | string | YamlValue[] | YamlMap;
@@ -37,6 +37,8 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
     if (!plain || tag === '!') return src;
     const r = resolve(src);
     if (r.tag === 'merge') return '<<';
+    // kyaml decodes timestamps to time.Time, which its JSON step writes in RFC 3339 form.
+    if (r.tag === 'timestamp' && !v2) return goTimestampJson(src) ?? src;
     return r.value;
   }
   switch (tag) {
