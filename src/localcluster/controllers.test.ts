@@ -1,5 +1,6 @@
 // In-process controllers: ownerReference garbage collection (background, foreground, orphan),
 // namespace deletion, and workload simulation (ready, failing, Jobs, LoadBalancers, PVCs).
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';
@@ -49,7 +50,7 @@ function deployment(name: string, image: string): Record<string, unknown> {
   };
 }
 
-function condition(o: Json, type: string): Json | undefined {
+function condition(o: Json, type: string): Json {
   return ((o.status?.conditions ?? []) as unknown as Json[]).find((x) => x.type === type);
 }
 

@@ -1,5 +1,6 @@
 // CustomResourceDefinitions: serving kinds, Established, versions, schema validation, pruning,
 // defaults, status and scale subresources, printer columns and cleanup on deletion.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';

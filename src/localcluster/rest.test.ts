@@ -1,5 +1,6 @@
 // REST semantics of the local cluster over HTTPS: auth, CRUD, selectors, paging, concurrency,
 // subresources, dry run, field validation, immutable fields and Status errors.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';
@@ -92,7 +93,7 @@ describe('discovery', () => {
       'storage.k8s.io',
       'scheduling.k8s.io',
     ]) {
-      assert.ok(groups.includes(g as unknown as Json), g);
+      assert.ok(groups.includes(g), g);
     }
     const apps = await c.send('GET', '/apis/apps/v1');
     const deploy = (apps.body.resources as unknown as Json[]).find((r) => r.name === 'deployments');

@@ -1,5 +1,6 @@
 // Durability: a restart on the same data directory keeps objects, uids, resourceVersion order,
 // the CA, the admin token and served CRD kinds.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- JSON API responses are read through the `Json` (any) type */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

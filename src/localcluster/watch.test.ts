@@ -1,5 +1,6 @@
 // Watch semantics: initial state, resume from a resourceVersion, selector transitions,
 // bookmarks, 410 Gone for versions older than the kept history, Table events.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';
