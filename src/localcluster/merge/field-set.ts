@@ -67,6 +67,19 @@ export class FieldSet {
     return out;
   }
 
+  /** Whether the two sets share at least one member (cheaper than an intersection). */
+  overlaps(other: FieldSet | undefined): boolean {
+    if (other === undefined) return false;
+    if (this.m && other.m) return true;
+    if (this.c === undefined || other.c === undefined) return false;
+    const [small, big] = this.c.size <= other.c.size ? [this.c, other.c] : [other.c, this.c];
+    for (const [k, n] of small) {
+      const o = big.get(k);
+      if (o !== undefined && n.overlaps(o)) return true;
+    }
+    return false;
+  }
+
   /** Removes the top-level members listed (field names), as kube-apiserver strips metadata from sets. */
   stripMembers(paths: readonly (readonly string[])[]): void {
     for (const p of paths) {
@@ -142,6 +155,20 @@ function sortedKeys(c: Map<string, FieldSet>): string[] {
     if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
     return a < b ? -1 : a > b ? 1 : 0;
   });
+}
+
+/** The position a walk is at, as a stack of path elements; printed only when an error needs it. */
+export class WalkPath {
+  readonly parts: string[] = [];
+  push(el: string): void {
+    this.parts.push(el);
+  }
+  pop(): void {
+    this.parts.pop();
+  }
+  toString(): string {
+    return this.parts.map(printElement).join('');
+  }
 }
 
 /** One element as SMD's Path.String prints it. */

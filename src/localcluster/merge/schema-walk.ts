@@ -54,38 +54,58 @@ export function fieldSchema(s: SchemaNode | undefined, key: string): SchemaNode 
   return typeof ap === 'object' ? ap : undefined;
 }
 
+/**
+ * Item keys computed during one operation: an apply walks the live object several times.
+ * Reset at the start of every operation so that objects a caller mutates later are re-keyed.
+ */
+let keyCache = new WeakMap<object, { keys: readonly string[]; key: string }>();
+
+export function resetItemKeys(): void {
+  keyCache = new WeakMap();
+}
+
 /** The path element ('k:{...}') of an associative list item, using key defaults from the schema. */
 export function itemKey(
   item: unknown,
   keys: readonly string[],
   itemSchema: SchemaNode | undefined,
-  where: () => string,
+  path: { toString(): string },
+  index: number,
 ): string {
   if (!isJsonObject(item))
-    throw new PatchError(`${where()}: associative list with keys has an element that is not a map`);
+    throw new PatchError(
+      `${String(path)}: element ${index}: associative list with keys has an element that is not a map`,
+    );
+  const hit = keyCache.get(item);
+  if (hit !== undefined && hit.keys === keys) return hit.key;
+  let key: string;
   if (keys.length === 1) {
     const k = keys[0]!;
-    const v = keyValue(item, k, itemSchema, where);
-    return `k:{${JSON.stringify(k)}:${JSON.stringify(v)}}`;
+    key = `k:{${JSON.stringify(k)}:${JSON.stringify(keyValue(item, k, itemSchema, path, index))}}`;
+  } else {
+    const parts: string[] = [];
+    for (const k of [...keys].sort())
+      parts.push(
+        `${JSON.stringify(k)}:${JSON.stringify(keyValue(item, k, itemSchema, path, index))}`,
+      );
+    key = `k:{${parts.join(',')}}`;
   }
-  const sorted = [...keys].sort();
-  const parts: string[] = [];
-  for (const k of sorted)
-    parts.push(`${JSON.stringify(k)}:${JSON.stringify(keyValue(item, k, itemSchema, where))}`);
-  return `k:{${parts.join(',')}}`;
+  keyCache.set(item, { keys, key });
+  return key;
 }
 
 function keyValue(
   item: Record<string, unknown>,
   k: string,
   itemSchema: SchemaNode | undefined,
-  where: () => string,
+  path: { toString(): string },
+  index: number,
 ): unknown {
   const v = item[k];
   if (v !== undefined && v !== null) return v;
   const d = itemSchema?.properties?.[k]?.default;
   if (d !== undefined) return d;
   throw new PatchError(
-    `${where()}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`,
+    `${String(path)}: element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`,
   );
 }

@@ -1,7 +1,8 @@
 // Server-side apply and update tracking as kube-apiserver's fieldmanager does them: managedFields per manager, pruning, conflicts.
 import { ApplyConflictError, PatchError } from './errors.js';
-import { FieldSet } from './field-set.js';
+import { FieldSet, WalkPath } from './field-set.js';
 import { isJsonObject, jsonClone, type JsonObject } from './json-value.js';
+import { resetItemKeys } from './schema-walk.js';
 import { compare, merge, removeItems, toFieldSet } from './typed-ops.js';
 import type { KubeObject, SchemaNode } from './types.js';
 
@@ -13,6 +14,8 @@ interface Manager {
   time: string | undefined;
   subresource: string;
   set: FieldSet;
+  /** The stored fieldsV1 document, reused on encoding while `set` is unchanged. */
+  raw: Record<string, unknown> | undefined;
 }
 
 /**
@@ -33,9 +36,6 @@ const STRIPPED: readonly (readonly string[])[] = [
   ['f:metadata', 'f:managedFields'],
   ['f:metadata', 'f:resourceVersion'],
 ];
-
-const isManagedFieldsPath = (p: readonly string[]): boolean =>
-  p.length === 2 && p[0] === 'f:metadata' && p[1] === 'f:managedFields';
 
 /** kube-apiserver's manager identity: Apply entries ignore the apiVersion, Update entries keep it. */
 function identity(m: {
@@ -75,6 +75,7 @@ function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> 
       time: typeof raw.time === 'string' ? raw.time : undefined,
       subresource: typeof raw.subresource === 'string' ? raw.subresource : '',
       set,
+      raw: isJsonObject(raw.fieldsV1) ? raw.fieldsV1 : undefined,
     };
     const id = identity(m);
     const prev = out.get(id);
@@ -82,6 +83,7 @@ function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> 
     else {
       // Duplicate identities are merged into one entry, as kube-apiserver's decoder does.
       prev.set.addAll(m.set);
+      prev.raw = undefined;
       if (m.time !== undefined && (prev.time === undefined || m.time > prev.time))
         prev.time = m.time;
     }
@@ -104,7 +106,7 @@ function encodeManagedFields(managers: Map<string, Manager>): JsonObject[] {
     const e: JsonObject = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time !== undefined) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = m.set.toFieldsV1();
+    e.fieldsV1 = m.raw ?? m.set.toFieldsV1();
     if (m.subresource !== '') e.subresource = m.subresource;
     return e;
   });
@@ -133,6 +135,22 @@ function withManagedFields(obj: unknown, managers: Map<string, Manager>): KubeOb
   return out;
 }
 
+/** Other managers lose the fields the operation changed or removed; emptied entries go. */
+function loseFields(
+  managers: Map<string, Manager>,
+  selfId: string,
+  changed: FieldSet,
+  removed: FieldSet,
+): void {
+  for (const [id, m] of managers) {
+    if (id === selfId) continue;
+    if (!m.set.overlaps(changed) && !m.set.overlaps(removed)) continue;
+    m.set = m.set.difference(changed).difference(removed);
+    m.raw = undefined;
+    if (m.set.isEmpty()) managers.delete(id);
+  }
+}
+
 /** Server-side apply as kube-apiserver does it (structured-merge-diff semantics). */
 export function serverSideApply(args: {
   live: KubeObject | undefined;
@@ -148,14 +166,14 @@ export function serverSideApply(args: {
   if (!isJsonObject(args.applied))
     throw new PatchError('apply: the configuration must be an object');
   const subresource = args.subresource ?? '';
+  resetItemKeys();
   const managers = decodeManagedFields(args.live);
   const live = args.live === undefined ? {} : withoutManagedFields(args.live);
   const config = withoutManagedFields(args.applied);
-  const root = (): string => '';
 
-  let merged = merge(live, config, schema, root);
+  let merged = merge(live, config, schema, new WalkPath());
   const newSet = new FieldSet();
-  toFieldSet(config, schema, newSet, root);
+  toFieldSet(config, schema, newSet, new WalkPath());
   newSet.stripMembers(STRIPPED);
 
   const selfId = identity({
@@ -171,11 +189,11 @@ export function serverSideApply(args: {
     if (!dropped.isEmpty()) {
       const keep = newSet.clone();
       for (const [id, m] of managers) if (id !== selfId) keep.addAll(m.set);
-      merged = removeItems(merged, dropped, keep, schema, root);
+      merged = removeItems(merged, dropped, keep, schema, new WalkPath());
     }
   }
 
-  const diff = compare(live, merged, schema, isManagedFieldsPath);
+  const diff = compare(live, merged, schema);
   const changed = diff.modified.clone().addAll(diff.added);
   const found: { entry: Manager; field: string; set: FieldSet }[] = [];
   for (const [id, m] of managers) {
@@ -197,11 +215,7 @@ export function serverSideApply(args: {
       })),
     );
   }
-  for (const [id, m] of managers) {
-    if (id === selfId) continue;
-    m.set = m.set.difference(changed).difference(diff.removed);
-    if (m.set.isEmpty()) managers.delete(id);
-  }
+  loseFields(managers, selfId, changed, diff.removed);
   const objectChanged =
     !diff.modified.isEmpty() || !diff.added.isEmpty() || !diff.removed.isEmpty();
   managers.set(selfId, {
@@ -211,6 +225,7 @@ export function serverSideApply(args: {
     time: objectChanged || previous === undefined ? args.now : previous.time,
     subresource,
     set: newSet,
+    raw: undefined,
   });
   if (newSet.isEmpty()) managers.delete(selfId);
   return { object: jsonClone(withManagedFields(merged, managers)) };
@@ -228,6 +243,7 @@ export function trackUpdate(args: {
 }): KubeObject {
   if (!isJsonObject(args.updated)) throw new PatchError('update: the object must be a JSON object');
   const subresource = args.subresource ?? '';
+  resetItemKeys();
   const updMeta = args.updated.metadata;
   // Managed fields the client sent win (kube lets clients reset them); otherwise keep the old ones.
   const source =
@@ -236,7 +252,7 @@ export function trackUpdate(args: {
   const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
   const newBody = withoutManagedFields(args.updated);
 
-  const diff = compare(oldBody, newBody, args.schema, isManagedFieldsPath);
+  const diff = compare(oldBody, newBody, args.schema);
   const changed = diff.modified.clone().addAll(diff.added);
   changed.stripMembers(STRIPPED);
   const selfId = identity({
@@ -245,14 +261,12 @@ export function trackUpdate(args: {
     apiVersion: args.apiVersion,
     subresource,
   });
-  for (const [id, m] of managers) {
-    if (id === selfId) continue;
-    m.set = m.set.difference(changed).difference(diff.removed);
-    if (m.set.isEmpty()) managers.delete(id);
-  }
+  loseFields(managers, selfId, changed, diff.removed);
   const previous = managers.get(selfId);
   const gained = changed.difference(diff.removed);
-  if (!gained.isEmpty() || previous !== undefined) {
+  const untouched =
+    gained.isEmpty() && (previous === undefined || !previous.set.overlaps(diff.removed));
+  if (!untouched) {
     const set = (previous?.set.difference(diff.removed) ?? new FieldSet()).addAll(gained);
     set.prune();
     const time = gained.isEmpty() ? previous?.time : args.now;
@@ -265,6 +279,7 @@ export function trackUpdate(args: {
         time,
         subresource,
         set,
+        raw: undefined,
       });
   }
   return withManagedFields(newBody, managers);

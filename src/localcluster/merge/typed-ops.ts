@@ -1,34 +1,38 @@
 // Schema-aware operations of server-side apply: field sets of values, merge, comparison and removal (structured-merge-diff semantics).
-import { FieldSet, printElement } from './field-set.js';
+import { FieldSet, WalkPath } from './field-set.js';
 import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json-value.js';
 import { fieldSchema, isAtomicMap, itemKey, listInfo } from './schema-walk.js';
 import type { SchemaNode } from './types.js';
 
-type Where = () => string;
 const itemsOf = (s: SchemaNode | undefined): SchemaNode | undefined => s?.items;
 
 function granularMap(v: unknown, s: SchemaNode | undefined): v is JsonObject {
   return isJsonObject(v) && !isAtomicMap(s);
 }
 
+interface ListIndex {
+  keys: string[];
+  byKey: Map<string, unknown>;
+}
+
+/** The path element of every item of a granular list (undefined for atomic lists). */
 function indexList(
   list: unknown[],
   s: SchemaNode | undefined,
-  where: Where,
-): { keys: string[]; byKey: Map<string, unknown> } | undefined {
+  path: WalkPath,
+): ListIndex | undefined {
   const info = listInfo(s);
   if (info.kind === 'atomic') return undefined;
   const keys: string[] = [];
   const byKey = new Map<string, unknown>();
+  const item = itemsOf(s);
   for (let i = 0; i < list.length; i++) {
-    const item = list[i];
+    const el = list[i];
     const k =
-      info.kind === 'map'
-        ? itemKey(item, info.keys, itemsOf(s), () => `${where()}: element ${i}`)
-        : `v:${JSON.stringify(item)}`;
+      info.kind === 'map' ? itemKey(el, info.keys, item, path, i) : `v:${JSON.stringify(el)}`;
     if (byKey.has(k)) continue; // duplicates: the first one wins, as SMD keeps the first
     keys.push(k);
-    byKey.set(k, item);
+    byKey.set(k, el);
   }
   return { keys, byKey };
 }
@@ -38,19 +42,22 @@ export function toFieldSet(
   v: unknown,
   s: SchemaNode | undefined,
   into: FieldSet,
-  where: Where,
+  path: WalkPath,
 ): void {
   if (granularMap(v, s)) {
     let any = false;
     for (const k in v) {
       any = true;
-      toFieldSet(v[k], fieldSchema(s, k), into.child('f:' + k), () => `${where()}.${k}`);
+      const key = 'f:' + k;
+      path.push(key);
+      toFieldSet(v[k], fieldSchema(s, k), into.child(key), path);
+      path.pop();
     }
     if (!any) into.m = true;
     return;
   }
-  if (Array.isArray(v)) {
-    const idx = v.length > 0 ? indexList(v, s, where) : undefined;
+  if (Array.isArray(v) && v.length > 0) {
+    const idx = indexList(v, s, path);
     if (idx !== undefined) {
       const item = itemsOf(s);
       const isMap = listInfo(s).kind === 'map';
@@ -58,14 +65,15 @@ export function toFieldSet(
         const n = into.child(k);
         n.m = true;
         const val = idx.byKey.get(k);
-        if (isMap && isJsonObject(val))
-          for (const f in val)
-            toFieldSet(
-              val[f],
-              fieldSchema(item, f),
-              n.child('f:' + f),
-              () => `${where()}${printElement(k)}.${f}`,
-            );
+        if (!isMap || !isJsonObject(val)) continue;
+        path.push(k);
+        for (const f in val) {
+          const key = 'f:' + f;
+          path.push(key);
+          toFieldSet(val[f], fieldSchema(item, f), n.child(key), path);
+          path.pop();
+        }
+        path.pop();
       }
       return;
     }
@@ -74,20 +82,20 @@ export function toFieldSet(
 }
 
 /** Every node of a value as a member (what SMD's Compare reports for an added or removed subtree). */
-function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, where: Where): void {
+function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, path: WalkPath): void {
   if (granularMap(v, s)) {
     // Structs are containers only (they exist empty in kube's typed objects); maps are members.
     let any = false;
     for (const k in v) {
       any = true;
-      insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), where);
+      insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), path);
     }
     if (!any || s?.properties === undefined) into.m = true;
     return;
   }
   if (Array.isArray(v) && v.length > 0) {
     // A granular list is a container of its items (kube shows no '.' on it); atomic ones are leaves.
-    const idx = indexList(v, s, where);
+    const idx = indexList(v, s, path);
     if (idx === undefined) {
       into.m = true;
       return;
@@ -99,7 +107,7 @@ function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, where:
       n.m = true;
       const val = idx.byKey.get(k);
       if (isMap && isJsonObject(val))
-        for (const f in val) insertAll(val[f], fieldSchema(item, f), n.child('f:' + f), where);
+        for (const f in val) insertAll(val[f], fieldSchema(item, f), n.child('f:' + f), path);
     }
     return;
   }
@@ -113,31 +121,24 @@ export interface Comparison {
   readonly removed: FieldSet;
 }
 
-export function compare(
-  oldV: unknown,
-  newV: unknown,
-  s: SchemaNode | undefined,
-  skip?: (path: readonly string[]) => boolean,
-): Comparison {
+export function compare(oldV: unknown, newV: unknown, s: SchemaNode | undefined): Comparison {
   const out: Comparison = {
     modified: new FieldSet(),
     added: new FieldSet(),
     removed: new FieldSet(),
   };
-  const path: string[] = [];
-  const where: Where = () => path.map(printElement).join('');
+  const path = new WalkPath();
   const at = (set: FieldSet, extra: string): FieldSet => {
     let n = set;
-    for (const k of path) n = n.child(k);
+    for (const k of path.parts) n = n.child(k);
     return n.child(extra);
   };
   const walk = (o: unknown, n: unknown, sc: SchemaNode | undefined): void => {
     if (granularMap(o, sc) && granularMap(n, sc)) {
       for (const k in n) {
         const key = 'f:' + k;
-        if (skip !== undefined && skip([...path, key])) continue;
         const cs = fieldSchema(sc, k);
-        if (!(k in o)) insertAll(n[k], cs, at(out.added, key), where);
+        if (!(k in o)) insertAll(n[k], cs, at(out.added, key), path);
         else {
           path.push(key);
           walk(o[k], n[k], cs);
@@ -146,19 +147,17 @@ export function compare(
       }
       for (const k in o) {
         if (k in n) continue;
-        const key = 'f:' + k;
-        if (skip !== undefined && skip([...path, key])) continue;
-        insertAll(o[k], fieldSchema(sc, k), at(out.removed, key), where);
+        insertAll(o[k], fieldSchema(sc, k), at(out.removed, 'f:' + k), path);
       }
       return;
     }
     if (Array.isArray(o) && Array.isArray(n) && listInfo(sc).kind !== 'atomic') {
-      const oi = indexList(o, sc, where)!;
-      const ni = indexList(n, sc, where)!;
+      const oi = indexList(o, sc, path)!;
+      const ni = indexList(n, sc, path)!;
       const item = itemsOf(sc);
       for (const k of ni.keys) {
         const nv = ni.byKey.get(k);
-        if (!oi.byKey.has(k)) insertAll(nv, item, markItem(at(out.added, k)), where);
+        if (!oi.byKey.has(k)) insertAll(nv, item, markItem(at(out.added, k)), path);
         else {
           path.push(k);
           walk(oi.byKey.get(k), nv, item);
@@ -166,12 +165,12 @@ export function compare(
         }
       }
       for (const k of oi.keys)
-        if (!ni.byKey.has(k)) insertAll(oi.byKey.get(k), item, markItem(at(out.removed, k)), where);
+        if (!ni.byKey.has(k)) insertAll(oi.byKey.get(k), item, markItem(at(out.removed, k)), path);
       return;
     }
     if (!jsonEqual(o, n)) {
       let m = out.modified;
-      for (const k of path) m = m.child(k);
+      for (const k of path.parts) m = m.child(k);
       m.m = true;
     }
   };
@@ -192,7 +191,7 @@ export function merge(
   live: unknown,
   config: unknown,
   s: SchemaNode | undefined,
-  where: Where,
+  path: WalkPath,
 ): unknown {
   if (granularMap(config, s)) {
     const out: JsonObject = granularMap(live, s) ? { ...live } : {};
@@ -202,13 +201,15 @@ export function merge(
         delete out[k];
         continue;
       }
-      out[k] = merge(out[k], cv, fieldSchema(s, k), () => `${where()}.${k}`);
+      path.push('f:' + k);
+      out[k] = merge(out[k], cv, fieldSchema(s, k), path);
+      path.pop();
     }
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live)) {
-    const ci = indexList(config, s, where);
-    if (ci !== undefined) return mergeList(live, ci, s, where);
+    const ci = indexList(config, s, path);
+    if (ci !== undefined) return mergeList(live, ci, s, path);
   }
   return jsonClone(config);
 }
@@ -216,17 +217,20 @@ export function merge(
 /** SMD's list merge order: live items stay in place, shared items follow the config's order, new ones are inserted. */
 function mergeList(
   live: unknown[],
-  ci: { keys: string[]; byKey: Map<string, unknown> },
+  ci: ListIndex,
   s: SchemaNode | undefined,
-  where: Where,
+  path: WalkPath,
 ): unknown[] {
-  const li = indexList(live, s, where)!;
+  const li = indexList(live, s, path)!;
   const item = itemsOf(s);
   const isMap = listInfo(s).kind === 'map';
   const mergeItem = (k: string, l: unknown, c: unknown): unknown => {
     if (c === undefined) return l;
     if (l === undefined || !isMap) return jsonClone(c);
-    return merge(l, c, item, () => `${where()}${printElement(k)}`);
+    path.push(k);
+    const merged = merge(l, c, item, path);
+    path.pop();
+    return merged;
   };
   const shared = ci.keys.filter((k) => li.byKey.has(k));
   let nextShared = 0;
@@ -284,7 +288,7 @@ export function removeItems(
   remove: FieldSet,
   keep: FieldSet | undefined,
   s: SchemaNode | undefined,
-  where: Where,
+  path: WalkPath,
 ): unknown {
   if (remove.c === undefined) return v;
   if (granularMap(v, s)) {
@@ -294,9 +298,9 @@ export function removeItems(
       if (k[0] !== 'f') continue;
       const f = k.slice(2);
       if (!(f in out)) continue;
-      const kn = keep?.get(k);
-      const cs = fieldSchema(s, f);
-      const next = removeChild(out[f], rn, kn, cs, () => `${where()}.${f}`);
+      path.push(k);
+      const next = removeChild(out[f], rn, keep?.get(k), fieldSchema(s, f), path);
+      path.pop();
       if (next === REMOVED) {
         delete out[f];
         changed = true;
@@ -316,22 +320,15 @@ export function removeItems(
     for (let i = 0; i < v.length; i++) {
       const el: unknown = v[i];
       const k =
-        info.kind === 'map'
-          ? itemKey(el, info.keys, item, () => `${where()}: element ${i}`)
-          : `v:${JSON.stringify(el)}`;
+        info.kind === 'map' ? itemKey(el, info.keys, item, path, i) : `v:${JSON.stringify(el)}`;
       const rn = remove.get(k);
       if (rn === undefined) {
         out.push(el);
         continue;
       }
-      const next = removeChild(
-        el,
-        rn,
-        keep?.get(k),
-        item,
-        () => `${where()}${printElement(k)}`,
-        info.keys,
-      );
+      path.push(k);
+      const next = removeChild(el, rn, keep?.get(k), item, path, info.keys);
+      path.pop();
       if (next !== REMOVED) out.push(next);
       if (next !== el) changed = true;
     }
@@ -347,7 +344,7 @@ function removeChild(
   rn: FieldSet,
   kn: FieldSet | undefined,
   s: SchemaNode | undefined,
-  where: Where,
+  path: WalkPath,
   keyFields?: readonly string[],
 ): unknown {
   if (rn.m && (kn === undefined || kn.isEmpty())) return REMOVED;
@@ -362,7 +359,7 @@ function removeChild(
     }
     next = out;
   }
-  if (rn.c !== undefined) next = removeItems(next, rn, kn, s, where);
+  if (rn.c !== undefined) next = removeItems(next, rn, kn, s, path);
   if (next !== v && isJsonObject(next) && Object.keys(next).length === 0 && !(kn?.m ?? false))
     return REMOVED;
   return next;
