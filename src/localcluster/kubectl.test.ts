@@ -1,0 +1,337 @@
+// Acceptance with the real kubectl: discovery, server-side apply (managedFields, removal,
+// conflicts, force), diff, wait, rollout status, get -w, namespace deletion, immutable fields.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalCluster, type LocalCluster } from './index.js';
+
+const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+const hasKubectl = spawnSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const SKIP = hasKubectl ? false : `kubectl not found (set KUBECTL or install kubectl)`;
+
+let cluster: LocalCluster;
+let dir: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubectl without blocking the event loop (the server lives in this process). */
+function kubectl(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      KUBECTL,
+      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
+      { timeout: 30000 },
+      (err, stdout, stderr) => {
+        const code =
+          err === null
+            ? 0
+            : typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const ALL = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wg]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w1, namespace: shop}
+spec: {size: 3}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+data: {color: blue, size: large}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+`;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flotilla-lc-kubectl-'));
+  cluster = await startLocalCluster({ dataDir: dir, simulationDelayMs: 300 });
+});
+
+after(async () => {
+  await cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kubectl against the local cluster', { skip: SKIP }, () => {
+  it('lists api-resources with short names and groups', async () => {
+    const r = await kubectl('api-resources');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    assert.match(
+      r.stdout,
+      /^customresourcedefinitions\s+crd,crds\s+apiextensions\.k8s\.io\/v1\s+false\s+CustomResourceDefinition$/m,
+    );
+  });
+
+  it('applies a file with a Namespace, a CRD, its object, a ConfigMap, a Deployment and a Service', async () => {
+    const path = file('all.yaml', ALL);
+    // like kube-apiserver: the Widget cannot be mapped before its CRD exists, the rest is applied
+    const first = await kubectl('apply', '--server-side', '-f', path);
+    assert.equal(first.code, 1);
+    assert.match(
+      first.stderr,
+      /no matches for kind "Widget" in version "example.com\/v1"\nensure CRDs are installed first/,
+    );
+    for (const o of [
+      'namespace/shop',
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.com',
+      'configmap/settings',
+      'deployment.apps/web',
+      'service/web',
+    ]) {
+      assert.ok(first.stdout.includes(`${o} serverside-applied`), o);
+    }
+    const second = await kubectl('apply', '--server-side', '-f', path);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /widget\.example\.com\/w1 serverside-applied/);
+    const wg = await kubectl('get', 'wg', '-n', 'shop', '-o', 'name');
+    assert.equal(wg.stdout.trim(), 'widget.example.com/w1');
+  });
+
+  it('shows managedFields, removes fields a re-apply omits, and enforces conflicts unless forced', async () => {
+    const yaml = await kubectl(
+      'get',
+      'configmap',
+      'settings',
+      '-n',
+      'shop',
+      '-o',
+      'yaml',
+      '--show-managed-fields',
+    );
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.match(
+      yaml.stdout,
+      /managedFields:\n\s+- apiVersion: v1\n\s+fieldsType: FieldsV1\n\s+fieldsV1:\n\s+f:data:\n\s+f:color: \{\}\n\s+f:size: \{\}\n\s+manager: kubectl\n\s+operation: Apply/,
+    );
+    const smaller = file(
+      'cm-small.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {color: blue}\n',
+    );
+    assert.equal((await kubectl('apply', '--server-side', '-f', smaller)).code, 0);
+    const data = await kubectl(
+      'get',
+      'configmap',
+      'settings',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.data}',
+    );
+    assert.equal(data.stdout, '{"color":"blue"}');
+    const other = file(
+      'cm-other.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {color: red}\n',
+    );
+    const conflict = await kubectl('apply', '--server-side', '--field-manager=other', '-f', other);
+    assert.equal(conflict.code, 1);
+    assert.match(
+      conflict.stderr,
+      /Apply failed with 1 conflict: conflict with "kubectl": \.data\.color/,
+    );
+    const forced = await kubectl(
+      'apply',
+      '--server-side',
+      '--field-manager=other',
+      '--force-conflicts',
+      '-f',
+      other,
+    );
+    assert.equal(forced.code, 0, forced.stderr);
+    const color = await kubectl(
+      'get',
+      'configmap',
+      'settings',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.data.color}',
+    );
+    assert.equal(color.stdout, 'red');
+  });
+
+  it('diffs server-side: exit 1 with a difference, 0 without', async () => {
+    const same = file(
+      'cm-same.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {color: red}\n',
+    );
+    const changed = file(
+      'cm-changed.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {color: green}\n',
+    );
+    const d0 = await kubectl('diff', '--server-side', '--field-manager=other', '-f', same);
+    assert.equal(d0.code, 0, d0.stdout + d0.stderr);
+    const d1 = await kubectl('diff', '--server-side', '--field-manager=other', '-f', changed);
+    assert.equal(d1.code, 1, d1.stderr);
+    assert.match(d1.stdout, /-\s+color: red\n\+\s+color: green/);
+  });
+
+  it('waits for Available and sees the rollout finish', async () => {
+    const wait = await kubectl(
+      'wait',
+      '--for=condition=Available',
+      'deployment/web',
+      '-n',
+      'shop',
+      '--timeout=20s',
+    );
+    assert.equal(wait.code, 0, wait.stderr);
+    assert.match(wait.stdout, /deployment\.apps\/web condition met/);
+    const rollout = await kubectl(
+      'rollout',
+      'status',
+      'deployment/web',
+      '-n',
+      'shop',
+      '--timeout=20s',
+    );
+    assert.equal(rollout.code, 0, rollout.stderr);
+    assert.match(rollout.stdout, /deployment "web" successfully rolled out/);
+    const get = await kubectl('get', 'deploy', 'web', '-n', 'shop');
+    assert.match(
+      get.stdout,
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+2\/2\s+2\s+2\s+\d+s/m,
+    );
+  });
+
+  it('streams changes with get -w', async () => {
+    const child = spawn(KUBECTL, [
+      '--kubeconfig',
+      join(dir, 'kubeconfig'),
+      '--cache-dir',
+      join(dir, 'cache'),
+      'get',
+      'configmaps',
+      '-n',
+      'shop',
+      '-w',
+    ]);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    try {
+      const deadline = Date.now() + 10000;
+      while (!out.includes('settings') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const created = await kubectl(
+        'create',
+        'configmap',
+        'streamed',
+        '-n',
+        'shop',
+        '--dry-run=client',
+        '-o',
+        'yaml',
+      );
+      const path = file('streamed.yaml', created.stdout);
+      assert.equal((await kubectl('create', '-f', path)).code, 0);
+      while (!out.includes('streamed') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, /^NAME\s+DATA\s+AGE$/m);
+      assert.match(out, /^streamed\s+0\s+\d+s$/m);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('rejects a changed Deployment selector as immutable', async () => {
+    const path = file(
+      'imm.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: imm, namespace: shop}\nspec:\n  selector: {matchLabels: {app: imm}}\n  template:\n    metadata: {labels: {app: imm}}\n    spec: {containers: [{name: c, image: nginx}]}\n',
+    );
+    assert.equal((await kubectl('create', '-f', path)).code, 0);
+    const r = await kubectl(
+      'patch',
+      'deployment',
+      'imm',
+      '-n',
+      'shop',
+      '--type=merge',
+      '-p',
+      '{"spec":{"selector":{"matchLabels":{"app":"other"}}}}',
+    );
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /The Deployment "imm" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"other"\}, MatchExpressions:\[\]v1\.LabelSelectorRequirement\(nil\)\}: field is immutable/,
+    );
+  });
+
+  it('deletes a namespace with everything inside', async () => {
+    const r = await kubectl('delete', 'namespace', 'shop', '--timeout=20s');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /namespace "shop" deleted/);
+    const left = await kubectl(
+      'get',
+      'configmaps,deployments,services,widgets',
+      '-n',
+      'shop',
+      '-o',
+      'name',
+    );
+    assert.equal(left.stdout.trim(), '');
+    const ns = await kubectl('get', 'namespace', 'shop');
+    assert.equal(ns.code, 1);
+    assert.match(ns.stderr, /namespaces "shop" not found/);
+  });
+});
