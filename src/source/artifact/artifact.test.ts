@@ -288,6 +288,35 @@ describe('ArtifactStore', () => {
     assert.deepEqual(await store.list(owner), []);
   });
 
+  it('also collects artifacts older than the TTL when one is set, never the current one', async () => {
+    const now = Date.UTC(2024, 0, 1, 1, 0, 0);
+    const store = await ArtifactStore.open({
+      root: join(work, 'store-ttl'),
+      retentionTtlMs: 60_000,
+      now: () => new Date(now),
+    });
+    const src = join(work, 'ttl-src');
+    await mkdir(src, { recursive: true });
+    const made = [];
+    for (const [i, ageS] of [
+      [0, 3600],
+      [1, 120],
+      [2, 30],
+    ] as const) {
+      await writeFile(join(src, 'f.yaml'), `v: ${i}\n`);
+      const a = await store.archive(owner, src, { revision: `r${i}` });
+      const t = new Date(now - ageS * 1000);
+      await utimes(store.localPath(a.path), t, t);
+      made.push(a);
+    }
+    const [old, mid, young] = made as [(typeof made)[0], (typeof made)[0], (typeof made)[0]];
+    assert.deepEqual(await store.garbageCollect(owner, old), [mid.path]);
+    assert.deepEqual(
+      (await store.list(owner)).map((f) => f.path),
+      [young.path, old.path],
+    );
+  });
+
   it('serialises concurrent writes of one object', async () => {
     const store = await ArtifactStore.open({ root: join(work, 'store-c') });
     const src = join(work, 'conc-src');

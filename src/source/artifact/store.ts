@@ -35,6 +35,13 @@ export interface ArtifactStoreOptions {
    * @default 2
    */
   readonly retentionRecords?: number;
+  /**
+   * Also collect artifacts (other than the current one) older than this many milliseconds, like
+   * Flux's `--artifact-retention-ttl` (60s there). Off by default, so that the last
+   * `retentionRecords` artifacts are kept whatever their age.
+   * @default undefined
+   */
+  readonly retentionTtlMs?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -61,6 +68,7 @@ export interface StoredFile {
 export class ArtifactStore {
   readonly root: string;
   readonly retentionRecords: number;
+  readonly retentionTtlMs: number | undefined;
   #hostname: string;
   readonly #now: () => Date;
   readonly #locks = new KeyedMutex();
@@ -69,6 +77,7 @@ export class ArtifactStore {
     this.root = resolve(options.root);
     this.#hostname = options.hostname ?? 'localhost';
     this.retentionRecords = options.retentionRecords ?? 2;
+    this.retentionTtlMs = options.retentionTtlMs;
     this.#now = options.now ?? (() => new Date());
     if (!Number.isInteger(this.retentionRecords) || this.retentionRecords < 1) {
       throw new FlotillaError(`retentionRecords must be a positive integer`, {
@@ -268,15 +277,18 @@ export class ArtifactStore {
   }
 
   /**
-   * Removes all but the newest `retentionRecords` artifact files of an object, never the
-   * current one. Returns the removed paths.
+   * Removes all but the newest `retentionRecords` artifact files of an object (and, with a TTL,
+   * those older than it), never the current one. Returns the removed paths.
    */
   async garbageCollect(owner: ArtifactOwner, current?: Pick<Artifact, 'path'>): Promise<string[]> {
     return this.#locks.run(this.objectDir(owner), async () => {
       const files = await this.list(owner);
       const keep = new Set<string>();
       if (current) keep.add(current.path);
+      const ttl = this.retentionTtlMs;
+      const cutoff = ttl === undefined ? undefined : this.#now().getTime() - ttl;
       for (const f of files) {
+        if (cutoff !== undefined && f.mtimeMs < cutoff) continue;
         if (keep.size >= this.retentionRecords) break;
         keep.add(f.path);
       }

@@ -387,7 +387,8 @@ export async function reconcileBucket(
     error = toFlotillaError(err, BucketReason.BucketOperationFailed, objectName);
     if (
       error.reason === BucketReason.AuthenticationFailed ||
-      error.reason === BucketReason.ClientError
+      error.reason === BucketReason.ClientError ||
+      error.reason === BucketReason.UnsupportedConfiguration
     ) {
       conds.markTrue(ConditionType.FetchFailed, error.reason, error.message);
     }
