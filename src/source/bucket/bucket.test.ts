@@ -363,7 +363,10 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
     );
     assert.equal(condition(gcp.status, 'Stalled')?.reason, 'UnsupportedConfiguration');
     assert.equal(condition(gcp.status, 'FetchFailed')?.reason, 'UnsupportedConfiguration');
-    assert.match(condition(gcp.status, 'Ready')?.message ?? '', /provider 'gcp' is not supported by Flotilla/);
+    assert.match(
+      condition(gcp.status, 'Ready')?.message ?? '',
+      /provider 'gcp' is not supported by Flotilla/,
+    );
     assert.equal(condition(gcp.status, 'Ready')?.status, 'False');
     assert.equal(gcp.status.observedGeneration, 2);
     assert.equal(gcp.requeueAfterMs, undefined);

@@ -26,7 +26,10 @@ export class ObjectIndex {
 
   /** Keys in Go's `sort.Strings` order (byte-wise). */
   keys(): string[] {
-    return [...this.#entries.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return [...this.#entries.keys()]
+      .map((k) => ({ k, b: Buffer.from(k) }))
+      .sort((x, y) => Buffer.compare(x.b, y.b))
+      .map(({ k }) => k);
   }
 
   /** The index as Flux writes it: one `<key> <etag>` line per key. */

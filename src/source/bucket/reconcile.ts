@@ -117,8 +117,10 @@ export async function reconcileBucket(
   }
   if (spec.suspend === true) {
     logger.info({ object: objectName }, 'reconciliation is suspended for this object');
+    // Flux records the handled request even for a suspended object.
+    const requested = metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     return {
-      status: prev,
+      status: requested === undefined ? prev : { ...prev, lastHandledReconcileAt: requested },
       events,
       requeueAfterMs: undefined,
       error: undefined,
