@@ -21,9 +21,11 @@ import {
 import {
   FixtureRepo,
   git,
+  makeTestPki,
   startGitDaemon,
   startHttpGitServer,
   type RunningServer,
+  type TestPki,
 } from './testing/git-servers.js';
 
 let root: string;
@@ -190,6 +192,83 @@ describe('in-process ref listing matches git ls-remote', () => {
         await auth.dispose();
       }
     });
+  }
+});
+
+describe('https with ca.crt and client certificates', () => {
+  let pki: TestPki;
+  let tlsServer: RunningServer;
+  let mtlsServer: RunningServer;
+  before(async () => {
+    pki = await makeTestPki(join(root, 'pki'));
+    tlsServer = await startHttpGitServer({
+      root: repos,
+      basic: { username: 'alice', password: 's3cret-pw' },
+      tls: { key: pki.serverKey, cert: pki.serverCert },
+    });
+    mtlsServer = await startHttpGitServer({
+      root: repos,
+      tls: { key: pki.serverKey, cert: pki.serverCert, clientCa: pki.caCert },
+    });
+  });
+  after(async () => {
+    await Promise.all([tlsServer.close(), mtlsServer.close()]);
+  });
+
+  const cases: {
+    name: string;
+    server: () => RunningServer;
+    data: () => Record<string, string>;
+    error?: RegExp;
+  }[] = [
+    {
+      name: 'trusted CA + basic auth',
+      server: () => tlsServer,
+      data: () => ({ username: 'alice', password: 's3cret-pw', 'ca.crt': pki.caCert }),
+    },
+    {
+      name: 'unknown CA is refused',
+      server: () => tlsServer,
+      data: () => ({ username: 'alice', password: 's3cret-pw' }),
+      error: /certificate|self.signed|issuer/i,
+    },
+    {
+      name: 'client certificate (mTLS)',
+      server: () => mtlsServer,
+      data: () => ({ 'ca.crt': pki.caCert, 'tls.crt': pki.clientCert, 'tls.key': pki.clientKey }),
+    },
+    {
+      name: 'missing client certificate is refused',
+      server: () => mtlsServer,
+      data: () => ({ 'ca.crt': pki.caCert }),
+      error:
+        /unable to list remote|unable to access|certificate|handshake|socket hang up|ECONNRESET/i,
+    },
+  ];
+  for (const tc of cases) {
+    for (const inProcess of [true, false]) {
+      it(`${tc.name} (${inProcess ? 'in-process listing' : 'git binary'})`, async () => {
+        const url = `${tc.server().url}/app.git`;
+        const auth = await prepareGitAuth(url, tc.data());
+        try {
+          const mirror = new GitMirror({
+            dataDir: join(root, `tls-${inProcess}`),
+            url,
+            auth,
+            inProcessListing: inProcess,
+          });
+          const run = async (): Promise<string> => {
+            const resolved = await resolveRemoteRef(mirror, planRef({ branch: 'main' }));
+            await fetchResolved(mirror, resolved);
+            return revisionString(resolved);
+          };
+          if (tc.error) await assert.rejects(run(), tc.error);
+          else assert.equal(await run(), `main@sha1:${c2}`);
+        } finally {
+          await auth.dispose();
+        }
+      });
+    }
   }
 });
 

@@ -127,8 +127,10 @@ export class GitMirror {
     await mkdir(parent, { recursive: true });
     const tmp = await mkdtemp(join(parent, '.init-'));
     await runGit(['init', '-q', '--bare', tmp]);
-    // Mirrors must keep unreachable objects briefly (force pushes) but never auto-gc mid-fetch.
-    await runGit(['--git-dir', tmp, 'config', 'gc.auto', '0']);
+    // Fetches add one pack each; let git's auto gc consolidate them, in the foreground (while
+    // this mirror's lock is held) so it never races a checkout. Unreachable objects (force-pushed
+    // commits) survive for git's default two weeks, which history checks rely on.
+    await runGit(['--git-dir', tmp, 'config', 'gc.autoDetach', 'false']);
     await runGit(['--git-dir', tmp, 'config', 'core.logAllRefUpdates', 'false']);
     try {
       await rename(tmp, this.dir);

@@ -2,7 +2,13 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile, chmod } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -115,6 +121,8 @@ export interface HttpGitServerOptions {
   readonly root: string;
   readonly basic?: { readonly username: string; readonly password: string };
   readonly bearer?: string;
+  /** Serve HTTPS with this key pair; with `clientCa`, require a client certificate it signed. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly clientCa?: string };
 }
 
 const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -122,7 +130,7 @@ const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 /** Smart HTTP via `git http-backend` (CGI) behind a node server with optional auth. */
 export async function startHttpGitServer(options: HttpGitServerOptions): Promise<RunningServer> {
   let count = 0;
-  const server: Server = createHttpServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     count++;
     const auth = req.headers.authorization ?? '';
     const wantBasic = options.basic
@@ -178,12 +186,24 @@ export async function startHttpGitServer(options: HttpGitServerOptions): Promise
     });
     cgi.on('close', () => res.end());
     cgi.stderr.resume();
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.clientCa
+            ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
+        },
+        handler,
+      )
+    : createHttpServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests: () => count,
     close: () =>
       new Promise<void>((r) => {
@@ -234,6 +254,81 @@ export interface SshServer extends RunningServer {
   /** Private key (OpenSSH format) of the authorised client. */
   readonly clientKey: string;
   /** SSH URL prefix, e.g. `ssh://git@127.0.0.1:PORT` — append the absolute repo path. */
+}
+
+export interface TestPki {
+  readonly caCert: string;
+  readonly serverKey: string;
+  readonly serverCert: string;
+  readonly clientKey: string;
+  readonly clientCert: string;
+}
+
+/** A throw-away CA with a server certificate for 127.0.0.1 and a client certificate (openssl). */
+export async function makeTestPki(dir: string): Promise<TestPki> {
+  await mkdir(dir, { recursive: true });
+  const o = (...args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  };
+  o(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=flotilla test CA',
+  );
+  await writeFile(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  for (const who of ['server', 'client']) {
+    o(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${who}.key`,
+      '-out',
+      `${who}.csr`,
+      '-subj',
+      `/CN=${who}`,
+    );
+    o(
+      'x509',
+      '-req',
+      '-in',
+      `${who}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${who}.crt`,
+      '-days',
+      '2',
+      ...(who === 'server' ? ['-extfile', 'san.ext'] : []),
+    );
+  }
+  const { readFileSync } = await import('node:fs');
+  const r = (f: string): string => readFileSync(join(dir, f), 'utf8');
+  return {
+    caCert: r('ca.crt'),
+    serverKey: r('server.key'),
+    serverCert: r('server.crt'),
+    clientKey: r('client.key'),
+    clientCert: r('client.crt'),
+  };
 }
 
 /** Why sshd cannot run here, or undefined when it can. */

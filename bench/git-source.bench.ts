@@ -1,0 +1,178 @@
+// Benchmarks GitRepository reconciles on a 5,000-file repository served by `git daemon` on 127.0.0.1:
+// an unchanged remote (goal < 50 ms, no new artifact) and a new commit against the baseline
+// `git fetch` + `git archive | gzip` in an existing clone (goal <= 1.5x).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  ArtifactStore,
+  reconcileGitRepository,
+  type GitRepository,
+  type GitRepositoryStatus,
+} from '../src/source/index.js';
+
+const FILES = 5000;
+const ROUNDS = 5;
+const NOOP_ROUNDS = 20;
+
+const env = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+const root = await mkdtemp(join(tmpdir(), 'flotilla-git-bench-'));
+const work = join(root, 'work');
+const bare = join(root, 'repos', 'big.git');
+await mkdir(join(root, 'repos'), { recursive: true });
+git(root, 'init', '-q', '--bare', '-b', 'main', bare);
+git(root, 'init', '-q', '-b', 'main', work);
+for (let i = 0; i < FILES; i++) {
+  const dir = join(work, `apps/team-${i % 50}/svc-${Math.floor(i / 50) % 20}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, `manifest-${i}.yaml`),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  value: "${'x'.repeat(200 + (i % 300))}"\n`,
+  );
+}
+git(work, 'add', '-A');
+git(work, 'commit', '-q', '-m', 'initial');
+git(work, 'push', '-q', bare, 'main');
+
+const port = await freePort();
+const daemon = spawn(
+  'git',
+  [
+    'daemon',
+    '--reuseaddr',
+    '--export-all',
+    `--base-path=${join(root, 'repos')}`,
+    '--listen=127.0.0.1',
+    `--port=${port}`,
+  ],
+  { env, stdio: 'ignore' },
+);
+const url = `git://127.0.0.1:${port}/big.git`;
+for (let i = 0; i < 100; i++) {
+  try {
+    git(root, 'ls-remote', url);
+    break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Baseline clone: what a plain `git fetch` + `git archive | gzip` updates from.
+const baseline = join(root, 'baseline');
+git(root, 'clone', '-q', url, baseline);
+
+const store = await ArtifactStore.open({ root: join(root, 'artifacts') });
+const deps = {
+  dataDir: join(root, 'data'),
+  store,
+  getSecret: () => Promise.reject(new Error('no secrets in this benchmark')),
+  getArtifact: () => Promise.resolve(undefined),
+};
+const obj = (status?: GitRepositoryStatus): GitRepository => ({
+  metadata: { name: 'big', namespace: 'default', generation: 1 },
+  spec: { url, interval: '1m', ref: { branch: 'main' } },
+  ...(status ? { status } : {}),
+});
+
+try {
+  let t = performance.now();
+  let r = await reconcileGitRepository(obj(), deps);
+  const coldMs = performance.now() - t;
+  if (!r.status.artifact)
+    throw new Error(`first reconcile failed: ${JSON.stringify(r.status.conditions)}`);
+
+  const noop: number[] = [];
+  for (let i = 0; i < NOOP_ROUNDS; i++) {
+    t = performance.now();
+    const again = await reconcileGitRepository(obj(r.status), deps);
+    noop.push(performance.now() - t);
+    if (again.newArtifact) throw new Error('unchanged remote produced a new artifact');
+  }
+
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < 10; k++) {
+      await writeFile(
+        join(work, `apps/team-${k}/svc-0/manifest-${k}.yaml`),
+        `round ${round} file ${k}\n`,
+      );
+    }
+    git(work, 'commit', '-q', '-am', `round ${round}`);
+    git(work, 'push', '-q', bare, 'main');
+    // Alternate the order so neither side always runs with warmer caches.
+    const runOurs = async (): Promise<void> => {
+      t = performance.now();
+      const next = await reconcileGitRepository(obj(r.status), deps);
+      ours.push(performance.now() - t);
+      if (!next.newArtifact)
+        throw new Error(
+          `new commit produced no artifact: ${JSON.stringify(next.status.conditions)}`,
+        );
+      r = next;
+    };
+    const runBase = (): void => {
+      t = performance.now();
+      git(baseline, 'fetch', '-q', 'origin', 'main');
+      execFileSync(
+        'sh',
+        ['-c', `git archive FETCH_HEAD | gzip -6 > ${join(root, 'baseline.tar.gz')}`],
+        { cwd: baseline, env },
+      );
+      base.push(performance.now() - t);
+    };
+    if (round % 2 === 0) {
+      await runOurs();
+      runBase();
+    } else {
+      runBase();
+      await runOurs();
+    }
+  }
+
+  const noopMs = median(noop);
+  const oursMs = median(ours);
+  const baseMs = median(base);
+  console.log(`repository: ${FILES} files, served by git daemon on 127.0.0.1`);
+  console.log(`first reconcile (clone into mirror + artifact): ${coldMs.toFixed(1)} ms`);
+  console.log(
+    `unchanged remote, no new artifact: median ${noopMs.toFixed(1)} ms over ${NOOP_ROUNDS} runs (goal < 50 ms) ${noopMs < 50 ? 'OK' : 'SLOW'}`,
+  );
+  console.log(`new commit -> artifact: median ${oursMs.toFixed(1)} ms over ${ROUNDS} rounds`);
+  console.log(`baseline git fetch + git archive | gzip: median ${baseMs.toFixed(1)} ms`);
+  console.log(
+    `ratio: ${(oursMs / baseMs).toFixed(2)}x (goal <= 1.5x) ${oursMs / baseMs <= 1.5 ? 'OK' : 'SLOW'}`,
+  );
+} finally {
+  daemon.kill('SIGTERM');
+  await rm(root, { recursive: true, force: true });
+}
