@@ -278,89 +278,75 @@ function mergeList(
 }
 
 /**
- * Removes from `v` the members of `remove` (a manager's previously applied fields it no longer
- * applies), keeping anything in `keep` (fields other managers or the new configuration own).
- * Maps emptied by the removal disappear, as Go's omitempty drops them for built-in kinds.
- * Returns the new value (unchanged subtrees are shared).
+ * SMD's prune of an apply (Updater.prune with addBackOwnedItems and addBackDanglingItems): every
+ * field unit the manager applied last time (`last`; struct fields count as units when anything
+ * below them was applied) goes from `v` with its subtree, unless it is still owned (`keep`: the
+ * new configuration and every other manager) and so are its ancestors inside that region. Fields
+ * nobody applied before are left alone. Returns the new value (unchanged subtrees are shared).
  */
 export function removeItems(
   v: unknown,
-  remove: FieldSet,
+  last: FieldSet,
   keep: FieldSet | undefined,
   s: SchemaNode | undefined,
   path: WalkPath,
 ): unknown {
-  if (remove.c === undefined) return v;
+  if (last.c === undefined) return v;
   if (granularMap(v, s)) {
-    const out: JsonObject = { ...v };
-    let changed = false;
-    for (const [k, rn] of remove.c) {
+    const named = s?.properties !== undefined;
+    let out: JsonObject | undefined;
+    for (const [k, ln] of last.c) {
       if (k[0] !== 'f') continue;
       const f = k.slice(2);
-      if (!(f in out)) continue;
-      path.push(k);
-      const next = removeChild(out[f], rn, keep?.get(k), fieldSchema(s, f), path);
-      path.pop();
-      if (next === REMOVED) {
-        delete out[f];
-        changed = true;
-      } else if (next !== out[f]) {
-        out[f] = next;
-        changed = true;
+      if (!(f in v)) continue;
+      const kn = keep?.get(k);
+      const isNamed = named && s.properties![f] !== undefined;
+      let next: unknown;
+      if (isUnit(ln, isNamed) && !isUnit(kn, isNamed)) next = REMOVED;
+      else {
+        path.push(k);
+        next = removeItems(v[f], ln, kn, fieldSchema(s, f), path);
+        path.pop();
       }
+      if (next === v[f]) continue;
+      out ??= { ...v };
+      if (next === REMOVED) delete out[f];
+      else out[f] = next;
     }
-    return changed ? out : v;
+    return out ?? v;
   }
   if (Array.isArray(v) && v.length > 0) {
     const info = listInfo(s);
     if (info.kind === 'atomic') return v;
     const item = itemsOf(s);
-    const out: unknown[] = [];
-    let changed = false;
+    let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const el: unknown = v[i];
       const k =
         info.kind === 'map' ? itemKey(el, info.keys, item, path, i) : `v:${JSON.stringify(el)}`;
-      const rn = remove.get(k);
-      if (rn === undefined) {
-        out.push(el);
-        continue;
+      const ln = last.get(k);
+      let next: unknown = el;
+      if (ln !== undefined) {
+        const kn = keep?.get(k);
+        if (ln.m && !isUnit(kn, false)) next = REMOVED;
+        else if (ln.c !== undefined) {
+          path.push(k);
+          next = removeItems(el, ln, kn, item, path);
+          path.pop();
+        }
       }
-      path.push(k);
-      const next = removeChild(el, rn, keep?.get(k), item, path, info.keys);
-      path.pop();
-      if (next !== REMOVED) out.push(next);
-      if (next !== el) changed = true;
+      if (next !== el && out === undefined) out = v.slice(0, i);
+      if (out !== undefined && next !== REMOVED) out.push(next);
     }
-    return changed ? out : v;
+    return out ?? v;
   }
   return v;
 }
 
 const REMOVED = Symbol('removed');
 
-function removeChild(
-  v: unknown,
-  rn: FieldSet,
-  kn: FieldSet | undefined,
-  s: SchemaNode | undefined,
-  path: WalkPath,
-  keyFields?: readonly string[],
-): unknown {
-  if (rn.m && (kn === undefined || kn.isEmpty())) return REMOVED;
-  let next = v;
-  if (rn.m && kn !== undefined && !kn.m && granularMap(v, s)) {
-    // The node itself goes, but others own parts of it: keep only those parts (and list keys).
-    const out: JsonObject = {};
-    for (const f in v) {
-      const sub = kn.get('f:' + f);
-      if (sub !== undefined) out[f] = v[f];
-      else if (keyFields?.includes(f)) out[f] = v[f];
-    }
-    next = out;
-  }
-  if (rn.c !== undefined) next = removeItems(next, rn, kn, s, path);
-  if (next !== v && isJsonObject(next) && Object.keys(next).length === 0 && !(kn?.m ?? false))
-    return REMOVED;
-  return next;
+/** Membership as SMD's EnsureNamedFieldsAreMembers sees it: struct fields count when anything below them does. */
+function isUnit(n: FieldSet | undefined, named: boolean): boolean {
+  if (n === undefined) return false;
+  return n.m || (named && !n.isEmpty());
 }
