@@ -1,5 +1,6 @@
 // `flotilla kustomize build DIR`: renders a kustomization natively, printing exactly what `kubectl kustomize DIR` prints.
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { buildKustomization, LoadRestrictor } from '../../render/index.js';
 import { errorMessage } from '../../core/index.js';
 import { CliError } from '../errors.js';
@@ -24,19 +25,33 @@ export function kustomizeBuild(dir: string, flags: KustomizeBuildFlags = {}): st
 }
 
 export function registerKustomizeCommand(program: Command): void {
-  const kustomize = program.command('kustomize').description('render kustomizations natively (kustomize v5.5.0 compatible)');
+  const kustomize = program
+    .command('kustomize')
+    .description('render kustomizations natively (kustomize v5.5.0 compatible)');
   kustomize
     .command('build')
-    .description('print the objects a kustomization directory builds, exactly as `kubectl kustomize DIR` does')
+    .description(
+      'print the objects a kustomization directory builds, exactly as `kubectl kustomize DIR` does',
+    )
     .argument('<dir>', 'directory holding a kustomization.yaml')
     .addOption(
-      new Option('--load-restrictor <restrictor>', 'whether files outside the kustomization root may be read')
+      new Option(
+        '--load-restrictor <restrictor>',
+        'whether files outside the kustomization root may be read',
+      )
         .choices([LoadRestrictor.RootOnly, LoadRestrictor.None])
         .default(LoadRestrictor.RootOnly),
     )
-    .option('--flux-autogenerate', 'like Flux, build every manifest when the directory has no kustomization.yaml', false)
+    .option(
+      '--flux-autogenerate',
+      'like Flux, build every manifest when the directory has no kustomization.yaml',
+      false,
+    )
     .action((dir: string, opts: { loadRestrictor: LoadRestrictor; fluxAutogenerate: boolean }) => {
-      const yaml = kustomizeBuild(dir, { loadRestrictor: opts.loadRestrictor, fluxAutogenerate: opts.fluxAutogenerate });
+      const yaml = kustomizeBuild(dir, {
+        loadRestrictor: opts.loadRestrictor,
+        fluxAutogenerate: opts.fluxAutogenerate,
+      });
       process.stdout.write(yaml);
     });
 }

@@ -2,9 +2,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { cloneValue, emitYaml, isYamlMap, newMap, parseYamlDocuments, YamlEmitError, YamlParseError } from '../yaml/index.js';
+import {
+  cloneValue,
+  emitYaml,
+  isYamlMap,
+  newMap,
+  parseYamlDocuments,
+  YamlEmitError,
+  YamlParseError,
+} from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
-import { defaultConfig, emptyConfig, mergeConfig, parseTransformerConfig } from './builtin-config.js';
+import {
+  defaultConfig,
+  emptyConfig,
+  mergeConfig,
+  parseTransformerConfig,
+} from './builtin-config.js';
 import type { TransformerConfig } from './builtin-config.js';
 import { FieldSpecError, fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
@@ -18,7 +31,14 @@ import { legacySort } from './legacy-sort.js';
 import { FileLoader, isRemoteTarget, KustomizeError, LoadRestrictor } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
 import { applyReplacements } from './replacements.js';
-import { idEquals, idString, originText, Resource, scalarString, transformationsText } from './resource.js';
+import {
+  idEquals,
+  idString,
+  originText,
+  Resource,
+  scalarString,
+  transformationsText,
+} from './resource.js';
 import type { Origin } from './resource.js';
 import type { ResId } from './resource.js';
 import { selectorFrom, selectResources, SelectorError } from './selector.js';
@@ -80,7 +100,10 @@ function appendResource(ra: Accumulator, r: Resource): void {
   const id = r.curId();
   const dup = ra.resources.find((o) => idEquals(o.curId(), id));
   if (dup) {
-    throw new KustomizeError(`may not add resource with an already registered id: ${idString(id)}`, { file: r.source });
+    throw new KustomizeError(
+      `may not add resource with an already registered id: ${idString(id)}`,
+      { file: r.source },
+    );
   }
   ra.resources.push(r);
 }
@@ -91,23 +114,36 @@ export function resourcesFromText(text: string, source: string): Resource[] {
   try {
     docs = parseYamlDocuments(text, false, true);
   } catch (err) {
-    if (err instanceof YamlParseError) throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
+    if (err instanceof YamlParseError)
+      throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
     throw err;
   }
-  const queue: YamlValue[] = docs.filter((d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0));
+  const queue: YamlValue[] = docs.filter(
+    (d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0),
+  );
   const out: Resource[] = [];
   while (queue.length > 0) {
     const d = queue.shift() as YamlValue;
-    if (!isYamlMap(d)) throw new KustomizeError(`${source}: a resource document must be a YAML map`, { file: source });
+    if (!isYamlMap(d))
+      throw new KustomizeError(`${source}: a resource document must be a YAML map`, {
+        file: source,
+      });
     const kind = scalarString(d['kind']);
     if (kind.endsWith('List') && 'items' in d) {
       const items = d['items'];
       if (items === null || items === undefined) continue;
-      if (!Array.isArray(items)) throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, { file: source });
+      if (!Array.isArray(items))
+        throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, {
+          file: source,
+        });
       queue.push(...items.filter((i) => i !== null));
       continue;
     }
-    if (kind === '') throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, { file: source, field: 'kind' });
+    if (kind === '')
+      throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, {
+        file: source,
+        field: 'kind',
+      });
     const r = new Resource(d, source);
     // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
     r.setAnnotations(r.annotations());
@@ -150,7 +186,8 @@ class Target {
     if (f.stringList('crds').length > 0) this.loadCrds(ra, f.stringList('crds'));
 
     this.runGenerators(ra);
-    for (const [i, p] of f.stringList('components').entries()) this.accumulateComponent(ra, p, `components[${i}]`);
+    for (const [i, p] of f.stringList('components').entries())
+      this.accumulateComponent(ra, p, `components[${i}]`);
     this.runTransformers(ra);
     const vars = readVars(f.list('vars'), this.k.file);
     ra.vars.merge(vars, ra.resources, this.k.file);
@@ -164,7 +201,10 @@ class Target {
 
   private accumulateResource(ra: Accumulator, path: string, field: string): void {
     if (isRemoteTarget(path)) {
-      this.fail(field, `remote resource '${path}' is not supported: only local files and directories can be built`);
+      this.fail(
+        field,
+        `remote resource '${path}' is not supported: only local files and directories can be built`,
+      );
     }
     const sub = this.ldr.subDirectory(path, field);
     if (sub === undefined) {
@@ -191,8 +231,17 @@ class Target {
   }
 
   private subTarget(sub: FileLoader, path: string, field: string, component: boolean): Target {
-    if (this.ctx.stack.includes(sub.root) || relative(sub.root, this.ldr.root).split('/').every((s) => s === '..') === false && this.ldr.root.startsWith(sub.root + '/')) {
-      this.fail(field, `cycle detected: '${path}' is an ancestor of or equal to '${this.ldr.root}'`);
+    if (
+      this.ctx.stack.includes(sub.root) ||
+      (relative(sub.root, this.ldr.root)
+        .split('/')
+        .every((s) => s === '..') === false &&
+        this.ldr.root.startsWith(sub.root + '/'))
+    ) {
+      this.fail(
+        field,
+        `cycle detected: '${path}' is an ancestor of or equal to '${this.ldr.root}'`,
+      );
     }
     const k = loadKustomization(sub);
     if (k === undefined) {
@@ -204,8 +253,13 @@ class Target {
     if (component && k.kind !== 'Component') {
       this.fail(field, `expected kind 'Component' for path '${sub.root}' but got '${k.kind}'`);
     }
-    if (!component && k.kind === 'Component') this.fail(field, `expected kind != 'Component' for path '${sub.root}'`);
-    return new Target(sub, k, { ...this.ctx, originPath: joinOrigin(this.ctx.originPath, path), stack: [...this.ctx.stack, sub.root] });
+    if (!component && k.kind === 'Component')
+      this.fail(field, `expected kind != 'Component' for path '${sub.root}'`);
+    return new Target(sub, k, {
+      ...this.ctx,
+      originPath: joinOrigin(this.ctx.originPath, path),
+      stack: [...this.ctx.stack, sub.root],
+    });
   }
 
   private runGenerators(ra: Accumulator): void {
@@ -218,35 +272,57 @@ class Target {
     const configuredIn = joinOrigin(this.ctx.originPath, basename(this.k.file));
     for (const s of specs) {
       const r = generate(s, this.ldr, this.k.file, global);
-      r.origin = { configuredIn, configuredBy: { apiVersion: 'builtin', kind: `${s.kind}Generator` } };
+      r.origin = {
+        configuredIn,
+        configuredBy: { apiVersion: 'builtin', kind: `${s.kind}Generator` },
+      };
       this.absorb(ra, r);
     }
-    f.stringList('generators').forEach((p, i) => this.runGeneratorConfig(ra, p, `generators[${i}]`, global));
+    f.stringList('generators').forEach((p, i) =>
+      this.runGeneratorConfig(ra, p, `generators[${i}]`, global),
+    );
   }
 
   /** `generators:` entries: files (or kustomization directories) holding builtin generator configurations. */
-  private runGeneratorConfig(ra: Accumulator, path: string, field: string, global: ReturnType<typeof readOptions>): void {
-    if (!path.includes('\n') && isRemoteTarget(path)) this.fail(field, `remote generator '${path}' is not supported`);
+  private runGeneratorConfig(
+    ra: Accumulator,
+    path: string,
+    field: string,
+    global: ReturnType<typeof readOptions>,
+  ): void {
+    if (!path.includes('\n') && isRemoteTarget(path))
+      this.fail(field, `remote generator '${path}' is not supported`);
     let configs: Resource[];
     const inline = path.includes('\n');
     const sub = inline ? undefined : this.ldr.subDirectory(path, field);
     if (inline) configs = resourcesFromText(path, `${this.k.file} (${field})`);
-    else if (sub !== undefined) configs = this.subTarget(sub, path, field, false).accumulate(emptyAccumulator()).resources;
+    else if (sub !== undefined)
+      configs = this.subTarget(sub, path, field, false).accumulate(emptyAccumulator()).resources;
     else configs = resourcesFromText(this.ldr.readFile(path, field), resolve(this.ldr.root, path));
     configs.forEach((c, j) => {
       const av = c.apiVersion;
       const kind = c.kind;
       if (av !== 'builtin' || (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator')) {
-        this.fail(field, `generator plugin ${av}/${kind} is not supported: only builtin ConfigMapGenerator and SecretGenerator configurations can run (exec and container plugins are refused)`);
+        this.fail(
+          field,
+          `generator plugin ${av}/${kind} is not supported: only builtin ConfigMapGenerator and SecretGenerator configurations can run (exec and container plugins are refused)`,
+        );
       }
       const entry = newMap();
-      for (const [k, v] of Object.entries(c.obj)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') entry[k] = v;
+      for (const [k, v] of Object.entries(c.obj))
+        if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') entry[k] = v;
       if (scalarString(entry['name']) === '') entry['name'] = c.name;
-      if (scalarString(entry['namespace']) === '' && c.namespace !== '') entry['namespace'] = c.namespace;
-      const spec = generatorSpecs(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', [entry])[0];
+      if (scalarString(entry['namespace']) === '' && c.namespace !== '')
+        entry['namespace'] = c.namespace;
+      const spec = generatorSpecs(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', [
+        entry,
+      ])[0];
       if (!spec) return;
       const r = generate({ ...spec, index: j }, this.ldr, this.k.file, global);
-      const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = { apiVersion: av, kind };
+      const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = {
+        apiVersion: av,
+        kind,
+      };
       if (c.name !== '') by.name = c.name;
       if (c.namespace !== '') by.namespace = c.namespace;
       r.origin = {
@@ -262,23 +338,32 @@ class Target {
     const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
     if (matches.length === 0) {
       if (res.behavior === 'merge' || res.behavior === 'replace') {
-        throw new KustomizeError(`${this.k.file}: id ${idString(id)} does not exist; cannot merge or replace`, {
-          file: this.k.file,
-        });
+        throw new KustomizeError(
+          `${this.k.file}: id ${idString(id)} does not exist; cannot merge or replace`,
+          {
+            file: this.k.file,
+          },
+        );
       }
       appendResource(ra, res);
       return;
     }
     if (matches.length > 1) {
-      throw new KustomizeError(`${this.k.file}: found multiple objects that could accept merge of ${idString(id)}`, {
-        file: this.k.file,
-      });
+      throw new KustomizeError(
+        `${this.k.file}: found multiple objects that could accept merge of ${idString(id)}`,
+        {
+          file: this.k.file,
+        },
+      );
     }
     const old = matches[0] as Resource;
     if (res.behavior !== 'merge' && res.behavior !== 'replace') {
-      throw new KustomizeError(`${this.k.file}: id ${idString(id)} exists; behavior must be merge or replace`, {
-        file: this.k.file,
-      });
+      throw new KustomizeError(
+        `${this.k.file}: id ${idString(id)} exists; behavior must be merge or replace`,
+        {
+          file: this.k.file,
+        },
+      );
     }
     const labels = { ...old.labels(), ...res.labels() };
     const annotations = { ...old.annotations(), ...res.annotations() };
@@ -308,7 +393,12 @@ class Target {
   }
 
   /** Notes, on every resource, that a builtin transformer of this kustomization ran (transformerAnnotations). */
-  private record(ra: Accumulator, kind: string, by?: { apiVersion: string; kind: string; name?: string }, configuredIn?: string): void {
+  private record(
+    ra: Accumulator,
+    kind: string,
+    by?: { apiVersion: string; kind: string; name?: string },
+    configuredIn?: string,
+  ): void {
     if (!this.ctx.recordTransformers) return;
     const o: Origin = {
       configuredIn: configuredIn ?? joinOrigin(this.ctx.originPath, basename(this.k.file)),
@@ -365,7 +455,12 @@ class Target {
     // 7. annotations
     const commonAnnotations = f.stringMap('commonAnnotations');
     if (Object.keys(commonAnnotations).length > 0) {
-      mapEntriesTransform(ra.resources, commonAnnotations, cfg.commonAnnotations, 'commonAnnotations');
+      mapEntriesTransform(
+        ra.resources,
+        commonAnnotations,
+        cfg.commonAnnotations,
+        'commonAnnotations',
+      );
       this.record(ra, 'AnnotationsTransformer');
     }
     // 8. patchesJson6902
@@ -378,7 +473,8 @@ class Target {
       const field = `replicas[${i}]`;
       const name = scalarString(r['name']);
       const count = r['count'];
-      if (typeof count !== 'number' || !Number.isInteger(count)) this.fail(`${field}.count`, 'expected an integer');
+      if (typeof count !== 'number' || !Number.isInteger(count))
+        this.fail(`${field}.count`, 'expected an integer');
       replicasTransform(ra.resources, name, count, cfg.replicas, this.k.file);
       this.record(ra, 'ReplicaCountTransformer');
     });
@@ -394,7 +490,12 @@ class Target {
       };
       imagesTransform(
         ra.resources,
-        { name: str('name'), newName: str('newName'), newTag: str('newTag'), digest: str('digest') },
+        {
+          name: str('name'),
+          newName: str('newName'),
+          newTag: str('newTag'),
+          digest: str('digest'),
+        },
         cfg.images,
       );
       this.record(ra, 'ImageTagTransformer');
@@ -411,8 +512,11 @@ class Target {
       this.record(ra, 'ReplacementTransformer');
     }
     // User transformer configurations.
-    f.stringList('transformers').forEach((p, i) => this.runTransformerConfig(ra, p, `transformers[${i}]`));
-    if (f.list('validators').length > 0) this.fail('validators', 'validator plugins are not supported');
+    f.stringList('transformers').forEach((p, i) =>
+      this.runTransformerConfig(ra, p, `transformers[${i}]`),
+    );
+    if (f.list('validators').length > 0)
+      this.fail('validators', 'validator plugins are not supported');
   }
 
   private stringMapField(v: YamlValue | undefined, field: string): Record<string, string> {
@@ -451,15 +555,27 @@ class Target {
     const id = patch.curId();
     const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
     if (matches.length === 0) {
-      this.fail(field, `no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`);
+      this.fail(
+        field,
+        `no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
+      );
     }
     if (matches.length > 1) {
-      this.fail(field, `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`);
+      this.fail(
+        field,
+        `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
+      );
     }
     this.applySmPatch(ra, matches, patch, field, false);
   }
 
-  private applySmPatch(ra: Accumulator, targets: Resource[], patch: Resource, field: string, retarget: boolean): void {
+  private applySmPatch(
+    ra: Accumulator,
+    targets: Resource[],
+    patch: Resource,
+    field: string,
+    retarget: boolean,
+  ): void {
     for (const res of targets) {
       const p = patch.clone();
       if (retarget) {
@@ -493,11 +609,17 @@ class Target {
     const inline = entry['patch'];
     const path = entry['path'];
     let text: string;
-    if (typeof inline === 'string' && inline.trim() !== '' && typeof path === 'string' && path !== '') {
-      this.fail(field, 'patch and path can\'t be set at the same time');
+    if (
+      typeof inline === 'string' &&
+      inline.trim() !== '' &&
+      typeof path === 'string' &&
+      path !== ''
+    ) {
+      this.fail(field, "patch and path can't be set at the same time");
     }
     if (typeof inline === 'string' && inline.trim() !== '') text = inline.trim();
-    else if (typeof path === 'string' && path !== '') text = this.ldr.readFile(path, `${field}.path`);
+    else if (typeof path === 'string' && path !== '')
+      text = this.ldr.readFile(path, `${field}.path`);
     else this.fail(field, 'must specify one of patch and path');
     let target: Selector | undefined;
     try {
@@ -519,7 +641,10 @@ class Target {
     }
     if (target) {
       if (patches.length > 1) {
-        this.fail(field, 'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field');
+        this.fail(
+          field,
+          'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field',
+        );
       }
       const patch = patches[0];
       if (!patch) return;
@@ -535,7 +660,10 @@ class Target {
       try {
         return decodeJsonPatch(text);
       } catch (err) {
-        if (t.startsWith('[')) throw new KustomizeError(`${this.k.file}: ${(err as Error).message}`, { file: this.k.file });
+        if (t.startsWith('['))
+          throw new KustomizeError(`${this.k.file}: ${(err as Error).message}`, {
+            file: this.k.file,
+          });
         return undefined;
       }
     }
@@ -551,17 +679,24 @@ class Target {
     }
   }
 
-  private applyJsonPatchTo(ra: Accumulator, targets: Resource[], ops: JsonPatchOp[], field: string): void {
+  private applyJsonPatchTo(
+    ra: Accumulator,
+    targets: Resource[],
+    ops: JsonPatchOp[],
+    field: string,
+  ): void {
     for (const res of targets) {
       res.storePreviousId();
       let out: YamlValue;
       try {
         out = applyJsonPatch(res.obj, ops);
       } catch (err) {
-        if (err instanceof JsonPatchError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
+        if (err instanceof JsonPatchError)
+          this.fail(field, `${idString(res.curId())}: ${err.message}`);
         throw err;
       }
-      if (!isYamlMap(out)) this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
+      if (!isYamlMap(out))
+        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
       res.obj = out;
       const ann = res.annotations();
       res.setAnnotations(ann);
@@ -579,7 +714,8 @@ class Target {
     if (!target) this.fail(field, 'must specify a target');
     let text: string;
     if (typeof entry['patch'] === 'string' && entry['patch'].trim() !== '') text = entry['patch'];
-    else if (typeof entry['path'] === 'string' && entry['path'] !== '') text = this.ldr.readFile(entry['path'], `${field}.path`);
+    else if (typeof entry['path'] === 'string' && entry['path'] !== '')
+      text = this.ldr.readFile(entry['path'], `${field}.path`);
     else this.fail(field, 'must specify one of patch and path');
     let ops: JsonPatchOp[];
     try {
@@ -593,10 +729,12 @@ class Target {
       try {
         out = applyJsonPatch(res.obj, ops);
       } catch (err) {
-        if (err instanceof JsonPatchError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
+        if (err instanceof JsonPatchError)
+          this.fail(field, `${idString(res.curId())}: ${err.message}`);
         throw err;
       }
-      if (!isYamlMap(out)) this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
+      if (!isYamlMap(out))
+        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
       res.obj = out;
       res.setAnnotations(res.annotations());
     }
@@ -605,7 +743,8 @@ class Target {
   private runTransformerConfig(ra: Accumulator, path: string, field: string): void {
     if (path.includes('\n')) {
       // Legacy: the entry may be the configuration itself rather than a path.
-      for (const r of resourcesFromText(path, `${this.k.file} (${field})`)) this.runBuiltinConfig(ra, r.obj, field);
+      for (const r of resourcesFromText(path, `${this.k.file} (${field})`))
+        this.runBuiltinConfig(ra, r.obj, field);
       return;
     }
     if (isRemoteTarget(path)) this.fail(field, `remote transformer '${path}' is not supported`);
@@ -623,10 +762,18 @@ class Target {
     }
   }
 
-  private runBuiltinConfig(ra: Accumulator, c: YamlMap, field: string, configuredIn?: string): void {
+  private runBuiltinConfig(
+    ra: Accumulator,
+    c: YamlMap,
+    field: string,
+    configuredIn?: string,
+  ): void {
     this.runBuiltinConfigInner(ra, c, field);
     const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
-    const by: { apiVersion: string; kind: string; name?: string } = { apiVersion: scalarString(c['apiVersion']), kind: scalarString(c['kind']) };
+    const by: { apiVersion: string; kind: string; name?: string } = {
+      apiVersion: scalarString(c['apiVersion']),
+      kind: scalarString(c['kind']),
+    };
     if (scalarString(meta['name']) !== '') by.name = scalarString(meta['name']);
     this.record(ra, by.kind, by, configuredIn);
   }
@@ -635,7 +782,10 @@ class Target {
     const kind = scalarString(c['kind']);
     const av = scalarString(c['apiVersion']);
     if (av !== 'builtin') {
-      this.fail(field, `transformer plugin ${av}/${kind} is not supported: only builtin transformer configurations can run (exec and container plugins are refused)`);
+      this.fail(
+        field,
+        `transformer plugin ${av}/${kind} is not supported: only builtin transformer configurations can run (exec and container plugins are refused)`,
+      );
     }
     const specs = (k: string): FieldSpec[] => this.fieldSpecs(c[k], `${field}.${k}`);
     switch (kind) {
@@ -650,10 +800,20 @@ class Target {
         return;
       }
       case 'LabelTransformer':
-        mapEntriesTransform(ra.resources, this.stringMapField(c['labels'], `${field}.labels`), specs('fieldSpecs'), 'labels');
+        mapEntriesTransform(
+          ra.resources,
+          this.stringMapField(c['labels'], `${field}.labels`),
+          specs('fieldSpecs'),
+          'labels',
+        );
         return;
       case 'AnnotationsTransformer':
-        mapEntriesTransform(ra.resources, this.stringMapField(c['annotations'], `${field}.annotations`), specs('fieldSpecs'), 'annotations');
+        mapEntriesTransform(
+          ra.resources,
+          this.stringMapField(c['annotations'], `${field}.annotations`),
+          specs('fieldSpecs'),
+          'annotations',
+        );
         return;
       case 'NamespaceTransformer': {
         const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
@@ -684,18 +844,30 @@ class Target {
         const paths = Array.isArray(c['paths']) ? c['paths'] : [];
         const patches: Resource[] = [];
         paths.forEach((p, i) => patches.push(...this.loadSmPatches(p, `${field}.paths[${i}]`)));
-        if (typeof c['patches'] === 'string') patches.push(...resourcesFromText(c['patches'], `${this.k.file} (${field})`));
+        if (typeof c['patches'] === 'string')
+          patches.push(...resourcesFromText(c['patches'], `${this.k.file} (${field})`));
         for (const p of patches) this.applySmPatchById(ra, p, field);
         return;
       }
       case 'ReplicaCountTransformer': {
         const rep = isYamlMap(c['replica']) ? c['replica'] : newMap();
         const count = rep['count'];
-        replicasTransform(ra.resources, scalarString(rep['name']), typeof count === 'number' ? count : 0, specs('fieldSpecs'), this.k.file);
+        replicasTransform(
+          ra.resources,
+          scalarString(rep['name']),
+          typeof count === 'number' ? count : 0,
+          specs('fieldSpecs'),
+          this.k.file,
+        );
         return;
       }
       case 'ReplacementTransformer':
-        applyReplacements(ra.resources, Array.isArray(c['replacements']) ? c['replacements'] : [], this.ldr, this.k.file);
+        applyReplacements(
+          ra.resources,
+          Array.isArray(c['replacements']) ? c['replacements'] : [],
+          this.ldr,
+          this.k.file,
+        );
         return;
       default:
         this.fail(field, `builtin transformer '${kind}' is not supported`);
@@ -724,7 +896,9 @@ function isManifestFile(path: string): boolean {
   if (!/\.ya?ml$/i.test(path)) return false;
   try {
     const docs = parseYamlDocuments(readFileSync(path, 'utf8'));
-    return docs.some((d) => isYamlMap(d) && typeof d['apiVersion'] === 'string' && typeof d['kind'] === 'string');
+    return docs.some(
+      (d) => isYamlMap(d) && typeof d['apiVersion'] === 'string' && typeof d['kind'] === 'string',
+    );
   } catch {
     return false;
   }
@@ -738,7 +912,11 @@ function autogenerate(root: string): Kustomization {
       const p = join(dir, name);
       const st = statSync(p);
       if (st.isDirectory()) {
-        if (KUSTOMIZATION_FILE_NAMES.some((n) => statSync(join(p, n), { throwIfNoEntry: false }) !== undefined)) {
+        if (
+          KUSTOMIZATION_FILE_NAMES.some(
+            (n) => statSync(join(p, n), { throwIfNoEntry: false }) !== undefined,
+          )
+        ) {
           resources.push(relative(root, p));
         } else walk(p);
       } else if (st.isFile() && isManifestFile(p)) resources.push(relative(root, p));
@@ -758,9 +936,12 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     root = realpathSync(dir);
     if (!statSync(root).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new KustomizeError(`must build at directory: not a valid directory: '${dir}' does not exist or is not a directory`, {
-      file: dir,
-    });
+    throw new KustomizeError(
+      `must build at directory: not a valid directory: '${dir}' does not exist or is not a directory`,
+      {
+        file: dir,
+      },
+    );
   }
   const sandbox = options.sandboxRoot === undefined ? undefined : realpathSync(options.sandboxRoot);
   const ldr = new FileLoader(root, restrictor, sandbox);
@@ -776,7 +957,10 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     k = autogenerate(root);
   }
   if (k.kind === 'Component') {
-    throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, { file: k.file, field: 'kind' });
+    throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, {
+      file: k.file,
+      field: 'kind',
+    });
   }
   const buildMetadata = new Fields(k).stringList('buildMetadata');
   const target = new Target(ldr, k, {
@@ -798,16 +982,20 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     fixNameReferences(ra.resources, ra.config.nameReference);
     resolveVars(ra.resources, ra.vars, ra.config.varReference);
   } catch (err) {
-    if (err instanceof FieldSpecError) throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
+    if (err instanceof FieldSpecError)
+      throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
     throw err;
   }
-  let out = ra.resources.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
+  let out = ra.resources.filter(
+    (r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true',
+  );
   for (const r of out) {
     const ann = r.annotations();
     if (buildMetadata.includes('originAnnotations') && r.origin !== undefined) {
       ann['config.kubernetes.io/origin'] = originText(r.origin);
     }
-    if (r.transformations.length > 0) ann['alpha.config.kubernetes.io/transformations'] = transformationsText(r.transformations);
+    if (r.transformations.length > 0)
+      ann['alpha.config.kubernetes.io/transformations'] = transformationsText(r.transformations);
     if (Object.keys(ann).length > 0) r.setAnnotations(ann);
   }
   out = applySortOptions(out, k);
@@ -816,7 +1004,8 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   try {
     yaml = objects.map((o) => emitYaml(o)).join('---\n');
   } catch (err) {
-    if (err instanceof YamlEmitError) throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
+    if (err instanceof YamlEmitError)
+      throw new KustomizeError(`${k.file}: ${err.message}`, { file: k.file });
     throw err;
   }
   return { objects, yaml };
@@ -828,14 +1017,18 @@ function applySortOptions(resources: Resource[], k: Kustomization): Resource[] {
     const order = so['order'];
     if (order === 'fifo') return resources;
     if (order !== undefined && order !== 'legacy') {
-      throw new KustomizeError(`${k.file}: sortOptions.order: unknown order '${scalarString(order)}'`, {
-        file: k.file,
-        field: 'sortOptions.order',
-      });
+      throw new KustomizeError(
+        `${k.file}: sortOptions.order: unknown order '${scalarString(order)}'`,
+        {
+          file: k.file,
+          field: 'sortOptions.order',
+        },
+      );
     }
     const lso = so['legacySortOptions'];
     if (isYamlMap(lso)) {
-      const list = (v: YamlValue | undefined): string[] => (Array.isArray(v) ? v.map((x) => scalarString(x)) : []);
+      const list = (v: YamlValue | undefined): string[] =>
+        Array.isArray(v) ? v.map((x) => scalarString(x)) : [];
       legacySort(resources, list(lso['orderFirst']), list(lso['orderLast']));
       return resources;
     }

@@ -34,7 +34,15 @@ const PODSPEC_HOLDERS: ReadonlyArray<readonly [string, string]> = [
   ['CronJob', 'spec/jobTemplate/spec/template/spec'],
 ];
 
-function lines(specs: ReadonlyArray<{ kind?: string; group?: string; version?: string; path: string; create?: boolean }>): string {
+function lines(
+  specs: ReadonlyArray<{
+    kind?: string;
+    group?: string;
+    version?: string;
+    path: string;
+    create?: boolean;
+  }>,
+): string {
   return specs
     .map(
       (s) =>
@@ -49,15 +57,30 @@ function lines(specs: ReadonlyArray<{ kind?: string; group?: string; version?: s
 
 const METADATA_LABELS = lines([
   { path: 'metadata/labels', create: true },
-  { path: 'spec/template/metadata/labels', create: true, version: 'v1', kind: 'ReplicationController' },
+  {
+    path: 'spec/template/metadata/labels',
+    create: true,
+    version: 'v1',
+    kind: 'ReplicationController',
+  },
   { path: 'spec/template/metadata/labels', create: true, kind: 'Deployment' },
   { path: 'spec/template/metadata/labels', create: true, kind: 'ReplicaSet' },
   { path: 'spec/template/metadata/labels', create: true, kind: 'DaemonSet' },
   { path: 'spec/template/metadata/labels', create: true, group: 'apps', kind: 'StatefulSet' },
-  { path: 'spec/volumeClaimTemplates[]/metadata/labels', create: true, group: 'apps', kind: 'StatefulSet' },
+  {
+    path: 'spec/volumeClaimTemplates[]/metadata/labels',
+    create: true,
+    group: 'apps',
+    kind: 'StatefulSet',
+  },
   { path: 'spec/template/metadata/labels', create: true, group: 'batch', kind: 'Job' },
   { path: 'spec/jobTemplate/metadata/labels', create: true, group: 'batch', kind: 'CronJob' },
-  { path: 'spec/jobTemplate/spec/template/metadata/labels', create: true, group: 'batch', kind: 'CronJob' },
+  {
+    path: 'spec/jobTemplate/spec/template/metadata/labels',
+    create: true,
+    group: 'batch',
+    kind: 'CronJob',
+  },
 ]);
 
 function affinitySelectors(kind: string): Array<{ path: string; group: string; kind: string }> {
@@ -80,26 +103,49 @@ const COMMON_LABELS =
     { path: 'spec/selector/matchLabels', create: true, kind: 'ReplicaSet' },
     { path: 'spec/selector/matchLabels', create: true, kind: 'DaemonSet' },
     { path: 'spec/selector/matchLabels', create: true, group: 'apps', kind: 'StatefulSet' },
-    { path: 'spec/volumeClaimTemplates[]/metadata/labels', create: true, group: 'apps', kind: 'StatefulSet' },
+    {
+      path: 'spec/volumeClaimTemplates[]/metadata/labels',
+      create: true,
+      group: 'apps',
+      kind: 'StatefulSet',
+    },
     ...affinitySelectors('StatefulSet'),
     { path: 'spec/selector/matchLabels', group: 'batch', kind: 'Job' },
     { path: 'spec/jobTemplate/spec/selector/matchLabels', group: 'batch', kind: 'CronJob' },
     { path: 'spec/selector/matchLabels', group: 'policy', kind: 'PodDisruptionBudget' },
     { path: 'spec/podSelector/matchLabels', group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-    { path: 'spec/ingress/from/podSelector/matchLabels', group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-    { path: 'spec/egress/to/podSelector/matchLabels', group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+    {
+      path: 'spec/ingress/from/podSelector/matchLabels',
+      group: 'networking.k8s.io',
+      kind: 'NetworkPolicy',
+    },
+    {
+      path: 'spec/egress/to/podSelector/matchLabels',
+      group: 'networking.k8s.io',
+      kind: 'NetworkPolicy',
+    },
   ]) + METADATA_LABELS;
 
 const COMMON_ANNOTATIONS = lines([
   { path: 'metadata/annotations', create: true },
-  { path: 'spec/template/metadata/annotations', create: true, version: 'v1', kind: 'ReplicationController' },
+  {
+    path: 'spec/template/metadata/annotations',
+    create: true,
+    version: 'v1',
+    kind: 'ReplicationController',
+  },
   { path: 'spec/template/metadata/annotations', create: true, kind: 'Deployment' },
   { path: 'spec/template/metadata/annotations', create: true, kind: 'ReplicaSet' },
   { path: 'spec/template/metadata/annotations', create: true, kind: 'DaemonSet' },
   { path: 'spec/template/metadata/annotations', create: true, kind: 'StatefulSet' },
   { path: 'spec/template/metadata/annotations', create: true, group: 'batch', kind: 'Job' },
   { path: 'spec/jobTemplate/metadata/annotations', create: true, group: 'batch', kind: 'CronJob' },
-  { path: 'spec/jobTemplate/spec/template/metadata/annotations', create: true, group: 'batch', kind: 'CronJob' },
+  {
+    path: 'spec/jobTemplate/spec/template/metadata/annotations',
+    create: true,
+    group: 'batch',
+    kind: 'CronJob',
+  },
 ]);
 
 const NAMESPACE = lines([
@@ -107,7 +153,12 @@ const NAMESPACE = lines([
   { path: 'metadata/name', kind: 'Namespace', create: true },
   { path: 'subjects[]/namespace', kind: 'RoleBinding' },
   { path: 'subjects[]/namespace', kind: 'ClusterRoleBinding' },
-  { path: 'spec/service/namespace', group: 'apiregistration.k8s.io', kind: 'APIService', create: true },
+  {
+    path: 'spec/service/namespace',
+    group: 'apiregistration.k8s.io',
+    kind: 'APIService',
+    create: true,
+  },
   {
     path: 'spec/conversion/webhook/clientConfig/service/namespace',
     group: 'apiextensions.k8s.io',
@@ -124,10 +175,17 @@ function varRefs(): string {
   ];
   const podFields = (kind: string, p: string): void => {
     for (const c of ['containers', 'initContainers']) {
-      for (const f of ['args', 'command', 'env/value', 'volumeMounts/mountPath']) out.push({ path: `${p}/${c}/${f}`, kind });
+      for (const f of ['args', 'command', 'env/value', 'volumeMounts/mountPath'])
+        out.push({ path: `${p}/${c}/${f}`, kind });
     }
     // kustomize v5.5.0 lists the CronJob volume path without the pod 'spec' segment; kept as shipped.
-    out.push({ path: kind === 'CronJob' ? 'spec/jobTemplate/spec/template/volumes/nfs/server' : `${p}/volumes/nfs/server`, kind });
+    out.push({
+      path:
+        kind === 'CronJob'
+          ? 'spec/jobTemplate/spec/template/volumes/nfs/server'
+          : `${p}/volumes/nfs/server`,
+      kind,
+    });
   };
   for (const [k, p] of holders) podFields(k, p);
   out.push({ path: 'spec/rules/host', kind: 'Ingress' });
@@ -153,7 +211,8 @@ function podRefs(
   opts: { podVersion?: boolean; cronJobOrder?: readonly string[] } = {},
 ): Array<{ path: string; kind: string; version?: string }> {
   const out: Array<{ path: string; kind: string; version?: string }> = [];
-  for (const f of fields) out.push({ path: `spec/${f}`, kind: 'Pod', ...(opts.podVersion ? { version: 'v1' } : {}) });
+  for (const f of fields)
+    out.push({ path: `spec/${f}`, kind: 'Pod', ...(opts.podVersion ? { version: 'v1' } : {}) });
   for (const f of fields) out.push({ path: `template/spec/${f}`, kind: 'PodTemplate' });
   for (const [kind, p] of PODSPEC_HOLDERS) {
     const list = kind === 'CronJob' && opts.cronJobOrder ? opts.cronJobOrder : fields;
@@ -192,7 +251,8 @@ function nameReferences(): string {
     { path: `spec/template/spec/${field}`, kind: 'DaemonSet' },
   ];
   const hpa = (kind: string): string =>
-    `- kind: ${kind}\n  fieldSpecs:\n` + indent(lines([{ path: 'spec/scaleTargetRef/name', kind: 'HorizontalPodAutoscaler' }]));
+    `- kind: ${kind}\n  fieldSpecs:\n` +
+    indent(lines([{ path: 'spec/scaleTargetRef/name', kind: 'HorizontalPodAutoscaler' }]));
   const entry = (head: string, specs: Parameters<typeof lines>[0]): string =>
     `${head}  fieldSpecs:\n` + indent(lines(specs));
   return [
@@ -205,14 +265,20 @@ function nameReferences(): string {
       { path: 'spec/configSource/configMap', kind: 'Node' },
       { path: 'rules/resourceNames', kind: 'Role' },
       { path: 'rules/resourceNames', kind: 'ClusterRole' },
-      { path: 'metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap', kind: 'Ingress' },
+      {
+        path: 'metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap',
+        kind: 'Ingress',
+      },
     ]),
     entry('- kind: Secret\n  version: v1\n', [
       ...podRefs(sec, { podVersion: true, cronJobOrder: secCron }),
       { path: 'spec/tls/secretName', kind: 'Ingress' },
       { path: 'metadata/annotations/ingress.kubernetes.io\\/auth-secret', kind: 'Ingress' },
       { path: 'metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret', kind: 'Ingress' },
-      { path: 'metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret', kind: 'Ingress' },
+      {
+        path: 'metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret',
+        kind: 'Ingress',
+      },
       { path: 'imagePullSecrets/name', kind: 'ServiceAccount' },
       { path: 'parameters/secretName', kind: 'StorageClass' },
       { path: 'parameters/adminSecretName', kind: 'StorageClass' },
@@ -220,7 +286,12 @@ function nameReferences(): string {
       { path: 'parameters/secretRef', kind: 'StorageClass' },
       { path: 'rules/resourceNames', kind: 'Role' },
       { path: 'rules/resourceNames', kind: 'ClusterRole' },
-      { path: 'spec/template/spec/containers/env/valueFrom/secretKeyRef/name', kind: 'Service', group: 'serving.knative.dev', version: 'v1' },
+      {
+        path: 'spec/template/spec/containers/env/valueFrom/secretKeyRef/name',
+        kind: 'Service',
+        group: 'serving.knative.dev',
+        version: 'v1',
+      },
       { path: 'spec/azureFile/secretName', kind: 'PersistentVolume' },
     ]),
     entry('- kind: Service\n  version: v1\n', [
@@ -230,8 +301,16 @@ function nameReferences(): string {
       { path: 'spec/rules/http/paths/backend/service/name', kind: 'Ingress' },
       { path: 'spec/defaultBackend/service/name', kind: 'Ingress' },
       { path: 'spec/service/name', kind: 'APIService', group: 'apiregistration.k8s.io' },
-      { path: 'webhooks/clientConfig/service', kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
-      { path: 'webhooks/clientConfig/service', kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
+      {
+        path: 'webhooks/clientConfig/service',
+        kind: 'ValidatingWebhookConfiguration',
+        group: 'admissionregistration.k8s.io',
+      },
+      {
+        path: 'webhooks/clientConfig/service',
+        kind: 'MutatingWebhookConfiguration',
+        group: 'admissionregistration.k8s.io',
+      },
       { path: 'spec/rules/backendRefs/name', kind: 'HTTPRoute' },
     ]),
     entry('- kind: Role\n  group: rbac.authorization.k8s.io\n', [
@@ -246,7 +325,10 @@ function nameReferences(): string {
       { path: 'subjects', kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io' },
       ...simplePod('serviceAccountName'),
     ]),
-    entry('- kind: PersistentVolumeClaim\n  version: v1\n', simplePod('volumes/persistentVolumeClaim/claimName')),
+    entry(
+      '- kind: PersistentVolumeClaim\n  version: v1\n',
+      simplePod('volumes/persistentVolumeClaim/claimName'),
+    ),
     entry('- kind: PersistentVolume\n  version: v1\n', [
       { path: 'spec/volumeName', kind: 'PersistentVolumeClaim' },
       { path: 'rules/resourceNames', kind: 'ClusterRole' },
@@ -256,10 +338,19 @@ function nameReferences(): string {
       { path: 'spec/storageClassName', kind: 'PersistentVolumeClaim' },
       { path: 'spec/volumeClaimTemplates/spec/storageClassName', kind: 'StatefulSet' },
     ]),
-    entry('- kind: PriorityClass\n  version: v1\n  group: scheduling.k8s.io\n', simplePod('priorityClassName')),
-    entry('- kind: IngressClass\n  version: v1\n  group: networking.k8s.io/v1\n', [{ path: 'spec/ingressClassName', kind: 'Ingress' }]),
+    entry(
+      '- kind: PriorityClass\n  version: v1\n  group: scheduling.k8s.io\n',
+      simplePod('priorityClassName'),
+    ),
+    entry('- kind: IngressClass\n  version: v1\n  group: networking.k8s.io/v1\n', [
+      { path: 'spec/ingressClassName', kind: 'Ingress' },
+    ]),
     entry('- kind: ValidatingAdmissionPolicy\n  group: admissionregistration.k8s.io\n', [
-      { path: 'spec/policyName', kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io' },
+      {
+        path: 'spec/policyName',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        group: 'admissionregistration.k8s.io',
+      },
     ]),
   ].join('');
 }
@@ -337,7 +428,10 @@ export function parseTransformerConfig(v: YamlValue, where: string): Transformer
         const x = e[k];
         if (typeof x === 'string' && x !== '') gvk[k] = x;
       }
-      refs.push({ gvk, referrers: fieldSpecsFrom(e['fieldSpecs'], `${where}: nameReference[${i}].fieldSpecs`) });
+      refs.push({
+        gvk,
+        referrers: fieldSpecsFrom(e['fieldSpecs'], `${where}: nameReference[${i}].fieldSpecs`),
+      });
     });
   }
   return {
@@ -370,7 +464,11 @@ export function emptyConfig(): TransformerConfig {
 }
 
 function sameGvk(a: Partial<Gvk>, b: Partial<Gvk>): boolean {
-  return (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '');
+  return (
+    (a.group ?? '') === (b.group ?? '') &&
+    (a.version ?? '') === (b.version ?? '') &&
+    (a.kind ?? '') === (b.kind ?? '')
+  );
 }
 
 /** Merges two configurations as kustomize's TransformerConfig.Merge does. */

@@ -15,7 +15,8 @@ function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: expected ${JSON.stringify(la[i] ?? '<end>')}, got ${JSON.stringify(lb[i] ?? '<end>')}`;
+    if (la[i] !== lb[i])
+      return `line ${i + 1}: expected ${JSON.stringify(la[i] ?? '<end>')}, got ${JSON.stringify(lb[i] ?? '<end>')}`;
   }
   return 'identical';
 }
@@ -41,7 +42,8 @@ test('kustomize v5.5.0 corpus conformance', (t) => {
       if (wantsFailure) line = `FAIL ${name}: built, but kustomize fails on this case`;
       else {
         const expected = readFileSync(expectedFile, 'utf8');
-        line = yaml === expected ? `ok   ${name}` : `FAIL ${name}: ${firstDifference(expected, yaml)}`;
+        line =
+          yaml === expected ? `ok   ${name}` : `FAIL ${name}: ${firstDifference(expected, yaml)}`;
       }
     } catch (err) {
       if (wantsFailure && err instanceof KustomizeError && err.message.length > 0) {

@@ -2,7 +2,11 @@
 import { isYamlMap, newMap, resolveV3Value } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 
-type Segment = { kind: 'field'; name: string } | { kind: 'index'; index: number } | { kind: 'match'; key: string; value: string } | { kind: 'wild' };
+type Segment =
+  | { kind: 'field'; name: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'match'; key: string; value: string }
+  | { kind: 'wild' };
 
 /** Splits a path on dots outside brackets, separating `name[x]` into `name` and `[x]`. */
 export function parseFieldPath(path: string): Segment[] {
@@ -59,7 +63,10 @@ export function getFieldValue(obj: YamlValue, path: string): YamlValue | undefin
     if (cur === undefined || cur === null) return undefined;
     if (s.kind === 'field') cur = isYamlMap(cur) ? cur[s.name] : undefined;
     else if (s.kind === 'index') cur = Array.isArray(cur) ? cur[s.index] : undefined;
-    else if (s.kind === 'match') cur = Array.isArray(cur) ? cur.find((e) => isYamlMap(e) && scalarText(e[s.key]) === s.value) : undefined;
+    else if (s.kind === 'match')
+      cur = Array.isArray(cur)
+        ? cur.find((e) => isYamlMap(e) && scalarText(e[s.key]) === s.value)
+        : undefined;
     else return undefined;
   }
   return cur;
@@ -73,10 +80,19 @@ export interface FieldRef {
 }
 
 /** All fields a path matches (wildcards and matchers may match several); `create` makes missing ones. */
-export function findFields(obj: YamlValue, path: string, create: 'map' | 'seq' | 'scalar' | undefined): FieldRef[] {
+export function findFields(
+  obj: YamlValue,
+  path: string,
+  create: 'map' | 'seq' | 'scalar' | undefined,
+): FieldRef[] {
   const segs = parseFieldPath(path);
   const out: FieldRef[] = [];
-  const visit = (get: () => YamlValue | undefined, set: (v: YamlValue) => void, i: number, created: boolean): void => {
+  const visit = (
+    get: () => YamlValue | undefined,
+    set: (v: YamlValue) => void,
+    i: number,
+    created: boolean,
+  ): void => {
     if (i === segs.length) {
       out.push({ get: () => get() ?? null, set, created });
       return;
@@ -93,15 +109,30 @@ export function findFields(obj: YamlValue, path: string, create: 'map' | 'seq' |
       if (!(s.name in cur) || cur[s.name] === null) {
         if (!create) return;
         cur[s.name] = nextKind();
-        visit(() => cur[s.name], (v) => (cur[s.name] = v), i + 1, true);
+        visit(
+          () => cur[s.name],
+          (v) => (cur[s.name] = v),
+          i + 1,
+          true,
+        );
         return;
       }
-      visit(() => cur[s.name], (v) => (cur[s.name] = v), i + 1, created);
+      visit(
+        () => cur[s.name],
+        (v) => (cur[s.name] = v),
+        i + 1,
+        created,
+      );
     } else if (s.kind === 'index') {
       if (!Array.isArray(cur)) return;
       const idx = s.index < 0 ? cur.length + s.index : s.index;
       if (idx < 0 || idx >= cur.length) return;
-      visit(() => cur[idx], (v) => (cur[idx] = v), i + 1, created);
+      visit(
+        () => cur[idx],
+        (v) => (cur[idx] = v),
+        i + 1,
+        created,
+      );
     } else if (s.kind === 'match') {
       if (!Array.isArray(cur)) return;
       let any = false;
@@ -109,7 +140,12 @@ export function findFields(obj: YamlValue, path: string, create: 'map' | 'seq' |
         const e = cur[j];
         if (isYamlMap(e) && scalarText(e[s.key]) === s.value) {
           any = true;
-          visit(() => cur[j], (v) => (cur[j] = v), i + 1, created);
+          visit(
+            () => cur[j],
+            (v) => (cur[j] = v),
+            i + 1,
+            created,
+          );
         }
       }
       if (!any && create) {
@@ -117,17 +153,39 @@ export function findFields(obj: YamlValue, path: string, create: 'map' | 'seq' |
         el[s.key] = resolveV3Value(s.value);
         cur.push(el);
         const j = cur.length - 1;
-        visit(() => cur[j], (v) => (cur[j] = v), i + 1, true);
+        visit(
+          () => cur[j],
+          (v) => (cur[j] = v),
+          i + 1,
+          true,
+        );
       }
     } else {
       if (Array.isArray(cur)) {
-        for (let j = 0; j < cur.length; j++) visit(() => cur[j], (v) => (cur[j] = v), i + 1, created);
+        for (let j = 0; j < cur.length; j++)
+          visit(
+            () => cur[j],
+            (v) => (cur[j] = v),
+            i + 1,
+            created,
+          );
       } else if (isYamlMap(cur)) {
-        for (const k of Object.keys(cur)) visit(() => cur[k], (v) => (cur[k] = v), i + 1, created);
+        for (const k of Object.keys(cur))
+          visit(
+            () => cur[k],
+            (v) => (cur[k] = v),
+            i + 1,
+            created,
+          );
       }
     }
   };
-  visit(() => obj, () => undefined, 0, false);
+  visit(
+    () => obj,
+    () => undefined,
+    0,
+    false,
+  );
   return out;
 }
 

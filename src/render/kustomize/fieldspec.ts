@@ -76,11 +76,19 @@ function walk(
   if (node === null || node === undefined) return;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      walk({ get: () => node[i] as YamlValue, set: (v) => (node[i] = v) }, path, create, createKind, set, fullPath);
+      walk(
+        { get: () => node[i] as YamlValue, set: (v) => (node[i] = v) },
+        path,
+        create,
+        createKind,
+        set,
+        fullPath,
+      );
     }
     return;
   }
-  if (!isYamlMap(node)) throw new FieldSpecError(`expected sequence or mapping node at path '${fullPath}'`);
+  if (!isYamlMap(node))
+    throw new FieldSpecError(`expected sequence or mapping node at path '${fullPath}'`);
   const head = path[0] as string;
   const isSeq = head.endsWith('[]');
   const field = isSeq ? head.slice(0, -2) : head;
@@ -127,7 +135,10 @@ export function hasField(obj: YamlValue, path: readonly string[]): boolean {
  * Merges field specs as kustomize's FsSlice.MergeAll does: a spec whose gvk is selected by an existing spec with the
  * same path takes that spec's place (so a kind-specific spec replaces a generic one); others are appended.
  */
-export function mergeFieldSpecs(base: readonly FieldSpec[], extra: readonly FieldSpec[]): FieldSpec[] {
+export function mergeFieldSpecs(
+  base: readonly FieldSpec[],
+  extra: readonly FieldSpec[],
+): FieldSpec[] {
   const out = [...base];
   for (const fs of extra) {
     const g = { group: fs.gvk.group ?? '', version: fs.gvk.version ?? '', kind: fs.gvk.kind ?? '' };
@@ -146,7 +157,7 @@ export function fieldSpecsFrom(v: YamlValue | undefined, where: string): FieldSp
     if (!isYamlMap(e)) throw new FieldSpecError(`${where}[${i}]: expected a field spec map`);
     const str = (k: string): string => {
       const x = e[k];
-      return x === undefined || x === null ? '' : String(x as string);
+      return x === undefined || x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x);
     };
     const gvk: { group?: string; version?: string; kind?: string } = {};
     if (str('group')) gvk.group = str('group');

@@ -6,7 +6,6 @@ import { KustomizeError } from './loader.js';
 import type { FileLoader } from './loader.js';
 import { stringMapOf } from './kustomization.js';
 import { Resource } from './resource.js';
-import type { Behavior } from './resource.js';
 
 export interface GeneratorOptions {
   labels: Record<string, string>;
@@ -19,7 +18,11 @@ function fail(file: string, field: string, msg: string): never {
   throw new KustomizeError(`${file}: ${field}: ${msg}`, { file, field });
 }
 
-export function readOptions(v: YamlValue | undefined, file: string, field: string): GeneratorOptions {
+export function readOptions(
+  v: YamlValue | undefined,
+  file: string,
+  field: string,
+): GeneratorOptions {
   const o: GeneratorOptions = {
     labels: Object.create(null) as Record<string, string>,
     annotations: Object.create(null) as Record<string, string>,
@@ -56,7 +59,12 @@ function removeQuotes(s: string): string {
   return s;
 }
 
-function envPairs(content: string, path: string, file: string, field: string): Array<[string, string]> {
+function envPairs(
+  content: string,
+  path: string,
+  file: string,
+  field: string,
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const lines = content.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -68,7 +76,11 @@ function envPairs(content: string, path: string, file: string, field: string): A
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
     if (!ENV_NAME.test(key)) {
-      fail(file, field, `env source file ${path}: line ${i + 1}: '${key}' is not a valid environment variable name`);
+      fail(
+        file,
+        field,
+        `env source file ${path}: line ${i + 1}: '${key}' is not a valid environment variable name`,
+      );
     }
     // A key without '=' takes its value from the environment, as kustomize does.
     out.push([key, eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1)]);
@@ -121,11 +133,12 @@ export function generate(
   const field = `${spec.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'}[${spec.index}]`;
   const e = spec.entry;
   const name = e['name'];
-  if (typeof name !== 'string' || name === '') fail(file, `${field}.name`, 'a generator needs a name');
+  if (typeof name !== 'string' || name === '')
+    fail(file, `${field}.name`, 'a generator needs a name');
   const namespace = typeof e['namespace'] === 'string' ? e['namespace'] : '';
   const behaviorRaw = e['behavior'] ?? 'create';
   if (behaviorRaw !== 'create' && behaviorRaw !== 'merge' && behaviorRaw !== 'replace') {
-    fail(file, `${field}.behavior`, `unknown behavior '${String(behaviorRaw as string)}'`);
+    fail(file, `${field}.behavior`, `unknown behavior ${JSON.stringify(behaviorRaw)}`);
   }
   const options = mergeOptions(readOptions(e['options'], file, `${field}.options`), globalOptions);
 
@@ -139,7 +152,8 @@ export function generate(
   }
   for (const lit of strList(e['literals'], file, `${field}.literals`)) {
     const eq = lit.indexOf('=');
-    if (eq <= 0) fail(file, `${field}.literals`, `invalid literal source ${lit}, expected key=value`);
+    if (eq <= 0)
+      fail(file, `${field}.literals`, `invalid literal source ${lit}, expected key=value`);
     pairs.push([lit.slice(0, eq), Buffer.from(removeQuotes(lit.slice(eq + 1)), 'utf8')]);
   }
   for (const src of strList(e['files'], file, `${field}.files`)) {
@@ -166,7 +180,8 @@ export function generate(
     if (!CM_KEY.test(k) || k.length > 253 || k === '.' || k === '..') {
       fail(file, field, `"${k}" is not a valid key name for a ${spec.kind}`);
     }
-    if (seen.has(k)) fail(file, field, `${spec.kind.toLowerCase()} ${name} illegally repeats the key \`${k}\``);
+    if (seen.has(k))
+      fail(file, field, `${spec.kind.toLowerCase()} ${name} illegally repeats the key \`${k}\``);
     seen.add(k);
   }
 
@@ -193,7 +208,7 @@ export function generate(
   if (options.immutable) obj['immutable'] = true;
   const r = new Resource(obj, `${file} (${field})`);
   r.needsHash = !options.disableNameSuffixHash;
-  r.behavior = behaviorRaw as Behavior;
+  r.behavior = behaviorRaw;
   return r;
 }
 

@@ -26,13 +26,14 @@ export function decodeJsonPatch(text: string): JsonPatchOp[] {
     const op = e['op'];
     const path = e['path'];
     if (typeof op !== 'string') throw new JsonPatchError(`operation ${i}: missing 'op'`);
-    if (typeof path !== 'string' && op !== 'test') throw new JsonPatchError(`operation ${i} (${op}): missing 'path'`);
+    if (typeof path !== 'string' && op !== 'test')
+      throw new JsonPatchError(`operation ${i} (${op}): missing 'path'`);
     const out: { op: string; path: string; from?: string; value?: YamlValue } = {
       op,
       path: typeof path === 'string' ? path : '',
     };
     if (typeof e['from'] === 'string') out.from = e['from'];
-    if ('value' in e) out.value = fromJsonish(e['value'] as YamlValue);
+    if ('value' in e) out.value = fromJsonish(e['value']);
     return out;
   });
 }
@@ -89,7 +90,8 @@ function getAt(doc: YamlValue, path: string): YamlValue {
     return c.m[key] as YamlValue;
   }
   const i = Number(key);
-  if (!/^\d+$/.test(key) || i >= c.a.length) throw new JsonPatchError(`index out of bounds at ${path}`);
+  if (!/^\d+$/.test(key) || i >= c.a.length)
+    throw new JsonPatchError(`index out of bounds at ${path}`);
   return c.a[i] as YamlValue;
 }
 
@@ -113,7 +115,8 @@ function remove(doc: YamlValue, path: string, op: string): YamlValue {
   const parts = splitPointer(path);
   const { c, key } = findParent(doc, parts, path);
   if (c.kind === 'map') {
-    if (!(key in c.m)) throw new JsonPatchError(`Unable to ${op} nonexistent key: ${key}: missing value`);
+    if (!(key in c.m))
+      throw new JsonPatchError(`Unable to ${op} nonexistent key: ${key}: missing value`);
     delete c.m[key];
   } else {
     const i = Number(key);
@@ -149,7 +152,9 @@ export function applyJsonPatch(doc: YamlMap, ops: readonly JsonPatchOp[]): YamlV
         } else {
           const i = Number(key);
           if (!/^\d+$/.test(key) || i >= c.a.length) {
-            throw new JsonPatchError(`replace operation does not apply: doc is missing key: ${o.path}: missing value`);
+            throw new JsonPatchError(
+              `replace operation does not apply: doc is missing key: ${o.path}: missing value`,
+            );
           }
           c.a[i] = cloneValue(o.value ?? null);
         }

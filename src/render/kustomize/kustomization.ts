@@ -5,7 +5,11 @@ import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { KustomizeError } from './loader.js';
 import type { FileLoader } from './loader.js';
 
-export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+export const KUSTOMIZATION_FILE_NAMES = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+] as const;
 
 const KNOWN_FIELDS = new Set([
   'apiVersion',
@@ -72,28 +76,47 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
     throw new KustomizeError(`${file}: invalid YAML: ${(err as Error).message}`, { file });
   }
   if (v === null) v = Object.create(null) as YamlMap;
-  if (!isYamlMap(v)) throw new KustomizeError(`${file}: a kustomization must be a YAML map`, { file });
+  if (!isYamlMap(v))
+    throw new KustomizeError(`${file}: a kustomization must be a YAML map`, { file });
   // Go's encoding/json matches field names case-insensitively (e.g. `nameprefix` is namePrefix).
   const canonical = new Map([...KNOWN_FIELDS].map((f) => [f.toLowerCase(), f] as const));
   for (const k of Object.keys(v)) {
     if (KNOWN_FIELDS.has(k)) continue;
     const c = canonical.get(k.toLowerCase());
     if (c === undefined) {
-      throw new KustomizeError(`${file}: invalid Kustomization: json: unknown field "${k}"`, { file, field: k });
+      throw new KustomizeError(`${file}: invalid Kustomization: json: unknown field "${k}"`, {
+        file,
+        field: k,
+      });
     }
     if (!(c in v)) v[c] = v[k] as YamlValue;
     delete v[k];
   }
   const kind = v['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
-    throw new KustomizeError(`${file}: kind: unknown kind '${String(kind as string)}' (expected Kustomization or Component)`, {
-      file,
-      field: 'kind',
-    });
+    throw new KustomizeError(
+      `${file}: kind: unknown kind ${JSON.stringify(kind)} (expected Kustomization or Component)`,
+      {
+        file,
+        field: 'kind',
+      },
+    );
   }
-  if (v['helmCharts'] !== undefined || v['helmChartInflationGenerator'] !== undefined || v['helmGlobals'] !== undefined) {
-    const field = v['helmCharts'] !== undefined ? 'helmCharts' : v['helmGlobals'] !== undefined ? 'helmGlobals' : 'helmChartInflationGenerator';
-    throw new KustomizeError(`${file}: ${field}: Helm chart inflation is not supported yet`, { file, field });
+  if (
+    v['helmCharts'] !== undefined ||
+    v['helmChartInflationGenerator'] !== undefined ||
+    v['helmGlobals'] !== undefined
+  ) {
+    const field =
+      v['helmCharts'] !== undefined
+        ? 'helmCharts'
+        : v['helmGlobals'] !== undefined
+          ? 'helmGlobals'
+          : 'helmChartInflationGenerator';
+    throw new KustomizeError(`${file}: ${field}: Helm chart inflation is not supported yet`, {
+      file,
+      field,
+    });
   }
   return { file, raw: v, kind };
 }
@@ -103,7 +126,10 @@ export class Fields {
   constructor(readonly k: Kustomization) {}
 
   private fail(field: string, what: string): never {
-    throw new KustomizeError(`${this.k.file}: field '${field}': ${what}`, { file: this.k.file, field });
+    throw new KustomizeError(`${this.k.file}: field '${field}': ${what}`, {
+      file: this.k.file,
+      field,
+    });
   }
 
   string(field: string): string {
@@ -142,7 +168,10 @@ export class Fields {
   }
 }
 
-export function stringMapOf(v: YamlValue | undefined, fail: (what: string) => never): Record<string, string> {
+export function stringMapOf(
+  v: YamlValue | undefined,
+  fail: (what: string) => never,
+): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (v === undefined || v === null) return out;
   if (!isYamlMap(v)) fail('expected a map of strings');

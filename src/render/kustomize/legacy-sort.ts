@@ -26,7 +26,10 @@ export const DEFAULT_ORDER_FIRST = [
   'CronJob',
   'PodDisruptionBudget',
 ] as const;
-export const DEFAULT_ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'] as const;
+export const DEFAULT_ORDER_LAST = [
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+] as const;
 
 function sortString(id: ResId): string {
   return `${gvkString(id.gvk)}|${id.namespace || '~X'}|${id.name || '~N'}`;
@@ -53,7 +56,11 @@ export function legacySort(
       const sb = gvkString(ib.gvk);
       const cmp = sa < sb ? -1 : sa > sb ? 1 : 0;
       // kustomize orders core Namespaces before same-named kinds of other groups.
-      if (ia.gvk.kind === 'Namespace' && ib.gvk.kind === 'Namespace' && (ia.gvk.group === '' || ib.gvk.group === '')) {
+      if (
+        ia.gvk.kind === 'Namespace' &&
+        ib.gvk.kind === 'Namespace' &&
+        (ia.gvk.group === '' || ib.gvk.group === '')
+      ) {
         return -cmp;
       }
       return cmp;

@@ -12,7 +12,10 @@ export type LoadRestrictor = (typeof LoadRestrictor)[keyof typeof LoadRestrictor
 export class KustomizeError extends Error {
   readonly file: string | undefined;
   readonly field: string | undefined;
-  constructor(message: string, opts: { file?: string | undefined; field?: string | undefined } = {}) {
+  constructor(
+    message: string,
+    opts: { file?: string | undefined; field?: string | undefined } = {},
+  ) {
     super(message);
     this.name = 'KustomizeError';
     this.file = opts.file;
@@ -52,10 +55,13 @@ export class FileLoader {
   /** The real path of a file this kustomization may read, or an error naming it. */
   resolveFile(path: string, field: string): string {
     if (isRemoteTarget(path)) {
-      throw new KustomizeError(`${field}: remote file '${path}' is not supported: only local files can be loaded`, {
-        file: this.root,
-        field,
-      });
+      throw new KustomizeError(
+        `${field}: remote file '${path}' is not supported: only local files can be loaded`,
+        {
+          file: this.root,
+          field,
+        },
+      );
     }
     const abs = resolve(this.root, path);
     let real: string;
@@ -65,18 +71,28 @@ export class FileLoader {
       throw new KustomizeError(`${field}: file '${abs}' does not exist`, { file: abs, field });
     }
     this.checkSandbox(real, abs, field);
-    if (this.restrictor === LoadRestrictor.RootOnly && !within(dirname(real), this.root) && !within(real, this.root)) {
-      throw new KustomizeError(`security; file '${abs}' is not in or below '${this.root}'`, { file: abs, field });
+    if (
+      this.restrictor === LoadRestrictor.RootOnly &&
+      !within(dirname(real), this.root) &&
+      !within(real, this.root)
+    ) {
+      throw new KustomizeError(`security; file '${abs}' is not in or below '${this.root}'`, {
+        file: abs,
+        field,
+      });
     }
     return real;
   }
 
   checkSandbox(real: string, shown: string, field: string): void {
     if (this.sandbox !== undefined && !within(real, this.sandbox)) {
-      throw new KustomizeError(`${field}: '${shown}' resolves outside the build root '${this.sandbox}'`, {
-        file: shown,
-        field,
-      });
+      throw new KustomizeError(
+        `${field}: '${shown}' resolves outside the build root '${this.sandbox}'`,
+        {
+          file: shown,
+          field,
+        },
+      );
     }
   }
 
@@ -85,7 +101,10 @@ export class FileLoader {
     try {
       return readFileSync(real, 'utf8');
     } catch (err) {
-      throw new KustomizeError(`${field}: cannot read '${path}': ${(err as Error).message}`, { file: real, field });
+      throw new KustomizeError(`${field}: cannot read '${path}': ${(err as Error).message}`, {
+        file: real,
+        field,
+      });
     }
   }
 

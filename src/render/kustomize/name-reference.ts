@@ -46,7 +46,13 @@ class Fixer {
   ) {}
 
   run(): void {
-    applyFieldSpec(this.referrer.obj, this.referrer.gvk, { ...this.spec, gvk: {} }, CreateKind.None, (ref) => this.set(ref));
+    applyFieldSpec(
+      this.referrer.obj,
+      this.referrer.gvk,
+      { ...this.spec, gvk: {} },
+      CreateKind.None,
+      (ref) => this.set(ref),
+    );
   }
 
   private set(ref: ValueRef): void {
@@ -56,7 +62,8 @@ class Fixer {
       for (let i = 0; i < node.length; i++) {
         const el = node[i] as YamlValue;
         if (isYamlMap(el)) this.setMapping(el);
-        else if (el !== null && typeof el !== 'object') this.setScalar({ get: () => node[i] as YamlValue, set: (v) => (node[i] = v) });
+        else if (el !== null && typeof el !== 'object')
+          this.setScalar({ get: () => node[i] as YamlValue, set: (v) => (node[i] = v) });
       }
       return;
     }
@@ -80,11 +87,15 @@ class Fixer {
     let candidates: readonly Resource[] = this.candidates;
     if ('namespace' in m) {
       const ns = scalarString(m['namespace']);
-      const byOrg = this.candidates.filter((c) => !isClusterScoped(c.orgId().gvk) && effectiveNamespace(c.orgId()) === ns);
+      const byOrg = this.candidates.filter(
+        (c) => !isClusterScoped(c.orgId().gvk) && effectiveNamespace(c.orgId()) === ns,
+      );
       candidates =
         byOrg.length > 0
           ? byOrg
-          : this.candidates.filter((c) => !isClusterScoped(c.curId().gvk) && effectiveNamespace(c.curId()) === ns);
+          : this.candidates.filter(
+              (c) => !isClusterScoped(c.curId().gvk) && effectiveNamespace(c.curId()) === ns,
+            );
     }
     const old = scalarString(m['name']);
     const referral = this.select(old, candidates, true);
@@ -94,12 +105,20 @@ class Fixer {
     if (referral.namespace !== '') m['namespace'] = referral.namespace;
   }
 
-  private select(oldName: string, list: readonly Resource[], withNamespace: boolean): Resource | undefined {
+  private select(
+    oldName: string,
+    list: readonly Resource[],
+    withNamespace: boolean,
+  ): Resource | undefined {
     let c = list.filter((r) => r.prevIds.some((id) => id.name === oldName));
     c = c.filter((r) => r.prevIds.some((id) => gvkIsSelected(id.gvk, this.target)));
     if (this.spec.path.endsWith('roleRef/name')) {
       const roleRef = this.referrer.obj['roleRef'];
-      if (isYamlMap(roleRef) && typeof roleRef['apiGroup'] === 'string' && typeof roleRef['kind'] === 'string') {
+      if (
+        isYamlMap(roleRef) &&
+        typeof roleRef['apiGroup'] === 'string' &&
+        typeof roleRef['kind'] === 'string'
+      ) {
         const g = { group: roleRef['apiGroup'], kind: roleRef['kind'] };
         c = c.filter((r) => r.prevIds.some((id) => gvkIsSelected(id.gvk, g)));
       }
@@ -107,17 +126,24 @@ class Fixer {
     const rid = this.referrer.curId();
     if (!isClusterScoped(rid.gvk)) {
       c = c.filter(
-        (r) => isClusterScoped(r.curId().gvk) || r.kind === 'ServiceAccount' || effectiveNamespace(r.curId()) === effectiveNamespace(rid),
+        (r) =>
+          isClusterScoped(r.curId().gvk) ||
+          r.kind === 'ServiceAccount' ||
+          effectiveNamespace(r.curId()) === effectiveNamespace(rid),
       );
     }
     if (c.length === 1) return c[0];
     c = c.filter(
-      (r) => sameEndingSubSlice(r.prefixes, this.referrer.prefixes) && sameEndingSubSlice(r.suffixes, this.referrer.suffixes),
+      (r) =>
+        sameEndingSubSlice(r.prefixes, this.referrer.prefixes) &&
+        sameEndingSubSlice(r.suffixes, this.referrer.suffixes),
     );
     if (c.length === 1) return c[0];
     if (c.length === 0) return undefined;
     const first = c[0] as Resource;
-    const identical = c.every((r) => r.name === first.name && (!withNamespace || r.namespace === first.namespace));
+    const identical = c.every(
+      (r) => r.name === first.name && (!withNamespace || r.namespace === first.namespace),
+    );
     if (identical) return first;
     throw new KustomizeError(
       `updating name reference in '${this.spec.path}' field of '${idString(rid)}': found multiple possible referrals: ${c
@@ -129,7 +155,10 @@ class Fixer {
 }
 
 /** Rewrites references to renamed objects across all resources. */
-export function fixNameReferences(resources: readonly Resource[], backRefs: readonly NameBackReference[]): void {
+export function fixNameReferences(
+  resources: readonly Resource[],
+  backRefs: readonly NameBackReference[],
+): void {
   const plan = new Map<Resource, Array<{ spec: FieldSpec; target: Partial<Gvk> }>>();
   for (const br of backRefs) {
     for (const spec of br.referrers) {

@@ -22,17 +22,43 @@ const CONDITIONS: PatchField = { strategy: 'merge', keys: ['type'] };
 const PTS: PatchField = { ref: 'core.v1.PodTemplateSpec' };
 
 export const PATCH_DEFS: Readonly<Record<string, PatchDef>> = {
-  ObjectMeta: { finalizers: { strategy: 'merge' }, ownerReferences: { strategy: 'merge', keys: ['uid'] } },
+  ObjectMeta: {
+    finalizers: { strategy: 'merge' },
+    ownerReferences: { strategy: 'merge', keys: ['uid'] },
+  },
   Meta: { metadata: META },
   WebhookConfiguration: { metadata: META, webhooks: { strategy: 'merge', keys: ['name'] } },
-  'apps.v1.DaemonSet': { metadata: META, spec: { ref: 'apps.v1.PodSpecHolder' }, status: { ref: 'Conditions' } },
-  'apps.v1.Deployment': { metadata: META, spec: { ref: 'apps.v1.PodSpecHolder' }, status: { ref: 'Conditions' } },
-  'apps.v1.ReplicaSet': { metadata: META, spec: { ref: 'apps.v1.PodSpecHolder' }, status: { ref: 'Conditions' } },
-  'apps.v1.StatefulSet': { metadata: META, spec: { ref: 'apps.v1.StatefulSetSpec' }, status: { ref: 'Conditions' } },
+  'apps.v1.DaemonSet': {
+    metadata: META,
+    spec: { ref: 'apps.v1.PodSpecHolder' },
+    status: { ref: 'Conditions' },
+  },
+  'apps.v1.Deployment': {
+    metadata: META,
+    spec: { ref: 'apps.v1.PodSpecHolder' },
+    status: { ref: 'Conditions' },
+  },
+  'apps.v1.ReplicaSet': {
+    metadata: META,
+    spec: { ref: 'apps.v1.PodSpecHolder' },
+    status: { ref: 'Conditions' },
+  },
+  'apps.v1.StatefulSet': {
+    metadata: META,
+    spec: { ref: 'apps.v1.StatefulSetSpec' },
+    status: { ref: 'Conditions' },
+  },
   'apps.v1.PodSpecHolder': { template: PTS },
-  'apps.v1.StatefulSetSpec': { template: PTS, volumeClaimTemplates: { elem: 'core.v1.PersistentVolumeClaim' } },
+  'apps.v1.StatefulSetSpec': {
+    template: PTS,
+    volumeClaimTemplates: { elem: 'core.v1.PersistentVolumeClaim' },
+  },
   Conditions: { conditions: CONDITIONS },
-  'batch.v1.Job': { metadata: META, spec: { ref: 'batch.v1.JobSpec' }, status: { ref: 'Conditions' } },
+  'batch.v1.Job': {
+    metadata: META,
+    spec: { ref: 'batch.v1.JobSpec' },
+    status: { ref: 'Conditions' },
+  },
   'batch.v1.JobSpec': { template: PTS },
   'batch.v1.CronJob': { metadata: META, spec: { ref: 'batch.v1.CronJobSpec' } },
   'batch.v1.CronJobSpec': { jobTemplate: { ref: 'batch.v1.JobTemplateSpec' } },
@@ -50,11 +76,22 @@ export const PATCH_DEFS: Readonly<Record<string, PatchDef>> = {
     volumeMounts: { strategy: 'merge', keys: ['mountPath'] },
   },
   'core.v1.Namespace': { metadata: META, status: { ref: 'Conditions' } },
-  'core.v1.Node': { metadata: META, spec: { ref: 'core.v1.NodeSpec' }, status: { ref: 'core.v1.NodeStatus' } },
+  'core.v1.Node': {
+    metadata: META,
+    spec: { ref: 'core.v1.NodeSpec' },
+    status: { ref: 'core.v1.NodeStatus' },
+  },
   'core.v1.NodeSpec': { podCIDRs: { strategy: 'merge' } },
-  'core.v1.NodeStatus': { addresses: { strategy: 'merge', keys: ['type'] }, conditions: CONDITIONS },
+  'core.v1.NodeStatus': {
+    addresses: { strategy: 'merge', keys: ['type'] },
+    conditions: CONDITIONS,
+  },
   'core.v1.PersistentVolumeClaim': { metadata: META, status: { ref: 'Conditions' } },
-  'core.v1.Pod': { metadata: META, spec: { ref: 'core.v1.PodSpec' }, status: { ref: 'core.v1.PodStatus' } },
+  'core.v1.Pod': {
+    metadata: META,
+    spec: { ref: 'core.v1.PodSpec' },
+    status: { ref: 'core.v1.PodStatus' },
+  },
   'core.v1.PodSpec': {
     containers: { strategy: 'merge', keys: ['name'], elem: 'core.v1.Container' },
     ephemeralContainers: { strategy: 'merge', keys: ['name'], elem: 'core.v1.EphemeralContainer' },
@@ -67,8 +104,16 @@ export const PATCH_DEFS: Readonly<Record<string, PatchDef>> = {
   'core.v1.PodStatus': { conditions: CONDITIONS, podIPs: { strategy: 'merge', keys: ['ip'] } },
   'core.v1.PodTemplate': { metadata: META, template: PTS },
   'core.v1.PodTemplateSpec': { metadata: META, spec: { ref: 'core.v1.PodSpec' } },
-  'core.v1.ReplicationController': { metadata: META, spec: { ref: 'apps.v1.PodSpecHolder' }, status: { ref: 'Conditions' } },
-  'core.v1.Service': { metadata: META, spec: { ref: 'core.v1.ServiceSpec' }, status: { ref: 'Conditions' } },
+  'core.v1.ReplicationController': {
+    metadata: META,
+    spec: { ref: 'apps.v1.PodSpecHolder' },
+    status: { ref: 'Conditions' },
+  },
+  'core.v1.Service': {
+    metadata: META,
+    spec: { ref: 'core.v1.ServiceSpec' },
+    status: { ref: 'Conditions' },
+  },
   'core.v1.ServiceSpec': { ports: { strategy: 'merge', keys: ['port', 'protocol'] } },
   'core.v1.ServiceAccount': { metadata: META, secrets: { strategy: 'merge', keys: ['name'] } },
   StatusConditions: { metadata: META, status: { ref: 'Conditions' } },
@@ -85,7 +130,11 @@ export const KNOWN_KINDS: ReadonlyMap<string, string> = (() => {
     for (const av of apiVersions) for (const k of kinds) m.set(`${av} ${k}`, def);
   };
   const both = (g: string): string[] => [`${g}/v1`, `${g}/v1beta1`];
-  add(both('admissionregistration.k8s.io'), ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], 'WebhookConfiguration');
+  add(
+    both('admissionregistration.k8s.io'),
+    ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+    'WebhookConfiguration',
+  );
   add(both('apiextensions.k8s.io'), ['CustomResourceDefinition']);
   add(both('apiregistration.k8s.io'), ['APIService'], 'StatusConditions');
   add(['apps/v1'], ['ControllerRevision']);
@@ -101,7 +150,10 @@ export const KNOWN_KINDS: ReadonlyMap<string, string> = (() => {
     'SelfSubjectRulesReview',
     'SubjectAccessReview',
   ]);
-  add(['autoscaling/v1', 'autoscaling/v2beta1', 'autoscaling/v2beta2'], ['HorizontalPodAutoscaler']);
+  add(
+    ['autoscaling/v1', 'autoscaling/v2beta1', 'autoscaling/v2beta2'],
+    ['HorizontalPodAutoscaler'],
+  );
   add(['autoscaling/v1'], ['Scale']);
   add(['batch/v1'], ['Job'], 'batch.v1.Job');
   add(['batch/v1', 'batch/v1beta1'], ['CronJob'], 'batch.v1.CronJob');
@@ -116,12 +168,29 @@ export const KNOWN_KINDS: ReadonlyMap<string, string> = (() => {
   add(both('node.k8s.io'), ['RuntimeClass']);
   add(['policy/v1', 'policy/v1beta1'], ['PodDisruptionBudget'], 'StatusConditions');
   add(['policy/v1beta1'], ['Eviction', 'PodSecurityPolicy']);
-  add(both('rbac.authorization.k8s.io'), ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+  add(both('rbac.authorization.k8s.io'), [
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Role',
+    'RoleBinding',
+  ]);
   add(both('scheduling.k8s.io'), ['PriorityClass']);
   add(both('storage.k8s.io'), ['CSIDriver', 'StorageClass', 'VolumeAttachment']);
   add(both('storage.k8s.io'), ['CSINode'], 'CSINode');
   add(['storage.k8s.io/v1beta1'], ['CSIStorageCapacity']);
-  add(['v1'], ['Binding', 'ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'PersistentVolume', 'ResourceQuota', 'Secret']);
+  add(
+    ['v1'],
+    [
+      'Binding',
+      'ConfigMap',
+      'Endpoints',
+      'Event',
+      'LimitRange',
+      'PersistentVolume',
+      'ResourceQuota',
+      'Secret',
+    ],
+  );
   add(['v1'], ['ComponentStatus'], 'core.v1.ComponentStatus');
   add(['v1'], ['Namespace'], 'core.v1.Namespace');
   add(['v1'], ['Node'], 'core.v1.Node');

@@ -33,7 +33,11 @@ function idSelector(m: YamlMap): IdSelector {
 
 function isSelectedBy(id: ResId, s: IdSelector): boolean {
   if (s.name !== '' && s.name !== id.name) return false;
-  if (s.namespace !== '' && effectiveNamespace(id) !== effectiveNamespace({ ...id, namespace: s.namespace })) return false;
+  if (
+    s.namespace !== '' &&
+    effectiveNamespace(id) !== effectiveNamespace({ ...id, namespace: s.namespace })
+  )
+    return false;
   return gvkIsSelected(id.gvk, s.gvk);
 }
 
@@ -75,11 +79,17 @@ function loadEntries(list: readonly YamlValue[], ldr: FileLoader, file: string):
 }
 
 /** Applies the replacements, in order, to the resources. */
-export function applyReplacements(resources: Resource[], list: readonly YamlValue[], ldr: FileLoader, file: string): void {
+export function applyReplacements(
+  resources: Resource[],
+  list: readonly YamlValue[],
+  ldr: FileLoader,
+  file: string,
+): void {
   for (const r of loadEntries(list, ldr, file)) {
     const src = r['source'];
     const targets = r['targets'];
-    if (!isYamlMap(src) || !Array.isArray(targets)) fail(file, 'replacements must specify a source and at least one target');
+    if (!isYamlMap(src) || !Array.isArray(targets))
+      fail(file, 'replacements must specify a source and at least one target');
     const sel = idSelector(src);
     const matches = resources.filter((res) => res.allIds().some((id) => isSelectedBy(id, sel)));
     if (matches.length > 1) fail(file, `multiple matches for selector ${describe(sel)}`);
@@ -87,20 +97,26 @@ export function applyReplacements(resources: Resource[], list: readonly YamlValu
     if (!source) fail(file, `nothing selected by ${describe(sel)}`);
     const fp = scalarString(src['fieldPath']) || 'metadata.name';
     let value = getFieldValue(source.obj, fp);
-    if (value === undefined || value === null || (isYamlMap(value) && Object.keys(value).length === 0)) {
+    if (
+      value === undefined ||
+      value === null ||
+      (isYamlMap(value) && Object.keys(value).length === 0)
+    ) {
       fail(file, `fieldPath \`${fp}\` is missing for replacement source ${describe(sel)}`);
     }
     const so = options(src['options']);
     if (so.delimiter !== '') {
-      if (typeof value === 'object') fail(file, 'delimiter option can only be used with scalar nodes');
+      if (typeof value === 'object')
+        fail(file, 'delimiter option can only be used with scalar nodes');
       const parts = textOf(value).split(so.delimiter);
       if (so.index >= parts.length || so.index < 0) {
         fail(file, `options.index ${so.index} is out of bounds for value ${textOf(value)}`);
       }
-      value = parts[so.index] as string;
+      value = parts[so.index] ?? '';
     }
     for (const t of targets) {
-      if (!isYamlMap(t) || !isYamlMap(t['select'])) fail(file, 'target must specify resources to select');
+      if (!isYamlMap(t) || !isYamlMap(t['select']))
+        fail(file, 'target must specify resources to select');
       applyTarget(resources, value, t, file);
     }
   }
@@ -115,9 +131,15 @@ function applyTarget(resources: Resource[], value: YamlValue, t: YamlMap, file: 
   const select = t['select'] as YamlMap;
   const sel = idSelector(select);
   const rejects = (Array.isArray(t['reject']) ? t['reject'] : []).filter(isYamlMap).map(idSelector);
-  const labelReqs = typeof select['labelSelector'] === 'string' ? parseLabelSelector(select['labelSelector']) : [];
-  const annReqs = typeof select['annotationSelector'] === 'string' ? parseLabelSelector(select['annotationSelector']) : [];
-  const paths = Array.isArray(t['fieldPaths']) ? t['fieldPaths'].map((x) => scalarString(x)) : ['metadata.name'];
+  const labelReqs =
+    typeof select['labelSelector'] === 'string' ? parseLabelSelector(select['labelSelector']) : [];
+  const annReqs =
+    typeof select['annotationSelector'] === 'string'
+      ? parseLabelSelector(select['annotationSelector'])
+      : [];
+  const paths = Array.isArray(t['fieldPaths'])
+    ? t['fieldPaths'].map((x) => scalarString(x))
+    : ['metadata.name'];
   const opts = options(t['options']);
   for (const res of resources) {
     const ids = res.allIds();
@@ -126,15 +148,26 @@ function applyTarget(resources: Resource[], value: YamlValue, t: YamlMap, file: 
     if (!labelReqs.every((q) => q(labels)) || !annReqs.every((q) => q(anns))) continue;
     if (!ids.some((id) => isSelectedBy(id, sel))) continue;
     const rejected = rejects.some((rj) => {
-      const empty = rj.name === '' && rj.namespace === '' && !rj.gvk.group && !rj.gvk.version && !rj.gvk.kind;
+      const empty =
+        rj.name === '' && rj.namespace === '' && !rj.gvk.group && !rj.gvk.version && !rj.gvk.kind;
       return !empty && ids.some((id) => isSelectedBy(id, rj));
     });
     if (rejected) continue;
     for (const fp of paths) {
-      const kind = value !== null && typeof value === 'object' ? (Array.isArray(value) ? 'seq' : 'map') : 'scalar';
+      const kind =
+        value !== null && typeof value === 'object'
+          ? Array.isArray(value)
+            ? 'seq'
+            : 'map'
+          : 'scalar';
       const fields = findFields(res.obj, fp, opts.create ? kind : undefined);
       if (fields.length === 0) {
-        fail(file, opts.create ? `unable to find or create field "${fp}" in replacement target` : `unable to find field "${fp}" in replacement target`);
+        fail(
+          file,
+          opts.create
+            ? `unable to find or create field "${fp}" in replacement target`
+            : `unable to find field "${fp}" in replacement target`,
+        );
       }
       for (const f of fields) setField(f.get(), (v) => f.set(v), f.created, value, opts, file);
     }
@@ -157,7 +190,8 @@ function setField(
 ): void {
   let v = cloneValue(value);
   if (o.delimiter !== '') {
-    if (cur !== null && typeof cur === 'object') fail(file, 'delimiter option can only be used with scalar nodes');
+    if (cur !== null && typeof cur === 'object')
+      fail(file, 'delimiter option can only be used with scalar nodes');
     const parts = textOf(cur).split(o.delimiter);
     const s = textOf(v);
     if (o.index < 0) parts.unshift(s);
@@ -172,14 +206,15 @@ function setField(
   }
   // Scalars keep the target's type; only the text is copied (created fields resolve from the text).
   const text = textOf(v);
-  if (created || cur === '' ) {
+  if (created || cur === '') {
     set(created ? resolveV3Value(text) : typeof v === 'string' ? text : v);
     return;
   }
   if (typeof cur === 'string') set(text);
   else if (typeof cur === 'number' || typeof cur === 'bigint') {
     const r = resolveV3Value(text);
-    if (typeof r !== 'number' && typeof r !== 'bigint') fail(file, `cannot decode !!int \`${text}\``);
+    if (typeof r !== 'number' && typeof r !== 'bigint')
+      fail(file, `cannot decode !!int \`${text}\``);
     set(r);
   } else if (typeof cur === 'boolean') {
     const r = resolveV3Value(text);

@@ -86,7 +86,9 @@ export function effectiveNamespace(id: ResId): string {
 }
 
 export function idEquals(a: ResId, b: ResId): boolean {
-  return effectiveNamespace(a) === effectiveNamespace(b) && gvkEquals(a.gvk, b.gvk) && a.name === b.name;
+  return (
+    effectiveNamespace(a) === effectiveNamespace(b) && gvkEquals(a.gvk, b.gvk) && a.name === b.name
+  );
 }
 
 /** kustomize's ResId.String(), used in error messages. */
@@ -230,25 +232,33 @@ export class Resource {
 export interface Origin {
   readonly path?: string;
   readonly configuredIn?: string;
-  readonly configuredBy?: { readonly apiVersion: string; readonly kind: string; readonly name?: string; readonly namespace?: string };
+  readonly configuredBy?: {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name?: string;
+    readonly namespace?: string;
+  };
 }
 
 /** The text of alpha.config.kubernetes.io/transformations (a YAML list of origins). */
 export function transformationsText(list: readonly Origin[]): string {
-  return list
-    .map((o) =>
-      originText(o)
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l, i) => (i === 0 ? '- ' : '  ') + l)
-        .join('\n'),
-    )
-    .join('\n') + '\n';
+  return (
+    list
+      .map((o) =>
+        originText(o)
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l, i) => (i === 0 ? '- ' : '  ') + l)
+          .join('\n'),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** The text of the config.kubernetes.io/origin annotation (kyaml.Marshal of the Origin struct). */
 export function originText(o: Origin): string {
-  const q = (s: string): string => (/^[\w./-][\w ./@:-]*$/.test(s) && !/[: ]$/.test(s) && !s.includes(': ') ? s : JSON.stringify(s));
+  const q = (s: string): string =>
+    /^[\w./-][\w ./@:-]*$/.test(s) && !/[: ]$/.test(s) && !s.includes(': ') ? s : JSON.stringify(s);
   let out = '';
   if (o.path) out += `path: ${q(o.path)}\n`;
   if (o.configuredIn) out += `configuredIn: ${q(o.configuredIn)}\n`;
@@ -275,6 +285,7 @@ export function sameEndingSubSlice(a: readonly string[], b: readonly string[]): 
   if (shortest.length > longest.length) [shortest, longest] = [longest, shortest];
   const diff = longest.length - shortest.length;
   if (shortest.length === 0) return diff === 0;
-  for (let i = shortest.length - 1; i >= 0; i--) if (longest[i + diff] !== shortest[i]) return false;
+  for (let i = shortest.length - 1; i >= 0; i--)
+    if (longest[i + diff] !== shortest[i]) return false;
   return true;
 }

@@ -20,7 +20,15 @@ export function selectorFrom(v: YamlValue | undefined, where: string): Selector 
   if (v === undefined || v === null) return undefined;
   if (!isYamlMap(v)) throw new SelectorError(`${where}: expected a map`);
   const s: Record<string, string> = {};
-  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector']) {
+  for (const k of [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector',
+  ]) {
     const x = v[k];
     if (x === undefined || x === null) continue;
     s[k] = scalarString(x);
@@ -78,7 +86,8 @@ export function parseLabelSelector(sel: string): Requirement[] {
       out.push((l) => !(key in l));
       continue;
     }
-    if (!/^[A-Za-z0-9._/-]+$/.test(p)) throw new SelectorError(`unable to parse requirement: '${p}'`);
+    if (!/^[A-Za-z0-9._/-]+$/.test(p))
+      throw new SelectorError(`unable to parse requirement: '${p}'`);
     out.push((l) => p in l);
   }
   return out;

@@ -5,7 +5,8 @@ import { PATCH_DEFS, schemaForType } from './openapi-patch-meta.js';
 import type { PatchField } from './openapi-patch-meta.js';
 
 /** Where the walker is in the schema: a known object definition, a list field, or known-but-without-metadata. */
-type Schema = { readonly def: string } | { readonly list: PatchField } | { readonly none: true } | undefined;
+type Schema =
+  { readonly def: string } | { readonly list: PatchField } | { readonly none: true } | undefined;
 const NO_META: Schema = { none: true };
 
 export class MergeError extends Error {}
@@ -56,7 +57,7 @@ function mapDirective(origin: YamlValue | undefined): 'merge' | 'replace' | 'del
     delete origin[DIRECTIVE];
     return 'merge';
   }
-  throw new MergeError(`unknown patch strategy '${String(v as string)}'`);
+  throw new MergeError(`unknown patch strategy ${JSON.stringify(v)}`);
 }
 
 function seqDirective(origin: YamlValue | undefined): 'merge' | 'replace' | 'delete' {
@@ -87,7 +88,12 @@ export function strategicMerge(dest: YamlMap, patch: YamlMap): YamlMap | undefin
   return r;
 }
 
-function walk(dest: YamlValue | undefined, origin: YamlValue | undefined, schema: Schema, path: string[]): YamlValue | undefined {
+function walk(
+  dest: YamlValue | undefined,
+  origin: YamlValue | undefined,
+  schema: Schema,
+  path: string[],
+): YamlValue | undefined {
   if (schema === undefined) schema = schemaOf(dest) ?? schemaOf(origin);
   const dk = kindOf(dest);
   const ok = kindOf(origin);
@@ -116,7 +122,12 @@ function kindName(k: Kind): string {
   return k === 'map' ? 'MappingNode' : k === 'seq' ? 'SequenceNode' : 'ScalarNode';
 }
 
-function walkMap(dest: YamlValue | undefined, origin: YamlValue | undefined, schema: Schema, path: string[]): YamlValue | undefined {
+function walkMap(
+  dest: YamlValue | undefined,
+  origin: YamlValue | undefined,
+  schema: Schema,
+  path: string[],
+): YamlValue | undefined {
   let target: YamlValue | undefined;
   if (dest === undefined || dest === null) {
     if (mapDirective(origin) === 'delete') return undefined;
@@ -142,7 +153,12 @@ function walkMap(dest: YamlValue | undefined, origin: YamlValue | undefined, sch
   return target;
 }
 
-function walkAssociative(dest: YamlValue | undefined, origin: YamlValue | undefined, schema: Schema, path: string[]): YamlValue | undefined {
+function walkAssociative(
+  dest: YamlValue | undefined,
+  origin: YamlValue | undefined,
+  schema: Schema,
+  path: string[],
+): YamlValue | undefined {
   let d: YamlValue[];
   if (dest === undefined || dest === null) {
     if (!Array.isArray(origin)) return origin;
@@ -201,14 +217,18 @@ function walkAssociative(dest: YamlValue | undefined, origin: YamlValue | undefi
       firstKeys ??= vk;
       const de = d.find((e) => matches(e, vk, vv));
       const oe = o.find((e) => matches(e, vk, vv));
-      const val = walk(de, oe, elemSchema, [...path, `[${vk.map((k, i) => `${k}=${vv[i] ?? ''}`).join(',')}]`]);
+      const val = walk(de, oe, elemSchema, [
+        ...path,
+        `[${vk.map((k, i) => `${k}=${vv[i] ?? ''}`).join(',')}]`,
+      ]);
       if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0)) {
         for (let i = d.length - 1; i >= 0; i--) if (matches(d[i], vk, vv)) d.splice(i, 1);
         continue;
       }
-      if (isYamlMap(val)) vk.forEach((k, i) => {
-        if (!(k in val)) val[k] = vv[i] ?? '';
-      });
+      if (isYamlMap(val))
+        vk.forEach((k, i) => {
+          if (!(k in val)) val[k] = vv[i] ?? '';
+        });
       const at = items.findIndex((e) => matches(e, vk, vv));
       if (at >= 0) items[at] = val;
       else items.push(val);
@@ -232,15 +252,27 @@ function validKeysOf(el: YamlMap, keys: readonly string[]): [string[], string[]]
   return vk.length === 0 ? [[...keys], t] : [vk, vv];
 }
 
-function matchesKeys(el: YamlValue | undefined, ks: readonly string[], vs: readonly string[]): boolean {
-  return isYamlMap(el) && ks.every((k, i) => k in el && el[k] !== null && scalarText(el[k]) === vs[i]);
+function matchesKeys(
+  el: YamlValue | undefined,
+  ks: readonly string[],
+  vs: readonly string[],
+): boolean {
+  return (
+    isYamlMap(el) && ks.every((k, i) => k in el && el[k] !== null && scalarText(el[k]) === vs[i])
+  );
 }
 
 /**
  * Lists merged on several keys (x-kubernetes-list-map-keys, e.g. ports by port+protocol): patch-only elements come
  * first, then the destination's elements in their own order, merged with their patch counterparts.
  */
-function mergeMultiKey(d: YamlValue[], o: YamlValue[], keys: readonly string[], elemSchema: Schema, path: string[]): YamlValue[] {
+function mergeMultiKey(
+  d: YamlValue[],
+  o: YamlValue[],
+  keys: readonly string[],
+  elemSchema: Schema,
+  path: string[],
+): YamlValue[] {
   const used = new Set<number>();
   const merged: YamlValue[] = [];
   for (const de of d) {
@@ -248,21 +280,25 @@ function mergeMultiKey(d: YamlValue[], o: YamlValue[], keys: readonly string[], 
       merged.push(de);
       continue;
     }
-    const oi = o.findIndex((oe, i) => !used.has(i) && isYamlMap(oe) && matchesKeys(de, ...validKeysOf(oe, keys)));
+    const oi = o.findIndex(
+      (oe, i) => !used.has(i) && isYamlMap(oe) && matchesKeys(de, ...validKeysOf(oe, keys)),
+    );
     if (oi < 0) {
       merged.push(de);
       continue;
     }
     used.add(oi);
     const val = walk(de, o[oi], elemSchema, path);
-    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0)) continue;
+    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0))
+      continue;
     merged.push(val);
   }
   const added: YamlValue[] = [];
   o.forEach((oe, i) => {
     if (used.has(i) || !isYamlMap(oe)) return;
     const val = walk(undefined, oe, elemSchema, path);
-    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0)) return;
+    if (val === undefined || val === null || (isYamlMap(val) && Object.keys(val).length === 0))
+      return;
     added.push(val);
   });
   return [...added, ...merged];

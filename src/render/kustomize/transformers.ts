@@ -12,7 +12,9 @@ function wrap<T>(r: Resource, what: string, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof FieldSpecError) {
-      throw new KustomizeError(`${what}: ${idString(r.curId())}: ${err.message}`, { file: r.source });
+      throw new KustomizeError(`${what}: ${idString(r.curId())}: ${err.message}`, {
+        file: r.source,
+      });
     }
     throw err;
   }
@@ -34,7 +36,11 @@ function setEntry(key: string, value: string): (ref: ValueRef) => void {
   };
 }
 
-export function namespaceTransform(resources: Resource[], namespace: string, specs: readonly FieldSpec[]): void {
+export function namespaceTransform(
+  resources: Resource[],
+  namespace: string,
+  specs: readonly FieldSpec[],
+): void {
   if (namespace === '') return;
   for (const r of resources) {
     if (r.isEmpty()) continue;
@@ -43,13 +49,26 @@ export function namespaceTransform(resources: Resource[], namespace: string, spe
       const gvk = r.gvk;
       const apiVersion = r.apiVersion;
       let fs = specs.filter(
-        (s) => s.path !== 'metadata/namespace' && !(apiVersion !== 'v1' && s.path === 'metadata/name'),
+        (s) =>
+          s.path !== 'metadata/namespace' && !(apiVersion !== 'v1' && s.path === 'metadata/name'),
       );
       if (!isClusterScoped(gvk)) {
-        applyFieldSpec(r.obj, gvk, { gvk: {}, path: 'metadata/namespace', create: true }, CreateKind.Scalar, setScalar(namespace));
+        applyFieldSpec(
+          r.obj,
+          gvk,
+          { gvk: {}, path: 'metadata/namespace', create: true },
+          CreateKind.Scalar,
+          setScalar(namespace),
+        );
       }
       if (gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') {
-        fs = fs.filter((s) => !(s.path.startsWith('subjects') && (s.gvk.kind === 'RoleBinding' || s.gvk.kind === 'ClusterRoleBinding')));
+        fs = fs.filter(
+          (s) =>
+            !(
+              s.path.startsWith('subjects') &&
+              (s.gvk.kind === 'RoleBinding' || s.gvk.kind === 'ClusterRoleBinding')
+            ),
+        );
         const subjects = r.obj['subjects'];
         if (Array.isArray(subjects)) {
           for (const s of subjects) {
@@ -63,10 +82,13 @@ export function namespaceTransform(resources: Resource[], namespace: string, spe
   for (const r of resources) {
     const matches = resources.filter((o) => idEquals(o.curId(), r.curId()));
     if (matches.length !== 1) {
-      throw new KustomizeError(`namespace transformation produces ID conflict: ${matches.map((m) => idString(m.curId())).join(', ')}`, {
-        file: r.source,
-        field: 'namespace',
-      });
+      throw new KustomizeError(
+        `namespace transformation produces ID conflict: ${matches.map((m) => idString(m.curId())).join(', ')}`,
+        {
+          file: r.source,
+          field: 'namespace',
+        },
+      );
     }
   }
 }
@@ -205,7 +227,11 @@ function legacyImageWalk(node: YamlValue, img: ImageSpec): void {
   }
 }
 
-export function imagesTransform(resources: Resource[], img: ImageSpec, specs: readonly FieldSpec[]): void {
+export function imagesTransform(
+  resources: Resource[],
+  img: ImageSpec,
+  specs: readonly FieldSpec[],
+): void {
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;
     legacyImageWalk(r.obj, img);
@@ -213,23 +239,36 @@ export function imagesTransform(resources: Resource[], img: ImageSpec, specs: re
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;
     wrap(r, 'images', () => {
-      for (const fs of specs) applyFieldSpec(r.obj, r.gvk, fs, CreateKind.None, (ref) => updateImage(ref, img));
+      for (const fs of specs)
+        applyFieldSpec(r.obj, r.gvk, fs, CreateKind.None, (ref) => updateImage(ref, img));
     });
   }
 }
 
-export function replicasTransform(resources: Resource[], name: string, count: number, specs: readonly FieldSpec[], file: string): void {
+export function replicasTransform(
+  resources: Resource[],
+  name: string,
+  count: number,
+  specs: readonly FieldSpec[],
+  file: string,
+): void {
   let found = false;
   for (const fs of specs) {
-    const matched = resources.filter((r) => r.allIds().some((id) => id.name === name && gvkIsSelected(id.gvk, fs.gvk)));
+    const matched = resources.filter((r) =>
+      r.allIds().some((id) => id.name === name && gvkIsSelected(id.gvk, fs.gvk)),
+    );
     if (matched.length === 0) continue;
     found = true;
     for (const r of matched) {
-      wrap(r, 'replicas', () => applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Scalar, setScalar(count)));
+      wrap(r, 'replicas', () =>
+        applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Scalar, setScalar(count)),
+      );
     }
   }
   if (!found) {
-    const gvks = specs.map((s) => `${s.gvk.group || '~G'}_${s.gvk.version || '~V'}_${s.gvk.kind || '~K'}`);
+    const gvks = specs.map(
+      (s) => `${s.gvk.group || '~G'}_${s.gvk.version || '~V'}_${s.gvk.kind || '~K'}`,
+    );
     throw new KustomizeError(
       `${file}: replicas: resource with name ${name} does not match a config with the following GVK [${gvks.join(' ')}]`,
       { file, field: 'replicas' },

@@ -5,9 +5,15 @@ import type { YamlValue } from '../yaml/index.js';
 import { applyFieldSpec, CreateKind } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
 import { KustomizeError } from './loader.js';
-import { effectiveNamespace, gvkEquals, isClusterScoped, parseApiVersion, scalarString } from './resource.js';
+import {
+  effectiveNamespace,
+  gvkEquals,
+  idString,
+  isClusterScoped,
+  parseApiVersion,
+  scalarString,
+} from './resource.js';
 import type { Gvk, Resource, ResId } from './resource.js';
-
 
 export interface Var {
   readonly name: string;
@@ -20,13 +26,25 @@ export interface Var {
 export function readVars(list: readonly YamlValue[], file: string): Var[] {
   return list.map((v, i) => {
     const field = `vars[${i}]`;
-    if (!isYamlMap(v)) throw new KustomizeError(`${file}: ${field}: expected a map`, { file, field });
+    if (!isYamlMap(v))
+      throw new KustomizeError(`${file}: ${field}: expected a map`, { file, field });
     const name = scalarString(v['name']);
-    if (name === '') throw new KustomizeError(`${file}: ${field}.name: a var needs a name`, { file, field: `${field}.name` });
+    if (name === '')
+      throw new KustomizeError(`${file}: ${field}.name: a var needs a name`, {
+        file,
+        field: `${field}.name`,
+      });
     const o = isYamlMap(v['objref']) ? v['objref'] : undefined;
-    if (!o) throw new KustomizeError(`${file}: ${field}.objref: a var needs an objref`, { file, field: `${field}.objref` });
+    if (!o)
+      throw new KustomizeError(`${file}: ${field}.objref: a var needs an objref`, {
+        file,
+        field: `${field}.objref`,
+      });
     const av = scalarString(o['apiVersion']);
-    const gv = av !== '' ? parseApiVersion(av) : { group: scalarString(o['group']), version: scalarString(o['version']) };
+    const gv =
+      av !== ''
+        ? parseApiVersion(av)
+        : { group: scalarString(o['group']), version: scalarString(o['version']) };
     const fr = isYamlMap(v['fieldref']) ? v['fieldref'] : undefined;
     const fp = fr ? scalarString(fr['fieldpath'] ?? fr['fieldPath']) : '';
     return {
@@ -48,18 +66,23 @@ export class VarSet {
       const target: ResId = { gvk: v.gvk, name: v.objName, namespace: v.namespace };
       const exactNs = v.namespace !== '' || isClusterScoped(v.gvk);
       const matched = resources.filter((r) =>
-        r.allIds().some(
-          (id) =>
-            gvkEquals(id.gvk, target.gvk) &&
-            id.name === target.name &&
-            (!exactNs || effectiveNamespace(id) === effectiveNamespace(target)),
-        ),
+        r
+          .allIds()
+          .some(
+            (id) =>
+              gvkEquals(id.gvk, target.gvk) &&
+              id.name === target.name &&
+              (!exactNs || effectiveNamespace(id) === effectiveNamespace(target)),
+          ),
       );
       if (matched.length > 1) {
-        throw new KustomizeError(`${file}: found ${matched.length} resId matches for var ${v.name} (unable to disambiguate)`, {
-          file,
-          field: 'vars',
-        });
+        throw new KustomizeError(
+          `${file}: found ${matched.length} resId matches for var ${v.name} (unable to disambiguate)`,
+          {
+            file,
+            field: 'vars',
+          },
+        );
       }
       if (matched.length === 1) (matched[0] as Resource).refVarNames.push(v.name);
       this.add(v, file);
@@ -68,7 +91,10 @@ export class VarSet {
 
   private add(v: Var, file: string): void {
     if (this.vars.some((x) => x.name === v.name)) {
-      throw new KustomizeError(`${file}: var '${v.name}' already encountered`, { file, field: 'vars' });
+      throw new KustomizeError(`${file}: var '${v.name}' already encountered`, {
+        file,
+        field: 'vars',
+      });
     }
     this.vars.push(v);
   }
@@ -110,20 +136,30 @@ function expand(input: string, mapping: (name: string) => YamlValue): YamlValue 
 }
 
 /** Replaces $(VAR) references in the varReference fields of every resource. */
-export function resolveVars(resources: readonly Resource[], set: VarSet, specs: readonly FieldSpec[]): void {
+export function resolveVars(
+  resources: readonly Resource[],
+  set: VarSet,
+  specs: readonly FieldSpec[],
+): void {
   if (set.vars.length === 0) return;
   const values = new Map<string, YamlValue>();
   for (const v of set.vars) {
     const r = resources.find((x) => x.refVarNames.includes(v.name));
     if (!r) {
-      throw new KustomizeError(`var '${v.name}' cannot be mapped to a field in the set of known resources`, { field: 'vars' });
+      throw new KustomizeError(
+        `var '${v.name}' cannot be mapped to a field in the set of known resources`,
+        { field: 'vars' },
+      );
     }
     const val = getFieldValue(r.obj, v.fieldPath);
     if (val === undefined) {
-      throw new KustomizeError(`field specified in var '${v.name}' (${v.fieldPath}) not found in corresponding resource`, {
-        file: r.source,
-        field: 'vars',
-      });
+      throw new KustomizeError(
+        `field specified in var '${v.name}' (${v.fieldPath}) not found in corresponding resource`,
+        {
+          file: r.source,
+          field: 'vars',
+        },
+      );
     }
     values.set(v.name, val);
   }
@@ -144,7 +180,12 @@ export function resolveVars(resources: readonly Resource[], set: VarSet, specs: 
         if (Array.isArray(node)) {
           for (let i = 0; i < node.length; i++) {
             const item = node[i] as YamlValue;
-            if (item !== null && typeof item === 'object') throw new KustomizeError('invalid value type expect a string');
+            if (typeof item !== 'string') {
+              throw new KustomizeError(
+                `considering field '${fs.path}' of object ${idString(r.curId())}: invalid value type expect a string`,
+                { file: r.source, field: fs.path },
+              );
+            }
             node[i] = expand(scalarString(item), mapping);
           }
         } else if (isYamlMap(node)) {

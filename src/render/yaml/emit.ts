@@ -42,7 +42,13 @@ interface Analysis {
 
 function analyze(cps: readonly number[]): Analysis {
   if (cps.length === 0) {
-    return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
+    return {
+      multiline: false,
+      flowPlain: false,
+      blockPlain: true,
+      singleQuoted: true,
+      block: false,
+    };
   }
   let blockIndicators = false;
   let flowIndicators = false;
@@ -59,14 +65,18 @@ function analyze(cps: readonly number[]): Analysis {
   const c0 = cps[0];
   const c1 = cps[1];
   const c2 = cps[2];
-  if (cps.length >= 3 && ((c0 === 0x2d && c1 === 0x2d && c2 === 0x2d) || (c0 === 0x2e && c1 === 0x2e && c2 === 0x2e))) {
+  if (
+    cps.length >= 3 &&
+    ((c0 === 0x2d && c1 === 0x2d && c2 === 0x2d) || (c0 === 0x2e && c1 === 0x2e && c2 === 0x2e))
+  ) {
     blockIndicators = true;
     flowIndicators = true;
   }
   let precededByWhitespace = true;
   for (let i = 0; i < cps.length; i++) {
     const c = cps[i] as number;
-    const followedByWhitespace = i + 1 >= cps.length || cps[i + 1] === 0x20 || cps[i + 1] === 0x09 || isBreak(cps[i + 1]);
+    const followedByWhitespace =
+      i + 1 >= cps.length || cps[i + 1] === 0x20 || cps[i + 1] === 0x09 || isBreak(cps[i + 1]);
     const ch = String.fromCodePoint(c);
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
@@ -206,7 +216,10 @@ export function goFormatFloatG(f: number): string {
 function goJsonFloat(f: number): string {
   const abs = Math.abs(f);
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
-    return f.toExponential().replace(/e([+-])(\d)$/, 'e$10$2').replace(/e([+-])0(\d)$/, 'e$1$2');
+    return f
+      .toExponential()
+      .replace(/e([+-])(\d)$/, 'e$10$2')
+      .replace(/e([+-])0(\d)$/, 'e$1$2');
   }
   // 'f' format with shortest digits.
   if (Number.isInteger(f)) return BigInt(f).toString();
@@ -258,12 +271,18 @@ class Emitter {
   }
   private writeIndent(): void {
     const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
+      this.putBreak();
     while (this.column < indent) this.put(' ');
     this.whitespace = true;
     this.indention = true;
   }
-  private writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+  private writeIndicator(
+    ind: string,
+    needWhitespace: boolean,
+    isWhitespace: boolean,
+    isIndention: boolean,
+  ): void {
     if (needWhitespace && !this.whitespace) this.put(' ');
     this.out += ind;
     this.column += ind.length;
@@ -282,7 +301,10 @@ class Emitter {
     }
   }
 
-  private node(v: YamlValue, ctx: { root: boolean; mappingContext: boolean; simpleKey: boolean }): void {
+  private node(
+    v: YamlValue,
+    ctx: { root: boolean; mappingContext: boolean; simpleKey: boolean },
+  ): void {
     if (Array.isArray(v)) {
       if (v.length === 0) return this.flowEmpty('[', ']');
       return this.blockSequence(v, ctx.mappingContext);
@@ -342,7 +364,8 @@ class Emitter {
   private scalarValue(v: YamlValue, simpleKey: boolean): void {
     if (v === null) return this.plainScalarText('null', simpleKey);
     if (typeof v === 'boolean') return this.plainScalarText(v ? 'true' : 'false', simpleKey);
-    if (typeof v === 'number' || typeof v === 'bigint') return this.plainScalarText(numberText(v), simpleKey);
+    if (typeof v === 'number' || typeof v === 'bigint')
+      return this.plainScalarText(numberText(v), simpleKey);
     if (typeof v === 'string') {
       const cps = Array.from(v).map((c) => c.codePointAt(0) as number);
       return this.scalarString(v, cps, analyze(cps), simpleKey);
@@ -525,7 +548,8 @@ class Emitter {
   private writeLiteral(cps: number[]): void {
     this.writeIndicator('|', true, false, false);
     // Block scalar hints: indentation indicator and chomping.
-    if (cps[0] === 0x20 || isBreak(cps[0])) this.writeIndicator(String(BEST_INDENT), false, false, false);
+    if (cps[0] === 0x20 || isBreak(cps[0]))
+      this.writeIndicator(String(BEST_INDENT), false, false, false);
     this.openEnded = false;
     let chomp = '';
     if (cps.length === 0) chomp = '-';

@@ -68,7 +68,8 @@ function parseGoInt(s: string, signed: boolean): bigint | undefined {
     body = body.slice(1);
   }
   if (body === '') return undefined;
-  const digits = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  const digits =
+    base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
   if (!digits.test(body)) return undefined;
   const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
   let v = BigInt(prefix + body);

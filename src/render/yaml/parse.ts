@@ -51,10 +51,15 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
     case '!!float': {
       const r = resolveV3(src);
       if (tag === '!!float' && r.tag === 'int') return Number(r.value);
-      if ((tag === '!!bool' && r.tag === 'bool') || (tag !== '!!bool' && (r.tag === 'int' || r.tag === 'float'))) {
+      if (
+        (tag === '!!bool' && r.tag === 'bool') ||
+        (tag !== '!!bool' && (r.tag === 'int' || r.tag === 'float'))
+      ) {
         return r.value;
       }
-      throw new YamlParseError(`cannot decode ${r.tag === 'str' ? '!!str' : '!!' + r.tag} \`${src}\` as a ${tag}`);
+      throw new YamlParseError(
+        `cannot decode ${r.tag === 'str' ? '!!str' : '!!' + r.tag} \`${src}\` as a ${tag}`,
+      );
     }
     case '!!binary':
       return Buffer.from(src.replace(/\s+/g, ''), 'base64').toString('utf8');
@@ -67,7 +72,13 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
 /** Tracks whether the walk is inside metadata.annotations of a document root (0: root, 1: metadata, 2: annotations). */
 type AnnoPath = 0 | 1 | 2 | undefined;
 
-function convert(node: unknown, doc: Document, depth: number, v2: boolean, anno: AnnoPath = undefined): YamlValue {
+function convert(
+  node: unknown,
+  doc: Document,
+  depth: number,
+  v2: boolean,
+  anno: AnnoPath = undefined,
+): YamlValue {
   if (depth > 1000) throw new YamlParseError('document nested too deeply');
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
@@ -88,7 +99,10 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean, anno:
       const keyNode = item.key as YamlNode | null;
       const key = convert(keyNode, doc, depth + 1, v2);
       const plainMergeKey =
-        key === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.tag === undefined;
+        key === '<<' &&
+        isScalar(keyNode) &&
+        keyNode.type === Scalar.PLAIN &&
+        keyNode.tag === undefined;
       const childAnno: AnnoPath =
         anno === 0 && key === 'metadata' ? 1 : anno === 1 && key === 'annotations' ? 2 : undefined;
       const value =
@@ -100,7 +114,8 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean, anno:
       if (plainMergeKey) {
         const sources = Array.isArray(value) ? value : [value];
         for (const s of sources) {
-          if (!isYamlMap(s)) throw new YamlParseError('map merge requires map or sequence of maps as the value');
+          if (!isYamlMap(s))
+            throw new YamlParseError('map merge requires map or sequence of maps as the value');
           merged.push(s);
         }
         continue;
@@ -118,9 +133,14 @@ function convert(node: unknown, doc: Document, depth: number, v2: boolean, anno:
 }
 
 function scalarText(node: Scalar): string {
-  if (node.tag !== undefined && (node.tag === 'tag:yaml.org,2002:null' || node.tag === '!!null')) return '';
+  if (node.tag !== undefined && (node.tag === 'tag:yaml.org,2002:null' || node.tag === '!!null'))
+    return '';
   const src = typeof node.source === 'string' ? node.source : String(node.value);
-  if (node.type === Scalar.PLAIN && (src === '~' || src === 'null' || src === 'Null' || src === 'NULL')) return '';
+  if (
+    node.type === Scalar.PLAIN &&
+    (src === '~' || src === 'null' || src === 'Null' || src === 'NULL')
+  )
+    return '';
   return src;
 }
 
@@ -135,9 +155,18 @@ function keyString(key: YamlValue): string {
  * go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. With `stringAnnotations`, metadata.annotations values
  * keep their source text as strings, as kustomize's resource reader rewrites them.
  */
-export function parseYamlDocuments(text: string, v2 = false, stringAnnotations = false): YamlValue[] {
+export function parseYamlDocuments(
+  text: string,
+  v2 = false,
+  stringAnnotations = false,
+): YamlValue[] {
   // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !v2, merge: false, strict: false });
+  const docs = parseAllDocuments(text, {
+    schema: 'failsafe',
+    uniqueKeys: !v2,
+    merge: false,
+    strict: false,
+  });
   if (!Array.isArray(docs)) return [];
   const out: YamlValue[] = [];
   for (const doc of docs) {
