@@ -33,8 +33,10 @@ import {
 import {
   AZURITE_ACCOUNT,
   AZURITE_KEY,
+  makeTestCertificates,
   startAzurite,
   startS3rver,
+  type TestCertificates,
   type TestServer,
 } from './testing/servers.js';
 
@@ -430,6 +432,50 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
       'docs/readme.md',
       'infra/ns.yaml',
     ]);
+  });
+});
+
+describe('Bucket over HTTPS with certSecretRef', () => {
+  let s3: TestServer | undefined;
+  let certs: TestCertificates | undefined;
+  before(async () => {
+    const dir = await mkdtemp(join(work, 'certs-'));
+    certs = await makeTestCertificates(dir);
+    if (certs) s3 = await startS3rver(['secure'], certs);
+  });
+  after(async () => {
+    await s3?.stop();
+  });
+
+  it('trusts the CA from certSecretRef, and says why without it', async (t) => {
+    if (!s3 || !certs) {
+      t.skip('openssl is not installed (apt-get install -y openssl)');
+      return;
+    }
+    secrets.set('default/s3-ca', { 'ca.crt': await readFile(certs.caFile, 'utf8') });
+    secrets.set('default/s3-creds-tls', { accesskey: 'S3RVER', secretkey: 'S3RVER' });
+    const base = {
+      bucketName: 'secure',
+      endpoint: s3.hostPort,
+      secretRef: { name: 's3-creds-tls' },
+    };
+    const untrusted = await reconcileBucket(bucketObject('tls-no-ca', base), deps());
+    assert.equal(untrusted.error?.reason, 'BucketOperationFailed');
+    assert.match(
+      untrusted.error?.message ?? '',
+      /failed to confirm existence of 'secure' bucket: .*certificate/i,
+    );
+    const trusted = await reconcileBucket(
+      bucketObject('tls-ca', { ...base, certSecretRef: { name: 's3-ca' } }),
+      deps(),
+    );
+    assert.equal(trusted.error, undefined, trusted.error?.message);
+    assert.equal(condition(trusted.status, 'Ready')?.status, 'True');
+    const missing = await reconcileBucket(
+      bucketObject('tls-missing', { ...base, certSecretRef: { name: 'nope' } }),
+      deps(),
+    );
+    assert.equal(missing.error?.reason, 'AuthenticationFailed');
   });
 });
 

@@ -1,6 +1,6 @@
 // Test-only: starts real object storage servers (s3rver, Azurite) on 127.0.0.1 as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,12 +57,19 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
  * process with OpenSSL's legacy provider because s3rver encrypts ListObjectsV2 continuation
  * tokens with DES, which Node 20's OpenSSL 3 refuses otherwise.
  */
-export async function startS3rver(buckets: readonly string[]): Promise<TestServer> {
+export async function startS3rver(
+  buckets: readonly string[],
+  tls?: { readonly keyFile: string; readonly certFile: string },
+): Promise<TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'flotilla-s3rver-'));
   const main = require.resolve('s3rver');
+  const tlsOptions = tls
+    ? `key: require('fs').readFileSync(${JSON.stringify(tls.keyFile)}),
+       cert: require('fs').readFileSync(${JSON.stringify(tls.certFile)}),`
+    : '';
   const script = `
     const S3rver = require(${JSON.stringify(main)});
-    const srv = new S3rver({ port: 0, address: '127.0.0.1', silent: true,
+    const srv = new S3rver({ port: 0, address: '127.0.0.1', silent: true, ${tlsOptions}
       directory: ${JSON.stringify(directory)},
       configureBuckets: ${JSON.stringify(buckets.map((name) => ({ name })))} });
     srv.run().then((a) => console.log('LISTENING ' + a.port));
@@ -77,6 +84,68 @@ export async function startS3rver(buckets: readonly string[]): Promise<TestServe
     hostPort: `127.0.0.1:${port}`,
     port,
     stop: stopper(child, () => rm(directory, { recursive: true, force: true })),
+  };
+}
+
+export interface TestCertificates {
+  readonly caFile: string;
+  readonly keyFile: string;
+  readonly certFile: string;
+}
+
+/**
+ * Makes a throwaway CA and a server certificate for 127.0.0.1 with the openssl CLI, or returns
+ * undefined when openssl is not installed (callers skip with a reason).
+ */
+export async function makeTestCertificates(dir: string): Promise<TestCertificates | undefined> {
+  const run = (args: string[]): Promise<number> =>
+    new Promise((resolve) => {
+      const child = spawn('openssl', args, { cwd: dir, stdio: 'ignore' });
+      child.on('error', () => resolve(-1));
+      child.on('exit', (code) => resolve(code ?? -1));
+    });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const steps = [
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=flotilla-test-ca',
+    ],
+    ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'san.cnf',
+    ],
+  ];
+  await writeFile(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  for (const step of steps) {
+    if ((await run(step)) !== 0) return undefined;
+  }
+  return {
+    caFile: join(dir, 'ca.crt'),
+    keyFile: join(dir, 'server.key'),
+    certFile: join(dir, 'server.crt'),
   };
 }
 
