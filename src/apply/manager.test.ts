@@ -127,13 +127,26 @@ describe('ResourceManager against the local cluster', () => {
     // Strict field validation rejects a misspelt field.
     (bad['spec'] as Record<string, unknown>)['replicaz'] = 3;
     await assert.rejects(
-      rm.applyAll([ns('team-b'), cm('fresh', 'team-a', { a: '1' }), bad]),
+      rm.applyAll([
+        ns('team-b'),
+        cm('fresh', 'team-a', { a: '1' }),
+        bad,
+        cm('Bad_Name', 'team-a', { a: '1' }),
+      ]),
       (e: unknown) => {
         assert.ok(e instanceof DryRunError, String(e));
-        assert.equal(e.failures.length, 1);
-        assert.equal(e.object, 'Deployment/team-a/broken');
+        assert.deepEqual(e.failures.map((f) => f.subject).sort(), [
+          'ConfigMap/team-a/Bad_Name',
+          'Deployment/team-a/broken',
+        ]);
         assert.match(e.message, /Deployment\/team-a\/broken dry-run failed/);
         assert.match(e.message, /unknown field "(spec\.)?replicaz"/);
+        const badName = e.failures.find((f) => f.subject === 'ConfigMap/team-a/Bad_Name');
+        assert.equal(badName?.field, 'metadata.name');
+        assert.match(
+          e.message,
+          /ConfigMap\/team-a\/Bad_Name dry-run failed \(field metadata.name\): .*Bad_Name/,
+        );
         return true;
       },
     );
