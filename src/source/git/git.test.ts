@@ -1,5 +1,6 @@
 // Tests the Git library against real servers on 127.0.0.1: http-backend (basic, bearer) and git daemon.
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ async function resolve(
   });
   const plan = planRef(ref);
   const resolved = await resolveRemoteRef(mirror, plan, ref?.semver);
-  await fetchResolved(mirror, resolved);
+  await mirror.locked(() => fetchResolved(mirror, resolved));
   return { revision: revisionString(resolved), mirror, commit: resolved.commit };
 }
 
@@ -270,6 +271,51 @@ describe('https with ca.crt and client certificates', () => {
       });
     }
   }
+});
+
+describe('timeouts and other transports', () => {
+  it('times out a remote that never answers (in-process and git)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      for (const url of [`git://127.0.0.1:${port}/x.git`, `http://127.0.0.1:${port}/x.git`]) {
+        for (const inProcess of [true, false]) {
+          const mirror = new GitMirror({
+            dataDir: join(root, 'to'),
+            url,
+            timeoutMs: 300,
+            inProcessListing: inProcess,
+          });
+          const started = Date.now();
+          await assert.rejects(mirror.lsRemote(['refs/heads/main']), /timed out after 300ms/);
+          assert.ok(Date.now() - started < 5000);
+        }
+      }
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      silent.close();
+    }
+  });
+
+  it('reads file:// remotes with the git binary', async () => {
+    const { revision } = await resolve(`file://${repo.bare}`, { tag: 'v1.1.0' });
+    assert.equal(revision, `v1.1.0@sha1:${c1}`);
+  });
+
+  it('serialises concurrent work on one mirror', async () => {
+    const url = `${daemon.url}/app.git`;
+    const results = await Promise.all(
+      [{ branch: 'main' }, { tag: 'v1.0.0' }, { branch: 'feature' }, { semver: '^1' }].map((ref) =>
+        resolve(url, ref),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.revision),
+      [`main@sha1:${c2}`, `v1.0.0@sha1:${c1}`, `feature@sha1:${c2}`, `v1.1.0@sha1:${c1}`],
+    );
+  });
 });
 
 describe('semver selection', () => {
