@@ -892,16 +892,37 @@ function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string,
   meta[field] = out;
 }
 
+/**
+ * Whether Flux's generator lists a file: every .yaml/.yml file is listed, and, as Flux's
+ * `failed to decode Kubernetes YAML` check does, one that is not valid YAML or holds a document
+ * without apiVersion and kind fails the build — skipping it would silently drop (and then prune)
+ * what it used to define.
+ */
 function isManifestFile(path: string): boolean {
   if (!/\.ya?ml$/i.test(path)) return false;
+  let docs: YamlValue[];
   try {
-    const docs = parseYamlDocuments(readFileSync(path, 'utf8'));
-    return docs.some(
-      (d) => isYamlMap(d) && typeof d['apiVersion'] === 'string' && typeof d['kind'] === 'string',
+    docs = parseYamlDocuments(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new KustomizeError(
+      `failed to decode Kubernetes YAML from ${path}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        file: path,
+      },
     );
-  } catch {
-    return false;
   }
+  for (const d of docs) {
+    if (d === null) continue;
+    if (!isYamlMap(d) || typeof d['apiVersion'] !== 'string' || typeof d['kind'] !== 'string') {
+      throw new KustomizeError(
+        `failed to decode Kubernetes YAML from ${path}: missing Resource metadata`,
+        {
+          file: path,
+        },
+      );
+    }
+  }
+  return true;
 }
 
 /** Flux's generated kustomization: manifests under the root, sub-directories with a kustomization as bases. */
