@@ -530,3 +530,27 @@ describe('trackUpdate', () => {
     assert.deepEqual(mf(v2)[0]!.fieldsV1, { 'f:spec': { 'f:paused': {}, 'f:replicas': {} } });
   });
 });
+
+describe('managedFields cap', () => {
+  it('merges the oldest Update entries into ancient-changes beyond ten, like kube-apiserver', () => {
+    let obj: KubeObject = deployment({ replicas: 0 });
+    for (let i = 0; i < 12; i++) {
+      obj = trackUpdate({
+        old: obj,
+        updated: { ...obj, spec: { ...(obj.spec as object), [`f${i}`]: i } },
+        manager: `m${i}`,
+        apiVersion: 'apps/v1',
+        schema: undefined,
+        now: `2026-01-01T00:00:${String(10 + i)}Z`,
+      });
+    }
+    const entries = mf(obj);
+    assert.equal(entries.length, 10);
+    const ancient = entries.find((e) => e.manager === 'ancient-changes');
+    assert.ok(ancient);
+    // The three oldest (one apiVersion) end up in one bucket carrying the newest merged time.
+    assert.deepEqual(ancient.fieldsV1, { 'f:spec': { 'f:f0': {}, 'f:f1': {}, 'f:f2': {} } });
+    assert.equal(ancient.time, '2026-01-01T00:00:12Z');
+    assert.ok(!entries.some((e) => ['m0', 'm1', 'm2'].includes(e.manager as string)));
+  });
+});

@@ -91,8 +91,53 @@ function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> 
   return out;
 }
 
+/** kube-apiserver keeps at most this many Update entries; older ones merge into per-version buckets. */
+const MAX_UPDATE_MANAGERS = 10;
+const ANCIENT_CHANGES = 'ancient-changes';
+
+/**
+ * kube-apiserver's capManagersManager: while there are more than ten Update entries, the oldest
+ * ones are merged, per apiVersion, into an 'ancient-changes' entry carrying the newest time merged.
+ */
+function capUpdateManagers(managers: Map<string, Manager>): void {
+  const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update');
+  if (updaters.length <= MAX_UPDATE_MANAGERS) return;
+  const seconds = (t: string | undefined): number =>
+    t === undefined ? 0 : Math.floor(Date.parse(t) / 1000) || 0;
+  updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || cmp(ia, ib));
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {
+    const [id, m] = updaters[i]!;
+    const first = firstOfVersion.get(m.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(m.apiVersion, id);
+      continue;
+    }
+    const bucketId = identity({
+      manager: ANCIENT_CHANGES,
+      operation: 'Update',
+      apiVersion: m.apiVersion,
+      subresource: '',
+    });
+    let bucket = managers.get(bucketId);
+    if (bucket === undefined) {
+      const firstEntry = managers.get(first)!;
+      managers.delete(first);
+      bucket = { ...firstEntry, manager: ANCIENT_CHANGES, subresource: '' };
+      managers.set(bucketId, bucket);
+    }
+    bucket.set = m.set.clone().addAll(bucket.set);
+    bucket.raw = undefined;
+    bucket.time = m.time;
+    managers.delete(id);
+    length--;
+  }
+}
+
 /** Encodes entries sorted as kube-apiserver does: operation, time, manager, apiVersion, subresource. */
 function encodeManagedFields(managers: Map<string, Manager>): JsonObject[] {
+  capUpdateManagers(managers);
   const list = [...managers.values()].filter((m) => !m.set.isEmpty());
   list.sort(
     (p, q) =>
