@@ -227,7 +227,7 @@ describe('errors name the file and field', () => {
     {
       name: 'directory without kustomization.yaml',
       files: { 'a.yaml': CM },
-      message: /unable to find one of 'kustomization\.yaml', 'kustomization\.yml', 'Kustomization'/,
+      message: /unable to find one of 'kustomization\.yaml', 'kustomization\.yml' or 'Kustomization'/,
     },
   ];
   for (const c of table) {
@@ -245,7 +245,6 @@ describe('Flux behaviour without kustomization.yaml', () => {
       'a.yaml': CM,
       'sub/b.yaml': CM.replace('name: cm', 'name: cm-b'),
       'sub/notes.txt': 'not yaml',
-      'sub/values.yaml': 'replicas: 3\n',
       'app/kustomization.yaml': 'namePrefix: app-\nresources:\n- c.yaml\n',
       'app/c.yaml': CM.replace('name: cm', 'name: cm-c'),
     };
@@ -260,6 +259,14 @@ describe('Flux behaviour without kustomization.yaml', () => {
     assert.deepEqual(
       got.objects.map((o) => (o['metadata'] as Record<string, unknown>)['name']),
       ['app-cm-c', 'cm', 'cm-b'],
+    );
+ 
+    // As Flux: a YAML file that is not a Kubernetes object fails the build instead of being
+    // skipped (fluxcd/kustomize-controller#542: skipping silently dropped resources).
+    const withValues = tree({ ...files, 'sub/values.yaml': 'replicas: 3\n' });
+    assert.throws(
+      () => buildKustomization(withValues, { fluxAutogenerate: true }),
+      /failed to decode Kubernetes YAML from .*values\.yaml: missing Resource metadata/,
     );
   });
 });
