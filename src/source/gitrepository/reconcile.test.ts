@@ -406,7 +406,21 @@ describe('reconcileGitRepository: history rewrite', () => {
       immutable.events.some((e) => e.type === 'Warning' && e.reason === 'HistoryRewritten'),
     );
 
-    const allowed = await reconcileGitRepository(object('hist', spec, immutable.status), deps());
+    // Restoring the history ends the refusal.
+    const saved = repo.head();
+    git(repo.work, ['reset', '-q', '--hard', b]);
+    repo.push('main');
+    const restored = await reconcileGitRepository(
+      object('hist', spec, immutable.status, { 'flotilla.dev/immutable-history': 'true' }),
+      deps(),
+    );
+    assert.equal(restored.status.artifact?.revision, `main@sha1:${b}`);
+    assert.equal(cond(restored.status, 'HistoryRewritten'), undefined);
+    assert.equal(cond(restored.status, 'Ready')?.status, 'True');
+    git(repo.work, ['reset', '-q', '--hard', saved]);
+    repo.push('main');
+
+    const allowed = await reconcileGitRepository(object('hist', spec, restored.status), deps());
     assert.equal(allowed.status.artifact?.revision, `main@sha1:${c}`);
     assert.equal(cond(allowed.status, 'HistoryRewritten')?.reason, 'ForcePushed');
     assert.equal(cond(allowed.status, 'Ready')?.status, 'True');

@@ -369,6 +369,9 @@ export async function reconcileGitRepository(
       // Unchanged remote: no fetch, no artifact.
       log.info(`no changes since last reconcilation: observed revision '${revision}'`);
       cond.delete(GitRepositoryCondition.FetchFailed);
+      // A refused rewrite is over once the branch is back at the last revision.
+      if (cond.get(GitRepositoryCondition.HistoryRewritten)?.reason === 'ImmutableHistory')
+        cond.delete(GitRepositoryCondition.HistoryRewritten);
       if (mode === undefined) {
         status.sourceVerificationMode = undefined;
         cond.delete(GitRepositoryCondition.SourceVerified);
