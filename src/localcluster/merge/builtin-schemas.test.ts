@@ -129,6 +129,11 @@ describe('loadBuiltinSchemas', () => {
       for (const [k, v] of Object.entries(c.ext)) assert.deepEqual(node[k], v, k);
     });
   }
+  it('carries required fields like the upstream spec', () => {
+    assert.deepEqual(at(deploy, 'spec').required, ['selector', 'template']);
+    assert.deepEqual(at(deploy, 'spec', 'template', 'spec').required, ['containers']);
+    assert.deepEqual(at(deploy, 'spec', 'template', 'spec', 'containers', '[]').required, ['name']);
+  });
   it('Service ports are keyed by port and protocol', () => {
     const node = at(s.schemaFor('v1', 'Service'), 'spec', 'ports');
     assert.deepEqual(node['x-kubernetes-list-map-keys'], ['port', 'protocol']);
