@@ -12,6 +12,7 @@ import { GarbageCollector } from './gc.js';
 import { WorkloadSimulator } from './simulation.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
+import { WebhookAdmission } from './admission.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -44,7 +45,8 @@ export function startControllers(deps: ControllerDeps): Controllers {
   const fields = createFieldSupport(deps.registry, (info) => crds.schemaFor(info), getApi);
   const api = deps.makeApi({
     schemaFor: fields.schemaFor,
-    ...(fields.tracker === undefined ? {} : { fields: fields.tracker }),
+    fields: fields.tracker,
+    admission: new WebhookAdmission(deps.store),
   });
   ref.api = api;
   bootstrapNamespaces(deps.store);
