@@ -248,6 +248,11 @@ describe('reconcileGitRepository over http with basic auth', () => {
         "failed to parse url 'ftp://example.com/r.git'",
       ],
       [
+        { url: 'https://u:secret@example.com/r.git' },
+        'URLInvalid',
+        'credentials in spec.url are not supported',
+      ],
+      [
         { url: `${http.url}/web.git`, interval: 'soon' },
         'InvalidSpec',
         'spec.interval: invalid duration "soon"',

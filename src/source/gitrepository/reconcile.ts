@@ -233,6 +233,16 @@ export async function reconcileGitRepository(
         ),
       );
     }
+    // A password in the URL would end up in git's argv (visible to every local user): refuse it.
+    if (/^https?:\/\/[^/@]*:[^/@]*@/i.test(spec.url)) {
+      throw fetchFailed(
+        new ReconcileFailure(
+          'URLInvalid',
+          'credentials in spec.url are not supported: put username and password in the secretRef Secret',
+          true,
+        ),
+      );
+    }
     // Cloud-provider identities and proxies are not implemented: say so instead of ignoring them.
     if (spec.provider !== undefined && spec.provider !== 'generic') {
       throw fetchFailed(
