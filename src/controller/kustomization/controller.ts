@@ -1,0 +1,155 @@
+// The Kustomization controller's registration: the reconciler, the Flux build, remote clusters
+// from spec.kubeConfig, and the watches that re-trigger reconciles (a source's new artifact, a
+// dependency becoming ready).
+import { KubeClient, type KubeObject } from '../../kube/index.js';
+import { ErrorCategory, FlotillaError, type Logger } from '../../core/index.js';
+import { buildFluxKustomization } from '../../render/index.js';
+import type { EventRecorder } from '../runtime/event-recorder.js';
+import type { ControllerRegistration, ObjectKey } from '../runtime/manager.js';
+import { readSecret } from '../sources/secrets.js';
+import { kustomizationReconciler, type BuildInput } from './reconciler.js';
+import { KUSTOMIZATION_API_VERSION, KUSTOMIZATION_KIND, type Kustomization } from './types.js';
+
+export interface KustomizationControllerOptions {
+  readonly client: KubeClient;
+  /** Where artifacts are extracted for builds. */
+  readonly workDir: string;
+  readonly recorder?: EventRecorder;
+  readonly requeueDependencyMs?: number;
+  readonly healthPollMs?: number;
+  readonly logger?: Logger;
+}
+
+/** The Flux build of a Kustomization, as the reconciler's build phase. */
+export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
+  const spec = input.kustomization.spec;
+  return Promise.resolve(
+    buildFluxKustomization({
+      root: input.root,
+      dir: input.dir,
+      overlay: {
+        ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
+        ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
+        ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
+        ...(spec.components ? { components: spec.components } : {}),
+        ...(spec.patches
+          ? {
+              patches: spec.patches.map((p) => ({
+                patch: p.patch,
+                ...(p.target ? { target: { ...p.target } } : {}),
+              })),
+            }
+          : {}),
+        ...(spec.images ? { images: spec.images } : {}),
+      },
+      postBuild: spec.postBuild !== undefined,
+      substituteFrom: input.substituteFrom,
+      ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
+    }) as KubeObject[],
+  );
+}
+
+/** Clients for remote clusters named by spec.kubeConfig, cached by Secret version. */
+function remoteClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
+  const cache = new Map<string, { version: string; client: KubeClient }>();
+  return async (ks) => {
+    const ref = ks.spec.kubeConfig?.secretRef;
+    if (!ref) return client;
+    const namespace = ks.metadata.namespace ?? 'default';
+    const secret = await client.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace,
+      name: ref.name,
+    });
+    const key = `${namespace}/${ref.name}`;
+    const cached = cache.get(key);
+    const version = secret.metadata.resourceVersion ?? '';
+    if (cached && cached.version === version) return cached.client;
+    const data = await readSecret(client, namespace, ref.name);
+    const field = ref.key ?? (data['value'] ? 'value' : 'value.yaml');
+    const kubeconfig = data[field];
+    if (!kubeconfig) {
+      throw new FlotillaError(`Secret '${key}' has no key '${field}' with a kubeconfig`, {
+        reason: 'ReconciliationFailed',
+        category: ErrorCategory.RetryLater,
+        object: `Secret/${key}`,
+        field: 'spec.kubeConfig.secretRef',
+      });
+    }
+    cached?.client.close();
+    const remote = await KubeClient.fromKubeConfig({
+      yaml: Buffer.from(kubeconfig).toString('utf8'),
+    });
+    cache.set(key, { version, client: remote });
+    return remote;
+  };
+}
+
+export function kustomizationController(
+  options: KustomizationControllerOptions,
+): ControllerRegistration {
+  const reconcile = kustomizationReconciler({
+    client: options.client,
+    build: fluxBuild,
+    workDir: options.workDir,
+    targetClient: remoteClients(options.client),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.requeueDependencyMs !== undefined
+      ? { requeueDependencyMs: options.requeueDependencyMs }
+      : {}),
+    ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const refersTo = (ks: Kustomization, kind: string, source: KubeObject) =>
+    ks.spec.sourceRef.kind === kind &&
+    ks.spec.sourceRef.name === source.metadata.name &&
+    (ks.spec.sourceRef.namespace ?? ks.metadata.namespace) === source.metadata.namespace;
+  const keyOf = (o: KubeObject): ObjectKey => ({
+    namespace: o.metadata.namespace ?? 'default',
+    name: o.metadata.name ?? '',
+  });
+  const sourceWatch = (kind: string) => ({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind,
+    map: (source: KubeObject, cached: readonly KubeObject[]) => {
+      const revision = (source['status'] as { artifact?: { revision?: string } } | undefined)
+        ?.artifact?.revision;
+      if (!revision) return [];
+      return (cached as Kustomization[])
+        .filter((ks) => refersTo(ks, kind, source) && ks.status?.lastAttemptedRevision !== revision)
+        .map(keyOf);
+    },
+  });
+  return {
+    name: 'kustomization',
+    apiVersion: KUSTOMIZATION_API_VERSION,
+    kind: KUSTOMIZATION_KIND,
+    reconcile,
+    watches: [
+      sourceWatch('GitRepository'),
+      sourceWatch('Bucket'),
+      {
+        // A Kustomization that became ready releases the ones that depend on it.
+        apiVersion: KUSTOMIZATION_API_VERSION,
+        kind: KUSTOMIZATION_KIND,
+        map: (changed: KubeObject, cached: readonly KubeObject[]) => {
+          const ready = (changed as Kustomization).status?.conditions?.some(
+            (c) => c.type === 'Ready' && c.status === 'True',
+          );
+          if (!ready) return [];
+          return (cached as Kustomization[])
+            .filter(
+              (ks) =>
+                (ks.spec.dependsOn ?? []).some(
+                  (d) =>
+                    d.name === changed.metadata.name &&
+                    (d.namespace ?? ks.metadata.namespace) === changed.metadata.namespace,
+                ) && !ks.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+            )
+            .map(keyOf);
+        },
+      },
+    ],
+  };
+}

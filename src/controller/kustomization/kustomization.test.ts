@@ -1,0 +1,292 @@
+// The whole GitOps loop end to end: a Git repository served over smart HTTP, the GitRepository
+// and Kustomization controllers, and the local cluster over HTTPS as the target.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
+import { KubeClient, type KubeObject } from '../../kube/index.js';
+import { errorMessage } from '../../core/index.js';
+import { startGitHttpServer, type GitHttpServer } from '../../source/index.js';
+import { installCrds } from '../crds.js';
+import { startControllers, type RunningControllers } from '../controllers.js';
+import type { Kustomization } from './types.js';
+
+const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+let cluster: LocalCluster;
+let client: KubeClient;
+let gitServer: GitHttpServer;
+let controllers: RunningControllers;
+let root: string;
+let work: string;
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: work, env, encoding: 'utf8' });
+}
+
+function write(files: Record<string, string | null>): string {
+  for (const [path, text] of Object.entries(files)) {
+    const p = join(work, path);
+    if (text === null) unlinkSync(p);
+    else {
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    }
+  }
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'change');
+  git('push', '-q', join(root, 'repo.git'), 'HEAD:main');
+  return git('rev-parse', 'HEAD').trim();
+}
+
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: apps\ndata:\n  value: "${value}"\n`;
+
+const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
+const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' } as const;
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) {
+      const ks = await client.list({ ...KS }, { namespace: 'flux-system' }).catch(() => undefined);
+      const gr = await client.list({ ...GR }, { namespace: 'flux-system' }).catch(() => undefined);
+      const state = JSON.stringify(
+        [...(ks?.items ?? []), ...(gr?.items ?? [])].map((o) => [o.metadata.name, o['status']]),
+      );
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}; state: ${state}`,
+      );
+    }
+    await sleep(50);
+  }
+}
+
+const getKs = (name: string) =>
+  client.get<Kustomization>({ ...KS, namespace: 'flux-system', name });
+const ready = (ks: Kustomization) => ks.status?.conditions?.find((c) => c.type === 'Ready');
+const getCm = (name: string) =>
+  client.getOrUndefined<KubeObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: 'apps',
+    name,
+  });
+
+async function requestReconcile(ref: { apiVersion: string; kind: string; name: string }) {
+  await client.patch({ ...ref, namespace: 'flux-system' }, 'merge', {
+    metadata: {
+      annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() + Math.random() },
+    },
+  });
+}
+
+async function appliedRevision(name: string, sha: string): Promise<Kustomization> {
+  return until(`${name} at ${sha.slice(0, 7)}`, async () => {
+    const ks = await getKs(name);
+    return ks.status?.lastAppliedRevision?.endsWith(sha) && ready(ks)?.status === 'True'
+      ? ks
+      : undefined;
+  });
+}
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
+  work = join(root, 'work');
+  execFileSync('git', ['init', '-q', '-b', 'main', work], { env });
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'repo.git')], { env });
+  cluster = await startLocalCluster({ port: 0, inMemory: true, simulationDelayMs: 50 });
+  client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
+  gitServer = await startGitHttpServer({ root });
+  await installCrds(client);
+  for (const ns of ['flux-system', 'apps']) {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+  controllers = await startControllers({
+    client,
+    dataDir: join(root, 'data'),
+    health: false,
+    requeueDependencyMs: 200,
+    healthPollMs: 100,
+    minRetryDelayMs: 100,
+  });
+});
+
+after(async () => {
+  await controllers.stop();
+  await gitServer.close();
+  client.close();
+  await cluster.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('Kustomization controller, end to end', () => {
+  let first = '';
+
+  it('applies a commit and reports Ready with the revision and an inventory', async () => {
+    first = write({
+      'deploy/a.yaml': cm('a', 'one'),
+      'deploy/b.yaml': cm('b', 'one'),
+      'other/kustomization.yaml': 'resources:\n- c.yaml\n',
+      'other/c.yaml': cm('c', 'dependent'),
+    });
+    await client.create({
+      ...GR,
+      metadata: { name: 'repo', namespace: 'flux-system' },
+      spec: { url: `${gitServer.url}/repo.git`, interval: '10m', ref: { branch: 'main' } },
+    });
+    await client.create({
+      ...KS,
+      metadata: { name: 'app', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './deploy',
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+      },
+    });
+    const ks = await appliedRevision('app', first);
+    assert.equal(ks.status?.lastAppliedRevision, `main@sha1:${first}`);
+    assert.equal(ready(ks)?.message, `Applied revision: main@sha1:${first}`);
+    assert.deepEqual(ks.status?.inventory?.entries, [
+      { id: 'apps_a__ConfigMap', v: 'v1' },
+      { id: 'apps_b__ConfigMap', v: 'v1' },
+    ]);
+    assert.ok(ks.metadata.finalizers?.includes('finalizers.fluxcd.io'));
+    const a = await getCm('a');
+    assert.equal(a?.data?.['value'], 'one');
+    assert.equal(a?.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'app');
+  });
+
+  it('rolls out a change and prunes a removed file', async () => {
+    const sha = write({ 'deploy/a.yaml': cm('a', 'two'), 'deploy/b.yaml': null });
+    await requestReconcile({ ...GR, name: 'repo' });
+    const ks = await appliedRevision('app', sha);
+    assert.deepEqual(ks.status?.inventory?.entries, [{ id: 'apps_a__ConfigMap', v: 'v1' }]);
+    assert.equal((await getCm('a'))?.data?.['value'], 'two');
+    assert.equal(await getCm('b'), undefined, 'b was pruned');
+  });
+
+  it('corrects drift at the next reconcile', async () => {
+    await client.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' },
+      'merge',
+      {
+        data: { value: 'edited by hand' },
+      },
+    );
+    await requestReconcile({ ...KS, name: 'app' });
+    await until('drift corrected', async () =>
+      (await getCm('a'))?.data?.['value'] === 'two' ? true : undefined,
+    );
+  });
+
+  it('a broken commit leaves Ready=False with a clear message and changes nothing', async () => {
+    const sha = write({
+      'deploy/a.yaml': cm('a', 'three'),
+      'deploy/broken.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: apps\ndata: [oops\n',
+    });
+    await requestReconcile({ ...GR, name: 'repo' });
+    const ks = await until('build failure', async () => {
+      const k = await getKs('app');
+      return k.status?.lastAttemptedRevision?.endsWith(sha) && ready(k)?.status === 'False'
+        ? k
+        : undefined;
+    });
+    assert.equal(ready(ks)?.reason, 'BuildFailed');
+    assert.match(ready(ks)?.message ?? '', /broken\.yaml/);
+    assert.equal((await getCm('a'))?.data?.['value'], 'two', 'nothing applied');
+    assert.ok(ks.status?.lastAppliedRevision?.endsWith(first) === false);
+  });
+
+  it('a failing dry-run applies nothing (all or nothing)', async () => {
+    const sha = write({
+      'deploy/broken.yaml': null,
+      'deploy/a.yaml': cm('a', 'four'),
+      'deploy/bad.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: missing-namespace\ndata:\n  x: "1"\n',
+    });
+    await requestReconcile({ ...GR, name: 'repo' });
+    const ks = await until('dry-run failure', async () => {
+      const k = await getKs('app');
+      return k.status?.lastAttemptedRevision?.endsWith(sha) && ready(k)?.status === 'False'
+        ? k
+        : undefined;
+    });
+    assert.match(ready(ks)?.message ?? '', /ConfigMap\/missing-namespace\/bad/);
+    assert.equal((await getCm('a'))?.data?.['value'], 'two', 'a was not written');
+    write({ 'deploy/bad.yaml': null });
+  });
+
+  it('waits for dependsOn, then applies the dependent', async () => {
+    const sha = git('rev-parse', 'HEAD').trim();
+    await client.create({
+      ...KS,
+      metadata: { name: 'dependent', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './other',
+        prune: true,
+        dependsOn: [{ name: 'app' }],
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+      },
+    });
+    await requestReconcile({ ...GR, name: 'repo' });
+    const app = await appliedRevision('app', sha);
+    const dependent = await appliedRevision('dependent', sha);
+    const appReady = Date.parse(ready(app)?.lastTransitionTime ?? '');
+    const depReady = Date.parse(ready(dependent)?.lastTransitionTime ?? '');
+    assert.ok(depReady >= appReady, 'dependent became ready after its dependency');
+    assert.equal((await getCm('c'))?.data?.['value'], 'dependent');
+  });
+
+  it('suspend stops reconciling; resume picks up the latest revision', async () => {
+    const before = (await getCm('a'))?.data?.['value'];
+    await client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
+      spec: { suspend: true },
+    });
+    await sleep(200);
+    const sha = write({ 'deploy/a.yaml': cm('a', 'five') });
+    await requestReconcile({ ...GR, name: 'repo' });
+    await until('source at new revision', async () => {
+      const gr = await client.get<KubeObject & { status?: { artifact?: { revision?: string } } }>({
+        ...GR,
+        namespace: 'flux-system',
+        name: 'repo',
+      });
+      return gr.status?.artifact?.revision?.endsWith(sha) ? true : undefined;
+    });
+    await sleep(500);
+    assert.equal((await getCm('a'))?.data?.['value'], before, 'suspended: not applied');
+    await client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
+      spec: { suspend: false },
+    });
+    await appliedRevision('app', sha);
+    assert.equal((await getCm('a'))?.data?.['value'], 'five');
+  });
+
+  it('deleting a Kustomization with prune deletes what it applied', async () => {
+    await client.delete({ ...KS, namespace: 'flux-system', name: 'dependent' });
+    await until('dependent gone', async () =>
+      (await client.getOrUndefined({ ...KS, namespace: 'flux-system', name: 'dependent' }))
+        ? undefined
+        : true,
+    );
+    assert.equal(await getCm('c'), undefined);
+  });
+});
