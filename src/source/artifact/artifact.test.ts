@@ -485,6 +485,11 @@ describe('artifact server and fetchArtifact', () => {
       fetchArtifact(good.url, 'md5:abc', join(work, 'fbad')),
       /invalid digest 'md5:abc'/,
     );
+    await assert.rejects(
+      fetchArtifact(good.url, good.digest, join(work, 'fbig/out'), { maxDownloadSize: 10 }),
+      /over the maximum download size of 10 bytes/,
+    );
+    assert.deepEqual(await readdir(join(work, 'fbig')), []);
     const full = join(work, 'full');
     await mkdir(full, { recursive: true });
     await writeFile(join(full, 'x'), '');

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCategory, FlotillaError, errorMessage } from '../../core/index.js';
 import { createDigester, parseDigest } from './digest.js';
-import { extractTarball, type ExtractOptions } from './extract.js';
+import { DEFAULT_MAX_EXTRACT_SIZE, extractTarball, type ExtractOptions } from './extract.js';
 
 export interface FetchArtifactOptions extends ExtractOptions {
   /**
@@ -16,6 +16,12 @@ export interface FetchArtifactOptions extends ExtractOptions {
    * @default 60000
    */
   readonly timeoutMs?: number;
+  /**
+   * Abort a download larger than this many bytes (compressed); -1 for no limit. Like Flux's
+   * fetcher `maxDownloadSize`, it keeps a misbehaving server from filling the disk.
+   * @default DEFAULT_MAX_EXTRACT_SIZE (100 MiB)
+   */
+  readonly maxDownloadSize?: number;
 }
 
 export interface FetchedArtifact {
@@ -80,6 +86,7 @@ export async function fetchArtifact(
     try {
       res = await request(parsed, options.timeoutMs ?? 60_000);
     } catch (err) {
+      if (err instanceof FlotillaError) throw err;
       throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
         reason: 'ArtifactFetchFailed',
         category: ErrorCategory.Transient,
@@ -95,16 +102,32 @@ export async function fetchArtifact(
     }
     const digester = createDigester(algorithm);
     let size = 0;
+    const limit = options.maxDownloadSize ?? DEFAULT_MAX_EXTRACT_SIZE;
+    const declared = Number(res.headers['content-length'] ?? NaN);
+    const tooBig = (n: number): FlotillaError =>
+      new FlotillaError(
+        `artifact '${url}' is ${n} bytes or more, over the maximum download size of ${limit} bytes`,
+        { reason: 'ArtifactFetchFailed', category: ErrorCategory.Terminal },
+      );
+    if (limit >= 0 && Number.isFinite(declared) && declared > limit) {
+      res.destroy();
+      throw tooBig(declared);
+    }
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         digester.hash.update(chunk);
         size += chunk.length;
+        if (limit >= 0 && size > limit) {
+          cb(tooBig(size));
+          return;
+        }
         cb(null, chunk);
       },
     });
     try {
       await pipeline(res, tap, createWriteStream(tarball, { mode: 0o600 }));
     } catch (err) {
+      if (err instanceof FlotillaError) throw err;
       throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
         reason: 'ArtifactFetchFailed',
         category: ErrorCategory.Transient,
