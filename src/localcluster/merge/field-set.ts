@@ -146,15 +146,51 @@ function fill(node: FieldSet, v: unknown, where: string): void {
 
 const KIND_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
-/** SMD orders path elements by kind (field, key, value, index) and then by their text. */
+/**
+ * SMD's PathElement order: field names, then keys, then values, then indexes; keys compare field by
+ * field (names, then values) and values by type, then numerically or lexically.
+ */
 function sortedKeys(c: Map<string, FieldSet>): string[] {
-  return [...c.keys()].sort((a, b) => {
-    const ka = KIND_ORDER[a[0]!]!;
-    const kb = KIND_ORDER[b[0]!]!;
-    if (ka !== kb) return ka - kb;
-    if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  return [...c.keys()].sort(compareElements);
+}
+
+function compareElements(a: string, b: string): number {
+  const ka = KIND_ORDER[a[0]!]!;
+  const kb = KIND_ORDER[b[0]!]!;
+  if (ka !== kb) return ka - kb;
+  switch (a[0]) {
+    case 'f':
+      return a < b ? -1 : a > b ? 1 : 0;
+    case 'i':
+      return Number(a.slice(2)) - Number(b.slice(2));
+    case 'v':
+      return compareValues(JSON.parse(a.slice(2)), JSON.parse(b.slice(2)));
+    default: {
+      const fa = Object.entries(JSON.parse(a.slice(2)) as Record<string, unknown>);
+      const fb = Object.entries(JSON.parse(b.slice(2)) as Record<string, unknown>);
+      for (let i = 0; i < fa.length && i < fb.length; i++) {
+        const [na, va] = fa[i]!;
+        const [nb, vb] = fb[i]!;
+        if (na !== nb) return na < nb ? -1 : 1;
+        const c = compareValues(va, vb);
+        if (c !== 0) return c;
+      }
+      return fa.length - fb.length;
+    }
+  }
+}
+
+const TYPE_ORDER = ['undefined', 'object', 'boolean', 'number', 'string'];
+
+function compareValues(a: unknown, b: unknown): number {
+  const ta = TYPE_ORDER.indexOf(typeof a);
+  const tb = TYPE_ORDER.indexOf(typeof b);
+  if (ta !== tb) return ta - tb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const sa = typeof a === 'string' ? a : JSON.stringify(a);
+  const sb = typeof b === 'string' ? b : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 /** The position a walk is at, as a stack of path elements; printed only when an error needs it. */
