@@ -84,6 +84,24 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     return sendText(res, ready ? 200 : 500, ready ? 'ok' : 'not ready');
   }
   const user = authenticate(req.headers, deps.adminToken);
+  if (deps.logger.isLevelEnabled('debug')) {
+    // the audit trail: who did what, including who impersonated whom
+    const started = Date.now();
+    res.once('finish', () => {
+      deps.logger.debug(
+        {
+          user: user.username,
+          groups: user.groups,
+          impersonatedBy: user.impersonatedBy,
+          method,
+          path,
+          status: res.statusCode,
+          ms: Date.now() - started,
+        },
+        'audit',
+      );
+    });
+  }
   if (method === 'GET' && path === '/api')
     return sendJson(res, 200, apiVersions(deps.serverAddress()));
   if (method === 'GET' && path === '/apis')
