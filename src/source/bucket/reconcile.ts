@@ -274,7 +274,18 @@ export async function reconcileBucket(
     }
     let certSecret: SecretData | undefined;
     if (spec.certSecretRef) {
-      certSecret = await deps.getSecret(metadata.namespace, spec.certSecretRef.name);
+      const certName = spec.certSecretRef.name;
+      certSecret = await deps.getSecret(metadata.namespace, certName).catch((err: unknown) => {
+        throw new FlotillaError(
+          `failed to get secret '${metadata.namespace}/${certName}': ${errorMessage(err)}`,
+          {
+            reason: BucketReason.AuthenticationFailed,
+            object: objectName,
+            field: 'spec.certSecretRef',
+            category: ErrorCategory.Transient,
+          },
+        );
+      });
       if (!certSecret) {
         throw new FlotillaError(
           `failed to get secret '${metadata.namespace}/${spec.certSecretRef.name}': not found`,
@@ -387,11 +398,9 @@ export async function reconcileBucket(
     );
   } catch (err) {
     error = toFlotillaError(err, BucketReason.BucketOperationFailed, objectName);
-    if (
-      error.reason === BucketReason.AuthenticationFailed ||
-      error.reason === BucketReason.ClientError ||
-      error.reason === BucketReason.UnsupportedConfiguration
-    ) {
+    // Every failure before the archive step is a fetch failure (Flux marks FetchFailed for
+    // credentials, client and bucket errors alike); this also replaces a stale message.
+    if (error.reason !== ConditionReason.ArchiveOperationFailed) {
       conds.markTrue(ConditionType.FetchFailed, error.reason, error.message);
     }
   } finally {
