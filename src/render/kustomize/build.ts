@@ -145,6 +145,12 @@ export function resourcesFromText(text: string, source: string): Resource[] {
         field: 'kind',
       });
     const r = new Resource(d, source);
+    if (r.name === '') {
+      throw new KustomizeError(`${source}: missing metadata.name in ${kind} object`, {
+        file: source,
+        field: 'metadata.name',
+      });
+    }
     // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
     r.setAnnotations(r.annotations());
     out.push(r);
@@ -246,7 +252,7 @@ class Target {
     const k = loadKustomization(sub);
     if (k === undefined) {
       throw new KustomizeError(
-        `${this.k.file}: ${field}: unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${sub.root}'`,
+        `${this.k.file}: ${field}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${sub.root}'`,
         { file: this.k.file, field },
       );
     }
@@ -971,7 +977,7 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   if (k === undefined) {
     if (!options.fluxAutogenerate) {
       throw new KustomizeError(
-        `unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${root}'`,
+        `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${root}'`,
         { file: root },
       );
     }
@@ -1010,6 +1016,16 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   let out = ra.resources.filter(
     (r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true',
   );
+  if (buildMetadata.includes('managedByLabel')) {
+    // kubectl's embedded kustomize reports its version as "(devel)".
+    for (const r of out) {
+      const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
+      r.obj['metadata'] = meta;
+      const labels = isYamlMap(meta['labels']) ? meta['labels'] : newMap();
+      labels['app.kubernetes.io/managed-by'] = 'kustomize-(devel)';
+      meta['labels'] = labels;
+    }
+  }
   for (const r of out) {
     const ann = r.annotations();
     if (buildMetadata.includes('originAnnotations') && r.origin !== undefined) {

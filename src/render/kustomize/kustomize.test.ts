@@ -227,7 +227,8 @@ describe('errors name the file and field', () => {
     {
       name: 'directory without kustomization.yaml',
       files: { 'a.yaml': CM },
-      message: /unable to find one of 'kustomization\.yaml', 'kustomization\.yml' or 'Kustomization'/,
+      message:
+        /unable to find one of 'kustomization\.yaml', 'kustomization\.yml' or 'Kustomization'/,
     },
   ];
   for (const c of table) {
@@ -260,7 +261,7 @@ describe('Flux behaviour without kustomization.yaml', () => {
       got.objects.map((o) => (o['metadata'] as Record<string, unknown>)['name']),
       ['app-cm-c', 'cm', 'cm-b'],
     );
- 
+
     // As Flux: a YAML file that is not a Kubernetes object fails the build instead of being
     // skipped (fluxcd/kustomize-controller#542: skipping silently dropped resources).
     const withValues = tree({ ...files, 'sub/values.yaml': 'replicas: 3\n' });

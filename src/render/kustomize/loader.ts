@@ -110,7 +110,14 @@ export class FileLoader {
 
   readBytes(path: string, field: string): Buffer {
     const real = this.resolveFile(path, field);
-    return readFileSync(real);
+    try {
+      return readFileSync(real);
+    } catch (err) {
+      throw new KustomizeError(`${field}: cannot read '${path}': ${(err as Error).message}`, {
+        file: real,
+        field,
+      });
+    }
   }
 
   /** A loader for a sub-directory (base or component), or undefined when `path` is not a directory. */
