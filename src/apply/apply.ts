@@ -177,6 +177,9 @@ async function plan(
     return skip();
   }
   if (live && anyInMetadata(obj.metadata, opts.ifNotPresentSelector)) return skip();
+  if (ctx.verified?.isVerified(obj, live)) {
+    return { obj, live, action: Action.Unchanged, recreate: false };
+  }
   let dryRun: KubeObject;
   try {
     dryRun = await ctx.client.apply(obj, {
@@ -207,6 +210,7 @@ async function plan(
   }
   const cleanup = live ? cleanupPatch(obj, live, ctx.fieldManager, opts.cleanup) : [];
   if (!hasDrifted(live, dryRun) && cleanup.length === 0) {
+    ctx.verified?.remember(obj, live?.metadata.resourceVersion);
     return { obj, live, action: Action.Unchanged, recreate: false };
   }
   return { obj, live, action: live ? Action.Configured : Action.Created, recreate: false, cleanup };
@@ -295,11 +299,13 @@ async function execute(
       };
       await ctx.client.patch(ref, PatchType.Json, p.cleanup);
     }
-    await ctx.client.apply(p.obj, {
+    ctx.verified?.forget(p.obj);
+    const applied = await ctx.client.apply(p.obj, {
       force: opts.forceConflicts,
       fieldManager: ctx.fieldManager,
       ...(opts.fieldValidation ? { fieldValidation: opts.fieldValidation } : {}),
     });
+    ctx.verified?.remember(p.obj, applied.metadata.resourceVersion);
   });
   return plans.map((p) => entryFor(p.obj, p.action));
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../core/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Selector } from './options.js';
+import type { VerifiedCache } from './verified-cache.js';
 
 export interface ManagerContext {
   readonly client: KubeClient;
@@ -10,4 +11,6 @@ export interface ManagerContext {
   /** Labels set on every applied object and required on every pruned one. */
   readonly ownerLabels: Selector;
   readonly logger: Logger;
+  /** Objects proven in sync, whose dry-run can be skipped; undefined turns that off. */
+  readonly verified: VerifiedCache | undefined;
 }

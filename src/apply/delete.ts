@@ -57,6 +57,7 @@ async function deleteOne(
   if (!allInLabels(live.metadata, inclusions)) return entry(Action.Skipped);
   if (anyInMetadata(live.metadata, opts.exclusions)) return entry(Action.Skipped);
   if (live.metadata.deletionTimestamp) return entry(Action.Deleted);
+  ctx.verified?.forget(m);
   try {
     await ctx.client.delete(ref, { propagationPolicy: opts.propagationPolicy });
   } catch (err) {

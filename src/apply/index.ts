@@ -8,6 +8,7 @@ export * from './normalize.js';
 export * from './drift.js';
 export * from './errors.js';
 export * from './cleanup.js';
+export * from './verified-cache.js';
 export * from './mask.js';
 export * from './human-diff.js';
 export { stageOf } from './apply.js';

@@ -112,6 +112,22 @@ describe('ResourceManager against the local cluster', () => {
     );
     assert.equal(kube.stats.writes - writesBefore, 0, 'a no-op reconcile makes no writes');
 
+    // Without the verified cache every object is dry-run again; with it none is, since
+    // neither the desired objects nor the live resourceVersions changed.
+    const uncached = new ResourceManager(kube, { ownerLabels: owner, verifiedTtlMs: 0 });
+    const dry = kube.stats.dryRuns;
+    const third0 = await uncached.applyAll(set());
+    assert.ok(
+      third0.entries.every((e) => e.action === Action.Unchanged),
+      third0.toString(),
+    );
+    assert.equal(kube.stats.dryRuns - dry, 5);
+    const dry2 = kube.stats.dryRuns;
+    await rm.applyAll(set());
+    // Only the Deployment may be dry-run again: the simulated controller updates its status.
+    assert.ok(kube.stats.dryRuns - dry2 <= 1, `${kube.stats.dryRuns - dry2} dry-runs`);
+    assert.equal(kube.stats.writes - writesBefore, 0);
+
     const changed = set();
     (changed[2] as KubeObject)['data'] = { mode: 'green' };
     const w = kube.stats.writes;

@@ -22,6 +22,7 @@ import {
   MaskDefault,
   cleanupPatch,
   defaultApplyOptions,
+  VerifiedCache,
 } from './index.js';
 
 const o = (
@@ -367,5 +368,43 @@ describe('cleanupPatch', () => {
       ),
       [],
     );
+  });
+});
+
+describe('VerifiedCache', () => {
+  it('trusts an object only while desired hash and live resourceVersion are unchanged', () => {
+    const cache = new VerifiedCache(60_000);
+    const desired = o('v1', 'ConfigMap', 'a', 'n', { data: { k: 'v' } });
+    const live = (rv: string): KubeObject => ({
+      ...o('v1', 'ConfigMap', 'a', 'n'),
+      metadata: { name: 'a', namespace: 'n', resourceVersion: rv },
+    });
+    assert.equal(cache.isVerified(desired, live('5')), false);
+    cache.remember(desired, '5');
+    assert.equal(cache.isVerified(desired, live('5')), true);
+    // Key order does not matter, content does.
+    assert.equal(
+      cache.isVerified(
+        {
+          data: { k: 'v' },
+          metadata: { namespace: 'n', name: 'a' },
+          kind: 'ConfigMap',
+          apiVersion: 'v1',
+        },
+        live('5'),
+      ),
+      true,
+    );
+    assert.equal(
+      cache.isVerified(o('v1', 'ConfigMap', 'a', 'n', { data: { k: 'w' } }), live('5')),
+      false,
+    );
+    assert.equal(cache.isVerified(desired, live('6')), false);
+    assert.equal(cache.isVerified(desired, undefined), false);
+    cache.forget(desired);
+    assert.equal(cache.isVerified(desired, live('5')), false);
+    const expired = new VerifiedCache(0);
+    expired.remember(desired, '5');
+    assert.equal(expired.isVerified(desired, live('5')), false);
   });
 });

@@ -17,6 +17,7 @@ import {
   type WaitOptions,
 } from './options.js';
 import { checkHealth, waitForSet, type ObjectHealth } from './wait.js';
+import { VerifiedCache } from './verified-cache.js';
 
 export interface ResourceManagerOptions {
   /** Server-side apply field manager. @default 'flotilla' */
@@ -28,6 +29,13 @@ export interface ResourceManagerOptions {
    */
   readonly ownerLabels?: Selector;
   readonly logger?: Logger;
+  /**
+   * Skip the dry-run of objects proven in sync by an earlier apply or dry-run of this manager,
+   * while neither the desired object nor the live resourceVersion changed; entries expire after
+   * this many ms. 0 turns it off (every object is dry-run on every apply).
+   * @default 3600000 (one hour)
+   */
+  readonly verifiedTtlMs?: number;
 }
 
 /** The owner labels Flux's kustomize-controller sets for a Kustomization. */
@@ -48,11 +56,19 @@ export class ResourceManager {
       fieldManager: options.fieldManager ?? 'flotilla',
       ownerLabels: options.ownerLabels ?? {},
       logger: options.logger ?? silentLogger(),
+      verified:
+        options.verifiedTtlMs === 0
+          ? undefined
+          : new VerifiedCache(options.verifiedTtlMs ?? 3_600_000),
     };
   }
 
   get client(): KubeClient {
     return this.ctx.client;
+  }
+
+  get ownerLabels(): Selector {
+    return this.ctx.ownerLabels;
   }
 
   /** Applies one object: dry-run, drift check, server-side apply when changed. */
