@@ -1,8 +1,17 @@
 // Errors of the merge module: patch problems (400/422) and server-side apply conflicts (409).
 
-/** A patch that cannot be applied; the message names the operation and path. */
+/**
+ * A patch that cannot be applied; the message names the operation and path. `status` is the HTTP
+ * code kube-apiserver answers with: 400 BadRequest for a malformed patch document (not decodable
+ * as its patch type, bad directive format, managedFields in an apply), 422 otherwise.
+ */
 export class PatchError extends Error {
   override readonly name = 'PatchError';
+  readonly status: 400 | 422;
+  constructor(message: string, status: 400 | 422 = 422) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /** One field that another manager owns with a different value. */

@@ -156,6 +156,16 @@ describe('applyJsonPatch', () => {
       assert.deepEqual(c.doc, before, 'input must not be mutated');
     });
   }
+  it('answers 400 for an undecodable patch and 422 for one that does not apply', () => {
+    assert.throws(
+      () => applyJsonPatch({}, {}),
+      (e: unknown) => e instanceof PatchError && e.status === 400,
+    );
+    assert.throws(
+      () => applyJsonPatch({}, [{ op: 'remove', path: '/a' }]),
+      (e: unknown) => e instanceof PatchError && e.status === 422,
+    );
+  });
   it('leaves no partial result when a later operation fails', () => {
     const doc = { a: 1 };
     assert.throws(

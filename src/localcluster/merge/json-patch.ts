@@ -12,7 +12,7 @@ type Container = Record<string, unknown> | unknown[];
  */
 export function applyJsonPatch(obj: KubeObject, patch: unknown): KubeObject {
   if (!Array.isArray(patch))
-    throw new PatchError('json patch: the patch must be a JSON array of operations');
+    throw new PatchError('json patch: the patch must be a JSON array of operations', 400);
   let doc: unknown = jsonClone(obj);
   patch.forEach((op: unknown, i) => {
     doc = applyOperation(doc, op, i);

@@ -11,6 +11,7 @@ export function applyMergePatch(obj: KubeObject, patch: unknown): KubeObject {
   if (!isJsonObject(patch))
     throw new PatchError(
       `merge patch: the patch must be a JSON object, got ${Array.isArray(patch) ? 'an array' : typeof patch}`,
+      400,
     );
   return mergeInto(jsonClone(obj), patch);
 }

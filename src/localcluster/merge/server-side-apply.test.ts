@@ -1,7 +1,13 @@
 // Tests of server-side apply and update tracking: golden managedFields for kubectl-like sequences, pruning, conflicts, list merging.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApplyConflictError, loadBuiltinSchemas, serverSideApply, trackUpdate } from './index.js';
+import {
+  ApplyConflictError,
+  loadBuiltinSchemas,
+  PatchError,
+  serverSideApply,
+  trackUpdate,
+} from './index.js';
 import type { KubeObject, SchemaNode } from './index.js';
 
 const schemas = loadBuiltinSchemas();
@@ -405,6 +411,18 @@ describe('serverSideApply', () => {
         ['a', ''],
         ['a', 'status'],
       ],
+    );
+  });
+
+  it('rejects managedFields in the applied configuration with 400, as kube-apiserver', () => {
+    const d = deployment({ replicas: 1 });
+    (d.metadata as Record<string, unknown>).managedFields = [];
+    assert.throws(
+      () => apply(undefined, d, 'a'),
+      (e: unknown) =>
+        e instanceof PatchError &&
+        e.status === 400 &&
+        e.message === 'metadata.managedFields must be nil',
     );
   });
 

@@ -213,6 +213,13 @@ export function serverSideApply(args: {
   const subresource = args.subresource ?? '';
   resetItemKeys();
   const managers = decodeManagedFields(args.live);
+  const appliedMeta = args.applied.metadata;
+  if (
+    isJsonObject(appliedMeta) &&
+    appliedMeta.managedFields !== undefined &&
+    appliedMeta.managedFields !== null
+  )
+    throw new PatchError('metadata.managedFields must be nil', 400);
   const live = args.live === undefined ? {} : withoutManagedFields(args.live);
   const config = withoutManagedFields(args.applied);
 

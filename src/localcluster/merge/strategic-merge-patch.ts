@@ -45,7 +45,7 @@ export function applyStrategicMergePatch(
   schema: SchemaNode | undefined,
 ): KubeObject {
   if (!isJsonObject(patch))
-    throw new PatchError('strategic merge patch: the patch must be a JSON object');
+    throw new PatchError('strategic merge patch: the patch must be a JSON object', 400);
   const out = mergeMap(jsonClone(obj), patch, schema, '');
   return out;
 }
@@ -75,12 +75,14 @@ function mergeMap(
     if (!Array.isArray(retain))
       throw new PatchError(
         `strategic merge patch: invalid patch format of retainKeys at ${path || '.'}: not a list`,
+        400,
       );
     for (const k in patch) {
       if (k.startsWith('$') || patch[k] === null) continue; // directives and deletions are exempt
       if (!retain.includes(k))
         throw new PatchError(
           `strategic merge patch: invalid patch format of retainKeys: ${path}.${k} is not in the ${RETAIN_KEYS} list`,
+          400,
         );
     }
     for (const k of Object.keys(original)) if (!retain.includes(k)) delete original[k];
@@ -93,13 +95,13 @@ function mergeMap(
     const field = k.slice(SET_ORDER.length);
     const order = patch[k];
     if (!Array.isArray(order))
-      throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`);
+      throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
     const fs = fieldSchema(s, field);
     const meta = patchMeta(fs);
     const orig = Array.isArray(original[field]) ? (original[field] as unknown[]) : [];
     const patchList = patch[field];
     if (patchList !== undefined && !Array.isArray(patchList))
-      throw new PatchError(`strategic merge patch: ${path}.${field} must be a list`);
+      throw new PatchError(`strategic merge patch: ${path}.${field} must be a list`, 400);
     if (!(field in original) && patchList === undefined) {
       ordered.add(field);
       continue;
@@ -126,7 +128,7 @@ function mergeMap(
     if (k.startsWith(DELETE_PRIMITIVE)) {
       const field = k.slice(DELETE_PRIMITIVE.length);
       if (!Array.isArray(pv))
-        throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`);
+        throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
       const cur = original[field];
       if (Array.isArray(cur)) original[field] = cur.filter((v) => !pv.some((d) => jsonEqual(d, v)));
       continue;
