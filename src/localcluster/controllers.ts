@@ -21,6 +21,7 @@ export interface ControllerDeps {
   readonly loadBalancerIps: IpAllocator;
   readonly simulationDelayMs: number;
   readonly simulate: boolean;
+  readonly namespaceDeletionDelayMs: number;
   readonly makeApi: (deps: Omit<ObjectApiDeps, 'store' | 'ips'>) => ObjectApi;
 }
 
@@ -50,7 +51,13 @@ export function startControllers(deps: ControllerDeps): Controllers {
   });
   ref.api = api;
   bootstrapNamespaces(deps.store);
-  const gc = new GarbageCollector(deps.store, deps.registry, getApi, deps.logger);
+  const gc = new GarbageCollector(
+    deps.store,
+    deps.registry,
+    getApi,
+    deps.logger,
+    deps.namespaceDeletionDelayMs,
+  );
   const sim = new WorkloadSimulator(
     deps.store,
     deps.registry,

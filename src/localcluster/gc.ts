@@ -36,9 +36,14 @@ export class GarbageCollector {
     private readonly registry: ResourceRegistry,
     private readonly api: () => ObjectApi,
     logger: Logger,
+    /** How long a terminating namespace waits before its content is deleted. */
+    private readonly namespaceDelayMs = 0,
   ) {
     this.queue = new SerialQueue('garbage-collector', logger);
   }
+
+  /** When each terminating namespace was first seen, for the namespace delay. */
+  private readonly terminatingSince = new Map<string, number>();
 
   start(): () => void {
     const unlisten = this.store.hub.listen((ev) => this.onEvent(ev));
@@ -62,6 +67,7 @@ export class GarbageCollector {
       unlisten();
       this.queue.stop();
       if (this.timer) clearInterval(this.timer);
+      for (const t of this.timers) clearTimeout(t);
     };
   }
 
@@ -93,8 +99,22 @@ export class GarbageCollector {
   }
 
   private enqueueNamespace(name: string): void {
+    // like the namespace controller, start a little after the deletion so that clients deleting
+    // a namespace together with its objects (kubectl delete -f) still find those objects
+    const now = Date.now();
+    const since = this.terminatingSince.get(name) ?? now;
+    this.terminatingSince.set(name, since);
+    const wait = since + this.namespaceDelayMs - now;
+    if (wait > 0) {
+      const t = setTimeout(() => this.queue.push(() => this.drainNamespace(name)), wait);
+      this.timers.add(t);
+      t.unref();
+      return;
+    }
     this.queue.push(() => this.drainNamespace(name));
   }
+
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private enqueueOwner(obj: KubeObject): void {
     const f = metaOf(obj).finalizers ?? [];
@@ -246,6 +266,7 @@ export class GarbageCollector {
     }
     const spec = isPlainObject(ns.spec) ? ns.spec : {};
     const specFinalizers = Array.isArray(spec.finalizers) ? spec.finalizers.map(String) : [];
+    this.terminatingSince.delete(name);
     this.api().finalizeNamespace(
       name,
       specFinalizers.filter((f) => f !== 'kubernetes'),

@@ -317,6 +317,17 @@ describe('kubectl against the local cluster', { skip: SKIP }, () => {
     );
   });
 
+  it('deletes a file holding a namespace and its objects (delete -f) without NotFound errors', async () => {
+    const path = file(
+      'tmp.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: tmp}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: tmp}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b, namespace: tmp}\nstringData: {k: v}\n',
+    );
+    assert.equal((await kubectl('apply', '--server-side', '-f', path)).code, 0);
+    const r = await kubectl('delete', '-f', path, '--timeout=20s');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /namespace "tmp" deleted\nconfigmap "a" deleted\nsecret "b" deleted/);
+  });
+
   it('deletes a namespace with everything inside', async () => {
     const r = await kubectl('delete', 'namespace', 'shop', '--timeout=20s');
     assert.equal(r.code, 0, r.stderr);

@@ -31,6 +31,8 @@ export interface LocalClusterOptions {
   readonly simulate?: boolean;
   /** Delay before simulated workloads report progress and readiness. @default 1000 */
   readonly simulationDelayMs?: number;
+  /** How long a deleted namespace waits before the objects in it are deleted. @default 500 */
+  readonly namespaceDeletionDelayMs?: number;
   /** How often watches that allow bookmarks get one. @default 60000 */
   readonly bookmarkIntervalMs?: number;
   /** Watch events kept for resuming watches; older versions get 410 Gone. @default 20000 */
@@ -78,6 +80,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     loadBalancerIps: ips.loadBalancerIps,
     simulationDelayMs: options.simulationDelayMs ?? 1000,
     simulate: options.simulate ?? true,
+    namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 500,
     makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
   });
   const api = controllers.api;

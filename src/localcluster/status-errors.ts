@@ -207,7 +207,9 @@ export function unsupportedMediaType(contentType: string): ApiError {
   return new ApiError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+    contentType === 'application/vnd.kubernetes.protobuf'
+      ? 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this local cluster does not decode protobuf: use kubectl create -f/apply, or a JSON client)'
+      : `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
   );
 }
 
