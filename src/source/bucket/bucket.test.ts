@@ -22,6 +22,7 @@ import {
 import {
   ObjectIndex,
   S3Client,
+  createBucketClient,
   accountNameFromEndpoint,
   reconcileBucket,
   type Bucket,
@@ -416,6 +417,36 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
     assert.match(noCreds.error?.message ?? '', /AWS authentication failed/);
   });
 
+  it('drops an object that vanishes between listing and download, as Flux does', async () => {
+    assert.equal(await s3Request(s3, 'PUT', '/other/keep.yaml', 'keep'), 200);
+    assert.equal(await s3Request(s3, 'PUT', '/other/vanish.yaml', 'vanish'), 200);
+    const res = await reconcileBucket(bucketObject('race', { ...spec(), bucketName: 'other' }), {
+      ...deps(),
+      // The real client, with the object deleted on the server right after the listing.
+      createClient: (inputs) => {
+        const real = createBucketClient(inputs);
+        return {
+          bucketExists: (b, sig) => real.bucketExists(b, sig),
+          visitObjects: async (b, prefix, visit, sig) => {
+            await real.visitObjects(b, prefix, visit, sig);
+            assert.equal(await s3Request(s3, 'DELETE', '/other/vanish.yaml'), 204);
+          },
+          getObject: (b, k, p, sig) => real.getObject(b, k, p, sig),
+          isObjectNotFound: (err) => real.isObjectNotFound(err),
+          close: () => real.close(),
+        };
+      },
+    });
+    assert.equal(res.error, undefined, res.error?.message);
+    const index = new ObjectIndex();
+    index.add('keep.yaml', md5('keep'));
+    assert.equal(res.status.artifact?.revision, index.digest());
+    assert.equal(
+      res.events[0]?.message,
+      "stored artifact with 1 fetched files from 'other' bucket",
+    );
+  });
+
   it('follows ListObjectsV2 pagination', async () => {
     const client = new S3Client({
       endpoint: s3.hostPort,
@@ -537,6 +568,20 @@ describe('Bucket with the azure provider on Azurite', () => {
       assert.equal(again.artifactChanged, false, secret);
     }
     assert.equal(digests.size, 1, 'same objects, same revision, whatever the credentials');
+
+    // Flux's formula: sha256 of "<name> <hex of the ETag bytes>\n" lines, names in byte order.
+    const service = new BlobServiceClient(
+      az.blobEndpoint,
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+    );
+    const lines: string[] = [];
+    for await (const blob of service.getContainerClient('flux').listBlobsFlat()) {
+      const etag = (blob.properties.etag ?? '').replace(/^"+|"+$/g, '');
+      lines.push(`${blob.name} ${Buffer.from(etag).toString('hex')}\n`);
+    }
+    lines.sort();
+    const expected = `sha256:${createHash('sha256').update(lines.join('')).digest('hex')}`;
+    assert.deepEqual([...digests], [expected]);
   });
 
   it('applies the prefix and notices a changed blob', async () => {
