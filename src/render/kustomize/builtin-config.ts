@@ -1,6 +1,6 @@
 // kustomize's default transformer configuration: which fields each builtin transformer touches, and name back-references.
 // The field lists restate kustomize v5.5.0's api/internal/konfig/builtinpluginconsts (Apache-2.0) so output matches it.
-import { isYamlMap, parseYaml } from '../yaml/index.js';
+import { isYamlMap } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
 import { fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
@@ -34,25 +34,23 @@ const PODSPEC_HOLDERS: ReadonlyArray<readonly [string, string]> = [
   ['CronJob', 'spec/jobTemplate/spec/template/spec'],
 ];
 
-function lines(
-  specs: ReadonlyArray<{
-    kind?: string;
-    group?: string;
-    version?: string;
-    path: string;
-    create?: boolean;
-  }>,
-): string {
-  return specs
-    .map(
-      (s) =>
-        `- path: ${s.path}\n` +
-        (s.kind ? `  kind: ${s.kind}\n` : '') +
-        (s.group ? `  group: ${s.group}\n` : '') +
-        (s.version ? `  version: ${s.version}\n` : '') +
-        (s.create ? '  create: true\n' : ''),
-    )
-    .join('');
+type SpecInput = {
+  kind?: string;
+  group?: string;
+  version?: string;
+  path: string;
+  create?: boolean;
+};
+
+/** Field specs from compact literals (built directly: parsing YAML here would dominate a cold build). */
+function lines(specs: readonly SpecInput[]): FieldSpec[] {
+  return specs.map((s) => {
+    const gvk: { group?: string; version?: string; kind?: string } = {};
+    if (s.group) gvk.group = s.group;
+    if (s.version) gvk.version = s.version;
+    if (s.kind) gvk.kind = s.kind;
+    return { gvk, path: s.path, create: s.create === true };
+  });
 }
 
 const METADATA_LABELS = lines([
@@ -94,8 +92,8 @@ function affinitySelectors(kind: string): Array<{ path: string; group: string; k
   ].map((path) => ({ path, group: 'apps', kind }));
 }
 
-const COMMON_LABELS =
-  lines([
+const COMMON_LABELS: FieldSpec[] = [
+  ...lines([
     { path: 'spec/selector', create: true, version: 'v1', kind: 'Service' },
     { path: 'spec/selector', create: true, version: 'v1', kind: 'ReplicationController' },
     { path: 'spec/selector/matchLabels', create: true, kind: 'Deployment' },
@@ -124,7 +122,9 @@ const COMMON_LABELS =
       group: 'networking.k8s.io',
       kind: 'NetworkPolicy',
     },
-  ]) + METADATA_LABELS;
+  ]),
+  ...METADATA_LABELS,
+];
 
 const COMMON_ANNOTATIONS = lines([
   { path: 'metadata/annotations', create: true },
@@ -166,7 +166,7 @@ const NAMESPACE = lines([
   },
 ]);
 
-function varRefs(): string {
+function varRefs(): FieldSpec[] {
   const out: Array<{ path: string; kind: string }> = [];
   const holders: ReadonlyArray<readonly [string, string]> = [
     ['CronJob', 'spec/jobTemplate/spec/template/spec'],
@@ -203,7 +203,7 @@ function varRefs(): string {
   }
   out.push({ path: 'spec/volumeClaimTemplates/spec/nfs/server', kind: 'StatefulSet' });
   out.push({ path: 'spec/nfs/server', kind: 'PersistentVolume' });
-  return lines(out) + '- path: metadata/labels\n- path: metadata/annotations\n';
+  return [...lines(out), ...lines([{ path: 'metadata/labels' }, { path: 'metadata/annotations' }])];
 }
 
 function podRefs(
@@ -221,7 +221,7 @@ function podRefs(
   return out;
 }
 
-function nameReferences(): string {
+function nameReferences(): NameBackReference[] {
   const cm = [
     'volumes/configMap/name',
     'containers/env/valueFrom/configMapKeyRef/name',
@@ -250,17 +250,20 @@ function nameReferences(): string {
     { path: `spec/template/spec/${field}`, kind: 'Job' },
     { path: `spec/template/spec/${field}`, kind: 'DaemonSet' },
   ];
-  const hpa = (kind: string): string =>
-    `- kind: ${kind}\n  fieldSpecs:\n` +
-    indent(lines([{ path: 'spec/scaleTargetRef/name', kind: 'HorizontalPodAutoscaler' }]));
-  const entry = (head: string, specs: Parameters<typeof lines>[0]): string =>
-    `${head}  fieldSpecs:\n` + indent(lines(specs));
+  const hpa = (kind: string): NameBackReference => ({
+    gvk: { kind },
+    referrers: lines([{ path: 'spec/scaleTargetRef/name', kind: 'HorizontalPodAutoscaler' }]),
+  });
+  const entry = (gvk: Partial<Gvk>, specs: readonly SpecInput[]): NameBackReference => ({
+    gvk,
+    referrers: lines(specs),
+  });
   return [
     hpa('Deployment'),
     hpa('ReplicationController'),
     hpa('ReplicaSet'),
     hpa('StatefulSet'),
-    entry('- kind: ConfigMap\n  version: v1\n', [
+    entry({ kind: 'ConfigMap', version: 'v1' }, [
       ...podRefs(cm, { podVersion: true, cronJobOrder: cmCron }),
       { path: 'spec/configSource/configMap', kind: 'Node' },
       { path: 'rules/resourceNames', kind: 'Role' },
@@ -270,7 +273,7 @@ function nameReferences(): string {
         kind: 'Ingress',
       },
     ]),
-    entry('- kind: Secret\n  version: v1\n', [
+    entry({ kind: 'Secret', version: 'v1' }, [
       ...podRefs(sec, { podVersion: true, cronJobOrder: secCron }),
       { path: 'spec/tls/secretName', kind: 'Ingress' },
       { path: 'metadata/annotations/ingress.kubernetes.io\\/auth-secret', kind: 'Ingress' },
@@ -294,7 +297,7 @@ function nameReferences(): string {
       },
       { path: 'spec/azureFile/secretName', kind: 'PersistentVolume' },
     ]),
-    entry('- kind: Service\n  version: v1\n', [
+    entry({ kind: 'Service', version: 'v1' }, [
       { path: 'spec/serviceName', kind: 'StatefulSet', group: 'apps' },
       { path: 'spec/rules/http/paths/backend/serviceName', kind: 'Ingress' },
       { path: 'spec/backend/serviceName', kind: 'Ingress' },
@@ -313,89 +316,74 @@ function nameReferences(): string {
       },
       { path: 'spec/rules/backendRefs/name', kind: 'HTTPRoute' },
     ]),
-    entry('- kind: Role\n  group: rbac.authorization.k8s.io\n', [
+    entry({ kind: 'Role', group: 'rbac.authorization.k8s.io' }, [
       { path: 'roleRef/name', kind: 'RoleBinding', group: 'rbac.authorization.k8s.io' },
     ]),
-    entry('- kind: ClusterRole\n  group: rbac.authorization.k8s.io\n', [
+    entry({ kind: 'ClusterRole', group: 'rbac.authorization.k8s.io' }, [
       { path: 'roleRef/name', kind: 'RoleBinding', group: 'rbac.authorization.k8s.io' },
       { path: 'roleRef/name', kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io' },
     ]),
-    entry('- kind: ServiceAccount\n  version: v1\n', [
+    entry({ kind: 'ServiceAccount', version: 'v1' }, [
       { path: 'subjects', kind: 'RoleBinding', group: 'rbac.authorization.k8s.io' },
       { path: 'subjects', kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io' },
       ...simplePod('serviceAccountName'),
     ]),
     entry(
-      '- kind: PersistentVolumeClaim\n  version: v1\n',
+      { kind: 'PersistentVolumeClaim', version: 'v1' },
       simplePod('volumes/persistentVolumeClaim/claimName'),
     ),
-    entry('- kind: PersistentVolume\n  version: v1\n', [
+    entry({ kind: 'PersistentVolume', version: 'v1' }, [
       { path: 'spec/volumeName', kind: 'PersistentVolumeClaim' },
       { path: 'rules/resourceNames', kind: 'ClusterRole' },
     ]),
-    entry('- kind: StorageClass\n  version: v1\n  group: storage.k8s.io\n', [
+    entry({ kind: 'StorageClass', version: 'v1', group: 'storage.k8s.io' }, [
       { path: 'spec/storageClassName', kind: 'PersistentVolume' },
       { path: 'spec/storageClassName', kind: 'PersistentVolumeClaim' },
       { path: 'spec/volumeClaimTemplates/spec/storageClassName', kind: 'StatefulSet' },
     ]),
     entry(
-      '- kind: PriorityClass\n  version: v1\n  group: scheduling.k8s.io\n',
+      { kind: 'PriorityClass', version: 'v1', group: 'scheduling.k8s.io' },
       simplePod('priorityClassName'),
     ),
-    entry('- kind: IngressClass\n  version: v1\n  group: networking.k8s.io/v1\n', [
+    entry({ kind: 'IngressClass', version: 'v1', group: 'networking.k8s.io/v1' }, [
       { path: 'spec/ingressClassName', kind: 'Ingress' },
     ]),
-    entry('- kind: ValidatingAdmissionPolicy\n  group: admissionregistration.k8s.io\n', [
+    entry({ kind: 'ValidatingAdmissionPolicy', group: 'admissionregistration.k8s.io' }, [
       {
         path: 'spec/policyName',
         kind: 'ValidatingAdmissionPolicyBinding',
         group: 'admissionregistration.k8s.io',
       },
     ]),
-  ].join('');
+  ];
 }
 
-function indent(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => (l === '' ? l : '  ' + l))
-    .join('\n');
+function buildDefaults(): TransformerConfig {
+  const images = [
+    'spec/containers[]/image',
+    'spec/initContainers[]/image',
+    'spec/template/spec/containers[]/image',
+    'spec/template/spec/initContainers[]/image',
+  ];
+  return {
+    namePrefix: lines([{ path: 'metadata/name' }]),
+    nameSuffix: lines([{ path: 'metadata/name' }]),
+    namespace: NAMESPACE,
+    commonLabels: COMMON_LABELS,
+    templateLabels: METADATA_LABELS,
+    commonAnnotations: COMMON_ANNOTATIONS,
+    nameReference: nameReferences(),
+    varReference: varRefs(),
+    images: lines(images.map((path) => ({ path, create: true }))),
+    replicas: lines(
+      ['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].map((kind) => ({
+        path: 'spec/replicas',
+        create: true,
+        kind,
+      })),
+    ),
+  };
 }
-
-const DEFAULTS = `
-namePrefix:
-- path: metadata/name
-nameSuffix:
-- path: metadata/name
-namespace:
-${NAMESPACE}commonLabels:
-${COMMON_LABELS}templateLabels:
-${METADATA_LABELS}commonAnnotations:
-${COMMON_ANNOTATIONS}varReference:
-${varRefs()}nameReference:
-${nameReferences()}images:
-- path: spec/containers[]/image
-  create: true
-- path: spec/initContainers[]/image
-  create: true
-- path: spec/template/spec/containers[]/image
-  create: true
-- path: spec/template/spec/initContainers[]/image
-  create: true
-replicas:
-- path: spec/replicas
-  create: true
-  kind: Deployment
-- path: spec/replicas
-  create: true
-  kind: ReplicationController
-- path: spec/replicas
-  create: true
-  kind: ReplicaSet
-- path: spec/replicas
-  create: true
-  kind: StatefulSet
-`;
 
 /** Parses a transformer configuration document (the format of kustomization `configurations:` files). */
 export function parseTransformerConfig(v: YamlValue, where: string): TransformerConfig {
@@ -498,6 +486,6 @@ export function mergeConfig(a: TransformerConfig, b: TransformerConfig): Transfo
 
 let defaults: TransformerConfig | undefined;
 export function defaultConfig(): TransformerConfig {
-  defaults ??= parseTransformerConfig(parseYaml(DEFAULTS), 'builtin configuration');
+  defaults ??= buildDefaults();
   return defaults;
 }
