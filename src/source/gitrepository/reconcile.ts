@@ -551,7 +551,11 @@ export async function reconcileGitRepository(
     return finish(f);
   } finally {
     await auth?.dispose();
-    await rm(work, { recursive: true, force: true });
+    // Deleting thousands of checked-out files takes longer than building the artifact on a busy
+    // machine; nothing depends on it, so it finishes after the result is returned.
+    void rm(work, { recursive: true, force: true }).catch((e: unknown) =>
+      log.warn({ err: errorMessage(e), dir: work }, 'cannot remove temporary checkout'),
+    );
   }
 
   function verificationModeOrFail(m: string | undefined): GitVerificationMode {
