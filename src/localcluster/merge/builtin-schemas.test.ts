@@ -129,6 +129,13 @@ describe('loadBuiltinSchemas', () => {
       for (const [k, v] of Object.entries(c.ext)) assert.deepEqual(node[k], v, k);
     });
   }
+  it('types Quantity values as string or number', () => {
+    const limits = at(deploy, ...podSpec, 'containers', '[]', 'resources', 'limits');
+    assert.deepEqual((limits.additionalProperties as SchemaNode).oneOf, [
+      { type: 'string' },
+      { type: 'number' },
+    ]);
+  });
   it('carries required fields like the upstream spec', () => {
     assert.deepEqual(at(deploy, 'spec').required, ['selector', 'template']);
     assert.deepEqual(at(deploy, 'spec', 'template', 'spec').required, ['containers']);

@@ -125,14 +125,15 @@ const BUILTIN_DEFS: Record<string, Json> = {
   [META + 'Time']: { type: 'string', format: 'date-time' },
   [META + 'MicroTime']: { type: 'string', format: 'date-time' },
   [META + 'FieldsV1']: { type: 'object' },
+  // The structural form CRDs use for int-or-string, which validators understand.
   'io.k8s.apimachinery.pkg.util.intstr.IntOrString': {
-    type: 'string',
     format: 'int-or-string',
     'x-kubernetes-int-or-string': true,
+    anyOf: [{ type: 'integer' }, { type: 'string' }],
   },
+  // As kube-apiserver's v3 document has it: a string or a number ('500m', 2, 0.5).
   'io.k8s.apimachinery.pkg.api.resource.Quantity': {
-    type: 'string',
-    'x-kubernetes-int-or-string': true,
+    oneOf: [{ type: 'string' }, { type: 'number' }],
   },
   'io.k8s.apimachinery.pkg.runtime.RawExtension': {
     type: 'object',
