@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../core/index.js';
 import { registerClusterCommand } from './commands/cluster.js';
 import { registerPlannedCommand, PLANNED } from './commands/planned.js';
+import { registerUpCommand } from './commands/up.js';
 import { registerVersionCommand } from './commands/version.js';
 import { CliError } from './errors.js';
 import { paint } from './style.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
 
   registerVersionCommand(program);
   registerClusterCommand(program);
+  registerUpCommand(program);
   for (const planned of PLANNED) registerPlannedCommand(program, planned);
   return program;
 }

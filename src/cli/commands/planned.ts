@@ -21,7 +21,6 @@ export const PLANNED: readonly Planned[] = [
   { name: 'events', description: 'show events of flotilla objects', issue: 6 },
   { name: 'controller', description: 'run all controllers against a cluster', issue: 6 },
   { name: 'install', description: 'install flotilla into a cluster', issue: 6 },
-  { name: 'up', description: 'run the whole GitOps loop on the embedded local cluster', issue: 6 },
 ];
 
 /** Registers a planned group; it accepts any arguments and reports that it is not built yet. */

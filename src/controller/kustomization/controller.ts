@@ -116,8 +116,15 @@ export function kustomizationController(
       const revision = (source['status'] as { artifact?: { revision?: string } } | undefined)
         ?.artifact?.revision;
       if (!revision) return [];
+      // A new revision, or any change of the source (e.g. a new artifact URL) while the
+      // Kustomization is failing, is worth a reconcile.
       return (cached as Kustomization[])
-        .filter((ks) => refersTo(ks, kind, source) && ks.status?.lastAttemptedRevision !== revision)
+        .filter(
+          (ks) =>
+            refersTo(ks, kind, source) &&
+            (ks.status?.lastAttemptedRevision !== revision ||
+              !ks.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+        )
         .map(keyOf);
     },
   });
