@@ -59,7 +59,7 @@ export function registerUpCommand(program: Command): void {
       const gitServer = await startGitHttpServer({ root: data });
       const stops: (() => Promise<void>)[] = [
         () => cluster.stop(),
-        async () => client.close(),
+        () => Promise.resolve(client.close()),
         () => gitServer.close(),
       ];
       const stopAll = async () => {
