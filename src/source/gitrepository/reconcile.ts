@@ -439,7 +439,11 @@ export async function reconcileGitRepository(
       } else {
         cond.delete(GitRepositoryCondition.HistoryRewritten);
       }
-    } else if (lastCommit === resolved.commit) {
+    } else if (
+      lastCommit === resolved.commit &&
+      cond.get(GitRepositoryCondition.HistoryRewritten)?.reason === 'ImmutableHistory'
+    ) {
+      // The branch is back at the last revision: the refusal is over.
       cond.delete(GitRepositoryCondition.HistoryRewritten);
     }
 
