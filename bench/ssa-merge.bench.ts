@@ -113,6 +113,16 @@ live = trackUpdate({
 const base = live;
 
 let cur = base;
+// The same configuration applied again onto its own result: a no-op apply.
+const steady = serverSideApply({
+  live: base,
+  applied: configs[0]!,
+  manager: 'flotilla',
+  force: true,
+  schema,
+  apiVersion: 'apps/v1',
+  now: '2026-01-01T00:00:02Z',
+}).object;
 const updated = { ...base, spec: { ...(base.spec as object), replicas: 5 } };
 const BASELINE = 'baseline: JSON round trip of the object';
 const CHANGING = 'serverSideApply, image tag changes';
@@ -135,7 +145,7 @@ const r = measureAll({
   },
   [UNCHANGED]: () => {
     serverSideApply({
-      live: base,
+      live: steady,
       applied: configs[0]!,
       manager: 'flotilla',
       force: true,
