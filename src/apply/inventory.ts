@@ -1,5 +1,6 @@
 // Inventory of applied objects in Flux's format (status.inventory.entries of {id, v}) and diffs.
 import { apiVersionOf, type KubeObject } from '../kube/index.js';
+import type { ChangeSet } from './changeset.js';
 import { formatObjectId, objMetadataOf, parseObjectId, type ObjMetadata } from './object-id.js';
 import { compareObjMetadata } from './sort.js';
 
@@ -20,6 +21,19 @@ export function inventoryOf(objects: readonly KubeObject[]): Inventory {
   for (const obj of objects) {
     const id = formatObjectId(objMetadataOf(obj));
     byId.set(id, { id, v: versionOf(obj.apiVersion) });
+  }
+  return { entries: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+}
+
+/**
+ * The inventory of an apply's ChangeSet (every entry, as Flux's AddChangeSet does). Prefer it
+ * to inventoryOf(raw objects): the ChangeSet has the namespaces the engine filled in.
+ */
+export function inventoryOfChangeSet(changeSet: ChangeSet): Inventory {
+  const byId = new Map<string, InventoryEntry>();
+  for (const e of changeSet.entries) {
+    const id = formatObjectId(e.objMetadata);
+    byId.set(id, { id, v: versionOf(e.groupVersion) });
   }
   return { entries: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
 }

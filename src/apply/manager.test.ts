@@ -9,6 +9,7 @@ import {
   DryRunError,
   ResourceManager,
   inventoryOf,
+  inventoryOfChangeSet,
   kustomizationOwnerLabels,
   type ChangeSet,
 } from './index.js';
@@ -105,6 +106,7 @@ describe('ResourceManager against the local cluster', () => {
     assert.equal(live.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'apps');
 
     const writesBefore = kube.stats.writes;
+    assert.deepEqual(inventoryOfChangeSet(first), inventoryOf(set()));
     const second = await rm.applyAll(set());
     assert.ok(
       second.entries.every((e) => e.action === Action.Unchanged),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startLocalCluster } from '../localcluster/index.js';
 import {
   Informer,
+  SharedInformers,
   KubeApiError,
   KubeClient,
   PatchType,
@@ -159,6 +160,19 @@ describe('KubeClient against the local cluster', () => {
     assert.ok(resource?.verbs.includes('watch'));
     const made = await kube.create(widget);
     assert.equal(made.metadata.name, 'w1');
+  });
+
+  it('shares one informer and cache per kind, namespace and selector', async () => {
+    const shared = new SharedInformers(kube);
+    const a = shared.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
+    const b = shared.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
+    const c = shared.informerFor({ apiVersion: 'v1', kind: 'Namespace', labelSelector: 'team=a' });
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    await Promise.all([a.start(), b.start()]);
+    assert.equal(a.lists, 1);
+    assert.ok(b.get('default'));
+    await shared.stopAll();
   });
 
   it('informer lists, then sees add, update and delete, and resumes after the watch ends', async () => {
