@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
 import { isPlainObject } from './object-meta.js';
+import { decodeProtobuf } from './protobuf.js';
 
 /** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -31,6 +32,7 @@ export function mediaType(header: string | undefined): string {
 /** Decodes a JSON or YAML body (by Content-Type) into a JSON value. */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
+  if (mt === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
   const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   if (

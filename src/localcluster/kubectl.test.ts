@@ -317,6 +317,56 @@ describe('kubectl against the local cluster', { skip: SKIP }, () => {
     );
   });
 
+  it('creates objects with kubectl generators, which send protobuf bodies', async () => {
+    const steps: string[][] = [
+      ['create', 'namespace', 'gen'],
+      ['create', 'configmap', 'cfg', '-n', 'gen', '--from-literal=a=1', '--from-literal=b=2'],
+      ['create', 'secret', 'generic', 'pw', '-n', 'gen', '--from-literal=password=s3cret'],
+      ['create', 'serviceaccount', 'robot', '-n', 'gen'],
+      [
+        'create',
+        'deployment',
+        'web',
+        '-n',
+        'gen',
+        '--image=nginx:1.27',
+        '--replicas=2',
+        '--port=80',
+      ],
+      ['create', 'service', 'nodeport', 'web', '-n', 'gen', '--tcp=80:8080'],
+    ];
+    for (const args of steps) {
+      const r = await kubectl(...args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    const cfg = await kubectl('get', 'configmap', 'cfg', '-n', 'gen', '-o', 'jsonpath={.data}');
+    assert.equal(cfg.stdout, '{"a":"1","b":"2"}');
+    const pw = await kubectl('get', 'secret', 'pw', '-n', 'gen', '-o', 'jsonpath={.data.password}');
+    assert.equal(Buffer.from(pw.stdout, 'base64').toString(), 's3cret');
+    const dep = await kubectl('get', 'deployment', 'web', '-n', 'gen', '-o', 'json');
+    const d = JSON.parse(dep.stdout) as {
+      spec: { replicas: number; selector: unknown; template: { spec: { containers: unknown[] } } };
+    };
+    assert.equal(d.spec.replicas, 2);
+    assert.deepEqual(d.spec.selector, { matchLabels: { app: 'web' } });
+    assert.deepEqual(d.spec.template.spec.containers, [
+      { name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: {} },
+    ]);
+    const svc = await kubectl(
+      'get',
+      'service',
+      'web',
+      '-n',
+      'gen',
+      '-o',
+      'jsonpath={.spec.ports[0].port}/{.spec.ports[0].targetPort}/{.spec.type}',
+    );
+    assert.equal(svc.stdout, '80/8080/NodePort');
+    const job = await kubectl('create', 'job', 'j', '-n', 'gen', '--image=busybox');
+    assert.equal(job.code, 1);
+    assert.match(job.stderr, /decodes protobuf only for .*; use kubectl create -f\/apply for Job/);
+  });
+
   it('deletes a file holding a namespace and its objects (delete -f) without NotFound errors', async () => {
     const path = file(
       'tmp.yaml',
