@@ -12,8 +12,11 @@ import {
   FixtureRepo,
   git,
   startGitDaemon,
+  sshdUnavailable,
   startHttpGitServer,
+  startSshd,
   type RunningServer,
+  type SshServer,
 } from '../git/testing/git-servers.js';
 import {
   deleteGitRepositoryArtifacts,
@@ -604,5 +607,49 @@ describe('reconcileGitRepository: signature verification', () => {
     );
     assert.equal(cond(tagModeOnBranch.status, 'Stalled')?.reason, 'InvalidVerificationMode');
     assert.equal(tagModeOnBranch.requeueAfterMs, undefined);
+  });
+});
+
+describe('reconcileGitRepository over SSH', () => {
+  const why = sshdUnavailable();
+  let sshd: SshServer | undefined;
+  before(async () => {
+    if (!why) sshd = await startSshd(join(root, 'sshd'));
+  });
+  after(async () => {
+    await sshd?.close();
+  });
+
+  it('uses identity and known_hosts from the Secret, and reports a bad host key', async (t) => {
+    if (why || !sshd) return t.skip(why);
+    const repo = FixtureRepo.create(repos, 'over-ssh');
+    const head = await repo.commit({ 'k.yaml': 'k: v\n' }, 'ssh commit');
+    repo.push('main');
+    const url = `${sshd.url}${repo.bare}`;
+    secrets.set('ssh-auth', { identity: sshd.clientKey, known_hosts: sshd.knownHosts });
+    const ok = await reconcileGitRepository(
+      object('over-ssh', { url, secretRef: { name: 'ssh-auth' }, ref: { branch: 'main' } }),
+      deps(),
+    );
+    assert.equal(ok.status.artifact?.revision, `main@sha1:${head}`);
+    assert.deepEqual(await files(ok.status.artifact), ['k.yaml']);
+
+    secrets.set('ssh-wrong-host', {
+      identity: sshd.clientKey,
+      known_hosts: `[127.0.0.1]:1 ${sshd.knownHosts.split(' ').slice(1).join(' ')}`,
+    });
+    const bad = await reconcileGitRepository(
+      object('over-ssh-bad', {
+        url,
+        secretRef: { name: 'ssh-wrong-host' },
+        ref: { branch: 'main' },
+      }),
+      deps(),
+    );
+    assert.equal(cond(bad.status, 'FetchFailed')?.reason, 'GitOperationFailed');
+    assert.match(
+      cond(bad.status, 'FetchFailed')?.message ?? '',
+      /Host key verification failed|No .* host key is known/,
+    );
   });
 });
