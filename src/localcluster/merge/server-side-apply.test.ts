@@ -526,6 +526,75 @@ describe('trackUpdate', () => {
     assert.deepEqual(mf(v2), mf(v1));
   });
 
+  it('keeps the stored managedFields when the client sends none or an empty list', () => {
+    const v1 = apply(undefined, deployment({ replicas: 2 }), 'kubectl');
+    for (const sent of [undefined, []]) {
+      const updated = structuredClone(v1);
+      (updated.metadata as Record<string, unknown>).managedFields = sent;
+      const v2 = trackUpdate({
+        old: v1,
+        updated,
+        manager: 'other',
+        apiVersion: 'apps/v1',
+        schema: deploySchema,
+        now: T2,
+      });
+      assert.deepEqual(mf(v2), mf(v1));
+    }
+  });
+
+  it('strips managedFields entirely when the client sends one empty entry', () => {
+    const v1 = apply(undefined, deployment({ replicas: 2 }), 'kubectl');
+    const updated = structuredClone(v1);
+    (updated.metadata as Record<string, unknown>).managedFields = [{}];
+    (updated.spec as Record<string, unknown>).replicas = 3;
+    const v2 = trackUpdate({
+      old: v1,
+      updated,
+      manager: 'other',
+      apiVersion: 'apps/v1',
+      schema: deploySchema,
+      now: T2,
+    });
+    assert.equal((v2.metadata as Record<string, unknown>).managedFields, undefined);
+    assert.equal(at(v2, 'spec.replicas'), 3);
+  });
+
+  it('takes managedFields the client rewrote, but not on a subresource', () => {
+    const v1 = apply(undefined, deployment({ replicas: 2 }), 'kubectl');
+    const rewritten = [
+      {
+        manager: 'someone',
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        time: T1,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      },
+    ];
+    const updated = structuredClone(v1);
+    (updated.metadata as Record<string, unknown>).managedFields = rewritten;
+    const v2 = trackUpdate({
+      old: v1,
+      updated,
+      manager: 'other',
+      apiVersion: 'apps/v1',
+      schema: deploySchema,
+      now: T2,
+    });
+    assert.deepEqual(mf(v2), rewritten);
+    const v3 = trackUpdate({
+      old: v1,
+      updated,
+      manager: 'other',
+      apiVersion: 'apps/v1',
+      schema: deploySchema,
+      subresource: 'status',
+      now: T2,
+    });
+    assert.deepEqual(mf(v3), mf(v1));
+  });
+
   it('merges repeated updates of one manager and bumps its time', () => {
     const v1 = trackUpdate({
       old: undefined,

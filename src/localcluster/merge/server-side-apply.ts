@@ -297,12 +297,21 @@ export function trackUpdate(args: {
   const subresource = args.subresource ?? '';
   resetItemKeys();
   const updMeta = args.updated.metadata;
-  // Managed fields the client sent win (kube lets clients reset them); otherwise keep the old ones.
-  const source =
-    isJsonObject(updMeta) && Array.isArray(updMeta.managedFields) ? args.updated : args.old;
-  const managers = decodeManagedFields(source);
-  const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
+  const sent = isJsonObject(updMeta) ? updMeta.managedFields : undefined;
   const newBody = withoutManagedFields(args.updated);
+  // kube-apiserver: a list of one empty entry strips managedFields entirely (and this write is not
+  // recorded); a non-empty list from the client replaces them, except on subresources; an absent or
+  // empty list keeps the stored ones, so clients unaware of the field cannot drop it.
+  if (
+    subresource === '' &&
+    Array.isArray(sent) &&
+    sent.length > 0 &&
+    sent.every((e) => isJsonObject(e) && Object.keys(e).length === 0)
+  )
+    return newBody;
+  const clientSet = subresource === '' && Array.isArray(sent) && sent.length > 0;
+  const managers = decodeManagedFields(clientSet ? args.updated : args.old);
+  const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
 
   const diff = compare(oldBody, newBody, args.schema);
   const changed = diff.modified.clone().addAll(diff.added);
