@@ -33,6 +33,7 @@ import { fixNameReferences } from './name-reference.js';
 import { applyReplacements } from './replacements.js';
 import {
   idEquals,
+  idKey,
   idString,
   originText,
   Resource,
@@ -96,16 +97,26 @@ interface Context {
   readonly stack: string[];
 }
 
-function appendResource(ra: Accumulator, r: Resource): void {
-  const id = r.curId();
-  const dup = ra.resources.find((o) => idEquals(o.curId(), id));
-  if (dup) {
-    throw new KustomizeError(
-      `may not add resource with an already registered id: ${idString(id)}`,
-      { file: r.source },
-    );
+function appendResources(ra: Accumulator, list: readonly Resource[]): void {
+  const seen = new Set(ra.resources.map((o) => idKey(o.curId())));
+  for (const r of list) {
+    const id = r.curId();
+    const key = idKey(id);
+    if (seen.has(key)) {
+      throw new KustomizeError(
+        `may not add resource with an already registered id: ${idString(id)}`,
+        {
+          file: r.source,
+        },
+      );
+    }
+    seen.add(key);
+    ra.resources.push(r);
   }
-  ra.resources.push(r);
+}
+
+function appendResource(ra: Accumulator, r: Resource): void {
+  appendResources(ra, [r]);
 }
 
 /** kustomize's resource factory: parse documents, drop empty ones, inline `*List` kinds (items go to the end). */
@@ -215,15 +226,14 @@ class Target {
     const sub = this.ldr.subDirectory(path, field);
     if (sub === undefined) {
       const text = this.ldr.readFile(path, field);
-      for (const r of resourcesFromText(text, resolve(this.ldr.root, path))) {
-        r.origin = { path: joinOrigin(this.ctx.originPath, path) };
-        appendResource(ra, r);
-      }
+      const loaded = resourcesFromText(text, resolve(this.ldr.root, path));
+      for (const r of loaded) r.origin = { path: joinOrigin(this.ctx.originPath, path) };
+      appendResources(ra, loaded);
       return;
     }
     const child = this.subTarget(sub, path, field, false);
     const subRa = child.accumulate(emptyAccumulator());
-    for (const r of subRa.resources) appendResource(ra, r);
+    appendResources(ra, subRa.resources);
     ra.config = mergeConfig(ra.config, subRa.config);
     ra.vars.mergeSet(subRa.vars, this.k.file);
   }

@@ -91,6 +91,11 @@ export function idEquals(a: ResId, b: ResId): boolean {
   );
 }
 
+/** A string equal for exactly the ids idEquals considers equal (for indexing). */
+export function idKey(id: ResId): string {
+  return `${id.gvk.group}|${id.gvk.version}|${id.gvk.kind}|${id.name}|${effectiveNamespace(id)}`;
+}
+
 /** kustomize's ResId.String(), used in error messages. */
 export function idString(id: ResId): string {
   const k = [id.gvk.kind, id.gvk.version, id.gvk.group].filter((s) => s !== '').join('.');

@@ -4,7 +4,7 @@ import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { applyFieldSpec, CreateKind, FieldSpecError } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
 import { KustomizeError } from './loader.js';
-import { gvkIsSelected, idEquals, idString, isClusterScoped, scalarString } from './resource.js';
+import { gvkIsSelected, idKey, idString, isClusterScoped, scalarString } from './resource.js';
 import type { Resource } from './resource.js';
 
 function wrap<T>(r: Resource, what: string, fn: () => T): T {
@@ -79,15 +79,19 @@ export function namespaceTransform(
       for (const s of fs) applyFieldSpec(r.obj, gvk, s, CreateKind.Scalar, setScalar(namespace));
     });
   }
+  const byId = new Map<string, Resource[]>();
   for (const r of resources) {
-    const matches = resources.filter((o) => idEquals(o.curId(), r.curId()));
+    const k = idKey(r.curId());
+    const list = byId.get(k);
+    if (list) list.push(r);
+    else byId.set(k, [r]);
+  }
+  for (const matches of byId.values()) {
     if (matches.length !== 1) {
+      const first = matches[0] as Resource;
       throw new KustomizeError(
         `namespace transformation produces ID conflict: ${matches.map((m) => idString(m.curId())).join(', ')}`,
-        {
-          file: r.source,
-          field: 'namespace',
-        },
+        { file: first.source, field: 'namespace' },
       );
     }
   }
