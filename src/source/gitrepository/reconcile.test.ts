@@ -346,6 +346,35 @@ describe('reconcileGitRepository: tags, semver, ignore, include (git daemon)', (
     assert.deepEqual(b.status.observedSparseCheckout, ['k']);
   });
 
+  it('honours .sourceignore files in the repository and pins a commit', async () => {
+    const r = FixtureRepo.create(repos, 'ignored');
+    const commit = await r.commit(
+      {
+        '.sourceignore': 'secrets/\n',
+        'apps/.sourceignore': '/local.yaml\n',
+        'apps/a.yaml': 'a',
+        'apps/local.yaml': 'l',
+        'secrets/s.yaml': 's',
+        'top.png': 'p',
+      },
+      'with ignores',
+    );
+    await r.commit({ 'apps/a.yaml': 'later' }, 'later');
+    r.push('main');
+    const res = await reconcileGitRepository(
+      object('ignored', { url: `${daemon.url}/ignored.git`, ref: { commit } }),
+      deps(),
+    );
+    assert.equal(res.status.artifact?.revision, `sha1:${commit}`);
+    // User patterns replace Flux's default exclusions, so top.png stays.
+    assert.deepEqual(await files(res.status.artifact), [
+      '.sourceignore',
+      'apps/.sourceignore',
+      'apps/a.yaml',
+      'top.png',
+    ]);
+  });
+
   it('copies included artifacts fromPath to toPath', async () => {
     const url = `${daemon.url}/lib.git`;
     const dep = await reconcileGitRepository(
