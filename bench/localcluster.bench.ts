@@ -159,7 +159,7 @@ async function main(): Promise<void> {
           target,
           agent,
           'PATCH',
-          `/apis/apps/v1/namespaces/default/deployments/app-${i}?fieldManager=bench-${n % CLIENTS}&force=true`,
+          `/apis/apps/v1/namespaces/default/deployments/app-${i}?fieldManager=bench&force=true`,
           applyBody(i, round),
           'application/apply-patch+yaml',
         ),

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
 import { isPlainObject } from './object-meta.js';
 import { decodeProtobuf } from './protobuf.js';
+import { toJson } from './json-cache.js';
 
 /** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -83,7 +84,16 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string | string[]> = {},
 ): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, toJson(body), headers);
+}
+
+/** Sends JSON text that is already serialised. */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string | string[]> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),

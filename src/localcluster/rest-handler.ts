@@ -2,7 +2,15 @@
 // encodes objects, lists, tables, watch streams and Status responses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, methodNotSupported, notFound } from './status-errors.js';
-import { decodeObject, mediaType, readBody, sendJson, warningHeaders } from './http-io.js';
+import {
+  decodeObject,
+  mediaType,
+  readBody,
+  sendJson,
+  sendJsonText,
+  warningHeaders,
+} from './http-io.js';
+import { toJson } from './json-cache.js';
 import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable, type IncludeObject } from './tables.js';
@@ -261,12 +269,13 @@ function list(ctx: RestContext, call: RestCall): void {
     sendJson(call.res, 200, toTable(call.info, items, listMeta, includeObject(call.query)));
     return;
   }
-  sendJson(call.res, 200, {
+  // items are stored objects whose JSON is cached: splice it in rather than serialising again
+  const head = JSON.stringify({
     kind: `${call.info.kind}List`,
     apiVersion: groupVersionString(call.info.group, call.info.version),
     metadata: listMeta,
-    items,
   });
+  sendJsonText(call.res, 200, `${head.slice(0, -1)},"items":[${items.map(toJson).join(',')}]}`);
 }
 
 function watch(ctx: RestContext, call: RestCall): void {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { WatchHub, WatchEventType, type StoreEvent } from './watch-hub.js';
 import { metaOf, type KubeObject } from './object-meta.js';
+import { rememberJson } from './json-cache.js';
 
 export interface ObjectStoreOptions {
   /** SQLite file, or ':memory:'. */
@@ -50,7 +51,9 @@ export class ObjectStore {
         'SELECT skey, ns, name, data FROM objects',
       )
       .iterate()) {
-      this.bucket(row.skey).set(nsKey(row.ns, row.name), JSON.parse(row.data) as KubeObject);
+      const obj = JSON.parse(row.data) as KubeObject;
+      rememberJson(obj, row.data);
+      this.bucket(row.skey).set(nsKey(row.ns, row.name), obj);
     }
     this.stmtPut = this.db.prepare(
       'INSERT OR REPLACE INTO objects (skey, ns, name, rv, data) VALUES (?, ?, ?, ?, ?)',
@@ -134,7 +137,9 @@ export class ObjectStore {
     }
     const rv = this.rv + 1;
     (obj.metadata as Record<string, unknown>).resourceVersion = String(rv);
-    this.txPut(skey, namespace, name, rv, JSON.stringify(obj));
+    const json = JSON.stringify(obj);
+    this.txPut(skey, namespace, name, rv, json);
+    rememberJson(obj, json);
     this.rv = rv;
     b.set(key, obj);
     this.publish({

@@ -2,6 +2,7 @@
 // selector transitions (ADDED/DELETED as objects enter/leave a selector), bookmarks and timeouts.
 import type { ServerResponse } from 'node:http';
 import { ApiError } from './status-errors.js';
+import { toJson } from './json-cache.js';
 import { metaOf, type KubeObject } from './object-meta.js';
 import type { Matcher } from './selectors.js';
 import type { StoreEvent } from './watch-hub.js';
@@ -41,7 +42,7 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
 
   const write = (type: string, object: KubeObject): void => {
     if (closed) return;
-    res.write(JSON.stringify({ type, object }) + '\n');
+    res.write(`{"type":"${type}","object":${toJson(object)}}\n`);
   };
   const send = (type: string, obj: KubeObject): void => {
     write(type, w.render(obj, first));
