@@ -14,6 +14,7 @@ import { settleLimit, mapLimit } from './concurrency.js';
 import type { ManagerContext } from './context.js';
 import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
 import { hasDrifted } from './drift.js';
+import { desiredHash } from './verified-cache.js';
 import { DryRunError, describeApiError, isImmutableError, type DryRunFailure } from './errors.js';
 import { formatSubject, objMetadataOf, formatObjectId } from './object-id.js';
 import { anyInMetadata, type ApplyOptions } from './options.js';
@@ -177,7 +178,8 @@ async function plan(
     return skip();
   }
   if (live && anyInMetadata(obj.metadata, opts.ifNotPresentSelector)) return skip();
-  if (ctx.verified?.isVerified(obj, live)) {
+  const hash = ctx.verified ? desiredHash(obj) : '';
+  if (ctx.verified?.isVerified(obj, live, hash)) {
     return { obj, live, action: Action.Unchanged, recreate: false };
   }
   let dryRun: KubeObject;
@@ -210,7 +212,7 @@ async function plan(
   }
   const cleanup = live ? cleanupPatch(obj, live, ctx.fieldManager, opts.cleanup) : [];
   if (!hasDrifted(live, dryRun) && cleanup.length === 0) {
-    ctx.verified?.remember(obj, live?.metadata.resourceVersion);
+    ctx.verified?.remember(obj, live?.metadata.resourceVersion, hash);
     return { obj, live, action: Action.Unchanged, recreate: false };
   }
   return { obj, live, action: live ? Action.Configured : Action.Created, recreate: false, cleanup };

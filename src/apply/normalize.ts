@@ -35,7 +35,8 @@ export function normalizeObject(input: unknown, source?: string): KubeObject {
   need('kind', typeof input['kind'] === 'string' && input['kind'] !== '');
   need('metadata', isObj(input['metadata']));
   need('metadata.name', typeof name === 'string' && name !== '');
-  const obj = structuredClone(input) as KubeObject;
+  // A JSON round trip: much faster than structuredClone for plain objects, and drops undefined.
+  const obj = JSON.parse(JSON.stringify(input)) as KubeObject;
   delete obj['status'];
   const meta = obj.metadata;
   if (meta.creationTimestamp === null) delete meta.creationTimestamp;

@@ -3,21 +3,12 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/index.js';
 import { formatObjectId, objMetadataOf, type ObjMetadata } from './object-id.js';
 
-/** JSON with object keys sorted, so equal objects hash equally whatever their key order. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
+/**
+ * A digest of the desired object. Plain JSON.stringify (no key sorting): the same renderer
+ * produces keys in the same order every time, and a reordering only costs one dry-run.
+ */
 export function desiredHash(obj: KubeObject): string {
-  return createHash('sha256').update(stableJson(obj)).digest('base64url');
+  return createHash('sha1').update(JSON.stringify(obj)).digest('base64url');
 }
 
 interface Entry {
