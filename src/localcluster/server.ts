@@ -71,6 +71,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     token = generateToken();
     store.setMeta('adminToken', token);
   }
+  store.hub.onListenerError = (err) => logger.error({ err }, 'a storage event listener failed');
   const registry = new ResourceRegistry();
   const ips = serviceIpAllocators(store.list('services'));
   const controllers = startControllers({

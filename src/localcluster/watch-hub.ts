@@ -32,6 +32,9 @@ export class WatchHub {
   /** Every event with rv > horizon is in `history`. */
   private horizon: number;
 
+  /** Called when a listener throws; the other listeners still get the event. */
+  onListenerError: (err: unknown) => void = () => undefined;
+
   constructor(startRv: number, options: WatchHubOptions = {}) {
     this.horizon = startRv;
     this.historySize = options.historySize ?? 20000;
@@ -44,7 +47,14 @@ export class WatchHub {
       const last = dropped[dropped.length - 1];
       if (last) this.horizon = last.rv;
     }
-    for (const l of [...this.listeners]) l(event);
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch (err) {
+        // one broken watcher or controller must not fail the write that already happened
+        this.onListenerError(err);
+      }
+    }
   }
 
   /** Listens to every future event; returns the function that stops listening. */
