@@ -44,6 +44,8 @@ import type { Origin } from './resource.js';
 import type { ResId } from './resource.js';
 import { selectorFrom, selectResources, SelectorError } from './selector.js';
 import type { Selector } from './selector.js';
+import { patchSchemaFromOpenApi } from './openapi-patch-meta.js';
+import type { PatchSchema } from './openapi-patch-meta.js';
 import { MergeError, strategicMerge } from './strategic-merge.js';
 import {
   imagesTransform,
@@ -93,6 +95,8 @@ interface Context {
   readonly recordTransformers: boolean;
   readonly restrictor: LoadRestrictor;
   readonly sandbox: string | undefined;
+  /** The strategic-merge schema in force: kustomize keeps one per build (set by `openapi.path`). */
+  readonly patchSchema: { current: PatchSchema | undefined };
   /** Directories being built, to detect cycles. */
   readonly stack: string[];
 }
@@ -177,6 +181,22 @@ class Target {
     readonly ctx: Context,
   ) {
     this.fields = new Fields(k);
+    const openapi = k.raw['openapi'];
+    if (
+      isYamlMap(openapi) &&
+      typeof openapi['path'] === 'string' &&
+      (ctx.stack.length === 1 || !ctx.patchSchema.current)
+    ) {
+      const text = ldr.readFile(openapi['path'], 'openapi.path');
+      try {
+        ctx.patchSchema.current = patchSchemaFromOpenApi(parseYamlDocuments(text)[0] ?? null);
+      } catch (err) {
+        throw new KustomizeError(`${k.file}: openapi.path: ${(err as Error).message}`, {
+          file: k.file,
+          field: 'openapi.path',
+        });
+      }
+    }
   }
 
   private fail(field: string, msg: string): never {
@@ -605,7 +625,7 @@ class Target {
       if (patch.allowNameChange || patch.allowKindChange) res.storePreviousId();
       let merged: YamlMap | undefined;
       try {
-        merged = strategicMerge(res.obj, p.obj);
+        merged = strategicMerge(res.obj, p.obj, this.ctx.patchSchema.current);
       } catch (err) {
         if (err instanceof MergeError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
         throw err;
@@ -1003,6 +1023,7 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   const target = new Target(ldr, k, {
     originPath: '',
     recordTransformers: buildMetadata.includes('transformerAnnotations'),
+    patchSchema: { current: undefined },
     restrictor,
     sandbox,
     stack: [root],

@@ -203,6 +203,79 @@ export const KNOWN_KINDS: ReadonlyMap<string, string> = (() => {
   return m;
 })();
 
+/** Strategic-merge metadata: definitions, and which definition each "apiVersion Kind" uses. */
+export interface PatchSchema {
+  readonly defs: Readonly<Record<string, PatchDef>>;
+  readonly kinds: ReadonlyMap<string, string>;
+}
+
+export const BUILTIN_PATCH_SCHEMA: PatchSchema = { defs: PATCH_DEFS, kinds: KNOWN_KINDS };
+
+function refName(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o['$ref'] === 'string') return o['$ref'].replace(/^#\/definitions\//, '');
+  const all = o['allOf'];
+  if (Array.isArray(all)) for (const x of all) if (refName(x)) return refName(x);
+  return undefined;
+}
+
+/**
+ * A user schema (kustomization `openapi.path`, OpenAPI v2 `definitions`). As in kustomize it replaces the builtin
+ * Kubernetes schema for strategic merges.
+ */
+export function patchSchemaFromOpenApi(doc: unknown): PatchSchema {
+  const defs: Record<string, PatchDef> = Object.create(null) as Record<string, PatchDef>;
+  const kinds = new Map<string, string>();
+  const definitions =
+    typeof doc === 'object' && doc !== null
+      ? (doc as Record<string, unknown>)['definitions']
+      : undefined;
+  if (typeof definitions !== 'object' || definitions === null) return { defs, kinds };
+  for (const [name, raw] of Object.entries(definitions as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const d = raw as Record<string, unknown>;
+    const gvks = d['x-kubernetes-group-version-kind'];
+    if (Array.isArray(gvks)) {
+      for (const g of gvks as Array<Record<string, unknown>>) {
+        const group = typeof g['group'] === 'string' ? g['group'] : '';
+        const version = typeof g['version'] === 'string' ? g['version'] : '';
+        const kind = typeof g['kind'] === 'string' ? g['kind'] : '';
+        kinds.set(`${group === '' ? version : `${group}/${version}`} ${kind}`, name);
+      }
+    }
+    const props = d['properties'];
+    const fields: Record<string, PatchField> = {};
+    if (typeof props === 'object' && props !== null) {
+      for (const [field, pr] of Object.entries(props as Record<string, unknown>)) {
+        if (typeof pr !== 'object' || pr === null) continue;
+        const p = pr as Record<string, unknown>;
+        const ref = refName(p);
+        const elem = refName(p['items']);
+        const strategy =
+          typeof p['x-kubernetes-patch-strategy'] === 'string'
+            ? p['x-kubernetes-patch-strategy']
+            : undefined;
+        const mapKeys = p['x-kubernetes-list-map-keys'];
+        const mergeKey = p['x-kubernetes-patch-merge-key'];
+        const keys = Array.isArray(mapKeys)
+          ? mapKeys.filter((k): k is string => typeof k === 'string')
+          : typeof mergeKey === 'string'
+            ? [mergeKey]
+            : undefined;
+        const f: { ref?: string; elem?: string; strategy?: string; keys?: string[] } = {};
+        if (ref) f.ref = ref;
+        if (elem) f.elem = elem;
+        if (strategy) f.strategy = strategy;
+        if (keys && strategy) f.keys = keys;
+        fields[field] = f;
+      }
+    }
+    defs[name] = fields;
+  }
+  return { defs, kinds };
+}
+
 /** The schema definition of a resource type, or undefined for types the schema does not know. */
 export function schemaForType(apiVersion: string, kind: string): string | undefined {
   return KNOWN_KINDS.get(`${apiVersion} ${kind}`);

@@ -1,8 +1,8 @@
 // Strategic merge patch as kustomize applies it (kyaml merge2 walker): schema merge keys, $patch directives, prepend order.
 import { isYamlMap, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
-import { PATCH_DEFS, schemaForType } from './openapi-patch-meta.js';
-import type { PatchField } from './openapi-patch-meta.js';
+import { BUILTIN_PATCH_SCHEMA } from './openapi-patch-meta.js';
+import type { PatchField, PatchSchema } from './openapi-patch-meta.js';
 
 /** Where the walker is in the schema: a known object definition, a list field, or known-but-without-metadata. */
 type Schema =
@@ -14,7 +14,7 @@ export class MergeError extends Error {}
 function fieldSchema(s: Schema, key: string): Schema {
   if (s === undefined) return undefined;
   if (!('def' in s)) return NO_META;
-  const f = PATCH_DEFS[s.def]?.[key];
+  const f = active.defs[s.def]?.[key];
   if (!f) return NO_META;
   if (f.ref) return { def: f.ref };
   return { list: f };
@@ -31,7 +31,7 @@ function schemaOf(v: YamlValue | undefined): Schema {
   const av = v['apiVersion'];
   const k = v['kind'];
   if (typeof av !== 'string' || typeof k !== 'string' || av === '' || k === '') return undefined;
-  const def = schemaForType(av, k);
+  const def = active.kinds.get(`${av} ${k}`);
   return def === undefined ? undefined : { def };
 }
 
@@ -81,7 +81,15 @@ function scalarText(v: YamlValue | undefined): string {
 }
 
 /** Merges `patch` into `dest` (mutating dest where kyaml does); returns the result, or undefined to delete it. */
-export function strategicMerge(dest: YamlMap, patch: YamlMap): YamlMap | undefined {
+/** The schema of the merge in progress (merges are synchronous, so a module variable is safe). */
+let active: PatchSchema = BUILTIN_PATCH_SCHEMA;
+
+export function strategicMerge(
+  dest: YamlMap,
+  patch: YamlMap,
+  schema: PatchSchema = BUILTIN_PATCH_SCHEMA,
+): YamlMap | undefined {
+  active = schema;
   const r = walk(dest, patch, undefined, []);
   if (r === undefined || r === null) return undefined;
   if (!isYamlMap(r)) throw new MergeError('strategic merge produced a non-object');
