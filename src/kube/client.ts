@@ -337,8 +337,17 @@ export class KubeClient {
       signal,
     );
     const lines = createInterface({ input: res, crlfDelay: Infinity });
+    // A silently dead connection never ends the stream: give up when the server's own timeout
+    // has long passed without a byte, so the caller re-watches.
+    const idleMs = ((options.timeoutSeconds ?? 300) + 60) * 1000;
+    let idle = setTimeout(stall, idleMs);
+    function stall(): void {
+      res.destroy(new Error(`watch stalled: no data for ${idleMs / 1000} s`));
+    }
     try {
       for await (const line of lines) {
+        clearTimeout(idle);
+        idle = setTimeout(stall, idleMs);
         if (line.trim() === '') continue;
         const event = JSON.parse(line) as WatchEvent;
         if (event.type === 'ERROR') {
@@ -360,6 +369,7 @@ export class KubeClient {
       if (signal?.aborted) return;
       throw err;
     } finally {
+      clearTimeout(idle);
       lines.close();
       res.destroy();
     }
