@@ -1,6 +1,7 @@
 // Tests the Git library against real servers on 127.0.0.1: http-backend (basic, bearer) and git daemon.
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,10 +198,14 @@ describe('in-process ref listing matches git ls-remote', () => {
 });
 
 describe('https with ca.crt and client certificates', () => {
+  const noOpenssl = existsSync('/usr/bin/openssl')
+    ? undefined
+    : 'openssl not installed (needed to make test certificates)';
   let pki: TestPki;
-  let tlsServer: RunningServer;
-  let mtlsServer: RunningServer;
+  let tlsServer: RunningServer | undefined;
+  let mtlsServer: RunningServer | undefined;
   before(async () => {
+    if (noOpenssl) return;
     pki = await makeTestPki(join(root, 'pki'));
     tlsServer = await startHttpGitServer({
       root: repos,
@@ -213,7 +218,7 @@ describe('https with ca.crt and client certificates', () => {
     });
   });
   after(async () => {
-    await Promise.all([tlsServer.close(), mtlsServer.close()]);
+    await Promise.all([tlsServer?.close(), mtlsServer?.close()]);
   });
 
   const cases: {
@@ -224,23 +229,23 @@ describe('https with ca.crt and client certificates', () => {
   }[] = [
     {
       name: 'trusted CA + basic auth',
-      server: () => tlsServer,
+      server: () => tlsServer as RunningServer,
       data: () => ({ username: 'alice', password: 's3cret-pw', 'ca.crt': pki.caCert }),
     },
     {
       name: 'unknown CA is refused',
-      server: () => tlsServer,
+      server: () => tlsServer as RunningServer,
       data: () => ({ username: 'alice', password: 's3cret-pw' }),
       error: /certificate|self.signed|issuer/i,
     },
     {
       name: 'client certificate (mTLS)',
-      server: () => mtlsServer,
+      server: () => mtlsServer as RunningServer,
       data: () => ({ 'ca.crt': pki.caCert, 'tls.crt': pki.clientCert, 'tls.key': pki.clientKey }),
     },
     {
       name: 'missing client certificate is refused',
-      server: () => mtlsServer,
+      server: () => mtlsServer as RunningServer,
       data: () => ({ 'ca.crt': pki.caCert }),
       error:
         /unable to list remote|unable to access|certificate|handshake|socket hang up|ECONNRESET/i,
@@ -248,7 +253,8 @@ describe('https with ca.crt and client certificates', () => {
   ];
   for (const tc of cases) {
     for (const inProcess of [true, false]) {
-      it(`${tc.name} (${inProcess ? 'in-process listing' : 'git binary'})`, async () => {
+      it(`${tc.name} (${inProcess ? 'in-process listing' : 'git binary'})`, async (t) => {
+        if (noOpenssl) return t.skip(noOpenssl);
         const url = `${tc.server().url}/app.git`;
         const auth = await prepareGitAuth(url, tc.data());
         try {
