@@ -1,6 +1,9 @@
 // Integration tests of the REST client, discovery and informers against the local cluster.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalCluster } from '../localcluster/index.js';
 import {
   Informer,
@@ -86,6 +89,36 @@ describe('KubeClient against the local cluster', () => {
     await kube.delete(ref);
     await eventually(() => true, 'delete');
     await assert.rejects(kube.get(ref), (e: unknown) => isNotFound(e));
+  });
+
+  it('connects with in-cluster service account files', async () => {
+    const prefix = mkdtempSync(join(tmpdir(), 'flotilla-sa-'));
+    const dir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'token'), cluster.token);
+    writeFileSync(join(dir, 'ca.crt'), cluster.caPem);
+    writeFileSync(join(dir, 'namespace'), 'kube-system');
+    const saved = {
+      host: process.env['KUBERNETES_SERVICE_HOST'],
+      port: process.env['KUBERNETES_SERVICE_PORT'],
+    };
+    process.env['KUBERNETES_SERVICE_HOST'] = '127.0.0.1';
+    process.env['KUBERNETES_SERVICE_PORT'] = String(cluster.port);
+    try {
+      const inCluster = await KubeClient.fromKubeConfig({ inCluster: { pathPrefix: prefix } });
+      assert.equal(inCluster.defaultNamespace, 'kube-system');
+      const ns = await inCluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'kube-system' });
+      assert.equal(ns.metadata.name, 'kube-system');
+      inCluster.close();
+    } finally {
+      for (const [k, v] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('returns typed errors with the API message and causes', async () => {

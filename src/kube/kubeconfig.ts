@@ -13,6 +13,11 @@ export interface KubeConfigOptions {
   readonly yaml?: string;
   /** The context to use. @default the kubeconfig's current-context */
   readonly context?: string;
+  /**
+   * Use the pod's service account (KUBERNETES_SERVICE_HOST/PORT and the mounted token, CA and
+   * namespace) instead of a kubeconfig; `pathPrefix` is put before the mount path.
+   */
+  readonly inCluster?: boolean | { readonly pathPrefix: string };
 }
 
 /** Where and how to reach one API server: its URL, TLS material and fresh auth headers. */
@@ -36,6 +41,18 @@ export interface ClusterConnection {
 /** Parses a kubeconfig and selects its context; errors name the file and the missing part. */
 export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
   const kc = new KubeConfig();
+  if (options.inCluster) {
+    if (!process.env['KUBERNETES_SERVICE_HOST'] || !process.env['KUBERNETES_SERVICE_PORT']) {
+      throw new FlotillaError(
+        'in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT',
+        {
+          reason: 'InvalidKubeConfig',
+        },
+      );
+    }
+    kc.loadFromCluster(options.inCluster === true ? '' : options.inCluster.pathPrefix);
+    return kc;
+  }
   const file =
     options.yaml === undefined
       ? (options.path ??
