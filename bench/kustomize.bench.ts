@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { buildKustomization } from '../src/render/kustomize/index.js';
+import { buildKustomization } from '../src/render/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const corpus = resolve(root, '..', 'shared', 'corpora', 'kustomize-v5.5.0');
@@ -40,7 +40,7 @@ const work = mkdtempSync(join(tmpdir(), 'kustomize-bench-'));
 const entry = join(work, 'entry.ts');
 writeFileSync(
   entry,
-  `import { buildKustomization } from ${JSON.stringify(join(root, 'src/render/kustomize/index.ts'))};\n` +
+  `import { buildKustomization } from ${JSON.stringify(join(root, 'src/render/index.ts'))};\n` +
     `process.stdout.write(buildKustomization(process.argv[2]).yaml);\n`,
 );
 const bundle = join(work, 'flotilla-kustomize.cjs');
