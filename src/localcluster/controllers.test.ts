@@ -209,6 +209,45 @@ describe('workload simulation', () => {
     assert.equal(condition(failed, 'Available')?.status, 'False');
   });
 
+  it('runs Pods, and leaves Pods with a fail image in ImagePullBackOff', async () => {
+    const pod = (name: string, image: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image }] },
+    });
+    await c.send('POST', `${NS}/gc/pods`, { body: pod('runs', 'nginx:1') });
+    await c.send('POST', `${NS}/gc/pods`, { body: pod('stuck', 'nginx:fail') });
+    const running = await eventually(
+      async () => {
+        const p = (await c.send('GET', `${NS}/gc/pods/runs`)).body;
+        return p.status?.phase === 'Running' ? p : undefined;
+      },
+      3000,
+      'Pod Running',
+    );
+    assert.equal(condition(running, 'Ready')?.status, 'True');
+    assert.match(asString(running.status.podIP), /^10\.244\./);
+    const stuck = await eventually(
+      async () => {
+        const p = (await c.send('GET', `${NS}/gc/pods/stuck`)).body;
+        return p.status?.containerStatuses ? p : undefined;
+      },
+      3000,
+      'Pod status',
+    );
+    assert.equal(stuck.status.phase, 'Pending');
+    assert.equal(stuck.status.containerStatuses[0].state.waiting.reason, 'ImagePullBackOff');
+    const table = await c.send('GET', `${NS}/gc/pods`, {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    });
+    const rows = (table.body.rows as Json[]).map((r) => (r.cells as unknown[]).slice(0, 3));
+    assert.deepEqual(rows, [
+      ['runs', '1/1', 'Running'],
+      ['stuck', '0/1', 'ImagePullBackOff'],
+    ]);
+  });
+
   it('completes Jobs, fails failing Jobs, binds PVCs and gives LoadBalancers an IP', async () => {
     const J = `${NS}/gc/jobs`.replace('/api/v1', '/apis/batch/v1');
     const job = (name: string, image: string) => ({

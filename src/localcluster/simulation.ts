@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../core/index.js';
 import { ApiError } from './status-errors.js';
 import {
+  asString,
   clone,
   getPath,
   isPlainObject,
@@ -29,6 +30,7 @@ const SIMULATED: Record<string, string> = {
   'jobs.batch': 'Job',
   services: 'Service',
   persistentvolumeclaims: 'PersistentVolumeClaim',
+  pods: 'Pod',
 };
 
 export interface SimulationOptions {
@@ -259,8 +261,68 @@ export function simulatedStatus(
   }
 }
 
+/** A running Pod (or one stuck pulling an image tagged `fail`), as the kubelet would report it. */
+export function simulatedPodStatus(
+  o: KubeObject,
+  now: string,
+  podIp: string,
+): Record<string, unknown> {
+  const list = (p: string): unknown[] => {
+    const v = getPath(o, p);
+    return Array.isArray(v) ? (v as unknown[]) : [];
+  };
+  const containers = list('.spec.containers').filter(isPlainObject);
+  const fails = containers.some((c) => typeof c.image === 'string' && /:fail(@|$)/.test(c.image));
+  const condition = (type: string, ok: boolean, reason?: string): Record<string, unknown> => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: now,
+    ...(reason === undefined ? {} : { reason }),
+  });
+  return {
+    phase: fails ? 'Pending' : 'Running',
+    conditions: [
+      condition('PodReadyToStartContainers', true),
+      condition('Initialized', true),
+      condition('Ready', !fails, fails ? 'ContainersNotReady' : undefined),
+      condition('ContainersReady', !fails, fails ? 'ContainersNotReady' : undefined),
+      condition('PodScheduled', true),
+    ],
+    hostIP: '172.18.0.2',
+    hostIPs: [{ ip: '172.18.0.2' }],
+    podIP: podIp,
+    podIPs: [{ ip: podIp }],
+    startTime: now,
+    qosClass: 'BestEffort',
+    containerStatuses: containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: !fails,
+      started: !fails,
+      restartCount: 0,
+      state: fails
+        ? {
+            waiting: {
+              reason: 'ImagePullBackOff',
+              message: `Back-off pulling image "${asString(c.image)}"`,
+            },
+          }
+        : { running: { startedAt: now } },
+    })),
+  };
+}
+
 export class WorkloadSimulator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private nextPodIp = 0;
+
+  /** Pod IPs from 10.244.0.0/16, in order. */
+  private podIp(): string {
+    const n = this.nextPodIp++ % 65000;
+    return `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+  }
   private stopped = false;
 
   constructor(
@@ -349,6 +411,16 @@ export class WorkloadSimulator {
             accessModes: spec.accessModes ?? ['ReadWriteOnce'],
             capacity: { storage: requests.storage ?? '1Gi' },
           })),
+        );
+      }
+      return;
+    }
+    if (kind === 'Pod') {
+      if (status.startTime === undefined) {
+        this.schedule(key, this.options.delayMs, () =>
+          this.writeStatus(skey, o, (_s, live) =>
+            simulatedPodStatus(live, nowRfc3339(), this.podIp()),
+          ),
         );
       }
       return;

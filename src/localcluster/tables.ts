@@ -131,8 +131,23 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
   ],
   '/Pod': [
     NAME,
-    col('Ready', 'string', () => '0/1'),
-    col('Status', 'string', (o) => str(o, '.status.phase')),
+    col('Ready', 'string', (o) => {
+      const statuses = getPath(o, '.status.containerStatuses');
+      const containers = getPath(o, '.spec.containers');
+      const ready = Array.isArray(statuses)
+        ? statuses.filter((c) => isPlainObject(c) && c.ready === true).length
+        : 0;
+      return `${ready}/${Array.isArray(containers) ? containers.length : 0}`;
+    }),
+    col('Status', 'string', (o) => {
+      const statuses = getPath(o, '.status.containerStatuses');
+      const waiting = Array.isArray(statuses)
+        ? statuses
+            .map((c) => getPath(c, '.state.waiting.reason'))
+            .find((r) => typeof r === 'string')
+        : undefined;
+      return typeof waiting === 'string' ? waiting : str(o, '.status.phase');
+    }),
     col('Restarts', 'string', () => '0'),
     AGE,
   ],
