@@ -243,7 +243,7 @@ function selectors(call: RestCall): {
 } {
   return {
     labels: parseLabelSelector(call.query.get('labelSelector')),
-    fields: parseFieldSelector(call.query.get('fieldSelector')),
+    fields: parseFieldSelector(call.query.get('fieldSelector'), call.info),
   };
 }
 

@@ -63,6 +63,39 @@ describe('field selectors', () => {
     assert.equal(parseFieldSelector('metadata.name=n,metadata.namespace=ns')(obj({})), true);
   });
 
+  it('supports the kind-specific field labels (events, pods, secrets)', () => {
+    const ev = {
+      metadata: { name: 'e', namespace: 'ns' },
+      involvedObject: { kind: 'Deployment', name: 'web', uid: 'u1' },
+      source: { component: 'x' },
+      type: 'Normal',
+    };
+    const kind = { group: '', kind: 'Event' };
+    assert.equal(
+      parseFieldSelector(
+        'involvedObject.name=web,involvedObject.kind=Deployment,involvedObject.uid=u1',
+        kind,
+      )(ev),
+      true,
+    );
+    assert.equal(parseFieldSelector('type!=Normal', kind)(ev), false);
+    assert.equal(parseFieldSelector('source=x', kind)(ev), true);
+    assert.equal(
+      parseFieldSelector('status.phase=Running', { group: '', kind: 'Pod' })({
+        status: { phase: 'Running' },
+      }),
+      true,
+    );
+    assert.equal(
+      parseFieldSelector('type=Opaque', { group: '', kind: 'Secret' })({ type: 'Opaque' }),
+      true,
+    );
+    assert.throws(
+      () => parseFieldSelector('type=Opaque', { group: '', kind: 'ConfigMap' }),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
+  });
+
   it('refuses other fields like kube-apiserver', () => {
     assert.throws(
       () => parseFieldSelector('status.phase=Running'),

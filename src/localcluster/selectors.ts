@@ -1,7 +1,7 @@
 // Label selectors (equality- and set-based, string and LabelSelector forms) and the field
 // selectors every resource supports (metadata.name, metadata.namespace).
 import { badRequest } from './status-errors.js';
-import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
+import { asString, getPath, isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 
 type Op = 'in' | 'notin' | 'exists' | '!exists' | '=' | '!=';
 interface Requirement {
@@ -102,9 +102,58 @@ export function labelSelectorObjectMatcher(
   return (labels) => matches(reqs, labels);
 }
 
-/** Parses `?fieldSelector=` over metadata.name and metadata.namespace (and `status.phase`-free kinds). */
-export function parseFieldSelector(s: string | null | undefined): Matcher {
+/** Field labels beyond metadata.name/namespace that kube-apiserver supports, per group/Kind. */
+const KIND_FIELDS: Record<string, readonly string[]> = {
+  '/Event': [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  '/Pod': [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  '/Secret': ['type'],
+  '/Namespace': ['status.phase'],
+  'apps/ReplicaSet': ['status.replicas'],
+  'batch/Job': ['status.successful'],
+  'events.k8s.io/Event': [
+    'regarding.kind',
+    'regarding.namespace',
+    'regarding.name',
+    'regarding.uid',
+    'reason',
+    'reportingController',
+    'type',
+  ],
+};
+
+function readField(o: KubeObject, field: string): string {
+  if (field === 'source') return asString(getPath(o, '.source.component'));
+  if (field === 'status.successful') return asString(getPath(o, '.status.succeeded') ?? 0);
+  return asString(getPath(o, `.${field}`));
+}
+
+/** Parses `?fieldSelector=`: metadata.name and metadata.namespace everywhere, plus the kind's own fields. */
+export function parseFieldSelector(
+  s: string | null | undefined,
+  kind?: { readonly group: string; readonly kind: string },
+): Matcher {
   if (s === null || s === undefined || s.trim() === '') return MATCH_ALL;
+  const allowed = kind === undefined ? [] : (KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []);
   const checks: Matcher[] = [];
   for (const part of splitTopLevel(s)) {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
@@ -115,6 +164,7 @@ export function parseFieldSelector(s: string | null | undefined): Matcher {
     let read: (obj: KubeObject) => string;
     if (field === 'metadata.name') read = (o) => metaOf(o).name ?? '';
     else if (field === 'metadata.namespace') read = (o) => metaOf(o).namespace ?? '';
+    else if (allowed.includes(field)) read = (o) => readField(o, field);
     else throw badRequest(`field label not supported: ${field}`);
     checks.push((o) => (read(o) === value) !== negate);
   }
