@@ -1,6 +1,6 @@
 // The kustomize build: accumulate resources, generators, components and transformers per kustomization, then finish at the top.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, posix, relative, resolve } from 'node:path';
+import { basename, join, posix, relative, resolve, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
 import {
   cloneValue,
@@ -269,10 +269,8 @@ class Target {
   private subTarget(sub: FileLoader, path: string, field: string, component: boolean): Target {
     if (
       this.ctx.stack.includes(sub.root) ||
-      (relative(sub.root, this.ldr.root)
-        .split('/')
-        .every((s) => s === '..') === false &&
-        this.ldr.root.startsWith(sub.root + '/'))
+      this.ldr.root === sub.root ||
+      this.ldr.root.startsWith(sub.root + sep)
     ) {
       this.fail(
         field,
@@ -521,8 +519,14 @@ class Target {
       const str = (k: string): string => {
         const v = im[k];
         if (v === undefined || v === null) return '';
-        if (typeof v === 'object') this.fail(`${field}.${k}`, 'expected a string');
-        return String(v);
+        if (typeof v !== 'string') {
+          // kustomize decodes these as Go strings: `newTag: 1.10` is an error there, not "1.1".
+          this.fail(
+            `${field}.${k}`,
+            `invalid Kustomization: cannot unmarshal ${typeof v === 'object' ? 'object' : typeof v} into a string (quote the value)`,
+          );
+        }
+        return v;
       };
       imagesTransform(
         ra.resources,

@@ -162,6 +162,7 @@ describe('errors name the file and field', () => {
     files: Record<string, string>;
     message: RegExp;
     field?: string;
+    dir?: string;
   }> = [
     {
       name: 'missing resource file',
@@ -225,6 +226,21 @@ describe('errors name the file and field', () => {
       message: /invalid value type expect a string/,
     },
     {
+      name: 'image tag written as a number',
+      files: { 'kustomization.yaml': 'images:\n- name: nginx\n  newTag: 1.10\n' },
+      message: /images\[0\]\.newTag: invalid Kustomization: cannot unmarshal number into a string/,
+      field: 'images[0].newTag',
+    },
+    {
+      name: 'a base that contains the overlay (cycle)',
+      files: {
+        'kustomization.yaml': 'resources: []\n',
+        'overlay/kustomization.yaml': 'resources:\n- ..\n',
+      },
+      message: /cycle detected/,
+      dir: 'overlay',
+    },
+    {
       name: 'directory without kustomization.yaml',
       files: { 'a.yaml': CM },
       message:
@@ -233,7 +249,8 @@ describe('errors name the file and field', () => {
   ];
   for (const c of table) {
     test(c.name, () => {
-      const err = buildError(tree(c.files));
+      const root = tree(c.files);
+      const err = buildError(c.dir === undefined ? root : join(root, c.dir));
       assert.match(err.message, c.message);
       if (c.field !== undefined) assert.equal(err.field, c.field);
     });
