@@ -69,6 +69,10 @@ describe('restart', () => {
       assert.equal(second.token, first.token);
       assert.equal(second.caPem, first.caPem);
       assert.equal(readFileSync(join(dir, 'kubeconfig'), 'utf8'), second.kubeconfig);
+      await assert.rejects(
+        startLocalCluster({ dataDir: dir }),
+        /the local cluster data directory .* is in use by process \d+/,
+      );
       const kept = await c2.send('GET', '/api/v1/namespaces/default/configmaps/keep');
       assert.equal(kept.status, 200);
       assert.equal(kept.body.metadata.uid, created.body.metadata.uid);

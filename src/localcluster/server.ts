@@ -15,6 +15,7 @@ import { serviceIpAllocators } from './ip-allocator.js';
 import { OpenApiService } from './openapi.js';
 import { createRouter } from './router.js';
 import { startControllers } from './controllers.js';
+import { lockDataDir } from './data-lock.js';
 
 export interface LocalClusterOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
@@ -61,6 +62,24 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const dataDir = options.dataDir;
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // only a persistent database needs the directory to itself
+  const unlock = dataDir !== undefined && !inMemory ? lockDataDir(dataDir) : () => undefined;
+  try {
+    return await serve(options, logger, name, inMemory, dataDir, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function serve(
+  options: LocalClusterOptions,
+  logger: Logger,
+  name: string,
+  inMemory: boolean,
+  dataDir: string | undefined,
+  unlock: () => void,
+): Promise<LocalCluster> {
   const pki = await loadOrCreatePki(dataDir, name);
   const store = new ObjectStore({
     path: inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE),
@@ -146,6 +165,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       for (const s of sockets) s.destroy();
       await closed;
       store.close();
+      unlock();
     },
   };
 }
