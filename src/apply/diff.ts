@@ -1,5 +1,5 @@
 // Diff: server-side dry-run of each object against the cluster, with a human diff per change.
-import { formatObject, type KubeObject } from '../kube/index.js';
+import { NoKindMatchError, formatObject, isNotFound, type KubeObject } from '../kube/index.js';
 import { Action, ChangeSet, type ChangeSetEntry } from './changeset.js';
 import { settleLimit } from './concurrency.js';
 import type { ManagerContext } from './context.js';
@@ -83,20 +83,57 @@ export async function diffAll(
   opts: ApplyOptions,
 ): Promise<{ changeSet: ChangeSet; results: DiffResult[] }> {
   const normalized = sortObjects(objects.map((o) => normalizeObject(o)));
+  // Objects that need something the same set creates first (a CRD's kind, a new Namespace)
+  // cannot be dry-run yet: they are shown as created, as apply would create them.
+  const newKinds = new Set<string>();
+  const newNamespaces = new Set<string>();
+  for (const o of normalized) {
+    if (o.kind === 'CustomResourceDefinition') {
+      const spec = o['spec'] as { group?: string; names?: { kind?: string } } | undefined;
+      if (spec?.group && spec.names?.kind) newKinds.add(`${spec.group}/${spec.names.kind}`);
+    }
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata.name)
+      newNamespaces.add(o.metadata.name);
+  }
   const settled = await settleLimit(normalized, opts.concurrency, (o) => diffOne(ctx, o, opts));
   const failures: DryRunFailure[] = [];
   const results: DiffResult[] = [];
   settled.forEach((r, i) => {
-    if (r.ok) results.push(r.value);
-    else {
-      const d = describeApiError(r.error);
-      failures.push({
-        subject: formatObject(normalized[i] as KubeObject),
-        field: d.field,
-        message: d.message,
-        error: r.error,
-      });
+    const obj = normalized[i] as KubeObject;
+    if (r.ok) {
+      results.push(r.value);
+      return;
     }
+    const { group } = splitGv(obj.apiVersion);
+    const waitsForKind =
+      r.error instanceof NoKindMatchError && newKinds.has(`${group}/${obj.kind}`);
+    const waitsForNamespace =
+      isNotFound(r.error) &&
+      obj.metadata.namespace !== undefined &&
+      newNamespaces.has(obj.metadata.namespace);
+    if (waitsForKind || waitsForNamespace) {
+      const m = objMetadataOf(obj);
+      const subject = formatSubject(m);
+      results.push({
+        entry: {
+          objMetadata: m,
+          groupVersion: obj.apiVersion,
+          subject,
+          action: Action.Created,
+          diff: unifiedDiff(subject, undefined, obj),
+        },
+        live: undefined,
+        merged: undefined,
+      });
+      return;
+    }
+    const d = describeApiError(r.error);
+    failures.push({
+      subject: formatObject(obj),
+      field: d.field,
+      message: d.message,
+      error: r.error,
+    });
   });
   if (failures.length > 0) throw new DryRunError(failures);
   const changeSet = new ChangeSet();

@@ -344,6 +344,17 @@ describe('ResourceManager against the local cluster', () => {
       metadata: { name: 'g1', namespace: 'team-c' },
       spec: { size: 3 },
     };
+    // Before the CRD exists, diff shows the custom resource as created instead of failing.
+    const preview = await rm.diff([cr, ns('team-c'), crd]);
+    assert.deepEqual(preview.changeSet.toMap(), {
+      'CustomResourceDefinition/gadgets.example.com': 'created',
+      'Namespace/team-c': 'created',
+      'Gadget/team-c/g1': 'created',
+    });
+    assert.match(
+      preview.results.find((r) => r.entry.subject === 'Gadget/team-c/g1')?.entry.diff ?? '',
+      /\+\s+size: 3/,
+    );
     const cs = await rm.applyAll([cr, ns('team-c'), crd]);
     assert.deepEqual(
       cs.entries.map((e) => `${e.subject} ${e.action}`),
