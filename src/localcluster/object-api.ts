@@ -221,12 +221,7 @@ export class ObjectApi {
   }
 
   /** Unknown fields (pruned), defaults and schema errors; returns warnings for Warn. */
-  private applySchema(
-    t: Target,
-    o: KubeObject,
-    validation: FieldValidation,
-    isCreate: boolean,
-  ): string[] {
+  private applySchema(t: Target, o: KubeObject, validation: FieldValidation): string[] {
     const schema = this.deps.schemaFor(t.info);
     if (schema === undefined) return [];
     const unknown = pruneUnknown(o, schema);
@@ -242,7 +237,6 @@ export class ObjectApi {
       const errs = validateSchema(o, schema);
       if (errs.length > 0) throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', errs);
     }
-    void isCreate;
     return warnings;
   }
 
@@ -313,7 +307,7 @@ export class ObjectApi {
     const nameErrs = validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`));
     if (nameErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, nameErrs);
     if (t.info.namespaced) this.requireNamespace(t, name);
-    const warnings = this.applySchema(t, o, opts.fieldValidation, true);
+    const warnings = this.applySchema(t, o, opts.fieldValidation);
     m.uid = randomUUID();
     m.creationTimestamp = nowRfc3339();
     delete m.resourceVersion;
@@ -418,8 +412,7 @@ export class ObjectApi {
     )
       m.managedFields = clone(oldMeta.managedFields);
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    const warnings =
-      t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation, false) : [];
+    const warnings = t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation) : [];
     prepareForUpdate(t.info, oldView, o);
     const errs: FieldError[] = [
       ...validateUpdate(t.info, oldView, o),
@@ -493,11 +486,11 @@ export class ObjectApi {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion ?? ''}`,
       );
     }
-    const adm = await this.admit(AdmissionOperation.Delete, t, undefined, view, {
+    // webhooks may refuse a deletion; there is no object for them to change
+    await this.admit(AdmissionOperation.Delete, t, undefined, view, {
       user: opts.user,
       dryRun: opts.dryRun,
     });
-    void adm;
     const finalizers = [...(m.finalizers ?? [])];
     const policy = opts.propagationPolicy ?? Propagation.Background;
     const isNamespace = t.info.group === '' && t.info.kind === 'Namespace';

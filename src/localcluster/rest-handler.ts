@@ -184,7 +184,7 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
         );
       const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);
       const r = await ctx.api.create(target(call), body, writeOptions(call));
-      return respond(call, r.written || !parseDryRun(call.query) ? 201 : 201, r.object, r.warnings);
+      return respond(call, 201, r.object, r.warnings);
     }
     case 'update': {
       const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);

@@ -39,8 +39,8 @@ export function prepareForCreate(
   ips: ClusterIpAllocator,
   uid: string,
 ): void {
-  if (info.subresources.includes('status') && info.crd === undefined) delete o.status;
-  if (info.crd !== undefined && info.subresources.includes('status')) delete o.status;
+  // status is written through the status subresource only, never on create
+  if (info.subresources.includes('status')) delete o.status;
   switch (kindKey(info)) {
     case '/Namespace': {
       const spec = obj(o, 'spec');
