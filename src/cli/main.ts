@@ -1,8 +1,16 @@
 // The flotilla command line: global flags in the kubectl/flux style and one command per file.
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../core/index.js';
+import { registerBuildCommand, registerDiffCommand } from './commands/build-diff.js';
 import { registerClusterCommand } from './commands/cluster.js';
-import { registerPlannedCommand, PLANNED } from './commands/planned.js';
+import { registerControllerCommand } from './commands/controller.js';
+import { registerCreateCommand } from './commands/create.js';
+import { registerEventsCommand } from './commands/events.js';
+import { registerGetCommand } from './commands/get.js';
+import { registerInstallCommand } from './commands/install.js';
+import { registerKustomizeCommand } from './commands/kustomize.js';
+import { registerReconcileCommands } from './commands/reconcile.js';
+import { registerTreeCommand } from './commands/tree.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerVersionCommand } from './commands/version.js';
 import { CliError } from './errors.js';
@@ -33,11 +41,24 @@ export function buildProgram(): Command {
     writeErr: (s) => process.stderr.write(s),
     outputError: (s, write) => write(paint(process.stderr, 'red', s)),
   });
+  // Subcommands report usage errors the same way and exit through run() too.
+  program.hook('preSubcommand', (_p, sub) => {
+    sub.exitOverride();
+  });
 
-  registerVersionCommand(program);
-  registerClusterCommand(program);
   registerUpCommand(program);
-  for (const planned of PLANNED) registerPlannedCommand(program, planned);
+  registerGetCommand(program);
+  registerReconcileCommands(program);
+  registerCreateCommand(program);
+  registerBuildCommand(program);
+  registerDiffCommand(program);
+  registerTreeCommand(program);
+  registerEventsCommand(program);
+  registerControllerCommand(program);
+  registerInstallCommand(program);
+  registerClusterCommand(program);
+  registerKustomizeCommand(program);
+  registerVersionCommand(program);
   return program;
 }
 
@@ -46,7 +67,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit through here with code 0; usage errors were already printed.

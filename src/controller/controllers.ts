@@ -36,7 +36,12 @@ export interface ControllersOptions {
   /** Health/metrics endpoint; false turns it off. @default { host: '127.0.0.1', port: 0 } */
   readonly health?: { readonly host?: string; readonly port?: number } | false;
   /** Artifact server address. @default { host: '127.0.0.1', port: 0 } */
-  readonly artifacts?: { readonly host?: string; readonly port?: number };
+  readonly artifacts?: {
+    readonly host?: string;
+    readonly port?: number;
+    /** Address put into artifact URLs (Flux's --storage-adv-addr), e.g. a Service's DNS name. */
+    readonly advertise?: string;
+  };
   readonly requeueDependencyMs?: number;
   readonly healthPollMs?: number;
   readonly minRetryDelayMs?: number;
@@ -64,7 +69,9 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     host: options.artifacts?.host ?? '127.0.0.1',
     port: options.artifacts?.port ?? 0,
     logger: log,
+    advertise: options.artifacts?.advertise === undefined,
   });
+  if (options.artifacts?.advertise) store.setHostname(options.artifacts.advertise);
   const recorderFor = (controller: string) =>
     new EventRecorder({
       client: options.client,

@@ -14,5 +14,6 @@ export { CRD_DIR, installCrds, loadCrds } from './crds.js';
 export * from './kustomization/types.js';
 export { kustomizationController, fluxBuild } from './kustomization/controller.js';
 export { kustomizationReconciler } from './kustomization/reconciler.js';
+export { loadSubstituteFrom } from './kustomization/variables.js';
 export type { BuildInput, BuildManifests } from './kustomization/reconciler.js';
 export { gitRepositoryController } from './sources/gitrepository.js';
