@@ -320,3 +320,22 @@ describe('Informer bookmarks and 410 Gone', () => {
     assert.ok(inf.lists >= 2);
   });
 });
+
+describe('Informer without a server', () => {
+  it('rejects start after the timeout and keeps retrying until stopped', async () => {
+    const kube = await KubeClient.fromKubeConfig({
+      yaml: `apiVersion: v1
+kind: Config
+current-context: c
+clusters: [{name: c, cluster: {server: 'http://127.0.0.1:9', insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+`,
+    });
+    const informer = new Informer(kube, { apiVersion: 'v1', kind: 'ConfigMap', backoffMs: 20 });
+    await assert.rejects(informer.start(200), /did not sync within 200 ms/);
+    assert.equal(informer.hasSynced, false);
+    await informer.stop();
+    kube.close();
+  });
+});

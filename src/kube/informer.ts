@@ -1,6 +1,6 @@
 // List+watch informers over a shared cache: resume from resourceVersion, relist on 410 Gone.
 import type { Logger } from '../core/index.js';
-import { silentLogger } from '../core/index.js';
+import { FlotillaError, silentLogger } from '../core/index.js';
 import type { KubeClient, WatchEvent } from './client.js';
 import { isGone } from './errors.js';
 import type { KubeObject } from './types.js';
@@ -80,13 +80,39 @@ export class Informer {
     return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
   }
 
-  /** Starts listing and watching; resolves once the first list is in the cache. */
-  async start(): Promise<void> {
+  /**
+   * Starts listing and watching; resolves once the first list is in the cache. With
+   * `timeoutMs`, rejects if that takes longer (the informer keeps retrying in the background
+   * until stopped).
+   */
+  async start(timeoutMs?: number): Promise<void> {
     if (!this.running) {
       this.abort = new AbortController();
       this.running = this.loop(this.abort.signal);
     }
-    await this.waitForSync();
+    if (timeoutMs === undefined) {
+      await this.waitForSync();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new FlotillaError(
+            `informer for ${this.options.kind} did not sync within ${timeoutMs} ms`,
+            {
+              reason: 'InformerSyncTimeout',
+              category: 'Transient',
+            },
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.waitForSync(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   waitForSync(): Promise<void> {
