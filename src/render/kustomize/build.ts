@@ -27,6 +27,7 @@ import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from './json-patch.js
 import type { JsonPatchOp } from './json-patch.js';
 import { Fields, KUSTOMIZATION_FILE_NAMES, loadKustomization } from './kustomization.js';
 import type { Kustomization } from './kustomization.js';
+import { configFromCrdDefinitions } from './crds.js';
 import { legacySort } from './legacy-sort.js';
 import { FileLoader, isRemoteTarget, KustomizeError, LoadRestrictor } from './loader.js';
 import { fixNameReferences } from './name-reference.js';
@@ -231,9 +232,17 @@ class Target {
     return ra;
   }
 
-  private loadCrds(_ra: Accumulator, _paths: string[]): void {
-    // CRD-derived name references (x-kubernetes-object-ref annotations) are not derived yet; the files must still be readable.
-    for (const [i, p] of _paths.entries()) this.ldr.readFile(p, `crds[${i}]`);
+  private loadCrds(ra: Accumulator, paths: string[]): void {
+    for (const [i, p] of paths.entries()) {
+      const field = `crds[${i}]`;
+      const text = this.ldr.readFile(p, field);
+      try {
+        for (const d of parseYamlDocuments(text))
+          ra.config = mergeConfig(ra.config, configFromCrdDefinitions(d));
+      } catch (err) {
+        this.fail(field, (err as Error).message);
+      }
+    }
   }
 
   private accumulateResource(ra: Accumulator, path: string, field: string): void {
