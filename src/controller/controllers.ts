@@ -1,5 +1,5 @@
 // Runs Flotilla's controllers in one process against one cluster: the source controllers
-// (GitRepository) with their artifact storage and server, and the Kustomization controller —
+// (GitRepository, Bucket) with their artifact storage and server, and the Kustomization controller —
 // behind leader election when asked — plus the health and metrics endpoints.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { EventRecorder } from './runtime/event-recorder.js';
 import { startHealthServer, type HealthServer } from './runtime/health-server.js';
 import { LeaderElector } from './runtime/leader-election.js';
 import { ControllerManager } from './runtime/manager.js';
+import { bucketController } from './sources/bucket.js';
 import { gitRepositoryController } from './sources/gitrepository.js';
 import { kustomizationController } from './kustomization/controller.js';
 
@@ -101,6 +102,14 @@ export async function startControllers(options: ControllersOptions): Promise<Run
         dataDir: options.dataDir,
         recorder: recorderFor('source-controller'),
         logger: log.child({ controller: 'gitrepository' }),
+      }),
+    );
+    m.register(
+      bucketController({
+        client: options.client,
+        store,
+        recorder: recorderFor('source-controller'),
+        logger: log.child({ controller: 'bucket' }),
       }),
     );
     m.register(

@@ -17,3 +17,4 @@ export { kustomizationReconciler } from './kustomization/reconciler.js';
 export { loadSubstituteFrom } from './kustomization/variables.js';
 export type { BuildInput, BuildManifests } from './kustomization/reconciler.js';
 export { gitRepositoryController } from './sources/gitrepository.js';
+export { bucketController } from './sources/bucket.js';
