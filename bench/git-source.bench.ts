@@ -12,6 +12,8 @@ import {
   ArtifactStore,
   GitMirror,
   checkoutCommit,
+  planTreeTarball,
+  treeTarballStream,
   fetchResolved,
   planRef,
   reconcileGitRepository,
@@ -181,13 +183,25 @@ try {
     resolveRemoteRef(mirror, planRef({ branch: 'main' })),
   );
   await step('fetch', () => fetchResolved(mirror, resolved));
+  const plan = await step('plan tree (ls-tree + ignore rules)', () =>
+    planTreeTarball({ mirror, commit: resolved.commit }),
+  );
+  if (!plan) throw new Error('benchmark tree unexpectedly needs a checkout');
+  await step('tarball from objects into the store', () =>
+    store.writeStream(
+      { kind: 'GitRepository', namespace: 'default', name: 'breakdown' },
+      treeTarballStream(plan),
+      { revision: 'x', fileName: 'a.tar.gz' },
+    ),
+  );
+  // The fallback (includes, submodules): checkout + archive of the directory.
   const dest = await mkdtemp(
     join(existsSync('/dev/shm') ? '/dev/shm' : root, 'flotilla-bench-co-'),
   );
-  await step('checkout', () =>
+  await step('fallback checkout', () =>
     checkoutCommit({ mirror, commit: resolved.commit, dest, dataDir: join(root, 'data') }),
   );
-  await step('archive (artifact store)', () =>
+  await step('fallback archive (artifact store)', () =>
     store.archive({ kind: 'GitRepository', namespace: 'default', name: 'breakdown' }, dest, {
       revision: 'x',
       fileName: 'b.tar.gz',

@@ -35,6 +35,12 @@ export {
 } from './ref.js';
 export { fetchResolved, resolveRemoteRef } from './resolve.js';
 export {
+  planTreeTarball,
+  treeTarballStream,
+  type TreeTarballOptions,
+  type TreeTarballPlan,
+} from './tree-tarball.js';
+export {
   GitCommandError,
   baseGitEnv,
   redact,

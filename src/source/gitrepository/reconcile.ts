@@ -13,6 +13,7 @@ import {
   checkoutCommit,
   commitOfRevision,
   fetchResolved,
+  planTreeTarball,
   loadTrustedKeys,
   parseCommit,
   parseTag,
@@ -22,11 +23,13 @@ import {
   revisionString,
   shortRefName,
   transportOf,
+  treeTarballStream,
   verifyObjectSignature,
   type GitAuth,
   type RefPlan,
   type ResolvedRef,
   type SecretData,
+  type TreeTarballPlan,
 } from '../git/index.js';
 import { ConditionSet, GitRepositoryCondition } from './conditions.js';
 import {
@@ -464,25 +467,13 @@ export async function reconcileGitRepository(
       cond.progressing('Progressing', `building artifact: ${message}`);
     }
 
-    // --- checkout, includes, artifact
-    const dir = join(work, 'checkout');
-    await mkdir(dir);
-    try {
-      await mirror.locked(() =>
-        checkoutCommit({
-          mirror,
-          commit: resolved.commit,
-          dest: dir,
-          sparseCheckout: (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, '')),
-          recurseSubmodules: spec.recurseSubmodules ?? false,
-          dataDir: deps.dataDir,
-          ...(auth ? { auth } : {}),
-          timeoutMs,
-        }),
-      );
-    } catch (e) {
+    // --- artifact: straight from the object database when nothing needs a real checkout (no
+    // includes, no submodules), else from a checkout; both give byte-identical tarballs.
+    const sparseDirs = (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, ''));
+    const fileName = `${resolved.commit}.tar.gz`;
+    const checkoutFailure = (e: unknown): ReconcileFailure => {
       const msg = errorMessage(e);
-      throw fetchFailed(
+      return fetchFailed(
         new ReconcileFailure(
           'GitOperationFailed',
           msg.startsWith('sparse checkout')
@@ -490,29 +481,72 @@ export async function reconcileGitRepository(
             : `failed to checkout and determine revision: ${msg}`,
         ),
       );
+    };
+    const storeArtifact = async (write: () => Promise<Artifact>): Promise<Artifact> => {
+      try {
+        return await write();
+      } catch (e) {
+        const f = new ReconcileFailure(
+          'ArchiveOperationFailed',
+          `unable to archive artifact to storage: ${errorMessage(e)}`,
+        );
+        cond.markTrue(GitRepositoryCondition.StorageOperationFailed, f.reason, f.message);
+        throw f;
+      }
+    };
+    let artifact: Artifact | undefined;
+    if (includes.length === 0 && spec.recurseSubmodules !== true) {
+      let plan: TreeTarballPlan | undefined;
+      try {
+        plan = await mirror.locked(() =>
+          planTreeTarball({
+            mirror,
+            commit: resolved.commit,
+            specIgnore: spec.ignore,
+            sparseCheckout: sparseDirs,
+          }),
+        );
+      } catch (e) {
+        throw checkoutFailure(e);
+      }
+      const planned = plan;
+      if (planned) {
+        artifact = await storeArtifact(() =>
+          mirror.locked(() =>
+            deps.store.writeStream(owner, treeTarballStream(planned), { revision, fileName }),
+          ),
+        );
+      }
     }
-    try {
-      await copyIncludes(dir, spec.include ?? [], includes, work, deps.store);
-    } catch (e) {
-      if (e instanceof ReconcileFailure)
-        cond.markTrue(GitRepositoryCondition.StorageOperationFailed, e.reason, e.message);
-      throw e;
-    }
-
-    let artifact: Artifact;
-    try {
-      artifact = await deps.store.archive(owner, dir, {
-        revision,
-        specIgnore: spec.ignore,
-        fileName: `${resolved.commit}.tar.gz`,
-      });
-    } catch (e) {
-      const f = new ReconcileFailure(
-        'ArchiveOperationFailed',
-        `unable to archive artifact to storage: ${errorMessage(e)}`,
+    if (!artifact) {
+      const dir = join(work, 'checkout');
+      await mkdir(dir);
+      try {
+        await mirror.locked(() =>
+          checkoutCommit({
+            mirror,
+            commit: resolved.commit,
+            dest: dir,
+            sparseCheckout: sparseDirs,
+            recurseSubmodules: spec.recurseSubmodules ?? false,
+            dataDir: deps.dataDir,
+            ...(auth ? { auth } : {}),
+            timeoutMs,
+          }),
+        );
+      } catch (e) {
+        throw checkoutFailure(e);
+      }
+      try {
+        await copyIncludes(dir, spec.include ?? [], includes, work, deps.store);
+      } catch (e) {
+        if (e instanceof ReconcileFailure)
+          cond.markTrue(GitRepositoryCondition.StorageOperationFailed, e.reason, e.message);
+        throw e;
+      }
+      artifact = await storeArtifact(() =>
+        deps.store.archive(owner, dir, { revision, specIgnore: spec.ignore, fileName }),
       );
-      cond.markTrue(GitRepositoryCondition.StorageOperationFailed, f.reason, f.message);
-      throw f;
     }
     newArtifact = artifact.digest !== oldDigest;
     status.artifact = artifact;
