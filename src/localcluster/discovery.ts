@@ -104,3 +104,67 @@ export function apiResourceList(
     resources: infos.flatMap(resourceEntries),
   };
 }
+
+/** The aggregated discovery version a client asks for in Accept (kubectl 1.26+), if any. */
+export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  for (const part of (accept ?? '').split(',')) {
+    const params = part.split(';').map((p) => p.trim());
+    if (!params.includes('as=APIGroupDiscoveryList') || !params.includes('g=apidiscovery.k8s.io'))
+      continue;
+    if (params.includes('v=v2')) return 'v2';
+    if (params.includes('v=v2beta1')) return 'v2beta1';
+  }
+  return undefined;
+}
+
+function discoveryResource(info: ResourceInfo): Record<string, unknown> {
+  const subresources: Record<string, unknown>[] = [];
+  for (const sub of info.subresources) {
+    subresources.push({
+      subresource: sub,
+      responseKind:
+        sub === 'scale'
+          ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+          : { group: info.group, version: info.version, kind: info.kind },
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  return {
+    resource: info.resource,
+    responseKind: { group: info.group, version: info.version, kind: info.kind },
+    scope: info.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: info.singular,
+    verbs: [...info.verbs],
+    ...(info.shortNames.length > 0 ? { shortNames: [...info.shortNames] } : {}),
+    ...(info.categories.length > 0 ? { categories: [...info.categories] } : {}),
+    ...(subresources.length > 0 ? { subresources } : {}),
+  };
+}
+
+/** APIGroupDiscoveryList for /api (legacy: the core group) or /apis (every named group). */
+export function aggregatedDiscovery(
+  registry: ResourceRegistry,
+  legacy: boolean,
+  version: 'v2' | 'v2beta1',
+): Record<string, unknown> {
+  const items = registry
+    .groups()
+    .filter((g) => (legacy ? g.name === '' : g.name !== ''))
+    .map((g) => ({
+      metadata: { name: g.name, creationTimestamp: null },
+      versions: g.versions.map((v) => ({
+        version: v,
+        resources: registry
+          .resourcesIn(g.name, v)
+          .sort((a, b) => (a.resource < b.resource ? -1 : 1))
+          .map(discoveryResource),
+        freshness: 'Current',
+      })),
+    }));
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items,
+  };
+}

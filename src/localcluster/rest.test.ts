@@ -104,6 +104,37 @@ describe('discovery', () => {
     assert.ok(
       (apps.body.resources as unknown as Json[]).some((r) => r.name === 'deployments/scale'),
     );
+    const agg = await c.send('GET', '/apis', {
+      headers: {
+        Accept:
+          'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
+      },
+    });
+    assert.equal(
+      agg.headers['content-type'],
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
+    assert.equal(agg.body.kind, 'APIGroupDiscoveryList');
+    const appsGroup = (agg.body.items as Json[]).find((g) => g.metadata.name === 'apps');
+    const aggDeploy = (appsGroup.versions[0].resources as Json[]).find(
+      (r) => r.resource === 'deployments',
+    );
+    assert.deepEqual(aggDeploy.responseKind, { group: 'apps', version: 'v1', kind: 'Deployment' });
+    assert.equal(aggDeploy.scope, 'Namespaced');
+    assert.deepEqual(
+      (aggDeploy.subresources as Json[]).map((x) => x.subresource),
+      ['status', 'scale'],
+    );
+    const core = await c.send('GET', '/api', {
+      headers: {
+        Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+      },
+    });
+    assert.equal(core.body.apiVersion, 'apidiscovery.k8s.io/v2beta1');
+    assert.deepEqual(
+      (core.body.items as Json[]).map((g) => g.metadata.name),
+      [''],
+    );
     const root = await c.send('GET', '/openapi/v3');
     const url = asString(root.body.paths['apis/apps/v1'].serverRelativeURL);
     const doc = await c.send('GET', url);

@@ -6,7 +6,15 @@ import { ApiError, internalError, pathNotFound } from './status-errors.js';
 import { sendError, sendJson } from './http-io.js';
 import { authenticate } from './auth.js';
 import { parseRequestInfo } from './request-info.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  versionInfo,
+  wantsAggregated,
+} from './discovery.js';
 import { handleResource, type RestContext } from './rest-handler.js';
 import type { OpenApiService } from './openapi.js';
 
@@ -102,10 +110,20 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
       );
     });
   }
-  if (method === 'GET' && path === '/api')
-    return sendJson(res, 200, apiVersions(deps.serverAddress()));
-  if (method === 'GET' && path === '/apis')
-    return sendJson(res, 200, apiGroupList(deps.rest.registry));
+  if (method === 'GET' && (path === '/api' || path === '/apis')) {
+    const aggregated = wantsAggregated(req.headers.accept);
+    if (aggregated !== undefined) {
+      const doc = aggregatedDiscovery(deps.rest.registry, path === '/api', aggregated);
+      return sendJson(res, 200, doc, {
+        'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`,
+      });
+    }
+    return sendJson(
+      res,
+      200,
+      path === '/api' ? apiVersions(deps.serverAddress()) : apiGroupList(deps.rest.registry),
+    );
+  }
   if (method === 'GET' && path === '/openapi/v3') return sendJson(res, 200, deps.openapi.root());
   if (method === 'GET' && path === '/openapi/v2') return sendOpenApiV2(req, res);
   if (method === 'GET' && path.startsWith('/openapi/v3/')) {
