@@ -168,7 +168,13 @@ export function resourcesFromText(text: string, source: string): Resource[] {
       });
     }
     // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
-    r.setAnnotations(r.annotations());
+    // List items were not read with the annotation rule above: stringify their scalar values too.
+    const ann = r.annotations();
+    for (const [k, v] of Object.entries(ann)) {
+      if (v === null) ann[k] = '';
+      else if (typeof v !== 'string' && typeof v !== 'object') ann[k] = String(v);
+    }
+    r.setAnnotations(ann);
     out.push(r);
   }
   return out;
