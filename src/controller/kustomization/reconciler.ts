@@ -21,7 +21,7 @@ import {
 import {
   ResourceManager,
   entryToRef,
-  inventoryOf,
+  inventoryOfChangeSet,
   kustomizationOwnerLabels,
   type ChangeSet,
   type Inventory,
@@ -83,6 +83,20 @@ export function kustomizationReconciler(
 ): (key: ObjectKey, signal: AbortSignal) => Promise<ReconcileResult> {
   const log = options.logger ?? silentLogger();
   const client = options.client;
+  // One resource manager per Kustomization and target cluster, so the engine's memory of
+  // objects already in sync carries over and an unchanged reconcile needs no dry-runs.
+  const managers = new Map<string, { target: KubeClient; manager: ResourceManager }>();
+  const managerFor = (ks: Kustomization, target: KubeClient): ResourceManager => {
+    const key = `${ks.metadata.namespace ?? 'default'}/${ks.metadata.name}`;
+    const cached = managers.get(key);
+    if (cached?.target === target) return cached.manager;
+    const manager = new ResourceManager(target, {
+      ownerLabels: kustomizationOwnerLabels(ks.metadata.name, ks.metadata.namespace ?? 'default'),
+      logger: log,
+    });
+    managers.set(key, { target, manager });
+    return manager;
+  };
 
   return async (key) => {
     const ref: ObjectRef = { ...KS_TYPE, namespace: key.namespace, name: key.name };
@@ -90,6 +104,7 @@ export function kustomizationReconciler(
     if (!ks) return {};
     if (ks.metadata.deletionTimestamp) {
       await finalize(options, ks, log);
+      managers.delete(`${key.namespace}/${key.name}`);
       return {};
     }
     if (!(ks.metadata.finalizers ?? []).includes(FINALIZER)) {
@@ -103,7 +118,7 @@ export function kustomizationReconciler(
       log.debug({ key }, 'reconciliation is suspended');
       return {};
     }
-    return reconcileActive(options, ks, log);
+    return reconcileActive(options, ks, log, managerFor);
   };
 }
 
@@ -111,6 +126,7 @@ async function reconcileActive(
   options: KustomizationReconcilerOptions,
   ks: Kustomization,
   log: Logger,
+  managerFor: (ks: Kustomization, target: KubeClient) => ResourceManager,
 ): Promise<ReconcileResult> {
   const client = options.client;
   const namespace = ks.metadata.namespace ?? 'default';
@@ -206,10 +222,7 @@ async function reconcileActive(
     objects = withCommonMetadata(objects, ks);
 
     const target = options.targetClient ? await options.targetClient(ks) : client;
-    const manager = new ResourceManager(target, {
-      ownerLabels: kustomizationOwnerLabels(ks.metadata.name, namespace),
-      logger: log,
-    });
+    const manager = managerFor(ks, target);
     let changeSet: ChangeSet;
     try {
       changeSet = await manager.applyAll(objects, { force: ks.spec.force ?? false });
@@ -217,7 +230,8 @@ async function reconcileActive(
       throw asReasoned(err, Reason.ReconciliationFailed);
     }
     const previous: Inventory | undefined = status.inventory;
-    let inventory = inventoryOf(objects);
+    // From the change set: it has the namespaces the engine filled in for namespaced kinds.
+    let inventory = inventoryOfChangeSet(changeSet);
     status.inventory = { entries: [...inventory.entries] };
 
     if (ks.spec.prune) {

@@ -14,11 +14,11 @@ export interface LeaderElectionOptions {
   readonly name: string;
   /** This process's identity (e.g. hostname + random suffix). */
   readonly identity: string;
-  /** How long a lease is valid without renewal. @default 10_000 */
+  /** How long a lease is valid without renewal. @default 8_000 */
   readonly leaseDurationMs?: number;
-  /** How long the leader keeps trying to renew before it gives up leadership. @default 8_000 */
+  /** How long the leader keeps trying to renew before it gives up leadership. @default 6_000 */
   readonly renewDeadlineMs?: number;
-  /** Time between attempts to acquire or renew. @default 2_000 */
+  /** Time between attempts to acquire or renew. @default 1_000 */
   readonly retryPeriodMs?: number;
   /** Called once when this process becomes leader; the signal aborts when leadership is lost. */
   readonly onStartedLeading: (signal: AbortSignal) => void;
@@ -55,9 +55,10 @@ export class LeaderElector {
 
   constructor(options: LeaderElectionOptions) {
     this.#o = {
-      leaseDurationMs: 10_000,
-      renewDeadlineMs: 8_000,
-      retryPeriodMs: 2_000,
+      // Shorter than Flux's 35/30/5 s so that a standby takes over within ~10 s.
+      leaseDurationMs: 8_000,
+      renewDeadlineMs: 6_000,
+      retryPeriodMs: 1_000,
       ...options,
     };
     this.#log = options.logger ?? silentLogger();
