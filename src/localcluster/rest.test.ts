@@ -257,6 +257,41 @@ describe('create, get, update', () => {
     assert.equal(s.body.metadata.generation, 1);
   });
 
+  it('folds Secret stringData into base64 data', async () => {
+    const r = await c.send('POST', '/api/v1/namespaces/default/secrets', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'sd' },
+        data: { a: Buffer.from('1').toString('base64') },
+        stringData: { b: 'two' },
+      },
+    });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.stringData, undefined);
+    assert.deepEqual(r.body.data, { a: 'MQ==', b: Buffer.from('two').toString('base64') });
+    assert.equal(r.body.type, 'Opaque');
+    const bad = await c.send('POST', '/api/v1/namespaces/default/secrets', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'bad64' },
+        data: { a: 'not base64!' },
+      },
+    });
+    assert.equal(bad.status, 400);
+    assert.match(
+      asString(bad.body.message),
+      /^Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3/,
+    );
+    const p = await c.send('PATCH', '/api/v1/namespaces/default/secrets/sd', {
+      body: { stringData: { a: 'one' } },
+      contentType: 'application/merge-patch+json',
+    });
+    assert.equal(p.body.data.a, Buffer.from('one').toString('base64'));
+    assert.equal(p.body.stringData, undefined);
+  });
+
   it('reads and writes the scale subresource', async () => {
     await c.send('POST', DEPLOY, { body: deployment('sc') });
     const g = await c.send('GET', `${DEPLOY}/sc/scale`);

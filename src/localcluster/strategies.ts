@@ -1,6 +1,6 @@
 // Per-kind behaviour of built-in resources: defaults on create, immutable fields on update,
 // and which parts of an object count as its spec (for generation).
-import { FieldErrorType, GoValue, type FieldError } from './status-errors.js';
+import { FieldErrorType, GoValue, badRequest, type FieldError } from './status-errors.js';
 import { isPlainObject, jsonEqual, type KubeObject } from './object-meta.js';
 import type { ResourceInfo } from './registry.js';
 
@@ -23,6 +23,35 @@ function setDefault(o: Record<string, unknown>, key: string, value: unknown): vo
 
 function kindKey(info: ResourceInfo): string {
   return `${info.group}/${info.kind}`;
+}
+
+/** Secret stringData is write-only: its entries are base64-encoded into data, as the API server does. */
+function foldStringData(o: KubeObject): void {
+  if (isPlainObject(o.stringData)) {
+    const data = isPlainObject(o.data) ? { ...o.data } : {};
+    for (const [k, v] of Object.entries(o.stringData))
+      data[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
+    o.data = data;
+  }
+  delete o.stringData;
+  checkBase64(o, 'data', 'Secret');
+}
+
+/** Secret data and ConfigMap binaryData hold base64; anything else fails decoding like upstream. */
+function checkBase64(o: KubeObject, field: string, kind: string): void {
+  const values = o[field];
+  if (!isPlainObject(values)) return;
+  for (const [k, v] of Object.entries(values)) {
+    const text = typeof v === 'string' ? v : '';
+    const bad =
+      /[^A-Za-z0-9+/=]/.exec(text)?.index ??
+      (text.length % 4 === 0 && typeof v === 'string' ? -1 : text.length);
+    if (bad >= 0) {
+      throw badRequest(
+        `${kind} in version "v1" cannot be handled as a ${kind}: illegal base64 data at input byte ${bad} (${field}.${k})`,
+      );
+    }
+  }
 }
 
 /** Every namespace carries kubernetes.io/metadata.name, as the API server enforces. */
@@ -86,6 +115,10 @@ export function prepareForCreate(
       break;
     case '/Secret':
       setDefault(o, 'type', 'Opaque');
+      foldStringData(o);
+      break;
+    case '/ConfigMap':
+      checkBase64(o, 'binaryData', 'ConfigMap');
       break;
     case 'apps/Deployment': {
       const spec = obj(o, 'spec');
@@ -160,6 +193,8 @@ export function prepareForCreate(
 
 /** Carries over fields an update may leave out (Service clusterIP), before validation. */
 export function prepareForUpdate(info: ResourceInfo, oldObj: KubeObject, o: KubeObject): void {
+  if (kindKey(info) === '/Secret') foldStringData(o);
+  if (kindKey(info) === '/ConfigMap') checkBase64(o, 'binaryData', 'ConfigMap');
   if (kindKey(info) === '/Service') {
     const oldSpec = isPlainObject(oldObj.spec) ? oldObj.spec : {};
     const spec = obj(o, 'spec');
