@@ -20,10 +20,11 @@ export async function checkHistory(
   newHead: string,
 ): Promise<HistoryCheck> {
   if (lastCommit === newHead) return { rewritten: false, lastCommitAvailable: true };
-  if (!(await mirror.hasCommit(lastCommit))) {
+  let descends = await mirror.ancestry(lastCommit, newHead);
+  if (descends === undefined) {
     await mirror.fetch([lastCommit]).catch(() => undefined);
-    if (!(await mirror.hasCommit(lastCommit)))
-      return { rewritten: true, lastCommitAvailable: false };
+    descends = await mirror.ancestry(lastCommit, newHead);
+    if (descends === undefined) return { rewritten: true, lastCommitAvailable: false };
   }
-  return { rewritten: !(await mirror.isAncestor(lastCommit, newHead)), lastCommitAvailable: true };
+  return { rewritten: !descends, lastCommitAvailable: true };
 }

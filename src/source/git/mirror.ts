@@ -221,6 +221,24 @@ export class GitMirror {
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
+  /** True when the mirror holds every one of the objects (one `cat-file --batch-check`). */
+  async hasObjects(oids: readonly string[]): Promise<boolean> {
+    if (oids.some((o) => !/^[0-9a-f]{4,64}$/i.test(o))) return false;
+    const r = await this.git(['cat-file', '--batch-check'], { input: `${oids.join('\n')}\n` });
+    return !r.stdout.includes(' missing');
+  }
+
+  /**
+   * Whether `ancestor` is reachable from `descendant`; undefined when either commit is not in
+   * the mirror.
+   */
+  async ancestry(ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const r = await this.git(['merge-base', '--is-ancestor', ancestor, descendant], {
+      okCodes: [0, 1, 128],
+    });
+    return r.code === 128 ? undefined : r.code === 0;
+  }
+
   /** True when `ancestor` is reachable from `descendant`. */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const r = await this.git(['merge-base', '--is-ancestor', ancestor, descendant], {

@@ -62,23 +62,16 @@ export async function resolveRemoteRef(
 export async function fetchResolved(mirror: GitMirror, resolved: ResolvedRef): Promise<void> {
   await mirror.ensure();
   if (resolved.kind !== RefKind.Commit) {
+    // The revision changed, so the objects are almost never here yet: fetch straight away
+    // (git negotiates away whatever the mirror already has) and check once afterwards.
     const ref = resolved.refName ?? '';
-    if (
-      !(await mirror.hasCommit(resolved.commit)) ||
-      (resolved.tagObject !== undefined && !(await hasObject(mirror, resolved.tagObject)))
-    ) {
-      await mirror.fetch([`+${ref}:${ref}`]);
-    } else {
-      // Objects are all here (e.g. fetched for another ref); only move the local ref.
-      await mirror.updateRef(ref, resolved.tagObject ?? resolved.commit);
-    }
-    if (!(await mirror.hasCommit(resolved.commit))) {
+    await mirror.fetch([`+${ref}:${ref}`]);
+    const wanted =
+      resolved.tagObject !== undefined ? [resolved.commit, resolved.tagObject] : [resolved.commit];
+    if (!(await mirror.hasObjects(wanted))) {
       throw new FlotillaError(
-        `unable to resolve commit object for '${resolved.commit}': object not found after fetch`,
-        {
-          reason: 'GitOperationFailed',
-          category: ErrorCategory.Transient,
-        },
+        `unable to resolve commit object for '${resolved.commit}': object not found after fetch (did the reference move meanwhile?)`,
+        { reason: 'GitOperationFailed', category: ErrorCategory.Transient },
       );
     }
     return;
@@ -101,14 +94,5 @@ export async function fetchResolved(mirror: GitMirror, resolved: ResolvedRef): P
         field: 'spec.ref.commit',
       },
     );
-  }
-}
-
-async function hasObject(mirror: GitMirror, oid: string): Promise<boolean> {
-  try {
-    await mirror.objectType(oid);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -33,6 +33,8 @@ before(async () => {
     'empty.txt': '',
     'big.bin': 'b'.repeat(300_000),
     [long]: 'long path\n',
+    // Longer than 100 bytes but splittable into a ustar prefix and name.
+    [`${'nested-directory-name/'.repeat(6)}file.yaml`]: 'prefix split\n',
     '.github/workflows/ci.yaml': 'ci\n',
     'links/target.txt': 'target\n',
   };

@@ -3,7 +3,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
-import * as tar from 'tar-stream';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
 import { ARTIFACT_DIR_MODE, ARTIFACT_FILE_MODE, ARTIFACT_MTIME } from '../artifact/index.js';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../ignore/index.js';
 import type { GitMirror } from './mirror.js';
 import { baseGitEnv, runGit } from './run-git.js';
+import { USTAR_END, ustarHeader, ustarPadding } from './ustar.js';
 
 export interface TreeTarballOptions {
   readonly mirror: GitMirror;
@@ -177,49 +177,17 @@ async function readBlobs(gitDir: string, oids: readonly string[]): Promise<Buffe
   return out;
 }
 
-function header(rel: string, dir: boolean, size: number): Partial<tar.Header> & { name: string } {
-  return {
-    name: dir ? `${rel}/` : rel,
-    type: dir ? 'directory' : 'file',
-    size: dir ? 0 : size,
-    mode: dir ? ARTIFACT_DIR_MODE : ARTIFACT_FILE_MODE,
-    mtime: ARTIFACT_MTIME,
-    uid: 0,
-    gid: 0,
-    uname: '',
-    gname: '',
-  };
-}
-
 /**
  * Streams the planned tarball, gzipped: blobs come from one `git cat-file --batch` in tar
- * order. Backpressure from the consumer pauses git's output.
+ * order; headers are encoded like tar-stream's and handed to gzip in large writes (zlib costs
+ * a thread-pool round trip per write). Backpressure from the consumer pauses git's output.
  */
 export function treeTarballStream(plan: TreeTarballPlan): Readable {
-  const pack = tar.pack();
   const gzip = createGzip({ level: plan.gzipLevel, memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL });
   const out = new PassThrough();
   const running: { git?: ChildProcessWithoutNullStreams } = {};
   gzip.on('error', (e) => out.destroy(e));
   gzip.pipe(out);
-  const files = plan.entries.filter((e): e is Extract<TarEntry, { dir: false }> => !e.dir);
-  let next = 0;
-  const flushDirs = (): void => {
-    while (next < plan.entries.length) {
-      const e = plan.entries[next] as TarEntry;
-      if (!e.dir) return;
-      pack.entry(header(e.rel, true, 0));
-      next++;
-    }
-  };
-  const fail = (e: Error): void => {
-    running.git?.kill();
-    pack.destroy(e);
-    gzip.destroy(e);
-    out.destroy(e);
-  };
-  // tar-stream emits headers, bodies and padding as separate small chunks; zlib costs a
-  // thread-pool round trip per write, so coalesce them into large writes.
   let batch: Buffer[] = [];
   let batched = 0;
   const flushBatch = (): void => {
@@ -229,22 +197,38 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
     batched = 0;
     if (!gzip.write(data)) running.git?.stdout.pause();
   };
-  pack.on('data', (chunk: unknown) => {
-    const b = chunk as Buffer;
+  const push = (b: Buffer): void => {
+    if (b.length === 0) return;
     batch.push(b);
     batched += b.length;
     if (batched >= WRITE_BATCH) flushBatch();
-  });
+  };
   gzip.on('drain', () => running.git?.stdout.resume());
-  pack.on('end', () => {
+
+  const files = plan.entries.filter((e): e is Extract<TarEntry, { dir: false }> => !e.dir);
+  let next = 0;
+  const flushDirs = (): void => {
+    while (next < plan.entries.length) {
+      const e = plan.entries[next] as TarEntry;
+      if (!e.dir) return;
+      push(ustarHeader(`${e.rel}/`, 'directory', 0, ARTIFACT_DIR_MODE, ARTIFACT_MTIME));
+      next++;
+    }
+  };
+  const finish = (): void => {
+    flushDirs();
+    push(USTAR_END);
     flushBatch();
     gzip.end();
-  });
-  pack.on('error', fail);
+  };
+  const fail = (e: Error): void => {
+    running.git?.kill();
+    gzip.destroy(e);
+    out.destroy(e);
+  };
 
   if (files.length === 0) {
-    flushDirs();
-    pack.finalize();
+    finish();
     return out;
   }
   const proc = spawn('git', ['--git-dir', plan.gitDir, 'cat-file', '--batch'], {
@@ -256,7 +240,7 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
   proc.stderr.resume();
   let pending: Buffer = Buffer.alloc(0);
   let fileIndex = 0;
-  let body: Buffer[] | undefined;
+  let headerDone = false;
   let need = 0;
   proc.stdout.on('data', (chunk: Buffer) => {
     try {
@@ -264,19 +248,21 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
       for (;;) {
         const f = files[fileIndex];
         if (!f) return;
-        if (body === undefined) {
+        if (!headerDone) {
           const nl = pending.indexOf(10);
           if (nl < 0) return;
           const head = pending.subarray(0, nl).toString('utf8').split(' ');
-          if (head[0] !== f.oid || head[1] !== 'blob')
+          if (head[0] !== f.oid || head[1] !== 'blob' || Number(head[2]) !== f.size)
             throw new Error(`cannot read blob ${f.oid}: ${head.join(' ')}`);
-          need = Number(head[2]);
-          body = [];
+          need = f.size;
+          headerDone = true;
           pending = pending.subarray(nl + 1);
+          flushDirs();
+          push(ustarHeader(f.rel, 'file', f.size, ARTIFACT_FILE_MODE, ARTIFACT_MTIME));
         }
         if (need > 0) {
           const take = Math.min(pending.length, need);
-          if (take > 0) body.push(pending.subarray(0, take));
+          push(pending.subarray(0, take));
           need -= take;
           pending = pending.subarray(take);
           if (need > 0) return;
@@ -284,17 +270,13 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
         // cat-file ends every object with a newline.
         if (pending.length === 0) return;
         pending = pending.subarray(1);
-        flushDirs();
-        pack.entry(
-          header(f.rel, false, f.size),
-          body.length === 1 ? (body[0] as Buffer) : Buffer.concat(body),
-        );
+        const pad = ustarPadding(f.size);
+        if (pad) push(pad);
         next++;
         fileIndex++;
-        body = undefined;
+        headerDone = false;
         if (fileIndex === files.length) {
-          flushDirs();
-          pack.finalize();
+          finish();
           return;
         }
       }
