@@ -92,6 +92,10 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
     if (!(c in v)) v[c] = v[k] as YamlValue;
     delete v[k];
   }
+  // As kustomize: a kustomization with nothing but apiVersion/kind (or nothing at all) is an error.
+  if (Object.entries(v).every(([k, x]) => k === 'apiVersion' || k === 'kind' || x === null)) {
+    throw new KustomizeError(`${file}: ${name} is empty`, { file });
+  }
   const kind = v['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
     throw new KustomizeError(

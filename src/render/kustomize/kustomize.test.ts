@@ -226,6 +226,13 @@ describe('errors name the file and field', () => {
       message: /invalid value type expect a string/,
     },
     {
+      name: 'kustomization with nothing but apiVersion and kind',
+      files: {
+        'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n',
+      },
+      message: /kustomization\.yaml: kustomization\.yaml is empty/,
+    },
+    {
       name: 'image tag written as a number',
       files: { 'kustomization.yaml': 'images:\n- name: nginx\n  newTag: 1.10\n' },
       message: /images\[0\]\.newTag: invalid Kustomization: cannot unmarshal number into a string/,
