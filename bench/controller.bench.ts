@@ -1,0 +1,286 @@
+// Benchmarks of the controllers (issue 6), each printing its figure and the ratio to its aim:
+//   1. commit-to-applied latency of a 50-object Kustomization when reconcile is requested right
+//      after the commit (aim: p50 under 1 s), with `kubectl apply --server-side` of the same 50
+//      objects as the baseline measured in the same run;
+//   2. a Kustomization of 10,000 unchanged objects reconciled again: wall time and how many
+//      objects were written (aim: under 1 s and zero writes);
+//   3. controller memory (RSS) with 100 Kustomizations of 100 objects each (aim: under 200 MB),
+//      against this process's RSS before the controllers started.
+// The local cluster runs in its own process (`flotilla cluster start`), so RSS is the controller's.
+// Sizes can be lowered for a quick run: BENCH_BIG=2000 BENCH_KS=20 node --import tsx bench/controller.bench.ts
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { KubeClient, type KubeObject } from '../src/kube/index.js';
+import { startGitHttpServer } from '../src/source/index.js';
+import { installCrds, startControllers, type Kustomization } from '../src/controller/index.js';
+
+const run = promisify(execFile);
+const BIG = Number(process.env['BENCH_BIG'] ?? 10_000);
+const KS_COUNT = Number(process.env['BENCH_KS'] ?? 100);
+const PER_KS = 100;
+const LATENCY_RUNS = 10;
+const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+
+const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
+const work = join(root, 'work');
+
+function configMaps(ns: string, count: number, salt: string): string {
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    docs.push(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${ns}\ndata:\n  index: "${i}"\n  salt: "${salt}"\n`,
+    );
+  }
+  return docs.join('---\n');
+}
+
+function commit(message: string): string {
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: work, env, encoding: 'utf8' });
+  git('add', '-A');
+  git('-c', 'user.name=b', '-c', 'user.email=b@e', 'commit', '-qm', message);
+  git('push', '-q', join(root, 'repo.git'), 'HEAD:main');
+  return git('rev-parse', 'HEAD').trim();
+}
+
+async function startClusterProcess(): Promise<{ kubeconfig: string; stop: () => Promise<void> }> {
+  const data = join(root, 'cluster');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'cluster',
+      'start',
+      '--data',
+      data,
+      '--port',
+      '0',
+      '--in-memory',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`cluster exited with ${code}`)));
+  });
+  return {
+    kubeconfig: readFileSync(join(data, 'kubeconfig'), 'utf8'),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const ksRef = (name: string) => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  namespace: 'flux-system',
+  name,
+});
+
+async function waitApplied(
+  client: KubeClient,
+  names: string[],
+  sha: string,
+  timeoutMs: number,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await client.list<Kustomization>(
+      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' },
+      { namespace: 'flux-system' },
+    );
+    const done = list.items.filter(
+      (k) => names.includes(k.metadata.name) && k.status?.lastAppliedRevision?.endsWith(sha),
+    );
+    if (done.length === names.length) return;
+    if (Date.now() > end)
+      throw new Error(
+        `only ${done.length}/${names.length} Kustomizations applied ${sha.slice(0, 7)}`,
+      );
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  execFileSync('git', ['init', '-q', '-b', 'main', work], { env });
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'repo.git')], { env });
+  const cluster = await startClusterProcess();
+  const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
+  const git = await startGitHttpServer({ root });
+  await installCrds(client);
+  const namespaces = [
+    'flux-system',
+    'latency',
+    'big',
+    ...Array.from({ length: KS_COUNT }, (_, i) => `fleet-${i}`),
+  ];
+  for (const ns of namespaces)
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+
+  mkdirSync(join(work, 'latency'), { recursive: true });
+  writeFileSync(join(work, 'latency', 'all.yaml'), configMaps('latency', 50, '0'));
+  mkdirSync(join(work, 'big'), { recursive: true });
+  writeFileSync(join(work, 'big', 'all.yaml'), configMaps('big', BIG, '0'));
+  for (let k = 0; k < KS_COUNT; k++) {
+    mkdirSync(join(work, `fleet-${k}`), { recursive: true });
+    writeFileSync(join(work, `fleet-${k}`, 'all.yaml'), configMaps(`fleet-${k}`, PER_KS, '0'));
+  }
+  let sha = commit('initial');
+
+  if (global.gc) global.gc();
+  const rssBefore = process.memoryUsage().rss;
+  const controllers = await startControllers({
+    client,
+    dataDir: join(root, 'data'),
+    health: false,
+    concurrency: 4,
+  });
+  await client.create({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name: 'repo', namespace: 'flux-system' },
+    spec: { url: `${git.url}/repo.git`, interval: '1h', ref: { branch: 'main' } },
+  });
+  const mkKs = (name: string, path: string) =>
+    client.create({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name, namespace: 'flux-system' },
+      spec: {
+        interval: '1h',
+        path,
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+      },
+    });
+
+  // 3. Memory with KS_COUNT Kustomizations of 100 objects.
+  const fleet = Array.from({ length: KS_COUNT }, (_, k) => `fleet-${k}`);
+  const t0 = Date.now();
+  for (const name of fleet) await mkKs(name, `./${name}`);
+  await waitApplied(client, fleet, sha, 600_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  if (global.gc) global.gc();
+  const rss = process.memoryUsage().rss;
+  const controllerMb = (rss - rssBefore) / 2 ** 20;
+  console.log(
+    `memory: ${KS_COUNT} Kustomizations x ${PER_KS} ConfigMaps applied in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `memory: process RSS ${(rss / 2 ** 20).toFixed(0)} MB (before controllers: ${(rssBefore / 2 ** 20).toFixed(0)} MB, controllers added ${controllerMb.toFixed(0)} MB); aim < 200 MB -> ${(rss / 2 ** 20 / 200).toFixed(2)}x of the aim`,
+  );
+
+  // 1. Commit-to-applied latency of a 50-object Kustomization.
+  await mkKs('latency', './latency');
+  await waitApplied(client, ['latency'], sha, 120_000);
+  const latencies: number[] = [];
+  for (let i = 1; i <= LATENCY_RUNS; i++) {
+    writeFileSync(join(work, 'latency', 'all.yaml'), configMaps('latency', 50, String(i)));
+    const start = Date.now();
+    sha = commit(`latency ${i}`);
+    await client.patch(
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        namespace: 'flux-system',
+        name: 'repo',
+      },
+      'merge',
+      {
+        metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': String(Date.now()) } },
+      },
+    );
+    await waitApplied(client, ['latency'], sha, 60_000);
+    latencies.push(Date.now() - start);
+  }
+  const p50 = percentile(latencies, 50);
+  let kubectlMs = NaN;
+  try {
+    const kc = join(root, 'kubeconfig');
+    writeFileSync(kc, cluster.kubeconfig);
+    writeFileSync(join(root, 'latency.yaml'), configMaps('latency', 50, 'kubectl'));
+    const s = Date.now();
+    await run('kubectl', [
+      '--kubeconfig',
+      kc,
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      join(root, 'latency.yaml'),
+    ]);
+    kubectlMs = Date.now() - s;
+  } catch (err) {
+    console.log(
+      `latency: kubectl baseline skipped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
+  }
+  console.log(
+    `latency: commit-to-applied p50 ${p50} ms, p90 ${percentile(latencies, 90)} ms over ${LATENCY_RUNS} commits; aim < 1000 ms -> ${(p50 / 1000).toFixed(2)}x of the aim; kubectl apply --server-side of the same 50 objects alone: ${kubectlMs} ms (ratio ${(p50 / kubectlMs).toFixed(2)}x)`,
+  );
+
+  // 2. BIG unchanged objects reconciled again.
+  await mkKs('big', './big');
+  const tBig = Date.now();
+  await waitApplied(client, ['big'], sha, 900_000);
+  console.log(
+    `no-op: first apply of ${BIG} objects took ${((Date.now() - tBig) / 1000).toFixed(1)} s`,
+  );
+  const versions = async () =>
+    new Map(
+      (await client.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'big' })).items.map(
+        (o: KubeObject) => [o.metadata.name, o.metadata.resourceVersion],
+      ),
+    );
+  const before = await versions();
+  const requested = String(Date.now());
+  const tNoop = Date.now();
+  await client.patch(ksRef('big'), 'merge', {
+    metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requested } },
+  });
+  for (;;) {
+    const ks = await client.get<Kustomization>(ksRef('big'));
+    if (
+      ks.status?.lastHandledReconcileAt === requested &&
+      !ks.status.conditions?.some((c) => c.type === 'Reconciling')
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const noopMs = Date.now() - tNoop;
+  const after = await versions();
+  const written = [...after].filter(([name, rv]) => before.get(name) !== rv).length;
+  console.log(
+    `no-op: ${BIG} unchanged objects reconciled again in ${noopMs} ms with ${written} objects written; aim < 1000 ms and 0 writes -> ${(noopMs / 1000).toFixed(2)}x of the aim`,
+  );
+
+  await controllers.stop();
+  await git.close();
+  client.close();
+  await cluster.stop();
+  rmSync(root, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  rmSync(root, { recursive: true, force: true });
+  process.exit(1);
+});
