@@ -13,6 +13,7 @@ import {
   checkoutCommit,
   fetchResolved,
   planRef,
+  planTreeTarball,
   prepareGitAuth,
   resolveRemoteRef,
   revisionString,
@@ -499,5 +500,7 @@ describe('mirror, checkout and history (http)', () => {
       recurseSubmodules: true,
     });
     assert.equal(await readFile(join(dest, 'vendor/sub/lib/s.txt'), 'utf8'), 'sub\n');
+    // Trees with submodules always take the checkout path.
+    assert.equal(await planTreeTarball({ mirror, commit }), undefined);
   });
 });
