@@ -954,7 +954,8 @@ function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string,
  * what it used to define.
  */
 function isManifestFile(path: string): boolean {
-  if (!/\.ya?ml$/i.test(path)) return false;
+  // Flux compares the extension case-sensitively (".yaml"/".yml").
+  if (!/\.ya?ml$/.test(path)) return false;
   let docs: YamlValue[];
   try {
     docs = parseYamlDocuments(readFileSync(path, 'utf8'));
