@@ -32,6 +32,8 @@ before(async () => {
     'ünïcode/ファイル.yaml': 'utf8 names\n',
     'empty.txt': '',
     'big.bin': 'b'.repeat(300_000),
+    // Above the store's 4 MiB read-in-one-go limit, and many cat-file chunks here.
+    'huge.txt': Array.from({ length: 400_000 }, (_, i) => `line ${i}`).join('\n'),
     [long]: 'long path\n',
     // Longer than 100 bytes but splittable into a ustar prefix and name.
     [`${'nested-directory-name/'.repeat(6)}file.yaml`]: 'prefix split\n',

@@ -41,9 +41,6 @@ type TarEntry =
 /** Bytes of tar data handed to gzip per write. */
 const WRITE_BATCH = 256 * 1024;
 
-/** Blobs above this size take the checkout path (the fast path holds one blob in memory). */
-const MAX_BLOB = 16 * 1024 * 1024;
-
 interface TreeNode {
   readonly dirs: Map<string, TreeNode>;
   readonly files: Map<string, { oid: string; size: number; link: boolean }>;
@@ -55,7 +52,8 @@ function node(): TreeNode {
 
 /**
  * Plans the tarball of a commit, or returns undefined when the tree needs a real checkout:
- * submodules (gitlinks), a symlinked `.sourceignore`, or a file above 16 MiB.
+ * submodules (gitlinks) or a symlinked `.sourceignore`. Blob contents are streamed, never held
+ * whole, so file size does not matter.
  */
 export async function planTreeTarball(
   options: TreeTarballOptions,
@@ -80,7 +78,6 @@ export async function planTreeTarball(
       seenSparse.add(d);
     }
     const bytes = Number(size);
-    if (bytes > MAX_BLOB) return undefined;
     const parts = path.split('/');
     const name = parts.pop() ?? '';
     let n = root;
