@@ -77,6 +77,8 @@ export interface FieldRef {
   get(): YamlValue;
   set(v: YamlValue): void;
   readonly created: boolean;
+  /** The map and key holding the field, when it is a map entry. */
+  readonly holder?: readonly [YamlMap, string];
 }
 
 /** All fields a path matches (wildcards and matchers may match several); `create` makes missing ones. */
@@ -92,9 +94,14 @@ export function findFields(
     set: (v: YamlValue) => void,
     i: number,
     created: boolean,
+    holder?: readonly [YamlMap, string],
   ): void => {
     if (i === segs.length) {
-      out.push({ get: () => get() ?? null, set, created });
+      out.push(
+        holder
+          ? { get: () => get() ?? null, set, created, holder }
+          : { get: () => get() ?? null, set, created },
+      );
       return;
     }
     const s = segs[i] as Segment;
@@ -114,6 +121,7 @@ export function findFields(
           (v) => (cur[s.name] = v),
           i + 1,
           true,
+          [cur, s.name],
         );
         return;
       }
@@ -122,6 +130,7 @@ export function findFields(
         (v) => (cur[s.name] = v),
         i + 1,
         created,
+        [cur, s.name],
       );
     } else if (s.kind === 'index') {
       if (!Array.isArray(cur)) return;

@@ -169,7 +169,18 @@ function applyTarget(resources: Resource[], value: YamlValue, t: YamlMap, file: 
             : `unable to find field "${fp}" in replacement target`,
         );
       }
-      for (const f of fields) setField(f.get(), (v) => f.set(v), f.created, value, opts, file);
+      for (const f of fields) {
+        const before = f.get();
+        setField(before, (v) => f.set(v), f.created, value, opts, file);
+        // A scalar kustomize shares between several label/annotation fields changes in all of them.
+        const holder = f.holder;
+        if (holder === undefined || typeof before !== 'string') continue;
+        const after = f.get();
+        for (const group of res.entryAliases) {
+          if (!group.some(([m, k]) => m === holder[0] && k === holder[1])) continue;
+          for (const [m, k] of group) if (m[k] === before) m[k] = after;
+        }
+      }
     }
   }
 }
