@@ -50,21 +50,13 @@ export function mergeOptions(local: GeneratorOptions, global: GeneratorOptions):
   };
 }
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const CM_KEY = /^[-._a-zA-Z0-9]+$/;
-
 function removeQuotes(s: string): string {
   if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
   if (s[0] === '"' || s[0] === "'") return s.slice(1, -1);
   return s;
 }
 
-function envPairs(
-  content: string,
-  path: string,
-  file: string,
-  field: string,
-): Array<[string, string]> {
+function envPairs(content: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const lines = content.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -75,15 +67,9 @@ function envPairs(
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
-    if (!ENV_NAME.test(key)) {
-      fail(
-        file,
-        field,
-        `env source file ${path}: line ${i + 1}: '${key}' is not a valid environment variable name`,
-      );
-    }
-    // A key without '=' takes its value from the environment, as kustomize does.
-    out.push([key, eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1)]);
+    // kustomize v5.5.0 neither validates the name nor reads the process environment for a bare key.
+    if (key === '') return;
+    out.push([key, eq < 0 ? '' : line.slice(eq + 1)]);
   });
   return out;
 }
@@ -146,7 +132,7 @@ export function generate(
   const envs = strList(e['envs'], file, `${field}.envs`);
   if (typeof e['env'] === 'string' && e['env'] !== '') envs.push(e['env']);
   for (const p of envs) {
-    for (const [k, v] of envPairs(ldr.readFile(p, `${field}.envs`), p, file, `${field}.envs`)) {
+    for (const [k, v] of envPairs(ldr.readFile(p, `${field}.envs`))) {
       pairs.push([k, Buffer.from(v, 'utf8')]);
     }
   }
@@ -177,9 +163,6 @@ export function generate(
 
   const seen = new Set<string>();
   for (const [k] of pairs) {
-    if (!CM_KEY.test(k) || k.length > 253 || k === '.' || k === '..') {
-      fail(file, field, `"${k}" is not a valid key name for a ${spec.kind}`);
-    }
     if (seen.has(k))
       fail(file, field, `${spec.kind.toLowerCase()} ${name} illegally repeats the key \`${k}\``);
     seen.add(k);
