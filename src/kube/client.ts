@@ -123,6 +123,19 @@ export class KubeClient {
     );
   }
 
+  /**
+   * A client for the same cluster that acts as another user, e.g. a Kustomization's service
+   * account (`system:serviceaccount:<ns>:<name>`); it has its own connection pool.
+   */
+  impersonating(user: string, groups: readonly string[] = []): KubeClient {
+    return new KubeClient(
+      new KubeTransport(this.transport.connection, { impersonate: { user, groups } }),
+      {
+        fieldManager: this.fieldManager,
+      },
+    );
+  }
+
   /** Requests sent so far (total, writes, dry-runs, by method). */
   get stats(): KubeTransport['stats'] {
     return this.transport.stats;

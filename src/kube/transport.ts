@@ -12,6 +12,8 @@ export interface TransportOptions {
   readonly timeoutMs?: number;
   /** @default 'flotilla' */
   readonly userAgent?: string;
+  /** Act as this user (Impersonate-User / Impersonate-Group headers), e.g. a service account. */
+  readonly impersonate?: { readonly user: string; readonly groups?: readonly string[] };
 }
 
 export interface TransportRequest {
@@ -48,6 +50,7 @@ export class KubeTransport {
   private readonly streamAgent: http.Agent;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly impersonate: TransportOptions['impersonate'];
 
   constructor(
     readonly connection: ClusterConnection,
@@ -56,6 +59,7 @@ export class KubeTransport {
     this.server = new URL(connection.server);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.userAgent = options.userAgent ?? 'flotilla';
+    this.impersonate = options.impersonate;
     const tls = connection.tls;
     const agentOptions: https.AgentOptions = {
       keepAlive: true,
@@ -145,13 +149,19 @@ export class KubeTransport {
     this.streamAgent.destroy();
   }
 
-  private async headers(req: TransportRequest): Promise<Record<string, string>> {
+  private async headers(req: TransportRequest): Promise<http.OutgoingHttpHeaders> {
     const auth = await this.connection.authHeaders();
-    const headers: Record<string, string> = {
+    const headers: http.OutgoingHttpHeaders = {
       ...auth,
       Accept: 'application/json',
       'User-Agent': this.userAgent,
     };
+    if (this.impersonate) {
+      headers['Impersonate-User'] = this.impersonate.user;
+      // One header line per group: the API server reads each line as one group.
+      if (this.impersonate.groups?.length)
+        headers['Impersonate-Group'] = [...this.impersonate.groups];
+    }
     if (req.body !== undefined) {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(req.body));
@@ -190,7 +200,7 @@ export class KubeTransport {
 
   private rawRequest(
     req: TransportRequest,
-    headers: Record<string, string>,
+    headers: http.OutgoingHttpHeaders,
     agent: http.Agent,
     signal?: AbortSignal,
   ): http.ClientRequest {

@@ -49,12 +49,31 @@ export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
   );
 }
 
-/** Clients for remote clusters named by spec.kubeConfig, cached by Secret version. */
-function remoteClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
-  const cache = new Map<string, { version: string; client: KubeClient }>();
+/**
+ * The client to apply with: the cluster of spec.kubeConfig (cached by Secret version) or the
+ * controller's own, acting as spec.serviceAccountName when set (as Flux impersonates it).
+ */
+function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
+  const remote = new Map<string, { version: string; client: KubeClient }>();
+  const impersonating = new Map<string, KubeClient>();
+  const asServiceAccount = (base: KubeClient, baseKey: string, ks: Kustomization): KubeClient => {
+    const sa = ks.spec.serviceAccountName;
+    if (!sa) return base;
+    const namespace = ks.metadata.namespace ?? 'default';
+    const key = `${baseKey}|${namespace}/${sa}`;
+    let c = impersonating.get(key);
+    if (!c) {
+      c = base.impersonating(`system:serviceaccount:${namespace}:${sa}`, [
+        'system:serviceaccounts',
+        `system:serviceaccounts:${namespace}`,
+      ]);
+      impersonating.set(key, c);
+    }
+    return c;
+  };
   return async (ks) => {
     const ref = ks.spec.kubeConfig?.secretRef;
-    if (!ref) return client;
+    if (!ref) return asServiceAccount(client, 'local', ks);
     const namespace = ks.metadata.namespace ?? 'default';
     const secret = await client.get({
       apiVersion: 'v1',
@@ -63,9 +82,10 @@ function remoteClients(client: KubeClient): (ks: Kustomization) => Promise<KubeC
       name: ref.name,
     });
     const key = `${namespace}/${ref.name}`;
-    const cached = cache.get(key);
+    const cached = remote.get(key);
     const version = secret.metadata.resourceVersion ?? '';
-    if (cached && cached.version === version) return cached.client;
+    if (cached && cached.version === version)
+      return asServiceAccount(cached.client, `${key}@${version}`, ks);
     const data = await readSecret(client, namespace, ref.name);
     const field = ref.key ?? (data['value'] ? 'value' : 'value.yaml');
     const kubeconfig = data[field];
@@ -78,11 +98,9 @@ function remoteClients(client: KubeClient): (ks: Kustomization) => Promise<KubeC
       });
     }
     cached?.client.close();
-    const remote = await KubeClient.fromKubeConfig({
-      yaml: Buffer.from(kubeconfig).toString('utf8'),
-    });
-    cache.set(key, { version, client: remote });
-    return remote;
+    const c = await KubeClient.fromKubeConfig({ yaml: Buffer.from(kubeconfig).toString('utf8') });
+    remote.set(key, { version, client: c });
+    return asServiceAccount(c, `${key}@${version}`, ks);
   };
 }
 
@@ -93,7 +111,7 @@ export function kustomizationController(
     client: options.client,
     build: fluxBuild,
     workDir: options.workDir,
-    targetClient: remoteClients(options.client),
+    targetClient: targetClients(options.client),
     ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.requeueDependencyMs !== undefined
       ? { requeueDependencyMs: options.requeueDependencyMs }

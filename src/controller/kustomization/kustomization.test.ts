@@ -280,6 +280,65 @@ describe('Kustomization controller, end to end', () => {
     assert.equal((await getCm('a'))?.data?.['value'], 'five');
   });
 
+  it('applies to a remote cluster through spec.kubeConfig, as a service account', async () => {
+    const remote = await startLocalCluster({ port: 0, inMemory: true });
+    const remoteClient = await KubeClient.fromKubeConfig({ yaml: remote.kubeconfig });
+    try {
+      await remoteClient.create({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'apps' },
+      });
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'remote-kubeconfig', namespace: 'flux-system' },
+        data: { value: Buffer.from(remote.kubeconfig).toString('base64') },
+      });
+      const sha = git('rev-parse', 'HEAD').trim();
+      await client.create({
+        ...KS,
+        metadata: { name: 'remote', namespace: 'flux-system' },
+        spec: {
+          interval: '10m',
+          path: './other',
+          prune: true,
+          serviceAccountName: 'deployer',
+          kubeConfig: { secretRef: { name: 'remote-kubeconfig' } },
+          sourceRef: { kind: 'GitRepository', name: 'repo' },
+        },
+      });
+      await appliedRevision('remote', sha);
+      const there = await remoteClient.get<KubeObject & { data?: Record<string, string> }>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'apps',
+        name: 'c',
+      });
+      assert.equal(there.data?.['value'], 'dependent');
+      assert.equal(there.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'remote');
+      // Deleting it prunes what it applied in the remote cluster.
+      await client.delete({ ...KS, namespace: 'flux-system', name: 'remote' });
+      await until('remote Kustomization gone', async () =>
+        (await client.getOrUndefined({ ...KS, namespace: 'flux-system', name: 'remote' }))
+          ? undefined
+          : true,
+      );
+      assert.equal(
+        await remoteClient.getOrUndefined({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          namespace: 'apps',
+          name: 'c',
+        }),
+        undefined,
+      );
+    } finally {
+      remoteClient.close();
+      await remote.stop();
+    }
+  });
+
   it('deleting a Kustomization with prune deletes what it applied', async () => {
     await client.delete({ ...KS, namespace: 'flux-system', name: 'dependent' });
     await until('dependent gone', async () =>
