@@ -15,29 +15,25 @@ const UNIT_MS: Record<string, number> = {
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
 /**
- * Parses a Go duration string into milliseconds, as `time.ParseDuration` does (a sign, then
- * one or more decimal numbers each with a unit; "0" alone is allowed). Throws a FlotillaError
- * naming the field when the string is not a duration.
+ * Parses a Go duration string into milliseconds, as `time.ParseDuration` does (one or more
+ * decimal numbers each with a unit; "0" alone is allowed), except that a sign is refused: the
+ * APIs that use durations (intervals, timeouts) allow none. Throws a FlotillaError naming the
+ * field (and object, when given) when the string is not a duration.
  */
-export function parseDuration(text: string, field = 'duration'): number {
-  let s = text.trim();
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
+export function parseDuration(text: string, field = 'duration', object?: string): number {
+  const s = text.trim();
   if (s === '0') return 0;
-  if (s === '') throw invalid(text, field);
+  if (s === '') throw invalid(text, field, object);
   let total = 0;
   PART.lastIndex = 0;
   while (PART.lastIndex < s.length) {
     const start = PART.lastIndex;
     const m = PART.exec(s);
-    if (!m || m.index !== start) throw invalid(text, field);
+    if (!m || m.index !== start) throw invalid(text, field, object);
     total += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? NaN);
   }
-  if (!Number.isFinite(total)) throw invalid(text, field);
-  return sign * total;
+  if (!Number.isFinite(total)) throw invalid(text, field, object);
+  return total;
 }
 
 /** Formats milliseconds the way Go's `Duration.String()` does ("1m30s", "500ms", "0s"). */
@@ -63,12 +59,13 @@ function trim(n: number): string {
   return String(Number(n.toFixed(9)));
 }
 
-function invalid(text: string, field: string): FlotillaError {
+function invalid(text: string, field: string, object: string | undefined): FlotillaError {
   return new FlotillaError(
     `${field}: invalid duration "${text}" (expected e.g. "30s", "5m", "1h30m")`,
     {
       reason: 'InvalidDuration',
       field,
+      ...(object === undefined ? {} : { object }),
     },
   );
 }

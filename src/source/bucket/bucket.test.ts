@@ -379,7 +379,7 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
       deps(),
     );
     assert.equal(badInterval.error?.reason, 'InvalidSpec');
-    assert.match(badInterval.error?.message ?? '', /invalid duration '5 minutes' in spec.interval/);
+    assert.match(badInterval.error?.message ?? '', /spec\.interval: invalid duration "5 minutes"/);
 
     const suspended = await reconcileBucket(
       bucketObject('site', { ...spec(), suspend: true }, first),

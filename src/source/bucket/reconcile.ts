@@ -6,13 +6,13 @@ import {
   ErrorCategory,
   FlotillaError,
   errorMessage,
+  parseDuration,
   silentLogger,
   type Logger,
 } from '../../core/index.js';
 import type { Artifact, ArtifactOwner, ArtifactStore } from '../artifact/index.js';
 import { BucketReason, createBucketClient } from './client-factory.js';
 import { BUCKET_SUMMARY, ConditionReason, ConditionSet, ConditionType } from './conditions.js';
-import { parseDuration } from './duration.js';
 import { fetchEtagIndex, fetchIndexFiles } from './fetch-objects.js';
 import type { BucketClient } from './provider.js';
 import {
