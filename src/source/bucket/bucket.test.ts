@@ -378,7 +378,7 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
       bucketObject('bad', { ...spec(), interval: '5 minutes' }),
       deps(),
     );
-    assert.equal(badInterval.error?.reason, 'InvalidSpec');
+    assert.equal(badInterval.error?.reason, 'InvalidDuration');
     assert.match(badInterval.error?.message ?? '', /spec\.interval: invalid duration "5 minutes"/);
 
     const suspended = await reconcileBucket(
