@@ -161,7 +161,8 @@ export function parseYamlDocuments(
   stringAnnotations = false,
 ): YamlValue[] {
   // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
-  const docs = parseAllDocuments(text, {
+  // CRLF is one line break in YAML; the parser mishandles it inside multi-line quoted scalars, so normalise first.
+  const docs = parseAllDocuments(text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text, {
     schema: 'failsafe',
     uniqueKeys: !v2,
     merge: false,
