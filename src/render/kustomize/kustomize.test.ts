@@ -189,7 +189,7 @@ describe('errors name the file and field', () => {
         'a.yaml': CM,
         'b.yaml': CM,
       },
-      message: /may not add resource with an already registered id: ConfigMap\.v1\/cm\.\[noNs\]/,
+      message: /may not add resource with an already registered id: ConfigMap\.v1\.\[noGrp\]\/cm\.\[noNs\]/,
     },
     {
       name: 'invalid YAML in a resource',
@@ -203,7 +203,7 @@ describe('errors name the file and field', () => {
           'resources:\n- a.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: other\n',
         'a.yaml': CM,
       },
-      message: /patches\[0\]: no matches for Id ConfigMap\.v1\/other\.\[noNs\]/,
+      message: /patches\[0\]: no matches for Id ConfigMap\.v1\.\[noGrp\]\/other\.\[noNs\]/,
       field: 'patches[0]',
     },
     {

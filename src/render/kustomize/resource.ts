@@ -98,8 +98,8 @@ export function idKey(id: ResId): string {
 
 /** kustomize's ResId.String(), used in error messages. */
 export function idString(id: ResId): string {
-  const k = [id.gvk.kind, id.gvk.version, id.gvk.group].filter((s) => s !== '').join('.');
-  return `${k}/${id.name}.${id.namespace === '' ? '[noNs]' : id.namespace}`;
+  const k = `${id.gvk.kind || '[noKind]'}.${id.gvk.version || '[noVer]'}.${id.gvk.group || '[noGrp]'}`;
+  return `${k}/${id.name || '[noName]'}.${id.namespace === '' ? '[noNs]' : id.namespace}`;
 }
 
 /** Generator behaviour of a resource, when a generator produced it. */
