@@ -189,7 +189,8 @@ describe('errors name the file and field', () => {
         'a.yaml': CM,
         'b.yaml': CM,
       },
-      message: /may not add resource with an already registered id: ConfigMap\.v1\.\[noGrp\]\/cm\.\[noNs\]/,
+      message:
+        /may not add resource with an already registered id: ConfigMap\.v1\.\[noGrp\]\/cm\.\[noNs\]/,
     },
     {
       name: 'invalid YAML in a resource',
