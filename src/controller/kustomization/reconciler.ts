@@ -2,6 +2,7 @@
 // dependencies, source, fetch, build, apply, prune, health — each leaving a clear condition, and
 // status always written at the end. A failed phase never deletes or half-applies: every object is
 // dry-run before anything is written, and prune only runs after a successful apply.
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.js';
@@ -97,6 +98,8 @@ export function kustomizationReconciler(
     managers.set(key, { target, manager });
     return manager;
   };
+  // The last successful build of each Kustomization, by what it was built from.
+  const builds = new Map<string, { key: string; objects: KubeObject[] }>();
 
   return async (key) => {
     const ref: ObjectRef = { ...KS_TYPE, namespace: key.namespace, name: key.name };
@@ -105,6 +108,7 @@ export function kustomizationReconciler(
     if (ks.metadata.deletionTimestamp) {
       await finalize(options, ks, log);
       managers.delete(`${key.namespace}/${key.name}`);
+      builds.delete(`${key.namespace}/${key.name}`);
       return {};
     }
     if (!(ks.metadata.finalizers ?? []).includes(FINALIZER)) {
@@ -118,7 +122,7 @@ export function kustomizationReconciler(
       log.debug({ key }, 'reconciliation is suspended');
       return {};
     }
-    return reconcileActive(options, ks, log, managerFor);
+    return reconcileActive(options, ks, log, managerFor, builds);
   };
 }
 
@@ -127,6 +131,7 @@ async function reconcileActive(
   ks: Kustomization,
   log: Logger,
   managerFor: (ks: Kustomization, target: KubeClient) => ResourceManager,
+  builds: Map<string, { key: string; objects: KubeObject[] }>,
 ): Promise<ReconcileResult> {
   const client = options.client;
   const namespace = ks.metadata.namespace ?? 'default';
@@ -181,44 +186,56 @@ async function reconcileActive(
     cond('Ready', 'Unknown', Reason.Progressing, 'Reconciliation in progress');
     await writeStatus(client, ks, status);
 
-    await mkdir(options.workDir, { recursive: true });
-    work = await mkdtemp(join(options.workDir, `${namespace}-${ks.metadata.name}-`));
-    const root = join(work, 'source');
-    try {
-      await fetchArtifact(artifact.url, artifact.digest, root, { timeoutMs: timeout });
-    } catch (err) {
-      throw new FlotillaError(`failed to fetch artifact: ${errorMessage(err)}`, {
-        reason: Reason.ArtifactFailed,
-        category: ErrorCategory.Transient,
-        cause: err,
-      });
-    }
-    const dir = resolve(root, ks.spec.path ?? './');
-    if (dir !== root && !dir.startsWith(root + sep)) {
-      throw new FlotillaError(`spec.path '${ks.spec.path ?? ''}' points outside the source`, {
-        reason: Reason.InvalidPath,
-        field: 'spec.path',
-      });
-    }
-    const st = await stat(dir).catch(() => undefined);
-    if (!st?.isDirectory()) {
-      throw new FlotillaError(
-        `kustomization path not found: '${ks.spec.path ?? './'}' in revision ${revision}`,
-        {
+    // The rendered objects depend only on the artifact, the spec and the substitution values:
+    // when none changed since the last successful build, reuse it (no fetch, no build).
+    const substituteFrom = await loadSubstituteFrom(client, ks);
+    const buildKey = createHash('sha256')
+      .update(JSON.stringify([artifact.digest, ks.spec, substituteFrom]))
+      .digest('hex');
+    const cacheKey = `${namespace}/${ks.metadata.name}`;
+    let objects: KubeObject[];
+    const cached = builds.get(cacheKey);
+    if (cached?.key === buildKey) {
+      objects = cached.objects;
+    } else {
+      builds.delete(cacheKey);
+      await mkdir(options.workDir, { recursive: true });
+      work = await mkdtemp(join(options.workDir, `${namespace}-${ks.metadata.name}-`));
+      const root = join(work, 'source');
+      try {
+        await fetchArtifact(artifact.url, artifact.digest, root, { timeoutMs: timeout });
+      } catch (err) {
+        throw new FlotillaError(`failed to fetch artifact: ${errorMessage(err)}`, {
+          reason: Reason.ArtifactFailed,
+          category: ErrorCategory.Transient,
+          cause: err,
+        });
+      }
+      const dir = resolve(root, ks.spec.path ?? './');
+      if (dir !== root && !dir.startsWith(root + sep)) {
+        throw new FlotillaError(`spec.path '${ks.spec.path ?? ''}' points outside the source`, {
           reason: Reason.InvalidPath,
           field: 'spec.path',
-        },
-      );
+        });
+      }
+      const st = await stat(dir).catch(() => undefined);
+      if (!st?.isDirectory()) {
+        throw new FlotillaError(
+          `kustomization path not found: '${ks.spec.path ?? './'}' in revision ${revision}`,
+          {
+            reason: Reason.InvalidPath,
+            field: 'spec.path',
+          },
+        );
+      }
+      cond('Reconciling', 'True', Reason.Progressing, `Building manifests for revision ${revision}`);
+      try {
+        objects = await options.build({ root, dir, kustomization: ks, substituteFrom });
+      } catch (err) {
+        throw asReasoned(err, Reason.BuildFailed);
+      }
     }
-
-    cond('Reconciling', 'True', Reason.Progressing, `Building manifests for revision ${revision}`);
-    const substituteFrom = await loadSubstituteFrom(client, ks);
-    let objects: KubeObject[];
-    try {
-      objects = await options.build({ root, dir, kustomization: ks, substituteFrom });
-    } catch (err) {
-      throw asReasoned(err, Reason.BuildFailed);
-    }
+    const rendered = objects;
     objects = withCommonMetadata(objects, ks);
 
     const target = options.targetClient ? await options.targetClient(ks) : client;
@@ -273,6 +290,7 @@ async function reconcileActive(
       status.conditions = removeCondition(status.conditions, 'Healthy');
     }
 
+    builds.set(`${namespace}/${ks.metadata.name}`, { key: buildKey, objects: rendered });
     status.lastAppliedRevision = revision;
     status.conditions = removeCondition(status.conditions, 'Reconciling');
     status.conditions = removeCondition(status.conditions, 'Stalled');
