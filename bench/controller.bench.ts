@@ -26,7 +26,10 @@ const LATENCY_RUNS = 10;
 const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-const work = join(root, 'work');
+/** Each part of the bench has its own repository, so a commit for one does not re-trigger the others. */
+const REPOS = ['fleet', 'latency', 'big'] as const;
+type Repo = (typeof REPOS)[number];
+const workOf = (repo: Repo) => join(root, `work-${repo}`);
 
 function configMaps(ns: string, count: number, salt: string): string {
   const docs: string[] = [];
@@ -38,11 +41,12 @@ function configMaps(ns: string, count: number, salt: string): string {
   return docs.join('---\n');
 }
 
-function commit(message: string): string {
-  const git = (...a: string[]) => execFileSync('git', a, { cwd: work, env, encoding: 'utf8' });
+function commit(repo: Repo, message: string): string {
+  const git = (...a: string[]) =>
+    execFileSync('git', a, { cwd: workOf(repo), env, encoding: 'utf8' });
   git('add', '-A');
   git('-c', 'user.name=b', '-c', 'user.email=b@e', 'commit', '-qm', message);
-  git('push', '-q', join(root, 'repo.git'), 'HEAD:main');
+  git('push', '-q', join(root, `${repo}.git`), 'HEAD:main');
   return git('rev-parse', 'HEAD').trim();
 }
 
@@ -122,8 +126,10 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  execFileSync('git', ['init', '-q', '-b', 'main', work], { env });
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'repo.git')], { env });
+  for (const repo of REPOS) {
+    execFileSync('git', ['init', '-q', '-b', 'main', workOf(repo)], { env });
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, `${repo}.git`)], { env });
+  }
   const cluster = await startClusterProcess();
   const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
   const git = await startGitHttpServer({ root });
@@ -137,15 +143,20 @@ async function main(): Promise<void> {
   for (const ns of namespaces)
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
-  mkdirSync(join(work, 'latency'), { recursive: true });
-  writeFileSync(join(work, 'latency', 'all.yaml'), configMaps('latency', 50, '0'));
-  mkdirSync(join(work, 'big'), { recursive: true });
-  writeFileSync(join(work, 'big', 'all.yaml'), configMaps('big', BIG, '0'));
+  mkdirSync(join(workOf('latency'), 'latency'), { recursive: true });
+  writeFileSync(join(workOf('latency'), 'latency', 'all.yaml'), configMaps('latency', 50, '0'));
+  mkdirSync(join(workOf('big'), 'big'), { recursive: true });
+  writeFileSync(join(workOf('big'), 'big', 'all.yaml'), configMaps('big', BIG, '0'));
   for (let k = 0; k < KS_COUNT; k++) {
-    mkdirSync(join(work, `fleet-${k}`), { recursive: true });
-    writeFileSync(join(work, `fleet-${k}`, 'all.yaml'), configMaps(`fleet-${k}`, PER_KS, '0'));
+    mkdirSync(join(workOf('fleet'), `fleet-${k}`), { recursive: true });
+    writeFileSync(
+      join(workOf('fleet'), `fleet-${k}`, 'all.yaml'),
+      configMaps(`fleet-${k}`, PER_KS, '0'),
+    );
   }
-  let sha = commit('initial');
+  const fleetSha = commit('fleet', 'initial');
+  let sha = commit('latency', 'initial');
+  const bigSha = commit('big', 'initial');
 
   const kubeconfigFile = join(root, 'kubeconfig');
   writeFileSync(kubeconfigFile, cluster.kubeconfig);
@@ -168,13 +179,15 @@ async function main(): Promise<void> {
   );
   await new Promise((r) => setTimeout(r, 2000));
   const rssIdle = rssMb(controller.pid);
-  await client.create({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name: 'repo', namespace: 'flux-system' },
-    spec: { url: `${git.url}/repo.git`, interval: '1h', ref: { branch: 'main' } },
-  });
-  const mkKs = (name: string, path: string) =>
+  for (const repo of REPOS) {
+    await client.create({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: repo, namespace: 'flux-system' },
+      spec: { url: `${git.url}/${repo}.git`, interval: '1h', ref: { branch: 'main' } },
+    });
+  }
+  const mkKs = (name: string, path: string, repo: Repo) =>
     client.create({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -183,15 +196,15 @@ async function main(): Promise<void> {
         interval: '1h',
         path,
         prune: true,
-        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        sourceRef: { kind: 'GitRepository', name: repo },
       },
     });
 
   // 3. Memory with KS_COUNT Kustomizations of 100 objects.
   const fleet = Array.from({ length: KS_COUNT }, (_, k) => `fleet-${k}`);
   const t0 = Date.now();
-  for (const name of fleet) await mkKs(name, `./${name}`);
-  await waitApplied(client, fleet, sha, 600_000);
+  for (const name of fleet) await mkKs(name, `./${name}`, 'fleet');
+  await waitApplied(client, fleet, fleetSha, 600_000);
   await new Promise((r) => setTimeout(r, 2000));
   const rss = rssMb(controller.pid);
   console.log(
@@ -202,19 +215,22 @@ async function main(): Promise<void> {
   );
 
   // 1. Commit-to-applied latency of a 50-object Kustomization.
-  await mkKs('latency', './latency');
+  await mkKs('latency', './latency', 'latency');
   await waitApplied(client, ['latency'], sha, 120_000);
   const latencies: number[] = [];
   for (let i = 1; i <= LATENCY_RUNS; i++) {
-    writeFileSync(join(work, 'latency', 'all.yaml'), configMaps('latency', 50, String(i)));
+    writeFileSync(
+      join(workOf('latency'), 'latency', 'all.yaml'),
+      configMaps('latency', 50, String(i)),
+    );
     const start = Date.now();
-    sha = commit(`latency ${i}`);
+    sha = commit('latency', `latency ${i}`);
     await client.patch(
       {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
         namespace: 'flux-system',
-        name: 'repo',
+        name: 'latency',
       },
       'merge',
       {
@@ -251,9 +267,9 @@ async function main(): Promise<void> {
   );
 
   // 2. BIG unchanged objects reconciled again.
-  await mkKs('big', './big');
+  await mkKs('big', './big', 'big');
   const tBig = Date.now();
-  await waitApplied(client, ['big'], sha, 900_000);
+  await waitApplied(client, ['big'], bigSha, 900_000);
   console.log(
     `no-op: first apply of ${BIG} objects took ${((Date.now() - tBig) / 1000).toFixed(1)} s`,
   );
