@@ -228,7 +228,12 @@ async function reconcileActive(
           },
         );
       }
-      cond('Reconciling', 'True', Reason.Progressing, `Building manifests for revision ${revision}`);
+      cond(
+        'Reconciling',
+        'True',
+        Reason.Progressing,
+        `Building manifests for revision ${revision}`,
+      );
       try {
         objects = await options.build({ root, dir, kustomization: ks, substituteFrom });
       } catch (err) {
