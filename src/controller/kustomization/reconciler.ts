@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.js';
-import { isNotFound } from '../../kube/index.js';
 import {
   ErrorCategory,
   FlotillaError,
@@ -31,12 +30,12 @@ import { fetchArtifact } from '../../source/index.js';
 import type { EventRecorder } from '../runtime/event-recorder.js';
 import { jitter } from '../runtime/jitter.js';
 import { replaceStatus } from '../runtime/status.js';
+import { ensureFinalizer, removeFinalizer } from '../runtime/finalizers.js';
 import type { ReconcileResult } from '../runtime/work-queue.js';
 import { REQUESTED_AT_ANNOTATION, type ObjectKey } from '../runtime/manager.js';
 import { checkDependencies } from './dependencies.js';
 import { resolveSource } from './source.js';
 import {
-  FINALIZER,
   KUSTOMIZATION_API_VERSION,
   KUSTOMIZATION_KIND,
   type Kustomization,
@@ -111,13 +110,7 @@ export function kustomizationReconciler(
       builds.delete(`${key.namespace}/${key.name}`);
       return {};
     }
-    if (!(ks.metadata.finalizers ?? []).includes(FINALIZER)) {
-      ks = await client.patch<Kustomization>(ref, 'json', [
-        ks.metadata.finalizers
-          ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER }
-          : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
-      ]);
-    }
+    ks = await ensureFinalizer(client, ref, ks);
     if (ks.spec.suspend) {
       log.debug({ key }, 'reconciliation is suspended');
       return {};
@@ -448,12 +441,5 @@ async function finalize(
       }
     }
   }
-  const finalizers = (ks.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
-  try {
-    await client.patch(ref, 'merge', {
-      metadata: { finalizers, resourceVersion: ks.metadata.resourceVersion },
-    });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
+  await removeFinalizer(client, ref, ks);
 }

@@ -5,8 +5,7 @@ import type { KubeObject, ObjectMeta } from '../../kube/index.js';
 
 export const KUSTOMIZATION_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1';
 export const KUSTOMIZATION_KIND = 'Kustomization';
-/** The finalizer Flux controllers put on the objects they reconcile. */
-export const FINALIZER = 'finalizers.fluxcd.io';
+export { FINALIZER } from '../runtime/finalizers.js';
 
 export interface CrossNamespaceSourceReference {
   readonly apiVersion?: string;

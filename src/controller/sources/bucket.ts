@@ -1,7 +1,6 @@
 // The Bucket controller: connects the source library's reconcileBucket to the cluster (Secrets,
 // status, events, finalizer).
 import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.js';
-import { isNotFound } from '../../kube/index.js';
 import { ErrorCategory, silentLogger, type Logger } from '../../core/index.js';
 import {
   BUCKET_API_VERSION,
@@ -14,7 +13,7 @@ import {
 import type { EventRecorder } from '../runtime/event-recorder.js';
 import type { ControllerRegistration, ObjectKey } from '../runtime/manager.js';
 import { replaceStatus } from '../runtime/status.js';
-import { FINALIZER } from '../kustomization/types.js';
+import { ensureFinalizer, removeFinalizer } from '../runtime/finalizers.js';
 import { readSecret } from './secrets.js';
 
 export interface BucketControllerOptions {
@@ -50,21 +49,10 @@ export function bucketController(options: BucketControllerOptions): ControllerRe
       const ref: ObjectRef = { ...TYPE, namespace: key.namespace, name: key.name };
       let obj = await client.getOrUndefined<KubeObject & Bucket>(ref);
       if (!obj) return {};
-      if (!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).includes(FINALIZER)) {
-        obj = await client.patch<KubeObject & Bucket>(ref, 'merge', {
-          metadata: { finalizers: [...(obj.metadata.finalizers ?? []), FINALIZER] },
-        });
-      }
+      if (!obj.metadata.deletionTimestamp) obj = await ensureFinalizer(client, ref, obj);
       const result = await reconcileBucket(obj, { store, getSecret, logger: log });
       if (result.deleted) {
-        const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
-        try {
-          await client.patch(ref, 'merge', {
-            metadata: { finalizers, resourceVersion: obj.metadata.resourceVersion },
-          });
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
+        await removeFinalizer(client, ref, obj);
         return {};
       }
       await replaceStatus(client, ref, result.status);

@@ -1,7 +1,6 @@
 // The GitRepository controller: connects the source library's reconcileGitRepository to the
 // cluster (Secrets, included artifacts, status, events, finalizer).
 import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.js';
-import { isNotFound } from '../../kube/index.js';
 import { silentLogger, type Logger } from '../../core/index.js';
 import {
   GITREPOSITORY_API_VERSION,
@@ -16,7 +15,7 @@ import type { EventRecorder } from '../runtime/event-recorder.js';
 import type { ControllerRegistration, ObjectKey } from '../runtime/manager.js';
 import { replaceStatus } from '../runtime/status.js';
 import { readSecret } from './secrets.js';
-import { FINALIZER } from '../kustomization/types.js';
+import { ensureFinalizer, removeFinalizer } from '../runtime/finalizers.js';
 
 export interface GitRepositoryControllerOptions {
   readonly client: KubeClient;
@@ -46,11 +45,7 @@ export function gitRepositoryController(
         await removeFinalizer(client, ref, obj);
         return {};
       }
-      if (!(obj.metadata.finalizers ?? []).includes(FINALIZER)) {
-        obj = await client.patch<KubeObject & GitRepository>(ref, 'merge', {
-          metadata: { finalizers: [...(obj.metadata.finalizers ?? []), FINALIZER] },
-        });
-      }
+      obj = await ensureFinalizer(client, ref, obj);
       if (obj.spec.suspend) return {};
       const result = await reconcileGitRepository(obj, {
         dataDir: options.dataDir,
@@ -74,15 +69,4 @@ export function gitRepositoryController(
       return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs };
     },
   };
-}
-
-async function removeFinalizer(client: KubeClient, ref: ObjectRef, obj: KubeObject): Promise<void> {
-  const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
-  try {
-    await client.patch(ref, 'merge', {
-      metadata: { finalizers, resourceVersion: obj.metadata.resourceVersion },
-    });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
 }
