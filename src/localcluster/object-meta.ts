@@ -1,5 +1,6 @@
 // Helpers over a Kubernetes object's metadata: typed access, name validation, cloning.
 import { randomBytes } from 'node:crypto';
+import { rfc3339 } from '../core/index.js';
 import { FieldErrorType, type FieldError } from './status-errors.js';
 
 export type KubeObject = Record<string, unknown>;
@@ -56,7 +57,7 @@ export function clone<T>(v: T): T {
 }
 
 export function nowRfc3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(new Date());
 }
 
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FlotillaError, errorMessage } from '../../core/index.js';
+import { FlotillaError, errorMessage, rfc3339 } from '../../core/index.js';
 import { createDigester, parseDigest } from './digest.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { writeTarball, type BuildArtifactOptions } from './tarball.js';
-import { formatKubeTime, type Artifact, type ArtifactOwner } from './types.js';
+import type { Artifact, ArtifactOwner } from './types.js';
 
 /** Kubernetes names and namespaces (DNS labels/subdomains); keeps paths inside the storage. */
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -214,7 +214,7 @@ export class ArtifactStore {
           url: this.urlFor(path),
           revision: options.revision,
           digest,
-          lastUpdateTime: formatKubeTime(this.#now()),
+          lastUpdateTime: rfc3339(this.#now()),
           size,
           ...(options.metadata ? { metadata: options.metadata } : {}),
         };

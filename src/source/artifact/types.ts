@@ -24,8 +24,3 @@ export interface ArtifactOwner {
   readonly namespace: string;
   readonly name: string;
 }
-
-/** Formats a time the way Kubernetes serialises metav1.Time. */
-export function formatKubeTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -1,6 +1,6 @@
 // Status conditions of source objects, kept and summarised into Ready the way Flux's runtime does.
 import type { Condition, ConditionStatus } from './types.js';
-import { formatKubeTime } from '../artifact/index.js';
+import { rfc3339 } from '../../core/index.js';
 
 /** Condition types of source.toolkit.fluxcd.io objects. */
 export const ConditionType = {
@@ -69,7 +69,7 @@ export class ConditionSet {
   set(type: string, status: ConditionStatus, reason: string, message: string): void {
     const prev = this.#items.get(type);
     const lastTransitionTime =
-      prev && prev.status === status ? prev.lastTransitionTime : formatKubeTime(this.#now());
+      prev && prev.status === status ? prev.lastTransitionTime : rfc3339(this.#now());
     this.#items.set(type, {
       type,
       status,
