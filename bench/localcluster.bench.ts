@@ -1,11 +1,12 @@
 // Benchmark of the local cluster: server-side apply throughput with 8 concurrent clients and
 // GET latency (p50/p99), against /healthz over the same HTTPS connections as the baseline.
-// The server runs in a child process so clients and server do not share one event loop.
-// Set LC_BENCH_PROF=1 to write a CPU profile of the server process to /tmp/lc/prof.
+// The server runs in a child process so clients and server do not share one event loop; it
+// reports its own CPU time per phase, which (unlike throughput) barely depends on how busy the
+// machine is. Set LC_BENCH_PROF=1 to write a CPU profile of the server process to /tmp/lc/prof.
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalCluster } from '../src/localcluster/index.js';
@@ -24,7 +25,12 @@ async function serve(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-lc-bench-'));
   const cluster = await startLocalCluster({ dataDir: dir, simulate: false });
   process.send?.({ url: cluster.url, token: cluster.token, caPem: cluster.caPem } satisfies Target);
-  process.on('message', () => {
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.({ cpuMicros: u.user + u.system });
+      return;
+    }
     void cluster.stop().then(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
@@ -88,6 +94,32 @@ function applyBody(i: number, round: number): string {
   });
 }
 
+/** CPU time the server process has used so far, in µs. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { cpuMicros: number }).cpuMicros));
+    child.send('cpu');
+  });
+}
+
+function configMapBody(i: number, round: number): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: `cm-${i}`,
+      namespace: 'default',
+      labels: { app: `app-${i}`, 'app.kubernetes.io/managed-by': 'flotilla' },
+      annotations: { 'flotilla.dev/revision': String(round) },
+    },
+    data: {
+      'app.properties': `name=app-${i}\nround=${round}\nlog.level=info\n`,
+      LOG_LEVEL: 'info',
+      ROUND: String(round),
+    },
+  });
+}
+
 /** Runs `total` operations over `CLIENTS` concurrent workers; returns operations per second. */
 async function throughput(total: number, op: (n: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -130,54 +162,51 @@ async function main(): Promise<void> {
   const target = await new Promise<Target>((resolve) =>
     child.once('message', (m) => resolve(m as Target)),
   );
+  const loadStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const agent = new Agent({ ca: target.caPem, keepAlive: true, maxSockets: CLIENTS });
   const expect = (want: number[]) => (status: number) => {
     if (!want.includes(status)) throw new Error(`unexpected HTTP ${status}`);
   };
   try {
+    /** Throughput of a phase plus the CPU µs per operation of the server and of this client. */
+    const phase = async (
+      total: number,
+      op: (n: number) => Promise<void>,
+    ): Promise<{ rate: number; serverUs: number; clientUs: number }> => {
+      const s0 = await serverCpu(child);
+      const c0 = process.cpuUsage();
+      const rate = await throughput(total, op);
+      const c = process.cpuUsage(c0);
+      const s1 = await serverCpu(child);
+      return { rate, serverUs: (s1 - s0) / total, clientUs: (c.user + c.system) / total };
+    };
+    const apply = (path: string, body: string, want: number[]) => async () =>
+      expect(want)(await call(target, agent, 'PATCH', path, body, 'application/apply-patch+yaml'));
+    const deploymentPath = (i: number, manager: string) =>
+      `/apis/apps/v1/namespaces/default/deployments/app-${i}?fieldManager=${manager}&force=true`;
+    const configMapPath = (i: number) =>
+      `/api/v1/namespaces/default/configmaps/cm-${i}?fieldManager=bench&force=true`;
     // warm-up: creates the objects the measured applies then update
-    await throughput(200, async (n) =>
-      expect([200, 201])(
-        await call(
-          target,
-          agent,
-          'PATCH',
-          `/apis/apps/v1/namespaces/default/deployments/app-${n}?fieldManager=bench&force=true`,
-          applyBody(n, 0),
-          'application/apply-patch+yaml',
-        ),
-      ),
-    );
-    const healthz = await throughput(APPLIES, async () =>
+    await throughput(200, (n) => apply(deploymentPath(n, 'bench'), applyBody(n, 0), [200, 201])());
+    await throughput(200, (n) => apply(configMapPath(n), configMapBody(n, 0), [200, 201])());
+    const healthz = await phase(APPLIES, async () =>
       expect([200])(await call(target, agent, 'GET', '/healthz')),
     );
-    const applies = await throughput(APPLIES, async (n) => {
-      const i = n % 200;
-      const round = 1 + Math.floor(n / 200);
-      expect([200, 201])(
-        await call(
-          target,
-          agent,
-          'PATCH',
-          `/apis/apps/v1/namespaces/default/deployments/app-${i}?fieldManager=bench&force=true`,
-          applyBody(i, round),
-          'application/apply-patch+yaml',
-        ),
-      );
-    });
-    const noop = await throughput(APPLIES, async (n) => {
-      const i = n % 200;
-      expect([200])(
-        await call(
-          target,
-          agent,
-          'PATCH',
-          `/apis/apps/v1/namespaces/default/deployments/app-${i}?fieldManager=bench-final&force=true`,
-          applyBody(i, 99),
-          'application/apply-patch+yaml',
-        ),
-      );
-    });
+    const applies = await phase(APPLIES, (n) =>
+      apply(
+        deploymentPath(n % 200, 'bench'),
+        applyBody(n % 200, 1 + Math.floor(n / 200)),
+        [200, 201],
+      )(),
+    );
+    const noop = await phase(APPLIES, (n) =>
+      apply(deploymentPath(n % 200, 'bench-final'), applyBody(n % 200, 99), [200])(),
+    );
+    const configMaps = await phase(APPLIES, (n) =>
+      apply(configMapPath(n % 200), configMapBody(n % 200, 1 + Math.floor(n / 200)), [200, 201])(),
+    );
     const baseLat = await latencies(GETS, async () =>
       expect([200])(await call(target, agent, 'GET', '/healthz')),
     );
@@ -191,14 +220,28 @@ async function main(): Promise<void> {
         ),
       ),
     );
+    const cpu = (r: { serverUs: number; clientUs: number }) =>
+      `server CPU ${r.serverUs.toFixed(0)} µs/op, client CPU ${r.clientUs.toFixed(0)} µs/op`;
+    console.log(`load average at start: ${loadStart}`);
     console.log(
-      `server-side apply, ${CLIENTS} clients, ${APPLIES} applies (changing): ${applies.toFixed(0)} applies/s (goal >= 2000)`,
+      `server-side apply, ${CLIENTS} clients, ${APPLIES} Deployment applies (changing): ${applies.rate.toFixed(0)} applies/s (goal >= 2000); ${cpu(applies)}`,
     );
     console.log(
-      `server-side apply, ${CLIENTS} clients, ${APPLIES} applies (mostly unchanged): ${noop.toFixed(0)} applies/s`,
+      `server-side apply, ${CLIENTS} clients, ${APPLIES} Deployment applies (mostly unchanged): ${noop.rate.toFixed(0)} applies/s; ${cpu(noop)}`,
     );
     console.log(
-      `baseline GET /healthz, ${CLIENTS} clients: ${healthz.toFixed(0)} req/s; apply/baseline ratio ${(applies / healthz).toFixed(3)}`,
+      `server-side apply, ${CLIENTS} clients, ${APPLIES} ConfigMap applies (changing): ${configMaps.rate.toFixed(0)} applies/s; ${cpu(configMaps)}`,
+    );
+    console.log(
+      `baseline GET /healthz, ${CLIENTS} clients: ${healthz.rate.toFixed(0)} req/s; ${cpu(healthz)}; apply/baseline ratio ${(applies.rate / healthz.rate).toFixed(3)}`,
+    );
+    console.log(
+      `server CPU per apply minus per /healthz (the apply work itself): Deployment changing ${(applies.serverUs - healthz.serverUs).toFixed(0)} µs, unchanged ${(noop.serverUs - healthz.serverUs).toFixed(0)} µs, ConfigMap ${(configMaps.serverUs - healthz.serverUs).toFixed(0)} µs`,
+    );
+    console.log(
+      `load average at end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     );
     console.log(
       `GET deployment latency over ${GETS} sequential gets: p50 ${getLat.p50.toFixed(3)} ms, p99 ${getLat.p99.toFixed(3)} ms (goal p99 < 2 ms)`,
