@@ -1,0 +1,43 @@
+// Tests of Rego error formatting (OPA's wording).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { builtinError, operandTypeError, RegoError } from './errors.js';
+
+describe('RegoError', () => {
+  const cases: Array<[string, RegoError, string]> = [
+    [
+      'operand type error',
+      operandTypeError('plus', 1, 'string', 'number'),
+      'eval_type_error: plus: operand 1 must be number but got string',
+    ],
+    [
+      'several expected types',
+      operandTypeError('count', 1, 'number', 'array', 'object', 'set', 'string'),
+      'eval_type_error: count: operand 1 must be array or object or set or string but got number',
+    ],
+    [
+      'builtin error',
+      builtinError('div', 'divide by zero'),
+      'eval_builtin_error: div: divide by zero',
+    ],
+    [
+      'with file location',
+      new RegoError('rego_parse_error', 'unexpected eof token', { file: 'p.rego', row: 3, col: 7 }),
+      'p.rego:3: rego_parse_error: unexpected eof token',
+    ],
+    [
+      'without file',
+      new RegoError('rego_type_error', 'undefined function foo', { file: '', row: 2, col: 5 }),
+      '2:5: rego_type_error: undefined function foo',
+    ],
+  ];
+  for (const [name, err, msg] of cases) {
+    it(name, () => assert.equal(err.message, msg));
+  }
+  it('attaches a location once', () => {
+    const e = builtinError('div', 'divide by zero').at({ file: 'a.rego', row: 1, col: 2 });
+    assert.equal(e.location?.row, 1);
+    assert.equal(e.at({ file: 'b.rego', row: 9, col: 9 }).location?.file, 'a.rego');
+  });
+});
