@@ -1,7 +1,12 @@
-// The project's logger: pino, JSON lines by default and human-readable on a TTY.
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+// The project's logger: pino, JSON lines by default and human-readable on a TTY. pino is loaded
+// when the first logger is created, not when core is imported.
+import type { Logger, LevelWithSilent } from 'pino';
+import type * as Pino from 'pino';
+import { lazyRequire } from './lazy-require.js';
 
 export type { Logger } from 'pino';
+
+const loadPino = lazyRequire<typeof Pino>('pino');
 
 export interface LoggerOptions {
   /** @default 'info' */
@@ -16,6 +21,7 @@ export interface LoggerOptions {
 
 /** Creates a logger; only entry points call this, everything else receives a Logger. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const { pino } = loadPino();
   const level = options.level ?? 'info';
   const name = options.name ?? 'flotilla';
   const pretty = options.pretty ?? (process.stderr.isTTY === true && !options.destination);
@@ -38,5 +44,5 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** A logger that drops everything, for library callers and tests that want silence. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino().pino({ level: 'silent' });
 }

@@ -1,12 +1,28 @@
 // The project's Prometheus metrics registry (prom-client); servers expose it on /metrics.
-import { Registry, collectDefaultMetrics } from 'prom-client';
+// prom-client (large) is loaded when a registry or metric is first created, not when core is
+// imported: the metric classes exported here are lazy stand-ins for prom-client's own.
+import type * as PromClient from 'prom-client';
+import { lazyClass, lazyRequire } from './lazy-require.js';
 
-export { Counter, Gauge, Histogram, Registry } from 'prom-client';
+export type Counter<T extends string = string> = PromClient.Counter<T>;
+export type Gauge<T extends string = string> = PromClient.Gauge<T>;
+export type Histogram<T extends string = string> = PromClient.Histogram<T>;
+export type Registry<C extends PromClient.RegistryContentType = PromClient.PrometheusContentType> =
+  PromClient.Registry<C>;
+
+const loadPromClient = lazyRequire<typeof PromClient>('prom-client');
+
+export const Counter = lazyClass(() => loadPromClient().Counter);
+export const Gauge = lazyClass(() => loadPromClient().Gauge);
+export const Histogram = lazyClass(() => loadPromClient().Histogram);
+export const Registry = lazyClass(() => loadPromClient().Registry);
 
 /** Creates a registry with Node's default process metrics under the `flotilla_` prefix. */
 export function createMetricsRegistry(options: { readonly defaults?: boolean } = {}): Registry {
-  const registry = new Registry();
-  if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: 'flotilla_' });
+  const prom = loadPromClient();
+  const registry = new prom.Registry();
+  if (options.defaults ?? true)
+    prom.collectDefaultMetrics({ register: registry, prefix: 'flotilla_' });
   return registry;
 }
 
