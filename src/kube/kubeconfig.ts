@@ -1,13 +1,32 @@
-// Loads kubeconfig files (contexts, tokens, client certificates, exec plugins) into a connection.
-import type https from 'node:https';
+// Loads kubeconfig files (merging, contexts, tokens, client certificates, exec plugins, in-cluster) into a connection.
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { FlotillaError } from '../core/index.js';
+import { ExecCredentialProvider, type ExecClusterInfo } from './exec-credential.js';
+import {
+  kubeConfigError,
+  mergeKubeConfigs,
+  readKubeConfigFiles,
+  type KubeConfigCluster,
+  type KubeConfigSource,
+  type KubeConfigUser,
+  type Origin,
+} from './kubeconfig-file.js';
+import { TokenFile } from './token-file.js';
 
-export { KubeConfig } from '@kubernetes/client-node';
+export type {
+  ExecConfig,
+  KubeConfigCluster,
+  KubeConfigContext,
+  KubeConfigUser,
+} from './kubeconfig-file.js';
 
 export interface KubeConfigOptions {
-  /** Path of a kubeconfig file. @default $KUBECONFIG or ~/.kube/config (when yaml is unset) */
+  /**
+   * Path of one kubeconfig file, read alone (kubectl's `--kubeconfig`).
+   * @default the files of $KUBECONFIG merged, else ~/.kube/config (when yaml is unset)
+   */
   readonly path?: string;
   /** A kubeconfig document given as text (takes precedence over path). */
   readonly yaml?: string;
@@ -18,6 +37,22 @@ export interface KubeConfigOptions {
    * namespace) instead of a kubeconfig; `pathPrefix` is put before the mount path.
    */
   readonly inCluster?: boolean | { readonly pathPrefix: string };
+  /** Where KUBECONFIG, HOME and KUBERNETES_SERVICE_HOST/PORT are read. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The chosen context of a kubeconfig, resolved: its cluster, its user and its namespace. */
+export interface KubeConfig {
+  /** The file(s) read, `<inline kubeconfig>` or `in-cluster`, for messages. */
+  readonly source: string;
+  readonly contextName: string;
+  readonly namespace: string | undefined;
+  readonly cluster: KubeConfigCluster;
+  /** Where the cluster stanza was defined. */
+  readonly clusterOrigin: Origin;
+  readonly user: KubeConfigUser;
+  /** Where the user stanza was defined (the context's, for a context without a user). */
+  readonly userOrigin: Origin;
 }
 
 /** Where and how to reach one API server: its URL, TLS material and fresh auth headers. */
@@ -32,144 +67,320 @@ export interface ClusterConnection {
     readonly rejectUnauthorized?: boolean | undefined;
     readonly servername?: string | undefined;
   };
-  /** Headers to send (Authorization from a token, exec plugin or basic auth). */
+  /** Headers to send (Authorization from a token, token file, exec plugin or basic auth). */
   authHeaders(): Promise<Record<string, string>>;
   /** Drops cached credentials, e.g. after a 401, so the next call fetches new ones. */
   invalidate(): void;
 }
 
-/** Parses a kubeconfig and selects its context; errors name the file and the missing part. */
+const INLINE = '<inline kubeconfig>';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Reads a kubeconfig as kubectl does and resolves its context. Without `path` or `yaml`, the
+ * files listed in $KUBECONFIG are merged (missing ones skipped; the first definition of a name
+ * wins; current-context from the first file that sets it), else ~/.kube/config is read.
+ * Errors name the file and the field.
+ */
 export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
+  const env = options.env ?? process.env;
   if (options.inCluster) {
-    if (!process.env['KUBERNETES_SERVICE_HOST'] || !process.env['KUBERNETES_SERVICE_PORT']) {
+    return inClusterConfig(options.inCluster === true ? '' : options.inCluster.pathPrefix, env);
+  }
+  let sources: KubeConfigSource[];
+  if (options.yaml !== undefined) {
+    sources = [{ file: INLINE, text: options.yaml }];
+  } else if (options.path !== undefined) {
+    sources = readKubeConfigFiles([options.path], false);
+  } else if (env['KUBECONFIG']) {
+    const files = [...new Set(env['KUBECONFIG'].split(delimiter).filter((f) => f !== ''))];
+    sources = readKubeConfigFiles(files, true);
+    if (sources.length === 0) {
       throw new FlotillaError(
-        'in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT',
-        {
-          reason: 'InvalidKubeConfig',
-        },
+        `cannot load kubeconfig: none of the files in KUBECONFIG exists (${files.join(delimiter)})`,
+        { reason: 'InvalidKubeConfig', file: files.join(delimiter) },
       );
     }
-    kc.loadFromCluster(options.inCluster === true ? '' : options.inCluster.pathPrefix);
-    return kc;
+  } else {
+    sources = readKubeConfigFiles([join(env['HOME'] || homedir(), '.kube', 'config')], false);
   }
-  const file =
-    options.yaml === undefined
-      ? (options.path ??
-        process.env['KUBECONFIG']?.split(':')[0] ??
-        `${process.env['HOME'] ?? ''}/.kube/config`)
-      : '<inline kubeconfig>';
-  try {
-    const text = options.yaml ?? readFileSync(file, 'utf8');
-    kc.loadFromString(text);
-    if (options.yaml === undefined) kc.makePathsAbsolute(dirnameOf(file));
-  } catch (err) {
-    throw new FlotillaError(`cannot load kubeconfig ${file}: ${(err as Error).message}`, {
-      reason: 'InvalidKubeConfig',
-      file,
-      cause: err,
-    });
-  }
-  if (options.context !== undefined) {
-    if (!kc.getContextObject(options.context)) {
-      throw new FlotillaError(`kubeconfig ${file} has no context "${options.context}"`, {
-        reason: 'InvalidKubeConfig',
-        file,
-        field: 'contexts',
-      });
+  const merged = mergeKubeConfigs(sources);
+  const label = merged.files.join(delimiter);
+
+  let contextName = options.context;
+  if (contextName === undefined) {
+    if (!merged.currentContext) {
+      throw kubeConfigError(label, 'no context is chosen and none is current', 'current-context');
     }
-    kc.setCurrentContext(options.context);
+    contextName = merged.currentContext.name;
   }
-  const context = kc.getCurrentContext();
-  if (!context || !kc.getContextObject(context)) {
-    throw new FlotillaError(`kubeconfig ${file} has no current context`, {
-      reason: 'InvalidKubeConfig',
-      file,
-      field: 'current-context',
-    });
+  const context = merged.contexts.get(contextName);
+  if (!context) {
+    const origin = options.context === undefined ? merged.currentContext?.origin : undefined;
+    throw kubeConfigError(
+      origin?.file ?? label,
+      `has no context "${contextName}"`,
+      origin?.field ?? 'contexts',
+    );
   }
-  if (!kc.getCurrentCluster()) {
-    throw new FlotillaError(`kubeconfig ${file}: context "${context}" names no known cluster`, {
-      reason: 'InvalidKubeConfig',
-      file,
-      field: `contexts[${context}].context.cluster`,
-    });
+  const ctx = context.value;
+  const ctxField = `${context.origin.field}.context`;
+  const cluster = merged.clusters.get(ctx.cluster);
+  if (!cluster) {
+    throw kubeConfigError(
+      context.origin.file,
+      ctx.cluster
+        ? `context "${ctx.name}" names cluster "${ctx.cluster}" which does not exist`
+        : `context "${ctx.name}" names no cluster`,
+      `${ctxField}.cluster`,
+    );
   }
+  let user: { value: KubeConfigUser; origin: Origin } | undefined;
+  if (ctx.user) {
+    user = merged.users.get(ctx.user);
+    if (!user) {
+      throw kubeConfigError(
+        context.origin.file,
+        `context "${ctx.name}" names user "${ctx.user}" which does not exist`,
+        `${ctxField}.user`,
+      );
+    }
+  }
+  const kc: KubeConfig = {
+    source: label,
+    contextName,
+    namespace: ctx.namespace,
+    cluster: cluster.value,
+    clusterOrigin: cluster.origin,
+    user: user?.value ?? emptyUser(''),
+    userOrigin: user?.origin ?? context.origin,
+  };
+  validate(kc);
   return kc;
 }
 
-function dirnameOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i <= 0 ? '/' : file.slice(0, i);
+function emptyUser(name: string): KubeConfigUser {
+  return {
+    name,
+    token: undefined,
+    tokenFile: undefined,
+    clientCertificate: undefined,
+    clientCertificateData: undefined,
+    clientKey: undefined,
+    clientKeyData: undefined,
+    username: undefined,
+    password: undefined,
+    exec: undefined,
+  };
+}
+
+/** client-go's validation of the chosen cluster and user (clientcmd validateClusterInfo/AuthInfo). */
+function validate(kc: KubeConfig): void {
+  const c = kc.cluster;
+  const cf = `${kc.clusterOrigin.field}.cluster`;
+  const cErr = (msg: string, field: string) =>
+    kubeConfigError(kc.clusterOrigin.file, `cluster "${c.name}" ${msg}`, `${cf}.${field}`);
+  if (!c.server) throw cErr('has no server', 'server');
+  let url: URL;
+  try {
+    url = new URL(c.server);
+  } catch {
+    throw cErr(`has a server that is not a URL: ${c.server}`, 'server');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw cErr(`has a server that is neither https nor http: ${c.server}`, 'server');
+  }
+  if (c.insecureSkipTlsVerify && (c.certificateAuthority || c.certificateAuthorityData)) {
+    throw cErr(
+      'sets both a certificate authority and insecure-skip-tls-verify; choose one',
+      'insecure-skip-tls-verify',
+    );
+  }
+  if (c.certificateAuthority && c.certificateAuthorityData) {
+    throw cErr(
+      'sets both certificate-authority and certificate-authority-data; choose one',
+      'certificate-authority-data',
+    );
+  }
+  const u = kc.user;
+  const uf = `${kc.userOrigin.field}.user`;
+  const uErr = (msg: string, field: string) =>
+    kubeConfigError(kc.userOrigin.file, `user "${u.name}" ${msg}`, `${uf}.${field}`);
+  if (u.clientCertificate && u.clientCertificateData) {
+    throw uErr(
+      'sets both client-certificate and client-certificate-data; choose one',
+      'client-certificate-data',
+    );
+  }
+  if (u.clientKey && u.clientKeyData) {
+    throw uErr('sets both client-key and client-key-data; choose one', 'client-key-data');
+  }
+  const hasCert = Boolean(u.clientCertificate || u.clientCertificateData);
+  const hasKey = Boolean(u.clientKey || u.clientKeyData);
+  if (hasCert !== hasKey) {
+    throw uErr(
+      hasCert
+        ? 'has a client certificate but no client-key or client-key-data'
+        : 'has a client key but no client-certificate or client-certificate-data',
+      hasCert ? 'client-key' : 'client-certificate',
+    );
+  }
+  const basic = Boolean(u.username || u.password);
+  if (basic && (u.token || u.tokenFile)) {
+    throw uErr('sets both a token and a username/password; only one is allowed', 'username');
+  }
+}
+
+/** The service account mounted into a pod, as client-go's InClusterConfig reads it. */
+function inClusterConfig(
+  prefix: string,
+  env: Readonly<Record<string, string | undefined>>,
+): KubeConfig {
+  const host = env['KUBERNETES_SERVICE_HOST'];
+  const port = env['KUBERNETES_SERVICE_PORT'];
+  if (!host || !port) {
+    throw new FlotillaError(
+      'in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT',
+      { reason: 'InvalidKubeConfig' },
+    );
+  }
+  const dir = join(prefix || '/', SERVICE_ACCOUNT_DIR);
+  const tokenFile = join(dir, 'token');
+  // Fail now, naming the file, rather than at the first request.
+  new TokenFile(tokenFile).get();
+  let namespace: string | undefined;
+  try {
+    namespace = readFileSync(join(dir, 'namespace'), 'utf8').trim() || undefined;
+  } catch {
+    namespace = undefined;
+  }
+  const origin: Origin = { file: 'in-cluster', field: dir };
+  return {
+    source: 'in-cluster',
+    contextName: 'in-cluster',
+    namespace,
+    cluster: {
+      name: 'in-cluster',
+      server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      certificateAuthority: join(dir, 'ca.crt'),
+      certificateAuthorityData: undefined,
+      insecureSkipTlsVerify: false,
+      tlsServerName: undefined,
+      execExtension: undefined,
+    },
+    clusterOrigin: origin,
+    user: { ...emptyUser('in-cluster'), tokenFile },
+    userOrigin: origin,
+  };
 }
 
 export interface ConnectionOptions {
-  /** How long auth headers are reused before asking the kubeconfig again. @default 30000 */
-  readonly credentialTtlMs?: number;
+  /** How often a token file is checked for a new token. @default 1000 */
+  readonly tokenFileRecheckMs?: number;
+  /** Kills an exec credential plugin that has not answered after this long. @default 60000 */
+  readonly execTimeoutMs?: number;
+  /** Whether exec plugins may prompt on stdin. @default process.stdin.isTTY */
+  readonly stdinIsTerminal?: boolean;
 }
 
 /**
- * Turns a loaded kubeconfig into a connection. TLS material is read once; auth headers
- * (which exec plugins and token files may rotate) are re-read after `credentialTtlMs`.
+ * Turns a loaded kubeconfig into a connection. TLS material is read once (an exec plugin's
+ * client certificate from its first answer); auth headers come from a token file re-read when
+ * it changes, an exec plugin cached until its expirationTimestamp, a token or basic auth.
  */
 export async function connectionFromKubeConfig(
   kc: KubeConfig,
   options: ConnectionOptions = {},
 ): Promise<ClusterConnection> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) {
-    throw new FlotillaError('kubeconfig has no current cluster', { reason: 'InvalidKubeConfig' });
-  }
-  const ttl = options.credentialTtlMs ?? 30_000;
-  const read = async (): Promise<https.RequestOptions> => {
-    const opts: https.RequestOptions = {};
-    try {
-      await kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      throw new FlotillaError(`kubeconfig credentials failed: ${(err as Error).message}`, {
-        reason: 'AuthenticationFailed',
-        category: 'RetryLater',
-        cause: err,
-      });
+  const c = kc.cluster;
+  const u = kc.user;
+  const cf = `${kc.clusterOrigin.field}.cluster`;
+  const uf = `${kc.userOrigin.field}.user`;
+  const ca =
+    c.certificateAuthorityData ??
+    readMaterial(kc.clusterOrigin.file, c.certificateAuthority, `${cf}.certificate-authority`);
+  let cert: Buffer | string | undefined =
+    u.clientCertificateData ??
+    readMaterial(kc.userOrigin.file, u.clientCertificate, `${uf}.client-certificate`);
+  let key: Buffer | string | undefined =
+    u.clientKeyData ?? readMaterial(kc.userOrigin.file, u.clientKey, `${uf}.client-key`);
+
+  const tokenFile =
+    u.tokenFile === undefined
+      ? undefined
+      : new TokenFile(
+          u.tokenFile,
+          options.tokenFileRecheckMs === undefined ? {} : { recheckMs: options.tokenFileRecheckMs },
+        );
+  const exec =
+    u.exec === undefined || u.token !== undefined || tokenFile !== undefined
+      ? undefined
+      : new ExecCredentialProvider(
+          u.exec,
+          { user: u.name, file: kc.userOrigin.file, field: `${uf}.exec` },
+          u.exec.provideClusterInfo ? execClusterInfo(c, ca) : undefined,
+          {
+            ...(options.execTimeoutMs === undefined ? {} : { timeoutMs: options.execTimeoutMs }),
+            ...(options.stdinIsTerminal === undefined
+              ? {}
+              : { stdinIsTerminal: options.stdinIsTerminal }),
+          },
+        );
+  if (exec) {
+    const first = await exec.get();
+    if (first.clientCertificateData !== undefined && cert === undefined) {
+      cert = first.clientCertificateData;
+      key = first.clientKeyData;
     }
-    return opts;
-  };
-  const first = await read();
-  let cached: { at: number; headers: Record<string, string> } | undefined = {
-    at: Date.now(),
-    headers: headersOf(first),
-  };
-  const contextNs = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  }
+  const basic =
+    u.username !== undefined || u.password !== undefined
+      ? `Basic ${Buffer.from(`${u.username ?? ''}:${u.password ?? ''}`).toString('base64')}`
+      : undefined;
+  const staticToken = u.token;
+
   return {
-    server: cluster.server.replace(/\/+$/, ''),
-    namespace: contextNs || 'default',
+    server: c.server.replace(/\/+$/, ''),
+    namespace: kc.namespace || 'default',
     tls: {
-      ca: first.ca as string | Buffer | undefined,
-      cert: first.cert as string | Buffer | undefined,
-      key: first.key as string | Buffer | undefined,
-      rejectUnauthorized: first.rejectUnauthorized,
-      servername: first.servername ?? undefined,
+      ca,
+      cert,
+      key,
+      rejectUnauthorized: !c.insecureSkipTlsVerify,
+      servername: c.tlsServerName,
     },
     async authHeaders() {
-      if (cached && Date.now() - cached.at < ttl) return cached.headers;
-      const headers = headersOf(await read());
-      cached = { at: Date.now(), headers };
-      return headers;
+      // client-go's order: a token file beats the token, an explicit token beats an exec plugin.
+      if (tokenFile) return { Authorization: `Bearer ${tokenFile.get()}` };
+      if (staticToken !== undefined) return { Authorization: `Bearer ${staticToken}` };
+      if (exec) {
+        const cred = await exec.get();
+        return cred.token === undefined ? {} : { Authorization: `Bearer ${cred.token}` };
+      }
+      return basic === undefined ? {} : { Authorization: basic };
     },
     invalidate() {
-      cached = undefined;
+      tokenFile?.invalidate();
+      exec?.invalidate();
     },
   };
 }
 
-function headersOf(opts: https.RequestOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  const h = opts.headers;
-  if (h && !Array.isArray(h)) {
-    for (const [k, v] of Object.entries(h)) {
-      if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
-    }
+function readMaterial(file: string, path: string | undefined, field: string): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw kubeConfigError(file, `cannot read ${path}: ${(err as Error).message}`, field);
   }
-  if (opts.auth) out['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  return out;
+}
+
+function execClusterInfo(c: KubeConfigCluster, ca: Buffer | undefined): ExecClusterInfo {
+  return {
+    server: c.server,
+    ...(c.tlsServerName === undefined ? {} : { 'tls-server-name': c.tlsServerName }),
+    ...(c.insecureSkipTlsVerify ? { 'insecure-skip-tls-verify': true } : {}),
+    ...(ca === undefined ? {} : { 'certificate-authority-data': ca.toString('base64') }),
+    ...(c.execExtension === undefined ? {} : { config: c.execExtension }),
+  };
 }
