@@ -52,12 +52,35 @@ export function metaOf(obj: KubeObject): Readonly<ObjectMeta> {
   return isPlainObject(m) ? m : {};
 }
 
+/**
+ * Deep copy of a JSON value (plain objects, arrays, primitives). Several times faster than
+ * structuredClone on API objects, which is what every write copies.
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i] as unknown);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = clone(o[k]);
+  return out as T;
 }
 
+let lastSecond = -1;
+let lastStamp = '';
+
+/** The current time in RFC 3339 (whole seconds); formatted once per second. */
 export function nowRfc3339(): string {
-  return rfc3339(new Date());
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = rfc3339(new Date(second * 1000));
+  }
+  return lastStamp;
 }
 
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
@@ -114,11 +137,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) if (!jsonEqual(ao[k], bo[k])) return false;
-  return true;
+  // keys holding undefined count as absent (they do not survive JSON); no key arrays allocated
+  let n = 0;
+  for (const k in ao) {
+    const av = ao[k];
+    if (av === undefined || !Object.prototype.hasOwnProperty.call(ao, k)) continue;
+    n++;
+    if (!jsonEqual(av, bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined && Object.prototype.hasOwnProperty.call(bo, k)) n--;
+  return n === 0;
 }
 
 /** Reads a value by a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type` not supported beyond dots). */

@@ -114,8 +114,9 @@ export function createPatchHandler(
     const schema = schemaFor(t.info);
     for (let attempt = 1; ; attempt++) {
       const stored = api().getStored(t);
+      // serverSideApply never changes the configuration and shares nothing with its result
       const args = {
-        applied: clone(applied),
+        applied,
         manager: fm,
         force,
         schema,

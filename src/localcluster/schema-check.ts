@@ -26,39 +26,59 @@ function child(path: string, key: string): string {
  * Removes fields the schema does not declare (in place) and returns their paths
  * (`spec.foo`), the way CRD pruning and strict field validation see them.
  */
-export function pruneUnknown(
+export function pruneUnknown(value: unknown, schema: SchemaNode | undefined): string[] {
+  const unknown: string[] = [];
+  prune(value, schema, undefined, true, unknown);
+  return unknown;
+}
+
+/** The field path, built only for the (rare) unknown fields: the walk itself allocates none. */
+interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly key: string | number;
+}
+
+function pathString(at: PathLink | undefined): string {
+  let s = '';
+  for (let l = at; l !== undefined; l = l.parent) {
+    if (typeof l.key === 'number') s = `[${l.key}]${s}`;
+    else s = l.parent === undefined ? `${l.key}${s}` : `.${l.key}${s}`;
+  }
+  return s;
+}
+
+function prune(
   value: unknown,
   schema: SchemaNode | undefined,
-  path = '',
-  root = true,
-): string[] {
-  if (schema === undefined) return [];
-  const unknown: string[] = [];
+  at: PathLink | undefined,
+  root: boolean,
+  unknown: string[],
+): void {
+  if (schema === undefined) return;
   if (isPlainObject(value)) {
     const props = schema.properties;
     const addl = schema.additionalProperties;
     const embedded = root || schema['x-kubernetes-embedded-resource'] === true;
-    for (const key of Object.keys(value)) {
-      const p = child(path, key);
+    for (const key in value) {
       const sub = props?.[key];
-      if (sub !== undefined) unknown.push(...pruneUnknown(value[key], sub, p, false));
-      else if (embedded && ROOT_META_FIELDS.has(key)) continue;
-      else if (isPlainObject(addl)) unknown.push(...pruneUnknown(value[key], addl, p, false));
+      if (sub !== undefined) {
+        if (typeof value[key] === 'object' && value[key] !== null)
+          prune(value[key], sub, { parent: at, key }, false, unknown);
+      } else if (embedded && ROOT_META_FIELDS.has(key)) continue;
+      else if (isPlainObject(addl)) prune(value[key], addl, { parent: at, key }, false, unknown);
       // fields are kept where the schema allows anything: preserve-unknown-fields,
       // additionalProperties: true, or an object schema that declares nothing at all
       else if (addl === true || preserves(schema) || (props === undefined && addl === undefined))
         continue;
       else {
-        unknown.push(p);
+        unknown.push(pathString({ parent: at, key }));
         delete value[key];
       }
     }
   } else if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, i) =>
-      unknown.push(...pruneUnknown(item, schema.items, `${path}[${i}]`, false)),
-    );
+    for (let i = 0; i < value.length; i++)
+      prune(value[i], schema.items, { parent: at, key: i }, false, unknown);
   }
-  return unknown;
 }
 
 /** Fills `default`s from the schema into objects that are present (in place). */
