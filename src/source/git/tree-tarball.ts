@@ -14,7 +14,14 @@ import {
 } from '../ignore/index.js';
 import type { GitMirror } from './mirror.js';
 import { baseGitEnv, runGit } from './run-git.js';
-import { USTAR_END, ustarHeader, ustarPadding } from './ustar.js';
+import {
+  USTAR_END,
+  ustarHeader,
+  ustarPadding,
+  ustarTemplate,
+  writeUstarHeader,
+  type UstarTemplate,
+} from './ustar.js';
 
 export interface TreeTarballOptions {
   readonly mirror: GitMirror;
@@ -36,18 +43,69 @@ export interface TreeTarballPlan {
 
 type TarEntry =
   | { readonly rel: string; readonly dir: true }
-  | { readonly rel: string; readonly dir: false; readonly oid: string; readonly size: number };
+  | { readonly rel: string; readonly dir: false; readonly oid: string };
 
-/** Bytes of tar data handed to gzip per write. */
-const WRITE_BATCH = 256 * 1024;
-
-interface TreeNode {
-  readonly dirs: Map<string, TreeNode>;
-  readonly files: Map<string, { oid: string; size: number; link: boolean }>;
+/** One blob of the commit's tree (regular file, executable or symlink). */
+interface TreeBlob {
+  readonly path: string;
+  readonly oid: string;
+  readonly link: boolean;
+  /** The path with `/` as U+0000, so that plain string order is the walk order (see below). */
+  readonly key: string;
 }
 
-function node(): TreeNode {
-  return { dirs: new Map(), files: new Map() };
+/**
+ * Bytes of tar data handed to gzip per write: zlib costs a thread-pool round trip per write,
+ * and large writes let it compress while this thread parses the next blobs.
+ */
+const WRITE_BATCH = 256 * 1024;
+
+/**
+ * Lists the blobs of a commit (`git ls-tree -r -z`), or returns undefined when the tree has a
+ * gitlink (submodule). Paths are kept as git prints them with `-z` (unquoted).
+ */
+async function listBlobs(gitDir: string, commit: string): Promise<TreeBlob[] | undefined> {
+  const out = (await runGit(['--git-dir', gitDir, 'ls-tree', '-r', '-z', commit])).stdout;
+  const blobs: TreeBlob[] = [];
+  let pos = 0;
+  while (pos < out.length) {
+    let end = out.indexOf('\0', pos);
+    if (end < 0) end = out.length;
+    // `<mode> SP <type> SP <oid> TAB <path>`
+    const sp1 = out.indexOf(' ', pos);
+    const sp2 = out.indexOf(' ', sp1 + 1);
+    const tab = out.indexOf('\t', sp2 + 1);
+    if (sp1 < 0 || sp2 < 0 || tab < 0 || tab > end) {
+      throw new Error(`unexpected git ls-tree output: ${out.slice(pos, end)}`);
+    }
+    const mode = out.slice(pos, sp1);
+    if (mode === '160000') return undefined;
+    if (out.slice(sp1 + 1, sp2) === 'blob') {
+      const path = out.slice(tab + 1, end);
+      blobs.push({
+        path,
+        oid: out.slice(sp2 + 1, tab),
+        link: mode === '120000',
+        key: path.replaceAll('/', '\0'),
+      });
+    }
+    pos = end + 1;
+  }
+  return blobs;
+}
+
+/**
+ * Sorts blobs into the artifact store's walk order: depth-first, names of each directory in
+ * byte order (Go's `filepath.Walk`). With `/` replaced by U+0000, which sorts below every
+ * character a name can hold, that is the order of the whole paths; UTF-16 order equals byte
+ * order unless a path holds a unit at or above U+D800, which then falls back to byte order.
+ */
+function sortWalkOrder(blobs: TreeBlob[]): void {
+  if (blobs.some((b) => /[\ud800-\uffff]/.test(b.key))) {
+    blobs.sort((a, b) => compareNames(a.key, b.key));
+  } else {
+    blobs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
 }
 
 /**
@@ -59,60 +117,41 @@ export async function planTreeTarball(
   options: TreeTarballOptions,
 ): Promise<TreeTarballPlan | undefined> {
   const { mirror, commit } = options;
-  const ls = await runGit(['--git-dir', mirror.dir, 'ls-tree', '-r', '-z', '-l', commit]);
+  const listed = await listBlobs(mirror.dir, commit);
+  if (!listed) return undefined;
   const sparse = (options.sparseCheckout ?? []).map((d) =>
     d.replace(/^\.\//, '').replace(/\/+$/, ''),
   );
-  const root = node();
-  const seenSparse = new Set<string>();
-  for (const line of ls.stdout.split('\0')) {
-    if (line === '') continue;
-    const tab = line.indexOf('\t');
-    const [mode, type, oid, size] = line.slice(0, tab).split(/\s+/);
-    const path = line.slice(tab + 1);
-    if (mode === '160000') return undefined;
-    if (type !== 'blob' || oid === undefined) continue;
-    if (sparse.length > 0) {
-      const d = sparse.find((s) => path.startsWith(`${s}/`));
-      if (d === undefined) continue;
-      seenSparse.add(d);
-    }
-    const bytes = Number(size);
-    const parts = path.split('/');
-    const name = parts.pop() ?? '';
-    let n = root;
-    for (const p of parts) {
-      let next = n.dirs.get(p);
-      if (!next) {
-        next = node();
-        n.dirs.set(p, next);
+  let blobs = listed;
+  if (sparse.length > 0) {
+    const seen = new Set<string>();
+    blobs = listed.filter((b) => {
+      const d = sparse.find((s) => b.path.startsWith(`${s}/`));
+      if (d !== undefined) seen.add(d);
+      return d !== undefined;
+    });
+    for (const d of sparse) {
+      if (!seen.has(d)) {
+        throw new FlotillaError(`sparse checkout dir '${d}' does not exist in repository`, {
+          reason: 'GitOperationFailed',
+          category: ErrorCategory.Terminal,
+          field: 'spec.sparseCheckout',
+        });
       }
-      n = next;
-    }
-    const link = mode === '120000';
-    if (link && name === SOURCE_IGNORE_FILE) return undefined;
-    n.files.set(name, { oid, size: bytes, link });
-  }
-  for (const d of sparse) {
-    if (!seenSparse.has(d)) {
-      throw new FlotillaError(`sparse checkout dir '${d}' does not exist in repository`, {
-        reason: 'GitOperationFailed',
-        category: ErrorCategory.Terminal,
-        field: 'spec.sparseCheckout',
-      });
     }
   }
+  sortWalkOrder(blobs);
 
-  // .sourceignore files, parents first and siblings in name order (as loadSourceIgnoreFiles).
-  const ignoreFiles: { domain: string; oid: string }[] = [];
-  const collect = (n: TreeNode, rel: string): void => {
-    const f = n.files.get(SOURCE_IGNORE_FILE);
-    if (f && !f.link) ignoreFiles.push({ domain: rel, oid: f.oid });
-    for (const name of [...n.dirs.keys()].sort(compareNames)) {
-      collect(n.dirs.get(name) as TreeNode, rel === '' ? name : `${rel}/${name}`);
-    }
-  };
-  collect(root, '');
+  // .sourceignore files, parents first and siblings in name order (as loadSourceIgnoreFiles):
+  // the walk order of their directories.
+  const ignoreFiles: { domain: string; key: string; oid: string }[] = [];
+  for (const b of blobs) {
+    if (b.path !== SOURCE_IGNORE_FILE && !b.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) continue;
+    if (b.link) return undefined;
+    const domain = b.path.slice(0, Math.max(0, b.path.length - SOURCE_IGNORE_FILE.length - 1));
+    ignoreFiles.push({ domain, key: domain.replaceAll('/', '\0'), oid: b.oid });
+  }
+  ignoreFiles.sort((a, b) => compareNames(a.key, b.key));
   const ruleSets: IgnoreRuleSet[] = [];
   if (ignoreFiles.length > 0) {
     const texts = await readBlobs(
@@ -130,27 +169,40 @@ export async function planTreeTarball(
   }
   const matcher = createSourceMatcher({ ruleSets, specIgnore: options.specIgnore });
 
-  // The artifact store's walk: names in byte order, directories depth-first, links skipped.
+  // The artifact store's walk over the sorted blobs: a directory's entry comes right before
+  // its first blob; an ignored directory nothing can re-include is skipped whole; links are
+  // left out (their directories stay, as a checkout has them).
   const entries: TarEntry[] = [];
-  const walk = (n: TreeNode, rel: string): void => {
-    const names = [...new Set([...n.dirs.keys(), ...n.files.keys()])].sort(compareNames);
-    for (const name of names) {
-      const childRel = rel === '' ? name : `${rel}/${name}`;
-      const dir = n.dirs.get(name);
-      if (dir) {
-        const ignored = matcher.ignores(childRel, true);
-        if (ignored && matcher.canPrune(childRel)) continue;
-        if (!ignored) entries.push({ rel: childRel, dir: true });
-        walk(dir, childRel);
-        continue;
+  let current = ''; // the directory of the previous blob
+  let pruned: string | undefined; // `<dir>/` of a skipped directory
+  for (const b of blobs) {
+    if (pruned !== undefined && b.path.startsWith(pruned)) continue;
+    pruned = undefined;
+    const slash = b.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : b.path.slice(0, slash);
+    if (dir !== current) {
+      // Back up to the deepest directory holding both, then enter those down to `dir`.
+      while (current !== '' && dir !== current && !dir.startsWith(`${current}/`)) {
+        current = current.slice(0, Math.max(0, current.lastIndexOf('/')));
       }
-      const f = n.files.get(name);
-      if (!f || f.link) continue;
-      if (matcher.ignores(childRel, false)) continue;
-      entries.push({ rel: childRel, dir: false, oid: f.oid, size: f.size });
+      let skip = false;
+      while (current.length < dir.length) {
+        const next = dir.indexOf('/', current.length + 1);
+        const childRel = next < 0 ? dir : dir.slice(0, next);
+        current = childRel;
+        const ignored = matcher.ignores(childRel, true);
+        if (ignored && matcher.canPrune(childRel)) {
+          pruned = `${childRel}/`;
+          skip = true;
+          break;
+        }
+        if (!ignored) entries.push({ rel: childRel, dir: true });
+      }
+      if (skip) continue;
     }
-  };
-  walk(root, '');
+    if (b.link || matcher.ignores(b.path, false)) continue;
+    entries.push({ rel: b.path, dir: false, oid: b.oid });
+  }
   return { gitDir: mirror.dir, entries, gzipLevel: options.gzipLevel ?? 6 };
 }
 
@@ -174,10 +226,63 @@ async function readBlobs(gitDir: string, oids: readonly string[]): Promise<Buffe
   return out;
 }
 
+/** Tar bytes gathered into large buffers for gzip. */
+class TarBuffer {
+  #buf = Buffer.allocUnsafe(WRITE_BATCH);
+  #pos = 0;
+  readonly #fileTemplate: UstarTemplate = ustarTemplate('file', ARTIFACT_FILE_MODE, ARTIFACT_MTIME);
+  readonly #dirTemplate: UstarTemplate = ustarTemplate(
+    'directory',
+    ARTIFACT_DIR_MODE,
+    ARTIFACT_MTIME,
+  );
+
+  constructor(private readonly emit: (data: Buffer) => void) {}
+
+  /** Appends bytes (copied). */
+  write(data: Buffer): void {
+    let off = 0;
+    while (off < data.length) {
+      const n = data.copy(this.#buf, this.#pos, off);
+      this.#pos += n;
+      off += n;
+      if (this.#pos === this.#buf.length) this.flush();
+    }
+  }
+
+  /** Appends the header of a file or directory entry. */
+  header(name: string, dir: boolean, size: number): void {
+    if (this.#buf.length - this.#pos < 512) this.flush();
+    const t = dir ? this.#dirTemplate : this.#fileTemplate;
+    if (writeUstarHeader(t, name, size, this.#buf, this.#pos)) {
+      this.#pos += 512;
+      return;
+    }
+    const mode = dir ? ARTIFACT_DIR_MODE : ARTIFACT_FILE_MODE;
+    this.write(ustarHeader(name, dir ? 'directory' : 'file', size, mode, ARTIFACT_MTIME));
+  }
+
+  /** Appends the zero padding after `size` bytes of entry data. */
+  pad(size: number): void {
+    const pad = ustarPadding(size);
+    if (pad) this.write(pad);
+  }
+
+  flush(): void {
+    if (this.#pos === 0) return;
+    const full = this.#pos === this.#buf.length;
+    const data = full ? this.#buf : this.#buf.subarray(0, this.#pos);
+    // The handed-out buffer belongs to gzip now; keep filling a fresh one.
+    this.#buf = Buffer.allocUnsafe(WRITE_BATCH);
+    this.#pos = 0;
+    this.emit(data);
+  }
+}
+
 /**
- * Streams the planned tarball, gzipped: blobs come from one `git cat-file --batch` in tar
- * order; headers are encoded like tar-stream's and handed to gzip in large writes (zlib costs
- * a thread-pool round trip per write). Backpressure from the consumer pauses git's output.
+ * Streams the planned tarball, gzipped: blobs come from one `git cat-file --batch --buffer` in
+ * tar order; headers are filled into large buffers that gzip compresses on the thread pool
+ * while the next blobs are parsed. Backpressure from the consumer pauses git's output.
  */
 export function treeTarballStream(plan: TreeTarballPlan): Readable {
   const gzip = createGzip({ level: plan.gzipLevel, memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL });
@@ -185,21 +290,9 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
   const running: { git?: ChildProcessWithoutNullStreams } = {};
   gzip.on('error', (e) => out.destroy(e));
   gzip.pipe(out);
-  let batch: Buffer[] = [];
-  let batched = 0;
-  const flushBatch = (): void => {
-    if (batched === 0) return;
-    const data = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batched);
-    batch = [];
-    batched = 0;
+  const tar = new TarBuffer((data) => {
     if (!gzip.write(data)) running.git?.stdout.pause();
-  };
-  const push = (b: Buffer): void => {
-    if (b.length === 0) return;
-    batch.push(b);
-    batched += b.length;
-    if (batched >= WRITE_BATCH) flushBatch();
-  };
+  });
   gzip.on('drain', () => running.git?.stdout.resume());
 
   const files = plan.entries.filter((e): e is Extract<TarEntry, { dir: false }> => !e.dir);
@@ -208,14 +301,14 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
     while (next < plan.entries.length) {
       const e = plan.entries[next] as TarEntry;
       if (!e.dir) return;
-      push(ustarHeader(`${e.rel}/`, 'directory', 0, ARTIFACT_DIR_MODE, ARTIFACT_MTIME));
+      tar.header(`${e.rel}/`, true, 0);
       next++;
     }
   };
   const finish = (): void => {
     flushDirs();
-    push(USTAR_END);
-    flushBatch();
+    tar.write(USTAR_END);
+    tar.flush();
     gzip.end();
   };
   const fail = (e: Error): void => {
@@ -228,50 +321,60 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
     finish();
     return out;
   }
-  const proc = spawn('git', ['--git-dir', plan.gitDir, 'cat-file', '--batch'], {
+  // --buffer: git writes through stdio buffers instead of flushing after every object.
+  const proc = spawn('git', ['--git-dir', plan.gitDir, 'cat-file', '--batch', '--buffer'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: baseGitEnv(),
   });
   running.git = proc;
   proc.on('error', fail);
   proc.stderr.resume();
-  let pending: Buffer = Buffer.alloc(0);
+  let partial: Buffer | undefined; // an object header line split across chunks
   let fileIndex = 0;
-  let headerDone = false;
-  let need = 0;
-  proc.stdout.on('data', (chunk: Buffer) => {
+  let need = -1; // bytes of the current blob still to copy; -1 while reading its header line
+  let size = 0;
+  proc.stdout.on('data', (data: Buffer) => {
     try {
-      pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-      for (;;) {
+      let chunk = data;
+      if (partial) {
+        chunk = Buffer.concat([partial, data]);
+        partial = undefined;
+      }
+      let pos = 0;
+      while (pos < chunk.length) {
         const f = files[fileIndex];
         if (!f) return;
-        if (!headerDone) {
-          const nl = pending.indexOf(10);
-          if (nl < 0) return;
-          const head = pending.subarray(0, nl).toString('utf8').split(' ');
-          if (head[0] !== f.oid || head[1] !== 'blob' || Number(head[2]) !== f.size)
-            throw new Error(`cannot read blob ${f.oid}: ${head.join(' ')}`);
-          need = f.size;
-          headerDone = true;
-          pending = pending.subarray(nl + 1);
+        if (need < 0) {
+          const nl = chunk.indexOf(10, pos);
+          if (nl < 0) {
+            partial = chunk.subarray(pos);
+            return;
+          }
+          // `<oid> blob <size>`
+          const head = chunk.toString('latin1', pos, nl);
+          const sp = head.lastIndexOf(' ');
+          size = Number(head.slice(sp + 1));
+          if (head.slice(0, sp) !== `${f.oid} blob` || !Number.isInteger(size))
+            throw new Error(`cannot read blob ${f.oid}: ${head}`);
+          pos = nl + 1;
           flushDirs();
-          push(ustarHeader(f.rel, 'file', f.size, ARTIFACT_FILE_MODE, ARTIFACT_MTIME));
+          tar.header(f.rel, false, size);
+          need = size;
         }
         if (need > 0) {
-          const take = Math.min(pending.length, need);
-          push(pending.subarray(0, take));
+          const take = Math.min(chunk.length - pos, need);
+          tar.write(take === chunk.length ? chunk : chunk.subarray(pos, pos + take));
           need -= take;
-          pending = pending.subarray(take);
+          pos += take;
           if (need > 0) return;
         }
         // cat-file ends every object with a newline.
-        if (pending.length === 0) return;
-        pending = pending.subarray(1);
-        const pad = ustarPadding(f.size);
-        if (pad) push(pad);
+        if (pos === chunk.length) return;
+        pos++;
+        tar.pad(size);
+        need = -1;
         next++;
         fileIndex++;
-        headerDone = false;
         if (fileIndex === files.length) {
           finish();
           return;

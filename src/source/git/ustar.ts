@@ -119,3 +119,48 @@ export function ustarHeader(
   const pad = ustarPadding(pax.length);
   return Buffer.concat(pad ? [paxHeader, pax, pad, real] : [paxHeader, pax, real]);
 }
+
+/** A header with everything but name and size fixed, filled in without re-encoding the rest. */
+export interface UstarTemplate {
+  readonly block: Buffer;
+  /** Checksum of `block` without its (zero) size field's digits. */
+  readonly baseSum: number;
+}
+
+/** The template of every entry of one type, mode and time (the artifact's normalised fields). */
+export function ustarTemplate(type: UstarType, mode: number, mtime: Date): UstarTemplate {
+  const block = encode({ name: '', type, size: 0, mode, mtime }) as Buffer;
+  let sizeSum = 0;
+  for (let i = 124; i < 136; i++) sizeSum += block[i] ?? 0;
+  return { block, baseSum: cksum(block) - sizeSum };
+}
+
+/**
+ * Writes the header of a plain entry (ASCII name up to 100 bytes, size below 8 GiB) at `off`
+ * in `target`, the same bytes `ustarHeader` gives. Returns false, writing nothing, when the
+ * entry needs the general encoder (prefix split, PAX record, base-256 size).
+ */
+export function writeUstarHeader(
+  t: UstarTemplate,
+  name: string,
+  size: number,
+  target: Buffer,
+  off: number,
+): boolean {
+  const len = name.length;
+  if (len > 100 || size > 0o77777777777) return false;
+  let sum = t.baseSum;
+  for (let i = 0; i < len; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0x7f) return false;
+    sum += c;
+  }
+  t.block.copy(target, off);
+  target.write(name, off, 'latin1');
+  const digits = size.toString(8);
+  const field = `${ZEROS.slice(0, 11 - digits.length)}${digits} `;
+  for (let i = 0; i < 12; i++) sum += field.charCodeAt(i);
+  target.write(field, off + 124, 'latin1');
+  target.write(oct(sum, 6), off + 148, 'latin1');
+  return true;
+}

@@ -50,9 +50,21 @@ async function collect(abs: string, rel: string, out: IgnoreRuleSet[]): Promise<
   }
 }
 
-/** Byte-wise name order, as Go's `os.ReadDir` sorts (not UTF-16 code unit order). */
+/**
+ * Byte-wise (UTF-8) name order, as Go's `os.ReadDir` sorts. UTF-16 code unit order agrees with
+ * it up to the first unit that is a surrogate or above (U+D800 and up), so only names that
+ * differ there pay for encoding.
+ */
 export function compareNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  }
+  return a.length - b.length;
 }
 
 export interface LoadSourceMatcherOptions {

@@ -1,5 +1,6 @@
 // Decides which paths of a source tree are left out of an artifact, with Flux's sourceignore rules.
 import ignore, { type Ignore } from 'ignore';
+import { NamePatternSet, compileNamePattern, type NamePattern } from './name-patterns.js';
 
 /** `.git/` and friends: Flux excludes these from every GitRepository artifact, always. */
 export const EXCLUDE_VCS: readonly string[] = [
@@ -90,11 +91,19 @@ export function parseIgnoreText(text: string): string[] {
   return out;
 }
 
-interface CompiledPattern {
+/**
+ * A run of patterns of one polarity and domain (see `createSourceMatcher`): plain name patterns
+ * compiled into one expression, the rest in an `ignore` instance.
+ */
+interface CompiledGroup {
   readonly prefix: string;
-  /** A run of patterns of one polarity and domain (see `createSourceMatcher`). */
-  readonly ig: Ignore;
   readonly negative: boolean;
+  readonly names: NamePattern[];
+  readonly complex: string[];
+  nameSet?: NamePatternSet;
+  ig?: Ignore;
+  /** For positive name patterns: directory (relative to the domain) → some component matched. */
+  readonly dirHits: Map<string, boolean>;
 }
 
 export interface SourceMatcherOptions {
@@ -132,37 +141,62 @@ export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceM
   // negation can therefore re-include a file below an excluded directory. `ignore` applies
   // git's rule within one instance, so patterns share an instance only within a run of the
   // same polarity and domain: there, "the last matching pattern" and "any pattern" agree.
-  const compiled: CompiledPattern[] = [];
-  for (const s of sets) {
-    const prefix = s.domain === '' ? '' : `${s.domain}/`;
-    for (const pattern of s.patterns) {
+  const compiled: CompiledGroup[] = [];
+  for (const st of sets) {
+    const prefix = st.domain === '' ? '' : `${st.domain}/`;
+    for (const pattern of st.patterns) {
       const negative = pattern.startsWith('!');
-      const last = compiled.at(-1);
-      if (last && last.prefix === prefix && last.negative === negative) {
-        last.ig.add(pattern);
-      } else {
-        compiled.push({
-          prefix,
-          ig: ignore({ allowRelativePaths: true, ignoreCase: false }).add(pattern),
-          negative,
-        });
+      let g = compiled.at(-1);
+      if (!g || g.prefix !== prefix || g.negative !== negative) {
+        g = { prefix, negative, names: [], complex: [], dirHits: new Map() };
+        compiled.push(g);
       }
+      const name = compileNamePattern(negative ? pattern.slice(1) : pattern);
+      if (name) g.names.push(name);
+      else g.complex.push(pattern);
     }
   }
+  for (const g of compiled) {
+    if (g.names.length > 0) g.nameSet = new NamePatternSet(g.names);
+    if (g.complex.length > 0)
+      g.ig = ignore({ allowRelativePaths: true, ignoreCase: false }).add(g.complex);
+  }
+
+  // Within one positive group a path is ignored when a pattern matches it or one of its
+  // directories (below the domain); a negative group re-includes what a pattern matches itself.
+  // Splitting a group between the name set and `ignore` keeps that: both sides are ORed.
+  const dirHit = (g: CompiledGroup, set: NamePatternSet, dir: string): boolean => {
+    if (dir === '') return false;
+    let hit = g.dirHits.get(dir);
+    if (hit === undefined) {
+      const slash = dir.lastIndexOf('/');
+      hit =
+        set.matches(dir.slice(slash + 1), true) || dirHit(g, set, dir.slice(0, Math.max(0, slash)));
+      g.dirHits.set(dir, hit);
+    }
+    return hit;
+  };
+  const matches = (g: CompiledGroup, rel: string, isDir: boolean): boolean => {
+    if (g.nameSet) {
+      const slash = rel.lastIndexOf('/');
+      if (g.nameSet.matches(slash < 0 ? rel : rel.slice(slash + 1), isDir)) return true;
+      if (!g.negative && slash > 0 && dirHit(g, g.nameSet, rel.slice(0, slash))) return true;
+    }
+    if (g.ig) {
+      const res = g.ig.test(isDir ? `${rel}/` : rel);
+      return g.negative ? res.unignored : res.ignored;
+    }
+    return false;
+  };
 
   const ignores = (relPath: string, isDir: boolean): boolean => {
     if (relPath === '' || relPath === '.') return false;
     for (let i = compiled.length - 1; i >= 0; i--) {
-      const c = compiled[i] as CompiledPattern;
-      if (c.prefix !== '' && !relPath.startsWith(c.prefix)) continue;
-      const rel = relPath.slice(c.prefix.length);
+      const g = compiled[i] as CompiledGroup;
+      if (g.prefix !== '' && !relPath.startsWith(g.prefix)) continue;
+      const rel = relPath.slice(g.prefix.length);
       if (rel === '') continue;
-      const res = c.ig.test(isDir ? `${rel}/` : rel);
-      if (c.negative) {
-        if (res.unignored) return false;
-      } else if (res.ignored) {
-        return true;
-      }
+      if (matches(g, rel, isDir)) return !g.negative;
     }
     return false;
   };
