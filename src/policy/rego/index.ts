@@ -1,0 +1,18 @@
+// The Rego engine: parse, compile and evaluate OPA policies (v0 and v1 syntax) in process.
+export { compile, Policy } from './eval-query.js';
+export type {
+  CompileOptions,
+  DetailedResult,
+  EvalOptions,
+  QueryResult,
+  RegoModuleSource,
+} from './eval-query.js';
+export { parseModule, parseQuery, RegoVersion } from './parser.js';
+export type { ParseOptions } from './parser.js';
+export { RegoError, RegoErrorCode, isRegoError } from './errors.js';
+export { defaultBuiltins } from './builtin-registry.js';
+export { UNSUPPORTED_BUILTINS } from './compiler.js';
+export { termString } from './eval.js';
+export type { Value } from './value.js';
+export { fromJS, toJS } from './value.js';
+export { parseJSON, toJSON } from './json.js';
