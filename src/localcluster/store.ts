@@ -25,13 +25,6 @@ export class ObjectStore {
   private readonly stmtPut: Statement<[string, string, string, number, string]>;
   private readonly stmtDel: Statement<[string, string, string]>;
   private readonly stmtRv: Statement<[string]>;
-  private readonly txPut: (
-    skey: string,
-    ns: string,
-    name: string,
-    rv: number,
-    json: string,
-  ) => void;
   private readonly txDel: (skey: string, ns: string, name: string, rv: number) => void;
 
   constructor(options: ObjectStoreOptions) {
@@ -39,13 +32,20 @@ export class ObjectStore {
     if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
+      -- a rowid table: objects (a few KiB of JSON) fit its leaf pages, where a WITHOUT ROWID
+      -- table spills them to overflow pages; databases made before keep their layout and work
       CREATE TABLE IF NOT EXISTS objects (skey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,
-        rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (skey, ns, name)) WITHOUT ROWID;
+        rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (skey, ns, name));
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       INSERT OR IGNORE INTO meta (k, v) VALUES ('rv', '0');
     `);
+    // the latest resourceVersion: written objects carry theirs, meta keeps the one of the last
+    // delete (a put does not update meta: one statement per write instead of two)
     const rvRow = this.db.prepare<[], { v: string }>(`SELECT v FROM meta WHERE k = 'rv'`).get();
-    this.rv = Number(rvRow?.v ?? '0');
+    const maxRow = this.db
+      .prepare<[], { rv: number | null }>('SELECT MAX(rv) AS rv FROM objects')
+      .get();
+    this.rv = Math.max(Number(rvRow?.v ?? '0'), maxRow?.rv ?? 0);
     for (const row of this.db
       .prepare<[], { skey: string; ns: string; name: string; data: string }>(
         'SELECT skey, ns, name, data FROM objects',
@@ -55,17 +55,13 @@ export class ObjectStore {
       rememberJson(obj, row.data);
       this.bucket(row.skey).set(nsKey(row.ns, row.name), obj);
     }
+    // an upsert keeps the row (and its index entry) in place, where REPLACE deletes and re-inserts
     this.stmtPut = this.db.prepare(
-      'INSERT OR REPLACE INTO objects (skey, ns, name, rv, data) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO objects (skey, ns, name, rv, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (skey, ns, name) DO UPDATE SET rv = excluded.rv, data = excluded.data`,
     );
     this.stmtDel = this.db.prepare('DELETE FROM objects WHERE skey = ? AND ns = ? AND name = ?');
     this.stmtRv = this.db.prepare(`UPDATE meta SET v = ? WHERE k = 'rv'`);
-    this.txPut = this.db.transaction(
-      (skey: string, ns: string, name: string, rv: number, json: string) => {
-        this.stmtPut.run(skey, ns, name, rv, json);
-        this.stmtRv.run(String(rv));
-      },
-    );
     this.txDel = this.db.transaction((skey: string, ns: string, name: string, rv: number) => {
       this.stmtDel.run(skey, ns, name);
       this.stmtRv.run(String(rv));
@@ -138,7 +134,7 @@ export class ObjectStore {
     const rv = this.rv + 1;
     (obj.metadata as Record<string, unknown>).resourceVersion = String(rv);
     const json = JSON.stringify(obj);
-    this.txPut(skey, namespace, name, rv, json);
+    this.stmtPut.run(skey, namespace, name, rv, json); // one statement: its own transaction
     rememberJson(obj, json);
     this.rv = rv;
     b.set(key, obj);
