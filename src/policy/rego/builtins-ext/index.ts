@@ -1,0 +1,26 @@
+// The extended built-in functions of the Rego engine: regex, glob, time, net, uuid, rand, crypto, jwt, JSON Schema.
+import type { BuiltinDef } from '../builtin-types.js';
+import { GLOB_BUILTINS } from './glob.js';
+import { HASH_BUILTINS } from './hash.js';
+import { JWT_BUILTINS } from './jwt.js';
+import { NET_BUILTINS } from './net.js';
+import { REGEX_BUILTINS } from './regex.js';
+import { TIME_BUILTINS } from './time.js';
+import { UUID_RAND_BUILTINS } from './uuid-rand.js';
+
+/** Every extended built-in (names are unique). */
+export const EXT_BUILTINS: readonly BuiltinDef[] = [
+  ...REGEX_BUILTINS,
+  ...GLOB_BUILTINS,
+  ...TIME_BUILTINS,
+  ...NET_BUILTINS,
+  ...UUID_RAND_BUILTINS,
+  ...HASH_BUILTINS,
+  ...JWT_BUILTINS,
+];
+
+/** Built-ins OPA deprecated: available to v0 modules, rejected in Rego v1 (`import rego.v1` / v1 syntax). */
+export const DEPRECATED_EXT_BUILTINS: ReadonlySet<string> = new Set([
+  're_match',
+  'net.cidr_overlap',
+]);
