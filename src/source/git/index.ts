@@ -14,6 +14,7 @@ export {
   normaliseGitUrl,
   parseLsRemote,
   type GitMirrorOptions,
+  type GitObject,
   type RemoteRef,
 } from './mirror.js';
 export { parseCommit, parseTag, type ParsedObject } from './objects.js';
@@ -33,7 +34,7 @@ export {
   type RefPlan,
   type ResolvedRef,
 } from './ref.js';
-export { fetchResolved, resolveRemoteRef } from './resolve.js';
+export { fetchResolved, resolveRemoteRef, type FetchedRevision } from './resolve.js';
 export {
   planTreeTarball,
   treeTarballStream,

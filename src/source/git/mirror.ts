@@ -76,6 +76,13 @@ export function parseLsRemote(out: string): Map<string, RemoteRef> {
   return refs;
 }
 
+/** One object read from the mirror. */
+export interface GitObject {
+  /** `commit`, `tag`, `tree` or `blob`. */
+  readonly type: string;
+  readonly body: Buffer;
+}
+
 /** A bare repository that caches one remote's objects; fetches add only what is new. */
 export class GitMirror {
   readonly url: string;
@@ -221,11 +228,31 @@ export class GitMirror {
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
-  /** True when the mirror holds every one of the objects (one `cat-file --batch-check`). */
-  async hasObjects(oids: readonly string[]): Promise<boolean> {
-    if (oids.some((o) => !/^[0-9a-f]{4,64}$/i.test(o))) return false;
-    const r = await this.git(['cat-file', '--batch-check'], { input: `${oids.join('\n')}\n` });
-    return !r.stdout.includes(' missing');
+  /**
+   * The type and body of each object the mirror holds (one `cat-file --batch`); objects it does
+   * not hold are absent from the result.
+   */
+  async readObjects(oids: readonly string[]): Promise<Map<string, GitObject>> {
+    const out = new Map<string, GitObject>();
+    const wanted = oids.filter((o) => /^[0-9a-f]{4,64}$/i.test(o));
+    if (wanted.length === 0) return out;
+    const buf = (await this.git(['cat-file', '--batch'], { input: `${wanted.join('\n')}\n` }))
+      .stdoutBuffer;
+    let off = 0;
+    for (const oid of wanted) {
+      const nl = buf.indexOf(10, off);
+      if (nl < 0) break;
+      // `<oid> <type> <size>` or `<name> missing`
+      const head = buf.toString('latin1', off, nl).split(' ');
+      if (head.length !== 3) {
+        off = nl + 1;
+        continue;
+      }
+      const size = Number(head[2]);
+      out.set(oid, { type: head[1] ?? '', body: buf.subarray(nl + 1, nl + 1 + size) });
+      off = nl + 1 + size + 1;
+    }
+    return out;
   }
 
   /**

@@ -58,25 +58,49 @@ export async function resolveRemoteRef(
   return resolveFromRemote(plan, refs, mirror.url);
 }
 
-/** Makes sure the mirror holds the resolved commit (and tag object), fetching incrementally. */
-export async function fetchResolved(mirror: GitMirror, resolved: ResolvedRef): Promise<void> {
+/** The resolved objects, read from the mirror once they are there. */
+export interface FetchedRevision {
+  /** The raw commit object. */
+  readonly commit: Buffer;
+  /** The raw annotated tag object, when the reference is one. */
+  readonly tag?: Buffer;
+}
+
+/**
+ * Makes sure the mirror holds the resolved commit (and tag object), fetching incrementally, and
+ * returns them: the presence check and the read are one `git cat-file`.
+ */
+export async function fetchResolved(
+  mirror: GitMirror,
+  resolved: ResolvedRef,
+): Promise<FetchedRevision> {
   await mirror.ensure();
+  const read = async (): Promise<FetchedRevision | undefined> => {
+    const wanted =
+      resolved.tagObject !== undefined ? [resolved.commit, resolved.tagObject] : [resolved.commit];
+    const objects = await mirror.readObjects(wanted);
+    const commit = objects.get(resolved.commit);
+    if (commit?.type !== 'commit') return undefined;
+    if (resolved.tagObject === undefined) return { commit: commit.body };
+    const tag = objects.get(resolved.tagObject);
+    return tag ? { commit: commit.body, tag: tag.body } : undefined;
+  };
   if (resolved.kind !== RefKind.Commit) {
     // The revision changed, so the objects are almost never here yet: fetch straight away
     // (git negotiates away whatever the mirror already has) and check once afterwards.
     const ref = resolved.refName ?? '';
     await mirror.fetch([`+${ref}:${ref}`]);
-    const wanted =
-      resolved.tagObject !== undefined ? [resolved.commit, resolved.tagObject] : [resolved.commit];
-    if (!(await mirror.hasObjects(wanted))) {
+    const fetched = await read();
+    if (!fetched) {
       throw new FlotillaError(
         `unable to resolve commit object for '${resolved.commit}': object not found after fetch (did the reference move meanwhile?)`,
         { reason: 'GitOperationFailed', category: ErrorCategory.Transient },
       );
     }
-    return;
+    return fetched;
   }
-  if (await mirror.hasCommit(resolved.commit)) return;
+  const present = await read();
+  if (present) return present;
   if (resolved.refName !== undefined) {
     await mirror.fetch([`+${resolved.refName}:${resolved.refName}`]);
   } else {
@@ -85,7 +109,8 @@ export async function fetchResolved(mirror: GitMirror, resolved: ResolvedRef): P
       .fetch([resolved.commit])
       .catch(() => mirror.fetch(['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']));
   }
-  if (!(await mirror.hasCommit(resolved.commit))) {
+  const fetched = await read();
+  if (!fetched) {
     throw new FlotillaError(
       `unable to resolve commit object for '${resolved.commit}': object not found`,
       {
@@ -95,4 +120,5 @@ export async function fetchResolved(mirror: GitMirror, resolved: ResolvedRef): P
       },
     );
   }
+  return fetched;
 }

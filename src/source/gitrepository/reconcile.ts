@@ -29,7 +29,7 @@ import {
   type RefPlan,
   type ResolvedRef,
   type SecretData,
-  type TreeTarballPlan,
+  type FetchedRevision,
 } from '../git/index.js';
 import { ConditionSet, GitRepositoryCondition } from './conditions.js';
 import {
@@ -405,9 +405,26 @@ export async function reconcileGitRepository(
       return finish(undefined);
     }
 
-    await mirror.locked(async () => {
+    // --- fetch, then two independent reads of the new commit side by side: the ancestry check
+    // of a tracked branch and the tree listing of the artifact (read-only; used only if the
+    // checks below pass).
+    const lastCommit = status.artifact ? commitOfRevision(status.artifact.revision) : undefined;
+    const trackedBranch =
+      resolved.refName?.startsWith('refs/heads/') === true && resolved.kind !== RefKind.Commit;
+    const sameRef =
+      status.artifact?.revision.startsWith(
+        `${resolved.kind === RefKind.Name ? resolved.refName : shortRefName(resolved.refName ?? '')}@`,
+      ) === true;
+    const historyFrom =
+      trackedBranch && sameRef && lastCommit !== undefined && lastCommit !== resolved.commit
+        ? lastCommit
+        : undefined;
+    const fromObjects = includes.length === 0 && spec.recurseSubmodules !== true;
+    const sparseDirs = (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, ''));
+    const { fetched, history, planned } = await mirror.locked(async () => {
+      let fetchedRevision: FetchedRevision;
       try {
-        await fetchResolved(mirror, resolved);
+        fetchedRevision = await fetchResolved(mirror, resolved);
       } catch (e) {
         throw fetchFailed(
           new ReconcileFailure(
@@ -416,19 +433,29 @@ export async function reconcileGitRepository(
           ),
         );
       }
+      const [h, p] = await Promise.all([
+        historyFrom !== undefined
+          ? settle(checkHistory(mirror, historyFrom, resolved.commit))
+          : undefined,
+        fromObjects
+          ? settle(
+              planTreeTarball({
+                mirror,
+                commit: resolved.commit,
+                specIgnore: spec.ignore,
+                sparseCheckout: sparseDirs,
+              }),
+            )
+          : undefined,
+      ]);
+      return { fetched: fetchedRevision, history: h, planned: p };
     });
     cond.delete(GitRepositoryCondition.FetchFailed);
 
     // --- history: a tracked branch must move forward.
-    const lastCommit = status.artifact ? commitOfRevision(status.artifact.revision) : undefined;
-    const trackedBranch =
-      resolved.refName?.startsWith('refs/heads/') === true && resolved.kind !== RefKind.Commit;
-    const sameRef =
-      status.artifact?.revision.startsWith(
-        `${resolved.kind === RefKind.Name ? resolved.refName : shortRefName(resolved.refName ?? '')}@`,
-      ) === true;
-    if (trackedBranch && sameRef && lastCommit !== undefined && lastCommit !== resolved.commit) {
-      const h = await mirror.locked(() => checkHistory(mirror, lastCommit, resolved.commit));
+    if (history) {
+      if (!history.ok) throw history.error;
+      const h = history.value;
       const branch = shortRefName(resolved.refName ?? '');
       if (h.rewritten) {
         const message = `history of branch '${branch}' was rewritten: new head '${revision}' does not descend from last fetched revision '${status.artifact?.revision ?? ''}'${h.lastCommitAvailable ? '' : ' (which the remote no longer has)'}`;
@@ -451,7 +478,7 @@ export async function reconcileGitRepository(
     }
 
     // --- verification
-    const commitObj = parseCommit(await mirror.readObject('commit', resolved.commit));
+    const commitObj = parseCommit(fetched.commit);
     if (mode === undefined) {
       status.sourceVerificationMode = undefined;
       cond.delete(GitRepositoryCondition.SourceVerified);
@@ -469,7 +496,6 @@ export async function reconcileGitRepository(
 
     // --- artifact: straight from the object database when nothing needs a real checkout (no
     // includes, no submodules), else from a checkout; both give byte-identical tarballs.
-    const sparseDirs = (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, ''));
     const fileName = `${resolved.commit}.tar.gz`;
     const checkoutFailure = (e: unknown): ReconcileFailure => {
       const msg = errorMessage(e);
@@ -495,25 +521,13 @@ export async function reconcileGitRepository(
       }
     };
     let artifact: Artifact | undefined;
-    if (includes.length === 0 && spec.recurseSubmodules !== true) {
-      let plan: TreeTarballPlan | undefined;
-      try {
-        plan = await mirror.locked(() =>
-          planTreeTarball({
-            mirror,
-            commit: resolved.commit,
-            specIgnore: spec.ignore,
-            sparseCheckout: sparseDirs,
-          }),
-        );
-      } catch (e) {
-        throw checkoutFailure(e);
-      }
-      const planned = plan;
-      if (planned) {
+    if (planned) {
+      if (!planned.ok) throw checkoutFailure(planned.error);
+      const plan = planned.value;
+      if (plan) {
         artifact = await storeArtifact(() =>
           mirror.locked(() =>
-            deps.store.writeStream(owner, treeTarballStream(planned), { revision, fileName }),
+            deps.store.writeStream(owner, treeTarballStream(plan), { revision, fileName }),
           ),
         );
       }
@@ -805,4 +819,15 @@ async function copyIncludes(
       );
     }
   }
+}
+
+/** A promise's outcome as a value, to be examined later (or never). */
+type Settled<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
