@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { builtinError, operandTypeError, RegoError } from './errors.js';
+import { builtinError, operandElementError, operandTypeError, RegoError } from './errors.js';
 
 describe('RegoError', () => {
   const cases: Array<[string, RegoError, string]> = [
@@ -14,7 +14,7 @@ describe('RegoError', () => {
     [
       'several expected types',
       operandTypeError('count', 1, 'number', 'array', 'object', 'set', 'string'),
-      'eval_type_error: count: operand 1 must be array or object or set or string but got number',
+      'eval_type_error: count: operand 1 must be one of {array, object, set, string} but got number',
     ],
     [
       'builtin error',

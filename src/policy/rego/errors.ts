@@ -69,8 +69,9 @@ export function isRegoError(e: unknown): e is RegoError {
 }
 
 /**
- * "NAME: operand N must be T1 or T2 but got G" (builtins.NewOperandTypeErr as topdown reports it).
- * `got` is OPA's type name of the actual value (see value.ts typeName).
+ * builtins.NewOperandTypeErr as topdown reports it: "NAME: operand N must be T but got G", or with
+ * several expected types "NAME: operand N must be one of {T1, T2} but got G". `got` is OPA's type
+ * name of the actual value (value.ts typeName).
  */
 export function operandTypeError(
   name: string,
@@ -78,13 +79,17 @@ export function operandTypeError(
   got: string,
   ...expected: readonly string[]
 ): RegoError {
+  const want = expected.length === 1 ? expected[0]! : `one of {${expected.join(', ')}}`;
   return new RegoError(
     RegoErrorCode.EvalTypeError,
-    `${name}: operand ${pos} must be ${expected.join(' or ')} but got ${got}`,
+    `${name}: operand ${pos} must be ${want} but got ${got}`,
   );
 }
 
-/** "NAME: operand N must be T of E but got T containing G" (builtins.NewOperandElementErr). */
+/**
+ * builtins.NewOperandElementErr: "NAME: operand N must be array of strings but got array
+ * containing number" (several expected: "must be set of (any of) {a, b} but got ...").
+ */
 export function operandElementError(
   name: string,
   pos: number,
@@ -92,25 +97,24 @@ export function operandElementError(
   got: string,
   ...expected: readonly string[]
 ): RegoError {
+  const want = expected.length === 1 ? `${expected[0]!}s` : `(any of) {${expected.join(', ')}}`;
   return new RegoError(
     RegoErrorCode.EvalTypeError,
-    `${name}: operand ${pos} must be ${composite} of ${expected.join(' or ')} but got ${composite} containing ${got}`,
+    `${name}: operand ${pos} must be ${composite} of ${want} but got ${composite} containing ${got}`,
   );
 }
 
-/** "NAME: operand N must be one of {a, b}" (builtins.NewOperandEnumErr). */
+/** builtins.NewOperandEnumErr: "NAME: operand N must be X" or "... must be one of {a, b}". */
 export function operandEnumError(
   name: string,
   pos: number,
   ...expected: readonly string[]
 ): RegoError {
-  return new RegoError(
-    RegoErrorCode.EvalTypeError,
-    `${name}: operand ${pos} must be one of {${expected.join(', ')}}`,
-  );
+  const want = expected.length === 1 ? expected[0]! : `one of {${expected.join(', ')}}`;
+  return new RegoError(RegoErrorCode.EvalTypeError, `${name}: operand ${pos} must be ${want}`);
 }
 
-/** "NAME: operand N MESSAGE" (builtins.NewOperandErr): a type error with free text. */
+/** builtins.NewOperandErr: "NAME: operand N MESSAGE", a type error with free text. */
 export function operandError(name: string, pos: number, message: string): RegoError {
   return new RegoError(RegoErrorCode.EvalTypeError, `${name}: operand ${pos} ${message}`);
 }

@@ -162,6 +162,7 @@ describe('numbers', () => {
     ['float shortest', num(0.1 + 0.2), '0.30000000000000004', false],
     ['integer beyond 2^53 is exact', num(1e21), '1000000000000000000000', true],
     ['tiny float', num(1e-7), '1e-07', false],
+    ['float with 7 integer digits (Go g format)', num(1234567.5), '1.2345675e+06', false],
     ['decimal from m*10^e', numFromDecimal({ m: 12345n, e: -2 }), '123.45', false],
     ['decimal integer', numFromDecimal({ m: 5n, e: 20 }), '500000000000000000000', true],
   ];
@@ -176,10 +177,13 @@ describe('numbers', () => {
   it('formats float64 like Go strconv g/-1', () => {
     for (const [f, t] of [
       [1e21, '1e+21'],
+      [1e6, '1e+06'],
+      [123456, '123456'],
       [1.5e300, '1.5e+300'],
       [1e-7, '1e-07'],
       [0.0001, '0.0001'],
-      [-0, '0'],
+      [-0, '-0'],
+      [3, '3'],
       [123.456, '123.456'],
     ] as const) {
       assert.equal(floatText(f), t);

@@ -118,7 +118,7 @@ export class NumberValue {
     if (this.big !== undefined) return { m: this.big, e: 0 };
     if (this.text !== undefined) return parseDecimal(this.text);
     if (Number.isSafeInteger(this.f)) return { m: BigInt(this.f), e: 0 };
-    return parseDecimal(floatText(this.f));
+    return parseDecimal(this.f.toExponential());
   }
 
   /** OPA's text for this number (what json.marshal / print show). */
@@ -163,7 +163,7 @@ export function numFromText(text: string): NumberValue | undefined {
     return new NumberValue(f, BigInt(text), undefined);
   }
   // Keep the text unless it is exactly what we would print for f anyway.
-  if (floatText(f) === text) return new NumberValue(f, undefined, undefined);
+  if (Number.isFinite(f) && floatText(f) === text) return new NumberValue(f, undefined, undefined);
   return new NumberValue(f, undefined, text);
 }
 
@@ -217,28 +217,35 @@ function compareDecimal(a: Decimal, b: Decimal): number {
   return am < bm ? -1 : am > bm ? 1 : 0;
 }
 
-/** Go's strconv.FormatFloat(f, 'g', -1, 64)-like shortest text, as OPA prints float64 results. */
+/**
+ * Go's strconv.FormatFloat(f, 'g', -1, 64), which is how OPA prints float64 results
+ * (ast.FloatNumberTerm): shortest round-trip digits, exponent form when exp < -4 || exp >= 6
+ * ("1e+06", "1.5e-07"), else plain decimal.
+ */
 export function floatText(f: number): string {
-  if (Number.isInteger(f) && Math.abs(f) < 1e21) return Object.is(f, -0) ? '0' : String(f);
-  const s = String(f);
-  // JS uses exponent form like "1e+21" / "1.5e-7"; Go's 'g' switches to exponent form at
-  // exp < -4 || exp >= 21 (precision -1 uses the shortest digits and exponent threshold 21).
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-])(\d+)$/.exec(s);
-  if (m === null) return s;
-  const [, sign, d0, rest = '', esign, edigits] = m;
-  const exp = Number(edigits) * (esign === '-' ? -1 : 1);
-  if (exp < -4 || exp >= 21) {
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : f < 0 ? '-Inf' : 'NaN';
+  const [mant = '', expS = '0'] = f.toExponential().split('e');
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const exp = Number(expS);
+  const sign = neg ? '-' : '';
+  if (exp < -4 || exp >= 6) {
     const e2 = String(Math.abs(exp)).padStart(2, '0');
-    return `${sign}${d0}${rest ? '.' + rest : ''}e${exp < 0 ? '-' : '+'}${e2}`;
+    const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
+    return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${e2}`;
   }
-  // -4 <= exp < 0 : plain decimal
-  return `${sign}0.${'0'.repeat(-exp - 1)}${d0}${rest}`;
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const fracPart = digits.slice(exp + 1);
+  return sign + intPart + (fracPart ? `.${fracPart}` : '');
 }
 
 /** OPA's textual form of a number. */
 export function numberText(n: NumberValue): string {
   if (n.text !== undefined) return n.text;
   if (n.big !== undefined) return n.big.toString();
+  if (Number.isInteger(n.f)) return Object.is(n.f, -0) ? '0' : String(n.f);
   return floatText(n.f);
 }
 

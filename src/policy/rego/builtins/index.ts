@@ -1,0 +1,20 @@
+// The core built-in functions (engineer V's set): operators, aggregates, collections, strings, types, numbers, encodings.
+
+import type { BuiltinDef } from '../builtin-types.js';
+import { AGGREGATE_BUILTINS } from './aggregates.js';
+import { ARITHMETIC_BUILTINS } from './arithmetic.js';
+import { ARRAY_BUILTINS } from './arrays.js';
+import { COMPARISON_BUILTINS } from './comparison.js';
+import { OBJECT_BUILTINS } from './objects.js';
+import { SET_BUILTINS } from './sets.js';
+import { TYPE_BUILTINS } from './types.js';
+
+export const CORE_BUILTINS: readonly BuiltinDef[] = [
+  ...ARITHMETIC_BUILTINS,
+  ...COMPARISON_BUILTINS,
+  ...SET_BUILTINS,
+  ...AGGREGATE_BUILTINS,
+  ...ARRAY_BUILTINS,
+  ...OBJECT_BUILTINS,
+  ...TYPE_BUILTINS,
+];
