@@ -62,4 +62,30 @@ describe('FieldSet', () => {
     assert.throws(() => FieldSet.fromFieldsV1({ 'f:a': 1 }), /must be an object/);
     assert.throws(() => FieldSet.fromFieldsV1([]), /must be an object/);
   });
+
+  it('compares sets by members (equals)', () => {
+    const cases: [unknown, unknown, boolean][] = [
+      [doc, doc, true],
+      [{ 'f:a': {} }, { 'f:a': {} }, true],
+      [{ 'f:a': {} }, { 'f:b': {} }, false],
+      [{ 'f:a': { '.': {}, 'f:b': {} } }, { 'f:a': { 'f:b': {} } }, false],
+      [{ 'f:a': { 'f:b': {} } }, { 'f:a': { 'f:b': {}, 'f:c': {} } }, false],
+      [{ 'f:a': { 'f:b': {} } }, {}, false],
+      [{}, {}, true],
+    ];
+    for (const [a, b, want] of cases) {
+      const x = FieldSet.fromFieldsV1(a);
+      const y = FieldSet.fromFieldsV1(b);
+      assert.equal(x.equals(y), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      assert.equal(y.equals(x), want, `${JSON.stringify(b)} vs ${JSON.stringify(a)}`);
+    }
+  });
+  it('encodes frozen FieldsV1 documents (stored objects share them)', () => {
+    const out = FieldSet.fromFieldsV1(doc).toFieldsV1();
+    assert.ok(Object.isFrozen(out));
+    assert.ok(Object.isFrozen(out['f:metadata']));
+    assert.throws(() => {
+      (out as Record<string, unknown>)['f:x'] = {};
+    }, TypeError);
+  });
 });

@@ -67,6 +67,24 @@ export class FieldSet {
     return out;
   }
 
+  /**
+   * Whether both sets have the same members. Exact for pruned sets (no empty nodes, as decoding
+   * and stripMembers leave them); an empty node only makes equal sets compare unequal.
+   */
+  equals(other: FieldSet): boolean {
+    if (this === other) return true;
+    if (this.m !== other.m) return false;
+    const a = this.c;
+    const b = other.c;
+    if (a === undefined || b === undefined) return a === b;
+    if (a.size !== b.size) return false;
+    for (const [k, n] of a) {
+      const o = b.get(k);
+      if (o === undefined || !n.equals(o)) return false;
+    }
+    return true;
+  }
+
   /** Whether the two sets share at least one member (cheaper than an intersection). */
   overlaps(other: FieldSet | undefined): boolean {
     if (other === undefined) return false;
@@ -107,18 +125,26 @@ export class FieldSet {
     return out;
   }
 
-  /** The FieldsV1 JSON form: '.' marks a member that also has children; keys sorted like SMD. */
+  /**
+   * The FieldsV1 JSON form: '.' marks a member that also has children; keys sorted like SMD.
+   * The document is frozen: stored objects share it between versions.
+   */
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (this.c === undefined) return out;
-    for (const k of sortedKeys(this.c)) {
-      const n = this.c.get(k)!;
-      if (n.isEmpty()) continue;
-      const body = n.toFieldsV1();
-      if (n.m && Object.keys(body).length > 0) out[k] = { '.': {}, ...body };
-      else out[k] = body;
+    if (this.c !== undefined) {
+      for (const k of sortedKeys(this.c)) {
+        const n = this.c.get(k)!;
+        if (n.isEmpty()) continue;
+        const body = n.toFieldsV1();
+        let empty = true;
+        for (const _ in body) {
+          empty = false;
+          break;
+        }
+        out[k] = n.m && !empty ? Object.freeze({ '.': EMPTY, ...body }) : body;
+      }
     }
-    return out;
+    return Object.freeze(out);
   }
 
   /** Parses the FieldsV1 JSON form; throws on a malformed document. */
@@ -129,18 +155,32 @@ export class FieldSet {
   }
 }
 
+const EMPTY = Object.freeze({});
+
+function isPathElement(k: string): boolean {
+  const c = k.charCodeAt(0);
+  // 'f', 'k', 'v' or 'i', then ':'
+  return (c === 102 || c === 107 || c === 118 || c === 105) && k.charCodeAt(1) === 58;
+}
+
 function fill(node: FieldSet, v: unknown, where: string): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     throw new Error(`${where}: must be an object`);
-  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+  const doc = v as Record<string, unknown>;
+  for (const k in doc) {
     if (k === '.') continue;
-    if (!/^[fkvi]:/.test(k)) throw new Error(`${where}: invalid path element ${JSON.stringify(k)}`);
+    if (!isPathElement(k)) throw new Error(`${where}: invalid path element ${JSON.stringify(k)}`);
+    const child = doc[k];
     const n = node.child(k);
     if (typeof child !== 'object' || child === null || Array.isArray(child))
       throw new Error(`${where}: ${k} must be an object`);
-    const keys = Object.keys(child);
-    if (keys.length === 0 || '.' in child) n.m = true;
-    fill(n, child, `${where}.${k}`);
+    let empty = true;
+    for (const _ in child) {
+      empty = false;
+      break;
+    }
+    if (empty || '.' in child) n.m = true;
+    fill(n, child, where + '.' + k);
   }
 }
 

@@ -392,6 +392,26 @@ describe('serverSideApply', () => {
     assert.equal(mf(v2)[0]!.time, T1);
   });
 
+  it('reuses the fieldsV1 document of a re-apply with the same fields, whatever the values', () => {
+    const v1 = apply(undefined, deployment({ replicas: 2 }, { app: 'web' }), 'a', { now: T1 });
+    const v2 = apply(v1, deployment({ replicas: 3 }, { app: 'web' }), 'a', { now: T2 });
+    assert.equal(mf(v2)[0]!.fieldsV1, mf(v1)[0]!.fieldsV1);
+    assert.equal(mf(v2)[0]!.time, T2);
+    const v3 = apply(v2, deployment({ replicas: 3, paused: true }, { app: 'web' }), 'a');
+    assert.notEqual(mf(v3)[0]!.fieldsV1, mf(v2)[0]!.fieldsV1);
+    assert.deepEqual(mf(v3)[0]!.fieldsV1, {
+      'f:metadata': { 'f:labels': { 'f:app': {} } },
+      'f:spec': { 'f:paused': {}, 'f:replicas': {} },
+    });
+    // a copy of the stored object (as read back from the database) gives the same result
+    const copy = JSON.parse(JSON.stringify(v2)) as KubeObject;
+    const v3b = apply(copy, deployment({ replicas: 3, paused: true }, { app: 'web' }), 'a');
+    assert.deepEqual(v3b, v3);
+    // the object is a private copy: changing it leaves the input alone
+    (v3.spec as Record<string, unknown>).replicas = 9;
+    assert.equal((v2.spec as Record<string, unknown>).replicas, 3);
+  });
+
   it('keeps a status-subresource applier separate from the main resource', () => {
     const v1 = apply(undefined, deployment({ replicas: 1 }), 'a');
     const v2 = apply(

@@ -47,6 +47,29 @@ function identity(m: {
   return `${m.operation}\u0000${m.manager}\u0000${m.operation === 'Apply' ? '' : m.apiVersion}\u0000${m.subresource}`;
 }
 
+/**
+ * Decoded fieldsV1 documents by identity. Stored objects never change, so every apply to an
+ * object decodes the documents its previous write produced (or kept) only once. The sets are
+ * shared: nothing here changes a decoded set in place (operations build new sets).
+ */
+const decoded = new WeakMap<object, FieldSet>();
+
+function decodeFieldsV1(v: unknown, where: string): FieldSet {
+  const key = typeof v === 'object' && v !== null ? v : undefined;
+  const hit = key === undefined ? undefined : decoded.get(key);
+  if (hit !== undefined) return hit;
+  const set = FieldSet.fromFieldsV1(v, where);
+  if (key !== undefined) decoded.set(key, set);
+  return set;
+}
+
+/** The fieldsV1 document of a set, remembered so that the next write to the object need not decode it. */
+function encodeFieldsV1(set: FieldSet): Record<string, unknown> {
+  const doc = set.toFieldsV1();
+  decoded.set(doc, set);
+  return doc;
+}
+
 function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> {
   const out = new Map<string, Manager>();
   const meta = obj?.metadata;
@@ -64,7 +87,7 @@ function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> 
       throw new PatchError(`${where}.fieldsType: must be "FieldsV1"`);
     let set: FieldSet;
     try {
-      set = FieldSet.fromFieldsV1(raw.fieldsV1 ?? {}, `${where}.fieldsV1`);
+      set = decodeFieldsV1(raw.fieldsV1 ?? {}, `${where}.fieldsV1`);
     } catch (e) {
       throw new PatchError((e as Error).message);
     }
@@ -82,7 +105,7 @@ function decodeManagedFields(obj: KubeObject | undefined): Map<string, Manager> 
     if (prev === undefined) out.set(id, m);
     else {
       // Duplicate identities are merged into one entry, as kube-apiserver's decoder does.
-      prev.set.addAll(m.set);
+      prev.set = prev.set.clone().addAll(m.set);
       prev.raw = undefined;
       if (m.time !== undefined && (prev.time === undefined || m.time > prev.time))
         prev.time = m.time;
@@ -151,7 +174,7 @@ function encodeManagedFields(managers: Map<string, Manager>): JsonObject[] {
     const e: JsonObject = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time !== undefined) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = m.raw ?? m.set.toFieldsV1();
+    e.fieldsV1 = m.raw ?? encodeFieldsV1(m.set);
     if (m.subresource !== '') e.subresource = m.subresource;
     return e;
   });
@@ -247,14 +270,17 @@ export function serverSideApply(args: {
 
   const diff = compare(live, merged, schema);
   const changed = diff.modified.clone().addAll(diff.added);
+  // conflicts matter only without force (with it, loseFields below takes the fields over)
   const found: { entry: Manager; field: string; set: FieldSet }[] = [];
-  for (const [id, m] of managers) {
-    if (id === selfId) continue;
-    const overlap = m.set.intersection(changed);
-    if (overlap.isEmpty()) continue;
-    for (const field of overlap.paths()) found.push({ entry: m, field, set: overlap });
+  if (!args.force) {
+    for (const [id, m] of managers) {
+      if (id === selfId) continue;
+      const overlap = m.set.intersection(changed);
+      if (overlap.isEmpty()) continue;
+      for (const field of overlap.paths()) found.push({ entry: m, field, set: overlap });
+    }
   }
-  if (found.length > 0 && !args.force) {
+  if (found.length > 0) {
     throw new ApplyConflictError(
       found.map((f) => ({
         entry: {
@@ -277,10 +303,13 @@ export function serverSideApply(args: {
     time: objectChanged || previous === undefined ? args.now : previous.time,
     subresource,
     set: newSet,
-    raw: undefined,
+    // the same fields as last time (the usual re-apply, values changed or not): keep the document
+    raw: previous?.raw !== undefined && previous.set.equals(newSet) ? previous.raw : undefined,
   });
   if (newSet.isEmpty()) managers.delete(selfId);
-  return { object: jsonClone(withManagedFields(merged, managers)) };
+  // a private copy of the object; the managedFields entries are new, their fieldsV1 documents
+  // (frozen) may be shared with earlier versions of the object
+  return { object: withManagedFields(jsonClone(merged), managers) };
 }
 
 /** Records field ownership for a non-apply write (create, update, patch): operation 'Update'. */
