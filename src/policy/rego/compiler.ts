@@ -37,6 +37,8 @@ class Scope {
     readonly parent: Scope | undefined,
     /** Names written in this body outside nested comprehensions. */
     readonly bodyNames: ReadonlySet<string>,
+    /** Names this body declares (`:=`, `some`): visible only after their declaration. */
+    readonly declNames: ReadonlySet<string> = new Set(),
   ) {}
 }
 
@@ -94,7 +96,7 @@ class FrameCompiler {
     // A new variable lives in the outermost body that mentions it.
     let owner = scope;
     for (let s: Scope | undefined = scope.parent; s; s = s.parent) {
-      if (s.bodyNames.has(name)) owner = s;
+      if (s.bodyNames.has(name) && !s.declNames.has(name)) owner = s;
     }
     const slot = this.declare(owner, name);
     for (let s: Scope | undefined = scope; s && s !== owner; s = s.parent) s.closure.add(slot);
@@ -152,14 +154,18 @@ class FrameCompiler {
       }
       case 'arraycompr':
       case 'setcompr': {
-        const child = new Scope(scope, namesOfBody(t.body, [t.term]));
+        const child = new Scope(scope, namesOfBody(t.body, [t.term]), declaredNames(t.body));
         const body = this.body(t.body, child, new Set());
         const term = this.term(t.term, child);
         this.checkSafe([term], body.bound, t.loc);
         return { t: t.type, term, body: body.exprs, closure: [...child.closure] };
       }
       case 'objectcompr': {
-        const child = new Scope(scope, namesOfBody(t.body, [t.key, t.value]));
+        const child = new Scope(
+          scope,
+          namesOfBody(t.body, [t.key, t.value]),
+          declaredNames(t.body),
+        );
         const body = this.body(t.body, child, new Set());
         const key = this.term(t.key, child);
         const value = this.term(t.value, child);
@@ -264,7 +270,7 @@ class FrameCompiler {
       }
       case 'every': {
         const domain = this.term(e.domain, scope);
-        const child = new Scope(scope, namesOfBody(e.body, []));
+        const child = new Scope(scope, namesOfBody(e.body, []), declaredNames(e.body));
         if (e.key) this.declarePattern(e.key, child, false);
         this.declarePattern(e.value, child, false);
         const key = e.key ? this.term(e.key, child) : undefined;
@@ -315,8 +321,8 @@ class FrameCompiler {
   }
 
   private withMod(m: WithModifier, scope: Scope): IRWith {
-    const value = this.term(m.value, scope);
     const fn = this.functionRef(m.value, scope);
+    const value: IRTerm = fn ? { t: 'const', v: NULL } : this.term(m.value, scope);
     const names = refNames(m.target);
     if (!names)
       throw new RegoError(
@@ -386,7 +392,9 @@ class FrameCompiler {
     extraUse: readonly IRTerm[] = [],
   ): { exprs: IRExpr[]; bound: Set<number> } {
     const compiled = exprs.map((e) => this.expr(e, scope));
-    return this.schedule(compiled, initial, extraUse);
+    const init = new Set(initial);
+    for (const c of scope.closure) init.add(c);
+    return this.schedule(compiled, init, extraUse);
   }
 
   schedule(
@@ -451,6 +459,10 @@ class FrameCompiler {
   }
 }
 
+function toJSONKey(v: Value): unknown {
+  return v.kind === 'string' ? v.value : ['$', keyString(v)];
+}
+
 function keyString(v: Value): string {
   return v.kind === 'string' ? v.value : JSON.stringify(v);
 }
@@ -470,6 +482,26 @@ function refNames(t: Term): string[] | undefined {
     if (i === 0 && p.type === 'var') out.push(p.name);
     else if (i > 0 && p.type === 'string') out.push(p.value);
     else return undefined;
+  }
+  return out;
+}
+
+/** Names a body declares with `:=` or `some`. */
+function declaredNames(body: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  const pat = (t: Term): void => {
+    if (t.type === 'var') out.add(t.name);
+    else if (t.type === 'array') t.items.forEach(pat);
+    else if (t.type === 'object') for (const [, v] of t.pairs) pat(v);
+  };
+  for (const e of body) {
+    if (e.type === 'some') e.vars.forEach(pat);
+    else if (e.type === 'somein') {
+      if (e.key) pat(e.key);
+      pat(e.value);
+    } else if (e.type === 'expr' && e.term.type === 'call' && e.term.op.join('.') === 'assign') {
+      pat(e.term.args[0] as Term);
+    }
   }
   return out;
 }
@@ -527,10 +559,7 @@ function needed(t: IRTerm, need: Set<number>, out: Set<number>): void {
       return;
     case 'ref':
       needed(t.head, need, out);
-      for (const p of t.path) {
-        if (p.t === 'local') out.add(p.slot);
-        else needed(p, need, out);
-      }
+      for (const p of t.path) keyNeeded(p, need, out);
       return;
     case 'array':
     case 'set':
@@ -552,6 +581,16 @@ function needed(t: IRTerm, need: Set<number>, out: Set<number>): void {
     default:
       return;
   }
+}
+
+/** A reference key: its variables are bound by iteration; composite keys are patterns. */
+function keyNeeded(p: IRTerm, need: Set<number>, out: Set<number>): void {
+  if (p.t === 'local') out.add(p.slot);
+  else if (p.t === 'array') for (const i of p.items) keyNeeded(i, need, out);
+  else if (p.t === 'object') {
+    for (const k of p.keys) needed(k, need, out);
+    for (const v of p.values) keyNeeded(v, need, out);
+  } else needed(p, need, out);
 }
 
 function subset(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
@@ -630,6 +669,24 @@ function unifyOK(a: IRTerm, b: IRTerm, bound: Set<number>): Set<number> | undefi
       if (!progressed) return undefined;
     }
     return r;
+  }
+  if (a.t === 'object' && b.t === 'object' && a.keys.length === b.keys.length) {
+    const bk = new Map<string, IRTerm>();
+    b.keys.forEach((k, i) => {
+      if (k.t === 'const') bk.set(JSON.stringify(toJSONKey(k.v)), b.values[i] as IRTerm);
+    });
+    const pairs: [IRTerm, IRTerm][] = [];
+    a.keys.forEach((k, i) => {
+      const other = k.t === 'const' ? bk.get(JSON.stringify(toJSONKey(k.v))) : undefined;
+      if (other) pairs.push([a.values[i] as IRTerm, other]);
+    });
+    if (pairs.length === a.keys.length) {
+      return unifyOK(
+        { t: 'array', items: pairs.map((p) => p[0]) },
+        { t: 'array', items: pairs.map((p) => p[1]) },
+        bound,
+      );
+    }
   }
   const ra = evaluable(a, bound);
   if (ra) {
@@ -792,6 +849,15 @@ export function compileModules(
       const kind = (head as { name: string }).name === 'input' ? 'input' : 'data';
       globals.set(alias, { kind, path });
     }
+    let pkgNode = root;
+    for (const seg of m.pkg) {
+      let child = pkgNode.children.get(seg);
+      if (!child) {
+        child = newNode([...pkgNode.path, seg]);
+        pkgNode.children.set(seg, child);
+      }
+      pkgNode = child;
+    }
     for (const r of m.rules) {
       const prefix = staticPrefix(r.head.ref);
       const path = [...m.pkg, ...prefix];
@@ -830,7 +896,11 @@ function compileRule(fc: FrameCompiler, r: Rule, prefixLen: number): IRRule {
   const head = r.head;
   const keyTerms = head.ref.slice(prefixLen);
   const extra: Term[] = [head.value, ...keyTerms];
-  const scope = new Scope(undefined, namesOfBody(r.body, [...extra, ...(head.args ?? [])]));
+  const scope = new Scope(
+    undefined,
+    namesOfBody(r.body, [...extra, ...(head.args ?? [])]),
+    declaredNames(r.body),
+  );
   const initial = new Set<number>();
   const args: IRTerm[] = [];
   const argExprs: IRExpr[] = [];
@@ -893,7 +963,7 @@ export interface CompiledQuery {
 
 export function compileQueryBody(exprs: readonly Expr[], policy: CompiledPolicy): CompiledQuery {
   const fc = new FrameCompiler(new Map(), policy.builtins, policy.functions);
-  const scope = new Scope(undefined, namesOfBody(exprs, []));
+  const scope = new Scope(undefined, namesOfBody(exprs, []), declaredNames(exprs));
   const compiled = exprs.map((e) => fc.expr(e, scope));
   const sourceIndex = new Map<IRExpr, number>(compiled.map((e, i) => [e, i]));
   const body = fc.schedule(compiled, new Set());

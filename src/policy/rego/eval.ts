@@ -100,6 +100,7 @@ export class Evaluator {
         );
       case 'every':
         return this.evalTerm(e.domain, f, (d) => {
+          if (d.kind !== 'array' && d.kind !== 'set' && d.kind !== 'object') return false;
           let all = true;
           this.iterate(d, (key, val) => {
             let ok = false;
@@ -408,7 +409,9 @@ export class Evaluator {
       return v === undefined ? false : this.walkValue(v, path, i, f, k);
     }
     const p = path[i] as IRTerm;
-    const step = (key: Value): boolean => {
+    const step = (k0: Value): boolean => {
+      // Integer keys address base documents by their text (`data[2]` is `data["2"]`).
+      const key = k0.kind === 'number' && k0.isInteger() ? str(numberText(k0)) : k0;
       if (key.kind !== 'string') {
         const v = this.nodeValue(node, base, at);
         const child = v === undefined ? undefined : lookup(v, key);
@@ -498,8 +501,9 @@ export class Evaluator {
       }
     }
     if (node.children.size === 0) {
-      if (own === undefined) return base;
-      return own;
+      if (own !== undefined) return own;
+      // A package without rules is an empty object.
+      return first ? base : (base ?? EMPTY_OBJECT);
     }
     // Merge the nodes below (and base data) into an object.
     const b = new ObjectBuilder();
@@ -513,8 +517,7 @@ export class Evaluator {
       if (cv === undefined) continue;
       const key = str(name);
       const prev = ownObj?.get(key);
-      if (prev !== undefined && !equal(prev, cv)) throw conflict('object keys must be unique');
-      b.set(key, cv);
+      b.set(key, prev === undefined ? cv : mergeValues(prev, cv));
     }
     const out = b.build();
     return this.state.overlay ? this.patchBelow(out, at) : out;
@@ -621,9 +624,29 @@ export class Evaluator {
       if (o) {
         if (o.value !== undefined) return k(o.value);
         if (o.target && o.target !== target) {
+          // A replacement runs without replacements (it may call the original).
           const saved = this.state;
-          // A replacement function runs without the replacement of itself.
-          return this.call(o.target, args, loc, f, k, argTerms) || saved !== this.state;
+          const bare: State = { ...saved, fns: undefined, cache: new Map() };
+          this.state = bare;
+          try {
+            return this.call(
+              o.target,
+              args,
+              loc,
+              f,
+              (v) => {
+                this.state = saved;
+                try {
+                  return k(v);
+                } finally {
+                  this.state = bare;
+                }
+              },
+              argTerms,
+            );
+          } finally {
+            this.state = saved;
+          }
         }
       }
     }
@@ -720,6 +743,20 @@ export class Evaluator {
         a.items.map((x, i) => [x, b.items[i] as IRTerm] as const),
         f,
         k,
+      );
+    }
+    if (a.t === 'object' && b.t === 'object' && !this.canEval(a, f) && !this.canEval(b, f)) {
+      if (a.keys.length !== b.keys.length) return false;
+      return this.evalTerms(a.keys, 0, [], f, (ak) =>
+        this.evalTerms(b.keys, 0, [], f, (bk) => {
+          const pairs: (readonly [IRTerm, IRTerm])[] = [];
+          for (let i = 0; i < ak.length; i++) {
+            const j = bk.findIndex((x) => equal(x, ak[i] as Value));
+            if (j < 0) return false;
+            pairs.push([a.values[i] as IRTerm, b.values[j] as IRTerm]);
+          }
+          return this.unifyPairs(pairs, f, k);
+        }),
       );
     }
     if (this.canEval(a, f)) return this.evalTerm(a, f, (v) => this.unifyValue(b, v, f, k));
@@ -870,6 +907,27 @@ function numOf(i: number): Value {
 }
 
 import { num as numFromInt } from './value.js';
+
+/** Combines values defined for the same path by different rules (objects and sets merge). */
+function mergeValues(a: Value, b: Value): Value {
+  if (a.kind === 'object' && b.kind === 'object') {
+    const out = new ObjectBuilder();
+    a.forEach((k, v) => void out.set(k, v));
+    b.forEach((k, v) => {
+      const prev = out.get(k);
+      out.set(k, prev === undefined ? v : mergeValues(prev, v));
+    });
+    return out.build();
+  }
+  if (a.kind === 'set' && b.kind === 'set') {
+    const out = new SetBuilder();
+    for (const v of a.unordered()) out.add(v);
+    for (const v of b.unordered()) out.add(v);
+    return out.build();
+  }
+  if (equal(a, b)) return a;
+  throw conflict('object keys must be unique');
+}
 
 /** `v[key]` as a reference does: array index, object key, set membership. */
 export function lookup(v: Value, key: Value): Value | undefined {

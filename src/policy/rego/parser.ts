@@ -61,7 +61,16 @@ class Parser {
     return t.kind === Tok.Ident && t.value === v;
   }
   private isKw(k: Keyword, t: Token = this.tok): boolean {
-    return this.kw.has(k) && this.isIdent(k, t);
+    return this.kw.has(k) && this.isIdent(k, t) && !(t === this.tok && this.refFollows());
+  }
+  /** True when the current identifier continues as a reference (`default.x`, `true[0]`, `if(`). */
+  private refFollows(): boolean {
+    const n = this.peek();
+    return !n.space && (this.isOp('.', n) || this.isOp('[', n) || this.isOp('(', n));
+  }
+  /** The current token is the keyword `word` (not the head of a reference). */
+  private word(w: string): boolean {
+    return this.isIdent(w) && !this.refFollows();
   }
   private expectOp(v: string): Token {
     if (!this.isOp(v)) throw this.unexpected(`expected ${v}`);
@@ -151,7 +160,7 @@ class Parser {
   private parseRule(strictIf: boolean): Rule[] {
     const loc = this.tok.loc;
     let isDefault = false;
-    if (this.isIdent('default')) {
+    if (this.word('default')) {
       this.next();
       isDefault = true;
     }
@@ -242,8 +251,18 @@ class Parser {
     if (this.isKw('if')) {
       this.next();
       if (this.isOp('{')) {
-        // `if {` may also start an object/set literal expression; rule bodies win as in OPA.
-        return this.parseBody();
+        // `if {` starts a body, unless the braces are an expression (`if {x | ...}`).
+        const save = this.pos;
+        try {
+          return this.parseBody();
+        } catch (e) {
+          this.pos = save;
+          try {
+            return [this.parseLiteral()];
+          } catch {
+            throw e;
+          }
+        }
       }
       const lit = this.parseLiteral();
       return [lit];
@@ -259,7 +278,7 @@ class Parser {
   }
 
   private parseElse(head: RuleHead, strictIf: boolean): Rule | undefined {
-    if (!this.isIdent('else')) return undefined;
+    if (!this.word('else')) return undefined;
     const loc = this.next().loc;
     let value: Term = { type: 'boolean', value: true, loc };
     let assign = head.assign;
@@ -308,25 +327,15 @@ class Parser {
 
   parseLiteral(): Expr {
     const loc = this.tok.loc;
-    if (this.isIdent('some') && this.peek().kind === Tok.Ident && !this.isOp('.', this.peek())) {
-      return this.parseSome(loc);
-    }
+    if (this.word('some')) return this.parseSome(loc);
     let negated = false;
-    if (this.isIdent('not') && !this.isOp('.', this.peek()) && !this.isOp('[', this.peek())) {
+    if (this.word('not')) {
       this.next();
       negated = true;
     }
     if (this.isKw('every')) return this.parseEvery(loc, negated);
-    let term = this.parseTermIn();
-    // `k, v in xs` as an expression.
-    if (this.isOp(',') && this.kw.has('in')) {
-      this.next();
-      const value = this.parseRelation(false);
-      if (!this.isKw('in')) throw this.unexpected('expected in');
-      this.next();
-      const coll = this.parseRelation(false);
-      term = call(['internal', 'member_3'], [term, value, coll], loc);
-    } else if ((this.isOp('=') || this.isOp(':=')) && !this.tok.nl) {
+    let term = this.parseTermIn(false, true);
+    if ((this.isOp('=') || this.isOp(':=')) && !this.tok.nl) {
       const op = this.next().value === ':=' ? 'assign' : 'eq';
       const rhs = this.parseTermIn();
       term = call([op], [term, rhs], loc);
@@ -337,10 +346,10 @@ class Parser {
 
   private parseWith(): WithModifier[] {
     const out: WithModifier[] = [];
-    while (this.isIdent('with')) {
+    while (this.word('with')) {
       const loc = this.next().loc;
       const target = this.parseTerm();
-      if (!this.isIdent('as')) throw this.unexpected('expected as');
+      if (!this.word('as')) throw this.unexpected('expected as');
       this.next();
       const value = this.parseTermIn();
       out.push({ target, value, loc });
@@ -407,8 +416,19 @@ class Parser {
   // --- terms ----------------------------------------------------------------------------------
 
   /** Membership (`x in xs`), the lowest-precedence term operator. */
-  parseTermIn(noPipe = false): Term {
+  parseTermIn(noPipe = false, allowComma = false): Term {
     let t = this.parseRelation(noPipe);
+    if (allowComma && this.isOp(',') && this.kw.has('in')) {
+      // `k, v in xs` (only where a comma cannot separate items: literals and parentheses).
+      const save = this.pos;
+      this.next();
+      const value = this.parseRelation(noPipe);
+      if (this.isKw('in') && !this.tok.nl) {
+        this.next();
+        const coll = this.parseRelation(noPipe);
+        t = call(['internal', 'member_3'], [t, value, coll], t.loc);
+      } else this.pos = save;
+    }
     while (this.isKw('in') && !this.tok.nl) {
       const loc = this.next().loc;
       const rhs = this.parseRelation(noPipe);
@@ -528,11 +548,15 @@ class Parser {
         this.next();
         return this.parseTemplate(t);
       case Tok.Ident: {
-        if (t.value === 'true' || t.value === 'false') {
+        const following = this.peek();
+        const refLike =
+          !following.space &&
+          (this.isOp('.', following) || this.isOp('[', following) || this.isOp('(', following));
+        if ((t.value === 'true' || t.value === 'false') && !refLike) {
           this.next();
           return { type: 'boolean', value: t.value === 'true', loc };
         }
-        if (t.value === 'null') {
+        if (t.value === 'null' && !refLike) {
           this.next();
           return { type: 'null', loc };
         }
@@ -542,9 +566,6 @@ class Parser {
           this.next();
           return { type: 'set', items: [], loc };
         }
-        const following = this.peek();
-        const refLike =
-          !following.space && (this.isOp('.', following) || this.isOp('[', following));
         if (
           !refLike &&
           (this.kw.has(t.value) ||
@@ -559,7 +580,7 @@ class Parser {
       case Tok.Op:
         if (t.value === '(') {
           this.next();
-          const inner = this.parseTermIn();
+          const inner = this.parseTermIn(false, true);
           this.expectOp(')');
           return inner;
         }
