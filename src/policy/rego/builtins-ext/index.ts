@@ -7,6 +7,7 @@ import { NET_BUILTINS } from './net.js';
 import { REGEX_BUILTINS } from './regex.js';
 import { TIME_BUILTINS } from './time.js';
 import { UUID_RAND_BUILTINS } from './uuid-rand.js';
+import { X509_BUILTINS } from './x509.js';
 
 /** Every extended built-in (names are unique). */
 export const EXT_BUILTINS: readonly BuiltinDef[] = [
@@ -17,6 +18,7 @@ export const EXT_BUILTINS: readonly BuiltinDef[] = [
   ...UUID_RAND_BUILTINS,
   ...HASH_BUILTINS,
   ...JWT_BUILTINS,
+  ...X509_BUILTINS,
 ];
 
 /** Built-ins OPA deprecated: available to v0 modules, rejected in Rego v1 (`import rego.v1` / v1 syntax). */
