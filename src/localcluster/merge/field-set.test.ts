@@ -85,7 +85,7 @@ describe('FieldSet', () => {
     assert.ok(Object.isFrozen(out));
     assert.ok(Object.isFrozen(out['f:metadata']));
     assert.throws(() => {
-      (out as Record<string, unknown>)['f:x'] = {};
+      (out)['f:x'] = {};
     }, TypeError);
   });
 });
