@@ -7,7 +7,11 @@ import { ARRAY_BUILTINS } from './arrays.js';
 import { COMPARISON_BUILTINS } from './comparison.js';
 import { OBJECT_BUILTINS } from './objects.js';
 import { SET_BUILTINS } from './sets.js';
+import { NUMBER_BUILTINS } from './numbers.js';
+import { SPRINTF_BUILTINS } from './sprintf.js';
+import { STRING_BUILTINS } from './strings.js';
 import { TYPE_BUILTINS } from './types.js';
+import { UNITS_BUILTINS } from './units.js';
 
 export const CORE_BUILTINS: readonly BuiltinDef[] = [
   ...ARITHMETIC_BUILTINS,
@@ -17,4 +21,8 @@ export const CORE_BUILTINS: readonly BuiltinDef[] = [
   ...ARRAY_BUILTINS,
   ...OBJECT_BUILTINS,
   ...TYPE_BUILTINS,
+  ...STRING_BUILTINS,
+  ...SPRINTF_BUILTINS,
+  ...NUMBER_BUILTINS,
+  ...UNITS_BUILTINS,
 ];
