@@ -279,6 +279,7 @@ export class Evaluator {
         return k(b.build());
       }
       case 'call':
+        if (t.target.kind === 'print') return this.print(t.args, f, k);
         return this.evalTerms(t.args, 0, [], f, (vs) =>
           this.call(t.target, vs, t.loc, f, k, t.args),
         );
@@ -299,6 +300,21 @@ export class Evaluator {
         return k(str(out));
       }
     }
+  }
+
+  /** print(): every operand is shown, undefined ones as <undefined>; the call is true. */
+  private print(args: readonly IRTerm[], f: Frame, k: KV): boolean {
+    const parts = args.map((a) => {
+      let v: Value | undefined;
+      this.evalTerm(a, f, (x) => {
+        v = x;
+        return true;
+      });
+      if (v === undefined) return '<undefined>';
+      return v.kind === 'string' ? v.value : termString(v);
+    });
+    this.opts.print(parts.join(' '));
+    return k(TRUE);
   }
 
   /** The value of an expression used as a value (template parts): a term's value, else true. */
@@ -351,34 +367,42 @@ export class Evaluator {
     return this.evalTerm(head, f, (v) => this.walkValue(v, path, 0, f, k));
   }
 
-  private walkValue(v: Value, path: readonly IRTerm[], i: number, f: Frame, k: KV): boolean {
+  private walkValue(
+    v: Value,
+    path: readonly IRTerm[],
+    i: number,
+    f: Frame,
+    k: KV,
+    doc = false,
+  ): boolean {
+    const look = doc ? lookupDoc : lookup;
     if (i === path.length) return k(v);
     const p = path[i] as IRTerm;
     if (p.t === 'const') {
-      const child = lookup(v, p.v);
-      return child === undefined ? false : this.walkValue(child, path, i + 1, f, k);
+      const child = look(v, p.v);
+      return child === undefined ? false : this.walkValue(child, path, i + 1, f, k, doc);
     }
     if (p.t === 'local') {
       const bound = f[p.slot];
       if (bound !== undefined) {
-        const child = lookup(v, bound);
-        return child === undefined ? false : this.walkValue(child, path, i + 1, f, k);
+        const child = look(v, bound);
+        return child === undefined ? false : this.walkValue(child, path, i + 1, f, k, doc);
       }
       return this.iterate(v, (key, child) => {
         f[p.slot] = key;
-        const stop = this.walkValue(child, path, i + 1, f, k);
+        const stop = this.walkValue(child, path, i + 1, f, k, doc);
         f[p.slot] = undefined;
         return stop;
       });
     }
     if (this.canEval(p, f)) {
       return this.evalTerm(p, f, (key) => {
-        const child = lookup(v, key);
-        return child === undefined ? false : this.walkValue(child, path, i + 1, f, k);
+        const child = look(v, key);
+        return child === undefined ? false : this.walkValue(child, path, i + 1, f, k, doc);
       });
     }
     return this.iterate(v, (key, child) =>
-      this.unifyValue(p, key, f, () => this.walkValue(child, path, i + 1, f, k)),
+      this.unifyValue(p, key, f, () => this.walkValue(child, path, i + 1, f, k, doc)),
     );
   }
 
@@ -402,7 +426,7 @@ export class Evaluator {
         if (overlay && this.overlayBelow(at)) base = EMPTY_OBJECT;
         else return false;
       }
-      return this.walkValue(overlay ? this.patchBelow(base, at) : base, path, i, f, k);
+      return this.walkValue(overlay ? this.patchBelow(base, at) : base, path, i, f, k, true);
     }
     if (node.rules.length > 0 || node.defaults.length > 0 || i === path.length) {
       const v = this.nodeValue(node, base, at);
@@ -927,6 +951,13 @@ function mergeValues(a: Value, b: Value): Value {
   }
   if (equal(a, b)) return a;
   throw conflict('object keys must be unique');
+}
+
+/** Like lookup, for base documents under `data`: integer keys also address string keys. */
+function lookupDoc(v: Value, key: Value): Value | undefined {
+  const r = lookup(v, key);
+  if (r !== undefined || v.kind !== 'object' || key.kind !== 'number' || !key.isInteger()) return r;
+  return v.getStr(numberText(key));
 }
 
 /** `v[key]` as a reference does: array index, object key, set membership. */
