@@ -9,8 +9,19 @@
 // The local cluster (`flotilla cluster start`) and the controllers (`flotilla controller`) each run
 // in their own process — the compiled CLI when `dist/` exists — and RSS is read from /proc.
 // Sizes can be lowered for a quick run: BENCH_BIG=2000 BENCH_KS=20 node --import tsx bench/controller.bench.ts
+// For memory work: BENCH_ONLY=memory stops after bench 3, and BENCH_HEAPSNAPSHOT_DIR=/some/dir
+// makes the controller write a V8 heap snapshot there once bench 3 has measured its RSS.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +34,8 @@ const BIG = Number(process.env['BENCH_BIG'] ?? 10_000);
 const KS_COUNT = Number(process.env['BENCH_KS'] ?? 100);
 const PER_KS = 100;
 const LATENCY_RUNS = 10;
+const ONLY_MEMORY = process.env['BENCH_ONLY'] === 'memory';
+const SNAPSHOT_DIR = process.env['BENCH_HEAPSNAPSHOT_DIR'];
 const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
@@ -162,19 +175,24 @@ async function main(): Promise<void> {
   writeFileSync(kubeconfigFile, cluster.kubeconfig);
   const controller = spawn(
     process.execPath,
-    flotillaArgs(
-      '--kubeconfig',
-      kubeconfigFile,
-      'controller',
-      '--data',
-      join(root, 'data'),
-      '--health-addr',
-      '127.0.0.1:0',
-      '--storage-addr',
-      '127.0.0.1:0',
-      '--log-level',
-      'error',
-    ),
+    [
+      ...(SNAPSHOT_DIR
+        ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`]
+        : []),
+      ...flotillaArgs(
+        '--kubeconfig',
+        kubeconfigFile,
+        'controller',
+        '--data',
+        join(root, 'data'),
+        '--health-addr',
+        '127.0.0.1:0',
+        '--storage-addr',
+        '127.0.0.1:0',
+        '--log-level',
+        'error',
+      ),
+    ],
     { stdio: 'inherit' },
   );
   await new Promise((r) => setTimeout(r, 2000));
@@ -213,6 +231,27 @@ async function main(): Promise<void> {
   console.log(
     `memory: controller process RSS ${rss.toFixed(0)} MB (idle, before any Kustomization: ${rssIdle.toFixed(0)} MB); aim < 200 MB -> ${(rss / 200).toFixed(2)}x of the aim`,
   );
+
+  if (SNAPSHOT_DIR) {
+    const before = new Set(readdirSync(SNAPSHOT_DIR));
+    controller.kill('SIGUSR2');
+    // The snapshot is complete once its size stops changing.
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const file = readdirSync(SNAPSHOT_DIR).find((f) => !before.has(f));
+      const size = file ? statSync(join(SNAPSHOT_DIR, file)).size : -1;
+      if (file && size > 0 && size === last) {
+        console.log(`memory: heap snapshot ${join(SNAPSHOT_DIR, file)}`);
+        break;
+      }
+      last = size;
+    }
+  }
+  if (ONLY_MEMORY) {
+    await shutdown();
+    return;
+  }
 
   // 1. Commit-to-applied latency of a 50-object Kustomization.
   await mkKs('latency', './latency', 'latency');
@@ -301,14 +340,18 @@ async function main(): Promise<void> {
     `no-op: ${BIG} unchanged objects reconciled again in ${noopMs} ms with ${written} objects written; aim < 1000 ms and 0 writes -> ${(noopMs / 1000).toFixed(2)}x of the aim`,
   );
 
-  await new Promise<void>((resolve) => {
-    controller.once('exit', () => resolve());
-    controller.kill('SIGTERM');
-  });
-  await git.close();
-  client.close();
-  await cluster.stop();
-  rmSync(root, { recursive: true, force: true });
+  await shutdown();
+
+  async function shutdown(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      controller.once('exit', () => resolve());
+      controller.kill('SIGTERM');
+    });
+    await git.close();
+    client.close();
+    await cluster.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {

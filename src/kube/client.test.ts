@@ -9,6 +9,7 @@ import {
   Informer,
   SharedInformers,
   KubeApiError,
+  dropManagedFields,
   KubeClient,
   PatchType,
   isAlreadyExists,
@@ -206,6 +207,38 @@ describe('KubeClient against the local cluster', () => {
     assert.equal(a.lists, 1);
     assert.ok(b.get('default'));
     await shared.stopAll();
+  });
+
+  it('shared informers apply their transform, e.g. dropping managedFields, to listed and watched objects', async () => {
+    await kube.create(cm('listed', { x: '1' }, 'kube-node-lease'));
+    const shared = new SharedInformers(kube, undefined, dropManagedFields);
+    const informer = shared.informerFor({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'kube-node-lease',
+    });
+    const seen: KubeObject[] = [];
+    informer.on((_type, obj) => seen.push(obj));
+    await informer.start();
+    try {
+      await kube.create(cm('watched', { x: '1' }, 'kube-node-lease'));
+      await eventually(() => informer.get('watched', 'kube-node-lease') !== undefined, 'add');
+      const live = await kube.get({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'watched',
+        namespace: 'kube-node-lease',
+      });
+      assert.ok(live.metadata.managedFields?.length, 'the server records managedFields');
+      for (const name of ['listed', 'watched']) {
+        const cached = informer.get(name, 'kube-node-lease');
+        assert.equal(cached?.metadata.managedFields, undefined, name);
+        assert.deepEqual(cached?.['data'], { x: '1' });
+      }
+      assert.ok(seen.length >= 2 && seen.every((o) => o.metadata.managedFields === undefined));
+    } finally {
+      await shared.stopAll();
+    }
   });
 
   it('informer lists, then sees add, update and delete, and resumes after the watch ends', async () => {

@@ -20,6 +20,21 @@ export interface InformerOptions {
   /** First delay after a failed list or watch; doubles up to 30 s. @default 500 */
   readonly backoffMs?: number;
   readonly logger?: Logger;
+  /**
+   * Applied to every object before it is cached and handed to handlers, to keep only what the
+   * consumers need (as controller-runtime's cache transforms), e.g. `dropManagedFields`.
+   * @default none (objects are cached as received)
+   */
+  readonly transform?: (obj: KubeObject) => KubeObject;
+}
+
+/**
+ * Drops `metadata.managedFields` (usually the largest part of an object's metadata, and needed
+ * only by server-side apply itself); for caches whose readers never look at it.
+ */
+export function dropManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
 }
 
 /** The key of an object in an informer's cache: `namespace/name` or `name`. */
@@ -149,7 +164,9 @@ export class Informer {
     );
     this.lists++;
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    const transform = o.transform;
+    for (const item of list.items) {
+      const obj = transform ? transform(item) : item;
       const key = objectKey(obj);
       seen.add(key);
       const old = this.store.get(key);
@@ -172,9 +189,11 @@ export class Informer {
   }
 
   private apply(event: WatchEvent): void {
-    const obj = event.object;
-    if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+    const received = event.object;
+    if (received.metadata?.resourceVersion)
+      this.resourceVersion = received.metadata.resourceVersion;
     if (event.type === 'BOOKMARK') return;
+    const obj = this.options.transform ? this.options.transform(received) : received;
     const key = objectKey(obj);
     const old = this.store.get(key);
     if (event.type === 'DELETED') {
@@ -247,6 +266,8 @@ export class SharedInformers {
   constructor(
     private readonly client: KubeClient,
     private readonly logger?: Logger,
+    /** Applied by every informer handed out (see InformerOptions.transform). */
+    private readonly transform?: (obj: KubeObject) => KubeObject,
   ) {}
 
   /** The informer for these options, created (not started) on first use. */
@@ -262,6 +283,7 @@ export class SharedInformers {
     if (!inf) {
       inf = new Informer(this.client, {
         ...(this.logger === undefined ? {} : { logger: this.logger }),
+        ...(this.transform === undefined ? {} : { transform: this.transform }),
         ...options,
       });
       this.informers.set(key, inf);

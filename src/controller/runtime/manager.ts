@@ -2,7 +2,7 @@
 // controllers have them (a spec change, a `reconcile.fluxcd.io/requestedAt` request, deletion, or
 // a change of a watched related object), per-object retries, and reconcile metrics.
 import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { SharedInformers, objectKey } from '../../kube/index.js';
+import { SharedInformers, dropManagedFields, objectKey } from '../../kube/index.js';
 import type { Logger, Registry } from '../../core/index.js';
 import { Counter, Histogram, errorMessage, silentLogger } from '../../core/index.js';
 import { WorkQueue, type ReconcileResult } from './work-queue.js';
@@ -86,7 +86,9 @@ export class ControllerManager {
   constructor(options: ControllerManagerOptions) {
     this.#o = options;
     this.#log = options.logger ?? silentLogger();
-    this.informers = new SharedInformers(options.client, this.#log);
+    // Reconcilers read objects from the API, and watch mappers look at spec and status only:
+    // the caches need no managedFields, which are often half of an object.
+    this.informers = new SharedInformers(options.client, this.#log, dropManagedFields);
     if (options.metrics) {
       this.#duration = new Histogram({
         name: 'flotilla_reconcile_duration_seconds',
