@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   cluster: async () => [(await import('./commands/cluster.js')).registerClusterCommand],
   kustomize: async () => [(await import('./commands/kustomize.js')).registerKustomizeCommand],
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
+  rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;

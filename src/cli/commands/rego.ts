@@ -1,0 +1,253 @@
+// `flotilla rego eval|test`: evaluate a Rego query over policy and data files, or run `test_*` rules like `opa test`.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../../core/index.js';
+import { compile, fromJS, isRegoError, parseJSON, RegoVersion } from '../../policy/index.js';
+import type { Policy, RegoModuleSource, Value } from '../../policy/index.js';
+import { CliError } from '../errors.js';
+
+/** Policy modules and data documents loaded from files and directories. */
+export interface LoadedFiles {
+  readonly modules: RegoModuleSource[];
+  /** The data document: files are placed at the path of their directory, as `opa` does. */
+  readonly data: Record<string, unknown>;
+}
+
+function put(
+  data: Record<string, unknown>,
+  path: readonly string[],
+  doc: unknown,
+  file: string,
+): void {
+  let cur = data;
+  for (const seg of path) {
+    const next = cur[seg];
+    if (next === undefined) cur[seg] = {};
+    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      throw new CliError(`${file}: data conflicts with a document at ${path.join('.')}`);
+    }
+    cur = cur[seg] as Record<string, unknown>;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CliError(`${file}: a data file must hold an object`);
+  }
+  for (const [k, v] of Object.entries(doc)) cur[k] = v;
+}
+
+/** Reads .rego, .json and .yaml/.yml files from the given files and directories (recursively). */
+export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): LoadedFiles {
+  const modules: RegoModuleSource[] = [];
+  const data: Record<string, unknown> = {};
+  const visit = (path: string, root: string, explicit: boolean): void => {
+    let st;
+    try {
+      st = statSync(path);
+    } catch (err) {
+      throw new CliError(`${path}: ${errorMessage(err)}`);
+    }
+    if (st.isDirectory()) {
+      for (const e of readdirSync(path).sort()) {
+        if (e.startsWith('.')) continue;
+        visit(join(path, e), root, false);
+      }
+      return;
+    }
+    const text = (): string => readFileSync(path, 'utf8');
+    const dir = relative(root, join(path, '..'));
+    const at = dir === '' ? [] : dir.split(/[\\/]/);
+    if (path.endsWith('.rego')) {
+      modules.push({ file: path, source: text(), regoVersion });
+    } else if (path.endsWith('.json')) {
+      try {
+        put(data, at, JSON.parse(text()), path);
+      } catch (err) {
+        if (err instanceof CliError) throw err;
+        throw new CliError(`${path}: ${errorMessage(err)}`);
+      }
+    } else if (path.endsWith('.yaml') || path.endsWith('.yml')) {
+      try {
+        put(data, at, parseYaml(text()), path);
+      } catch (err) {
+        if (err instanceof CliError) throw err;
+        throw new CliError(`${path}: ${errorMessage(err)}`);
+      }
+    } else if (explicit) {
+      throw new CliError(`${path}: not a .rego, .json or .yaml file`);
+    }
+  };
+  for (const p of paths) {
+    const isDir = statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    visit(p, isDir ? p : join(p, '..'), true);
+  }
+  return { modules, data };
+}
+
+function compileOrFail(loaded: LoadedFiles): Policy {
+  try {
+    return compile(loaded.modules);
+  } catch (err) {
+    throw new CliError(errorMessage(err), 1, 'RegoCompileFailed');
+  }
+}
+
+function readInput(file: string): Value {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`${file}: ${errorMessage(err)}`);
+  }
+  try {
+    if (file.endsWith('.yaml') || file.endsWith('.yml')) return fromJS(parseYaml(text));
+    return parseJSON(text);
+  } catch (err) {
+    throw new CliError(`${file}: ${errorMessage(err)}`);
+  }
+}
+
+export interface RegoEvalFlags {
+  /** Policy and data files or directories. @default [] */
+  readonly data?: readonly string[];
+  /** Input document file (JSON or YAML). @default none */
+  readonly input?: string;
+  /** Parse modules with the v0 syntax. @default false */
+  readonly v0?: boolean;
+  /** Report built-in errors instead of treating calls as undefined. @default false */
+  readonly strict?: boolean;
+  /** Exit 1 when the query is undefined. @default false */
+  readonly fail?: boolean;
+}
+
+/** `rego eval`: returns the text to print (OPA's JSON result) and the print() lines for stderr. */
+export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string; stderr: string } {
+  const version = flags.v0 ? RegoVersion.V0 : RegoVersion.V1;
+  const loaded = loadFiles(flags.data ?? [], version);
+  const policy = compileOrFail(loaded);
+  const input = flags.input === undefined ? undefined : readInput(flags.input);
+  try {
+    const opts = { data: loaded.data, input, strictBuiltinErrors: flags.strict ?? false };
+    const { results, prints } = policy.evalWithOutput(query, opts);
+    if (flags.fail && results.length === 0) {
+      throw new CliError('query is undefined', 1, 'RegoUndefined');
+    }
+    const body = results.length === 0 ? {} : { result: results };
+    const text = JSON.stringify(
+      body,
+      (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v),
+      2,
+    );
+    return { stdout: text + '\n', stderr: prints.map((l) => l + '\n').join('') };
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(errorMessage(err), 1, isRegoError(err) ? 'RegoEvalFailed' : 'Failed');
+  }
+}
+
+/** `rego test`: runs every `test_*` rule; returns the report and whether all passed. */
+export function regoTest(
+  dirs: readonly string[],
+  flags: { readonly v0?: boolean } = {},
+): { report: string; passed: boolean } {
+  const loaded = loadFiles(dirs, flags.v0 ? RegoVersion.V0 : RegoVersion.V1);
+  const policy = compileOrFail(loaded);
+  const tests = policy
+    .rulePaths()
+    .filter((p) => (p[p.length - 1] ?? '').startsWith('test_') && !policy.isFunction(p));
+  const lines: string[] = [];
+  let pass = 0;
+  let fail = 0;
+  for (const path of tests) {
+    const name = `data.${path.join('.')}`;
+    const start = process.hrtime.bigint();
+    let status: string;
+    let detail = '';
+    try {
+      const d = policy.evalDetailed(`x := ${refText(path)}`, { data: loaded.data });
+      const v = d.results[0]?.bindings.get('x');
+      status = v?.kind === 'boolean' && v.value ? 'PASS' : 'FAIL';
+      if (d.prints.length > 0) detail = d.prints.map((l) => `\n  ${l}`).join('');
+    } catch (err) {
+      status = 'ERROR';
+      detail = `\n  ${errorMessage(err)}`;
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (status === 'PASS') pass++;
+    else fail++;
+    lines.push(`${name}: ${status} (${ms.toFixed(3)}ms)${status === 'PASS' ? '' : detail}`);
+  }
+  lines.push('-'.repeat(80));
+  if (fail === 0) lines.push(`PASS: ${pass}/${tests.length}`);
+  else {
+    if (pass > 0) lines.push(`PASS: ${pass}/${tests.length}`);
+    lines.push(`FAIL: ${fail}/${tests.length}`);
+  }
+  return { report: lines.join('\n') + '\n', passed: fail === 0 && tests.length > 0 };
+}
+
+/** `data.a["b-c"]`: a reference to a rule path that stays valid for any key. */
+function refText(path: readonly string[]): string {
+  return (
+    'data' +
+    path
+      .map((s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`))
+      .join('')
+  );
+}
+
+export function registerRegoCommand(program: Command): void {
+  const rego = program
+    .command('rego')
+    .description('evaluate and test Rego policies (OPA compatible)');
+  rego
+    .command('eval')
+    .description('evaluate a Rego query and print the result as `opa eval` does (JSON)')
+    .argument('<query>', 'the query, e.g. data.admission.deny')
+    .option(
+      '-d, --data <path>',
+      'policy (.rego) or data (.json, .yaml) file or directory; repeatable',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option('-i, --input <file>', 'input document (JSON or YAML)')
+    .option('--v0', 'parse modules with the Rego v0 syntax', false)
+    .option(
+      '--strict-builtin-errors',
+      'fail on built-in errors instead of making the call undefined',
+      false,
+    )
+    .option('--fail', 'exit 1 when the query is undefined', false)
+    .action(
+      (
+        query: string,
+        opts: {
+          data: string[];
+          input?: string;
+          v0: boolean;
+          strictBuiltinErrors: boolean;
+          fail: boolean;
+        },
+      ) => {
+        const out = regoEval(query, {
+          data: opts.data,
+          ...(opts.input === undefined ? {} : { input: opts.input }),
+          v0: opts.v0,
+          strict: opts.strictBuiltinErrors,
+          fail: opts.fail,
+        });
+        if (out.stderr) process.stderr.write(out.stderr);
+        process.stdout.write(out.stdout);
+      },
+    );
+  rego
+    .command('test')
+    .description('run every test_* rule like `opa test`: PASS/FAIL per test and a total')
+    .argument('<paths...>', 'policy and data files or directories')
+    .option('--v0', 'parse modules with the Rego v0 syntax', false)
+    .action((paths: string[], opts: { v0: boolean }) => {
+      const r = regoTest(paths, { v0: opts.v0 });
+      process.stdout.write(r.report);
+      if (!r.passed) throw new CliError('some tests failed', 1, 'RegoTestFailed');
+    });
+}
