@@ -1,13 +1,51 @@
 #!/usr/bin/env node
-// The `flotilla` command. Runs the compiled CLI from dist/ (built by `npm run build`, which
-// `npm ci` and `npm install` run through the `prepare` script).
-import { existsSync } from 'node:fs';
+// The `flotilla` command. Runs the bundled CLI, dist/bundle/flotilla.cjs (built by
+// `npm run build`, which `npm ci` and `npm install` run through the `prepare` script), with a
+// V8 code cache kept next to it: compiling the bundle is most of a short command's start-up.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script, constants } from 'node:vm';
 
-const entry = new URL('../dist/cli/bin.js', import.meta.url);
-if (!existsSync(entry)) {
+const bundle = fileURLToPath(new URL('../dist/bundle/flotilla.cjs', import.meta.url));
+const cacheFile = `${bundle}.cache`;
+if (!existsSync(bundle)) {
   process.stderr.write(
-    'flotilla: the CLI is not compiled yet; run `npm run build` (or `npm ci`) in the flotilla checkout first\n',
+    'flotilla: the CLI is not built yet; run `npm run build` (or `npm ci`) in the flotilla checkout first\n',
   );
   process.exit(1);
 }
-await import(entry.href);
+
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // No cache yet: this run compiles from source and writes one.
+}
+// The same wrapper Node gives a CommonJS module, so the bundle sees require, module, __filename.
+const script = new Script(
+  `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`,
+  {
+    filename: bundle,
+    cachedData,
+    // Externals the bundle loads with import() go through Node's own ESM loader.
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  },
+);
+if (cachedData === undefined || script.cachedDataRejected === true) {
+  // Written at exit, so the cache also holds the functions this run compiled lazily. V8 rejects
+  // a cache made by another Node version or with other flags; it is then simply rewritten.
+  process.once('exit', () => {
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // A read-only installation runs without a cache.
+    }
+  });
+}
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+process.exitCode = await module.exports.run(process.argv);

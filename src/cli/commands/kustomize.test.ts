@@ -17,18 +17,9 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function run(args: string[]): Promise<string> {
   const program = new Command().exitOverride();
-  registerKustomizeCommand(program);
   const chunks: string[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  try {
-    await program.parseAsync(['node', 'flotilla', ...args]);
-  } finally {
-    process.stdout.write = original;
-  }
+  registerKustomizeCommand(program, (text) => chunks.push(text));
+  await program.parseAsync(['node', 'flotilla', ...args]);
   return chunks.join('');
 }
 

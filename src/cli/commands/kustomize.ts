@@ -1,4 +1,5 @@
 // `flotilla kustomize build DIR`: renders a kustomization natively, printing exactly what `kubectl kustomize DIR` prints.
+import { writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { buildKustomization, LoadRestrictor } from '../../render/index.js';
@@ -24,7 +25,32 @@ export function kustomizeBuild(dir: string, flags: KustomizeBuildFlags = {}): st
   }
 }
 
-export function registerKustomizeCommand(program: Command): void {
+/** Where `kustomize build` prints the YAML. */
+export type OutputSink = (text: string) => void;
+
+/**
+ * Writes to file descriptor 1 directly: creating `process.stdout` for a pipe loads Node's net and
+ * stream modules, a noticeable part of a short build's start-up. If the descriptor is
+ * non-blocking and full (EAGAIN), the rest goes through `process.stdout`, which waits for it;
+ * a reader that went away (EPIPE, e.g. `| head`) ends the output quietly.
+ */
+export function writeStdout(text: string): void {
+  const data = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(1, data, offset);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw err;
+      process.stdout.write(data.subarray(offset));
+      return;
+    }
+  }
+}
+
+export function registerKustomizeCommand(program: Command, out: OutputSink = writeStdout): void {
   const kustomize = program
     .command('kustomize')
     .description('render kustomizations natively (kustomize v5.5.0 compatible)');
@@ -52,6 +78,6 @@ export function registerKustomizeCommand(program: Command): void {
         loadRestrictor: opts.loadRestrictor,
         fluxAutogenerate: opts.fluxAutogenerate,
       });
-      process.stdout.write(yaml);
+      out(yaml);
     });
 }

@@ -1,8 +1,20 @@
 // Generator name-suffix hashes exactly as kustomize's hasher computes them (Go encoding/json + sha256, k8s alphabet).
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isYamlMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { numberText } from '../yaml/index.js';
+
+let crypto: typeof Crypto | undefined;
+
+/**
+ * node:crypto, loaded on the first hash: most builds have no generator, and loading it costs a
+ * short `flotilla kustomize build` process several milliseconds of start-up.
+ */
+function loadCrypto(): typeof Crypto {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return crypto;
+}
 
 function goJsonString(s: string): string {
   let out = '"';
@@ -80,5 +92,5 @@ export function resourceHash(obj: YamlMap): string {
   } else {
     encoded = goJson(obj);
   }
-  return encode(createHash('sha256').update(encoded, 'utf8').digest('hex'));
+  return encode(loadCrypto().createHash('sha256').update(encoded, 'utf8').digest('hex'));
 }

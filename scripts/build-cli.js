@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Bundles the CLI into one CommonJS file, dist/bundle/flotilla.cjs (run by `npm run build` after
+// tsc), which bin/flotilla.js runs with a V8 code cache. Why: Node 20 spends most of a short
+// command's time resolving, reading and compiling hundreds of ES modules; one script whose
+// compiled code comes from a cache starts several times faster (see docs/cli.md).
+// Usage: node scripts/build-cli.js [--outdir DIR]   (default: dist/bundle)
+import { spawnSync } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
+const outdir = resolve(values.outdir ?? join(root, 'dist', 'bundle'));
+const outfile = join(outdir, 'flotilla.cjs');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+
+/**
+ * Packages compiled into the bundle: pure JavaScript on the path of the fast commands
+ * (`kustomize build`, `version`, `--help`). Every other dependency stays a require() resolved
+ * from node_modules at run time (native addons, large clients, packages reading their own files).
+ */
+const INLINED = new Set(['commander', 'yaml']);
+
+/** The bundle's own URL; `import.meta.url` of the bundled modules is derived from it. */
+const BUNDLE_URL = '__flotillaBundleUrl';
+
+/**
+ * Modules locate files next to themselves with `import.meta.url` (package.json, config/crd,
+ * examples/). In the bundle each of them keeps the URL of its source file (src/ and dist/ sit at
+ * the same depth, so `../../package.json` and the like resolve as they do from dist/).
+ */
+const importMetaUrlPlugin = {
+  name: 'source-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const rel = relative(outdir, args.path).split('\\').join('/');
+      return {
+        contents: text.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(rel)}, ${BUNDLE_URL}).href`,
+        ),
+        loader: 'ts',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process at load time only to run external sub-command
+ * executables, which flotilla has none of; loading it (with net, dgram and streams) costs every
+ * run several milliseconds, so the bundled copy requires it on first use.
+ */
+const lazyChildProcessPlugin = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]commander[/\\]lib[/\\]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) {
+        throw new Error(
+          `${args.path}: expected \`${eager}\` (commander changed; update ${import.meta.url})`,
+        );
+      }
+      const lazy =
+        "let loadedChildProcess; const childProcess = { spawn: (...a) => (loadedChildProcess ??= require('node:child_process')).spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: Object.keys(pkg.dependencies ?? {}).filter((d) => !INLINED.has(d)),
+  banner: { js: `var ${BUNDLE_URL}=require("node:url").pathToFileURL(__filename).href;` },
+  // Inlined packages that still say import.meta.url (none today) get the bundle's own URL.
+  define: { 'import.meta.url': BUNDLE_URL },
+  minify: true,
+  keepNames: true,
+  sourcemap: 'linked',
+  plugins: [importMetaUrlPlugin, lazyChildProcessPlugin],
+  logLevel: 'warning',
+});
+if (result.errors.length > 0) process.exit(1);
+
+// A first run of the hot path writes the code cache next to the bundle (flotilla.cjs.cache),
+// holding the functions `kustomize build` compiles, so the first user run is already fast.
+const fixture = join(root, 'src', 'render', 'kustomize', 'testdata');
+const bin = join(root, 'bin', 'flotilla.js');
+if (outdir === join(root, 'dist', 'bundle')) {
+  const warm = spawnSync(
+    process.execPath,
+    [bin, 'kustomize', 'build', join(fixture, 'generators', 'overlay')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (warm.status !== 0) {
+    process.stderr.write(`build-cli: the bundled CLI failed its first run:\n${warm.stderr}`);
+    process.exit(1);
+  }
+}
