@@ -2,6 +2,7 @@
 import type { Module } from './ast.js';
 import { defaultBuiltins } from './builtin-registry.js';
 import type { BuiltinDef } from './builtin-types.js';
+import type { RuleNode } from './compiler-ir.js';
 import type { CompiledPolicy, CompiledQuery } from './compiler.js';
 import { compileModules, compileQueryBody } from './compiler.js';
 import { Evaluator } from './eval.js';
@@ -89,6 +90,24 @@ export class Policy {
     return q;
   }
 
+  /** The data paths of every rule (functions included), in sorted order. */
+  rulePaths(): string[][] {
+    const out: string[][] = [];
+    const walk = (n: RuleNode): void => {
+      if (n.rules.length > 0 || n.defaults.length > 0) out.push([...n.path]);
+      for (const key of [...n.children.keys()].sort()) walk(n.children.get(key) as RuleNode);
+    };
+    walk(this.compiled.root);
+    return out;
+  }
+
+  /** True when the rule at `path` is a function (takes arguments). */
+  isFunction(path: readonly string[]): boolean {
+    let n: RuleNode | undefined = this.compiled.root;
+    for (const s of path) n = n?.children.get(s);
+    return (n?.rules[0] ?? n?.defaults[0])?.kind === 'function';
+  }
+
   /** Evaluates a query; values stay Rego values. Throws RegoError on errors. */
   evalDetailed(query: string, options: EvalOptions = {}): DetailedResult {
     const q = this.prepare(query);
@@ -136,9 +155,17 @@ export class Policy {
 
   /** Evaluates a query and returns OPA's result shape (an empty array when undefined). */
   eval(query: string, options: EvalOptions = {}): QueryResult[] {
+    return this.evalWithOutput(query, options).results;
+  }
+
+  /** Like eval, plus what print() wrote and the trace. */
+  evalWithOutput(
+    query: string,
+    options: EvalOptions = {},
+  ): { results: QueryResult[]; prints: readonly string[]; trace: readonly string[] } {
     const q = this.prepare(query);
     const d = this.evalDetailed(query, options);
-    return d.results.map((r) => ({
+    const results = d.results.map((r) => ({
       expressions: r.expressions.map((v, i) => ({
         value: toJS(v),
         text: q.texts[i]?.text ?? '',
@@ -146,6 +173,7 @@ export class Policy {
       })),
       bindings: Object.fromEntries([...r.bindings].map(([k, v]) => [k, toJS(v)])),
     }));
+    return { results, prints: d.prints, trace: d.trace };
   }
 }
 
