@@ -1,6 +1,6 @@
 // Benchmark of the Rego engine: a typical admission policy (required labels, image allow-list)
 // compiled once and evaluated on one object, against the same checks written in plain JS.
-import { compile, fromJS } from '../src/policy/rego/index.js';
+import { compile, fromJS } from '../src/policy/index.js';
 
 const POLICY = `package admission
 

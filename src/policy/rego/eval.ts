@@ -474,7 +474,7 @@ export class Evaluator {
     let out = v;
     for (const o of this.state.overlay?.values() ?? []) {
       if (o.path.length > at.length && at.every((s, j) => o.path[j] === s)) {
-        out = upsert(out, o.path.slice(at.length).map(str), o.value) as Value;
+        out = upsert(out, o.path.slice(at.length).map(str), o.value);
       }
     }
     return out;
@@ -874,6 +874,7 @@ class Nested {
       }
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walking down from the root
     let node: Nested = this;
     for (let i = 0; i < keys.length - 1; i++) {
       const key = keys[i] as Value;
