@@ -1,5 +1,5 @@
 // The flotilla command line: global flags in the kubectl/flux style and one command per file.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { errorMessage } from '../core/index.js';
 import { CliError } from './errors.js';
 import { paint } from './style.js';
@@ -32,6 +32,65 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
 COMMANDS['resume'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
 
+/**
+ * What `flotilla --help` lists for each command (the term and summary commander would print), so
+ * the root help loads no command module; main-help.test.ts checks it against the real commands.
+ * A command missing here is still listed: its module is loaded for the help.
+ */
+const LISTING: Record<string, { readonly term: string; readonly description: string }> = {
+  up: {
+    term: 'up [options]',
+    description: 'run the whole GitOps loop on the embedded local cluster (what `npm start` runs)',
+  },
+  get: { term: 'get', description: 'show Flux sources and Kustomizations with their status' },
+  reconcile: {
+    term: 'reconcile',
+    description: 'reconcile a source or Kustomization now and wait for the result',
+  },
+  suspend: { term: 'suspend', description: 'suspend reconciliation of a source or Kustomization' },
+  resume: {
+    term: 'resume',
+    description: 'resume reconciliation of a source or Kustomization and wait for the result',
+  },
+  create: { term: 'create', description: 'create Flux objects' },
+  build: {
+    term: 'build',
+    description: 'render a Kustomization from a local directory as the controller would',
+  },
+  diff: {
+    term: 'diff',
+    description:
+      'show what applying a Kustomization from a local directory would change (exit 1 on differences)',
+  },
+  tree: { term: 'tree', description: 'show the objects a Kustomization manages' },
+  events: {
+    term: 'events [options]',
+    description: 'show events (events.k8s.io/v1) of a namespace, oldest first',
+  },
+  controller: {
+    term: 'controller [options]',
+    description: 'run the GitRepository and Kustomization controllers against a cluster',
+  },
+  install: {
+    term: 'install [options]',
+    description:
+      'install the CRDs, RBAC and controller Deployment into a cluster (or print them with --export)',
+  },
+  cluster: {
+    term: 'cluster',
+    description: 'run and inspect the embedded local Kubernetes-compatible cluster',
+  },
+  kustomize: {
+    term: 'kustomize',
+    description: 'render kustomizations natively (kustomize v5.5.0 compatible)',
+  },
+  version: {
+    term: 'version',
+    description: 'print the version of flotilla and of the runtime it runs on',
+  },
+  rego: { term: 'rego', description: 'evaluate and test Rego policies (OPA compatible)' },
+};
+
 /** Global options that take a value, so the command name is found after them. */
 const GLOBAL_WITH_VALUE = new Set([
   '--kubeconfig',
@@ -42,23 +101,43 @@ const GLOBAL_WITH_VALUE = new Set([
   '--output',
 ]);
 
-/** The command named on the command line, if it is one of ours. */
-function commandName(args: readonly string[]): string | undefined {
+/** The first word on the command line that is not an option or a global option's value. */
+function firstWord(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (GLOBAL_WITH_VALUE.has(a)) {
       i++;
       continue;
     }
-    if (a.startsWith('-')) continue;
-    return Object.hasOwn(COMMANDS, a) ? a : undefined;
+    if (!a.startsWith('-')) return a;
   }
   return undefined;
 }
 
 /**
+ * Registers every command for the root help: from LISTING where it has the command (no module
+ * loaded), otherwise through the command's module. Order as the modules register themselves.
+ */
+async function registerListing(program: Command): Promise<void> {
+  const defaultHelp = new Help();
+  program.configureHelp({
+    subcommandTerm: (cmd) => LISTING[cmd.name()]?.term ?? defaultHelp.subcommandTerm(cmd),
+  });
+  for (const load of new Set(Object.values(COMMANDS))) {
+    const names = Object.keys(COMMANDS).filter((n) => COMMANDS[n] === load);
+    if (names.every((n) => Object.hasOwn(LISTING, n))) {
+      for (const n of names) program.command(n).description(LISTING[n]?.description ?? '');
+    } else {
+      for (const register of await load()) register(program);
+    }
+  }
+}
+
+/**
  * Builds the program. With `args` (the words after `flotilla`) naming a command, only that
- * command's module is loaded; otherwise (help, an unknown command) every command is registered.
+ * command's module is loaded; with no command word at all (`flotilla --help`), the commands are
+ * listed without loading their modules; otherwise (an unknown command, `help CMD`) every command
+ * is registered.
  */
 export async function buildProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command('flotilla')
@@ -88,7 +167,12 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     sub.exitOverride();
   });
 
-  const name = args === undefined ? undefined : commandName(args);
+  const word = args === undefined ? undefined : firstWord(args);
+  if (args !== undefined && word === undefined) {
+    await registerListing(program);
+    return program;
+  }
+  const name = word !== undefined && Object.hasOwn(COMMANDS, word) ? word : undefined;
   const loaders = name ? [COMMANDS[name]] : [...new Set(Object.values(COMMANDS))];
   const registered = new Set<Register>();
   for (const load of loaders) {
