@@ -4,6 +4,7 @@
 // command's time resolving, reading and compiling hundreds of ES modules; one script whose
 // compiled code comes from a cache starts several times faster (see docs/cli.md).
 // Usage: node scripts/build-cli.js [--outdir DIR]   (default: dist/bundle)
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -93,6 +94,13 @@ const result = await build({
   logLevel: 'warning',
 });
 if (result.errors.length > 0) process.exit(1);
+if (!isAscii(await readFile(outfile))) {
+  // esbuild escapes non-ASCII text in strings but not in regular expression literals.
+  process.stderr.write(
+    `build-cli: ${outfile} is not ASCII (a regular expression with a non-ASCII character?); ` +
+      'bin/flotilla.js then decodes it as UTF-8, which is slower: write such characters as \\u escapes\n',
+  );
+}
 
 // A first run of the hot path writes the code cache next to the bundle (flotilla.cjs.cache),
 // holding the functions `kustomize build` compiles, so the first user run is already fast.

@@ -12,7 +12,9 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
-const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+// µ (U+00B5) and μ (U+03BC) written as escapes: the bundled CLI stays ASCII, which Node reads
+// faster at start-up (bin/flotilla.js).
+const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
 
 /**
  * Parses a Go duration string into milliseconds, as `time.ParseDuration` does (one or more
