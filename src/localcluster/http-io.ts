@@ -9,21 +9,44 @@ import { toJson } from './json-cache.js';
 /** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY_BYTES)
-      throw new ApiError(
-        413,
-        'RequestEntityTooLarge',
-        'Request entity too large: limit is 3145728',
-      );
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+/** The whole request body (events rather than an async iterator: this is on every write's path). */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        done();
+        req.resume(); // the rest is read and dropped, so that the answer can still be sent
+        reject(
+          new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    // a client gone before the end of its body: nothing to answer, but nothing may hang either
+    const onClose = (): void => onError(new Error('the client closed the request before its end'));
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 export function mediaType(header: string | undefined): string {

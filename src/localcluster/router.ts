@@ -77,9 +77,29 @@ export function createRouter(
   };
 }
 
+// request targets made of these characters mean the same to the WHATWG URL parser as they read
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const DOT_SEGMENT = /\/\.\.?(\/|$)/;
+
+/** Path and query of the request target; the URL parser only for targets that need it. */
+function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf('?');
+  const raw = q < 0 ? target : target.slice(0, q);
+  if (PLAIN_TARGET.test(raw) && !DOT_SEGMENT.test(raw) && !target.includes('#'))
+    return { pathname: raw, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
+  const url = new URL(target, 'https://localhost');
+  return { pathname: url.pathname, query: url.searchParams };
+}
+
+function trimSlashes(p: string): string {
+  let end = p.length;
+  while (end > 0 && p.charCodeAt(end - 1) === 47) end--;
+  return end === 0 ? '/' : end === p.length ? p : p.slice(0, end);
+}
+
 async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://localhost');
-  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const url = splitTarget(req.url ?? '/');
+  const path = trimSlashes(url.pathname);
   const method = req.method ?? 'GET';
   if (
     PUBLIC_PATHS.has(path) ||
@@ -153,9 +173,9 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     if (doc === undefined) throw pathNotFound();
     return sendJson(res, 200, doc);
   }
-  const ri = parseRequestInfo(method, path, url.searchParams);
+  const ri = parseRequestInfo(method, path, url.query);
   if (!ri.isResource) throw pathNotFound();
   const info = deps.rest.registry.lookup(ri.group, ri.version, ri.resource);
   if (info === undefined) throw pathNotFound();
-  await handleResource(deps.rest, { req, res, ri, info, query: url.searchParams, user });
+  await handleResource(deps.rest, { req, res, ri, info, query: url.query, user });
 }

@@ -85,7 +85,7 @@ describe('FieldSet', () => {
     assert.ok(Object.isFrozen(out));
     assert.ok(Object.isFrozen(out['f:metadata']));
     assert.throws(() => {
-      (out)['f:x'] = {};
+      out['f:x'] = {};
     }, TypeError);
   });
 });

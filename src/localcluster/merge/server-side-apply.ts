@@ -123,6 +123,7 @@ const ANCIENT_CHANGES = 'ancient-changes';
  * ones are merged, per apiVersion, into an 'ancient-changes' entry carrying the newest time merged.
  */
 function capUpdateManagers(managers: Map<string, Manager>): void {
+  if (managers.size <= MAX_UPDATE_MANAGERS) return;
   const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update');
   if (updaters.length <= MAX_UPDATE_MANAGERS) return;
   const seconds = (t: string | undefined): number =>

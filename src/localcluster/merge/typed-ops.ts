@@ -127,58 +127,67 @@ export function compare(oldV: unknown, newV: unknown, s: SchemaNode | undefined)
     added: new FieldSet(),
     removed: new FieldSet(),
   };
-  const path = new WalkPath();
-  const at = (set: FieldSet, extra: string): FieldSet => {
-    let n = set;
-    for (const k of path.parts) n = n.child(k);
-    return n.child(extra);
-  };
-  const walk = (o: unknown, n: unknown, sc: SchemaNode | undefined): void => {
-    if (granularMap(o, sc) && granularMap(n, sc)) {
-      for (const k in n) {
-        const key = 'f:' + k;
-        const cs = fieldSchema(sc, k);
-        if (!(k in o)) insertAll(n[k], cs, at(out.added, key), path);
-        else {
-          path.push(key);
-          walk(o[k], n[k], cs);
-          path.pop();
-        }
-      }
-      for (const k in o) {
-        if (k in n) continue;
-        insertAll(o[k], fieldSchema(sc, k), at(out.removed, 'f:' + k), path);
-      }
-      return;
-    }
-    if (Array.isArray(o) && Array.isArray(n) && listInfo(sc).kind !== 'atomic') {
-      const oi = indexList(o, sc, path)!;
-      const ni = indexList(n, sc, path)!;
-      const item = itemsOf(sc);
-      for (const k of ni.keys) {
-        const nv = ni.byKey.get(k);
-        if (!oi.byKey.has(k)) insertAll(nv, item, markItem(at(out.added, k)), path);
-        else {
-          path.push(k);
-          walk(oi.byKey.get(k), nv, item);
-          path.pop();
-        }
-      }
-      for (const k of oi.keys)
-        if (!ni.byKey.has(k)) insertAll(oi.byKey.get(k), item, markItem(at(out.removed, k)), path);
-      return;
-    }
-    if (!jsonEqual(o, n)) {
-      let m = out.modified;
-      for (const k of path.parts) m = m.child(k);
-      m.m = true;
-    }
-  };
-  walk(oldV, newV, s);
+  compareWalk(out, new WalkPath(), oldV, newV, s);
   out.modified.prune();
   out.added.prune();
   out.removed.prune();
   return out;
+}
+
+/** The node of `set` at the walk's position, extended by `extra`. */
+function nodeAt(set: FieldSet, path: WalkPath, extra: string): FieldSet {
+  let n = set;
+  for (const k of path.parts) n = n.child(k);
+  return n.child(extra);
+}
+
+function compareWalk(
+  out: Comparison,
+  path: WalkPath,
+  o: unknown,
+  n: unknown,
+  sc: SchemaNode | undefined,
+): void {
+  if (granularMap(o, sc) && granularMap(n, sc)) {
+    for (const k in n) {
+      const key = 'f:' + k;
+      const cs = fieldSchema(sc, k);
+      if (!(k in o)) insertAll(n[k], cs, nodeAt(out.added, path, key), path);
+      else {
+        path.push(key);
+        compareWalk(out, path, o[k], n[k], cs);
+        path.pop();
+      }
+    }
+    for (const k in o) {
+      if (k in n) continue;
+      insertAll(o[k], fieldSchema(sc, k), nodeAt(out.removed, path, 'f:' + k), path);
+    }
+    return;
+  }
+  if (Array.isArray(o) && Array.isArray(n) && listInfo(sc).kind !== 'atomic') {
+    const oi = indexList(o, sc, path)!;
+    const ni = indexList(n, sc, path)!;
+    const item = itemsOf(sc);
+    for (const k of ni.keys) {
+      const nv = ni.byKey.get(k);
+      if (!oi.byKey.has(k)) insertAll(nv, item, markItem(nodeAt(out.added, path, k)), path);
+      else {
+        path.push(k);
+        compareWalk(out, path, oi.byKey.get(k), nv, item);
+        path.pop();
+      }
+    }
+    for (const k of oi.keys)
+      if (!ni.byKey.has(k))
+        insertAll(oi.byKey.get(k), item, markItem(nodeAt(out.removed, path, k)), path);
+    return;
+  }
+  if (!jsonEqual(o, n)) {
+    let m = out.modified;
+    for (const k of path.parts) m = m.child(k);
+    m.m = true;
+  }
 }
 
 function markItem(n: FieldSet): FieldSet {
@@ -224,14 +233,8 @@ function mergeList(
   const li = indexList(live, s, path)!;
   const item = itemsOf(s);
   const isMap = listInfo(s).kind === 'map';
-  const mergeItem = (k: string, l: unknown, c: unknown): unknown => {
-    if (c === undefined) return l;
-    if (l === undefined || !isMap) return jsonClone(c);
-    path.push(k);
-    const merged = merge(l, c, item, path);
-    path.pop();
-    return merged;
-  };
+  const mergeItem = (k: string, l: unknown, c: unknown): unknown =>
+    mergeListItem(k, l, c, isMap, item, path);
   const shared = ci.keys.filter((k) => li.byKey.has(k));
   let nextShared = 0;
   const out: unknown[] = [];
@@ -275,6 +278,22 @@ function mergeList(
     } else l++;
   }
   return out;
+}
+
+function mergeListItem(
+  k: string,
+  l: unknown,
+  c: unknown,
+  isMap: boolean,
+  item: SchemaNode | undefined,
+  path: WalkPath,
+): unknown {
+  if (c === undefined) return l;
+  if (l === undefined || !isMap) return jsonClone(c);
+  path.push(k);
+  const merged = merge(l, c, item, path);
+  path.pop();
+  return merged;
 }
 
 /**
