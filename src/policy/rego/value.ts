@@ -418,6 +418,11 @@ export class SetBuilder {
     return this.elems.length;
   }
 
+  /** The elements added so far, in insertion order. */
+  values(): readonly Value[] {
+    return this.elems;
+  }
+
   /** Freezes the builder into a set; the builder must not be used afterwards. */
   build(): SetValue {
     const s = new SetValue(this.elems, this.index);

@@ -7,9 +7,14 @@ import { ARRAY_BUILTINS } from './arrays.js';
 import { COMPARISON_BUILTINS } from './comparison.js';
 import { OBJECT_BUILTINS } from './objects.js';
 import { SET_BUILTINS } from './sets.js';
+import { ENCODING_BUILTINS } from './encoding.js';
+import { GRAPH_BUILTINS } from './graph.js';
+import { JSON_PATH_BUILTINS } from './json-paths.js';
 import { NUMBER_BUILTINS } from './numbers.js';
+import { SEMVER_BUILTINS } from './semver.js';
 import { SPRINTF_BUILTINS } from './sprintf.js';
 import { STRING_BUILTINS } from './strings.js';
+import { TEMPLATE_BUILTINS } from './template.js';
 import { TYPE_BUILTINS } from './types.js';
 import { UNITS_BUILTINS } from './units.js';
 
@@ -25,4 +30,9 @@ export const CORE_BUILTINS: readonly BuiltinDef[] = [
   ...SPRINTF_BUILTINS,
   ...NUMBER_BUILTINS,
   ...UNITS_BUILTINS,
+  ...ENCODING_BUILTINS,
+  ...JSON_PATH_BUILTINS,
+  ...GRAPH_BUILTINS,
+  ...SEMVER_BUILTINS,
+  ...TEMPLATE_BUILTINS,
 ];
