@@ -358,7 +358,7 @@ export const JSON_PATH_BUILTINS: readonly BuiltinDef[] = [
     impl: (args) => {
       const p = args[1]!;
       if (p.kind !== 'array') throw operandTypeError('json.patch', 2, p.kind, 'array');
-      let doc: Value | undefined = args[0]!;
+      let doc: Value | undefined = args[0];
       for (const op of p.items) {
         doc = applyPatch(doc, op);
         if (doc === undefined) return undefined;
