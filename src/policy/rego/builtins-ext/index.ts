@@ -2,6 +2,7 @@
 import type { BuiltinDef } from '../builtin-types.js';
 import { GLOB_BUILTINS } from './glob.js';
 import { HASH_BUILTINS } from './hash.js';
+import { JSON_SCHEMA_BUILTINS } from './json-schema-builtins.js';
 import { JWT_BUILTINS } from './jwt.js';
 import { NET_BUILTINS } from './net.js';
 import { REGEX_BUILTINS } from './regex.js';
@@ -19,6 +20,7 @@ export const EXT_BUILTINS: readonly BuiltinDef[] = [
   ...HASH_BUILTINS,
   ...JWT_BUILTINS,
   ...X509_BUILTINS,
+  ...JSON_SCHEMA_BUILTINS,
 ];
 
 /** Built-ins OPA deprecated: available to v0 modules, rejected in Rego v1 (`import rego.v1` / v1 syntax). */
