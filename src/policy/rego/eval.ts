@@ -433,34 +433,48 @@ export class Evaluator {
       return v === undefined ? false : this.walkValue(v, path, i, f, k);
     }
     const p = path[i] as IRTerm;
-    const step = (k0: Value): boolean => {
-      // Integer keys address base documents by their text (`data[2]` is `data["2"]`).
-      const key = k0.kind === 'number' && k0.isInteger() ? str(numberText(k0)) : k0;
-      if (key.kind !== 'string') {
-        const v = this.nodeValue(node, base, at);
-        const child = v === undefined ? undefined : lookup(v, key);
-        return child === undefined ? false : this.walkValue(child, path, i + 1, f, k);
-      }
-      const child = node.children.get(key.value);
-      const childBase = base?.kind === 'object' ? base.getStr(key.value) : undefined;
-      return this.walkData(child, childBase, [...at, key.value], path, i + 1, f, k);
-    };
-    if (p.t === 'const') return step(p.v);
+    if (p.t === 'const') return this.dataStep(node, base, at, path, i, f, k, p.v);
     if (p.t === 'local' && f[p.slot] === undefined) {
       const keys = new Set<string>(node.children.keys());
       if (base?.kind === 'object')
         for (const key of base.keys()) if (key.kind === 'string') keys.add(key.value);
       for (const key of [...keys].sort()) {
         f[p.slot] = str(key);
-        const stop = step(str(key));
+        const stop = this.dataStep(node, base, at, path, i, f, k, str(key));
         f[p.slot] = undefined;
         if (stop) return true;
       }
       return false;
     }
-    if (this.canEval(p, f)) return this.evalTerm(p, f, step);
+    if (this.canEval(p, f)) {
+      return this.evalTerm(p, f, (key) => this.dataStep(node, base, at, path, i, f, k, key));
+    }
     const v = this.nodeValue(node, base, at);
     return v === undefined ? false : this.walkValue(v, path, i, f, k);
+  }
+
+  /** One step of walkData below `node` by `k0`. */
+  private dataStep(
+    node: RuleNode,
+    base: Value | undefined,
+    at: readonly string[],
+    path: readonly IRTerm[],
+    i: number,
+    f: Frame,
+    k: KV,
+    k0: Value,
+  ): boolean {
+    // Integer keys address base documents by their text (`data[2]` is `data["2"]`).
+    const key = k0.kind === 'number' && k0.isInteger() ? str(numberText(k0)) : k0;
+    if (key.kind !== 'string') {
+      const v = this.nodeValue(node, base, at);
+      const child = v === undefined ? undefined : lookup(v, key);
+      return child === undefined ? false : this.walkValue(child, path, i + 1, f, k);
+    }
+    const child = node.children.get(key.value);
+    const childBase = base?.kind === 'object' ? base.getStr(key.value) : undefined;
+    const next = child ? child.path : [...at, key.value];
+    return this.walkData(child, childBase, next, path, i + 1, f, k);
   }
 
   private overlayBelow(at: readonly string[]): boolean {
@@ -515,6 +529,7 @@ export class Evaluator {
       switch (first.kind) {
         case 'complete':
           own = this.evalComplete(node);
+          if (own) ruleValue(own);
           break;
         case 'multi':
         case 'object':
@@ -558,15 +573,16 @@ export class Evaluator {
       const rule: IRRule = cur;
       let result: Value | undefined;
       const f = this.frame(rule);
-      const onSolution = (): boolean =>
-        this.evalTerm(rule.value, f, (v) => {
-          if (result !== undefined && !equal(result, v)) throw conflict(msg, rule.loc);
-          result = v;
-          return rule.constHead;
-        });
-      if (args)
-        this.bindArgs(rule.args, args, 0, f, () => this.evalBody(rule.body, 0, f, onSolution));
-      else this.evalBody(rule.body, 0, f, onSolution);
+      const onValue = (v: Value): boolean => {
+        if (result !== undefined && !equal(result, v)) throw conflict(msg, rule.loc);
+        result = v;
+        return rule.constHead;
+      };
+      if (args) {
+        this.bindArgs(rule.args, args, 0, f, () =>
+          this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
+        );
+      } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
       if (result !== undefined) return result;
       cur = rule.elseRule;
     }
@@ -911,7 +927,10 @@ class Nested {
     const b = new ObjectBuilder();
     for (const e of this.order) {
       const v = e.value;
-      b.set(e.key, v instanceof Nested ? v.build() : v instanceof SetBuilder ? v.build() : v);
+      b.set(
+        e.key,
+        v instanceof Nested ? v.build() : v instanceof SetBuilder ? v.build() : ruleValue(v),
+      );
     }
     return b.build();
   }
@@ -933,9 +952,19 @@ function numOf(i: number): Value {
 
 import { num as numFromInt } from './value.js';
 
+/** Objects that are the value of one rule (not built from the paths of several rules). */
+const RULE_VALUES = new WeakSet<Value>();
+
+function ruleValue<V extends Value>(v: V): V {
+  if (v.kind === 'object') RULE_VALUES.add(v);
+  return v;
+}
+
 /** Combines values defined for the same path by different rules (objects and sets merge). */
 function mergeValues(a: Value, b: Value): Value {
-  if (a.kind === 'object' && b.kind === 'object') {
+  // A rule's own value cannot be extended by rules below it.
+  const leaf = RULE_VALUES.has(a) || RULE_VALUES.has(b);
+  if (a.kind === 'object' && b.kind === 'object' && !leaf) {
     const out = new ObjectBuilder();
     a.forEach((k, v) => void out.set(k, v));
     b.forEach((k, v) => {
