@@ -358,10 +358,11 @@ export const JSON_PATH_BUILTINS: readonly BuiltinDef[] = [
     impl: (args) => {
       const p = args[1]!;
       if (p.kind !== 'array') throw operandTypeError('json.patch', 2, p.kind, 'array');
-      let doc: Value | undefined = args[0];
+      let doc = args[0]!;
       for (const op of p.items) {
-        doc = applyPatch(doc, op);
-        if (doc === undefined) return undefined;
+        const next = applyPatch(doc, op);
+        if (next === undefined) return undefined;
+        doc = next;
       }
       return doc;
     },
