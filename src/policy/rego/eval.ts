@@ -540,6 +540,8 @@ export class Evaluator {
       }
     }
     if (node.children.size === 0) {
+      // A base document at the same path as a rule wins (OPA reads base data first).
+      if (base !== undefined && own !== undefined && base.kind !== 'object') return base;
       if (own !== undefined) return own;
       // A package without rules is an empty object.
       return first ? base : (base ?? EMPTY_OBJECT);
