@@ -106,6 +106,8 @@ export class KubeTransport {
    * A kept-alive socket may have been closed by the server just as it is reused; the request
    * then fails with ECONNRESET/EPIPE before any answer. Requests other than POST are
    * idempotent (including server-side apply), so those are sent once more on a new socket.
+   * The other idle sockets went idle at about the same time and are likely closed too, so
+   * they are dropped first: otherwise the retry may be handed the next stale one.
    */
   private async sendWithReuseRetry(req: TransportRequest): Promise<TransportResponse> {
     try {
@@ -113,6 +115,9 @@ export class KubeTransport {
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code;
       if (req.method === 'POST' || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+      for (const sockets of Object.values(this.agent.freeSockets)) {
+        for (const socket of sockets ?? []) socket.destroy();
+      }
       return this.send(req, this.agent, this.timeoutMs);
     }
   }
