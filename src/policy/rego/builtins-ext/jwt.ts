@@ -383,6 +383,7 @@ export const JWT_BUILTINS: readonly BuiltinDef[] = [
   ].map(verifyDef),
   {
     name: 'io.jwt.decode_verify',
+    nondeterministic: true,
     args: [T.string, T.objectOf(T.string, T.any)],
     result: T.tuple(T.boolean, ANY_OBJECT, ANY_OBJECT),
     impl: (args, ctx) => {
@@ -395,6 +396,7 @@ export const JWT_BUILTINS: readonly BuiltinDef[] = [
   },
   {
     name: 'io.jwt.encode_sign',
+    nondeterministic: true,
     args: [T.objectOf(T.string, T.any), T.objectOf(T.string, T.any), T.objectOf(T.string, T.any)],
     result: T.string,
     impl: (args) => {
@@ -406,6 +408,7 @@ export const JWT_BUILTINS: readonly BuiltinDef[] = [
   },
   {
     name: 'io.jwt.encode_sign_raw',
+    nondeterministic: true,
     args: [T.string, T.string, T.string],
     result: T.string,
     impl: (args) => {

@@ -25,7 +25,7 @@ const templateCache = new Map<string, ReturnType<typeof compileRegexTemplate>>()
 export const REGEX_BUILTINS: readonly BuiltinDef[] = [
   {
     name: 'regex.is_valid',
-    args: [T.any],
+    args: [T.string],
     result: T.boolean,
     impl: ([p]) => (p?.kind === 'string' && isValidGoRegexp(p.value) ? TRUE : FALSE),
   },
