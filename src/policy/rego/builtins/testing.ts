@@ -5,7 +5,7 @@ import { it } from 'node:test';
 import type { BuiltinContext } from '../builtin-types.js';
 import { RegoError } from '../errors.js';
 import { parseJSON } from '../json.js';
-import { setOf, valueToString, type Value } from '../value.js';
+import { equal, setOf, valueToString, type Value } from '../value.js';
 import { CORE_BUILTINS } from './index.js';
 
 const BY_NAME = new Map(CORE_BUILTINS.map((d) => [d.name, d]));
@@ -54,7 +54,9 @@ export function runCases(cases: readonly BuiltinCase[]): void {
         return;
       }
       assert.ok(got !== undefined && !Array.isArray(got), 'expected a single value');
-      assert.equal(valueToString(got as Value), valueToString(want));
+      const value = got as Value;
+      // Compared as OPA compares values (1 == 1.0), shown as text on failure.
+      assert.ok(equal(value, want), `got ${valueToString(value)}, want ${valueToString(want)}`);
     });
   }
 }
