@@ -1,10 +1,69 @@
 // Rego compiler: merges modules into a rule tree, resolves names, checks safety and orders bodies.
 import type { Expr, Location, Module, Rule, Term, WithModifier } from './ast.js';
-import type { BuiltinDef } from './builtin-types.js';
+import type { BuiltinDef, RegoType } from './builtin-types.js';
+import { typeString } from './builtin-types.js';
 import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './compiler-ir.js';
 import { RegoError } from './errors.js';
 import type { Value } from './value.js';
 import { arr, bool, NULL, numFromText, ObjectBuilder, SetBuilder, str } from './value.js';
+
+/** Built-ins OPA deprecated: v0 modules may call them, Rego v1 modules may not. */
+export const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
+  'any',
+  'all',
+  're_match',
+  'net.cidr_overlap',
+  'set_diff',
+  'cast_array',
+  'cast_set',
+  'cast_string',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
+]);
+
+/** Whether a value belongs to a declared type. */
+function hasType(v: Value, t: RegoType): boolean {
+  switch (t.kind) {
+    case 'any':
+      return true;
+    case 'any-of':
+      return t.of.some((x) => hasType(v, x));
+    case 'array':
+      if (v.kind !== 'array') return false;
+      return v.items.every((item, i) => {
+        const st = t.static?.[i];
+        if (st) return hasType(item, st);
+        return t.dynamic ? hasType(item, t.dynamic) : t.static === undefined;
+      });
+    case 'set':
+      return v.kind === 'set' && v.unordered().every((x) => hasType(x, t.of));
+    case 'object':
+      return v.kind === 'object';
+    default:
+      return v.kind === t.kind;
+  }
+}
+
+/** Constant operands of a built-in call are checked against its declaration at compile time. */
+function checkConstArgs(
+  name: string,
+  def: BuiltinDef,
+  args: readonly IRTerm[],
+  loc: Location,
+): void {
+  args.forEach((a, i) => {
+    const t = def.args[i] ?? def.variadic;
+    if (a.t !== 'const' || !t) return;
+    if (!hasType(a.v, t)) {
+      throw new RegoError(
+        'rego_type_error',
+        `${name}: invalid argument(s)\n\thave: operand ${i + 1} ${a.v.kind}\n\twant: ${typeString(t)}`,
+        loc,
+      );
+    }
+  });
+}
 
 /** Built-ins left out on purpose (network, cloud providers, runtime introspection). */
 export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
@@ -64,6 +123,8 @@ class FrameCompiler {
     readonly globals: ReadonlyMap<string, Global>,
     readonly builtins: ReadonlyMap<string, BuiltinDef>,
     readonly functions: ReadonlyMap<string, number>,
+    /** Rego v1 module (or `import rego.v1`): deprecated built-ins are not available. */
+    readonly v1 = true,
   ) {}
 
   alloc(name: string): number {
@@ -196,13 +257,21 @@ class FrameCompiler {
       }
     }
     const g = this.globals.get(first);
-    if (g?.kind === 'data') {
-      const path = [...g.path.map(keyString), ...op.slice(1)];
-      return { kind: 'function', name: ['data', ...path].join('.'), path };
+    let path: string[] | undefined;
+    if (g?.kind === 'data') path = [...g.path.map(keyString), ...op.slice(1)];
+    else if (first === 'data') path = op.slice(1);
+    if (path) {
+      const fname = ['data', ...path].join('.');
+      if (!this.functions.has(path.join('.'))) {
+        throw new RegoError('rego_type_error', `undefined function ${fname}`, loc);
+      }
+      return { kind: 'function', name: fname, path };
     }
-    if (first === 'data') return { kind: 'function', name, path: op.slice(1) };
     if (name === 'print') return { kind: 'print', name };
     const def = this.builtins.get(name);
+    if (def && this.v1 && DEPRECATED_BUILTINS.has(name)) {
+      throw new RegoError('rego_type_error', `undefined function ${name}`, loc);
+    }
     if (def) return { kind: 'builtin', name, def };
     if (UNSUPPORTED_BUILTINS.has(name)) {
       throw new RegoError('rego_type_error', `unsupported built-in function ${name}`, loc);
@@ -222,7 +291,9 @@ class FrameCompiler {
         );
       }
     }
-    return { t: 'call', target, args: args.map((a) => this.term(a, scope)), loc };
+    const irArgs = args.map((a) => this.term(a, scope));
+    if (target.kind === 'builtin') checkConstArgs(target.name, target.def, irArgs, loc);
+    return { t: 'call', target, args: irArgs, loc };
   }
 
   /** Arity of a call target, for spotting the extra output operand of `count(x, n)`. */
@@ -872,13 +943,156 @@ export function compileModules(
         node = child;
         node.hasRules = true;
       }
-      const fc = new FrameCompiler(globals, builtins, functions);
+      const fc = new FrameCompiler(globals, builtins, functions, m.regoV1);
       const rule = compileRule(fc, r, prefix.length);
       if (r.isDefault) node.defaults.push(rule);
       else node.rules.push(rule);
     }
   }
+  checkRecursion(root);
   return { root, builtins, functions };
+}
+
+/** Every node that holds rules, at or below `n`. */
+function ruleNodesBelow(n: RuleNode, out: RuleNode[]): void {
+  if (n.rules.length > 0 || n.defaults.length > 0) out.push(n);
+  for (const c of n.children.values()) ruleNodesBelow(c, out);
+}
+
+/** The rule nodes a reference into data (given by its constant prefix) may read. */
+function nodesForPath(root: RuleNode, path: readonly string[]): RuleNode[] {
+  let n = root;
+  for (const seg of path) {
+    if (n.rules.length > 0 || n.defaults.length > 0) return [n];
+    const c = n.children.get(seg);
+    if (!c) return [];
+    n = c;
+  }
+  const out: RuleNode[] = [];
+  ruleNodesBelow(n, out);
+  return out;
+}
+
+function refsOfTerm(t: IRTerm, out: string[][]): void {
+  switch (t.t) {
+    case 'ref': {
+      if (t.head.t === 'data') {
+        const prefix: string[] = [];
+        for (const p of t.path) {
+          if (p.t === 'const' && p.v.kind === 'string') prefix.push(p.v.value);
+          else if (p.t === 'const' && p.v.kind === 'number') prefix.push(p.v.toString());
+          else break;
+        }
+        out.push(prefix);
+      } else refsOfTerm(t.head, out);
+      for (const p of t.path) refsOfTerm(p, out);
+      return;
+    }
+    case 'data':
+      out.push([]);
+      return;
+    case 'array':
+    case 'set':
+      for (const i of t.items) refsOfTerm(i, out);
+      return;
+    case 'object':
+      for (const k of t.keys) refsOfTerm(k, out);
+      for (const v of t.values) refsOfTerm(v, out);
+      return;
+    case 'arraycompr':
+    case 'setcompr':
+      refsOfTerm(t.term, out);
+      for (const e of t.body) refsOfExpr(e, out);
+      return;
+    case 'objectcompr':
+      refsOfTerm(t.key, out);
+      refsOfTerm(t.value, out);
+      for (const e of t.body) refsOfExpr(e, out);
+      return;
+    case 'call':
+      if (t.target.kind === 'function') out.push([...t.target.path]);
+      for (const a of t.args) refsOfTerm(a, out);
+      return;
+    case 'template':
+      for (const p of t.parts) if (typeof p !== 'string') refsOfExpr(p, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function refsOfExpr(e: IRExpr, out: string[][]): void {
+  switch (e.k) {
+    case 'term':
+      refsOfTerm(e.term, out);
+      return;
+    case 'unify':
+      refsOfTerm(e.a, out);
+      refsOfTerm(e.b, out);
+      return;
+    case 'not':
+      for (const x of e.body) refsOfExpr(x, out);
+      return;
+    case 'somein':
+      refsOfTerm(e.coll, out);
+      return;
+    case 'every':
+      refsOfTerm(e.domain, out);
+      for (const x of e.body) refsOfExpr(x, out);
+      return;
+    case 'with':
+      for (const m of e.mods) {
+        refsOfTerm(m.value, out);
+        if (m.fn?.kind === 'function') out.push([...m.fn.path]);
+      }
+      refsOfExpr(e.inner, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Rejects rules that depend on themselves (OPA's rego_recursion_error). */
+function checkRecursion(root: RuleNode): void {
+  const nodes: RuleNode[] = [];
+  ruleNodesBelow(root, nodes);
+  const deps = new Map<RuleNode, RuleNode[]>();
+  for (const n of nodes) {
+    const paths: string[][] = [];
+    for (const first of [...n.rules, ...n.defaults]) {
+      for (let r: IRRule | undefined = first; r; r = r.elseRule) {
+        for (const e of r.body) refsOfExpr(e, paths);
+        refsOfTerm(r.value, paths);
+        for (const k of r.keys) refsOfTerm(k, paths);
+      }
+    }
+    const out = new Set<RuleNode>();
+    for (const p of paths) for (const d of nodesForPath(root, p)) out.add(d);
+    deps.set(n, [...out]);
+  }
+  const state = new Map<RuleNode, 1 | 2>();
+  const stack: RuleNode[] = [];
+  const name = (n: RuleNode): string => ['data', ...n.path].join('.');
+  const visit = (n: RuleNode): void => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const st = state.get(d);
+      if (st === 1) {
+        const cycle = [...stack.slice(stack.indexOf(d)), d].map(name);
+        const loc = (d.rules[0] ?? d.defaults[0])?.loc;
+        throw new RegoError(
+          'rego_recursion_error',
+          `rule ${name(d)} is recursive: ${cycle.join(' -> ')}`,
+          loc,
+        );
+      }
+      if (st === undefined) visit(d);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of nodes) if (!state.has(n)) visit(n);
 }
 
 /** The leading string keys of a head reference (the rule's path below its package). */
@@ -934,7 +1148,11 @@ function compileRule(fc: FrameCompiler, r: Rule, prefixLen: number): IRRule {
           ? 'complete'
           : 'object';
   const elseRule = r.elseRule
-    ? compileRule(new FrameCompiler(fc.globals, fc.builtins, fc.functions), r.elseRule, prefixLen)
+    ? compileRule(
+        new FrameCompiler(fc.globals, fc.builtins, fc.functions, fc.v1),
+        r.elseRule,
+        prefixLen,
+      )
     : undefined;
   const constHead = value.t === 'const' && keys.every((k) => k.t === 'const');
   return {
