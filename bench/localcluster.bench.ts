@@ -14,7 +14,7 @@ import { startLocalCluster } from '../src/localcluster/index.js';
 const CLIENTS = 8;
 const APPLIES = 4000;
 const GETS = 3000;
-const WARM_UP = 1000;
+const WARM_UP = Number(process.env.LC_BENCH_WARMUP ?? 1000);
 
 interface Target {
   url: string;

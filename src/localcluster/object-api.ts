@@ -24,6 +24,7 @@ import {
   randomSuffix,
   validateName,
   type KubeObject,
+  type ObjectMeta,
 } from './object-meta.js';
 import { groupVersionString, storageKey, type ResourceInfo } from './registry.js';
 import {
@@ -140,17 +141,53 @@ function decodeError(info: ResourceInfo, detail: string): ApiError {
   );
 }
 
-function stripForCompare(o: KubeObject): KubeObject {
-  const m = { ...metaOf(o) };
-  delete m.resourceVersion;
-  if (Array.isArray(m.managedFields)) {
-    m.managedFields = m.managedFields.map((e) => {
-      if (!isPlainObject(e)) return e;
-      const { time: _t, ...rest } = e;
-      return rest;
-    });
+/**
+ * Whether an update changes nothing that is kept: equal except for metadata.resourceVersion and
+ * the times of managedFields entries (compared in place, without stripped copies).
+ */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] === undefined) continue;
+    n++;
+    if (k === 'metadata' ? !sameMeta(metaOf(a), metaOf(b)) : !jsonEqual(a[k], b[k])) return false;
   }
-  return { ...o, metadata: m };
+  for (const k in b) if (b[k] !== undefined) n--;
+  return n === 0;
+}
+
+function sameMeta(a: Readonly<ObjectMeta>, b: Readonly<ObjectMeta>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] === undefined || k === 'resourceVersion') continue;
+    n++;
+    if (k === 'managedFields' ? !sameManagedFields(a[k], b[k]) : !jsonEqual(a[k], b[k]))
+      return false;
+  }
+  for (const k in b) if (b[k] !== undefined && k !== 'resourceVersion') n--;
+  return n === 0;
+}
+
+function sameManagedFields(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return jsonEqual(a, b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x: unknown = a[i];
+    const y: unknown = b[i];
+    if (!isPlainObject(x) || !isPlainObject(y)) {
+      if (!jsonEqual(x, y)) return false;
+      continue;
+    }
+    let n = 0;
+    for (const k in x) {
+      if (x[k] === undefined || k === 'time') continue;
+      n++;
+      if (!jsonEqual(x[k], y[k])) return false;
+    }
+    for (const k in y) if (y[k] !== undefined && k !== 'time') n--;
+    if (n !== 0) return false;
+  }
+  return true;
 }
 
 export class ObjectApi {
@@ -427,8 +464,7 @@ export class ObjectApi {
     const adm = await this.admit(AdmissionOperation.Update, t, o, oldView, opts);
     o = adm.object ?? o;
     warnings.push(...adm.warnings);
-    if (jsonEqual(stripForCompare(o), stripForCompare(oldView)))
-      return { object: oldView, warnings, written: false };
+    if (sameContent(o, oldView)) return { object: oldView, warnings, written: false };
     const finalM = metaOf(o);
     const finished =
       finalM.deletionTimestamp !== undefined &&

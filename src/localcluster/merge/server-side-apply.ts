@@ -259,7 +259,9 @@ export function serverSideApply(args: {
     subresource,
   });
   const previous = managers.get(selfId);
-  if (previous !== undefined && !previous.set.isEmpty()) {
+  // the usual re-apply claims the same fields as last time: nothing to prune, document reusable
+  const sameFields = previous !== undefined && previous.set.equals(newSet);
+  if (previous !== undefined && !sameFields && !previous.set.isEmpty()) {
     // Fields this manager applied before and now omits go, unless someone else still owns them.
     const dropped = previous.set.difference(newSet);
     if (!dropped.isEmpty()) {
@@ -304,8 +306,7 @@ export function serverSideApply(args: {
     time: objectChanged || previous === undefined ? args.now : previous.time,
     subresource,
     set: newSet,
-    // the same fields as last time (the usual re-apply, values changed or not): keep the document
-    raw: previous?.raw !== undefined && previous.set.equals(newSet) ? previous.raw : undefined,
+    raw: sameFields ? previous.raw : undefined,
   });
   if (newSet.isEmpty()) managers.delete(selfId);
   // a private copy of the object; the managedFields entries are new, their fieldsV1 documents
