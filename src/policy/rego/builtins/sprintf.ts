@@ -210,8 +210,49 @@ function formatArg(a: GoArg, verb: string, spec: Spec): string {
   return out ?? `%!${verb}(${TYPE_NAME[a.t]}=${argText(a)})`;
 }
 
+const DEFAULT_SPEC: Spec = {
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  width: undefined,
+  prec: undefined,
+};
+
+/** Formats split into literal parts around plain %s / %v / %d verbs (the common case), cached. */
+const SIMPLE_FORMATS = new Map<
+  string,
+  { readonly parts: readonly string[]; readonly verbs: readonly string[] }
+>();
+const SIMPLE_FORMAT_RE = /^(?:[^%]|%%|%[svd])*$/;
+
+function simpleFormat(
+  format: string,
+): { readonly parts: readonly string[]; readonly verbs: readonly string[] } | undefined {
+  let f = SIMPLE_FORMATS.get(format);
+  if (f !== undefined) return f;
+  if (!SIMPLE_FORMAT_RE.test(format) || format.includes('%%')) return undefined;
+  const pieces = format.split(/%([svd])/);
+  f = { parts: pieces.filter((_, i) => i % 2 === 0), verbs: pieces.filter((_, i) => i % 2 === 1) };
+  if (SIMPLE_FORMATS.size > 512) SIMPLE_FORMATS.clear();
+  SIMPLE_FORMATS.set(format, f);
+  return f;
+}
+
 /** Go's fmt.Sprintf over the given arguments (flags, width, precision, `*`, explicit [n] indexes). */
 export function goSprintf(format: string, args: readonly GoArg[]): string {
+  const simple = simpleFormat(format);
+  if (simple !== undefined && simple.verbs.length === args.length) {
+    let out = simple.parts[0]!;
+    for (let i = 0; i < args.length; i++)
+      out += formatArg(args[i]!, simple.verbs[i]!, DEFAULT_SPEC) + simple.parts[i + 1]!;
+    return out;
+  }
+  return fullSprintf(format, args);
+}
+
+function fullSprintf(format: string, args: readonly GoArg[]): string {
   let out = '';
   let argi = 0;
   let reordered = false;
