@@ -34,7 +34,13 @@ const script = new Script(
   // No importModuleDynamically: the bundle has no import() (esbuild turns them into require()).
   { filename: bundle, cachedData },
 );
-if (cachedData === undefined || script.cachedDataRejected === true) {
+// FLOTILLA_CODE_CACHE=refresh rewrites an accepted cache too, adding what this run compiled
+// (the build runs the hot commands over several fixtures this way).
+if (
+  cachedData === undefined ||
+  script.cachedDataRejected === true ||
+  process.env['FLOTILLA_CODE_CACHE'] === 'refresh'
+) {
   // Written at exit, so the cache also holds the functions this run compiled lazily. V8 rejects
   // a cache made by another Node version or with other flags; it is then simply rewritten.
   process.once('exit', () => {

@@ -65,6 +65,16 @@ describe('bin/flotilla.js over the bundle', () => {
     assert.deepEqual(readFileSync(cache), written, 'an accepted cache is not rewritten');
   });
 
+  it('FLOTILLA_CODE_CACHE=refresh adds what a run compiled to an accepted cache', async () => {
+    const accepted = readFileSync(cache);
+    const res = await run(process.execPath, [bin, 'version', '-o', 'yaml'], {
+      env: { ...env, FLOTILLA_CODE_CACHE: 'refresh' },
+    });
+    assert.match(res.stdout, /^flotilla: /);
+    const refreshed = readFileSync(cache);
+    assert.ok(refreshed.length > accepted.length, `${refreshed.length} > ${accepted.length}`);
+  });
+
   it('rewrites a cache V8 rejects (damaged, or made with other flags) and still runs', async () => {
     writeFileSync(cache, 'not a code cache');
     const res = await flotilla(['kustomize', 'build', golden]);
