@@ -1,4 +1,6 @@
 // Calls an extended built-in by name on plain JS arguments; used by the tests of this folder.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import type { BuiltinContext } from '../builtin-types.js';
 import { RegoError } from '../errors.js';
 import { toJSON } from '../json.js';
@@ -42,4 +44,21 @@ export type Row = readonly [name: string, args: readonly unknown[], want: string
 /** "ERR code: message" for errors, the JSON text otherwise. */
 export function outcomeText(o: CallOutcome): string {
   return o.error !== undefined ? `ERR ${o.error.code}: ${o.error.detail}` : o.json!;
+}
+
+/** Readable test titles for arguments that JSON cannot show (bigint, Set). */
+function argsTitle(args: readonly unknown[]): string {
+  const text = JSON.stringify(args, (_, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Set ? [...(v as Set<unknown>)] : v,
+  );
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** One test per row (inside the caller's describe): the call's outcome text must equal the row's. */
+export function rowTests(rows: readonly Row[]): void {
+  for (const [name, args, want] of rows) {
+    it(`${name}(${argsTitle(args)})`, () => {
+      assert.equal(outcomeText(callBuiltin(name, args)), want);
+    });
+  }
 }

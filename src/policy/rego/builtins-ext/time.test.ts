@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callBuiltin, outcomeText, testContext, type Row } from './builtin-harness.js';
+import { callBuiltin, outcomeText, rowTests, testContext, type Row } from './builtin-harness.js';
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00';
 const T = 1670006453141828752n; // 2022-12-02T18:40:53.141828752Z, a Friday
@@ -141,11 +141,7 @@ const ROWS: readonly Row[] = [
 ];
 
 describe('time built-ins', () => {
-  for (const [name, args, want] of ROWS) {
-    it(`${name}(${JSON.stringify(args, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))})`, () => {
-      assert.equal(outcomeText(callBuiltin(name, args)), want);
-    });
-  }
+  rowTests(ROWS);
 
   it('time.now_ns is the evaluation clock, constant within an evaluation', () => {
     const ctx = testContext(1234567890123456789n);

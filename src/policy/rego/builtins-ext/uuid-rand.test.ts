@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callBuiltin, outcomeText, testContext, type Row } from './builtin-harness.js';
+import { callBuiltin, rowTests, testContext, type Row } from './builtin-harness.js';
 
 const V2 =
   '{"clocksequence":12800,"domain":"Person","id":1000,"macvariables":"local:unicast","nodeid":"32-50-96-b3-9f-47","time":1693566990121469600,"variant":"RFC4122","version":2}';
@@ -24,11 +24,7 @@ const ROWS: readonly Row[] = [
 ];
 
 describe('uuid and rand built-ins', () => {
-  for (const [name, args, want] of ROWS) {
-    it(`${name}(${JSON.stringify(args)})`, () => {
-      assert.equal(outcomeText(callBuiltin(name, args)), want);
-    });
-  }
+  rowTests(ROWS);
 
   it('uuid.rfc4122 is a v4 UUID, the same for the same key within one evaluation', () => {
     const ctx = testContext();
