@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  CatFile,
   GitMirror,
   RefKind,
   checkHistory,
@@ -458,19 +459,46 @@ describe('mirror, checkout and history (http)', () => {
     const c = await r.commit({ f: '3' }, 'c');
     r.push('main');
     const ff = await resolve(url, { branch: 'main' });
-    assert.deepEqual(await checkHistory(ff.mirror, b, c), {
-      rewritten: false,
-      lastCommitAvailable: true,
+    // Merge-base alone, and the parent walk on a running cat-file (with merge-base behind it).
+    const withCat = async (fn: (cat: CatFile | undefined) => Promise<void>): Promise<void> => {
+      await fn(undefined);
+      const cat = new CatFile(ff.mirror.dir);
+      try {
+        await fn(cat);
+      } finally {
+        cat.close();
+      }
+    };
+    await withCat(async (cat) =>
+      assert.deepEqual(await checkHistory(ff.mirror, b, c, cat), {
+        rewritten: false,
+        lastCommitAvailable: true,
+      }),
+    );
+    // A merge whose second parent descends from the last commit.
+    git(r.work, ['checkout', '-q', '-b', 'side', a]);
+    const s1 = await r.commit({ g: '1' }, 'side');
+    git(r.work, ['checkout', '-q', 'main']);
+    git(r.work, ['merge', '-q', '--no-ff', '-m', 'merge side', 'side']);
+    const m = r.head();
+    r.push('main');
+    const merged = await resolve(url, { branch: 'main' });
+    assert.equal(merged.commit, m);
+    await withCat(async (cat) => {
+      assert.equal((await checkHistory(merged.mirror, s1, m, cat)).rewritten, false);
+      assert.equal((await checkHistory(merged.mirror, a, m, cat)).rewritten, false);
     });
     git(r.work, ['reset', '-q', '--hard', a]);
     const d = await r.commit({ f: '4' }, 'd');
     r.push('main');
     const forced = await resolve(url, { branch: 'main' });
     assert.equal(forced.commit, d);
-    assert.deepEqual(await checkHistory(forced.mirror, c, d), {
-      rewritten: true,
-      lastCommitAvailable: true,
-    });
+    await withCat(async (cat) =>
+      assert.deepEqual(await checkHistory(forced.mirror, m, d, cat), {
+        rewritten: true,
+        lastCommitAvailable: true,
+      }),
+    );
   });
 
   it('checks out submodules recursively from their own mirrors', async () => {

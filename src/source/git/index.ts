@@ -7,6 +7,7 @@ export {
   type PrepareGitAuthOptions,
   type SecretData,
 } from './auth.js';
+export { CatFile, type GitObject } from './cat-file.js';
 export { checkoutCommit, resolveSubmoduleUrl, type CheckoutOptions } from './checkout.js';
 export { checkHistory, type HistoryCheck } from './history.js';
 export {
@@ -14,7 +15,6 @@ export {
   normaliseGitUrl,
   parseLsRemote,
   type GitMirrorOptions,
-  type GitObject,
   type RemoteRef,
 } from './mirror.js';
 export { parseCommit, parseTag, type ParsedObject } from './objects.js';
@@ -34,10 +34,17 @@ export {
   type RefPlan,
   type ResolvedRef,
 } from './ref.js';
-export { fetchResolved, resolveRemoteRef, type FetchedRevision } from './resolve.js';
+export {
+  fetchResolved,
+  resolveRemoteRef,
+  type FetchResolvedOptions,
+  type FetchedRevision,
+} from './resolve.js';
 export {
   planTreeTarball,
+  startBlobReader,
   treeTarballStream,
+  type BlobReader,
   type TreeTarballOptions,
   type TreeTarballPlan,
 } from './tree-tarball.js';

@@ -76,13 +76,6 @@ export function parseLsRemote(out: string): Map<string, RemoteRef> {
   return refs;
 }
 
-/** One object read from the mirror. */
-export interface GitObject {
-  /** `commit`, `tag`, `tree` or `blob`. */
-  readonly type: string;
-  readonly body: Buffer;
-}
-
 /** A bare repository that caches one remote's objects; fetches add only what is new. */
 export class GitMirror {
   readonly url: string;
@@ -110,7 +103,12 @@ export class GitMirror {
 
   private git(
     args: readonly string[],
-    extra: { okCodes?: number[]; input?: string; env?: Record<string, string> } = {},
+    extra: {
+      okCodes?: number[];
+      input?: string;
+      env?: Record<string, string>;
+      onSpawn?: () => void;
+    } = {},
   ): Promise<RunGitResult> {
     return runGit(['--git-dir', this.dir, ...args], {
       env: { ...this.auth?.env, ...extra.env },
@@ -118,6 +116,7 @@ export class GitMirror {
       timeoutMs: this.timeoutMs,
       ...(extra.okCodes ? { okCodes: extra.okCodes } : {}),
       ...(extra.input !== undefined ? { input: extra.input } : {}),
+      ...(extra.onSpawn ? { onSpawn: extra.onSpawn } : {}),
     });
   }
 
@@ -199,18 +198,16 @@ export class GitMirror {
     await this.git(['update-ref', name, oid]);
   }
 
-  /** Fetches the given refspecs into the mirror (objects already present are not transferred). */
-  async fetch(refspecs: readonly string[]): Promise<void> {
+  /**
+   * Fetches the given refspecs into the mirror (objects already present are not transferred).
+   * `onSpawn` runs once git fetch has started.
+   */
+  async fetch(refspecs: readonly string[], onSpawn?: () => void): Promise<void> {
     await this.ensure();
-    await this.git([
-      'fetch',
-      '-q',
-      '--no-tags',
-      '--no-write-fetch-head',
-      '--',
-      this.url,
-      ...refspecs,
-    ]);
+    await this.git(
+      ['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--', this.url, ...refspecs],
+      onSpawn ? { onSpawn } : {},
+    );
   }
 
   /** True when the mirror holds the commit. */
@@ -226,33 +223,6 @@ export class GitMirror {
       okCodes: [0, 1, 128],
     });
     return r.code === 0 ? r.stdout.trim() : undefined;
-  }
-
-  /**
-   * The type and body of each object the mirror holds (one `cat-file --batch`); objects it does
-   * not hold are absent from the result.
-   */
-  async readObjects(oids: readonly string[]): Promise<Map<string, GitObject>> {
-    const out = new Map<string, GitObject>();
-    const wanted = oids.filter((o) => /^[0-9a-f]{4,64}$/i.test(o));
-    if (wanted.length === 0) return out;
-    const buf = (await this.git(['cat-file', '--batch'], { input: `${wanted.join('\n')}\n` }))
-      .stdoutBuffer;
-    let off = 0;
-    for (const oid of wanted) {
-      const nl = buf.indexOf(10, off);
-      if (nl < 0) break;
-      // `<oid> <type> <size>` or `<name> missing`
-      const head = buf.toString('latin1', off, nl).split(' ');
-      if (head.length !== 3) {
-        off = nl + 1;
-        continue;
-      }
-      const size = Number(head[2]);
-      out.set(oid, { type: head[1] ?? '', body: buf.subarray(nl + 1, nl + 1 + size) });
-      off = nl + 1 + size + 1;
-    }
-    return out;
   }
 
   /**

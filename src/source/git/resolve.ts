@@ -1,5 +1,6 @@
 // Resolves a GitRepository reference against a remote (one ls-remote) and fetches it into the mirror.
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
+import { CatFile } from './cat-file.js';
 import type { GitMirror } from './mirror.js';
 import { parseCommit } from './objects.js';
 import {
@@ -68,28 +69,57 @@ export interface FetchedRevision {
 
 /**
  * Makes sure the mirror holds the resolved commit (and tag object), fetching incrementally, and
- * returns them: the presence check and the read are one `git cat-file`.
+ * returns them: the presence check and the read are one `git cat-file` request (on `catFile`
+ * when given, which may have been started before the fetch).
  */
+export interface FetchResolvedOptions {
+  /** Reads the objects; by default one is started for this call. */
+  readonly catFile?: CatFile;
+  /**
+   * Runs once git fetch has started (or right away when no fetch is needed), e.g. to start other
+   * processes without delaying the fetch.
+   */
+  readonly whileFetching?: () => void;
+}
+
 export async function fetchResolved(
   mirror: GitMirror,
   resolved: ResolvedRef,
+  options: FetchResolvedOptions = {},
 ): Promise<FetchedRevision> {
   await mirror.ensure();
+  const own = options.catFile ? undefined : new CatFile(mirror.dir);
+  try {
+    return await fetchAndRead(
+      mirror,
+      resolved,
+      (options.catFile ?? own) as CatFile,
+      options.whileFetching,
+    );
+  } finally {
+    own?.close();
+  }
+}
+
+async function fetchAndRead(
+  mirror: GitMirror,
+  resolved: ResolvedRef,
+  cat: CatFile,
+  whileFetching: (() => void) | undefined,
+): Promise<FetchedRevision> {
   const read = async (): Promise<FetchedRevision | undefined> => {
     const wanted =
       resolved.tagObject !== undefined ? [resolved.commit, resolved.tagObject] : [resolved.commit];
-    const objects = await mirror.readObjects(wanted);
-    const commit = objects.get(resolved.commit);
+    const [commit, tag] = await cat.read(wanted);
     if (commit?.type !== 'commit') return undefined;
     if (resolved.tagObject === undefined) return { commit: commit.body };
-    const tag = objects.get(resolved.tagObject);
     return tag ? { commit: commit.body, tag: tag.body } : undefined;
   };
   if (resolved.kind !== RefKind.Commit) {
     // The revision changed, so the objects are almost never here yet: fetch straight away
     // (git negotiates away whatever the mirror already has) and check once afterwards.
     const ref = resolved.refName ?? '';
-    await mirror.fetch([`+${ref}:${ref}`]);
+    await mirror.fetch([`+${ref}:${ref}`], whileFetching);
     const fetched = await read();
     if (!fetched) {
       throw new FlotillaError(
@@ -100,13 +130,16 @@ export async function fetchResolved(
     return fetched;
   }
   const present = await read();
-  if (present) return present;
+  if (present) {
+    whileFetching?.();
+    return present;
+  }
   if (resolved.refName !== undefined) {
-    await mirror.fetch([`+${resolved.refName}:${resolved.refName}`]);
+    await mirror.fetch([`+${resolved.refName}:${resolved.refName}`], whileFetching);
   } else {
     // Protocol v2 servers hand out any reachable commit by id; older ones need the refs.
     await mirror
-      .fetch([resolved.commit])
+      .fetch([resolved.commit], whileFetching)
       .catch(() => mirror.fetch(['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']));
   }
   const fetched = await read();

@@ -15,6 +15,11 @@ export interface RunGitOptions {
   readonly secrets?: readonly string[];
   /** Exit codes that are not failures (e.g. 1 for `merge-base --is-ancestor`). @default [0] */
   readonly okCodes?: readonly number[];
+  /**
+   * Called once git has been started, to start other work without delaying it (starting a
+   * process blocks this thread for a moment).
+   */
+  readonly onSpawn?: () => void;
 }
 
 export interface RunGitResult {
@@ -70,6 +75,7 @@ export function runGit(
       // Own process group, so a timeout also kills git-remote-http, ssh and upload-pack helpers.
       detached: true,
     });
+    options.onSpawn?.();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

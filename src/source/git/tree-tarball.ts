@@ -2,7 +2,7 @@
 // byte-identical to what the artifact store's writeTarball makes of a checkout of that commit.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { createGzip, constants as zlibConstants } from 'node:zlib';
+import { createGzip, constants as zlibConstants, type ZlibOptions } from 'node:zlib';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
 import { ARTIFACT_DIR_MODE, ARTIFACT_FILE_MODE, ARTIFACT_MTIME } from '../artifact/index.js';
 import {
@@ -13,6 +13,7 @@ import {
   type IgnoreRuleSet,
 } from '../ignore/index.js';
 import type { GitMirror } from './mirror.js';
+import { CatFile } from './cat-file.js';
 import { baseGitEnv, runGit } from './run-git.js';
 import {
   USTAR_END,
@@ -32,6 +33,33 @@ export interface TreeTarballOptions {
   readonly sparseCheckout?: readonly string[];
   /** @default 6 (as the artifact store) */
   readonly gzipLevel?: number;
+  /** Reads the `.sourceignore` blobs; by default one is started for this call if needed. */
+  readonly catFile?: CatFile;
+}
+
+/** A `git cat-file --batch --buffer` started ahead (e.g. while fetching) for treeTarballStream. */
+export interface BlobReader {
+  readonly gitDir: string;
+  readonly process: ChildProcessWithoutNullStreams;
+  /** Kills the process if it is still running (harmless after it was used). */
+  close(): void;
+}
+
+/** Starts a blob reader on a repository; the blobs need not be there yet. */
+export function startBlobReader(gitDir: string): BlobReader {
+  // --buffer: git writes through stdio buffers instead of flushing after every object.
+  const proc = spawn('git', ['--git-dir', gitDir, 'cat-file', '--batch', '--buffer'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: baseGitEnv(),
+  });
+  proc.on('error', () => undefined); // reported by the stream that uses it
+  return {
+    gitDir,
+    process: proc,
+    close: () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill();
+    },
+  };
 }
 
 /** What to write, in order: directories and files (with their blob ids). */
@@ -59,9 +87,12 @@ interface TreeBlob {
  * and large writes let it compress while this thread parses the next blobs.
  */
 const WRITE_BATCH = 256 * 1024;
+/** Tar bytes queued for gzip before git's output is paused (bounds memory). */
+const GZIP_QUEUE = 4 * WRITE_BATCH;
 
 /**
- * Lists the blobs of a commit (`git ls-tree -r -z`), or returns undefined when the tree has a
+ * Lists the blobs of a commit (`git ls-tree -r -z`: one process whose text output is cheaper to
+ * take apart than the binary trees read one by one), or returns undefined when the tree has a
  * gitlink (submodule). Paths are kept as git prints them with `-z` (unquoted).
  */
 async function listBlobs(gitDir: string, commit: string): Promise<TreeBlob[] | undefined> {
@@ -116,6 +147,19 @@ function sortWalkOrder(blobs: TreeBlob[]): void {
 export async function planTreeTarball(
   options: TreeTarballOptions,
 ): Promise<TreeTarballPlan | undefined> {
+  // Started only if the tree has .sourceignore files to read.
+  const own = options.catFile ? undefined : new CatFile(options.mirror.dir);
+  try {
+    return await plan(options, (options.catFile ?? own) as CatFile);
+  } finally {
+    own?.close();
+  }
+}
+
+async function plan(
+  options: TreeTarballOptions,
+  cat: CatFile,
+): Promise<TreeTarballPlan | undefined> {
   const { mirror, commit } = options;
   const listed = await listBlobs(mirror.dir, commit);
   if (!listed) return undefined;
@@ -154,15 +198,14 @@ export async function planTreeTarball(
   ignoreFiles.sort((a, b) => compareNames(a.key, b.key));
   const ruleSets: IgnoreRuleSet[] = [];
   if (ignoreFiles.length > 0) {
-    const texts = await readBlobs(
-      mirror.dir,
-      ignoreFiles.map((f) => f.oid),
-    );
+    const texts = await cat.read(ignoreFiles.map((f) => f.oid));
     ignoreFiles.forEach((f, i) => {
       const origin = f.domain === '' ? SOURCE_IGNORE_FILE : `${f.domain}/${SOURCE_IGNORE_FILE}`;
+      const text = texts[i];
+      if (text?.type !== 'blob') throw new Error(`cannot read ${origin} (blob ${f.oid})`);
       ruleSets.push({
         domain: f.domain,
-        patterns: parseIgnoreText((texts[i] ?? Buffer.alloc(0)).toString('utf8')),
+        patterns: parseIgnoreText(text.body.toString('utf8')),
         origin,
       });
     });
@@ -206,29 +249,9 @@ export async function planTreeTarball(
   return { gitDir: mirror.dir, entries, gzipLevel: options.gzipLevel ?? 6 };
 }
 
-/** Reads whole blobs with one `git cat-file --batch`. */
-async function readBlobs(gitDir: string, oids: readonly string[]): Promise<Buffer[]> {
-  const r = await runGit(['--git-dir', gitDir, 'cat-file', '--batch'], {
-    input: `${oids.join('\n')}\n`,
-  });
-  const out: Buffer[] = [];
-  let off = 0;
-  const buf = r.stdoutBuffer;
-  for (let i = 0; i < oids.length; i++) {
-    const nl = buf.indexOf(10, off);
-    const head = buf.subarray(off, nl).toString('utf8').split(' ');
-    const size = Number(head[2]);
-    if (head[1] !== 'blob' || Number.isNaN(size))
-      throw new Error(`cannot read blob ${oids[i] ?? ''}: ${head.join(' ')}`);
-    out.push(buf.subarray(nl + 1, nl + 1 + size));
-    off = nl + 1 + size + 1;
-  }
-  return out;
-}
-
 /** Tar bytes gathered into large buffers for gzip. */
 class TarBuffer {
-  #buf = Buffer.allocUnsafe(WRITE_BATCH);
+  #buf: Buffer = Buffer.allocUnsafe(WRITE_BATCH);
   #pos = 0;
   readonly #fileTemplate: UstarTemplate = ustarTemplate('file', ARTIFACT_FILE_MODE, ARTIFACT_MTIME);
   readonly #dirTemplate: UstarTemplate = ustarTemplate(
@@ -237,13 +260,16 @@ class TarBuffer {
     ARTIFACT_MTIME,
   );
 
-  constructor(private readonly emit: (data: Buffer) => void) {}
+  readonly #free: Buffer[] = [];
 
-  /** Appends bytes (copied). */
-  write(data: Buffer): void {
-    let off = 0;
-    while (off < data.length) {
-      const n = data.copy(this.#buf, this.#pos, off);
+  /** `emit` hands a batch on and calls `release` once the batch's buffer may be reused. */
+  constructor(private readonly emit: (data: Buffer, release: () => void) => void) {}
+
+  /** Appends bytes `start` to `end` of `data` (copied). */
+  write(data: Buffer, start = 0, end = data.length): void {
+    let off = start;
+    while (off < end) {
+      const n = data.copy(this.#buf, this.#pos, off, end);
       this.#pos += n;
       off += n;
       if (this.#pos === this.#buf.length) this.flush();
@@ -270,12 +296,13 @@ class TarBuffer {
 
   flush(): void {
     if (this.#pos === 0) return;
-    const full = this.#pos === this.#buf.length;
-    const data = full ? this.#buf : this.#buf.subarray(0, this.#pos);
-    // The handed-out buffer belongs to gzip now; keep filling a fresh one.
-    this.#buf = Buffer.allocUnsafe(WRITE_BATCH);
+    const full = this.#buf;
+    const data = this.#pos === full.length ? full : full.subarray(0, this.#pos);
+    // The handed-out buffer belongs to gzip until it is done with it, then it is reused:
+    // fresh 256 KiB buffers for every batch cost more in garbage collection than in copying.
+    this.#buf = this.#free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH);
     this.#pos = 0;
-    this.emit(data);
+    this.emit(data, () => this.#free.push(full));
   }
 }
 
@@ -284,14 +311,24 @@ class TarBuffer {
  * tar order; headers are filled into large buffers that gzip compresses on the thread pool
  * while the next blobs are parsed. Backpressure from the consumer pauses git's output.
  */
-export function treeTarballStream(plan: TreeTarballPlan): Readable {
-  const gzip = createGzip({ level: plan.gzipLevel, memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL });
+export function treeTarballStream(plan: TreeTarballPlan, reader?: BlobReader): Readable {
+  if (reader && reader.gitDir !== plan.gitDir)
+    throw new Error(`blob reader is for ${reader.gitDir}, not ${plan.gitDir}`);
+  // A deep input queue: with zlib's default 16 KiB every batch would pause git until gzip is
+  // done with it, so git, this thread and gzip would take turns instead of working together.
+  // (zlib streams take stream options; @types/node's ZlibOptions omits them.)
+  const gzipOptions: ZlibOptions & { writableHighWaterMark: number } = {
+    level: plan.gzipLevel,
+    memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL,
+    writableHighWaterMark: GZIP_QUEUE,
+  };
+  const gzip = createGzip(gzipOptions);
   const out = new PassThrough();
   const running: { git?: ChildProcessWithoutNullStreams } = {};
   gzip.on('error', (e) => out.destroy(e));
   gzip.pipe(out);
-  const tar = new TarBuffer((data) => {
-    if (!gzip.write(data)) running.git?.stdout.pause();
+  const tar = new TarBuffer((data, release) => {
+    if (!gzip.write(data, release)) running.git?.stdout.pause();
   });
   gzip.on('drain', () => running.git?.stdout.resume());
 
@@ -318,16 +355,22 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
   };
 
   if (files.length === 0) {
+    reader?.close();
     finish();
     return out;
   }
-  // --buffer: git writes through stdio buffers instead of flushing after every object.
-  const proc = spawn('git', ['--git-dir', plan.gitDir, 'cat-file', '--batch', '--buffer'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: baseGitEnv(),
-  });
+  const proc = (reader ?? startBlobReader(plan.gitDir)).process;
   running.git = proc;
   proc.on('error', fail);
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) {
+    // A reader started ahead that failed to start or died before this stream was attached.
+    fail(
+      new Error(
+        `git cat-file is not running (exit ${proc.exitCode ?? proc.signalCode ?? 'unknown'})`,
+      ),
+    );
+    return out;
+  }
   proc.stderr.resume();
   let partial: Buffer | undefined; // an object header line split across chunks
   let fileIndex = 0;
@@ -363,7 +406,7 @@ export function treeTarballStream(plan: TreeTarballPlan): Readable {
         }
         if (need > 0) {
           const take = Math.min(chunk.length - pos, need);
-          tar.write(take === chunk.length ? chunk : chunk.subarray(pos, pos + take));
+          tar.write(chunk, pos, pos + take);
           need -= take;
           pos += take;
           if (need > 0) return;

@@ -7,8 +7,10 @@ import type { Logger } from '../../core/index.js';
 import { errorMessage, parseDuration, rfc3339, silentLogger } from '../../core/index.js';
 import { extractTarball, type Artifact, type ArtifactStore } from '../artifact/index.js';
 import {
+  CatFile,
   GitMirror,
   RefKind,
+  startBlobReader,
   checkHistory,
   checkoutCommit,
   commitOfRevision,
@@ -29,6 +31,7 @@ import {
   type RefPlan,
   type ResolvedRef,
   type SecretData,
+  type BlobReader,
   type FetchedRevision,
 } from '../git/index.js';
 import { ConditionSet, GitRepositoryCondition } from './conditions.js';
@@ -181,6 +184,8 @@ export async function reconcileGitRepository(
   }
 
   let auth: GitAuth | undefined;
+  let cat: CatFile | undefined;
+  let blobReader: BlobReader | undefined;
   const work = await mkdtemp(
     join(
       deps.tmpDir ?? (await defaultWorkRoot()),
@@ -424,7 +429,17 @@ export async function reconcileGitRepository(
     const { fetched, history, planned } = await mirror.locked(async () => {
       let fetchedRevision: FetchedRevision;
       try {
-        fetchedRevision = await fetchResolved(mirror, resolved);
+        // The readers of the new commit start once the fetch runs: starting a process costs
+        // milliseconds (more in a large process, which forks), which the fetch then hides.
+        const reader = new CatFile(mirror.dir);
+        cat = reader;
+        fetchedRevision = await fetchResolved(mirror, resolved, {
+          catFile: reader,
+          whileFetching: () => {
+            reader.start();
+            if (fromObjects) blobReader ??= startBlobReader(mirror.dir);
+          },
+        });
       } catch (e) {
         throw fetchFailed(
           new ReconcileFailure(
@@ -435,7 +450,7 @@ export async function reconcileGitRepository(
       }
       const [h, p] = await Promise.all([
         historyFrom !== undefined
-          ? settle(checkHistory(mirror, historyFrom, resolved.commit))
+          ? settle(checkHistory(mirror, historyFrom, resolved.commit, cat))
           : undefined,
         fromObjects
           ? settle(
@@ -444,6 +459,7 @@ export async function reconcileGitRepository(
                 commit: resolved.commit,
                 specIgnore: spec.ignore,
                 sparseCheckout: sparseDirs,
+                ...(cat ? { catFile: cat } : {}),
               }),
             )
           : undefined,
@@ -527,7 +543,10 @@ export async function reconcileGitRepository(
       if (plan) {
         artifact = await storeArtifact(() =>
           mirror.locked(() =>
-            deps.store.writeStream(owner, treeTarballStream(plan), { revision, fileName }),
+            deps.store.writeStream(owner, treeTarballStream(plan, blobReader), {
+              revision,
+              fileName,
+            }),
           ),
         );
       }
@@ -602,6 +621,8 @@ export async function reconcileGitRepository(
     const f = new ReconcileFailure('ReconciliationFailed', errorMessage(e));
     return finish(f);
   } finally {
+    cat?.close();
+    blobReader?.close();
     await auth?.dispose();
     // Deleting thousands of checked-out files takes longer than building the artifact on a busy
     // machine; nothing depends on it, so it finishes after the result is returned.
