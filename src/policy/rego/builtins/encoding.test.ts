@@ -169,6 +169,8 @@ describe('encodings', () => {
     ['json.is_valid', [j('"{"')], j('false')],
     ['json.is_valid', [j('1')], j('false')],
     ['yaml.unmarshal', [j('"a: [1, 2]\\nb: x"')], j('{"a": [1, 2], "b": "x"}')],
+    ['yaml.unmarshal', [j('"a: yes\\nb: \\"yes\\""')], j('{"a": true, "b": "yes"}')],
+    ['yaml.marshal', [j('{"a": "yes"}')], j('"a: \\"yes\\"\\n"')],
     ['yaml.is_valid', [j('"a: {"')], j('false')],
     ['yaml.marshal', [j('{"b": [1], "a": "x"}')], j('"a: x\\nb:\\n- 1\\n"')],
   ]);

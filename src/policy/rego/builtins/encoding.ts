@@ -233,9 +233,9 @@ function marshalWithOptions(v: Value, o: Value): Value {
   return str(prefix + toJSON(v, { indent, prefix }));
 }
 
-/** YAML (YAML 1.2 core schema via the yaml package) to a value; integers stay exact. */
+/** YAML to a value with YAML 1.1 scalars (yes/no/on/off booleans) as Go's yaml.v2 reads them; integers stay exact. */
 function yamlToValue(name: string, s: string): Value {
-  const doc = parseDocument(s, { intAsBigInt: true, uniqueKeys: false });
+  const doc = parseDocument(s, { intAsBigInt: true, uniqueKeys: false, version: '1.1' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
@@ -272,9 +272,9 @@ function yamlJS(x: unknown): Value {
 
 function yamlMarshal(v: Value): string {
   // Through JSON first (sets become arrays, non-string keys become their JSON text) like OPA,
-  // keeping big integers exact.
+  // keeping big integers exact; YAML 1.1 so strings such as "yes" are quoted as yaml.v2 does.
   const js = toJS(v);
-  return stringify(js, { indentSeq: false, sortMapEntries: true, lineWidth: 0 });
+  return stringify(js, { indentSeq: false, sortMapEntries: true, lineWidth: 0, version: '1.1' });
 }
 
 // ---------------------------------------------------------------------------------------------
