@@ -4,6 +4,7 @@ import type { BuiltinDef, RegoType } from './builtin-types.js';
 import { typeString } from './builtin-types.js';
 import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './compiler-ir.js';
 import { RegoError } from './errors.js';
+import { refNames } from './parser.js';
 import type { Value } from './value.js';
 import { arr, bool, NULL, numFromText, ObjectBuilder, SetBuilder, str } from './value.js';
 
@@ -542,19 +543,6 @@ function globalTerm(g: Global): IRTerm {
   const path: IRTerm[] = g.path.map((v) => ({ t: 'const', v }));
   const head: IRTerm = g.kind === 'data' ? { t: 'data' } : { t: 'input' };
   return path.length === 0 ? head : { t: 'ref', head, path };
-}
-
-/** The dotted names of a var or a ref with only string keys. */
-function refNames(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref') return undefined;
-  const out: string[] = [];
-  for (const [i, p] of t.terms.entries()) {
-    if (i === 0 && p.type === 'var') out.push(p.name);
-    else if (i > 0 && p.type === 'string') out.push(p.value);
-    else return undefined;
-  }
-  return out;
 }
 
 /** Names a body declares with `:=` or `some`. */

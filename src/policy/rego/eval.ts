@@ -4,7 +4,6 @@ import type { BuiltinContext } from './builtin-types.js';
 import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './compiler-ir.js';
 import type { CompiledPolicy } from './compiler.js';
 import { RegoError } from './errors.js';
-import { quoteJSONString } from './json.js';
 import type { ObjectValue, Value } from './value.js';
 import {
   arr,
@@ -12,6 +11,7 @@ import {
   equal,
   FALSE,
   numberText,
+  valueToString,
   ObjectBuilder,
   SetBuilder,
   str,
@@ -295,7 +295,7 @@ export class Evaluator {
             v = x;
             return true;
           });
-          out += v === undefined ? '<undefined>' : v.kind === 'string' ? v.value : termString(v);
+          out += v === undefined ? '<undefined>' : v.kind === 'string' ? v.value : valueToString(v);
         }
         return k(str(out));
       }
@@ -311,7 +311,7 @@ export class Evaluator {
         return true;
       });
       if (v === undefined) return '<undefined>';
-      return v.kind === 'string' ? v.value : termString(v);
+      return v.kind === 'string' ? v.value : valueToString(v);
     });
     this.opts.print(parts.join(' '));
     return k(TRUE);
@@ -581,7 +581,7 @@ export class Evaluator {
         return rule.constHead;
       };
       if (args) {
-        this.bindArgs(rule.args, args, 0, f, () =>
+        this.unifyItems(rule.args, args, 0, f, () =>
           this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
         );
       } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
@@ -589,19 +589,6 @@ export class Evaluator {
       cur = rule.elseRule;
     }
     return undefined;
-  }
-
-  private bindArgs(
-    patterns: readonly IRTerm[],
-    args: readonly Value[],
-    i: number,
-    f: Frame,
-    k: K,
-  ): boolean {
-    if (i === patterns.length) return k();
-    return this.unifyValue(patterns[i] as IRTerm, args[i] as Value, f, () =>
-      this.bindArgs(patterns, args, i + 1, f, k),
-    );
   }
 
   private defaultValue(node: RuleNode): Value | undefined {
@@ -695,7 +682,9 @@ export class Evaluator {
     switch (target.kind) {
       case 'print': {
         void argTerms;
-        this.opts.print(args.map((a) => (a.kind === 'string' ? a.value : termString(a))).join(' '));
+        this.opts.print(
+          args.map((a) => (a.kind === 'string' ? a.value : valueToString(a))).join(' '),
+        );
         return k(TRUE);
       }
       case 'function':
@@ -1019,27 +1008,4 @@ function upsert(v: Value | undefined, path: readonly Value[], x: Value): Value {
   const child = v?.kind === 'object' ? v.get(key) : undefined;
   b.set(key, upsert(child, rest, x));
   return b.build();
-}
-
-/** A value in Rego syntax (print and template strings): `{"a": [1, set()]}`. */
-export function termString(v: Value): string {
-  switch (v.kind) {
-    case 'null':
-      return 'null';
-    case 'boolean':
-      return v.value ? 'true' : 'false';
-    case 'number':
-      return numberText(v);
-    case 'string':
-      return quoteJSONString(v.value, false);
-    case 'array':
-      return `[${v.items.map(termString).join(', ')}]`;
-    case 'set':
-      return v.size === 0 ? 'set()' : `{${v.sorted().map(termString).join(', ')}}`;
-    case 'object':
-      return `{${v
-        .entries()
-        .map(([k, x]) => `${termString(k)}: ${termString(x)}`)
-        .join(', ')}}`;
-  }
 }

@@ -12,7 +12,6 @@ export type { ParseOptions } from './parser.js';
 export { RegoError, RegoErrorCode, isRegoError } from './errors.js';
 export { defaultBuiltins } from './builtin-registry.js';
 export { UNSUPPORTED_BUILTINS } from './compiler.js';
-export { termString } from './eval.js';
 export type { Value } from './value.js';
-export { fromJS, toJS } from './value.js';
+export { fromJS, toJS, valueToString } from './value.js';
 export { parseJSON, toJSON } from './json.js';

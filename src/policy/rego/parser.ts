@@ -520,7 +520,7 @@ class Parser {
         this.expectOp(']');
         t = appendRef(t, key);
       } else if (this.isOp('(') && !this.tok.space && (t.type === 'var' || t.type === 'ref')) {
-        const op = opName(t);
+        const op = refNames(t);
         if (!op) throw this.unexpected();
         this.next();
         const args: Term[] = [];
@@ -737,8 +737,8 @@ function appendRef(t: Term, key: Term): Term {
   return { type: 'ref', terms: [t, key], loc: t.loc };
 }
 
-/** The dotted name of a call's operator (`count`, `data.lib.f`), if it is one. */
-function opName(t: Term): string[] | undefined {
+/** The dotted names of a var or a ref with only string keys (`count`, `data.lib.f`). */
+export function refNames(t: Term): string[] | undefined {
   if (t.type === 'var') return [t.name];
   if (t.type !== 'ref') return undefined;
   const out: string[] = [];
