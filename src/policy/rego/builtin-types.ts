@@ -71,6 +71,11 @@ export interface BuiltinDef {
   /** True for built-ins whose result may differ between evaluations (rand, time.now_ns, ...). */
   readonly nondeterministic?: boolean;
   /**
+   * True for built-ins OPA deprecated (any, all, set_diff, cast_*, re_match, net.cidr_overlap):
+   * still callable from v0 modules; OPA's v1 capabilities leave them out.
+   */
+  readonly deprecated?: boolean;
+  /**
    * Returns the result, `undefined` for an undefined result, or (relation) every output. Throws
    * RegoError with eval_type_error / eval_builtin_error on failure.
    */

@@ -447,6 +447,7 @@ export class ObjectValue {
   readonly kind = 'object' as const;
   private h = 0;
   private sortedCache: readonly number[] | undefined;
+  private entriesCache: ReadonlyArray<readonly [Value, Value]> | undefined;
   /** @internal use ObjectBuilder / objectOf() */
   constructor(
     private readonly ks: readonly Value[],
@@ -483,9 +484,15 @@ export class ObjectValue {
     return this.order().map((i) => this.ks[i]!);
   }
 
-  /** [key, value] pairs in OPA's sorted key order. */
+  /** [key, value] pairs in OPA's sorted key order (a fresh array). */
   entries(): Array<readonly [Value, Value]> {
-    return this.order().map((i) => [this.ks[i]!, this.vs[i]!] as const);
+    return [...this.sortedEntries()];
+  }
+
+  /** [key, value] pairs in OPA's sorted key order, computed once and shared: do not mutate. */
+  sortedEntries(): ReadonlyArray<readonly [Value, Value]> {
+    this.entriesCache ??= this.order().map((i) => [this.ks[i]!, this.vs[i]!] as const);
+    return this.entriesCache;
   }
 
   /** Calls f for every entry in sorted key order; stops early if f returns false. */
@@ -702,8 +709,8 @@ export function compare(a: Value, b: Value): number {
     case 'set':
       return compareSlices(a.sorted(), (b as SetValue).sorted());
     case 'object': {
-      const ae = a.entries();
-      const be = (b as ObjectValue).entries();
+      const ae = a.sortedEntries();
+      const be = (b as ObjectValue).sortedEntries();
       const n = Math.min(ae.length, be.length);
       for (let i = 0; i < n; i++) {
         const kc = compare(ae[i]![0], be[i]![0]);

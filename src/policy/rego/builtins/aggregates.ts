@@ -181,8 +181,21 @@ export const AGGREGATE_BUILTINS: readonly BuiltinDef[] = [
       throw operandTypeError('sort', 1, v.kind, 'set', 'array');
     },
   },
-  { name: 'all', args: [COLLECTION], result: T.boolean, impl: ([v]) => bool(all(v!)) },
-  { name: 'any', args: [COLLECTION], result: T.boolean, impl: ([v]) => bool(any(v!)) },
+  // Deprecated in OPA (v0 policies still call them).
+  {
+    name: 'all',
+    deprecated: true,
+    args: [COLLECTION],
+    result: T.boolean,
+    impl: ([v]) => bool(all(v!)),
+  },
+  {
+    name: 'any',
+    deprecated: true,
+    args: [COLLECTION],
+    result: T.boolean,
+    impl: ([v]) => bool(any(v!)),
+  },
   {
     name: 'internal.member_2',
     args: [T.any, T.any],

@@ -97,6 +97,7 @@ function shift(name: string, f: (x: bigint, s: bigint) => bigint): BuiltinDef {
 function cast(name: string, kind: Value['kind'], result = T.any): BuiltinDef {
   return {
     name,
+    deprecated: true,
     args: [T.any],
     result,
     impl: ([v]) => {
@@ -146,6 +147,7 @@ export const NUMBER_BUILTINS: readonly BuiltinDef[] = [
   // Deprecated casts OPA still ships (v0 policies use them).
   {
     name: 'cast_array',
+    deprecated: true,
     args: [T.any],
     result: T.arrayOf(T.any),
     impl: (args) => {
@@ -157,6 +159,7 @@ export const NUMBER_BUILTINS: readonly BuiltinDef[] = [
   },
   {
     name: 'cast_set',
+    deprecated: true,
     args: [T.any],
     result: T.setOf(T.any),
     impl: (args) => {
@@ -172,6 +175,7 @@ export const NUMBER_BUILTINS: readonly BuiltinDef[] = [
   cast('cast_object', 'object', T.objectOf(T.any, T.any)),
   {
     name: 'set_diff',
+    deprecated: true,
     args: [T.setOf(T.any), T.setOf(T.any)],
     result: T.setOf(T.any),
     impl: ([a, b]) => {
