@@ -71,6 +71,29 @@ describe('serving and identity', () => {
     assert.ok(cluster.kubeconfig.includes(cluster.url));
     assert.ok(cluster.kubeconfig.includes(cluster.token));
   });
+
+  it('answers 413 to a body over the limit and keeps serving the connection', async () => {
+    const big = JSON.stringify({ kind: 'ConfigMap', data: { x: 'y'.repeat(7 * 1024 * 1024) } });
+    const r = await c.send('POST', '/api/v1/namespaces/default/configmaps', { body: big });
+    assert.equal(r.status, 413);
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+    const next = await c.send('GET', '/api/v1/namespaces/default');
+    assert.equal(next.status, 200);
+  });
+
+  it('routes request targets with query strings, trailing slashes and encoded names', async () => {
+    const cases: [string, number][] = [
+      ['/api/v1/namespaces/default/', 200],
+      ['/api/v1/namespaces?limit=1&labelSelector=', 200],
+      ['/api/v1/namespaces/kube%2Dsystem', 200],
+      ['/api/v1/namespaces/nope%20x', 404],
+      ['/healthz/', 200],
+    ];
+    for (const [path, status] of cases) {
+      const r = await c.send('GET', path);
+      assert.equal(r.status, status, path);
+    }
+  });
 });
 
 describe('discovery', () => {
