@@ -1,5 +1,9 @@
-// glob.match patterns with gobwas/glob semantics (*, **, ?, [..], [!..], {a,b}, separators), compiled to RE2.
-import type { RE2JS } from 're2js';
+// glob.match patterns with gobwas/glob semantics (*, **, ?, [..], [!..], {a,b}, separators), compiled to RegExps.
+//
+// Globs with at most two wildcards (* or **) compile to JavaScript regular expressions: V8's
+// engine is several times faster than an RE2 port, and a glob has no alternation under a
+// repetition, so backtracking is bounded by n^stars (at most quadratic here). Globs with more
+// wildcards, whose backtracking could blow up, run on RE2 (re2js), which is linear.
 import { compileRaw } from './go-regexp.js';
 
 /** The characters glob.quote_meta escapes (gobwas/glob's specials). */
@@ -12,9 +16,9 @@ export function quoteGlobMeta(s: string): string {
   return out;
 }
 
-/** RE2 escape of one code point, safe both inside and outside a character class. */
+/** Escape of one code point (unicode mode), safe both inside and outside a character class. */
 function lit(cp: number): string {
-  return `\\x{${cp.toString(16)}}`;
+  return `\\u{${cp.toString(16)}}`;
 }
 
 function litText(s: string): string {
@@ -25,6 +29,8 @@ function litText(s: string): string {
 
 class GlobParser {
   private pos = 0;
+  /** Number of * and ** wildcards seen. */
+  stars = 0;
   private readonly chars: string[];
   constructor(
     pattern: string,
@@ -46,15 +52,16 @@ class GlobParser {
       this.pos++;
       switch (c) {
         case '*':
+          this.stars++;
           if (this.chars[this.pos] === '*') {
             this.pos++;
-            out += '(?s:.)*';
+            out += '[\\s\\S]*';
           } else {
-            out += this.sepClass === '' ? '(?s:.)*' : `[^${this.sepClass}]*`;
+            out += this.sepClass === '' ? '[\\s\\S]*' : `[^${this.sepClass}]*`;
           }
           break;
         case '?':
-          out += this.sepClass === '' ? '(?s:.)' : `[^${this.sepClass}]`;
+          out += this.sepClass === '' ? '[\\s\\S]' : `[^${this.sepClass}]`;
           break;
         case '[':
           out += this.parseRange();
@@ -117,10 +124,19 @@ class GlobParser {
   }
 }
 
-/** Compiles a glob into an anchored RE2 pattern; separators limit `*` and `?`. */
-export function compileGlob(pattern: string, separators: readonly string[]): RE2JS {
+/** A compiled glob. */
+export interface GlobMatcher {
+  test(s: string): boolean;
+}
+
+const MAX_BACKTRACKING_STARS = 2;
+
+/** Compiles a glob into an anchored expression; separators limit `*` and `?`. */
+export function compileGlob(pattern: string, separators: readonly string[]): GlobMatcher {
   const sepClass = separators.map((s) => lit(s.codePointAt(0)!)).join('');
   const parser = new GlobParser(pattern, sepClass);
   const body = parser.parseSeq(0);
-  return compileRaw(`^(?:${body})$`);
+  if (parser.stars <= MAX_BACKTRACKING_STARS) return new RegExp(`^(?:${body})$`, 'u');
+  // The same expression in RE2 spelling: \x{...} escapes, (?s:.) for any character.
+  return compileRaw(`^(?:${body.replace(/\\u\{/g, '\\x{').replace(/\[\\s\\S\]/g, '(?s:.)')})$`);
 }

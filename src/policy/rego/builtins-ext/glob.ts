@@ -1,12 +1,11 @@
 // glob.match and glob.quote_meta (gobwas/glob semantics).
-import type { RE2JS } from 're2js';
 import { T, type BuiltinDef } from '../builtin-types.js';
 import { bool, str } from '../value.js';
-import { compileGlob, quoteGlobMeta } from './glob-pattern.js';
+import { compileGlob, quoteGlobMeta, type GlobMatcher } from './glob-pattern.js';
 import { elementErr, guarded, stringArg, typeErr } from './operands.js';
 
 // Compiled globs keyed by pattern and delimiters; bounded like OPA's cache.
-const cache = new Map<string, RE2JS>();
+const cache = new Map<string, GlobMatcher>();
 
 export const GLOB_BUILTINS: readonly BuiltinDef[] = [
   {
