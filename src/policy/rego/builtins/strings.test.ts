@@ -41,6 +41,18 @@ describe('strings', () => {
     ],
     ['indexof', [j('"åäö"'), j('"ö"')], j('2')],
     ['indexof', [j('"abc"'), j('"x"')], j('-1')],
+    ['indexof', [j('"abc"'), j('""')], err('eval_builtin_error: indexof: empty search character')],
+    [
+      'indexof_n',
+      [j('"abc"'), j('""')],
+      err('eval_builtin_error: indexof_n: empty search character'),
+    ],
+    ['substring', [j('""'), j('5'), j('"x"')], j('""')],
+    [
+      'strings.replace_n',
+      [j('{"a": 1}'), j('"a"')],
+      err('eval_type_error: strings.replace_n: operand 1 non-string value found in pattern object'),
+    ],
     ['indexof_n', [j('"😇😀😇😀"'), j('"😀"')], j('[1, 3]')],
     ['indexof_n', [j('"aaa"'), j('"aa"')], j('[0, 1]')],
     ['lower', [j('"AbC"')], j('"abc"')],

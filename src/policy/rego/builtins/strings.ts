@@ -2,7 +2,7 @@
 
 import type { BuiltinDef } from '../builtin-types.js';
 import { T } from '../builtin-types.js';
-import { builtinError, operandEnumError, operandTypeError } from '../errors.js';
+import { builtinError, operandEnumError, operandError, operandTypeError } from '../errors.js';
 import { arr, bool, num, str, type Value } from '../value.js';
 import { toBigFloat, bfTrunc } from './big-float.js';
 import {
@@ -175,6 +175,7 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
   },
   {
     ...strFn('indexof', 2, (a, b) => {
+      if (b === '') throw builtinError('indexof', 'empty search character');
       const i = a.indexOf(b);
       return num(i < 0 ? -1 : runeIndex(a, i));
     }),
@@ -182,6 +183,7 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
   },
   {
     ...strFn('indexof_n', 2, (a, b) => {
+      if (b === '') throw builtinError('indexof_n', 'empty search character');
       const out: Value[] = [];
       // Overlapping matches, as OPA advances one position after each match.
       for (let i = a.indexOf(b); i >= 0 && i < a.length; i = a.indexOf(b, i + 1))
@@ -196,11 +198,12 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
     result: S,
     impl: ([sv, st, ln]) => {
       const s = stringOperand('substring', sv!, 1);
-      const start = intOperand('substring', st!, 2);
-      const length = intOperand('substring', ln!, 3);
-      if (start < 0) throw builtinError('substring', 'negative offset');
       const rs = runes(s);
+      // Checked in OPA's order: a start past the end is "" before the length is looked at.
+      const start = intOperand('substring', st!, 2);
       if (start >= rs.length) return str('');
+      if (start < 0) throw builtinError('substring', 'negative offset');
+      const length = intOperand('substring', ln!, 3);
       if (length < 0) return str(rs.slice(start).join(''));
       return str(rs.slice(start, start + length).join(''));
     },
@@ -228,8 +231,10 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
       const s = stringOperand('strings.replace_n', sv!, 2);
       const pairs: Array<readonly [string, string]> = [];
       patterns.forEach((k, v) => {
-        if (k.kind !== 'string') throw operandTypeError('strings.replace_n', 1, k.kind, 'string');
-        if (v.kind !== 'string') throw operandTypeError('strings.replace_n', 1, v.kind, 'string');
+        if (k.kind !== 'string')
+          throw operandError('strings.replace_n', 1, 'non-string key found in pattern object');
+        if (v.kind !== 'string')
+          throw operandError('strings.replace_n', 1, 'non-string value found in pattern object');
         pairs.push([k.value, v.value]);
       });
       return str(replaceN(pairs, s));
