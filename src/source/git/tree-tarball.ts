@@ -78,8 +78,6 @@ interface TreeBlob {
   readonly path: string;
   readonly oid: string;
   readonly link: boolean;
-  /** The path with `/` as U+0000, so that plain string order is the walk order (see below). */
-  readonly key: string;
 }
 
 /**
@@ -113,12 +111,7 @@ async function listBlobs(gitDir: string, commit: string): Promise<TreeBlob[] | u
     if (mode === '160000') return undefined;
     if (out.slice(sp1 + 1, sp2) === 'blob') {
       const path = out.slice(tab + 1, end);
-      blobs.push({
-        path,
-        oid: out.slice(sp2 + 1, tab),
-        link: mode === '120000',
-        key: path.replaceAll('/', '\0'),
-      });
+      blobs.push({ path, oid: out.slice(sp2 + 1, tab), link: mode === '120000' });
     }
     pos = end + 1;
   }
@@ -126,16 +119,34 @@ async function listBlobs(gitDir: string, commit: string): Promise<TreeBlob[] | u
 }
 
 /**
- * Sorts blobs into the artifact store's walk order: depth-first, names of each directory in
- * byte order (Go's `filepath.Walk`). With `/` replaced by U+0000, which sorts below every
- * character a name can hold, that is the order of the whole paths; UTF-16 order equals byte
- * order unless a path holds a unit at or above U+D800, which then falls back to byte order.
+ * The artifact store's walk order of two paths: depth-first, names of each directory in byte
+ * order (Go's `filepath.Walk`), which is path order with `/` below every other character.
+ * UTF-16 order equals byte order below U+D800; beyond, the paths are compared as bytes.
+ */
+function walkOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x === 0x2f) return -1;
+    if (y === 0x2f) return 1;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return compareNames(a.replaceAll('/', '\0'), b.replaceAll('/', '\0'));
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Sorts blobs into walk order. Git lists trees in nearly that order (it compares directory
+ * names as if they ended in `/`), so one pass usually finds nothing to do.
  */
 function sortWalkOrder(blobs: TreeBlob[]): void {
-  if (blobs.some((b) => /[\ud800-\uffff]/.test(b.key))) {
-    blobs.sort((a, b) => compareNames(a.key, b.key));
-  } else {
-    blobs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 1; i < blobs.length; i++) {
+    if (walkOrder((blobs[i - 1] as TreeBlob).path, (blobs[i] as TreeBlob).path) > 0) {
+      blobs.sort((x, y) => walkOrder(x.path, y.path));
+      return;
+    }
   }
 }
 
@@ -188,14 +199,14 @@ async function plan(
 
   // .sourceignore files, parents first and siblings in name order (as loadSourceIgnoreFiles):
   // the walk order of their directories.
-  const ignoreFiles: { domain: string; key: string; oid: string }[] = [];
+  const ignoreFiles: { domain: string; oid: string }[] = [];
   for (const b of blobs) {
     if (b.path !== SOURCE_IGNORE_FILE && !b.path.endsWith(`/${SOURCE_IGNORE_FILE}`)) continue;
     if (b.link) return undefined;
     const domain = b.path.slice(0, Math.max(0, b.path.length - SOURCE_IGNORE_FILE.length - 1));
-    ignoreFiles.push({ domain, key: domain.replaceAll('/', '\0'), oid: b.oid });
+    ignoreFiles.push({ domain, oid: b.oid });
   }
-  ignoreFiles.sort((a, b) => compareNames(a.key, b.key));
+  ignoreFiles.sort((a, b) => walkOrder(a.domain, b.domain));
   const ruleSets: IgnoreRuleSet[] = [];
   if (ignoreFiles.length > 0) {
     const texts = await cat.read(ignoreFiles.map((f) => f.oid));

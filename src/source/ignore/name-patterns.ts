@@ -15,6 +15,10 @@ export interface NamePattern {
   readonly source: string;
   /** Only matches directories (the pattern ended in `/`). */
   readonly dirOnly: boolean;
+  /** The name itself when the pattern has no wildcard (`.travis.yml`). */
+  readonly literal?: string;
+  /** The literal rest when the pattern is `*` followed by it (`*.png` → `.png`). */
+  readonly suffix?: string;
 }
 
 /** Compiles a pattern body, or returns undefined when it is not a plain name pattern. */
@@ -28,19 +32,46 @@ export function compileNamePattern(body: string): NamePattern | undefined {
     else if (ch === '?') source += '[^/]';
     else source += ch.replace(/[.+]/, '\\$&');
   }
-  return { source, dirOnly: m[2] === '/' };
+  const dirOnly = m[2] === '/';
+  if (!/[*?]/.test(name)) return { source, dirOnly, literal: name };
+  if (name.startsWith('*') && !/[*?]/.test(name.slice(1)))
+    return { source, dirOnly, suffix: name.slice(1) };
+  return { source, dirOnly };
 }
 
-/** A set of name patterns of one polarity: does any of them match a path component? */
-export class NamePatternSet {
-  readonly #all: RegExp;
-  readonly #files: RegExp;
+/** Patterns of one kind of entry, split by how cheaply they are tested. */
+class NameTests {
+  readonly #literals: Set<string>;
+  readonly #suffixes: readonly string[];
+  readonly #rest: RegExp | undefined;
 
   constructor(patterns: readonly NamePattern[]) {
-    const alt = (ps: readonly NamePattern[]): RegExp =>
-      ps.length === 0 ? /(?!)/ : new RegExp(`^(?:${ps.map((p) => p.source).join('|')})$`);
-    this.#all = alt(patterns);
-    this.#files = alt(patterns.filter((p) => !p.dirOnly));
+    this.#literals = new Set(patterns.flatMap((p) => (p.literal === undefined ? [] : [p.literal])));
+    this.#suffixes = patterns.flatMap((p) => (p.suffix === undefined ? [] : [p.suffix]));
+    const rest = patterns.filter((p) => p.literal === undefined && p.suffix === undefined);
+    this.#rest =
+      rest.length === 0 ? undefined : new RegExp(`^(?:${rest.map((p) => p.source).join('|')})$`);
+  }
+
+  test(name: string): boolean {
+    if (this.#literals.has(name)) return true;
+    for (const s of this.#suffixes) if (name.endsWith(s)) return true;
+    return this.#rest?.test(name) ?? false;
+  }
+}
+
+/**
+ * A set of name patterns of one polarity: does any of them match a path component? Literal
+ * names are looked up in a set and `*suffix` patterns compared with `endsWith` (Flux's default
+ * exclusions are all one or the other); the rest share one regular expression.
+ */
+export class NamePatternSet {
+  readonly #all: NameTests;
+  readonly #files: NameTests;
+
+  constructor(patterns: readonly NamePattern[]) {
+    this.#all = new NameTests(patterns);
+    this.#files = new NameTests(patterns.filter((p) => !p.dirOnly));
   }
 
   /** True when a pattern matches the component `name` (a directory when `isDir`). */
