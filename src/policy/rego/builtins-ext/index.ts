@@ -22,9 +22,3 @@ export const EXT_BUILTINS: readonly BuiltinDef[] = [
   ...X509_BUILTINS,
   ...JSON_SCHEMA_BUILTINS,
 ];
-
-/** Built-ins OPA deprecated: available to v0 modules, rejected in Rego v1 (`import rego.v1` / v1 syntax). */
-export const DEPRECATED_EXT_BUILTINS: ReadonlySet<string> = new Set([
-  're_match',
-  'net.cidr_overlap',
-]);

@@ -69,9 +69,10 @@ const MATCH_OPERAND: RegoType = T.anyOf(
   T.setOf(T.anyOf(T.string, T.arrayOf(T.any))),
 );
 
-function containsDef(name: string): BuiltinDef {
+function containsDef(name: string, deprecated: boolean): BuiltinDef {
   return {
     name,
+    deprecated,
     args: [T.string, T.string],
     result: T.boolean,
     impl: (args) => bool(cidrContains(name, stringArg(name, args, 1), stringArg(name, args, 2))),
@@ -94,8 +95,8 @@ function mergeElement(name: string, v: Value): IPNet {
 }
 
 export const NET_BUILTINS: readonly BuiltinDef[] = [
-  containsDef('net.cidr_contains'),
-  containsDef('net.cidr_overlap'),
+  containsDef('net.cidr_contains', false),
+  containsDef('net.cidr_overlap', true),
   {
     name: 'net.cidr_intersects',
     args: [T.string, T.string],

@@ -7,9 +7,10 @@ import { compileGoRegexp, isValidGoRegexp } from './go-regexp.js';
 import { guarded, intArg, stringArg } from './operands.js';
 import { compileRegexTemplate } from './regex-template.js';
 
-function regexMatch(name: string): BuiltinDef {
+function regexMatch(name: string, deprecated: boolean): BuiltinDef {
   return {
     name,
+    deprecated,
     args: [T.string, T.string],
     result: T.boolean,
     impl: (args) => {
@@ -29,8 +30,8 @@ export const REGEX_BUILTINS: readonly BuiltinDef[] = [
     result: T.boolean,
     impl: ([p]) => (p?.kind === 'string' && isValidGoRegexp(p.value) ? TRUE : FALSE),
   },
-  regexMatch('regex.match'),
-  regexMatch('re_match'),
+  regexMatch('regex.match', false),
+  regexMatch('re_match', true),
   {
     name: 'regex.template_match',
     args: [T.string, T.string, T.string, T.string],
