@@ -112,8 +112,15 @@ export interface RuleHead {
   readonly loc: Location;
 }
 
+/** The YAML of a `# METADATA` comment block written right above a rule or package. */
+export interface RawAnnotations {
+  readonly yaml: string;
+  readonly loc: Location;
+}
+
 export interface Rule {
   readonly head: RuleHead;
+  readonly annotations?: RawAnnotations | undefined;
   readonly body: readonly Expr[];
   readonly isDefault: boolean;
   readonly elseRule: Rule | undefined;
@@ -134,4 +141,5 @@ export interface Module {
   readonly rules: Rule[];
   readonly regoV1: boolean;
   readonly loc: Location;
+  readonly annotations?: RawAnnotations | undefined;
 }

@@ -8,7 +8,9 @@ export type CallTarget =
   /** A user function at a data path (`data.pkg.f`). */
   | { readonly kind: 'function'; readonly name: string; readonly path: readonly string[] }
   /** `print(...)`: evaluator-bound, each operand may be undefined. */
-  | { readonly kind: 'print'; readonly name: string };
+  | { readonly kind: 'print'; readonly name: string }
+  /** `trace(note)`: adds a note to the explanation trace; always true. */
+  | { readonly kind: 'trace'; readonly name: string };
 
 export type IRTerm =
   | { readonly t: 'const'; readonly v: Value }

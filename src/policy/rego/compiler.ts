@@ -3,6 +3,8 @@ import type { Expr, Location, Module, Rule, Term, WithModifier } from './ast.js'
 import type { BuiltinDef, RegoType } from './builtin-types.js';
 import { typeString } from './builtin-types.js';
 import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './compiler-ir.js';
+import type { Annotation, RuleMetadata } from './compiler-annotations.js';
+import { NO_METADATA, parseAnnotations, ruleMetadata } from './compiler-annotations.js';
 import { RegoError } from './errors.js';
 import { refNames } from './parser.js';
 import type { Value } from './value.js';
@@ -79,9 +81,6 @@ export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
   'graphql.is_valid',
   'opa.runtime',
   'rego.parse_module',
-  'rego.metadata.chain',
-  'rego.metadata.rule',
-  'trace',
 ]);
 
 type Global =
@@ -126,6 +125,8 @@ class FrameCompiler {
     readonly functions: ReadonlyMap<string, number>,
     /** Rego v1 module (or `import rego.v1`): deprecated built-ins are not available. */
     readonly v1 = true,
+    /** What rego.metadata.rule() / chain() return in the rule being compiled. */
+    readonly meta: RuleMetadata = NO_METADATA,
   ) {}
 
   alloc(name: string): number {
@@ -269,6 +270,7 @@ class FrameCompiler {
       return { kind: 'function', name: fname, path };
     }
     if (name === 'print') return { kind: 'print', name };
+    if (name === 'trace') return { kind: 'trace', name };
     const def = this.builtins.get(name);
     if (def && this.v1 && DEPRECATED_BUILTINS.has(name)) {
       throw new RegoError('rego_type_error', `undefined function ${name}`, loc);
@@ -281,6 +283,14 @@ class FrameCompiler {
   }
 
   call(op: readonly string[], args: readonly Term[], scope: Scope, loc: Location): IRTerm {
+    // Annotations are known at compile time: the calls become constants, as OPA rewrites them.
+    const joined = op.join('.');
+    if (
+      (joined === 'rego.metadata.rule' || joined === 'rego.metadata.chain') &&
+      args.length === 0
+    ) {
+      return { t: 'const', v: joined === 'rego.metadata.rule' ? this.meta.rule : this.meta.chain };
+    }
     const target = this.target(op, scope, loc);
     if (target.kind === 'builtin') {
       const def = target.def;
@@ -292,6 +302,9 @@ class FrameCompiler {
         );
       }
     }
+    if (target.kind === 'trace' && args.length !== 1) {
+      throw new RegoError('rego_type_error', `trace: arity mismatch`, loc);
+    }
     const irArgs = args.map((a) => this.term(a, scope));
     if (target.kind === 'builtin') checkConstArgs(target.name, target.def, irArgs, loc);
     return { t: 'call', target, args: irArgs, loc };
@@ -301,6 +314,7 @@ class FrameCompiler {
   arity(target: CallTarget): number | undefined {
     if (target.kind === 'builtin') return target.def.variadic ? undefined : target.def.args.length;
     if (target.kind === 'function') return this.functions.get(target.path.join('.'));
+    if (target.kind === 'trace') return 1;
     return undefined;
   }
 
@@ -888,6 +902,22 @@ export function compileModules(
       }
     }
   }
+  // METADATA: package annotations (any module of the package) and document-scope ones by path.
+  const pkgAnn = new Map<string, Annotation>();
+  const docAnn = new Map<string, Annotation[]>();
+  const ruleAnn = new Map<Rule, Annotation>();
+  for (const m of modules) {
+    if (m.annotations) pkgAnn.set(m.pkg.join('.'), parseAnnotations(m.annotations, 'package'));
+    for (const r of m.rules) {
+      if (!r.annotations) continue;
+      const a = parseAnnotations(r.annotations, 'rule');
+      ruleAnn.set(r, a);
+      if (a.scope === 'document') {
+        const key = [...m.pkg, ...staticPrefix(r.head.ref)].join('.');
+        docAnn.set(key, [...(docAnn.get(key) ?? []), a]);
+      }
+    }
+  }
   for (const m of modules) {
     const globals = new Map<string, Global>();
     for (const n of pkgNames.get(m.pkg.join('.')) ?? []) {
@@ -931,7 +961,14 @@ export function compileModules(
         node = child;
         node.hasRules = true;
       }
-      const fc = new FrameCompiler(globals, builtins, functions, m.regoV1);
+      const meta = ruleMetadata(
+        path,
+        m.pkg,
+        ruleAnn.get(r),
+        docAnn.get(path.join('.')) ?? [],
+        pkgAnn.get(m.pkg.join('.')),
+      );
+      const fc = new FrameCompiler(globals, builtins, functions, m.regoV1, meta);
       const rule = compileRule(fc, r, prefix.length);
       if (r.isDefault) node.defaults.push(rule);
       else node.rules.push(rule);
@@ -1137,7 +1174,7 @@ function compileRule(fc: FrameCompiler, r: Rule, prefixLen: number): IRRule {
           : 'object';
   const elseRule = r.elseRule
     ? compileRule(
-        new FrameCompiler(fc.globals, fc.builtins, fc.functions, fc.v1),
+        new FrameCompiler(fc.globals, fc.builtins, fc.functions, fc.v1, fc.meta),
         r.elseRule,
         prefixLen,
       )

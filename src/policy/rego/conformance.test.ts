@@ -28,8 +28,6 @@ const SKIPPED: Readonly<Record<string, string>> = {
   netlookupipaddr: 'net.lookup_ip_addr needs the network',
   invalidkeyerror: 'http.send needs the network',
   regoparsemodule: 'rego.parse_module (OPA AST JSON) is left out',
-  regometadatachain: 'rego.metadata.* (METADATA annotations) is left out',
-  regometadatarule: 'rego.metadata.* (METADATA annotations) is left out',
   'planner-ir': 'targets OPA’s planner/IR, not the evaluator',
 };
 

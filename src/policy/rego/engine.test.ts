@@ -426,6 +426,48 @@ describe('API', () => {
     assert.equal(x?.kind === 'number' ? numberText(x) : undefined, '12345678901234567891');
   });
 
+  test('trace() notes appear in the trace', () => {
+    const policy = compile([
+      { file: 'a.rego', source: 'package a\np if { trace(sprintf("n=%d", [input.n])) }' },
+    ]);
+    const d = policy.evalDetailed('data.a.p', { input: { n: 3 }, trace: true });
+    assert.ok(d.trace.includes('Note n=3'), d.trace.join('\n'));
+  });
+
+  test('rego.metadata.rule and chain read METADATA blocks', () => {
+    const policy = compile([
+      {
+        file: 'a.rego',
+        source: [
+          '# METADATA',
+          '# title: Pods',
+          'package a',
+          '',
+          '# METADATA',
+          '# title: Labels required',
+          '# authors:',
+          '# - Jane Doe <jane@example.com>',
+          '# custom:',
+          '#   severity: high',
+          'deny := [rego.metadata.rule(), rego.metadata.chain()]',
+        ].join('\n'),
+      },
+    ]);
+    const rule = {
+      authors: [{ name: 'Jane Doe', email: 'jane@example.com' }],
+      custom: { severity: 'high' },
+      scope: 'rule',
+      title: 'Labels required',
+    };
+    assert.deepEqual(policy.eval('x := data.a.deny')[0]?.bindings['x'], [
+      rule,
+      [
+        { path: ['a', 'deny'], annotations: rule },
+        { path: ['a'], annotations: { scope: 'package', title: 'Pods' } },
+      ],
+    ]);
+  });
+
   test('trace lists evaluated expressions when asked for', () => {
     const policy = compile([{ file: 'a.rego', source: 'package a\np if { input.a == 1 }' }]);
     const d = policy.evalDetailed('data.a.p', { input: { a: 1 }, trace: true });

@@ -687,6 +687,18 @@ export class Evaluator {
         );
         return k(TRUE);
       }
+      case 'trace': {
+        const note = args[0] as Value;
+        if (note.kind !== 'string') {
+          throw new RegoError(
+            'eval_type_error',
+            `trace: operand 1 must be string but got ${note.kind}`,
+            loc,
+          );
+        }
+        this.opts.trace?.(`Note ${note.value}`);
+        return k(TRUE);
+      }
       case 'function':
         return this.callFunction(target.path, args, loc, k);
       case 'builtin': {

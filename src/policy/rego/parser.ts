@@ -1,5 +1,15 @@
 // Rego parser: modules (v0 and v1 syntax, chosen per module) and queries into the AST of ast.ts.
-import type { Expr, Import, Location, Module, Rule, RuleHead, Term, WithModifier } from './ast.js';
+import type {
+  Expr,
+  Import,
+  Location,
+  Module,
+  RawAnnotations,
+  Rule,
+  RuleHead,
+  Term,
+  WithModifier,
+} from './ast.js';
 import { RuleKind } from './ast.js';
 import { parseError, readEscape, Tok, tokenize } from './lexer.js';
 import type { Token } from './lexer.js';
@@ -90,6 +100,21 @@ class Parser {
   private atEOF(): boolean {
     return this.tok.kind === Tok.EOF;
   }
+  /** The `# METADATA` block of comment lines ending right above `loc`, if there is one. */
+  private annotationsAbove(loc: Location): RawAnnotations | undefined {
+    const lines = this.src.split('\n');
+    let r = loc.row - 2;
+    const block: string[] = [];
+    while (r >= 0 && (lines[r] ?? '').trimStart().startsWith('#')) {
+      block.unshift((lines[r] ?? '').trimStart().replace(/^# ?/, ''));
+      r--;
+    }
+    const start = block.findIndex((l) => l.trim() === 'METADATA');
+    if (start < 0) return undefined;
+    const row = loc.row - block.length + start;
+    return { yaml: block.slice(start + 1).join('\n'), loc: { file: this.file, row, col: 1 } };
+  }
+
   // --- module ---------------------------------------------------------------------------------
 
   parseModule(): Module {
@@ -135,7 +160,15 @@ class Parser {
     while (this.tok.kind !== Tok.EOF) {
       for (const r of this.parseRule(regoV1)) rules.push(r);
     }
-    return { file: this.file, pkg, imports, rules, regoV1, loc };
+    return {
+      file: this.file,
+      pkg,
+      imports,
+      rules,
+      regoV1,
+      loc,
+      annotations: this.annotationsAbove(loc),
+    };
   }
 
   /** `a.b["c"]` as terms; the head is a var. */
@@ -210,7 +243,16 @@ class Parser {
         kind: args ? RuleKind.Function : RuleKind.Complete,
         loc,
       };
-      return [{ head, body: [], isDefault: true, elseRule: undefined, loc }];
+      return [
+        {
+          head,
+          body: [],
+          isDefault: true,
+          elseRule: undefined,
+          loc,
+          annotations: this.annotationsAbove(loc),
+        },
+      ];
     }
     let kind: RuleKind;
     let value: Term;
@@ -237,7 +279,14 @@ class Parser {
     const rules: Rule[] = [];
     const body = this.parseRuleBody(strictIf, true);
     const elseRule = this.parseElse(head, strictIf);
-    rules.push({ head, body: body ?? [bodyTrue(loc)], isDefault: false, elseRule, loc });
+    rules.push({
+      head,
+      body: body ?? [bodyTrue(loc)],
+      isDefault: false,
+      elseRule,
+      loc,
+      annotations: this.annotationsAbove(loc),
+    });
     // v0: `p { a } { b }` defines two rules with the same head.
     while (!this.v1 && this.isOp('{') && !this.tok.nl) {
       const more = this.parseBody();
