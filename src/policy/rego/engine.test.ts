@@ -283,6 +283,70 @@ violation[{"msg": msg}] {
       );
     });
   }
+
+  test('library function imported by its own name; functions with false results', () => {
+    const lib = `package lib.exclude_update
+
+is_update(review) {
+  review.operation == "UPDATE"
+}
+`;
+    const privileged = `package k8spspprivileged
+
+import data.lib.exclude_update.is_update
+
+violation[{"msg": msg, "details": {}}] {
+  not is_update(input.review)
+  c := input_containers[_]
+  not is_exempt(c)
+  c.securityContext.privileged
+  msg := sprintf("Privileged container is not allowed: %v, securityContext: %v", [c.name, c.securityContext])
+}
+
+is_exempt(container) = true {
+  exempt := object.get(input, ["parameters", "exemptImages"], [])
+  container.image == exempt[_]
+} else = false
+
+input_containers[c] {
+  c := input.review.object.spec.containers[_]
+}
+
+input_containers[c] {
+  c := input.review.object.spec.initContainers[_]
+}
+`;
+    const p = compile(
+      [
+        { file: 'lib.rego', source: lib },
+        { file: 'privileged.rego', source: privileged },
+      ],
+      { regoVersion: 'v0' },
+    );
+    const review = (operation: string): unknown => ({
+      review: {
+        operation,
+        object: {
+          spec: {
+            containers: [
+              { name: 'a', image: 'nginx', securityContext: { privileged: true } },
+              { name: 'b', image: 'ok', securityContext: { privileged: true } },
+            ],
+            initContainers: [{ name: 'i', image: 'busybox', securityContext: {} }],
+          },
+        },
+      },
+      parameters: { exemptImages: ['ok'] },
+    });
+    const msgs = (input: unknown): unknown =>
+      p.eval('x := {m | data.k8spspprivileged.violation[v]; m := v.msg}', { input })[0]?.bindings[
+        'x'
+      ];
+    assert.deepEqual(msgs(review('CREATE')), [
+      'Privileged container is not allowed: a, securityContext: {"privileged": true}',
+    ]);
+    assert.deepEqual(msgs(review('UPDATE')), []);
+  });
 });
 
 describe('errors', () => {
