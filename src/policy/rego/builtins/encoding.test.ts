@@ -149,6 +149,18 @@ describe('encodings', () => {
     ['urlquery.encode_object', [j('{"b": ["x", "y"], "a": "c=d"}')], j('"a=c%3Dd&b=x&b=y"')],
     ['urlquery.decode_object', [j('"a=1&b&a=2"')], j('{"a": ["1", "2"], "b": [""]}')],
     [
+      'urlquery.encode_object',
+      [j('{"a": 1}')],
+      err(
+        'eval_type_error: urlquery.encode_object: operand 1 values must be string, array[string], or set[string]',
+      ),
+    ],
+    [
+      'json.marshal_with_options',
+      [j('[]'), j('{"pretty": 1}')],
+      err('eval_type_error: json.marshal_with_options: operand 2 key pretty failed cast to bool'),
+    ],
+    [
       'json.marshal',
       [j('{"b": [1, 2.50], "a": "<x>"}')],
       j('"{\\"a\\":\\"\\\\u003cx\\\\u003e\\",\\"b\\":[1,2.50]}"'),
@@ -177,7 +189,7 @@ describe('encodings', () => {
   it('yaml.unmarshal reports the line of a syntax error', () => {
     assert.throws(
       () => callBuiltin('yaml.unmarshal', [j('"[1,2,3"')]),
-      /yaml.unmarshal: yaml: line 1: /,
+      /yaml.unmarshal: error converting YAML to JSON: yaml: line 1: /,
     );
   });
 });

@@ -3,7 +3,7 @@
 import { parseDocument, stringify } from 'yaml';
 import type { BuiltinDef } from '../builtin-types.js';
 import { T } from '../builtin-types.js';
-import { builtinError, operandError, operandTypeError } from '../errors.js';
+import { builtinError, operandError } from '../errors.js';
 import { isValidJSON, JsonSyntaxError, parseJSON, toJSON } from '../json.js';
 import {
   arr,
@@ -11,12 +11,14 @@ import {
   FALSE,
   floatText,
   fromJS,
+  goQuote,
   num,
   numFromBigInt,
   numFromText,
   ObjectBuilder,
   str,
   toJS,
+  valueToString,
   type Value,
 } from '../value.js';
 import { objectOperand, stringOperand } from './operands.js';
@@ -145,20 +147,22 @@ function queryUnescape(name: string, s: string): string {
 }
 
 function encodeObject(o: Value): string {
-  const obj = objectOperand('urlquery.encode_object', o, 1);
+  const name = 'urlquery.encode_object';
+  const obj = objectOperand(name, o, 1);
+  const bad = (): never => {
+    throw operandError(name, 1, 'values must be string, array[string], or set[string]');
+  };
   const parts: Array<[string, string[]]> = [];
   obj.forEach((k, v) => {
-    if (k.kind !== 'string') throw operandTypeError('urlquery.encode_object', 1, k.kind, 'string');
-    let vals: string[];
+    const key = k.kind === 'string' ? k.value : toJSON(k);
+    let vals: string[] = [];
     if (v.kind === 'string') vals = [v.value];
     else if (v.kind === 'array' || v.kind === 'set') {
-      vals = (v.kind === 'array' ? v.items : v.sorted()).map((x) => {
-        if (x.kind !== 'string')
-          throw operandTypeError('urlquery.encode_object', 1, x.kind, 'string');
-        return x.value;
-      });
-    } else throw operandTypeError('urlquery.encode_object', 1, v.kind, 'string', 'array', 'set');
-    parts.push([k.value, vals]);
+      vals = (v.kind === 'array' ? v.items : v.sorted()).map((x) =>
+        x.kind === 'string' ? x.value : bad(),
+      );
+    } else bad();
+    parts.push([key, vals]);
   });
   // url.Values.Encode sorts by key.
   parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -209,21 +213,28 @@ function marshalWithOptions(v: Value, o: Value): Value {
   let indent = '\t';
   let prefix = '';
   let prettyImplied = false;
+  let idx = 0;
   opts.forEach((k, val) => {
-    if (k.kind !== 'string' || !MARSHAL_OPTIONS.has(k.value)) {
+    const i = idx++;
+    if (k.kind !== 'string') {
       throw operandError(
         name,
         2,
-        `object contained unknown key ${k.kind === 'string' ? JSON.stringify(k.value) : toJSON(k)}`,
+        `failed to stringify key ${valueToString(k)} at index ${i}: operand ${i} must be string but got ${k.kind}`,
       );
     }
+    // OPA formats the key with %s of an ast.String, i.e. quoted.
+    if (!MARSHAL_OPTIONS.has(k.value)) {
+      throw operandError(name, 2, `object contained unknown key ${goQuote(k.value)}`);
+    }
     if (k.value === 'pretty') {
-      if (val.kind !== 'boolean')
-        throw operandError(name, 2, `"pretty" must be boolean but got ${val.kind}`);
+      if (val.kind !== 'boolean') throw operandError(name, 2, 'key pretty failed cast to bool');
       pretty = val.value;
     } else {
-      if (val.kind !== 'string')
-        throw operandError(name, 2, `"${k.value}" must be string but got ${val.kind}`);
+      if (val.kind !== 'string') {
+        const why = `operand ${i} must be string but got ${val.kind}`;
+        throw operandError(name, 2, `key ${k.value} failed cast to string: ${why}`);
+      }
       if (k.value === 'indent') indent = val.value;
       else prefix = val.value;
       prettyImplied = true;
@@ -241,7 +252,7 @@ function yamlToValue(name: string, s: string): Value {
     const line = e.linePos?.[0]?.line;
     throw builtinError(
       name,
-      `yaml: ${line !== undefined ? `line ${line}: ` : ''}${e.message.split('\n')[0]!}`,
+      `error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ''}${e.message.split('\n')[0]!}`,
     );
   }
   return yamlJS(doc.toJS({ maxAliasCount: 1000 }));
