@@ -80,6 +80,11 @@ export interface FetchResolvedOptions {
    * processes without delaying the fetch.
    */
   readonly whileFetching?: () => void;
+  /**
+   * Runs once the objects should be in the mirror, before they are read: work on the new
+   * commit (listing its tree) can start alongside the read.
+   */
+  readonly onFetched?: () => void;
 }
 
 export async function fetchResolved(
@@ -90,12 +95,7 @@ export async function fetchResolved(
   await mirror.ensure();
   const own = options.catFile ? undefined : new CatFile(mirror.dir);
   try {
-    return await fetchAndRead(
-      mirror,
-      resolved,
-      (options.catFile ?? own) as CatFile,
-      options.whileFetching,
-    );
+    return await fetchAndRead(mirror, resolved, (options.catFile ?? own) as CatFile, options);
   } finally {
     own?.close();
   }
@@ -105,7 +105,7 @@ async function fetchAndRead(
   mirror: GitMirror,
   resolved: ResolvedRef,
   cat: CatFile,
-  whileFetching: (() => void) | undefined,
+  { whileFetching, onFetched }: FetchResolvedOptions,
 ): Promise<FetchedRevision> {
   const read = async (): Promise<FetchedRevision | undefined> => {
     const wanted =
@@ -120,6 +120,7 @@ async function fetchAndRead(
     // (git negotiates away whatever the mirror already has) and check once afterwards.
     const ref = resolved.refName ?? '';
     await mirror.fetch([`+${ref}:${ref}`], whileFetching);
+    onFetched?.();
     const fetched = await read();
     if (!fetched) {
       throw new FlotillaError(
@@ -132,6 +133,7 @@ async function fetchAndRead(
   const present = await read();
   if (present) {
     whileFetching?.();
+    onFetched?.();
     return present;
   }
   if (resolved.refName !== undefined) {
@@ -142,6 +144,7 @@ async function fetchAndRead(
       .fetch([resolved.commit], whileFetching)
       .catch(() => mirror.fetch(['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']));
   }
+  onFetched?.();
   const fetched = await read();
   if (!fetched) {
     throw new FlotillaError(

@@ -33,6 +33,7 @@ import {
   type SecretData,
   type BlobReader,
   type FetchedRevision,
+  type TreeTarballPlan,
 } from '../git/index.js';
 import { ConditionSet, GitRepositoryCondition } from './conditions.js';
 import {
@@ -426,6 +427,21 @@ export async function reconcileGitRepository(
         : undefined;
     const fromObjects = includes.length === 0 && spec.recurseSubmodules !== true;
     const sparseDirs = (spec.sparseCheckout ?? []).map((p) => p.replace(/^\.\//, ''));
+    let planning: Promise<Settled<TreeTarballPlan | undefined>> | undefined;
+    const startPlan = (): Promise<Settled<TreeTarballPlan | undefined>> | undefined => {
+      if (fromObjects) {
+        planning ??= settle(
+          planTreeTarball({
+            mirror,
+            commit: resolved.commit,
+            specIgnore: spec.ignore,
+            sparseCheckout: sparseDirs,
+            ...(cat ? { catFile: cat } : {}),
+          }),
+        );
+      }
+      return planning;
+    };
     const { fetched, history, planned } = await mirror.locked(async () => {
       let fetchedRevision: FetchedRevision;
       try {
@@ -439,6 +455,8 @@ export async function reconcileGitRepository(
             reader.start();
             if (fromObjects) blobReader ??= startBlobReader(mirror.dir);
           },
+          // The tree listing need not wait for the commit read.
+          onFetched: () => void startPlan(),
         });
       } catch (e) {
         throw fetchFailed(
@@ -452,17 +470,7 @@ export async function reconcileGitRepository(
         historyFrom !== undefined
           ? settle(checkHistory(mirror, historyFrom, resolved.commit, cat))
           : undefined,
-        fromObjects
-          ? settle(
-              planTreeTarball({
-                mirror,
-                commit: resolved.commit,
-                specIgnore: spec.ignore,
-                sparseCheckout: sparseDirs,
-                ...(cat ? { catFile: cat } : {}),
-              }),
-            )
-          : undefined,
+        startPlan(),
       ]);
       return { fetched: fetchedRevision, history: h, planned: p };
     });
