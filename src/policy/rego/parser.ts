@@ -197,7 +197,10 @@ class Parser {
       this.next();
       isDefault = true;
     }
-    // The head reference: `p`, `p.q[r]`, `f(x)`.
+    // The head reference: `p`, `p.q[r]`, `f(x)`; an active keyword cannot name a rule.
+    if (this.tok.kind === Tok.Ident && this.kw.has(this.tok.value) && !this.refFollows()) {
+      throw this.unexpected(`${this.tok.value} keyword cannot be used for rule name`);
+    }
     const t = this.next();
     if (t.kind !== Tok.Ident) {
       this.pos--;
@@ -302,9 +305,11 @@ class Parser {
       if (this.isOp('{')) {
         // `if {` starts a body, unless the braces are an expression (`if {x | ...}`).
         const save = this.pos;
+        const empty = this.isOp('}', this.peek());
         try {
           return this.parseBody();
         } catch (e) {
+          if (empty) throw e;
           this.pos = save;
           try {
             return [this.parseLiteral()];
