@@ -137,7 +137,14 @@ console.log(
 console.log(
   `  kubectl kustomize (baseline):             ${theirs.toFixed(0)} ms (${(theirs / cases.length).toFixed(1)} ms/case)`,
 );
+const caseRatios = cases.map(
+  (c) => median(oursRuns.get(c.name) ?? []) / median(theirsRuns.get(c.name) ?? []),
+);
 console.log(`  ratio in-process / kubectl process: ${(inProcessTotal / theirs).toFixed(3)}x`);
+console.log(
+  `  per-case ratios: median ${median(caseRatios).toFixed(2)}x, ` +
+    `90th percentile ${([...caseRatios].sort((a, b) => a - b)[Math.floor(caseRatios.length * 0.9)] ?? 0).toFixed(2)}x`,
+);
 console.log(
   `  ratio whole-process / kubectl process: ${(ours / theirs).toFixed(3)}x (aim <= 1.5x)`,
 );
