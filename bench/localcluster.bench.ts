@@ -260,6 +260,12 @@ async function main(): Promise<void> {
     console.log(
       `server CPU per apply minus per /healthz (the apply work itself): Deployment changing ${(applies.serverUs - healthz.serverUs).toFixed(0)} µs, unchanged ${(noop.serverUs - healthz.serverUs).toFixed(0)} µs, ConfigMap ${(configMaps.serverUs - healthz.serverUs).toFixed(0)} µs`,
     );
+    // the server handles requests on one thread: with a core to itself it cannot go faster than
+    // this, whatever else runs on the machine (CPU time per request inflates under load, so this
+    // understates a quiet machine's ceiling)
+    console.log(
+      `single-thread server ceiling (1 s / server CPU per apply): Deployment changing ${(1e6 / applies.serverUs).toFixed(0)}/s, unchanged ${(1e6 / noop.serverUs).toFixed(0)}/s, ConfigMap ${(1e6 / configMaps.serverUs).toFixed(0)}/s`,
+    );
     console.log(
       `load average at end: ${loadavg()
         .map((l) => l.toFixed(2))
