@@ -3,6 +3,8 @@
 // An instant is { sec, nsec }: whole seconds since the Unix epoch (a safe JS integer) and
 // nanoseconds 0..999,999,999. Zone offsets come from Intl (the tz database ICU ships with Node).
 
+import { tzAbbreviation } from './tz-abbreviations.js';
+
 export interface Instant {
   readonly sec: number;
   readonly nsec: number;
@@ -180,6 +182,8 @@ function intlZone(name: string): Zone {
     return local - sec;
   };
   const abbrevAt = (sec: number): string => {
+    const known = tzAbbreviation(name, offsetAt(sec));
+    if (known !== undefined) return known;
     const p =
       abbr.formatToParts(new Date(sec * 1000)).find((x) => x.type === 'timeZoneName')?.value ?? '';
     // ICU spells zones without a common abbreviation "GMT+5:30"; the tz database (and Go) "+0530".

@@ -132,6 +132,12 @@ const ROWS: readonly Row[] = [
   ],
   ['time.format', [[T, 'Asia/Kolkata', 'RFC1123Z']], '"Sat, 03 Dec 2022 00:10:53 +0530"'],
   ['time.format', [[T, 'America/New_York', 'RFC1123']], '"Fri, 02 Dec 2022 13:40:53 EST"'],
+  // Abbreviations as the tz database (Go) has them: letters where it has letters, else numeric.
+  ['time.format', [[T, 'Asia/Kolkata', 'MST']], '"IST"'],
+  ['time.format', [[T, 'Europe/Berlin', 'MST']], '"CET"'],
+  ['time.format', [[1657843200000000000n, 'Europe/Berlin', 'MST']], '"CEST"'],
+  ['time.format', [[T, 'America/Sao_Paulo', 'MST']], '"-03"'],
+  ['time.format', [[T, 'Asia/Kathmandu', 'MST']], '"+0545"'],
   [
     'time.format',
     [[T, 'UTC', '3:04PM .000 ,999 Z07:00 -07 002 __2 _2 Jan January Mon Monday 06']],
