@@ -40,6 +40,11 @@ export function normaliseGitUrl(url: string): string {
 
 const locks = new Map<string, Promise<void>>();
 
+/** Fetches per mirror directory in this process, for MAINTENANCE_EVERY. */
+const fetchCounts = new Map<string, number>();
+/** Every how many fetches of a mirror git runs its automatic maintenance (gc --auto). */
+const MAINTENANCE_EVERY = 16;
+
 /** Serialises work on one mirror within this process (two objects may share a URL). */
 async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const prev = locks.get(key) ?? Promise.resolve();
@@ -204,8 +209,23 @@ export class GitMirror {
    */
   async fetch(refspecs: readonly string[], onSpawn?: () => void): Promise<void> {
     await this.ensure();
+    // git fetch starts `git maintenance run --auto` (a process of its own, which decides
+    // whether to gc) after every fetch; once every MAINTENANCE_EVERY fetches is enough for a
+    // mirror, which gains at most a few dozen loose objects per fetch.
+    const n = fetchCounts.get(this.dir) ?? 0;
+    fetchCounts.set(this.dir, n + 1);
+    const maintenance = n % MAINTENANCE_EVERY === 0 ? [] : ['--no-auto-maintenance'];
     await this.git(
-      ['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--', this.url, ...refspecs],
+      [
+        'fetch',
+        '-q',
+        '--no-tags',
+        '--no-write-fetch-head',
+        ...maintenance,
+        '--',
+        this.url,
+        ...refspecs,
+      ],
       onSpawn ? { onSpawn } : {},
     );
   }
