@@ -177,12 +177,15 @@ export const OBJECT_BUILTINS: readonly BuiltinDef[] = [
     impl: (args) => {
       const a = args[0]!;
       if (a.kind !== 'array') throw operandTypeError('object.union_n', 1, a.kind, 'array');
-      let acc: ObjectValue = new ObjectBuilder().build();
-      for (const x of a.items) {
-        if (x.kind !== 'object')
+      // OPA checks the elements from the last to the first.
+      for (let i = a.items.length - 1; i >= 0; i--) {
+        const x = a.items[i]!;
+        if (x.kind !== 'object') {
           throw operandElementError('object.union_n', 1, 'array', x.kind, 'object');
-        acc = objectUnion(acc, x);
+        }
       }
+      let acc: ObjectValue = new ObjectBuilder().build();
+      for (const x of a.items) acc = objectUnion(acc, x as ObjectValue);
       return acc;
     },
   },
