@@ -109,28 +109,26 @@ if (!isAscii(await readFile(outfile))) {
   );
 }
 
-// First runs of the hot path write the code cache next to the bundle (flotilla.cjs.cache): one
-// build creates it, the others add the functions their features compile (each rewrite keeps
-// what the cache already held), so user runs find most of `kustomize build` compiled.
+// First runs of the fast commands write the code cache next to the bundle (flotilla.cjs.cache):
+// the first run creates it, the others add the functions they compile (each rewrite keeps what
+// the cache already held), so user runs find most of `kustomize build` already compiled.
+const fixtures = join(root, 'src', 'render', 'kustomize', 'testdata');
 const WARM_UP = [
-  'generators/overlay',
-  'patches',
-  'smp',
-  'replacements',
-  'vars',
-  'nameref',
-  'images',
+  ...['generators/overlay', 'patches', 'smp', 'replacements', 'vars', 'nameref', 'images'].map(
+    (fixture) => ['kustomize', 'build', join(fixtures, fixture)],
+  ),
+  ['version'],
+  ['--help'],
 ];
 if (outdir === join(root, 'dist', 'bundle')) {
   const bin = join(root, 'bin', 'flotilla.js');
-  for (const [i, fixture] of WARM_UP.entries()) {
-    const dir = join(root, 'src', 'render', 'kustomize', 'testdata', fixture);
-    const warm = spawnSync(process.execPath, [bin, 'kustomize', 'build', dir], {
+  for (const [i, args] of WARM_UP.entries()) {
+    const warm = spawnSync(process.execPath, [bin, ...args], {
       encoding: 'utf8',
       env: { ...process.env, FLOTILLA_CODE_CACHE: i === 0 ? '' : 'refresh' },
     });
     if (warm.status !== 0) {
-      process.stderr.write(`build-cli: the bundled CLI failed to build ${dir}:\n${warm.stderr}`);
+      process.stderr.write(`build-cli: \`flotilla ${args.join(' ')}\` failed:\n${warm.stderr}`);
       process.exit(1);
     }
   }
