@@ -118,6 +118,8 @@ export interface RegoEvalFlags {
   readonly strict?: boolean;
   /** Exit 1 when the query is undefined. @default false */
   readonly fail?: boolean;
+  /** Write the explanation trace to stderr. @default false */
+  readonly explain?: boolean;
 }
 
 /** `rego eval`: returns the text to print (OPA's JSON result) and the print() lines for stderr. */
@@ -127,8 +129,13 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
   const policy = compileOrFail(loaded);
   const input = flags.input === undefined ? undefined : readInput(flags.input);
   try {
-    const opts = { data: loaded.data, input, strictBuiltinErrors: flags.strict ?? false };
-    const { results, prints } = policy.evalWithOutput(query, opts);
+    const opts = {
+      data: loaded.data,
+      input,
+      strictBuiltinErrors: flags.strict ?? false,
+      trace: flags.explain ?? false,
+    };
+    const { results, prints, trace } = policy.evalWithOutput(query, opts);
     if (flags.fail && results.length === 0) {
       throw new CliError('query is undefined', 1, 'RegoUndefined');
     }
@@ -138,7 +145,8 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
       (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v),
       2,
     );
-    return { stdout: text + '\n', stderr: prints.map((l) => l + '\n').join('') };
+    const stderr = [...prints, ...trace].map((l) => l + '\n').join('');
+    return { stdout: text + '\n', stderr };
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(errorMessage(err), 1, isRegoError(err) ? 'RegoEvalFailed' : 'Failed');
@@ -218,6 +226,11 @@ export function registerRegoCommand(program: Command): void {
       false,
     )
     .option('--fail', 'exit 1 when the query is undefined', false)
+    .option(
+      '--explain',
+      'write the explanation trace (Enter/Eval/Fail/Exit lines) to stderr',
+      false,
+    )
     .action(
       (
         query: string,
@@ -227,6 +240,7 @@ export function registerRegoCommand(program: Command): void {
           v0: boolean;
           strictBuiltinErrors: boolean;
           fail: boolean;
+          explain: boolean;
         },
       ) => {
         const out = regoEval(query, {
@@ -235,6 +249,7 @@ export function registerRegoCommand(program: Command): void {
           v0: opts.v0,
           strict: opts.strictBuiltinErrors,
           fail: opts.fail,
+          explain: opts.explain,
         });
         if (out.stderr) process.stderr.write(out.stderr);
         process.stdout.write(out.stdout);

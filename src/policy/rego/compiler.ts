@@ -73,12 +73,6 @@ export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
   'http.send',
   'net.lookup_ip_addr',
   'providers.aws.sign_req',
-  'graphql.parse',
-  'graphql.parse_and_verify',
-  'graphql.parse_query',
-  'graphql.parse_schema',
-  'graphql.schema_is_valid',
-  'graphql.is_valid',
   'opa.runtime',
   'rego.parse_module',
 ]);

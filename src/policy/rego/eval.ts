@@ -71,7 +71,11 @@ export class Evaluator {
   }
 
   evalExpr(e: IRExpr, f: Frame, k: K): boolean {
-    if (this.opts.trace) this.traceExpr(e);
+    if (this.opts.trace) return this.traceExpr(e, f, k);
+    return this.evalExprInner(e, f, k);
+  }
+
+  private evalExprInner(e: IRExpr, f: Frame, k: K): boolean {
     switch (e.k) {
       case 'term':
         return this.evalTerm(e.term, f, (v) =>
@@ -123,9 +127,18 @@ export class Evaluator {
     }
   }
 
-  private traceExpr(e: IRExpr): void {
+  /** Evaluates an expression, recording `Eval` and, when it has no solution, `Fail`. */
+  private traceExpr(e: IRExpr, f: Frame, k: K): boolean {
     const where = `${e.loc.file}:${e.loc.row}:${e.loc.col}`;
-    this.opts.trace?.(`Eval ${where} ${e.k}`);
+    const trace = this.opts.trace as (line: string) => void;
+    trace(`Eval ${where} ${e.k}`);
+    let solved = false;
+    const stop = this.evalExprInner(e, f, () => {
+      solved = true;
+      return k();
+    });
+    if (!solved) trace(`Fail ${where} ${e.k}`);
+    return stop;
   }
 
   /** Calls f for every (key, value) of a collection; stops when f returns true. */
@@ -508,8 +521,11 @@ export class Evaluator {
     if (cached !== undefined) return cached === null ? undefined : cached;
     cache.set(node.id, PENDING);
     let v: Value | undefined;
+    const name = ['data', ...node.path].join('.');
+    this.opts.trace?.(`Enter ${name}`);
     try {
       v = this.computeNode(node, base, at);
+      this.opts.trace?.(`Exit ${name} = ${v === undefined ? '<undefined>' : valueToString(v)}`);
     } catch (e) {
       cache.delete(node.id);
       throw e;
