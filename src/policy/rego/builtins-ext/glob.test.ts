@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { rowTests, type Row } from './builtin-harness.js';
+import { rowTests, type Row } from './testing/builtin-harness.js';
 
 // gobwas/glob semantics as OPA's glob.match uses them: [] means the default delimiter ".",
 // null means no delimiters; * and ? stop at delimiters, ** does not; [..] ignores them.

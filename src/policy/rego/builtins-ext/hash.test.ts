@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { rowTests, type Row } from './builtin-harness.js';
+import { rowTests, type Row } from './testing/builtin-harness.js';
 
 const U_MSG = 'åäöçß🥲♙Ω';
 const U_KEY = '秘密の';

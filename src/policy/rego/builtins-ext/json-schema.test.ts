@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { rowTests, type Row } from './builtin-harness.js';
+import { rowTests, type Row } from './testing/builtin-harness.js';
 
 const ID_SCHEMA = { properties: { id: { type: 'integer' } }, required: ['id'] };
 const NOT_VALID_TYPE =

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { callBuiltin, outcomeText, rowTests, testContext, type Row } from './builtin-harness.js';
+import {
+  callBuiltin,
+  outcomeText,
+  rowTests,
+  testContext,
+  type Row,
+} from './testing/builtin-harness.js';
 import { JWS_ALGORITHMS } from './jws-keys.js';
 
 // The HMAC key and tokens of RFC 7515 appendix A.1 as OPA's own tests use them.

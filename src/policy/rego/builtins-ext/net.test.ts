@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { rowTests, type Row } from './builtin-harness.js';
+import { rowTests, type Row } from './testing/builtin-harness.js';
 
 // Go's net.ParseIP/ParseCIDR rules (no leading zeros in IPv4 fields) and OPA's results.
 const ROWS: readonly Row[] = [

@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { rowTests, type Row } from './builtin-harness.js';
+import { rowTests, type Row } from './testing/builtin-harness.js';
 
 // Expected values follow Go's regexp package as OPA uses it (RE2 syntax, leftmost-first, Go's
 // rules for empty matches in FindAll/Split/ReplaceAll and $-templates).

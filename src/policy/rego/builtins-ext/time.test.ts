@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callBuiltin, outcomeText, rowTests, testContext, type Row } from './builtin-harness.js';
+import {
+  callBuiltin,
+  outcomeText,
+  rowTests,
+  testContext,
+  type Row,
+} from './testing/builtin-harness.js';
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00';
 const T = 1670006453141828752n; // 2022-12-02T18:40:53.141828752Z, a Friday

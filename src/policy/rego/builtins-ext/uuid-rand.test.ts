@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callBuiltin, rowTests, testContext, type Row } from './builtin-harness.js';
+import { callBuiltin, rowTests, testContext, type Row } from './testing/builtin-harness.js';
 
 const V2 =
   '{"clocksequence":12800,"domain":"Person","id":1000,"macvariables":"local:unicast","nodeid":"32-50-96-b3-9f-47","time":1693566990121469600,"variant":"RFC4122","version":2}';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { callBuiltin, outcomeText } from './builtin-harness.js';
+import { callBuiltin, outcomeText } from './testing/builtin-harness.js';
 
 const pki = (f: string): string =>
   readFileSync(new URL(`./testdata/${f}`, import.meta.url), 'utf8');

@@ -1,11 +1,11 @@
 // Calls an extended built-in by name on plain JS arguments; used by the tests of this folder.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { BuiltinContext } from '../builtin-types.js';
-import { RegoError } from '../errors.js';
-import { toJSON } from '../json.js';
-import { fromJS, type Value } from '../value.js';
-import { EXT_BUILTINS } from './index.js';
+import type { BuiltinContext } from '../../builtin-types.js';
+import { RegoError } from '../../errors.js';
+import { toJSON } from '../../json.js';
+import { fromJS, type Value } from '../../value.js';
+import { EXT_BUILTINS } from '../index.js';
 
 /** The outcome of one call: the result as compact JSON, "undefined", or the error. */
 export interface CallOutcome {
