@@ -221,3 +221,49 @@ describe('valueToString (OPA ast String)', () => {
     it(text, () => assert.equal(valueToString(v), text));
   }
 });
+
+describe('order and hash laws over generated values', () => {
+  // A small deterministic generator (LCG) so the cases are the same on every run.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const NUMS = ['0', '1', '1.0', '-1', '0.5', '2.50', '1e2', '100', '9007199254740993', '-0.1'];
+  const gen = (depth: number): Value => {
+    switch (rnd(depth > 2 ? 4 : 7)) {
+      case 0:
+        return NULL;
+      case 1:
+        return rnd(2) ? TRUE : FALSE;
+      case 2:
+        return numFromText(NUMS[rnd(NUMS.length)]!)!;
+      case 3:
+        return str(['', 'a', 'b', 'ab', 'é', '😀'][rnd(6)]!);
+      case 4:
+        return arr(Array.from({ length: rnd(3) }, () => gen(depth + 1)));
+      case 5:
+        return setOf(Array.from({ length: rnd(3) }, () => gen(depth + 1)));
+      default:
+        return objectOf(
+          Array.from({ length: rnd(3) }, () => [gen(depth + 1), gen(depth + 1)] as const),
+        );
+    }
+  };
+  const values = Array.from({ length: 300 }, () => gen(0));
+  it('equal values hash alike and compare as 0; compare is antisymmetric', () => {
+    for (const a of values) {
+      for (const b of values) {
+        const c = compare(a, b);
+        assert.equal(Math.sign(compare(b, a)) + Math.sign(c), 0);
+        assert.equal(equal(a, b), c === 0);
+        if (c === 0) assert.equal(hashValue(a), hashValue(b));
+      }
+    }
+  });
+  it('sorting is consistent (each element <= the next)', () => {
+    const sorted = [...values].sort(compare);
+    for (let i = 1; i < sorted.length; i++) assert.ok(compare(sorted[i - 1]!, sorted[i]!) <= 0);
+    for (let i = 2; i < sorted.length; i++) assert.ok(compare(sorted[i - 2]!, sorted[i]!) <= 0);
+  });
+});
