@@ -2,7 +2,13 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { builtinError, operandElementError, operandTypeError, RegoError } from './errors.js';
+import {
+  builtinError,
+  operandElementError,
+  operandEnumError,
+  operandTypeError,
+  RegoError,
+} from './errors.js';
 
 describe('RegoError', () => {
   const cases: Array<[string, RegoError, string]> = [
@@ -15,6 +21,21 @@ describe('RegoError', () => {
       'several expected types',
       operandTypeError('count', 1, 'number', 'array', 'object', 'set', 'string'),
       'eval_type_error: count: operand 1 must be one of {array, object, set, string} but got number',
+    ],
+    [
+      'element error',
+      operandElementError('concat', 2, 'array', 'number', 'string'),
+      'eval_type_error: concat: operand 2 must be array of strings but got array containing number',
+    ],
+    [
+      'element error with several types',
+      operandElementError('f', 1, 'set', 'null', 'string', 'number'),
+      'eval_type_error: f: operand 1 must be set of (any of) {string, number} but got set containing null',
+    ],
+    [
+      'enum error',
+      operandEnumError('format_int', 2, '2', '8', '10', '16'),
+      'eval_type_error: format_int: operand 2 must be one of {2, 8, 10, 16}',
     ],
     [
       'builtin error',
