@@ -53,12 +53,22 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/** The first character that is not white space ('' for a blank text), without copying the text. */
+function firstNonSpace(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c.trim() !== '') return c;
+  }
+  return '';
+}
+
 /** Decodes a JSON or YAML body (by Content-Type) into a JSON value. */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
   if (mt === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
   const text = body.toString('utf8');
-  if (text.trim() === '') return undefined;
+  const first = firstNonSpace(text);
+  if (first === '') return undefined;
   if (
     mt === 'application/yaml' ||
     mt === 'application/apply-patch+yaml' ||
@@ -66,7 +76,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
     mt === 'text/yaml'
   ) {
     // kubectl and most clients send apply configurations as JSON, a subset of YAML: parse that fast
-    if (text.trimStart().startsWith('{')) {
+    if (first === '{') {
       try {
         return JSON.parse(text) as unknown;
       } catch {
