@@ -200,6 +200,11 @@ describe('fromJS / toJS', () => {
     const js = { a: [1, 'x', null, true], b: { c: 2.5 } };
     assert.deepEqual(toJS(fromJS(js)), js);
   });
+  it('keeps a "__proto__" key as data', () => {
+    const js = toJS(fromJS(JSON.parse('{"__proto__": {"x": 1}}'))) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(js), ['__proto__']);
+    assert.equal(Object.getPrototypeOf(js), Object.prototype);
+  });
   it('keeps integers beyond 2^53 as bigint', () => {
     assert.equal(toJS(fromJS(2n ** 70n)), 2n ** 70n);
   });

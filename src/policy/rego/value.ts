@@ -812,7 +812,13 @@ export function toJS(v: Value): JSValue {
     case 'object': {
       const out: { [k: string]: JSValue } = {};
       v.forEach((k, val) => {
-        out[k.kind === 'string' ? k.value : keyText(k)] = toJS(val);
+        // defineProperty so a "__proto__" key stays an own property instead of setting the prototype.
+        Object.defineProperty(out, k.kind === 'string' ? k.value : keyText(k), {
+          value: toJS(val),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       });
       return out;
     }
