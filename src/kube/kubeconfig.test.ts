@@ -47,7 +47,11 @@ function makePki(dir: string): {
     '/CN=test-ca',
   );
   for (const [name, cn, ext] of [
-    ['server', 'apiserver', 'subjectAltName=IP:127.0.0.1,DNS:apiserver.test\nextendedKeyUsage=serverAuth'],
+    [
+      'server',
+      'apiserver',
+      'subjectAltName=IP:127.0.0.1,DNS:apiserver.test\nextendedKeyUsage=serverAuth',
+    ],
     ['client', 'jane', 'extendedKeyUsage=clientAuth'],
   ] as const) {
     run(
@@ -731,6 +735,22 @@ users:
       /cannot read token file .*serviceaccount\/token/,
     );
     assert.throws(() => loadKubeConfig({ inCluster: true, env: {} }), /KUBERNETES_SERVICE_HOST/);
+  });
+
+  it('falls back to the in-cluster config inside a pod that has no kubeconfig', () => {
+    const home = mkdtempSync(join(tmpdir(), 'flotilla-home-'));
+    const pod = { HOME: home, KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    // No service account is mounted on this machine: the error shows the in-cluster path was taken.
+    assert.throws(
+      () => loadKubeConfig({ env: pod }),
+      /cannot read token file \/var\/run\/secrets\/kubernetes.io\/serviceaccount\/token/,
+    );
+    // Outside a pod, a missing ~/.kube/config stays an error about that file.
+    assert.throws(() => loadKubeConfig({ env: { HOME: home } }), /\.kube\/config/);
+    // A kubeconfig, when there is one, wins over the service account.
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), readFileSync(b, 'utf8'));
+    assert.equal(loadKubeConfig({ env: pod }).contextName, 'only-b');
   });
 });
 

@@ -1,5 +1,5 @@
 // Loads kubeconfig files (merging, contexts, tokens, client certificates, exec plugins, in-cluster) into a connection.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { FlotillaError } from '../core/index.js';
@@ -79,7 +79,8 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /**
  * Reads a kubeconfig as kubectl does and resolves its context. Without `path` or `yaml`, the
  * files listed in $KUBECONFIG are merged (missing ones skipped; the first definition of a name
- * wins; current-context from the first file that sets it), else ~/.kube/config is read.
+ * wins; current-context from the first file that sets it), else ~/.kube/config is read, else
+ * (inside a pod, KUBERNETES_SERVICE_HOST set) the pod's service account is used.
  * Errors name the file and the field.
  */
 export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
@@ -102,7 +103,13 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
       );
     }
   } else {
-    sources = readKubeConfigFiles([join(env['HOME'] || homedir(), '.kube', 'config')], false);
+    const home = join(env['HOME'] || homedir(), '.kube', 'config');
+    // In a pod with no kubeconfig, use the pod's service account (as controller-runtime's
+    // GetConfig does), so `flotilla controller` deployed by `flotilla install` needs no flags.
+    if (!existsSync(home) && env['KUBERNETES_SERVICE_HOST'] && env['KUBERNETES_SERVICE_PORT']) {
+      return inClusterConfig('', env);
+    }
+    sources = readKubeConfigFiles([home], false);
   }
   const merged = mergeKubeConfigs(sources);
   const label = merged.files.join(delimiter);
