@@ -521,11 +521,15 @@ export class Evaluator {
     if (cached !== undefined) return cached === null ? undefined : cached;
     cache.set(node.id, PENDING);
     let v: Value | undefined;
-    const name = ['data', ...node.path].join('.');
-    this.opts.trace?.(`Enter ${name}`);
+    const trace = this.opts.trace;
+    if (trace) trace(`Enter data.${node.path.join('.')}`);
     try {
       v = this.computeNode(node, base, at);
-      this.opts.trace?.(`Exit ${name} = ${v === undefined ? '<undefined>' : valueToString(v)}`);
+      if (trace) {
+        trace(
+          `Exit data.${node.path.join('.')} = ${v === undefined ? '<undefined>' : valueToString(v)}`,
+        );
+      }
     } catch (e) {
       cache.delete(node.id);
       throw e;
