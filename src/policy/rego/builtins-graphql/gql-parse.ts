@@ -217,6 +217,8 @@ export interface ParsedQuery {
 /** gqlparser.ParseQuery: operations and fragments only. */
 export function parseQueryText(text: string): ParsedQuery {
   const K = graphqlLib().Kind;
+  // gqlparser accepts a document without definitions; graphql-js's parser does not.
+  if (isBlank(text)) return { doc: {}, node: { kind: K.DOCUMENT, definitions: [] } };
   const doc = parseDocument(text);
   const Operations: GqlOperation[] = [];
   const Fragments: GqlFragment[] = [];

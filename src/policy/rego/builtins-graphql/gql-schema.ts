@@ -141,6 +141,15 @@ function validateImplements(ctx: Ctx, def: GqlDefinition, intfName: string): voi
   if (intf === undefined) fail(def.Position, `Undefined type ${quote(intfName)}.`);
   if (intf.Kind !== 'INTERFACE')
     fail(def.Position, `${quote(intfName)} is a non interface type ${intf.Kind ?? ''}.`);
+  // The spec's transitive rule (OPA rejects a type implementing IIA without IA when IIA implements IA).
+  for (const transitive of intf.Interfaces ?? []) {
+    if (!(def.Interfaces ?? []).includes(transitive)) {
+      fail(
+        def.Position,
+        `Type ${def.Name ?? ''} must implement ${transitive} because it is implemented by ${intfName}.`,
+      );
+    }
+  }
   const who = `For ${def.Name ?? ''} to implement ${intf.Name ?? ''}`;
   for (const req of intf.Fields ?? []) {
     const found = (def.Fields ?? []).find((f) => f.Name === req.Name);

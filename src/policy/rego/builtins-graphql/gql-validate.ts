@@ -13,7 +13,7 @@ export class GqlQueryError extends Error {
     readonly line: number,
     readonly column: number,
   ) {
-    super(`${detail} in GraphQL query string at location ${line}:${column}`);
+    super(`${detail} in GraphQL string at location ${line}:${column}`);
   }
 }
 
