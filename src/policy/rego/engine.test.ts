@@ -542,7 +542,10 @@ describe('API', () => {
     assert.ok(d.trace.includes('Enter data.a.p'), d.trace.join('\n'));
     assert.ok(d.trace.includes('Exit data.a.p = true'), d.trace.join('\n'));
     const failed = policy.evalDetailed('data.a.p', { input: { a: 2 }, trace: true });
-    assert.ok(failed.trace.some((l) => l.startsWith('Fail a.rego:2:8')), failed.trace.join('\n'));
+    assert.ok(
+      failed.trace.some((l) => l.startsWith('Fail a.rego:2:8')),
+      failed.trace.join('\n'),
+    );
     assert.deepEqual(policy.evalDetailed('data.a.p', { input: { a: 1 } }).trace, []);
   });
 });
