@@ -22,6 +22,16 @@ describe('numbers and bits', () => {
     ],
     [
       'to_number',
+      [j('"+-nan"')],
+      err('eval_type_error: to_number: operand 1 must be valid number string but got string'),
+    ],
+    [
+      'to_number',
+      [j('"1e400"')],
+      err('eval_builtin_error: to_number: strconv.ParseFloat: parsing "1e400": value out of range'),
+    ],
+    [
+      'to_number',
       [j('"Inf"')],
       err('eval_type_error: to_number: operand 1 must be valid number string but got string'),
     ],

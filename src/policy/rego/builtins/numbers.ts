@@ -5,6 +5,7 @@ import { T } from '../builtin-types.js';
 import { builtinError, operandError, operandTypeError } from '../errors.js';
 import {
   arr,
+  goQuote,
   num,
   numFromBigInt,
   numFromText,
@@ -42,14 +43,20 @@ function toNumber(v: Value): Value {
     case 'number':
       return v;
     case 'string': {
-      const lower = v.value.toLowerCase().replace(/^[+-]/, '');
+      const lower = v.value.toLowerCase().replace(/^[+-]+/, '');
       if (SPECIAL_FLOATS.has(lower))
         throw operandTypeError('to_number', 1, v.kind, 'valid number string');
       const n = parseGoDecimal(v.value);
       if (n === undefined) {
         throw builtinError(
           'to_number',
-          `strconv.ParseFloat: parsing ${JSON.stringify(v.value)}: invalid syntax`,
+          `strconv.ParseFloat: parsing ${goQuote(v.value)}: invalid syntax`,
+        );
+      }
+      if (!Number.isFinite(n.f)) {
+        throw builtinError(
+          'to_number',
+          `strconv.ParseFloat: parsing ${goQuote(v.value)}: value out of range`,
         );
       }
       return n;
