@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { createGzip, constants as zlibConstants } from 'node:zlib';
+import { createGzip, constants as zlibConstants, type ZlibOptions } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { FlotillaError, errorMessage } from '../../core/index.js';
 import { compareNames, loadSourceMatcher, type SourceMatcher } from '../ignore/index.js';
@@ -19,7 +19,6 @@ export const ARTIFACT_MTIME = new Date(0);
 
 /** Files up to this size are read in one go; larger ones are streamed. */
 const BUFFERED_FILE_LIMIT = 4 * 1024 * 1024;
-/** How many small files are read ahead while earlier ones are being compressed. */
 /** Entries handed to the packer before waiting for it to catch up (bounds memory). */
 const ENTRY_BATCH = 64;
 /** tar-stream pushes headers, bodies and padding separately; gzip gets them in chunks this big. */
@@ -193,10 +192,15 @@ export async function writeTarball(
     },
   });
   const pack = tar.pack();
-  const gzip = createGzip({
+  // A queue of a few coalesced chunks: with zlib's default 16 KiB each chunk would wait for the
+  // previous one to be compressed, so reading files and compressing would take turns.
+  // (zlib streams take stream options; @types/node's ZlibOptions omits them.)
+  const gzipOptions: ZlibOptions & { writableHighWaterMark: number } = {
     level: options.gzipLevel ?? 6,
     memLevel: zlibConstants.Z_DEFAULT_MEMLEVEL,
-  });
+    writableHighWaterMark: 4 * GZIP_INPUT_CHUNK,
+  };
+  const gzip = createGzip(gzipOptions);
   // Coalesce tar-stream's many small pushes: one zlib call per 512-byte header is slow.
   let held: Buffer[] = [];
   let heldBytes = 0;
