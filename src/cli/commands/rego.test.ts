@@ -70,6 +70,14 @@ test('rego eval prints OPA’s JSON result, with data files placed at their dire
   });
 });
 
+test('rego eval keeps integers beyond 2^53 exact, from data files to the printed result', () => {
+  const dir = join(tmp, 'big');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'data.json'), '{"n": 12345678901234567890}');
+  const out = regoEval('x := data.n + 1', { data: [dir] });
+  assert.match(out.stdout, /"x": 12345678901234567891\b/);
+});
+
 test('rego eval: undefined with --fail, and compile errors, are CliErrors', () => {
   assert.throws(
     () => regoEval('data.admission.nope', { data: [policyDir], fail: true }),

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../core/index.js';
-import { compile, fromJS, isRegoError, parseJSON, RegoVersion } from '../../policy/index.js';
+import { compile, fromJS, isRegoError, parseJSON, RegoVersion, toJS } from '../../policy/index.js';
 import type { Policy, RegoModuleSource, Value } from '../../policy/index.js';
 import { CliError } from '../errors.js';
 
@@ -61,7 +61,8 @@ export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): L
       modules.push({ file: path, source: text(), regoVersion });
     } else if (path.endsWith('.json')) {
       try {
-        put(data, at, JSON.parse(text()), path);
+        // Lossless: integers beyond 2^53 stay exact (bigint) on their way into Rego values.
+        put(data, at, toJS(parseJSON(text())), path);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${path}: ${errorMessage(err)}`);
@@ -140,11 +141,12 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
       throw new CliError('query is undefined', 1, 'RegoUndefined');
     }
     const body = results.length === 0 ? {} : { result: results };
+    // Integers beyond 2^53 are printed exactly, as OPA prints them.
     const text = JSON.stringify(
       body,
-      (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v),
+      (_, v: unknown) => (typeof v === 'bigint' ? `\u0000big:${v.toString()}` : v),
       2,
-    );
+    ).replace(/"\\u0000big:(-?\d+)"/g, '$1');
     const stderr = [...prints, ...trace].map((l) => l + '\n').join('');
     return { stdout: text + '\n', stderr };
   } catch (err) {
