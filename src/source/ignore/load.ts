@@ -24,23 +24,29 @@ export async function loadSourceIgnoreFiles(dir: string): Promise<IgnoreRuleSet[
 
 async function collect(abs: string, rel: string, out: IgnoreRuleSet[]): Promise<void> {
   const file = rel === '' ? SOURCE_IGNORE_FILE : `${rel}/${SOURCE_IGNORE_FILE}`;
+  const entries = await readdir(abs, { withFileTypes: true });
+  // Only directories that list the file try to read it: a failed open per directory (an
+  // exception each) cost more than the rest of the walk.
+  const listed = entries.find((e) => e.name === SOURCE_IGNORE_FILE);
   let text: string | undefined;
-  try {
-    text = await readFile(join(abs, SOURCE_IGNORE_FILE), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') {
-      throw new FlotillaError(`cannot read ${file}: ${errorMessage(err)}`, {
-        reason: 'SourceIgnoreError',
-        file,
-        cause: err,
-      });
+  if (listed && !listed.isDirectory()) {
+    try {
+      text = await readFile(join(abs, SOURCE_IGNORE_FILE), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A dangling symlink or a file removed meanwhile reads as absent.
+      if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'ENOTDIR') {
+        throw new FlotillaError(`cannot read ${file}: ${errorMessage(err)}`, {
+          reason: 'SourceIgnoreError',
+          file,
+          cause: err,
+        });
+      }
     }
   }
   if (text !== undefined) {
     out.push({ domain: rel, patterns: parseIgnoreText(text), origin: file });
   }
-  const entries = await readdir(abs, { withFileTypes: true });
   const dirs = entries
     .filter((e) => e.isDirectory() && e.name !== '.git')
     .map((e) => e.name)
