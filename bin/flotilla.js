@@ -3,7 +3,7 @@
 // `npm run build`, which `npm ci` and `npm install` run through the `prepare` script), with a
 // V8 code cache kept next to it: compiling the bundle is most of a short command's start-up.
 import { isAscii } from 'node:buffer';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,14 @@ if (!existsSync(bundle)) {
   process.exit(1);
 }
 
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // No cache yet: this run compiles from source and writes one.
-}
+// V8 checks a cache against the source's length only, so a cache older than the bundle (the
+// bundle replaced by hand) is not used; otherwise there is none yet. Either way this run compiles
+// from source and writes a new one.
+const cacheStat = statSync(cacheFile, { throwIfNoEntry: false });
+const cachedData =
+  cacheStat !== undefined && cacheStat.mtimeMs >= statSync(bundle).mtimeMs
+    ? readFileSync(cacheFile)
+    : undefined;
 // The bundle is ASCII (scripts/build-cli.js warns otherwise): read as latin1, a plain copy,
 // instead of decoding UTF-8, which costs a short command several milliseconds.
 const bytes = readFileSync(bundle);

@@ -11,6 +11,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,15 @@ describe('bin/flotilla.js over the bundle', () => {
     const flagged = await flotilla(['version', '-o', 'json'], ['--max-semi-space-size=32']);
     assert.equal(flagged.code, 0, flagged.stderr);
     assert.notDeepEqual(readFileSync(cache), rewritten, 'a cache made with other V8 flags');
+  });
+
+  it('does not use a cache older than the bundle (V8 would only compare lengths)', async () => {
+    const bundle = join(tree, 'dist', 'bundle', 'flotilla.cjs');
+    const earlier = new Date(statSync(bundle).mtimeMs - 60_000);
+    utimesSync(cache, earlier, earlier);
+    const res = await flotilla(['kustomize', 'build', golden]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.ok(statSync(cache).mtimeMs >= statSync(bundle).mtimeMs, 'cache rewritten');
   });
 
   it('reports a failed build on stderr with exit code 1 and nothing on stdout', async () => {
