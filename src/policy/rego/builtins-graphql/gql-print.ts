@@ -51,14 +51,8 @@ export function printArgDefs(args: readonly GqlArgumentDefinition[] | undefined)
 
 function printSelections(sels: readonly GqlSelection[] | undefined): string {
   if (!sels || sels.length === 0) return '';
+  // Only decoded AST objects are printed, and OPA decodes every selection of those as a Field.
   const items = sels.map((s) => {
-    if (s.TypeCondition !== undefined) {
-      const on = s.TypeCondition === '' ? '' : ` on ${s.TypeCondition}`;
-      return `...${on}${printDirectives(s.Directives)}${printSelections(s.SelectionSet)}`;
-    }
-    if (s.Alias === undefined && s.Arguments === undefined && s.SelectionSet === undefined) {
-      return `...${s.Name ?? ''}${printDirectives(s.Directives)}`;
-    }
     const alias =
       s.Alias !== undefined && s.Alias !== '' && s.Alias !== s.Name ? `${s.Alias}: ` : '';
     return `${alias}${s.Name ?? ''}${printArgs(s.Arguments)}${printDirectives(s.Directives)}${printSelections(s.SelectionSet)}`;

@@ -186,3 +186,34 @@ describe('graphql.is_valid, parse, parse_and_verify', () => {
     assert.equal(ok[0], true);
   });
 });
+
+describe('AST objects decode as OPA decodes them into gqlparser structs', () => {
+  const schema = {
+    Definitions: [
+      { Kind: 'OBJECT', Name: 'Query', Fields: [{ Name: 'a', Type: { NamedType: 'Int' } }] },
+    ],
+  };
+  it('missing fields get Go zero values and unknown keys are dropped', () => {
+    const query = { Operations: [{ Operation: 'query', SelectionSet: [{ Name: 'a', Extra: 1 }] }] };
+    assert.equal(
+      call('graphql.parse', query, schema),
+      '[{"Operations":[{"Name":"","Operation":"query","SelectionSet":[{"Alias":"","Name":"a"}]}]},' +
+        '{"Definitions":[{"BuiltIn":false,"Description":"","Fields":[{"Description":"","Name":"a",' +
+        '"Type":{"NamedType":"Int","NonNull":false}}],"Kind":"OBJECT","Name":"Query"}]}]',
+    );
+  });
+  it('every selection is a Field, so a fragment spread object does not validate (as in OPA)', () => {
+    const query = {
+      Operations: [{ Operation: 'query', SelectionSet: [{ Name: 'F' }] }],
+      Fragments: [{ Name: 'F', TypeCondition: 'Query', SelectionSet: [{ Alias: 'a', Name: 'a' }] }],
+    };
+    assert.equal(call('graphql.is_valid', query, schema), 'false');
+  });
+  it('a field of the wrong JSON type is a decoding error', () => {
+    assert.equal(
+      call('graphql.parse', '{ a }', { Definitions: [{ Kind: 1 }] }),
+      'ERR eval_builtin_error: graphql.parse: json: cannot unmarshal number into Go struct field Definition.Kind of type string',
+    );
+    assert.equal(call('graphql.schema_is_valid', { Definitions: 'x' }), 'false');
+  });
+});

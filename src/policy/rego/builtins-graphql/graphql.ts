@@ -5,6 +5,7 @@ import { T } from '../builtin-types.js';
 import { builtinError, operandTypeError, RegoError } from '../errors.js';
 import { arr, bool, EMPTY_OBJECT, toJS, typeName as regoTypeName, type Value } from '../value.js';
 import { graphqlLib } from './graphql-lib.js';
+import { decodeQueryDocument, decodeSchemaDocument, GqlDecodeError } from './gql-decode.js';
 import { GqlSyntaxError, parseQueryText, parseSchemaText } from './gql-parse.js';
 import { printQuery } from './gql-print.js';
 import { documentValue } from './gql-result.js';
@@ -34,7 +35,7 @@ interface Query {
 function queryOperand(v: Value, pos: number): Query {
   if (v.kind === 'string') return parseQueryText(v.value);
   if (v.kind === 'object') {
-    const doc = toJS(v) as GqlQueryDocument;
+    const doc = decodeQueryDocument(toJS(v) as Record<string, unknown>);
     return { doc, node: parseQueryText(printQuery(doc)).node };
   }
   throw new WrongOperand(pos, regoTypeName(v));
@@ -42,7 +43,7 @@ function queryOperand(v: Value, pos: number): Query {
 
 function schemaOperand(v: Value, pos: number): GqlSchemaDocument {
   if (v.kind === 'string') return parseSchemaText(v.value);
-  if (v.kind === 'object') return toJS(v) as GqlSchemaDocument;
+  if (v.kind === 'object') return decodeSchemaDocument(toJS(v) as Record<string, unknown>);
   throw new WrongOperand(pos, regoTypeName(v));
 }
 
@@ -70,7 +71,8 @@ function failure(name: string, e: unknown): RegoError {
   if (
     e instanceof GqlSyntaxError ||
     e instanceof GqlQueryError ||
-    e instanceof GqlConversionError
+    e instanceof GqlConversionError ||
+    e instanceof GqlDecodeError
   ) {
     return builtinError(name, e.message);
   }
