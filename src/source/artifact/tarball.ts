@@ -8,7 +8,12 @@ import { once } from 'node:events';
 import { createGzip, constants as zlibConstants, type ZlibOptions } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { FlotillaError, errorMessage } from '../../core/index.js';
-import { compareNames, loadSourceMatcher, type SourceMatcher } from '../ignore/index.js';
+import {
+  compareNames,
+  loadSourceMatcher,
+  type DirListings,
+  type SourceMatcher,
+} from '../ignore/index.js';
 import { createDigester } from './digest.js';
 
 /** Flux writes every file as 0644 and every directory as 0755, whatever the tree says. */
@@ -61,10 +66,14 @@ interface TreeEntry {
  * directory in byte order, as Go's `filepath.Walk`). Symbolic links and special files are
  * skipped, as Flux skips anything that is neither a regular file nor a directory.
  */
-async function listTree(root: string, matcher: SourceMatcher | null): Promise<TreeEntry[]> {
+async function listTree(
+  root: string,
+  matcher: SourceMatcher | null,
+  listings: DirListings,
+): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
   const walk = async (abs: string, rel: string): Promise<void> => {
-    const entries = await readdir(abs, { withFileTypes: true });
+    const entries = listings.get(abs) ?? (await readdir(abs, { withFileTypes: true }));
     entries.sort((a, b) => compareNames(a.name, b.name));
     for (const e of entries) {
       const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
@@ -176,11 +185,13 @@ export async function writeTarball(
       file: dir,
     });
   }
+  // Loading the .sourceignore files walks the whole tree; its listings serve the archive's walk.
+  const listings: DirListings = new Map();
   const matcher =
     options.matcher === undefined
-      ? await loadSourceMatcher(dir, { specIgnore: options.specIgnore })
+      ? await loadSourceMatcher(dir, { specIgnore: options.specIgnore, listings })
       : options.matcher;
-  const entries = await listTree(dir, matcher);
+  const entries = await listTree(dir, matcher, listings);
 
   const digester = createDigester();
   let size = 0;

@@ -1,4 +1,5 @@
 // Reads `.sourceignore` files from a source tree, scoped to their directory as Flux does.
+import type { Dirent } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError, errorMessage } from '../../core/index.js';
@@ -16,15 +17,30 @@ import {
  * siblings in name order, never descending into `.git`), each scoped to its own directory,
  * like Flux's `sourceignore.LoadIgnorePatterns`.
  */
-export async function loadSourceIgnoreFiles(dir: string): Promise<IgnoreRuleSet[]> {
+export async function loadSourceIgnoreFiles(
+  dir: string,
+  listings?: DirListings,
+): Promise<IgnoreRuleSet[]> {
   const out: IgnoreRuleSet[] = [];
-  await collect(dir, '', out);
+  await collect(dir, '', out, listings);
   return out;
 }
 
-async function collect(abs: string, rel: string, out: IgnoreRuleSet[]): Promise<void> {
+/**
+ * Directory listings (absolute path → entries) a walk may keep for a later walk of the same
+ * tree, such as the archiver's, so that each directory is read once.
+ */
+export type DirListings = Map<string, Dirent[]>;
+
+async function collect(
+  abs: string,
+  rel: string,
+  out: IgnoreRuleSet[],
+  listings: DirListings | undefined,
+): Promise<void> {
   const file = rel === '' ? SOURCE_IGNORE_FILE : `${rel}/${SOURCE_IGNORE_FILE}`;
   const entries = await readdir(abs, { withFileTypes: true });
+  listings?.set(abs, entries);
   // Only directories that list the file try to read it: a failed open per directory (an
   // exception each) cost more than the rest of the walk.
   const listed = entries.find((e) => e.name === SOURCE_IGNORE_FILE);
@@ -52,7 +68,7 @@ async function collect(abs: string, rel: string, out: IgnoreRuleSet[]): Promise<
     .map((e) => e.name)
     .sort(compareNames);
   for (const name of dirs) {
-    await collect(join(abs, name), rel === '' ? name : `${rel}/${name}`, out);
+    await collect(join(abs, name), rel === '' ? name : `${rel}/${name}`, out, listings);
   }
 }
 
@@ -78,6 +94,8 @@ export interface LoadSourceMatcherOptions {
   readonly specIgnore?: string | undefined;
   /** @default IgnoreBaseline.Source */
   readonly baseline?: IgnoreBaseline;
+  /** Filled with the directory listings of the walk, for the caller's own walk. */
+  readonly listings?: DirListings;
 }
 
 /** Loads the tree's `.sourceignore` files and combines them with `spec.ignore` and a baseline. */
@@ -85,7 +103,7 @@ export async function loadSourceMatcher(
   dir: string,
   options: LoadSourceMatcherOptions = {},
 ): Promise<SourceMatcher> {
-  const ruleSets = await loadSourceIgnoreFiles(dir);
+  const ruleSets = await loadSourceIgnoreFiles(dir, options.listings);
   return createSourceMatcher({
     ruleSets,
     specIgnore: options.specIgnore,
