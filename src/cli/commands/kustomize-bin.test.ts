@@ -43,7 +43,7 @@ before(async () => {
   // The same layout as a checkout: bin/ next to dist/bundle/, packages from node_modules.
   mkdirSync(join(tree, 'bin'));
   copyFileSync(join(root, 'bin', 'flotilla.js'), bin);
-  writeFileSync(join(tree, 'package.json'), '{ "type": "module" }\n');
+  copyFileSync(join(root, 'bin', 'package.json'), join(tree, 'bin', 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
   await run(process.execPath, [
     join(root, 'scripts', 'build-cli.js'),
