@@ -136,6 +136,27 @@ describe('sets and objects', () => {
     assert.ok(s.hasStr('a'));
     assert.ok(!s.has(arr([num(3)])));
   });
+  it('finds every key of small and large containers (scan below 8 keys, index above)', () => {
+    for (const size of [0, 1, 7, 8, 9, 40]) {
+      const b = new ObjectBuilder();
+      const keys = Array.from({ length: size }, (_, i) => (i % 5 === 4 ? num(i) : str(`k${i}`)));
+      keys.forEach((k, i) => b.set(k, num(i)));
+      assert.equal(b.set(keys[0] ?? str('new'), num(-1)), size === 0);
+      const o = b.build();
+      const s = setOf(keys);
+      keys.forEach((k, i) => {
+        assert.deepEqual(o.get(k), i === 0 ? num(-1) : num(i));
+        if (k.kind === 'string') {
+          assert.deepEqual(o.getStr(k.value), i === 0 ? num(-1) : num(i));
+          assert.ok(s.hasStr(k.value));
+        }
+        assert.ok(s.has(k));
+      });
+      assert.equal(o.getStr('missing'), undefined);
+      assert.ok(!s.hasStr('missing'));
+      assert.equal(s.size, size);
+    }
+  });
   it('object builder overwrites and reports existing keys', () => {
     const b = new ObjectBuilder();
     assert.equal(b.set(str('z'), num(1)), true);

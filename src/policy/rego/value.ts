@@ -304,24 +304,38 @@ export function arr(items: readonly Value[]): ArrayValue {
 
 /** Maps keys to their insertion index; strings by identity, other values by hash + equality. */
 class KeyIndex {
-  private readonly strs = new Map<string, number>();
+  /** String keys by value; built only once a container grows past SMALL (a scan is faster below). */
+  private strs: Map<string, number> | undefined;
   private other: Map<number, number[]> | undefined;
 
   find(keys: readonly Value[], k: Value): number {
-    if (k.kind === 'string') return this.strs.get(k.value) ?? -1;
+    if (k.kind === 'string') return this.findStr(keys, k.value);
     const bucket = this.other?.get(hashValue(k));
     if (bucket === undefined) return -1;
     for (const i of bucket) if (equal(keys[i]!, k)) return i;
     return -1;
   }
 
-  findStr(s: string): number {
-    return this.strs.get(s) ?? -1;
+  findStr(keys: readonly Value[], s: string): number {
+    if (this.strs !== undefined) return this.strs.get(s) ?? -1;
+    for (let i = 0; i < keys.length; i++) {
+      const x = keys[i]!;
+      if (x.kind === 'string' && x.value === s) return i;
+    }
+    return -1;
   }
 
-  add(k: Value, index: number): void {
+  /** Records k at `index`; keys holds the `index` keys added before it. */
+  add(k: Value, index: number, keys: readonly Value[]): void {
     if (k.kind === 'string') {
-      this.strs.set(k.value, index);
+      if (this.strs === undefined && index >= SMALL) {
+        this.strs = new Map();
+        for (let i = 0; i < index; i++) {
+          const x = keys[i]!;
+          if (x.kind === 'string') this.strs.set(x.value, i);
+        }
+      }
+      this.strs?.set(k.value, index);
       return;
     }
     this.other ??= new Map();
@@ -331,6 +345,8 @@ class KeyIndex {
     else bucket.push(index);
   }
 }
+
+const SMALL = 8;
 
 function sortIndices(keys: readonly Value[]): number[] {
   const idx = keys.map((_, i) => i);
@@ -367,7 +383,7 @@ export class SetValue {
   }
 
   hasStr(s: string): boolean {
-    return this.index.findStr(s) >= 0;
+    return this.index.findStr(this.elems, s) >= 0;
   }
 
   /** Elements in OPA's sorted order (cached). */
@@ -405,7 +421,7 @@ export class SetBuilder {
   /** Adds v; returns false if an equal element was already present. */
   add(v: Value): boolean {
     if (this.index.find(this.elems, v) >= 0) return false;
-    this.index.add(v, this.elems.length);
+    this.index.add(v, this.elems.length, this.elems);
     this.elems.push(v);
     return true;
   }
@@ -466,7 +482,7 @@ export class ObjectValue {
 
   /** Fast lookup of a string key. */
   getStr(s: string): Value | undefined {
-    const i = this.index.findStr(s);
+    const i = this.index.findStr(this.ks, s);
     return i < 0 ? undefined : this.vs[i];
   }
 
@@ -532,7 +548,7 @@ export class ObjectBuilder {
       this.vs[i] = v;
       return false;
     }
-    this.index.add(k, this.ks.length);
+    this.index.add(k, this.ks.length, this.ks);
     this.ks.push(k);
     this.vs.push(v);
     return true;
@@ -737,39 +753,73 @@ export function typeName(v: Value): ValueKind {
  * anything else throws a TypeError naming the path.
  */
 export function fromJS(x: unknown, path = '$'): Value {
+  return convertJS(x, [path]);
+}
+
+/** The path segments are joined only when an error names them, so conversion allocates no strings. */
+function convertJS(x: unknown, path: string[]): Value {
   if (x === null) return NULL;
   switch (typeof x) {
     case 'boolean':
       return bool(x);
     case 'number':
       if (!Number.isFinite(x))
-        throw new TypeError(`${path}: number ${x} is not representable in Rego`);
-      return num(x);
+        throw new TypeError(`${path.join('')}: number ${x} is not representable in Rego`);
+      // Non-integers keep the text JSON.stringify would give them (what a JSON document holds).
+      return Number.isInteger(x) ? num(x) : (numFromText(String(x)) ?? num(x));
     case 'bigint':
       return numFromBigInt(x);
     case 'string':
       return str(x);
     case 'object': {
-      if (isValue(x)) return x;
-      if (Array.isArray(x)) return arr(x.map((e, i) => fromJS(e, `${path}[${i}]`)));
-      if (x instanceof Set) {
-        let i = 0;
-        return setOf([...x].map((e) => fromJS(e, `${path}{${i++}}`)));
+      if (Array.isArray(x)) {
+        const items: Value[] = new Array<Value>(x.length);
+        for (let i = 0; i < x.length; i++) {
+          path.push(`[${i}]`);
+          items[i] = convertJS(x[i], path);
+          path.pop();
+        }
+        return arr(items);
       }
-      if (x instanceof Map) {
-        const b = new ObjectBuilder();
-        for (const [k, v] of x) b.set(fromJS(k, path), fromJS(v, `${path}[${String(k)}]`));
-        return b.build();
+      const proto: unknown = Object.getPrototypeOf(x);
+      if (proto !== Object.prototype && proto !== null) {
+        if (isValue(x)) return x;
+        if (x instanceof Set) {
+          let i = 0;
+          return setOf(
+            [...(x as Set<unknown>)].map((e) => {
+              path.push(`{${i++}}`);
+              const v = convertJS(e, path);
+              path.pop();
+              return v;
+            }),
+          );
+        }
+        if (x instanceof Map) {
+          const b = new ObjectBuilder();
+          for (const [k, v] of x as Map<unknown, unknown>) {
+            const key = convertJS(k, path);
+            path.push(`[${String(k)}]`);
+            b.set(key, convertJS(v, path));
+            path.pop();
+          }
+          return b.build();
+        }
       }
       const b = new ObjectBuilder();
-      for (const [k, v] of Object.entries(x)) {
+      const rec = x as Record<string, unknown>;
+      for (const k in rec) {
+        if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+        const v = rec[k];
         if (v === undefined) continue;
-        b.set(str(k), fromJS(v, `${path}.${k}`));
+        path.push(`.${k}`);
+        b.set(str(k), convertJS(v, path));
+        path.pop();
       }
       return b.build();
     }
     default:
-      throw new TypeError(`${path}: ${typeof x} is not representable in Rego`);
+      throw new TypeError(`${path.join('')}: ${typeof x} is not representable in Rego`);
   }
 }
 
