@@ -61,15 +61,58 @@ function parseDocument(text: string): G.DocumentNode {
   } catch (e) {
     if (e instanceof g.GraphQLError) {
       const loc = e.locations?.[0];
-      // graphql-js: 'Syntax Error: Expected "{", found "}".'; gqlparser: 'Expected {, found }'.
-      const msg = e.message
-        .replace(/^Syntax Error: /, '')
-        .replace(/\.$/, '')
-        .replace(/"([^\w"\s]+)"/g, '$1');
-      throw new GqlSyntaxError(msg, loc?.line ?? 0, loc?.column ?? 0);
+      throw gqlparserSyntaxError(text, e.message, loc?.line ?? 0, loc?.column ?? 0);
     }
     throw e;
   }
+}
+
+/** The token starting at LINE:COLUMN, if the text lexes that far. */
+function tokenAt(text: string, line: number, column: number): G.Token | undefined {
+  const g = graphqlLib();
+  try {
+    const lexer = new g.Lexer(new g.Source(text));
+    for (let t = lexer.advance(); t.kind !== g.TokenKind.EOF; t = lexer.advance()) {
+      if (t.line === line && t.column === column) return t;
+      if (t.line > line) return undefined;
+    }
+  } catch {
+    // A lexing error before the position: no token to describe.
+  }
+  return undefined;
+}
+
+const CLOSING: Readonly<Record<string, string>> = { '}': '{', ')': '(', ']': '[' };
+
+/** Rewrites a graphql-js syntax error into gqlparser's wording and position. */
+function gqlparserSyntaxError(
+  text: string,
+  message: string,
+  line: number,
+  column: number,
+): GqlSyntaxError {
+  // graphql-js: 'Syntax Error: Expected "{", found "}".'; gqlparser: 'Expected {, found }'.
+  let msg = message
+    .replace(/^Syntax Error: /, '')
+    .replace(/\.$/, '')
+    .replace(/"([^\w"\s]+)"/g, '$1');
+  let col = column;
+  const found = /^Expected Name, found ([})\]])$/.exec(msg);
+  if (found) {
+    // gqlparser's many(): an empty {...} or (...) list is "expected at least one definition".
+    const prev = tokenAt(text, line, column)?.prev;
+    if (prev !== undefined && prev !== null && prev.kind === CLOSING[found[1]!]) {
+      msg = `expected at least one definition, found ${found[1]!}`;
+    }
+  } else if (/^Unexpected variable "\$\w+" in constant value$/.test(msg)) {
+    msg = 'Unexpected $';
+  } else if (msg.startsWith('Unexpected description')) {
+    const t = tokenAt(text, line, column);
+    if (t?.kind === graphqlLib().TokenKind.STRING) msg = `Unexpected String "${t.value}"`;
+  }
+  // gqlparser places a string token after its opening quote.
+  if (/^Unexpected String "/.test(msg)) col += 1;
+  return new GqlSyntaxError(msg, line, col);
 }
 
 /** True when the text holds no tokens at all (gqlparser accepts an empty schema). */

@@ -99,6 +99,39 @@ describe('graphql.parse_schema', () => {
   for (const [schema, want] of rows) {
     it(JSON.stringify(schema), () => assert.equal(call('graphql.parse_schema', schema), want));
   }
+  // graphql-js's wording rewritten to gqlparser's (as OPA's corpus shows it).
+  const wording: readonly (readonly [string, string, string])[] = [
+    [
+      'graphql.parse_schema',
+      'type Hello {}',
+      'expected at least one definition, found } in GraphQL string at location 1:13',
+    ],
+    [
+      'graphql.parse_query',
+      '{ ...{ } }',
+      'expected at least one definition, found } in GraphQL string at location 1:8',
+    ],
+    [
+      'graphql.parse_query',
+      'query ($a: Int = $b) { a }',
+      'Unexpected $ in GraphQL string at location 1:18',
+    ],
+    [
+      'graphql.parse_schema',
+      '"D" extend type A { a: Int }',
+      'Unexpected String "D" in GraphQL string at location 1:2',
+    ],
+    [
+      'graphql.parse_schema',
+      'extend "D" type A { a: Int }',
+      'Unexpected String "D" in GraphQL string at location 1:9',
+    ],
+  ];
+  for (const [name, text, want] of wording) {
+    it(`${name}(${JSON.stringify(text)}) wording`, () => {
+      assert.equal(call(name, text), `ERR eval_builtin_error: ${name}: ${want}`);
+    });
+  }
 });
 
 describe('graphql.schema_is_valid (gqlparser rules)', () => {
