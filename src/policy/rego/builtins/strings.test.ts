@@ -57,6 +57,8 @@ describe('strings', () => {
     ['indexof_n', [j('"aaa"'), j('"aa"')], j('[0, 1]')],
     ['lower', [j('"AbC"')], j('"abc"')],
     ['upper', [j('"AbC"')], j('"ABC"')],
+    ['upper', [j('"straße"')], j('"STRAßE"')],
+    ['lower', [j('"ΟΔΟΣ İ"')], j('"οδοσ i"')],
     ['replace', [j('"a.b.c"'), j('"."'), j('"/"')], j('"a/b/c"')],
     ['replace', [j('"ab"'), j('""'), j('"-"')], j('"-a-b-"')],
     ['strings.replace_n', [j('{"a": "1", "ab": "2"}'), j('"abab"')], j('"1b1b"')],

@@ -29,6 +29,23 @@ export function isGoSpace(c: string): boolean {
   return c.charCodeAt(0) > 0xff && /^[\p{Zs}\u2028\u2029]$/u.test(c);
 }
 
+/**
+ * Go's strings.ToLower / ToUpper: rune by rune with the simple case mapping, so no special
+ * casing (final sigma, "ß" -> "SS", "İ" -> "i̇") as JS's toLowerCase / toUpperCase apply.
+ */
+function goCase(s: string, upper: boolean): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = '';
+  for (const ch of s) {
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    if (m.length === ch.length || Array.from(m).length === 1) out += m;
+    else if (!upper && ch === '\u0130') out += 'i';
+    else out += ch;
+  }
+  return out;
+}
+
 function runes(s: string): string[] {
   return Array.from(s);
 }
@@ -150,8 +167,8 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
   { ...strFn('contains', 2, (a, b) => bool(a.includes(b))), result: T.boolean },
   { ...strFn('startswith', 2, (a, b) => bool(a.startsWith(b))), result: T.boolean },
   { ...strFn('endswith', 2, (a, b) => bool(a.endsWith(b))), result: T.boolean },
-  { ...strFn('lower', 1, (a) => str(a.toLowerCase())), result: S },
-  { ...strFn('upper', 1, (a) => str(a.toUpperCase())), result: S },
+  { ...strFn('lower', 1, (a) => str(goCase(a, false))), result: S },
+  { ...strFn('upper', 1, (a) => str(goCase(a, true))), result: S },
   { ...strFn('trim_space', 1, (a) => str(trimSpace(a))), result: S },
   { ...strFn('strings.reverse', 1, (a) => str(runes(a).reverse().join(''))), result: S },
   { ...strFn('strings.count', 2, (a, b) => num(goCount(a, b))), result: T.number },
