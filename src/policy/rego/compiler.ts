@@ -74,7 +74,6 @@ export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
   'net.lookup_ip_addr',
   'providers.aws.sign_req',
   'opa.runtime',
-  'rego.parse_module',
 ]);
 
 type Global =

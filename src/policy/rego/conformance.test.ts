@@ -26,7 +26,6 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'providers-aws': 'providers.aws.sign_req is left out (cloud provider signing)',
   netlookupipaddr: 'net.lookup_ip_addr needs the network',
   invalidkeyerror: 'http.send needs the network',
-  regoparsemodule: 'rego.parse_module (OPA AST JSON) is left out',
   'planner-ir': 'targets OPA’s planner/IR, not the evaluator',
 };
 

@@ -490,6 +490,62 @@ describe('API', () => {
     assert.equal(x?.kind === 'number' ? numberText(x) : undefined, '12345678901234567891');
   });
 
+  test('rego.parse_module returns OPA’s AST JSON of a module', () => {
+    const policy = compile([
+      {
+        file: 'a.rego',
+        source:
+          'package a\np := m if m := rego.parse_module("x.rego", "package x.y\\nimport data.lib\\nq contains v if v := input.a[_]")',
+      },
+    ]);
+    assert.deepEqual(policy.eval('x := data.a.p')[0]?.bindings['x'], {
+      package: {
+        path: [
+          { type: 'var', value: 'data' },
+          { type: 'string', value: 'x' },
+          { type: 'string', value: 'y' },
+        ],
+      },
+      imports: [
+        {
+          path: {
+            type: 'ref',
+            value: [
+              { type: 'var', value: 'data' },
+              { type: 'string', value: 'lib' },
+            ],
+          },
+        },
+      ],
+      rules: [
+        {
+          head: {
+            name: 'q',
+            ref: [{ type: 'var', value: 'q' }],
+            key: { type: 'var', value: 'v' },
+          },
+          body: [
+            {
+              index: 0,
+              terms: [
+                { type: 'ref', value: [{ type: 'var', value: 'assign' }] },
+                { type: 'var', value: 'v' },
+                {
+                  type: 'ref',
+                  value: [
+                    { type: 'var', value: 'input' },
+                    { type: 'string', value: 'a' },
+                    { type: 'var', value: '$0' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
   test('trace() notes appear in the trace', () => {
     const policy = compile([
       { file: 'a.rego', source: 'package a\np if { trace(sprintf("n=%d", [input.n])) }' },

@@ -34,11 +34,11 @@ const RELATIONS: Record<string, string> = {
   '>=': 'gte',
 };
 
-let wildcardCounter = 0;
-
 class Parser {
   private pos = 0;
   private readonly kw = new Set<string>();
+  /** Numbering of the wildcards `_` of one module (`$_0`, `$_1`, ...), as OPA's `$0`, `$1`. */
+  private wildcards = { n: 0 };
   readonly v1: boolean;
 
   constructor(
@@ -180,7 +180,7 @@ class Parser {
       if (this.isOp('.') && !this.tok.space) {
         this.next();
         const k = this.next();
-        if (k.kind !== Tok.Ident) throw this.unexpected('expected name');
+        if (k.kind !== Tok.Ident) throw this.unexpected('expected ident');
         terms.push({ type: 'string', value: k.value, loc: k.loc });
       } else if (this.isOp('[') && !this.tok.space) {
         this.next();
@@ -212,7 +212,7 @@ class Parser {
       if (this.isOp('.') && !this.tok.space) {
         this.next();
         const k = this.next();
-        if (k.kind !== Tok.Ident) throw this.unexpected('expected name');
+        if (k.kind !== Tok.Ident) throw this.unexpected('expected ident');
         ref.push({ type: 'string', value: k.value, loc: k.loc });
         lastBracket = false;
       } else if (this.isOp('[') && !this.tok.space) {
@@ -565,7 +565,7 @@ class Parser {
         const k = this.next();
         if (k.kind !== Tok.Ident) {
           this.pos--;
-          throw this.unexpected('expected name');
+          throw this.unexpected('expected ident');
         }
         t = appendRef(t, { type: 'string', value: k.value, loc: k.loc });
       } else if (this.isOp('[') && !this.tok.space) {
@@ -628,7 +628,7 @@ class Parser {
           throw this.unexpected();
         }
         this.next();
-        if (t.value === '_') return { type: 'var', name: `$_${wildcardCounter++}`, loc };
+        if (t.value === '_') return { type: 'var', name: `$_${this.wildcards.n++}`, loc };
         return { type: 'var', name: t.value, loc };
       }
       case Tok.Op:
@@ -758,6 +758,7 @@ class Parser {
         const toks = tokenize(exprSrc, this.file, row, col);
         const sub = new Parser(toks, this.src, this.file, this.v1 ? 'v1' : 'v0');
         for (const k of this.kw) sub.kw.add(k);
+        sub.wildcards = this.wildcards;
         const lit = sub.parseLiteral();
         if (sub.tok.kind !== Tok.EOF) throw sub.unexpected();
         parts.push(lit);
