@@ -266,15 +266,7 @@ function fullSprintf(format: string, args: readonly GoArg[]): string {
     }
     out += format.slice(i, pct);
     i = pct + 1;
-    const spec: Spec = {
-      minus: false,
-      plus: false,
-      sharp: false,
-      space: false,
-      zero: false,
-      width: undefined,
-      prec: undefined,
-    };
+    const spec: Spec = { ...DEFAULT_SPEC };
     for (; i < n; i++) {
       const c = format[i];
       if (c === '-') spec.minus = true;

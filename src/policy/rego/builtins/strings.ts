@@ -148,6 +148,20 @@ const S = T.string;
 const STRINGS = T.anyOf(T.arrayOf(T.string), T.setOf(T.string));
 const STRING_OR_STRINGS = T.anyOf(T.string, STRINGS);
 
+/** strings.any_prefix_match / any_suffix_match: does any string match any pattern. */
+function anyMatch(name: string, test: (x: string, pattern: string) => boolean): BuiltinDef {
+  return {
+    name,
+    args: [STRING_OR_STRINGS, STRING_OR_STRINGS],
+    result: T.boolean,
+    impl: ([a, b]) => {
+      const xs = stringOrCollection(name, a!, 1);
+      const ps = stringOrCollection(name, b!, 2);
+      return bool(xs.some((x) => ps.some((p) => test(x, p))));
+    },
+  };
+}
+
 function strFn(name: string, args: number, f: (...xs: string[]) => Value | undefined): BuiltinDef {
   return {
     name,
@@ -257,24 +271,6 @@ export const STRING_BUILTINS: readonly BuiltinDef[] = [
       return str(replaceN(pairs, s));
     },
   },
-  {
-    name: 'strings.any_prefix_match',
-    args: [STRING_OR_STRINGS, STRING_OR_STRINGS],
-    result: T.boolean,
-    impl: ([a, b]) => {
-      const xs = stringOrCollection('strings.any_prefix_match', a!, 1);
-      const ps = stringOrCollection('strings.any_prefix_match', b!, 2);
-      return bool(xs.some((x) => ps.some((p) => x.startsWith(p))));
-    },
-  },
-  {
-    name: 'strings.any_suffix_match',
-    args: [STRING_OR_STRINGS, STRING_OR_STRINGS],
-    result: T.boolean,
-    impl: ([a, b]) => {
-      const xs = stringOrCollection('strings.any_suffix_match', a!, 1);
-      const ps = stringOrCollection('strings.any_suffix_match', b!, 2);
-      return bool(xs.some((x) => ps.some((p) => x.endsWith(p))));
-    },
-  },
+  anyMatch('strings.any_prefix_match', (x, p) => x.startsWith(p)),
+  anyMatch('strings.any_suffix_match', (x, p) => x.endsWith(p)),
 ];
