@@ -250,3 +250,17 @@ describe('AST objects decode as OPA decodes them into gqlparser structs', () => 
     assert.equal(call('graphql.schema_is_valid', { Definitions: 'x' }), 'false');
   });
 });
+
+describe('schema cache', () => {
+  it('a cached schema gives the same outcome on every call, valid or not', () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(call('graphql.is_valid', '{ hello }', SCHEMA), 'true');
+      assert.equal(call('graphql.is_valid', '{ nope }', SCHEMA), 'false');
+      assert.equal(call('graphql.schema_is_valid', 'type Query { a: Missing }'), 'false');
+      assert.equal(
+        call('graphql.parse', '{ a }', 'type Query { a: Missing }'),
+        'ERR eval_builtin_error: graphql.parse: Error in gqlparser SchemaDocument to Schema conversion: input:1:17: Undefined type Missing.',
+      );
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { documentValue } from './gql-result.js';
 import { GqlValidationError, validateSchemaDocument, type GqlSchema } from './gql-schema.js';
 import type { GqlQueryDocument, GqlSchemaDocument } from './gql-shape.js';
 import { GqlQueryError, validateQuery } from './gql-validate.js';
+import { cachedSchema, type LoadedSchema, validatedSchema } from './schema-cache.js';
 
 const ANY_OBJECT = T.objectOf(T.any, T.any);
 const STRING_OR_OBJECT = T.anyOf(T.string, ANY_OBJECT);
@@ -41,13 +42,21 @@ function queryOperand(v: Value, pos: number): Query {
   throw new WrongOperand(pos, regoTypeName(v));
 }
 
-function schemaOperand(v: Value, pos: number): GqlSchemaDocument {
-  if (v.kind === 'string') return parseSchemaText(v.value);
-  if (v.kind === 'object') return decodeSchemaDocument(toJS(v) as Record<string, unknown>);
+/** A schema from a string or an AST object, parsed/decoded once per distinct operand. */
+function schemaOperand(v: Value, pos: number): LoadedSchema {
+  if (v.kind === 'string') return cachedSchema(v, () => parseSchemaText(v.value));
+  if (v.kind === 'object') {
+    return cachedSchema(v, () => decodeSchemaDocument(toJS(v) as Record<string, unknown>));
+  }
   throw new WrongOperand(pos, regoTypeName(v));
 }
 
-function convertSchema(doc: GqlSchemaDocument): GqlSchema {
+/** OPA's convertSchema: the prelude merged in and validated; failures worded as OPA does. */
+function convertSchema(loaded: LoadedSchema): GqlSchema {
+  return validatedSchema(loaded, validateWorded);
+}
+
+function validateWorded(doc: GqlSchemaDocument): GqlSchema {
   try {
     return validateSchemaDocument(doc);
   } catch (e) {
@@ -85,9 +94,9 @@ function failure(name: string, e: unknown): RegoError {
 /** Parses and validates query and schema; returns the query and schema documents. */
 function parseAndValidate(q: Value, s: Value): readonly [GqlQueryDocument, GqlSchemaDocument] {
   const query = queryOperand(q, 1);
-  const schemaDoc = schemaOperand(s, 2);
-  validateQuery(convertSchema(schemaDoc), query.node);
-  return [query.doc, schemaDoc];
+  const schema = schemaOperand(s, 2);
+  validateQuery(convertSchema(schema), query.node);
+  return [query.doc, schema.doc];
 }
 
 /** Runs F; any failure becomes the built-in's error. */
