@@ -248,6 +248,10 @@ describe('AST objects decode as OPA decodes them into gqlparser structs', () => 
       'ERR eval_builtin_error: graphql.parse: json: cannot unmarshal number into Go struct field Definition.Kind of type string',
     );
     assert.equal(call('graphql.schema_is_valid', { Definitions: 'x' }), 'false');
+    assert.equal(
+      call('graphql.parse', '{ a }', { Definitions: [{ Kind: 'OBJECT', Name: 'Query' }] }),
+      'ERR eval_builtin_error: graphql.parse: Error in gqlparser SchemaDocument to Schema conversion: input: OBJECT must define one or more fields.',
+    );
   });
 });
 

@@ -62,7 +62,7 @@ function validateWorded(doc: GqlSchemaDocument): GqlSchema {
   } catch (e) {
     if (e instanceof GqlValidationError) {
       const p = e.position;
-      const at = p ? `input:${p.Line}:${p.Column}: ` : '';
+      const at = p ? `input:${p.Line}:${p.Column}: ` : 'input: ';
       throw new GqlConversionError(
         `Error in gqlparser SchemaDocument to Schema conversion: ${at}${e.detail}`,
       );
