@@ -978,30 +978,44 @@ function ruleNodesBelow(n: RuleNode, out: RuleNode[]): void {
 }
 
 /** The rule nodes a reference into data (given by its constant prefix) may read. */
-function nodesForPath(root: RuleNode, path: readonly string[]): RuleNode[] {
-  let n = root;
-  for (const seg of path) {
-    if (n.rules.length > 0 || n.defaults.length > 0) return [n];
-    const c = n.children.get(seg);
-    if (!c) return [];
-    n = c;
-  }
+/**
+ * The rule nodes a data reference may reach. A segment that is not a constant (`undefined`)
+ * matches every child, so `data[x].allow.see` reaches only packages that have `allow.see`.
+ */
+function nodesForPath(root: RuleNode, path: readonly (string | undefined)[]): RuleNode[] {
   const out: RuleNode[] = [];
-  ruleNodesBelow(n, out);
+  const walk = (n: RuleNode, i: number): void => {
+    if (i > 0 && (n.rules.length > 0 || n.defaults.length > 0)) {
+      out.push(n);
+      return;
+    }
+    if (i === path.length) {
+      ruleNodesBelow(n, out);
+      return;
+    }
+    const seg = path[i];
+    if (seg === undefined) {
+      for (const c of n.children.values()) walk(c, i + 1);
+    } else {
+      const c = n.children.get(seg);
+      if (c) walk(c, i + 1);
+    }
+  };
+  walk(root, 0);
   return out;
 }
 
-function refsOfTerm(t: IRTerm, out: string[][]): void {
+function refsOfTerm(t: IRTerm, out: (string | undefined)[][]): void {
   switch (t.t) {
     case 'ref': {
       if (t.head.t === 'data') {
-        const prefix: string[] = [];
+        const path: (string | undefined)[] = [];
         for (const p of t.path) {
-          if (p.t === 'const' && p.v.kind === 'string') prefix.push(p.v.value);
-          else if (p.t === 'const' && p.v.kind === 'number') prefix.push(p.v.toString());
-          else break;
+          if (p.t === 'const' && p.v.kind === 'string') path.push(p.v.value);
+          else if (p.t === 'const' && p.v.kind === 'number') path.push(p.v.toString());
+          else path.push(undefined);
         }
-        out.push(prefix);
+        out.push(path);
       } else refsOfTerm(t.head, out);
       for (const p of t.path) refsOfTerm(p, out);
       return;
@@ -1039,7 +1053,7 @@ function refsOfTerm(t: IRTerm, out: string[][]): void {
   }
 }
 
-function refsOfExpr(e: IRExpr, out: string[][]): void {
+function refsOfExpr(e: IRExpr, out: (string | undefined)[][]): void {
   switch (e.k) {
     case 'term':
       refsOfTerm(e.term, out);
@@ -1076,7 +1090,7 @@ function checkRecursion(root: RuleNode): void {
   ruleNodesBelow(root, nodes);
   const deps = new Map<RuleNode, RuleNode[]>();
   for (const n of nodes) {
-    const paths: string[][] = [];
+    const paths: (string | undefined)[][] = [];
     for (const first of [...n.rules, ...n.defaults]) {
       for (let r: IRRule | undefined = first; r; r = r.elseRule) {
         for (const e of r.body) refsOfExpr(e, paths);

@@ -26,7 +26,6 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'providers-aws': 'providers.aws.sign_req is left out (cloud provider signing)',
   netlookupipaddr: 'net.lookup_ip_addr needs the network',
   invalidkeyerror: 'http.send needs the network',
-  'planner-ir': 'targets OPA’s planner/IR, not the evaluator',
 };
 
 /** Built-ins whose cases elsewhere are skipped for the same reasons. */
