@@ -1,13 +1,20 @@
 // Azure Blob Storage as a Bucket provider, through @azure/storage-blob.
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  AnonymousCredential,
-  BlobServiceClient,
-  RestError,
-  StorageSharedKeyCredential,
-} from '@azure/storage-blob';
+import { createRequire } from 'node:module';
+import type * as AzureStorageBlob from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import { BucketServiceError, type BucketClient } from './provider.js';
+
+/**
+ * @azure/storage-blob costs about 26 MB of memory and start-up time: it is loaded when the first
+ * Azure Bucket client is made, not when the source layer is imported.
+ */
+let azureModule: typeof AzureStorageBlob | undefined;
+function azure(): typeof AzureStorageBlob {
+  azureModule ??= createRequire(import.meta.url)('@azure/storage-blob') as typeof AzureStorageBlob;
+  return azureModule;
+}
 
 /** How to authenticate to the storage account. */
 export type AzureAuth =
@@ -58,7 +65,7 @@ function withSas(endpoint: string, sas: string): string {
 }
 
 function wrap(err: unknown): unknown {
-  if (err instanceof RestError) {
+  if (err instanceof azure().RestError) {
     const code = err.code ?? `HTTP${err.statusCode ?? 0}`;
     const first = (err.message.split('\n')[0] ?? '').trim();
     return new BucketServiceError(
@@ -86,30 +93,34 @@ export class AzureBlobClient implements BucketClient {
     const retryOptions = { maxTries: 2 };
     switch (auth.kind) {
       case 'accountKey':
-        this.#service = new BlobServiceClient(
+        this.#service = new (azure().BlobServiceClient)(
           endpoint,
-          new StorageSharedKeyCredential(auth.accountName, auth.accountKey),
+          new (azure().StorageSharedKeyCredential)(auth.accountName, auth.accountKey),
           { retryOptions },
         );
         break;
       case 'sas':
-        this.#service = new BlobServiceClient(
+        this.#service = new (azure().BlobServiceClient)(
           withSas(endpoint, auth.sasToken),
-          new AnonymousCredential(),
+          new (azure().AnonymousCredential)(),
           {
             retryOptions,
           },
         );
         break;
       case 'connectionString':
-        this.#service = BlobServiceClient.fromConnectionString(auth.connectionString, {
+        this.#service = azure().BlobServiceClient.fromConnectionString(auth.connectionString, {
           retryOptions,
         });
         break;
       case 'anonymous':
-        this.#service = new BlobServiceClient(endpoint, new AnonymousCredential(), {
-          retryOptions,
-        });
+        this.#service = new (azure().BlobServiceClient)(
+          endpoint,
+          new (azure().AnonymousCredential)(),
+          {
+            retryOptions,
+          },
+        );
         break;
     }
   }
@@ -123,8 +134,8 @@ export class AzureBlobClient implements BucketClient {
       await pages.next();
       return true;
     } catch (err) {
-      if (err instanceof RestError && err.code === 'ContainerNotFound') return false;
-      if (err instanceof RestError && err.code === 'AuthenticationFailed') {
+      if (err instanceof azure().RestError && err.code === 'ContainerNotFound') return false;
+      if (err instanceof azure().RestError && err.code === 'AuthenticationFailed') {
         const e = wrap(err) as Error;
         throw new BucketServiceError(
           `the specified bucket name may be incorrect, nonexistent, or the caller might lack sufficient permissions to access it: ${e.message}`,

@@ -1,13 +1,19 @@
 // Verifies commit and tag signatures (OpenPGP via openpgp, SSH via sshsig) against trusted keys.
-import * as openpgp from 'openpgp';
+import type * as OpenPgp from 'openpgp';
+import type { PublicKey } from 'openpgp';
 import type { SecretData } from './auth.js';
 import type { ParsedObject } from './objects.js';
 import { parseSshPublicKeys, verifySshSignature, type SshPublicKey } from './ssh-signature.js';
 
 /** Keys a verification Secret trusts: `*.asc` OpenPGP public keys, `*.sshpub` SSH public keys. */
 export interface TrustedKeys {
-  readonly pgp: readonly openpgp.PublicKey[];
+  readonly pgp: readonly PublicKey[];
   readonly ssh: readonly SshPublicKey[];
+}
+
+/** openpgp is large (about 18 MB of heap): it is loaded only when an OpenPGP key is read. */
+function loadOpenpgp(): Promise<typeof OpenPgp> {
+  return import('openpgp');
 }
 
 function text(v: string | Uint8Array): string {
@@ -20,7 +26,7 @@ function text(v: string | Uint8Array): string {
  * as a key ring. Throws naming the Secret key that cannot be parsed.
  */
 export async function loadTrustedKeys(data: SecretData): Promise<TrustedKeys> {
-  const pgp: openpgp.PublicKey[] = [];
+  const pgp: PublicKey[] = [];
   const ssh: SshPublicKey[] = [];
   for (const [name, value] of Object.entries(data).sort(([a], [b]) => a.localeCompare(b))) {
     const body = text(value);
@@ -30,6 +36,7 @@ export async function loadTrustedKeys(data: SecretData): Promise<TrustedKeys> {
     const isSsh = name.endsWith('.sshpub') || (!isPgp && /^\s*(ssh-|ecdsa-sha2-|sk-)/m.test(body));
     try {
       if (isPgp) {
+        const openpgp = await loadOpenpgp();
         const keys = await openpgp.readKeys({ armoredKeys: body });
         pgp.push(...keys.map((k) => k.toPublic()));
       } else if (isSsh) {
@@ -61,6 +68,7 @@ export async function verifyObjectSignature(obj: ParsedObject, keys: TrustedKeys
     throw new Error('unsupported signature format');
   if (keys.pgp.length === 0)
     throw new Error('OpenPGP signature found but no OpenPGP public keys (*.asc) are trusted');
+  const openpgp = await loadOpenpgp();
   const signature = await openpgp.readSignature({ armoredSignature: sig });
   const message = await openpgp.createMessage({ binary: new Uint8Array(obj.payload) });
   const result = await openpgp.verify({
