@@ -87,7 +87,7 @@ test('rego eval: undefined with --fail, and compile errors, are CliErrors', () =
   writeFileSync(bad, 'package bad\np if {');
   assert.throws(
     () => regoEval('data.bad.p', { data: [bad] }),
-    (e: unknown) => e instanceof CliError && /bad\.rego:2: rego_parse_error/.test(e.message),
+    (e: unknown) => e instanceof CliError && /bad\.rego:2:7: rego_parse_error/.test(e.message),
   );
 });
 

@@ -85,11 +85,23 @@ export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): L
   return { modules, data };
 }
 
+/**
+ * An error as the CLI prints it. Rego errors carry file, line and column
+ * (`a.rego:4:12: rego_parse_error: ...`); OPA's own text stops at the line.
+ */
+function regoErrorText(err: unknown): string {
+  if (isRegoError(err) && err.location !== undefined && err.location.file !== '') {
+    const { file, row, col } = err.location;
+    return `${file}:${row}:${col}: ${err.code}: ${err.detail}`;
+  }
+  return errorMessage(err);
+}
+
 function compileOrFail(loaded: LoadedFiles): Policy {
   try {
     return compile(loaded.modules);
   } catch (err) {
-    throw new CliError(errorMessage(err), 1, 'RegoCompileFailed');
+    throw new CliError(regoErrorText(err), 1, 'RegoCompileFailed');
   }
 }
 
@@ -151,7 +163,7 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
     return { stdout: text + '\n', stderr };
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(errorMessage(err), 1, isRegoError(err) ? 'RegoEvalFailed' : 'Failed');
+    throw new CliError(regoErrorText(err), 1, isRegoError(err) ? 'RegoEvalFailed' : 'Failed');
   }
 }
 
