@@ -4,3 +4,4 @@ export * from './logging.js';
 export * from './metrics.js';
 export * from './duration.js';
 export * from './conditions.js';
+export { lazyRequire } from './lazy-require.js';

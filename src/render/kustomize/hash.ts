@@ -1,20 +1,15 @@
 // Generator name-suffix hashes exactly as kustomize's hasher computes them (Go encoding/json + sha256, k8s alphabet).
 import type * as Crypto from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isYamlMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { numberText } from '../yaml/index.js';
-
-let crypto: typeof Crypto | undefined;
+import { lazyRequire } from '../../core/index.js';
 
 /**
  * node:crypto, loaded on the first hash: most builds have no generator, and loading it costs a
  * short `flotilla kustomize build` process several milliseconds of start-up.
  */
-function loadCrypto(): typeof Crypto {
-  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
-  return crypto;
-}
+const loadCrypto = lazyRequire<typeof Crypto>('node:crypto');
 
 function goJsonString(s: string): string {
   let out = '"';

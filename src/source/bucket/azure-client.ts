@@ -1,20 +1,16 @@
 // Azure Blob Storage as a Bucket provider, through @azure/storage-blob.
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import type * as AzureStorageBlob from '@azure/storage-blob';
 import type { BlobServiceClient } from '@azure/storage-blob';
+import { lazyRequire } from '../../core/index.js';
 import { BucketServiceError, type BucketClient } from './provider.js';
 
 /**
  * @azure/storage-blob costs about 26 MB of memory and start-up time: it is loaded when the first
  * Azure Bucket client is made, not when the source layer is imported.
  */
-let azureModule: typeof AzureStorageBlob | undefined;
-function azure(): typeof AzureStorageBlob {
-  azureModule ??= createRequire(import.meta.url)('@azure/storage-blob') as typeof AzureStorageBlob;
-  return azureModule;
-}
+const azure = lazyRequire<typeof AzureStorageBlob>('@azure/storage-blob');
 
 /** How to authenticate to the storage account. */
 export type AzureAuth =

@@ -1,16 +1,11 @@
 // Loads the `graphql` reference implementation on first use, so policies without graphql.* pay nothing.
-import { createRequire } from 'node:module';
 import type * as GraphQL from 'graphql';
+import { lazyRequire } from '../../../core/index.js';
 
 export type GraphQLModule = typeof GraphQL;
 
-let lib: GraphQLModule | undefined;
-
-/** The graphql module, loaded synchronously (built-ins are synchronous) the first time it is needed. */
-export function graphqlLib(): GraphQLModule {
-  if (lib === undefined) {
-    // createRequire: built-in implementations are synchronous, so a dynamic import() cannot be used.
-    lib = createRequire(import.meta.url)('graphql') as GraphQLModule;
-  }
-  return lib;
-}
+/**
+ * The graphql module, loaded synchronously the first time it is needed (built-ins are
+ * synchronous, so a dynamic import() cannot be used).
+ */
+export const graphqlLib = lazyRequire<GraphQLModule>('graphql');
