@@ -39,6 +39,11 @@ export type IRTerm =
       readonly target: CallTarget;
       readonly args: readonly IRTerm[];
       readonly loc: Location;
+      /**
+       * The order to evaluate the operands in, when one binds a variable another needs by
+       * iterating a reference (`foo == input.foos[foo]`); absent: left to right.
+       */
+      readonly argOrder?: readonly number[];
     }
   | {
       readonly t: 'template';

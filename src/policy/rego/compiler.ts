@@ -300,7 +300,7 @@ class FrameCompiler {
     }
     const irArgs = args.map((a) => this.term(a, scope));
     if (target.kind === 'builtin') checkConstArgs(target.name, target.def, irArgs, loc);
-    return { t: 'call', target, args: irArgs, loc };
+    return callTerm(target, irArgs, loc);
   }
 
   /** Arity of a call target, for spotting the extra output operand of `count(x, n)`. */
@@ -387,7 +387,7 @@ class FrameCompiler {
       if (n !== undefined && t.args.length === n + 1) {
         const args = t.args.slice(0, n).map((a) => this.term(a, scope));
         const out = this.term(t.args[n] as Term, scope);
-        return { k: 'unify', a: out, b: { t: 'call', target, args, loc: t.loc }, loc };
+        return { k: 'unify', a: out, b: callTerm(target, args, t.loc), loc };
       }
     }
     return { k: 'term', term: this.term(t, scope), loc };
@@ -647,6 +647,23 @@ function needed(t: IRTerm, need: Set<number>, out: Set<number>): void {
     default:
       return;
   }
+}
+
+/**
+ * A call term. Operands that bind variables another operand needs, by iterating a reference,
+ * are evaluated first, as OPA's compiler moves such references in front of the call.
+ */
+function callTerm(target: CallTarget, args: readonly IRTerm[], loc: Location): IRTerm {
+  const needs = args.map(() => new Set<number>());
+  const binds = args.map(() => new Set<number>());
+  args.forEach((a, i) => needed(a, needs[i] as Set<number>, binds[i] as Set<number>));
+  const dependent = needs.some((need, i) =>
+    binds.some((bind, j) => j !== i && [...need].some((s) => bind.has(s))),
+  );
+  if (!dependent) return { t: 'call', target, args, loc };
+  const first = [...args.keys()].filter((i) => (binds[i] as Set<number>).size > 0);
+  const rest = [...args.keys()].filter((i) => (binds[i] as Set<number>).size === 0);
+  return { t: 'call', target, args, loc, argOrder: [...first, ...rest] };
 }
 
 /** A reference key: its variables are bound by iteration; composite keys are patterns. */

@@ -293,7 +293,7 @@ export class Evaluator {
       }
       case 'call':
         if (t.target.kind === 'print') return this.print(t.args, f, k);
-        return this.evalArgs(t.args, f, (vs) => this.call(t.target, vs, t.loc, f, k, t.args));
+        return this.evalArgs(t, f, (vs) => this.call(t.target, vs, t.loc, f, k, t.args));
       case 'template': {
         let out = '';
         for (const p of t.parts) {
@@ -338,23 +338,21 @@ export class Evaluator {
     return this.evalExpr(e, f, () => k(TRUE));
   }
 
-  /**
-   * Evaluates call operands; operands that bind variables by iterating a reference
-   * (`foo == input.foos[foo]`) go first, as OPA's compiler moves such references before the call.
-   */
-  private evalArgs(items: readonly IRTerm[], f: Frame, k: (vs: Value[]) => boolean): boolean {
-    const now: number[] = [];
-    const later: number[] = [];
-    items.forEach((it, i) => (this.canEval(it, f) ? now : later).push(i));
-    if (later.length === 0 || now.length === 0) return this.evalTerms(items, 0, [], f, k);
-    const order = [...now, ...later];
+  /** Evaluates call operands in the order the compiler chose (see compiler.ts callTerm). */
+  private evalArgs(
+    t: Extract<IRTerm, { t: 'call' }>,
+    f: Frame,
+    k: (vs: Value[]) => boolean,
+  ): boolean {
+    const order = t.argOrder;
+    if (order === undefined) return this.evalTerms(t.args, 0, [], f, k);
     return this.evalTerms(
-      order.map((i) => items[i] as IRTerm),
+      order.map((i) => t.args[i] as IRTerm),
       0,
       [],
       f,
       (vs) => {
-        const out = new Array<Value>(items.length);
+        const out = new Array<Value>(t.args.length);
         order.forEach((idx, j) => (out[idx] = vs[j] as Value));
         return k(out);
       },
