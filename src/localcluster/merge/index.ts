@@ -5,6 +5,7 @@ export type { ApplyConflict, ConflictCause, ConflictingManager } from './errors.
 export { loadBuiltinSchemas } from './builtin-schemas.js';
 export type { BuiltinSchemas } from './builtin-schemas.js';
 export { applyJsonPatch } from './json-patch.js';
+export { jsonClone } from './json-value.js';
 export { applyMergePatch } from './merge-patch.js';
 export { serverSideApply, trackUpdate } from './server-side-apply.js';
 export {

@@ -28,13 +28,19 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
-/** Deep copy of a JSON value (plain objects and arrays only). */
+/**
+ * Deep copy of a JSON value (plain objects and arrays only). Several times faster than
+ * structuredClone on API objects, which is what every write of the local cluster copies.
+ */
 export function jsonClone<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((x: unknown) => jsonClone(x)) as T;
-  const out: JsonObject = {};
-  for (const k in v as JsonObject) {
-    if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = jsonClone((v as JsonObject)[k]);
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = jsonClone(v[i] as unknown);
+    return out as T;
   }
+  const out: JsonObject = {};
+  const o = v as JsonObject;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = jsonClone(o[k]);
   return out as T;
 }
