@@ -55,6 +55,24 @@ ldflags() {
   esac
 }
 
+# Data files a tool needs at run time, copied from its Go module next to the binaries
+# ($out/share/). kwok simulates nothing without Stage objects: its default ("fast") node and pod
+# stages, as kwokctl passes them, go into share/kwok/stages.yaml for `kwok --config`.
+share() {
+  case "$1" in
+    kwok)
+      local mod
+      mod="$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)" || return 1
+      mkdir -p "$out/share/kwok"
+      for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
+        pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+        echo '---'
+        cat "$mod/kustomize/stage/$f" || return 1
+      done >"$out/share/kwok/stages.yaml.tmp" && mv -f "$out/share/kwok/stages.yaml.tmp" "$out/share/kwok/stages.yaml"
+      ;;
+  esac
+}
+
 if (($#)); then tools=("$@"); else tools=("${required[@]}" "${optional[@]}"); fi
 if ! command -v go >/dev/null; then
   echo "oracles: go is not installed; the tests that need an oracle will skip (and fail under CI=true)" >&2
@@ -72,6 +90,7 @@ for tool in "${tools[@]}"; do
   for pair in $(binaries "$tool"); do [ -x "$out/bin/${pair%%=*}" ] || all_there=0; done
   if ((all_there)) && [ "$(cat "$out/stamps/$tool" 2>/dev/null)" = "$stamp" ]; then
     echo "oracles: $tool is up to date"
+    share "$tool" || echo "oracles: could not copy the data files of $tool" >&2
     continue
   fi
   start=$(date +%s)
@@ -85,6 +104,7 @@ for tool in "${tools[@]}"; do
     fi
     mv -f "$out/bin/$bin.tmp" "$out/bin/$bin"
   done
+  ((ok)) && { share "$tool" || ok=0; }
   secs=$(($(date +%s) - start))
   if ((ok)); then
     echo "$stamp" >"$out/stamps/$tool"

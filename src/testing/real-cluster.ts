@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { findOracle, oracle, oracleSkip, type OracleName } from './oracles.js';
+import { findOracle, findOracleData, oracle, oracleSkip, type OracleName } from './oracles.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -322,6 +322,9 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       '--allow-privileged=true',
+      // The plugin taints every new Node not-ready until kube-controller-manager's node lifecycle
+      // controller (not run: there are no kubelets) lifts it; kwok's node would stay unschedulable.
+      '--disable-admission-plugins=TaintNodesByCondition',
       '--profiling=false',
       '--v=0',
       ...(options.apiServerArgs ?? []),
@@ -372,10 +375,13 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       );
     }
 
+    // kwok simulates nothing without its Stage objects (the oracle build copies its defaults).
+    const kwokStages = findOracleData('kwok/stages.yaml');
     const fakeNodes =
       (options.fakeNodes ?? true) &&
       controllerManager &&
       findOracle('kwok') !== undefined &&
+      kwokStages !== undefined &&
       findOracle('kube-scheduler') !== undefined;
     if (fakeNodes) {
       run('kube-scheduler', oracle('kube-scheduler'), [
@@ -390,6 +396,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       ]);
       run('kwok', oracle('kwok'), [
         `--kubeconfig=${kubeconfigPath}`,
+        `--config=${kwokStages}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         '--cidr=10.244.0.0/16',
