@@ -111,16 +111,22 @@ async function prepare(
 /** Objects of one kind in one namespace from which a list beats single gets. */
 const LIST_THRESHOLD = 8;
 
+/** The live objects, and the objects that could not be read (e.g. RBAC forbids the get). */
+interface LiveObjects {
+  readonly live: Map<KubeObject, KubeObject | undefined>;
+  readonly errors: Map<KubeObject, unknown>;
+}
+
 /**
  * Reads the live objects: one list per kind and namespace where many objects share them,
  * single gets otherwise. A no-op reconcile of thousands of objects then costs a handful of
- * lists plus the dry-runs.
+ * lists plus the dry-runs. A read that fails is recorded against its objects, not thrown.
  */
 async function fetchLive(
   ctx: ManagerContext,
   objects: readonly KubeObject[],
   concurrency: number,
-): Promise<Map<KubeObject, KubeObject | undefined>> {
+): Promise<LiveObjects> {
   const groups = new Map<string, KubeObject[]>();
   for (const o of objects) {
     const key = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
@@ -129,6 +135,7 @@ async function fetchLive(
     else groups.set(key, [o]);
   }
   const out = new Map<KubeObject, KubeObject | undefined>();
+  const errors = new Map<KubeObject, unknown>();
   const singles: KubeObject[] = [];
   const lists: KubeObject[][] = [];
   for (const g of groups.values()) {
@@ -138,12 +145,16 @@ async function fetchLive(
   await mapLimit(lists, concurrency, async (g) => {
     const first = g[0] as KubeObject;
     const ns = first.metadata.namespace;
-    const list = await ctx.client.list(
-      { apiVersion: first.apiVersion, kind: first.kind },
-      ns ? { namespace: ns } : {},
-    );
-    const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
-    for (const o of g) out.set(o, byName.get(o.metadata.name));
+    try {
+      const list = await ctx.client.list(
+        { apiVersion: first.apiVersion, kind: first.kind },
+        ns ? { namespace: ns } : {},
+      );
+      const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
+      for (const o of g) out.set(o, byName.get(o.metadata.name));
+    } catch (err) {
+      for (const o of g) errors.set(o, err);
+    }
   });
   await mapLimit(singles, concurrency, async (o) => {
     const ref = {
@@ -152,9 +163,13 @@ async function fetchLive(
       name: o.metadata.name ?? '',
       namespace: o.metadata.namespace,
     };
-    out.set(o, await ctx.client.getOrUndefined(ref));
+    try {
+      out.set(o, await ctx.client.getOrUndefined(ref));
+    } catch (err) {
+      errors.set(o, err);
+    }
   });
-  return out;
+  return { live: out, errors };
 }
 
 /** Dry-runs the desired object and compares it with the live one; decides the action. */
@@ -259,10 +274,14 @@ async function planAll(
   opts: ApplyOptions,
   deferrable: (obj: KubeObject, err: unknown) => boolean,
 ): Promise<{ plans: Plan[]; deferred: KubeObject[]; failures: DryRunFailure[] }> {
-  const lives = await fetchLive(ctx, objects, opts.concurrency);
-  const results = await settleLimit(objects, opts.concurrency, (o) =>
-    plan(ctx, o, lives.get(o), opts),
-  );
+  const { live, errors } = await fetchLive(ctx, objects, opts.concurrency);
+  const results = await settleLimit(objects, opts.concurrency, async (o) => {
+    // As Flux's ssa manager: the dry-run's answer names what is wrong (a read forbidden by RBAC
+    // is usually a write forbidden too); when it passes, the failed read still stops the object.
+    const p = await plan(ctx, o, live.get(o), opts);
+    if (errors.has(o)) throw errors.get(o);
+    return p;
+  });
   const plans: Plan[] = [];
   const deferred: KubeObject[] = [];
   const failures: DryRunFailure[] = [];
