@@ -288,6 +288,30 @@ export function defineControllerSuite(target: E2eTarget): void {
         ),
         'applied server-side by the field manager flotilla',
       );
+      type Event = KubeObject & {
+        regarding?: { kind?: string; name?: string };
+        reason?: string;
+        reportingController?: string;
+        note?: string;
+      };
+      const event = await wait('the ReconciliationSucceeded Event', async () => {
+        const events = await client.list<Event>(
+          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+          { namespace: 'flux-system' },
+        );
+        return events.items.find(
+          (e) =>
+            e.regarding?.kind === 'Kustomization' &&
+            e.regarding.name === 'app' &&
+            e.reason === 'ReconciliationSucceeded',
+        );
+      });
+      assert.equal(event.reportingController, 'flotilla/kustomize-controller');
+      assert.equal(
+        event.metadata.annotations?.['kustomize.toolkit.fluxcd.io/revision'],
+        `main@sha1:${first}`,
+      );
+      assert.match(event.note ?? '', /ConfigMap\/apps\/a created/);
     });
 
     it('applies a change and prunes what a commit removed', async () => {
