@@ -267,14 +267,30 @@ async function deleteForRecreate(ctx: ManagerContext, p: Plan, opts: ApplyOption
   }
 }
 
-/** Dry-runs a batch; collects failures instead of stopping at the first. */
+/**
+ * Dry-runs a batch; collects failures instead of stopping at the first. With `deferToNamespaces`,
+ * objects in a Namespace of the batch that does not exist yet are deferred without a dry-run,
+ * which could only fail (NotFound): they are dry-run once the Namespace is written.
+ */
 async function planAll(
   ctx: ManagerContext,
-  objects: readonly KubeObject[],
+  batch: readonly KubeObject[],
   opts: ApplyOptions,
   deferrable: (obj: KubeObject, err: unknown) => boolean,
+  deferToNamespaces = false,
 ): Promise<{ plans: Plan[]; deferred: KubeObject[]; failures: DryRunFailure[] }> {
-  const { live, errors } = await fetchLive(ctx, objects, opts.concurrency);
+  const { live, errors } = await fetchLive(ctx, batch, opts.concurrency);
+  const absent = new Set<string | undefined>();
+  if (deferToNamespaces) {
+    for (const o of batch) {
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && live.has(o) && !live.get(o)) {
+        absent.add(o.metadata.name);
+      }
+    }
+  }
+  const deferred = batch.filter((o) => absent.has(o.metadata.namespace));
+  const objects =
+    absent.size === 0 ? batch : batch.filter((o) => !absent.has(o.metadata.namespace));
   const results = await settleLimit(objects, opts.concurrency, async (o) => {
     // As Flux's ssa manager: the dry-run's answer names what is wrong (a read forbidden by RBAC
     // is usually a write forbidden too); when it passes, the failed read still stops the object.
@@ -283,7 +299,6 @@ async function planAll(
     return p;
   });
   const plans: Plan[] = [];
-  const deferred: KubeObject[] = [];
   const failures: DryRunFailure[] = [];
   results.forEach((r, i) => {
     const obj = objects[i] as KubeObject;
@@ -355,7 +370,7 @@ export async function applyAllStaged(
       newNamespaces.has(obj.metadata.namespace));
 
   const ready = prepared.filter((o) => !pendingKinds.has(`${o.apiVersion}/${o.kind}`));
-  const first = await planAll(ctx, ready, opts, deferrable);
+  const first = await planAll(ctx, ready, opts, deferrable, true);
   const failures = [...prepFailures, ...first.failures];
   if (failures.length > 0) throw new DryRunError(failures);
 
