@@ -11,8 +11,10 @@ export interface ControllerProcessOptions {
   readonly leaderElection?: boolean;
   /** More flags for `flotilla controller`. */
   readonly args?: readonly string[];
-  /** @default 'info' */
-  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Not above info: the runner waits for the info line "controllers started". @default 'info' */
+  readonly logLevel?: 'debug' | 'info';
+  /** Flags for node itself (see startCli). */
+  readonly nodeOptions?: readonly string[];
 }
 
 export interface ControllerProcess extends CliProcess {
@@ -28,21 +30,24 @@ export async function startControllerProcess(
   options: ControllerProcessOptions,
 ): Promise<ControllerProcess> {
   const data = mkdtempSync(join(tmpdir(), 'flotilla-controller-'));
-  const proc = await startCli([
-    '--kubeconfig',
-    options.kubeconfigPath,
-    'controller',
-    '--data',
-    data,
-    '--health-addr',
-    '127.0.0.1:0',
-    '--storage-addr',
-    '127.0.0.1:0',
-    '--log-level',
-    options.logLevel ?? 'info',
-    ...(options.leaderElection ? ['--enable-leader-election'] : []),
-    ...(options.args ?? []),
-  ]);
+  const proc = await startCli(
+    [
+      '--kubeconfig',
+      options.kubeconfigPath,
+      'controller',
+      '--data',
+      data,
+      '--health-addr',
+      '127.0.0.1:0',
+      '--storage-addr',
+      '127.0.0.1:0',
+      '--log-level',
+      options.logLevel ?? 'info',
+      ...(options.leaderElection ? ['--enable-leader-election'] : []),
+      ...(options.args ?? []),
+    ],
+    options.nodeOptions ? { nodeOptions: options.nodeOptions } : {},
+  );
   void proc.exited.then(() => rmSync(data, { recursive: true, force: true }));
   let line: string;
   try {

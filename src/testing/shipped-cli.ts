@@ -86,13 +86,18 @@ export interface CliProcess {
 /** Runs `node bin/flotilla.js ARGS` (the shipped command) in `cwd`. */
 export async function startCli(
   args: readonly string[],
-  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+  options: {
+    readonly cwd?: string;
+    readonly env?: NodeJS.ProcessEnv;
+    /** Flags for node itself, before bin/flotilla.js (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+    readonly nodeOptions?: readonly string[];
+  } = {},
 ): Promise<CliProcess> {
   const bin = await shippedCli();
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   // The test runner's loader (tsx) must not leak into the shipped command.
   delete env['NODE_OPTIONS'];
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), bin, ...args], {
     cwd: options.cwd ?? projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
