@@ -44,6 +44,20 @@ function withTempDir(
   };
 }
 
+/** A client for the server a kubeconfig file names; `stop` also stops the server. */
+async function served(kubeconfigPath: string, stopServer: () => Promise<void>) {
+  const client = await KubeClient.fromKubeConfig({ path: kubeconfigPath });
+  return {
+    kubeconfigPath,
+    client,
+    rollsOut: true,
+    async stop() {
+      client.close();
+      await stopServer();
+    },
+  };
+}
+
 /** The local cluster in this process: its work (TLS, apply merges) shares the CPU with the client's. */
 export const localInProcess: BenchTarget = {
   id: 'local',
@@ -51,18 +65,8 @@ export const localInProcess: BenchTarget = {
   skip: false,
   start: withTempDir(async (dir) => {
     const cluster = await startLocalCluster({ port: 0, inMemory: true });
-    const kubeconfigPath = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfigPath, cluster.kubeconfig);
-    const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
-    return {
-      kubeconfigPath,
-      client,
-      rollsOut: true,
-      async stop() {
-        client.close();
-        await cluster.stop();
-      },
-    };
+    writeFileSync(join(dir, 'kubeconfig'), cluster.kubeconfig);
+    return served(join(dir, 'kubeconfig'), () => cluster.stop());
   }),
 };
 
@@ -74,17 +78,7 @@ export const localProcess: BenchTarget = {
   start: withTempDir(async (dir) => {
     const proc = await startCli(['cluster', 'start', '--data', dir, '--port', '0', '--in-memory']);
     await proc.waitForLine(/local cluster serving at/);
-    const kubeconfigPath = join(dir, 'kubeconfig');
-    const client = await KubeClient.fromKubeConfig({ yaml: readFileSync(kubeconfigPath, 'utf8') });
-    return {
-      kubeconfigPath,
-      client,
-      rollsOut: true,
-      async stop() {
-        client.close();
-        await proc.stop();
-      },
-    };
+    return served(join(dir, 'kubeconfig'), () => proc.stop());
   }),
 };
 
