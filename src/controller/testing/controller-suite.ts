@@ -150,51 +150,45 @@ const ready = (ks: Kustomization) => ks.status?.conditions?.find((c) => c.type =
 const condition = (ks: Kustomization, type: string) =>
   ks.status?.conditions?.find((c) => c.type === type);
 
-/** Defines the suite against one target: one cluster and one Git server for the whole file. */
-export function defineControllerSuite(target: E2eTarget): void {
-  describe(`flotilla controller end to end, against ${target.name}`, { skip: target.skip }, () => {
-    let cluster: E2eCluster;
-    let client: KubeClient;
-    let repo: ServedGitRepo;
-    let leader: ControllerProcess;
-    const processes: ControllerProcess[] = [];
-    let first = '';
+/** What the cases share: the cluster, the repository, the controller processes. */
+interface SuiteState {
+  cluster: E2eCluster;
+  client: KubeClient;
+  repo: ServedGitRepo;
+  readonly processes: ControllerProcess[];
+}
 
-    const controller = async (): Promise<ControllerProcess> => {
-      const p = await startControllerProcess({
-        kubeconfigPath: cluster.kubeconfigPath,
-        leaderElection: true,
-      });
-      processes.push(p);
-      return p;
-    };
-
-    /** What the failure message shows: every Kustomization's and GitRepository's status. */
-    const state = async (): Promise<string> => {
-      const objects = await Promise.all(
-        [KS, GR].map((t) => client.list(t, { namespace: 'flux-system' })),
-      );
-      const statuses = objects
-        .flatMap((l) => l.items)
-        .map((o) => `${o.kind}/${o.metadata.name}: ${JSON.stringify(o['status'])}`);
-      const logs = processes.map((p) => `--- controller ${p.identity}\n${p.tail(20)}`);
-      return [...statuses, ...logs, cluster.logs()].join('\n');
-    };
-    const wait = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 60_000) =>
-      until(what, probe, { timeoutMs: ms, state } satisfies UntilOptions);
-
-    const getKs = (name: string) =>
-      client.get<Kustomization>({ ...KS, namespace: 'flux-system', name });
-    const getCm = (name: string, namespace = 'apps') =>
-      client.getOrUndefined<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
-    const annotate = async (ref: { apiVersion: string; kind: string; name: string }) => {
+/** The suite's helpers over its state (filled in by `before`). */
+function helpers(s: SuiteState) {
+  /** What a failure message shows: every Kustomization's and GitRepository's status, the logs. */
+  const state = async (): Promise<string> => {
+    const objects = await Promise.all(
+      [KS, GR].map((t) => s.client.list(t, { namespace: 'flux-system' })),
+    );
+    const statuses = objects
+      .flatMap((l) => l.items)
+      .map((o) => `${o.kind}/${o.metadata.name}: ${JSON.stringify(o['status'])}`);
+    const logs = s.processes.map((p) => `--- controller ${p.identity}\n${p.tail(20)}`);
+    return [...statuses, ...logs, s.cluster.logs()].join('\n');
+  };
+  const wait = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 60_000) =>
+    until(what, probe, { timeoutMs: ms, state } satisfies UntilOptions);
+  const getKs = (name: string) =>
+    s.client.get<Kustomization>({ ...KS, namespace: 'flux-system', name });
+  const h = {
+    wait,
+    getKs,
+    getCm: (name: string, namespace = 'apps') =>
+      s.client.getOrUndefined<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name }),
+    /** Sets reconcile.fluxcd.io/requestedAt to a new value, and returns it. */
+    async annotate(ref: { apiVersion: string; kind: string; name: string }) {
       const value = `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
-      await client.patch({ ...ref, namespace: 'flux-system' }, 'merge', {
+      await s.client.patch({ ...ref, namespace: 'flux-system' }, 'merge', {
         metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: value } },
       });
       return value;
-    };
-    const appliedRevision = (name: string, sha: string, ms?: number) =>
+    },
+    appliedRevision: (name: string, sha: string, ms?: number) =>
       wait(
         `Kustomization ${name} Ready at ${sha.slice(0, 7)}`,
         async () => {
@@ -204,9 +198,9 @@ export function defineControllerSuite(target: E2eTarget): void {
             : undefined;
         },
         ms,
-      );
+      ),
     /** The Kustomization once it finished a reconcile of `sha`, and failed. */
-    const failedAt = async (name: string, sha: string) => {
+    async failedAt(name: string, sha: string) {
       const ks = await wait(`Kustomization ${name} to finish ${sha.slice(0, 7)}`, async () => {
         const k = await getKs(name);
         const r = ready(k)?.status;
@@ -216,13 +210,13 @@ export function defineControllerSuite(target: E2eTarget): void {
       });
       assert.equal(ready(ks)?.status, 'False', `${name} should fail: ${JSON.stringify(ready(ks))}`);
       return ks;
-    };
-    const gone = (ref: { apiVersion: string; kind: string; name: string; namespace?: string }) =>
+    },
+    gone: (ref: { apiVersion: string; kind: string; name: string; namespace?: string }) =>
       wait(`${ref.kind} ${ref.name} deleted`, async () =>
-        (await client.getOrUndefined(ref)) === undefined ? true : undefined,
-      );
-    const createKs = (name: string, spec: Record<string, unknown>) =>
-      client.create({
+        (await s.client.getOrUndefined(ref)) === undefined ? true : undefined,
+      ),
+    createKs: (name: string, spec: Record<string, unknown>) =>
+      s.client.create({
         ...KS,
         metadata: { name, namespace: 'flux-system' },
         spec: {
@@ -231,45 +225,66 @@ export function defineControllerSuite(target: E2eTarget): void {
           sourceRef: { kind: 'GitRepository', name: 'repo' },
           ...spec,
         },
+      }),
+    /** Who holds the leader Lease. */
+    holder: async () =>
+      (await s.client.getOrUndefined<KubeObject & { spec?: { holderIdentity?: string } }>(LEASE))
+        ?.spec?.holderIdentity || undefined,
+    /** Starts another `flotilla controller` campaigning for the Lease. */
+    async controller(): Promise<ControllerProcess> {
+      const p = await startControllerProcess({
+        kubeconfigPath: s.cluster.kubeconfigPath,
+        leaderElection: true,
       });
-    const holder = async () =>
-      (await client.getOrUndefined<KubeObject & { spec?: { holderIdentity?: string } }>(LEASE))
-        ?.spec?.holderIdentity || undefined;
+      s.processes.push(p);
+      return p;
+    },
+  };
+  return h;
+}
+
+/** Defines the suite against one target: one cluster and one Git server for the whole file. */
+export function defineControllerSuite(target: E2eTarget): void {
+  describe(`flotilla controller end to end, against ${target.name}`, { skip: target.skip }, () => {
+    const s = { processes: [] } as unknown as SuiteState;
+    const h = helpers(s);
+    let leader: ControllerProcess;
+    let first = '';
 
     before(async () => {
-      cluster = await target.start();
-      client = cluster.client;
-      repo = await startServedGitRepo();
-      await installCrds(client);
+      s.cluster = await target.start();
+      s.client = s.cluster.client;
+      s.repo = await startServedGitRepo();
+      await installCrds(s.client);
       for (const name of ['flux-system', 'apps']) {
-        await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+        await s.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       }
-      leader = await controller();
-      await wait('the first controller to lead', async () =>
-        (await holder()) === leader.identity ? true : undefined,
+      leader = await h.controller();
+      await h.wait('the first controller to lead', async () =>
+        (await h.holder()) === leader.identity ? true : undefined,
       );
     });
 
     after(async () => {
-      for (const p of processes) await p.stop();
-      await repo?.close();
-      await cluster?.stop();
+      for (const p of s.processes) await p.stop();
+      await s.repo?.close();
+      await s.cluster?.stop();
     });
 
     it('applies a commit and reports Ready with the revision and an inventory', async () => {
-      first = repo.commit({
+      first = s.repo.commit({
         'deploy/a.yaml': cm('a', 'one'),
         'deploy/b.yaml': cm('b', 'one'),
         'other/kustomization.yaml': 'resources:\n- c.yaml\n',
         'other/c.yaml': cm('c', 'dependent'),
       });
-      await client.create({
+      await s.client.create({
         ...GR,
         metadata: { name: 'repo', namespace: 'flux-system' },
-        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
+        spec: { url: s.repo.url, interval: '10m', ref: { branch: 'main' } },
       });
-      await createKs('app', { path: './deploy' });
-      const ks = await appliedRevision('app', first);
+      await h.createKs('app', { path: './deploy' });
+      const ks = await h.appliedRevision('app', first);
       assert.equal(ks.status?.lastAppliedRevision, `main@sha1:${first}`);
       assert.equal(ready(ks)?.reason, 'ReconciliationSucceeded');
       assert.equal(ready(ks)?.message, `Applied revision: main@sha1:${first}`);
@@ -278,7 +293,7 @@ export function defineControllerSuite(target: E2eTarget): void {
         { id: 'apps_b__ConfigMap', v: 'v1' },
       ]);
       assert.ok(ks.metadata.finalizers?.includes('finalizers.fluxcd.io'));
-      const a = await getCm('a');
+      const a = await h.getCm('a');
       assert.equal(a?.data?.['value'], 'one');
       assert.equal(a?.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'app');
       assert.equal(a?.metadata.labels?.['kustomize.toolkit.fluxcd.io/namespace'], 'flux-system');
@@ -294,8 +309,8 @@ export function defineControllerSuite(target: E2eTarget): void {
         reportingController?: string;
         note?: string;
       };
-      const event = await wait('the ReconciliationSucceeded Event', async () => {
-        const events = await client.list<Event>(
+      const event = await h.wait('the ReconciliationSucceeded Event', async () => {
+        const events = await s.client.list<Event>(
           { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
           { namespace: 'flux-system' },
         );
@@ -315,31 +330,31 @@ export function defineControllerSuite(target: E2eTarget): void {
     });
 
     it('applies a change and prunes what a commit removed', async () => {
-      const sha = repo.commit({ 'deploy/a.yaml': cm('a', 'two'), 'deploy/b.yaml': null });
-      await annotate({ ...GR, name: 'repo' });
-      const ks = await appliedRevision('app', sha);
+      const sha = s.repo.commit({ 'deploy/a.yaml': cm('a', 'two'), 'deploy/b.yaml': null });
+      await h.annotate({ ...GR, name: 'repo' });
+      const ks = await h.appliedRevision('app', sha);
       assert.deepEqual(ks.status?.inventory?.entries, [{ id: 'apps_a__ConfigMap', v: 'v1' }]);
-      assert.equal((await getCm('a'))?.data?.['value'], 'two');
-      assert.equal(await getCm('b'), undefined, 'b was pruned');
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'two');
+      assert.equal(await h.getCm('b'), undefined, 'b was pruned');
     });
 
     it('rolls out a new image of a Deployment and waits until it is healthy (wait: true)', async (t) => {
-      if (cluster.podsSkip) {
-        t.skip(cluster.podsSkip);
+      if (s.cluster.podsSkip) {
+        t.skip(s.cluster.podsSkip);
         return;
       }
-      assert.ok(cluster.runsPods, `${target.name} runs no Pods: kwok or kube-scheduler missing`);
-      const v1 = repo.commit({ 'web/deployment.yaml': deployment('registry.example/web:1.0') });
-      await annotate({ ...GR, name: 'repo' });
-      await createKs('web', { path: './web', wait: true, timeout: '3m' });
-      await appliedRevision('web', v1, 180_000);
-      const v2 = repo.commit({ 'web/deployment.yaml': deployment('registry.example/web:2.0') });
-      await annotate({ ...GR, name: 'repo' });
-      const ks = await appliedRevision('web', v2, 180_000);
+      assert.ok(s.cluster.runsPods, `${target.name} runs no Pods: kwok or kube-scheduler missing`);
+      const v1 = s.repo.commit({ 'web/deployment.yaml': deployment('registry.example/web:1.0') });
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.createKs('web', { path: './web', wait: true, timeout: '3m' });
+      await h.appliedRevision('web', v1, 180_000);
+      const v2 = s.repo.commit({ 'web/deployment.yaml': deployment('registry.example/web:2.0') });
+      await h.annotate({ ...GR, name: 'repo' });
+      const ks = await h.appliedRevision('web', v2, 180_000);
       assert.equal(condition(ks, 'Healthy')?.status, 'True');
       assert.match(condition(ks, 'Healthy')?.message ?? '', /^Health check passed in /);
       // Ready only after the rollout finished: the new ReplicaSet's Pods are all available.
-      const d = await client.get<Deployment>({
+      const d = await s.client.get<Deployment>({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         namespace: 'apps',
@@ -350,66 +365,66 @@ export function defineControllerSuite(target: E2eTarget): void {
       assert.equal(d.status?.updatedReplicas, 2, JSON.stringify(d.status));
       assert.equal(d.status?.availableReplicas, 2, JSON.stringify(d.status));
       assert.equal(d.status?.replicas, 2, 'old Pods gone');
-      await client.delete({ ...KS, namespace: 'flux-system', name: 'web' });
-      await gone({ ...KS, namespace: 'flux-system', name: 'web' });
+      await s.client.delete({ ...KS, namespace: 'flux-system', name: 'web' });
+      await h.gone({ ...KS, namespace: 'flux-system', name: 'web' });
     });
 
     it('corrects drift at the next reconcile', async () => {
-      await client.patch(
+      await s.client.patch(
         { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'a' },
         'merge',
         { data: { value: 'edited by hand' } },
       );
-      await annotate({ ...KS, name: 'app' });
-      await wait('drift corrected', async () =>
-        (await getCm('a'))?.data?.['value'] === 'two' ? true : undefined,
+      await h.annotate({ ...KS, name: 'app' });
+      await h.wait('drift corrected', async () =>
+        (await h.getCm('a'))?.data?.['value'] === 'two' ? true : undefined,
       );
     });
 
     it('a broken commit leaves Ready=False naming the file, and changes nothing', async () => {
-      const sha = repo.commit({
+      const sha = s.repo.commit({
         'deploy/a.yaml': cm('a', 'three'),
         'deploy/broken.yaml':
           'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: apps\ndata: [oops\n',
       });
-      await annotate({ ...GR, name: 'repo' });
-      const ks = await failedAt('app', sha);
+      await h.annotate({ ...GR, name: 'repo' });
+      const ks = await h.failedAt('app', sha);
       assert.equal(ready(ks)?.reason, 'BuildFailed');
       assert.match(ready(ks)?.message ?? '', /broken\.yaml/);
-      assert.equal((await getCm('a'))?.data?.['value'], 'two', 'nothing applied');
-      assert.equal(await getCm('broken'), undefined);
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'two', 'nothing applied');
+      assert.equal(await h.getCm('broken'), undefined);
       assert.ok(ks.status?.lastAppliedRevision?.endsWith(sha) === false);
     });
 
     it('a commit failing the dry-run applies nothing, and names the object', async () => {
-      const sha = repo.commit({
+      const sha = s.repo.commit({
         'deploy/broken.yaml': null,
         'deploy/a.yaml': cm('a', 'four'),
         'deploy/bad.yaml': cm('bad', '1', 'missing-namespace'),
       });
-      await annotate({ ...GR, name: 'repo' });
-      const ks = await failedAt('app', sha);
+      await h.annotate({ ...GR, name: 'repo' });
+      const ks = await h.failedAt('app', sha);
       assert.match(ready(ks)?.message ?? '', /ConfigMap\/missing-namespace\/bad/);
       assert.match(ready(ks)?.message ?? '', /namespaces "missing-namespace" not found/);
-      assert.equal((await getCm('a'))?.data?.['value'], 'two', 'a was not written');
-      const fixed = repo.commit({ 'deploy/bad.yaml': null });
-      await annotate({ ...GR, name: 'repo' });
-      await appliedRevision('app', fixed);
-      assert.equal((await getCm('a'))?.data?.['value'], 'four');
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'two', 'a was not written');
+      const fixed = s.repo.commit({ 'deploy/bad.yaml': null });
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.appliedRevision('app', fixed);
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'four');
     });
 
     it('applies a Kustomization after the one it dependsOn is Ready', async () => {
-      const sha = repo.head();
-      await createKs('dependent', { path: './other', dependsOn: [{ name: 'app' }] });
-      const app = await appliedRevision('app', sha);
-      const dependent = await appliedRevision('dependent', sha);
+      const sha = s.repo.head();
+      await h.createKs('dependent', { path: './other', dependsOn: [{ name: 'app' }] });
+      const app = await h.appliedRevision('app', sha);
+      const dependent = await h.appliedRevision('dependent', sha);
       const appReady = Date.parse(ready(app)?.lastTransitionTime ?? '');
       const depReady = Date.parse(ready(dependent)?.lastTransitionTime ?? '');
       assert.ok(depReady >= appReady, 'dependent became Ready after its dependency');
-      assert.equal((await getCm('c'))?.data?.['value'], 'dependent');
+      assert.equal((await h.getCm('c'))?.data?.['value'], 'dependent');
 
       // A dependency that is not Ready holds the dependent back.
-      await client.create({
+      await s.client.create({
         ...KS,
         metadata: { name: 'held', namespace: 'flux-system' },
         spec: {
@@ -420,55 +435,55 @@ export function defineControllerSuite(target: E2eTarget): void {
           sourceRef: { kind: 'GitRepository', name: 'repo' },
         },
       });
-      const held = await wait('DependencyNotReady', async () => {
-        const ks = await getKs('held');
+      const held = await h.wait('DependencyNotReady', async () => {
+        const ks = await h.getKs('held');
         return ready(ks)?.reason === 'DependencyNotReady' ? ks : undefined;
       });
       assert.equal(ready(held)?.status, 'False');
       assert.match(ready(held)?.message ?? '', /flux-system\/missing/);
       assert.equal(held.status?.lastAppliedRevision, undefined);
-      await client.delete({ ...KS, namespace: 'flux-system', name: 'held' });
-      await gone({ ...KS, namespace: 'flux-system', name: 'held' });
+      await s.client.delete({ ...KS, namespace: 'flux-system', name: 'held' });
+      await h.gone({ ...KS, namespace: 'flux-system', name: 'held' });
     });
 
     it('suspend stops reconciling; resume applies the latest revision', async () => {
-      const before = (await getCm('a'))?.data?.['value'];
-      await client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
+      const before = (await h.getCm('a'))?.data?.['value'];
+      await s.client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
         spec: { suspend: true },
       });
-      const sha = repo.commit({ 'deploy/a.yaml': cm('a', 'five') });
-      await annotate({ ...GR, name: 'repo' });
-      await wait('the source at the new revision', async () => {
-        const gr = await client.get<KubeObject & { status?: { artifact?: { revision?: string } } }>(
-          { ...GR, namespace: 'flux-system', name: 'repo' },
-        );
+      const sha = s.repo.commit({ 'deploy/a.yaml': cm('a', 'five') });
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.wait('the source at the new revision', async () => {
+        const gr = await s.client.get<
+          KubeObject & { status?: { artifact?: { revision?: string } } }
+        >({ ...GR, namespace: 'flux-system', name: 'repo' });
         return gr.status?.artifact?.revision?.endsWith(sha) ? true : undefined;
       });
-      await annotate({ ...KS, name: 'app' });
+      await h.annotate({ ...KS, name: 'app' });
       await sleep(1500);
-      assert.equal((await getCm('a'))?.data?.['value'], before, 'suspended: not applied');
-      assert.ok(!(await getKs('app')).status?.lastAttemptedRevision?.endsWith(sha));
-      await client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
+      assert.equal((await h.getCm('a'))?.data?.['value'], before, 'suspended: not applied');
+      assert.ok(!(await h.getKs('app')).status?.lastAttemptedRevision?.endsWith(sha));
+      await s.client.patch({ ...KS, namespace: 'flux-system', name: 'app' }, 'merge', {
         spec: { suspend: false },
       });
-      await appliedRevision('app', sha);
-      assert.equal((await getCm('a'))?.data?.['value'], 'five');
+      await h.appliedRevision('app', sha);
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'five');
     });
 
     it('reconciles on reconcile.fluxcd.io/requestedAt and echoes it in lastHandledReconcileAt', async () => {
-      const sha = repo.commit({ 'deploy/a.yaml': cm('a', 'six') });
+      const sha = s.repo.commit({ 'deploy/a.yaml': cm('a', 'six') });
       // The GitRepository's interval is 10 minutes: only the request makes it fetch now.
-      const grAt = await annotate({ ...GR, name: 'repo' });
-      await appliedRevision('app', sha);
-      const gr = await client.get<KubeObject & { status?: { lastHandledReconcileAt?: string } }>({
+      const grAt = await h.annotate({ ...GR, name: 'repo' });
+      await h.appliedRevision('app', sha);
+      const gr = await s.client.get<KubeObject & { status?: { lastHandledReconcileAt?: string } }>({
         ...GR,
         namespace: 'flux-system',
         name: 'repo',
       });
       assert.equal(gr.status?.lastHandledReconcileAt, grAt);
-      const ksAt = await annotate({ ...KS, name: 'app' });
-      const ks = await wait('lastHandledReconcileAt', async () => {
-        const k = await getKs('app');
+      const ksAt = await h.annotate({ ...KS, name: 'app' });
+      const ks = await h.wait('lastHandledReconcileAt', async () => {
+        const k = await h.getKs('app');
         return k.status?.lastHandledReconcileAt === ksAt ? k : undefined;
       });
       assert.equal(ready(ks)?.status, 'True');
@@ -483,18 +498,18 @@ export function defineControllerSuite(target: E2eTarget): void {
           kind: 'Namespace',
           metadata: { name: 'apps' },
         });
-        await client.create({
+        await s.client.create({
           apiVersion: 'v1',
           kind: 'Secret',
           metadata: { name: 'remote-kubeconfig', namespace: 'flux-system' },
           stringData: { value: remote.kubeconfig },
         });
-        const sha = repo.head();
-        await createKs('remote', {
+        const sha = s.repo.head();
+        await h.createKs('remote', {
           path: './other',
           kubeConfig: { secretRef: { name: 'remote-kubeconfig' } },
         });
-        await appliedRevision('remote', sha);
+        await h.appliedRevision('remote', sha);
         const there = await remoteClient.get<ConfigMap>({
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -503,11 +518,11 @@ export function defineControllerSuite(target: E2eTarget): void {
         });
         assert.equal(there.data?.['value'], 'dependent');
         assert.equal(there.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'remote');
-        await client.delete({ ...KS, namespace: 'flux-system', name: 'remote' });
-        await gone({ ...KS, namespace: 'flux-system', name: 'remote' });
+        await s.client.delete({ ...KS, namespace: 'flux-system', name: 'remote' });
+        await h.gone({ ...KS, namespace: 'flux-system', name: 'remote' });
         const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'c' };
         assert.equal(await remoteClient.getOrUndefined(ref), undefined, 'pruned in the remote');
-        assert.ok(await getCm('c'), 'the management cluster keeps its own copy');
+        assert.ok(await h.getCm('c'), 'the management cluster keeps its own copy');
       } finally {
         remoteClient.close();
         await remote.stop();
@@ -515,21 +530,21 @@ export function defineControllerSuite(target: E2eTarget): void {
     });
 
     it('impersonates spec.serviceAccountName: RBAC denies what the account may not do', async (t) => {
-      if (!(await enforcesRbac(client))) {
+      if (!(await enforcesRbac(s.client))) {
         t.todo(`${target.name} does not authorize requests (RBAC): a known gap, issue 11`);
       }
-      await client.create({
+      await s.client.create({
         apiVersion: 'v1',
         kind: 'ServiceAccount',
         metadata: { name: 'deployer', namespace: 'flux-system' },
       });
-      await client.create({
+      await s.client.create({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata: { name: 'deployer', namespace: 'apps' },
         rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }],
       });
-      await client.create({
+      await s.client.create({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata: { name: 'deployer', namespace: 'apps' },
@@ -539,56 +554,60 @@ export function defineControllerSuite(target: E2eTarget): void {
       t.after(async () => {
         // A failed run leaves nothing reconciling for the cases after it.
         const ref = { ...KS, namespace: 'flux-system', name: 'limited' };
-        if (await client.getOrUndefined(ref)) {
-          await client.delete(ref);
-          await gone(ref);
+        if (await s.client.getOrUndefined(ref)) {
+          await s.client.delete(ref);
+          await h.gone(ref);
         }
       });
-      const denied = repo.commit({
+      const denied = s.repo.commit({
         'limited/allowed.yaml': cm('allowed', 'yes'),
         'limited/outside.yaml': cm('outside', 'no', 'flux-system'),
       });
-      await annotate({ ...GR, name: 'repo' });
-      await createKs('limited', { path: './limited', serviceAccountName: 'deployer' });
-      const ks = await failedAt('limited', denied);
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.createKs('limited', { path: './limited', serviceAccountName: 'deployer' });
+      const ks = await h.failedAt('limited', denied);
       const message = ready(ks)?.message ?? '';
       assert.match(message, /ConfigMap\/flux-system\/outside/);
       assert.match(message, /forbidden/);
       assert.ok(message.includes(SA_USER), message);
-      assert.equal(await getCm('allowed'), undefined, 'nothing applied when one object is denied');
-      assert.equal(await getCm('outside', 'flux-system'), undefined);
+      assert.equal(
+        await h.getCm('allowed'),
+        undefined,
+        'nothing applied when one object is denied',
+      );
+      assert.equal(await h.getCm('outside', 'flux-system'), undefined);
 
-      const allowed = repo.commit({ 'limited/outside.yaml': null });
-      await annotate({ ...GR, name: 'repo' });
-      await appliedRevision('limited', allowed);
-      assert.equal((await getCm('allowed'))?.data?.['value'], 'yes');
-      await client.delete({ ...KS, namespace: 'flux-system', name: 'limited' });
-      await gone({ ...KS, namespace: 'flux-system', name: 'limited' });
-      assert.equal(await getCm('allowed'), undefined, 'pruned as the service account');
+      const allowed = s.repo.commit({ 'limited/outside.yaml': null });
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.appliedRevision('limited', allowed);
+      assert.equal((await h.getCm('allowed'))?.data?.['value'], 'yes');
+      await s.client.delete({ ...KS, namespace: 'flux-system', name: 'limited' });
+      await h.gone({ ...KS, namespace: 'flux-system', name: 'limited' });
+      assert.equal(await h.getCm('allowed'), undefined, 'pruned as the service account');
     });
 
     it('deleting a Kustomization with prune deletes what it applied', async () => {
-      await client.delete({ ...KS, namespace: 'flux-system', name: 'dependent' });
-      await gone({ ...KS, namespace: 'flux-system', name: 'dependent' });
-      assert.equal(await getCm('c'), undefined);
+      await s.client.delete({ ...KS, namespace: 'flux-system', name: 'dependent' });
+      await h.gone({ ...KS, namespace: 'flux-system', name: 'dependent' });
+      assert.equal(await h.getCm('c'), undefined);
     });
 
     it('a standby controller takes over within 15 s when the leader is killed', async () => {
-      const standby = await controller();
+      const standby = await h.controller();
       await sleep(2000);
-      assert.equal(await holder(), leader.identity, 'the leader keeps the Lease while alive');
+      assert.equal(await h.holder(), leader.identity, 'the leader keeps the Lease while alive');
       const killedAt = Date.now();
       await leader.kill();
-      await wait('the standby to take the Lease', async () =>
-        (await holder()) === standby.identity ? true : undefined,
+      await h.wait('the standby to take the Lease', async () =>
+        (await h.holder()) === standby.identity ? true : undefined,
       );
       const tookMs = Date.now() - killedAt;
       assert.ok(tookMs < 15_000, `takeover took ${tookMs} ms`);
       // The new leader reconciles.
-      const sha = repo.commit({ 'deploy/a.yaml': cm('a', 'seven') });
-      await annotate({ ...GR, name: 'repo' });
-      await appliedRevision('app', sha);
-      assert.equal((await getCm('a'))?.data?.['value'], 'seven');
+      const sha = s.repo.commit({ 'deploy/a.yaml': cm('a', 'seven') });
+      await h.annotate({ ...GR, name: 'repo' });
+      await h.appliedRevision('app', sha);
+      assert.equal((await h.getCm('a'))?.data?.['value'], 'seven');
     });
   });
 }
