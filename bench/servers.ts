@@ -1,12 +1,11 @@
-// The API servers benchmarks measure against — the local cluster (in the benchmark's process, or
-// as `flotilla cluster start`) and a real kube-apiserver — and the table that prints their
-// figures side by side. Which ones run: BENCH_TARGETS=local,real (default both; the real one is
-// skipped, with the reason, when its oracles are not built).
+// The API servers benchmarks measure against — the local cluster (`flotilla cluster start`, its
+// own process) and a real kube-apiserver — and the table that prints their figures side by side.
+// Which ones run: BENCH_TARGETS=local,real (default both; the real one is skipped, with the
+// reason, when its oracles are not built).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { startLocalCluster } from '../src/localcluster/index.js';
 import { KubeClient } from '../src/kube/index.js';
 import { realClusterSkip, startCli, startRealCluster } from '../src/testing/index.js';
 
@@ -57,18 +56,6 @@ async function served(kubeconfigPath: string, stopServer: () => Promise<void>) {
     },
   };
 }
-
-/** The local cluster in this process: its work (TLS, apply merges) shares the CPU with the client's. */
-export const localInProcess: BenchTarget = {
-  id: 'local',
-  name: 'local cluster',
-  skip: false,
-  start: withTempDir(async (dir) => {
-    const cluster = await startLocalCluster({ port: 0, inMemory: true });
-    writeFileSync(join(dir, 'kubeconfig'), cluster.kubeconfig);
-    return served(join(dir, 'kubeconfig'), () => cluster.stop());
-  }),
-};
 
 /** The local cluster as users run it: `flotilla cluster start --in-memory`, its own process. */
 export const localProcess: BenchTarget = {
