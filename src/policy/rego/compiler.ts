@@ -6,6 +6,7 @@ import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './com
 import type { Annotation, RuleMetadata } from './compiler-annotations.js';
 import { NO_METADATA, parseAnnotations, ruleMetadata } from './compiler-annotations.js';
 import { RegoError } from './errors.js';
+import { hoistNegated } from './compiler-hoist.js';
 import { refNames } from './parser.js';
 import type { Value } from './value.js';
 import { arr, bool, NULL, numFromText, ObjectBuilder, SetBuilder, str } from './value.js';
@@ -111,6 +112,8 @@ export interface CompiledPolicy {
 /** What a body is compiled against: the globals in view and the slot counter of its frame. */
 class FrameCompiler {
   nslots = 0;
+  /** Variables generated for terms evaluated before a negation. */
+  private hoisted = 0;
   readonly slotNames: string[] = [];
   constructor(
     readonly globals: ReadonlyMap<string, Global>,
@@ -213,7 +216,7 @@ class FrameCompiler {
         const child = new Scope(scope, namesOfBody(t.body, [t.term]), declaredNames(t.body));
         const body = this.body(t.body, child, new Set());
         const term = this.term(t.term, child);
-        this.checkSafe([term], body.bound, t.loc);
+        this.checkSafe([term], withClosure(body.bound, child), t.loc);
         return { t: t.type, term, body: body.exprs, closure: [...child.closure] };
       }
       case 'objectcompr': {
@@ -225,7 +228,7 @@ class FrameCompiler {
         const body = this.body(t.body, child, new Set());
         const key = this.term(t.key, child);
         const value = this.term(t.value, child);
-        this.checkSafe([key, value], body.bound, t.loc);
+        this.checkSafe([key, value], withClosure(body.bound, child), t.loc);
         return { t: 'objectcompr', key, value, body: body.exprs, closure: [...child.closure] };
       }
       case 'call':
@@ -463,6 +466,31 @@ class FrameCompiler {
     return undefined;
   }
 
+  /**
+   * Compiles the expressions of a body in order. A negated expression may become several: what
+   * OPA evaluates before the negation (compiler-hoist.ts), then the negation. `sources` (when
+   * given) receives the index of the written expression each compiled one stands for, -1 for
+   * generated ones.
+   */
+  exprList(exprs: readonly Expr[], scope: Scope, sources?: Map<IRExpr, number>): IRExpr[] {
+    const out: IRExpr[] = [];
+    exprs.forEach((e, i) => {
+      if (e.type === 'expr' && e.negated) {
+        const { before, expr } = hoistNegated(e, () => `$h${this.hoisted++}`);
+        for (const b of before) {
+          const c = this.expr(b, scope);
+          sources?.set(c, -1);
+          out.push(c);
+        }
+        e = expr;
+      }
+      const c = this.expr(e, scope);
+      sources?.set(c, i);
+      out.push(c);
+    });
+    return out;
+  }
+
   /** Compiles and orders a body; returns the exprs and the slots bound after it. */
   body(
     exprs: readonly Expr[],
@@ -470,7 +498,7 @@ class FrameCompiler {
     initial: ReadonlySet<number>,
     extraUse: readonly IRTerm[] = [],
   ): { exprs: IRExpr[]; bound: Set<number> } {
-    const compiled = exprs.map((e) => this.expr(e, scope));
+    const compiled = this.exprList(exprs, scope);
     const init = new Set(initial);
     for (const c of scope.closure) init.add(c);
     return this.schedule(compiled, init, extraUse);
@@ -550,6 +578,17 @@ function globalTerm(g: Global): IRTerm {
   const path: IRTerm[] = g.path.map((v) => ({ t: 'const', v }));
   const head: IRTerm = g.kind === 'data' ? { t: 'data' } : { t: 'input' };
   return path.length === 0 ? head : { t: 'ref', head, path };
+}
+
+/**
+ * What is bound after a comprehension's body: its own bindings and every outer variable it
+ * uses, including those first met in the head (`[x | cond]` with `x` bound outside), which
+ * join the closure only once the head is compiled, after the body.
+ */
+function withClosure(bound: ReadonlySet<number>, scope: Scope): Set<number> {
+  const out = new Set(bound);
+  for (const c of scope.closure) out.add(c);
+  return out;
 }
 
 /** Names a body declares with `:=` or `some`. */
@@ -822,13 +861,10 @@ function exprOK(
       return bound;
     }
     case 'not': {
+      // OPA: every variable of a negated expression is bound before it (no local variables).
       const inner = new Set<number>();
       for (const x of e.body) exprSlots(x, inner);
-      for (const s of inner) {
-        if ((uses.get(s) ?? 0) > 1 || initial.has(s)) {
-          if (!bound.has(s)) return undefined;
-        }
-      }
+      for (const s of inner) if (!bound.has(s)) return undefined;
       let b: Set<number> | undefined = bound;
       for (const x of e.body) {
         b = b ? exprOK(x, b, uses, initial) : undefined;
@@ -1183,7 +1219,7 @@ function compileRule(fc: FrameCompiler, r: Rule, prefixLen: number): IRRule {
       args.push(fc.term(a, scope));
     }
   }
-  const compiled = r.body.map((e) => fc.expr(e, scope));
+  const compiled = fc.exprList(r.body, scope);
   const keys = keyTerms.map((k) => fc.term(k, scope));
   const value = fc.term(head.value, scope);
   const body = fc.schedule([...compiled, ...argExprs], initial, [...keys, value]);
@@ -1231,8 +1267,8 @@ export interface CompiledQuery {
 export function compileQueryBody(exprs: readonly Expr[], policy: CompiledPolicy): CompiledQuery {
   const fc = new FrameCompiler(new Map(), policy.builtins, policy.functions);
   const scope = new Scope(undefined, namesOfBody(exprs, []), declaredNames(exprs));
-  const compiled = exprs.map((e) => fc.expr(e, scope));
-  const sourceIndex = new Map<IRExpr, number>(compiled.map((e, i) => [e, i]));
+  const sourceIndex = new Map<IRExpr, number>();
+  const compiled = fc.exprList(exprs, scope, sourceIndex);
   const body = fc.schedule(compiled, new Set());
   const vars = [...scope.names.entries()]
     .filter(([n]) => !n.startsWith('$'))

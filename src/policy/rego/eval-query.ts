@@ -140,12 +140,12 @@ export class Policy {
       if (e.k === 'term') {
         return ev.evalTerm(e.term, frame, (v) => {
           if (v.kind === 'boolean' && !v.value) return false;
-          values[at] = v;
+          if (at >= 0) values[at] = v;
           return step(i + 1);
         });
       }
       return ev.evalExpr(e, frame, () => {
-        values[at] = TRUE;
+        if (at >= 0) values[at] = TRUE;
         return step(i + 1);
       });
     };

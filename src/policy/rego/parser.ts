@@ -231,6 +231,9 @@ class Parser {
         if (!this.isOp(')')) this.expectOp(',');
       }
       this.next();
+      // OPA: a head with no arguments, `f() := v`, is a complete rule named f (so `f` reads
+      // it and `f()` is an undefined function).
+      if (args.length === 0) args = undefined;
     }
     const trueAt = (l: Location): Term => ({ type: 'boolean', value: true, loc: l });
     if (isDefault) {
@@ -387,7 +390,12 @@ class Parser {
       this.next();
       negated = true;
     }
-    if (this.isKw('every')) return this.parseEvery(loc, negated);
+    if (this.isKw('every')) {
+      if (negated) {
+        throw this.err(this.tok.loc, "unexpected every keyword: illegal negation of 'every'");
+      }
+      return this.parseEvery(loc, negated);
+    }
     let term = this.parseTermIn(false, true);
     if ((this.isOp('=') || this.isOp(':=')) && !this.tok.nl) {
       const op = this.next().value === ':=' ? 'assign' : 'eq';
