@@ -4,9 +4,18 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../core/index.js';
-import { compile, fromJS, isRegoError, parseJSON, RegoVersion, toJS } from '../../policy/index.js';
+import {
+  compile,
+  fromJS,
+  isRegoError,
+  parseJSON,
+  RegoVersion,
+  runTests,
+  toJS,
+} from '../../policy/index.js';
 import type { Policy, RegoModuleSource, Value } from '../../policy/index.js';
 import { CliError } from '../errors.js';
+import { formatTestReport } from './rego-test-report.js';
 
 /** Policy modules and data documents loaded from files and directories. */
 export interface LoadedFiles {
@@ -152,7 +161,11 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
     if (flags.fail && results.length === 0) {
       throw new CliError('query is undefined', 1, 'RegoUndefined');
     }
-    const body = results.length === 0 ? {} : { result: results };
+    // As opa eval: no `bindings` member when the query binds no variable.
+    const shown = results.map((r) =>
+      Object.keys(r.bindings).length === 0 ? { expressions: r.expressions } : r,
+    );
+    const body = results.length === 0 ? {} : { result: shown };
     // Integers beyond 2^53 are printed exactly, as OPA prints them.
     const text = JSON.stringify(
       body,
@@ -167,55 +180,53 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
   }
 }
 
-/** `rego test`: runs every `test_*` rule; returns the report and whether all passed. */
-export function regoTest(
-  dirs: readonly string[],
-  flags: { readonly v0?: boolean } = {},
-): { report: string; passed: boolean } {
-  const loaded = loadFiles(dirs, flags.v0 ? RegoVersion.V0 : RegoVersion.V1);
-  const policy = compileOrFail(loaded);
-  const tests = policy
-    .rulePaths()
-    .filter((p) => (p[p.length - 1] ?? '').startsWith('test_') && !policy.isFunction(p));
-  const lines: string[] = [];
-  let pass = 0;
-  let fail = 0;
-  for (const path of tests) {
-    const name = `data.${path.join('.')}`;
-    const start = process.hrtime.bigint();
-    let status: string;
-    let detail = '';
-    try {
-      const d = policy.evalDetailed(`x := ${refText(path)}`, { data: loaded.data });
-      const v = d.results[0]?.bindings.get('x');
-      status = v?.kind === 'boolean' && v.value ? 'PASS' : 'FAIL';
-      if (d.prints.length > 0) detail = d.prints.map((l) => `\n  ${l}`).join('');
-    } catch (err) {
-      status = 'ERROR';
-      detail = `\n  ${errorMessage(err)}`;
-    }
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (status === 'PASS') pass++;
-    else fail++;
-    lines.push(`${name}: ${status} (${ms.toFixed(3)}ms)${status === 'PASS' ? '' : detail}`);
-  }
-  lines.push('-'.repeat(80));
-  if (fail === 0) lines.push(`PASS: ${pass}/${tests.length}`);
-  else {
-    if (pass > 0) lines.push(`PASS: ${pass}/${tests.length}`);
-    lines.push(`FAIL: ${fail}/${tests.length}`);
-  }
-  return { report: lines.join('\n') + '\n', passed: fail === 0 && tests.length > 0 };
+export interface RegoTestFlags {
+  /** Parse modules with the v0 syntax (`--v0-compatible`). @default false */
+  readonly v0?: boolean;
+  /** Report every test, print() output of passing ones and explain failures. @default false */
+  readonly verbose?: boolean;
+  /** Run only the tests whose full name matches this regular expression. @default all */
+  readonly run?: string;
+  /** Skipped (`todo_test_`) tests do not make the exit code non-zero. @default false */
+  readonly exitZeroOnSkipped?: boolean;
+  /** Fail (exit 1) when no test ran. @default false */
+  readonly failOnEmpty?: boolean;
 }
 
-/** `data.a["b-c"]`: a reference to a rule path that stays valid for any key. */
-function refText(path: readonly string[]): string {
-  return (
-    'data' +
-    path
-      .map((s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`))
-      .join('')
+/**
+ * `rego test`: runs every test rule as `opa test` does and returns its report (OPA's layout) and
+ * exit code: 0 when every test passed, 2 when one failed, errored or (unless exitZeroOnSkipped)
+ * was skipped.
+ */
+export function regoTest(
+  paths: readonly string[],
+  flags: RegoTestFlags = {},
+): { report: string; exitCode: number } {
+  const loaded = loadFiles(paths, flags.v0 ? RegoVersion.V0 : RegoVersion.V1);
+  let run: RegExp | undefined;
+  try {
+    run = flags.run === undefined ? undefined : new RegExp(flags.run);
+  } catch (err) {
+    throw new CliError(`--run: ${errorMessage(err)}`);
+  }
+  let results;
+  try {
+    results = runTests(loaded.modules, {
+      data: loaded.data,
+      ...(run && { run }),
+      explainFailures: flags.verbose ?? false,
+    });
+  } catch (err) {
+    throw new CliError(regoErrorText(err), 1, 'RegoCompileFailed');
+  }
+  if (results.length === 0 && flags.failOnEmpty) {
+    throw new CliError('no tests were run', 1, 'RegoNoTests');
+  }
+  const bad = results.some(
+    (r) => r.outcome !== 'PASS' && !(r.outcome === 'SKIPPED' && flags.exitZeroOnSkipped),
   );
+  const report = formatTestReport(results, { verbose: flags.verbose ?? false });
+  return { report, exitCode: bad ? 2 : 0 };
 }
 
 export function registerRegoCommand(program: Command): void {
@@ -233,7 +244,8 @@ export function registerRegoCommand(program: Command): void {
       [] as string[],
     )
     .option('-i, --input <file>', 'input document (JSON or YAML)')
-    .option('--v0', 'parse modules with the Rego v0 syntax', false)
+    .option('--v0-compatible', 'parse modules with the Rego v0 syntax (as OPA 0.x)', false)
+    .option('--v0', 'short for --v0-compatible', false)
     .option(
       '--strict-builtin-errors',
       'fail on built-in errors instead of making the call undefined',
@@ -251,6 +263,7 @@ export function registerRegoCommand(program: Command): void {
         opts: {
           data: string[];
           input?: string;
+          v0Compatible: boolean;
           v0: boolean;
           strictBuiltinErrors: boolean;
           fail: boolean;
@@ -260,7 +273,7 @@ export function registerRegoCommand(program: Command): void {
         const out = regoEval(query, {
           data: opts.data,
           ...(opts.input === undefined ? {} : { input: opts.input }),
-          v0: opts.v0,
+          v0: opts.v0Compatible || opts.v0,
           strict: opts.strictBuiltinErrors,
           fail: opts.fail,
           explain: opts.explain,
@@ -271,12 +284,36 @@ export function registerRegoCommand(program: Command): void {
     );
   rego
     .command('test')
-    .description('run every test_* rule like `opa test`: PASS/FAIL per test and a total')
+    .description('run every test_* rule like `opa test`, with its report layout and exit codes')
     .argument('<paths...>', 'policy and data files or directories')
-    .option('--v0', 'parse modules with the Rego v0 syntax', false)
-    .action((paths: string[], opts: { v0: boolean }) => {
-      const r = regoTest(paths, { v0: opts.v0 });
-      process.stdout.write(r.report);
-      if (!r.passed) throw new CliError('some tests failed', 1, 'RegoTestFailed');
-    });
+    .option('--v0-compatible', 'parse modules with the Rego v0 syntax (as OPA 0.x)', false)
+    .option('--v0', 'short for --v0-compatible', false)
+    .option('-v, --verbose', 'report every test and explain failures (FAILURES section)', false)
+    .option('-r, --run <regex>', 'run only the tests whose full name matches')
+    .option('-z, --exit-zero-on-skipped', 'skipped (todo_test_) tests leave the exit code 0', false)
+    .option('--fail-on-empty', 'exit 1 when no test was run', false)
+    .action(
+      (
+        paths: string[],
+        opts: {
+          v0Compatible: boolean;
+          v0: boolean;
+          verbose: boolean;
+          run?: string;
+          exitZeroOnSkipped: boolean;
+          failOnEmpty: boolean;
+        },
+      ) => {
+        const r = regoTest(paths, {
+          v0: opts.v0Compatible || opts.v0,
+          verbose: opts.verbose,
+          ...(opts.run === undefined ? {} : { run: opts.run }),
+          exitZeroOnSkipped: opts.exitZeroOnSkipped,
+          failOnEmpty: opts.failOnEmpty,
+        });
+        process.stdout.write(r.report);
+        // As opa: a failed test is reported on stdout only, with exit code 2.
+        if (r.exitCode !== 0) process.exitCode = r.exitCode;
+      },
+    );
 }

@@ -536,16 +536,36 @@ class FrameCompiler {
       }
       if (picked < 0) {
         const e = remaining[0] as IRExpr;
-        const need = new Set<number>();
-        exprSlots(e, need);
-        const unsafe = [...need].filter((s) => !bound.has(s)).map((s) => this.slotNames[s] ?? '?');
-        const names = [...new Set(unsafe.filter((n) => !n.startsWith('$')))];
-        throw new RegoError('rego_unsafe_var_error', `var ${names[0] ?? '_'} is unsafe`, e.loc);
+        throw new RegoError(
+          'rego_unsafe_var_error',
+          `var ${this.unsafeName(e, bound)} is unsafe`,
+          e.loc,
+        );
       }
       out.push(remaining[picked] as IRExpr);
       remaining.splice(picked, 1);
     }
     return { exprs: out, bound };
+  }
+
+  /**
+   * The variable OPA names first for an expression that cannot be ordered: of its unbound
+   * variables, leaving out the one an assignment would bind (`x := a[_]` with `a` unbound
+   * names `_` and `a`), the first in name order (`_` for a wildcard).
+   */
+  private unsafeName(e: IRExpr, bound: ReadonlySet<number>): string {
+    const need = new Set<number>();
+    exprSlots(e, need);
+    const target = e.k === 'unify' ? [e.a, e.b].find((t) => t.t === 'local') : undefined;
+    const name = (s: number): string => {
+      const n = this.slotNames[s] ?? '?';
+      return n.startsWith('$_') ? '_' : n;
+    };
+    const unbound = [...need].filter((s) => !bound.has(s));
+    const named = unbound.filter((s) => !name(s).startsWith('$'));
+    const inputs = named.filter((s) => target?.t !== 'local' || target.slot !== s);
+    const names = (inputs.length > 0 ? inputs : named).map(name).sort();
+    return names[0] ?? '_';
   }
 
   checkSafe(terms: readonly IRTerm[], bound: ReadonlySet<number>, loc: Location): void {

@@ -8,6 +8,8 @@ export type {
   RegoModuleSource,
 } from './eval-query.js';
 export { parseModule, parseQuery, RegoVersion } from './parser.js';
+export { runTests } from './test-runner.js';
+export type { TestOutcome, TestResult, TestRunOptions, TestTraceEvent } from './test-runner.js';
 export type { ParseOptions } from './parser.js';
 export { RegoError, RegoErrorCode, isRegoError } from './errors.js';
 export { defaultBuiltins } from './builtin-registry.js';
