@@ -412,7 +412,8 @@ describe('errors', () => {
       modules: ['package t\np = 1\np = 2'],
       query: 'x := data.t.p',
       code: 'eval_conflict_error',
-      message: /complete rules must not produce multiple outputs/,
+      message:
+        /rule data\.t\.p produced conflicting values:\n  1 at m0\.rego:2\n  2 at m0\.rego:3$/,
     },
     {
       name: 'partial object key conflict',
@@ -433,7 +434,8 @@ describe('errors', () => {
       modules: ['package t\nf(x) = 1 { true }\nf(x) = 2 { true }'],
       query: 'x := data.t.f(1)',
       code: 'eval_conflict_error',
-      message: /functions must not produce multiple outputs for same inputs/,
+      message:
+        /function data\.t\.f produced conflicting values for the same inputs:\n  1 at m0\.rego:2\n  2 at m0\.rego:3$/,
     },
   ];
   for (const c of cases) {

@@ -48,6 +48,21 @@ function conflict(msg: string, loc?: Location): RegoError {
   return new RegoError('eval_conflict_error', msg, loc);
 }
 
+/** How many conflicting values an error lists (OPA's maxConflicts). */
+const MAX_CONFLICTS = 10;
+
+function compareLocations(a: Location, b: Location): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.row - b.row || a.col - b.col;
+}
+
+/** A value on one line, cut at 80 characters (OPA's frameText). */
+function frameText(text: string): string {
+  const flat = text.split(/\s+/).filter(Boolean).join(' ');
+  const chars = [...flat];
+  return chars.length > 80 ? chars.slice(0, 80).join('') + '...' : flat;
+}
+
 /** One evaluation of a query against a compiled policy. */
 export class Evaluator {
   private state: State;
@@ -608,26 +623,86 @@ export class Evaluator {
   }
 
   /** Values one rule (and its else chain) produces; conflicts between solutions are errors. */
-  private ruleValue(r: IRRule, args: readonly Value[] | undefined, msg: string): Value | undefined {
+  private ruleValue(
+    r: IRRule,
+    args: readonly Value[] | undefined,
+    onConflict: (at: IRRule) => never,
+  ): Value | undefined {
     let cur: IRRule | undefined = r;
     while (cur) {
       const rule: IRRule = cur;
       let result: Value | undefined;
-      const f = this.frame(rule);
       const onValue = (v: Value): boolean => {
-        if (result !== undefined && !equal(result, v)) throw conflict(msg, rule.loc);
+        if (result !== undefined && !equal(result, v)) onConflict(rule);
         result = v;
         return rule.constHead;
       };
-      if (args) {
-        this.unifyItems(rule.args, args, 0, f, () =>
-          this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
-        );
-      } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
+      this.ruleSolutions(rule, args, onValue);
       if (result !== undefined) return result;
       cur = rule.elseRule;
     }
     return undefined;
+  }
+
+  /** Calls `onValue` with each value one rule (without its else chain) produces. */
+  private ruleSolutions(
+    rule: IRRule,
+    args: readonly Value[] | undefined,
+    onValue: (v: Value) => boolean,
+  ): void {
+    const f = this.frame(rule);
+    if (args) {
+      this.unifyItems(rule.args, args, 0, f, () =>
+        this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
+      );
+    } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
+  }
+
+  /**
+   * OPA's conflict error for a complete rule or function: once a conflict is found, the rules
+   * are evaluated again to list every value that differs from the first (one per rule, at most
+   * 10) with the rule that produced it, in source order. Raised at the rule that conflicted.
+   */
+  private conflictError(node: RuleNode, args: readonly Value[] | undefined, at: IRRule): RegoError {
+    const path = `data.${node.path.join('.')}`;
+    const head = args
+      ? `function ${path} produced conflicting values for the same inputs`
+      : `rule ${path} produced conflicting values`;
+    const values: { v: Value; loc: Location }[] = [];
+    let more = false;
+    const STOP = {};
+    try {
+      for (const r of node.rules) {
+        for (let cur: IRRule | undefined = r; cur; cur = cur.elseRule) {
+          const rule: IRRule = cur;
+          let produced = false;
+          try {
+            this.ruleSolutions(rule, args, (v) => {
+              produced = true;
+              if (values.length > 0 && equal((values[0] as { v: Value }).v, v)) return false;
+              if (values.length === MAX_CONFLICTS) {
+                more = true;
+                throw STOP;
+              }
+              values.push({ v, loc: rule.loc });
+              return values.length > 1;
+            });
+          } catch {
+            // Anything else going wrong was not what ended the evaluation: list what was found.
+            throw STOP;
+          }
+          if (produced) break;
+        }
+      }
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
+    if (values.length < 2) return conflict(head, at.loc);
+    values.sort((a, b) => compareLocations(a.loc, b.loc));
+    const lines = values.map(
+      ({ v, loc }) => `\n  ${frameText(valueToString(v))} at ${loc.file}:${loc.row}`,
+    );
+    return conflict(`${head}:${lines.join('')}${more ? '\n  ...' : ''}`, at.loc);
   }
 
   private defaultValue(node: RuleNode): Value | undefined {
@@ -643,11 +718,13 @@ export class Evaluator {
 
   private evalComplete(node: RuleNode): Value | undefined {
     let result: Value | undefined;
-    const msg = 'complete rules must not produce multiple outputs';
+    const onConflict = (at: IRRule): never => {
+      throw this.conflictError(node, undefined, at);
+    };
     for (const r of node.rules) {
-      const v = this.ruleValue(r, undefined, msg);
+      const v = this.ruleValue(r, undefined, onConflict);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) throw conflict(msg, r.loc);
+      if (result !== undefined && !equal(result, v)) onConflict(r);
       result = v;
     }
     return result ?? this.defaultValue(node);
@@ -777,13 +854,16 @@ export class Evaluator {
     for (const s of path) node = node?.children.get(s);
     if (!node)
       throw new RegoError('eval_internal_error', `undefined function data.${path.join('.')}`, loc);
-    const msg = 'functions must not produce multiple outputs for same inputs';
+    const fn = node;
+    const onConflict = (at: IRRule): never => {
+      throw this.conflictError(fn, args, at);
+    };
     let result: Value | undefined;
     for (const r of node.rules) {
       if (r.args.length !== args.length) continue;
-      const v = this.ruleValue(r, args, msg);
+      const v = this.ruleValue(r, args, onConflict);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) throw conflict(msg, loc);
+      if (result !== undefined && !equal(result, v)) onConflict(r);
       result = v;
     }
     if (result === undefined) result = this.defaultValue(node);
