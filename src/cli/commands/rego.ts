@@ -171,7 +171,10 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
       body,
       (_, v: unknown) => (typeof v === 'bigint' ? `\u0000big:${v.toString()}` : v),
       2,
-    ).replace(/"\\u0000big:(-?\d+)"/g, '$1');
+    )
+      .replace(/"\\u0000big:(-?\d+)"/g, '$1')
+      // Go's encoder (opa's) escapes these in strings: the same bytes as opa.
+      .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const stderr = [...prints, ...trace].map((l) => l + '\n').join('');
     return { stdout: text + '\n', stderr };
   } catch (err) {

@@ -182,12 +182,28 @@ function explain(
   query: string,
   options: TestRunOptions,
 ): TestTraceEvent[] {
+  const where = refText([...t.pkg, t.name]);
+  const enter: TestTraceEvent = {
+    op: 'Enter',
+    indent: 0,
+    file: undefined,
+    row: 1,
+    text: `${where} = _`,
+  };
+  const exit: TestTraceEvent = {
+    op: 'Fail',
+    indent: 1,
+    file: undefined,
+    row: 1,
+    text: `${where} = _`,
+  };
+  // OPA's rule index leaves out a rule that needs the input: a test never has one.
+  if (t.rule.body.some(needsInput)) return [enter, exit];
   const d = policy.evalDetailed(query, { data: options.data ?? {}, trace: true });
   const file = t.rule.loc.file;
   const own = new Set(t.rule.body.map((e) => `${e.loc.row}:${e.loc.col}`));
-  const where = `data.${[...t.pkg, t.name].join('.')}`;
   const events: TestTraceEvent[] = [
-    { op: 'Enter', indent: 0, file: undefined, row: 1, text: `${where} = _` },
+    enter,
     { op: 'Enter', indent: 1, file, row: t.rule.loc.row, text: where },
   ];
   const lines = t.source.split('\n');
@@ -198,8 +214,31 @@ function explain(
     const text = exprText(lines[row - 1] ?? '', Number(m[3]));
     events.push({ op: 'Fail', indent: 2, file, row, text });
   }
-  events.push({ op: 'Fail', indent: 1, file: undefined, row: 1, text: `${where} = _` });
+  events.push(exit);
   return events;
+}
+
+/** `input.a.b`: a reference into the input with constant keys. */
+function isInputRef(t: Term): boolean {
+  if (t.type !== 'ref') return false;
+  const [head, ...keys] = t.terms;
+  return head?.type === 'var' && head.name === 'input' && keys.every((k) => k.type === 'string');
+}
+
+const SCALARS: readonly string[] = ['null', 'boolean', 'number', 'string'];
+
+/**
+ * An expression OPA's rule index keys the rule on: an input reference alone, or compared with
+ * `=`/`==` to a constant (`input.kind == "Pod"`), outside `not` and `with`.
+ */
+function needsInput(e: Rule['body'][number]): boolean {
+  if (e.type !== 'expr' || e.negated || e.with.length > 0) return false;
+  const t = e.term;
+  if (isInputRef(t)) return true;
+  if (t.type !== 'call' || t.args.length !== 2) return false;
+  if (!['eq', 'equal'].includes(t.op.join('.'))) return false;
+  const [a, b] = t.args as [Term, Term];
+  return (isInputRef(a) && SCALARS.includes(b.type)) || (isInputRef(b) && SCALARS.includes(a.type));
 }
 
 /**
