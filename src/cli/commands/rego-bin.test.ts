@@ -120,7 +120,12 @@ describe('rego test through the shipped CLI', { skip: oracleSkip('opa') }, () =>
         const theirs = parts(opa.stdout);
         assert.deepEqual(mine.blocks, theirs.blocks);
         assert.deepEqual(mine.summary, theirs.summary);
-        assert.deepEqual(mine.summary, ['PASS: 4/10', 'FAIL: 4/10', 'SKIPPED: 1/10', 'ERROR: 1/10']);
+        assert.deepEqual(mine.summary, [
+          'PASS: 4/10',
+          'FAIL: 4/10',
+          'SKIPPED: 1/10',
+          'ERROR: 1/10',
+        ]);
         if (!verbose) {
           assert.deepEqual(mine.failures, []);
           assert.deepEqual(theirs.failures, []);

@@ -2,53 +2,58 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../core/index.js';
 import {
   compile,
-  fromJS,
+  EMPTY_OBJECT,
   isRegoError,
+  ObjectBuilder,
   parseJSON,
+  parseYAML,
   RegoVersion,
   runTests,
-  toJS,
+  str,
+  toJSON,
 } from '../../policy/index.js';
-import type { Policy, RegoModuleSource, Value } from '../../policy/index.js';
+import type { DetailedResult, Policy, RegoModuleSource, Value } from '../../policy/index.js';
 import { CliError } from '../errors.js';
 import { formatTestReport } from './rego-test-report.js';
 
 /** Policy modules and data documents loaded from files and directories. */
 export interface LoadedFiles {
   readonly modules: RegoModuleSource[];
-  /** The data document: files are placed at the path of their directory, as `opa` does. */
-  readonly data: Record<string, unknown>;
+  /**
+   * The data document: files are placed at the path of their directory, as `opa` does. Kept as
+   * a Rego value: numbers exact (`1e400`, integers beyond 2^53) and every key an own key.
+   */
+  readonly data: Value;
 }
 
-function put(
-  data: Record<string, unknown>,
-  path: readonly string[],
-  doc: unknown,
-  file: string,
-): void {
-  let cur = data;
-  for (const seg of path) {
-    const next = cur[seg];
-    if (next === undefined) cur[seg] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      throw new CliError(`${file}: data conflicts with a document at ${path.join('.')}`);
-    }
-    cur = cur[seg] as Record<string, unknown>;
+/** `doc`'s keys merged into `base` at `path` (a later file's key replaces an earlier one's). */
+function put(base: Value, path: readonly string[], doc: Value, file: string): Value {
+  if (base.kind !== 'object') {
+    throw new CliError(`${file}: data conflicts with a document at ${path.join('.')}`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new CliError(`${file}: a data file must hold an object`);
+  const b = new ObjectBuilder();
+  base.forEach((k, v) => {
+    b.set(k, v);
+  });
+  if (path.length === 0) {
+    if (doc.kind !== 'object') throw new CliError(`${file}: a data file must hold an object`);
+    doc.forEach((k, v) => {
+      b.set(k, v);
+    });
+    return b.build();
   }
-  for (const [k, v] of Object.entries(doc)) cur[k] = v;
+  const [seg, ...rest] = path as [string, ...string[]];
+  b.set(str(seg), put(base.get(str(seg)) ?? EMPTY_OBJECT, rest, doc, file));
+  return b.build();
 }
 
 /** Reads .rego, .json and .yaml/.yml files from the given files and directories (recursively). */
 export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): LoadedFiles {
   const modules: RegoModuleSource[] = [];
-  const data: Record<string, unknown> = {};
+  let data: Value = EMPTY_OBJECT;
   const visit = (path: string, root: string, explicit: boolean): void => {
     let st;
     try {
@@ -70,15 +75,14 @@ export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): L
       modules.push({ file: path, source: text(), regoVersion });
     } else if (path.endsWith('.json')) {
       try {
-        // Lossless: integers beyond 2^53 stay exact (bigint) on their way into Rego values.
-        put(data, at, toJS(parseJSON(text())), path);
+        data = put(data, at, parseJSON(text()), path);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${path}: ${errorMessage(err)}`);
       }
     } else if (path.endsWith('.yaml') || path.endsWith('.yml')) {
       try {
-        put(data, at, parseYaml(text()), path);
+        data = put(data, at, parseYAML(text()), path);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${path}: ${errorMessage(err)}`);
@@ -122,7 +126,7 @@ function readInput(file: string): Value {
     throw new CliError(`${file}: ${errorMessage(err)}`);
   }
   try {
-    if (file.endsWith('.yaml') || file.endsWith('.yml')) return fromJS(parseYaml(text));
+    if (file.endsWith('.yaml') || file.endsWith('.yml')) return parseYAML(text);
     return parseJSON(text);
   } catch (err) {
     throw new CliError(`${file}: ${errorMessage(err)}`);
@@ -144,6 +148,43 @@ export interface RegoEvalFlags {
   readonly explain?: boolean;
 }
 
+/**
+ * `opa eval`'s JSON output, byte for byte: Go's indented encoding of its result set (members in
+ * the order of its structs, `bindings` left out when empty, values exact: numbers as written,
+ * sets sorted, `<`, `>`, `&` escaped).
+ */
+function resultJSON(results: DetailedResult['results'], texts: DetailedResult['texts']): string {
+  if (results.length === 0) return '{}';
+  const value = (v: Value, depth: number): string =>
+    toJSON(v, { indent: '  ', prefix: '  '.repeat(depth) });
+  const rows = results.map((r) => {
+    const exprs = r.expressions.map((v, i) => {
+      const t = texts[i];
+      return [
+        '        {',
+        `          "value": ${value(v, 5)},`,
+        `          "text": ${toJSON(str(t?.text ?? ''))},`,
+        '          "location": {',
+        `            "row": ${t?.row ?? 1},`,
+        `            "col": ${t?.col ?? 1}`,
+        '          }',
+        '        }',
+      ].join('\n');
+    });
+    const names = [...r.bindings.keys()].sort();
+    const bindings = names.map(
+      (n) => `        ${toJSON(str(n))}: ${value(r.bindings.get(n) as Value, 4)}`,
+    );
+    return [
+      '    {',
+      `      "expressions": [\n${exprs.join(',\n')}\n      ]${bindings.length > 0 ? ',' : ''}`,
+      ...(bindings.length > 0 ? [`      "bindings": {\n${bindings.join(',\n')}\n      }`] : []),
+      '    }',
+    ].join('\n');
+  });
+  return `{\n  "result": [\n${rows.join(',\n')}\n  ]\n}`;
+}
+
 /** `rego eval`: returns the text to print (OPA's JSON result) and the print() lines for stderr. */
 export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string; stderr: string } {
   const version = flags.v0 ? RegoVersion.V0 : RegoVersion.V1;
@@ -157,24 +198,11 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
       strictBuiltinErrors: flags.strict ?? false,
       trace: flags.explain ?? false,
     };
-    const { results, prints, trace } = policy.evalWithOutput(query, opts);
+    const { results, prints, trace, texts } = policy.evalDetailed(query, opts);
     if (flags.fail && results.length === 0) {
       throw new CliError('query is undefined', 1, 'RegoUndefined');
     }
-    // As opa eval: no `bindings` member when the query binds no variable.
-    const shown = results.map((r) =>
-      Object.keys(r.bindings).length === 0 ? { expressions: r.expressions } : r,
-    );
-    const body = results.length === 0 ? {} : { result: shown };
-    // Integers beyond 2^53 are printed exactly, as OPA prints them.
-    const text = JSON.stringify(
-      body,
-      (_, v: unknown) => (typeof v === 'bigint' ? `\u0000big:${v.toString()}` : v),
-      2,
-    )
-      .replace(/"\\u0000big:(-?\d+)"/g, '$1')
-      // Go's encoder (opa's) escapes these in strings: the same bytes as opa.
-      .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const text = resultJSON(results, texts);
     const stderr = [...prints, ...trace].map((l) => l + '\n').join('');
     return { stdout: text + '\n', stderr };
   } catch (err) {

@@ -58,6 +58,8 @@ export interface DetailedResult {
   }[];
   readonly prints: readonly string[];
   readonly trace: readonly string[];
+  /** The text and position of each query expression, in the order of `expressions`. */
+  readonly texts: readonly { readonly text: string; readonly row: number; readonly col: number }[];
 }
 
 interface PreparedQuery {
@@ -150,7 +152,7 @@ export class Policy {
       });
     };
     step(0);
-    return { results, prints, trace };
+    return { results, prints, trace, texts: q.texts };
   }
 
   /** Evaluates a query and returns OPA's result shape (an empty array when undefined). */
