@@ -152,7 +152,9 @@ export function mutate(seed: JSONDoc, rng: Rng): JSONDoc {
   const doc = clone(seed);
   const targets = containers(doc);
   const c = rng.pick(targets);
-  const keys = Array.isArray(c) ? c.map((_, i) => i) : Object.keys(c as object);
+  const keys: (string | number)[] = Array.isArray(c)
+    ? c.map((_, i) => i)
+    : Object.keys(c as object);
   const op = rng.int(7);
   if (keys.length === 0 || op === 0) {
     // Add a field or an element.
@@ -160,7 +162,7 @@ export function mutate(seed: JSONDoc, rng: Rng): JSONDoc {
     else define(c as { [k: string]: JSONDoc }, rng.pick(KEYS), randomValue(rng));
     return doc;
   }
-  const key = rng.pick(keys as (string | number)[]);
+  const key: string | number = rng.pick(keys);
   const get = (): JSONDoc => (c as Record<string | number, JSONDoc>)[key] as JSONDoc;
   const set = (v: JSONDoc): void => {
     if (Array.isArray(c)) c[key as number] = v;
@@ -169,7 +171,7 @@ export function mutate(seed: JSONDoc, rng: Rng): JSONDoc {
   switch (op) {
     case 1: // remove
       if (Array.isArray(c)) c.splice(key as number, 1);
-      else delete (c as Record<string, JSONDoc>)[key as string];
+      else delete (c as Record<string, JSONDoc>)[key];
       break;
     case 2:
       set(otherType(rng, get()));

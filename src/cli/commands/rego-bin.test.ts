@@ -6,11 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { corpus, corpusSkip } from '../../testing/corpora.js';
-import { runOpa } from '../../testing/opa.js';
-import { oracleSkip } from '../../testing/oracles.js';
-import { buildShippedCli } from '../../testing/shipped-cli.js';
-import type { ShippedCli } from '../../testing/shipped-cli.js';
+import { buildShippedCli, corpus, corpusSkip, oracleSkip, runOpa } from '../../testing/index.js';
+import type { ShippedCli } from '../../testing/index.js';
 
 const GATEKEEPER = 'gatekeeper-library-general';
 const RULE = '-'.repeat(80);

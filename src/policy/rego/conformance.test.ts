@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { corpus as corpusDir, corpusSkip } from '../../testing/corpora.js';
+import { corpus as corpusDir, corpusSkip } from '../../testing/index.js';
 import { RegoError } from './errors.js';
 import { compile } from './eval-query.js';
 import { parseJSON, toJSON } from './json.js';

@@ -413,7 +413,7 @@ describe('errors', () => {
       query: 'x := data.t.p',
       code: 'eval_conflict_error',
       message:
-        /rule data\.t\.p produced conflicting values:\n  1 at m0\.rego:2\n  2 at m0\.rego:3$/,
+        /rule data\.t\.p produced conflicting values:\n {2}1 at m0\.rego:2\n {2}2 at m0\.rego:3$/,
     },
     {
       name: 'partial object key conflict',
@@ -435,7 +435,7 @@ describe('errors', () => {
       query: 'x := data.t.f(1)',
       code: 'eval_conflict_error',
       message:
-        /function data\.t\.f produced conflicting values for the same inputs:\n  1 at m0\.rego:2\n  2 at m0\.rego:3$/,
+        /function data\.t\.f produced conflicting values for the same inputs:\n {2}1 at m0\.rego:2\n {2}2 at m0\.rego:3$/,
     },
   ];
   for (const c of cases) {

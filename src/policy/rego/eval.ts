@@ -670,7 +670,7 @@ export class Evaluator {
       : `rule ${path} produced conflicting values`;
     const values: { v: Value; loc: Location }[] = [];
     let more = false;
-    const STOP = {};
+    const STOP = new Error('conflict listing ends');
     try {
       for (const r of node.rules) {
         for (let cur: IRRule | undefined = r; cur; cur = cur.elseRule) {

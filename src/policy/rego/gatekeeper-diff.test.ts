@@ -11,12 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { corpus, corpusSkip } from '../../testing/corpora.js';
-import type { JSONDoc } from '../../testing/json-mutations.js';
-import { mutate, Rng, stringifyJSON } from '../../testing/json-mutations.js';
-import { runOpa } from '../../testing/opa.js';
-import { oracleSkip } from '../../testing/oracles.js';
-import { buildShippedCli } from '../../testing/shipped-cli.js';
+import {
+  Rng,
+  buildShippedCli,
+  corpus,
+  corpusSkip,
+  mutate,
+  oracleSkip,
+  runOpa,
+  stringifyJSON,
+} from '../../testing/index.js';
+import type { JSONDoc } from '../../testing/index.js';
 import type { Expr, Module, Rule, Term } from './ast.js';
 import { defaultBuiltins } from './builtin-registry.js';
 import { compileModules } from './compiler.js';
@@ -42,10 +47,16 @@ function readYaml(path: string): Record<string, unknown> {
   return parseYaml(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
+/** A field of a YAML document as text ('' when absent or not a string). */
+function text(o: Record<string, unknown>, key: string, fallback = ''): string {
+  const v = o[key];
+  return typeof v === 'string' ? v : fallback;
+}
+
 function gvk(obj: Record<string, unknown>): { group: string; version: string; kind: string } {
-  const apiVersion = String(obj['apiVersion'] ?? 'v1');
+  const apiVersion = text(obj, 'apiVersion', 'v1');
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  return { group: group ?? '', version: version ?? '', kind: String(obj['kind'] ?? '') };
+  return { group: group ?? '', version: version ?? '', kind: text(obj, 'kind') };
 }
 
 /** Gatekeeper's data.inventory layout for cached objects. */
@@ -59,11 +70,11 @@ function inventoryOf(objects: readonly Record<string, unknown>[]): JSONDoc {
       for (const k of keys) cur = (cur[k] ??= {}) as Record<string, unknown>;
       return cur;
     };
-    const gv = String(o['apiVersion'] ?? 'v1');
-    const kind = String(o['kind'] ?? '');
+    const gv = text(o, 'apiVersion', 'v1');
+    const kind = text(o, 'kind');
     const dir =
       ns === undefined ? at(inv, ['cluster', gv, kind]) : at(inv, ['namespace', ns, gv, kind]);
-    dir[String(meta['name'] ?? '')] = o;
+    dir[text(meta, 'name')] = o;
   }
   return inv as JSONDoc;
 }
@@ -74,10 +85,10 @@ function suiteCases(dir: string): Case[] {
   const out: Case[] = [];
   for (const t of (suite['tests'] ?? []) as Record<string, unknown>[]) {
     if (!t['constraint']) continue;
-    const constraint = readYaml(join(dir, String(t['constraint'])));
+    const constraint = readYaml(join(dir, text(t, 'constraint')));
     const params = ((constraint['spec'] ?? {}) as Record<string, unknown>)['parameters'] ?? {};
     for (const c of (t['cases'] ?? []) as Record<string, unknown>[]) {
-      const object = readYaml(join(dir, String(c['object'])));
+      const object = readYaml(join(dir, text(c, 'object')));
       const meta = (object['metadata'] ?? {}) as Record<string, unknown>;
       const inventory = ((c['inventory'] ?? []) as string[]).map((f) => readYaml(join(dir, f)));
       const review = {
