@@ -142,8 +142,11 @@ class Parser {
       const names = path.slice(1).map((t) => (t.type === 'string' ? t.value : ''));
       if (root === 'future' && names[0] === 'keywords') {
         if (names.length === 1) for (const k of KEYWORDS) this.kw.add(k);
-        else if (KEYWORDS.includes(names[1] as Keyword)) this.kw.add(names[1] as Keyword);
-        else throw this.err(iloc, `unexpected keyword, must be one of [contains every if in]`);
+        else if (KEYWORDS.includes(names[1] as Keyword)) {
+          this.kw.add(names[1] as Keyword);
+          // As OPA's scanner: importing `every` also imports `in`.
+          if (names[1] === 'every') this.kw.add('in');
+        } else throw this.err(iloc, `unexpected keyword, must be one of [contains every if in]`);
         continue;
       }
       if (root === 'rego' && names.length === 1 && names[0] === 'v1') {
