@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Command } from 'commander';
+import { oracleSkip, runOpa } from '../../testing/index.js';
 import { CliError } from '../errors.js';
 import { regoEval, regoTest, registerRegoCommand } from './rego.js';
 
@@ -117,3 +118,33 @@ test('rego test through the command sets exit code 2 on failure and writes no er
   }
   assert.match(chunks.join(''), /FAIL: 1\/2/);
 });
+
+test(
+  'rego eval loads __proto__, constructor and prototype keys and folders as plain data, as opa does',
+  { skip: oracleSkip('opa') },
+  () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+    const dir = join(tmp, 'proto');
+    mkdirSync(join(dir, '__proto__'), { recursive: true });
+    mkdirSync(join(dir, 'constructor'), { recursive: true });
+    writeFileSync(
+      join(dir, '__proto__', 'data.json'),
+      '{"polluted": "dir", "__proto__": {"x": 1}}',
+    );
+    writeFileSync(join(dir, 'constructor', 'data.yaml'), 'prototype:\n  polluted: yaml\n');
+    writeFileSync(
+      join(tmp, 'proto-input.yaml'),
+      '__proto__:\n  polluted: input\nconstructor: {prototype: 1}\n',
+    );
+    const args = ['-d', dir, '-i', join(tmp, 'proto-input.yaml'), 'x := [data, input]'];
+    const ours = regoEval('x := [data, input]', {
+      data: [dir],
+      input: join(tmp, 'proto-input.yaml'),
+    });
+    const opa = runOpa(['eval', ...args]);
+    assert.equal(ours.stdout, opa.stdout);
+    assert.match(ours.stdout, /"polluted": "dir"/);
+    assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(','), before);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  },
+);

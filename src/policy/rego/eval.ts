@@ -469,6 +469,16 @@ export class Evaluator {
       if (o) return this.walkValue(this.patchBelow(o.value, at), path, i, f, k);
     }
     if (node === undefined) {
+      // Step towards a replacement below: at its path it is read as is, above it merged in.
+      if (overlay && i < path.length && this.overlayBelow(at)) {
+        const p = path[i] as IRTerm;
+        const k0 = p.t === 'const' ? p.v : p.t === 'local' ? f[p.slot] : undefined;
+        const key = k0?.kind === 'number' && k0.isInteger() ? str(numberText(k0)) : k0;
+        if (key?.kind === 'string') {
+          const childBase = base?.kind === 'object' ? base.getStr(key.value) : undefined;
+          return this.walkData(undefined, childBase, [...at, key.value], path, i + 1, f, k);
+        }
+      }
       if (base === undefined) {
         if (overlay && this.overlayBelow(at)) base = EMPTY_OBJECT;
         else return false;
@@ -531,14 +541,32 @@ export class Evaluator {
     return false;
   }
 
+  /**
+   * A document read above `with` replacements: each replacement merged in at its path, as OPA
+   * merges its replacement tree with the base document (objects merge key by key, the
+   * replacement wins elsewhere).
+   */
   private patchBelow(v: Value, at: readonly string[]): Value {
     let out = v;
     for (const o of this.state.overlay?.values() ?? []) {
       if (o.path.length > at.length && at.every((s, j) => o.path[j] === s)) {
-        out = upsert(out, o.path.slice(at.length).map(str), o.value);
+        const rel = o.path.slice(at.length).map(str);
+        // A replaced rule (virtual document) is replaced whole; base data is merged with.
+        out = this.isVirtual(o.path) ? upsert(out, rel, o.value) : overlayAt(out, rel, o.value);
       }
     }
     return out;
+  }
+
+  /** Whether a rule defines the document at `path` or one of its parents. */
+  private isVirtual(path: readonly string[]): boolean {
+    let n: RuleNode | undefined = this.policy.root;
+    for (const s of path) {
+      n = n.children.get(s);
+      if (n === undefined) return false;
+      if (n.rules.length > 0 || n.defaults.length > 0) return true;
+    }
+    return false;
   }
 
   /** The full value of a rule tree node (its rules, the nodes below it and base data). */
@@ -598,7 +626,8 @@ export class Evaluator {
       if (base !== undefined && own !== undefined && base.kind !== 'object') return base;
       if (own !== undefined) return own;
       // A package without rules is an empty object.
-      return first ? base : (base ?? EMPTY_OBJECT);
+      const doc = first ? base : (base ?? EMPTY_OBJECT);
+      return doc !== undefined && this.state.overlay ? this.patchBelow(doc, at) : doc;
     }
     // Merge the nodes below (and base data) into an object.
     const b = new ObjectBuilder();
@@ -1131,6 +1160,31 @@ export function lookup(v: Value, key: Value): Value | undefined {
 }
 
 /** A copy of `v` with `path` set to `x`, creating objects along the way. */
+/** `x` put at `path` in `v`, merged with an object already there (x's keys win). */
+function overlayAt(v: Value | undefined, path: readonly Value[], x: Value): Value {
+  if (path.length === 0) return v === undefined ? x : mergeOverlay(x, v);
+  const [key, ...rest] = path as [Value, ...Value[]];
+  const b = new ObjectBuilder();
+  if (v?.kind === 'object') v.forEach((kk, vv) => void b.set(kk, vv));
+  const child = v?.kind === 'object' ? v.get(key) : undefined;
+  b.set(key, overlayAt(child, rest, x));
+  return b.build();
+}
+
+/** OPA's merge of a replacement over a base document: objects key by key, else the replacement. */
+function mergeOverlay(rep: Value, base: Value): Value {
+  if (rep.kind !== 'object' || base.kind !== 'object') return rep;
+  const b = new ObjectBuilder();
+  rep.forEach((k, v) => {
+    const other = base.get(k);
+    b.set(k, other === undefined ? v : mergeOverlay(v, other));
+  });
+  base.forEach((k, v) => {
+    if (rep.get(k) === undefined) b.set(k, v);
+  });
+  return b.build();
+}
+
 function upsert(v: Value | undefined, path: readonly Value[], x: Value): Value {
   if (path.length === 0) return x;
   const [key, ...rest] = path as [Value, ...Value[]];

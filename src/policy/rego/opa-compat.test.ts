@@ -8,30 +8,13 @@
 //   - rules written `f() := v` are complete rules (block-endpoint-edit-default-role, seccomp);
 //   - conflict errors list the conflicting values.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { oracleSkip, runOpa } from '../../testing/index.js';
-import { RegoError } from './errors.js';
-import { compile } from './eval-query.js';
-import { parseJSON, toJSON } from './json.js';
-import { RegoVersion } from './parser.js';
-import type { Value } from './value.js';
-import { equal, str } from './value.js';
+import { oracleSkip } from '../../testing/index.js';
+import { OpaComparison } from './testing/opa-compare.js';
+import type { Case } from './testing/opa-compare.js';
 
-interface Case {
-  readonly name: string;
-  /** One v0 module (package t). */
-  readonly module: string;
-  /** The query's value is bound to x. */
-  readonly query: string;
-  readonly input?: string;
-}
-
-type Outcome =
-  | { readonly kind: 'value'; readonly value: Value | undefined }
-  | { readonly kind: 'error'; readonly code: string; readonly message: string };
+const compare = new OpaComparison();
+after(() => compare.dispose());
 
 const SAFETY: readonly Case[] = [
   {
@@ -201,6 +184,24 @@ must := v { v := violation with input as {"parameters": {"rule": "MustRunAs", "r
   },
 ];
 
+const WITH: readonly Case[] = [
+  {
+    name: 'a replaced base document read from above is merged with the base',
+    query: '[data.cfg, data.cfg.a] with data.cfg.a as {"p": 1, "d": {"f": 2}}',
+    data: '{"cfg": {"a": {"polluted": "data", "d": {"e": 1}}, "b": 1}}',
+  },
+  {
+    name: 'the whole data document sees the replacement',
+    query: 'data with data.cfg.a.d as {"g": 1}',
+    data: '{"cfg": {"a": {"d": {"e": 1}}}}',
+  },
+  {
+    name: 'a replaced rule is replaced whole',
+    module: 'package t\na := {"b": 1, "c": 2}\nq := data.t',
+    query: 'data.t.q with data.t.a as {"d": 3}',
+  },
+];
+
 const RULES: readonly Case[] = [
   {
     name: 'f() := v is a complete rule read as f',
@@ -236,75 +237,17 @@ none := v { v := d with input as {"p": []} }`,
   },
 ];
 
-const tmp = mkdtempSync(join(tmpdir(), 'rego-opa-compat-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function ours(c: Case): Outcome {
-  try {
-    const policy = compile([{ file: 't.rego', source: c.module }], {
-      regoVersion: RegoVersion.V0,
-    });
-    const input = c.input === undefined ? undefined : parseJSON(c.input);
-    const r = policy.evalDetailed(`x := ${c.query}`, input === undefined ? {} : { input });
-    return { kind: 'value', value: r.results[0]?.bindings.get('x') };
-  } catch (e) {
-    if (!(e instanceof RegoError)) throw e;
-    return { kind: 'error', code: e.code, message: e.detail };
-  }
-}
-
-let n = 0;
-function opa(c: Case): Outcome {
-  const dir = join(tmp, `case${n++}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 't.rego'), c.module);
-  const args = ['eval', '--v0-compatible', '-d', 't.rego', '-f', 'json'];
-  if (c.input !== undefined) {
-    writeFileSync(join(dir, 'input.json'), c.input);
-    args.push('-i', 'input.json');
-  }
-  const out = parseJSON(runOpa([...args, `x := ${c.query}`], { cwd: dir }).stdout);
-  if (out.kind !== 'object') throw new Error('opa printed no JSON object');
-  const errors = out.get(str('errors'));
-  if (errors?.kind === 'array') {
-    const first = errors.get(0);
-    const field = (k: string): string => {
-      const v = first?.kind === 'object' ? first.get(str(k)) : undefined;
-      return v?.kind === 'string' ? v.value : '';
-    };
-    return { kind: 'error', code: field('code'), message: field('message') };
-  }
-  const result = out.get(str('result'));
-  const row = result?.kind === 'array' ? result.get(0) : undefined;
-  const bindings = row?.kind === 'object' ? row.get(str('bindings')) : undefined;
-  return { kind: 'value', value: bindings?.kind === 'object' ? bindings.get(str('x')) : undefined };
-}
-
-function show(o: Outcome): string {
-  if (o.kind === 'error') return `${o.code}: ${o.message}`;
-  return o.value === undefined ? '<undefined>' : toJSON(o.value);
-}
-
-function same(a: Outcome, b: Outcome): boolean {
-  if (a.kind === 'error' || b.kind === 'error') {
-    return a.kind === b.kind && a.code === b.code && a.message === b.message;
-  }
-  if (a.value === undefined || b.value === undefined) return a.value === b.value;
-  // Through JSON as opa prints it: sets become arrays.
-  return equal(parseJSON(toJSON(a.value)), parseJSON(toJSON(b.value)));
-}
-
 for (const [group, cases] of [
   ['safety of variables seen from nested bodies', SAFETY],
   ['negation', NEGATION],
   ['f() heads and conflicts', RULES],
+  ['with over base and virtual documents', WITH],
 ] as const) {
   describe(group, { skip: oracleSkip('opa') }, () => {
     for (const c of cases) {
       test(c.name, () => {
-        const mine = ours(c);
-        const theirs = opa(c);
-        assert.ok(same(mine, theirs), `flotilla ${show(mine)}\nopa      ${show(theirs)}`);
+        const r = compare.run(c);
+        assert.ok(r.same, r.report);
       });
     }
   });
