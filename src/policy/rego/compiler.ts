@@ -475,16 +475,25 @@ class FrameCompiler {
   exprList(exprs: readonly Expr[], scope: Scope, sources?: Map<IRExpr, number>): IRExpr[] {
     const out: IRExpr[] = [];
     exprs.forEach((e, i) => {
+      let c: IRExpr;
       if (e.type === 'expr' && e.negated) {
         const { before, expr } = hoistNegated(e, () => `$h${this.hoisted++}`);
-        for (const b of before) {
-          const c = this.expr(b, scope);
-          sources?.set(c, -1);
-          out.push(c);
+        const hoisted = before.map((b) => this.expr(b, scope));
+        c = this.expr(expr, scope);
+        if (c.k === 'not' && hoisted.length > 0 && hoisted.every(singleValued)) {
+          // No iteration and no `with`: the terms are guards evaluated by the negation itself.
+          const guards = hoisted.map((h) => {
+            const u = h as Extract<IRExpr, { k: 'unify' }>;
+            return { slot: (u.a as { slot: number }).slot, term: u.b };
+          });
+          c = { ...c, guards };
+        } else {
+          for (const h of hoisted) {
+            sources?.set(h, -1);
+            out.push(h);
+          }
         }
-        e = expr;
-      }
-      const c = this.expr(e, scope);
+      } else c = this.expr(e, scope);
       sources?.set(c, i);
       out.push(c);
     });
@@ -883,9 +892,10 @@ function exprOK(
     case 'not': {
       // OPA: every variable of a negated expression is bound before it (no local variables).
       const inner = new Set<number>();
-      for (const x of e.body) exprSlots(x, inner);
+      exprSlots(e, inner);
       for (const s of inner) if (!bound.has(s)) return undefined;
-      let b: Set<number> | undefined = bound;
+      let b: Set<number> | undefined = new Set(bound);
+      for (const g of e.guards ?? []) b.add(g.slot);
       for (const x of e.body) {
         b = b ? exprOK(x, b, uses, initial) : undefined;
       }
@@ -895,6 +905,37 @@ function exprOK(
       for (const m of e.mods) if (!evaluable(m.value, bound) && !m.fn) return undefined;
       return exprOK(e.inner, bound, uses, initial);
     }
+  }
+}
+
+/**
+ * A `$h = term` expression generated for a negation whose term yields at most one value: it
+ * iterates over no reference and calls no relation (`walk`).
+ */
+function singleValued(e: IRExpr): boolean {
+  if (e.k !== 'unify' || e.a.t !== 'local') return false;
+  const need = new Set<number>();
+  const out = new Set<number>();
+  needed(e.b, need, out);
+  return out.size === 0 && !callsRelation(e.b);
+}
+
+function callsRelation(t: IRTerm): boolean {
+  switch (t.t) {
+    case 'call':
+      return (
+        (t.target.kind === 'builtin' && t.target.def.relation === true) ||
+        t.args.some(callsRelation)
+      );
+    case 'ref':
+      return callsRelation(t.head) || t.path.some(callsRelation);
+    case 'array':
+    case 'set':
+      return t.items.some(callsRelation);
+    case 'object':
+      return t.keys.some(callsRelation) || t.values.some(callsRelation);
+    default:
+      return false;
   }
 }
 
@@ -934,9 +975,15 @@ function exprSlots(e: IRExpr, out: Set<number>): void {
       for (const s of inner) if (!own.has(s)) out.add(s);
       return;
     }
-    case 'not':
-      for (const x of e.body) exprSlots(x, out);
+    case 'not': {
+      // Guards bind their own slots; everything else they and the body use comes from outside.
+      const inner = new Set<number>();
+      for (const x of e.body) exprSlots(x, inner);
+      for (const g of e.guards ?? []) termSlots(g.term, inner);
+      for (const g of e.guards ?? []) inner.delete(g.slot);
+      for (const s of inner) out.add(s);
       return;
+    }
     case 'with':
       for (const m of e.mods) termSlots(m.value, out);
       exprSlots(e.inner, out);
@@ -1136,6 +1183,7 @@ function refsOfExpr(e: IRExpr, out: (string | undefined)[][]): void {
       refsOfTerm(e.b, out);
       return;
     case 'not':
+      for (const g of e.guards ?? []) refsOfTerm(g.term, out);
       for (const x of e.body) refsOfExpr(x, out);
       return;
     case 'somein':

@@ -99,11 +99,13 @@ export class Evaluator {
       case 'unify':
         return this.unify(e.a, e.b, f, k);
       case 'not': {
+        if (e.guards && !this.evalGuards(e.guards, f)) return false;
         let found = false;
         this.evalBody(e.body, 0, f, () => {
           found = true;
           return true;
         });
+        if (e.guards) for (const g of e.guards) f[g.slot] = undefined;
         return found ? false : k();
       }
       case 'some':
@@ -140,6 +142,26 @@ export class Evaluator {
       case 'with':
         return this.evalWith(e.mods, f, (restore) => this.evalExpr(e.inner, f, () => restore(k)));
     }
+  }
+
+  /** Evaluates a negation's guards into their slots; false when one is undefined. */
+  private evalGuards(
+    guards: NonNullable<Extract<IRExpr, { k: 'not' }>['guards']>,
+    f: Frame,
+  ): boolean {
+    for (const g of guards) {
+      let value: Value | undefined;
+      this.evalTerm(g.term, f, (v) => {
+        value = v;
+        return true;
+      });
+      if (value === undefined) {
+        for (const h of guards) f[h.slot] = undefined;
+        return false;
+      }
+      f[g.slot] = value;
+    }
+    return true;
   }
 
   /** Evaluates an expression, recording `Eval` and, when it has no solution, `Fail`. */
@@ -653,20 +675,27 @@ export class Evaluator {
 
   /** Values one rule (and its else chain) produces; conflicts between solutions are errors. */
   private ruleValue(
+    node: RuleNode,
     r: IRRule,
     args: readonly Value[] | undefined,
-    onConflict: (at: IRRule) => never,
   ): Value | undefined {
     let cur: IRRule | undefined = r;
     while (cur) {
       const rule: IRRule = cur;
       let result: Value | undefined;
       const onValue = (v: Value): boolean => {
-        if (result !== undefined && !equal(result, v)) onConflict(rule);
+        if (result !== undefined && !equal(result, v)) {
+          throw this.conflictError(node, args, rule);
+        }
         result = v;
         return rule.constHead;
       };
-      this.ruleSolutions(rule, args, onValue);
+      const f = this.frame(rule);
+      if (args) {
+        this.unifyItems(rule.args, args, 0, f, () =>
+          this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
+        );
+      } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
       if (result !== undefined) return result;
       cur = rule.elseRule;
     }
@@ -747,13 +776,10 @@ export class Evaluator {
 
   private evalComplete(node: RuleNode): Value | undefined {
     let result: Value | undefined;
-    const onConflict = (at: IRRule): never => {
-      throw this.conflictError(node, undefined, at);
-    };
     for (const r of node.rules) {
-      const v = this.ruleValue(r, undefined, onConflict);
+      const v = this.ruleValue(node, r, undefined);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) onConflict(r);
+      if (result !== undefined && !equal(result, v)) throw this.conflictError(node, undefined, r);
       result = v;
     }
     return result ?? this.defaultValue(node);
@@ -883,16 +909,12 @@ export class Evaluator {
     for (const s of path) node = node?.children.get(s);
     if (!node)
       throw new RegoError('eval_internal_error', `undefined function data.${path.join('.')}`, loc);
-    const fn = node;
-    const onConflict = (at: IRRule): never => {
-      throw this.conflictError(fn, args, at);
-    };
     let result: Value | undefined;
     for (const r of node.rules) {
       if (r.args.length !== args.length) continue;
-      const v = this.ruleValue(r, args, onConflict);
+      const v = this.ruleValue(node, r, args);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) onConflict(r);
+      if (result !== undefined && !equal(result, v)) throw this.conflictError(node, args, r);
       result = v;
     }
     if (result === undefined) result = this.defaultValue(node);
