@@ -44,16 +44,8 @@ class Hoister {
         return this.hoist({ ...t, args: t.args.map((a) => this.expandCalls(a)) });
       case 'ref':
         return { ...t, terms: t.terms.map((x) => this.expandCalls(x)) };
-      case 'array':
-      case 'set':
-        return { ...t, items: t.items.map((x) => this.expandCalls(x)) };
-      case 'object':
-        return {
-          ...t,
-          pairs: t.pairs.map(([k, v]) => [this.expandCalls(k), this.expandCalls(v)] as const),
-        };
       default:
-        return t;
+        return mapElements(t, (x) => this.expandCalls(x));
     }
   }
 
@@ -64,12 +56,8 @@ class Hoister {
         return this.hoist(this.dynamicKeys(t));
       case 'array':
       case 'set':
-        return { ...t, items: t.items.map((x) => this.dynamicOne(x)) };
       case 'object':
-        return {
-          ...t,
-          pairs: t.pairs.map(([k, v]) => [this.dynamicOne(k), this.dynamicOne(v)] as const),
-        };
+        return mapElements(t, (x) => this.dynamicOne(x));
       case 'arraycompr':
       case 'setcompr':
       case 'objectcompr':
@@ -90,6 +78,19 @@ class Hoister {
     if (t.type === 'ref') return this.dynamicKeys(t);
     if (t.type === 'arraycompr' || t.type === 'setcompr' || t.type === 'objectcompr') return t;
     return this.dynamicOne(t);
+  }
+}
+
+/** A collection term with `f` applied to its elements (keys and values); other terms as is. */
+function mapElements(t: Term, f: (x: Term) => Term): Term {
+  switch (t.type) {
+    case 'array':
+    case 'set':
+      return { ...t, items: t.items.map(f) };
+    case 'object':
+      return { ...t, pairs: t.pairs.map(([k, v]) => [f(k), f(v)] as const) };
+    default:
+      return t;
   }
 }
 

@@ -574,7 +574,7 @@ export class Evaluator {
       if (o.path.length > at.length && at.every((s, j) => o.path[j] === s)) {
         const rel = o.path.slice(at.length).map(str);
         // A replaced rule (virtual document) is replaced whole; base data is merged with.
-        out = this.isVirtual(o.path) ? upsert(out, rel, o.value) : overlayAt(out, rel, o.value);
+        out = upsert(out, rel, o.value, !this.isVirtual(o.path));
       }
     }
     return out;
@@ -1182,17 +1182,6 @@ export function lookup(v: Value, key: Value): Value | undefined {
 }
 
 /** A copy of `v` with `path` set to `x`, creating objects along the way. */
-/** `x` put at `path` in `v`, merged with an object already there (x's keys win). */
-function overlayAt(v: Value | undefined, path: readonly Value[], x: Value): Value {
-  if (path.length === 0) return v === undefined ? x : mergeOverlay(x, v);
-  const [key, ...rest] = path as [Value, ...Value[]];
-  const b = new ObjectBuilder();
-  if (v?.kind === 'object') v.forEach((kk, vv) => void b.set(kk, vv));
-  const child = v?.kind === 'object' ? v.get(key) : undefined;
-  b.set(key, overlayAt(child, rest, x));
-  return b.build();
-}
-
 /** OPA's merge of a replacement over a base document: objects key by key, else the replacement. */
 function mergeOverlay(rep: Value, base: Value): Value {
   if (rep.kind !== 'object' || base.kind !== 'object') return rep;
@@ -1207,12 +1196,16 @@ function mergeOverlay(rep: Value, base: Value): Value {
   return b.build();
 }
 
-function upsert(v: Value | undefined, path: readonly Value[], x: Value): Value {
-  if (path.length === 0) return x;
+/**
+ * `x` put at `path` in `v` (objects created on the way). With `merge`, an object already at the
+ * path is merged with x (x's keys win), as OPA merges a replacement into a base document.
+ */
+function upsert(v: Value | undefined, path: readonly Value[], x: Value, merge = false): Value {
+  if (path.length === 0) return merge && v !== undefined ? mergeOverlay(x, v) : x;
   const [key, ...rest] = path as [Value, ...Value[]];
   const b = new ObjectBuilder();
   if (v?.kind === 'object') v.forEach((kk, vv) => void b.set(kk, vv));
   const child = v?.kind === 'object' ? v.get(key) : undefined;
-  b.set(key, upsert(child, rest, x));
+  b.set(key, upsert(child, rest, x, merge));
   return b.build();
 }

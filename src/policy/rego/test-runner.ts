@@ -183,20 +183,15 @@ function explain(
   options: TestRunOptions,
 ): TestTraceEvent[] {
   const where = refText([...t.pkg, t.name]);
-  const enter: TestTraceEvent = {
-    op: 'Enter',
-    indent: 0,
+  const queryEvent = (op: 'Enter' | 'Fail', indent: number): TestTraceEvent => ({
+    op,
+    indent,
     file: undefined,
     row: 1,
     text: `${where} = _`,
-  };
-  const exit: TestTraceEvent = {
-    op: 'Fail',
-    indent: 1,
-    file: undefined,
-    row: 1,
-    text: `${where} = _`,
-  };
+  });
+  const enter = queryEvent('Enter', 0);
+  const exit = queryEvent('Fail', 1);
   // OPA's rule index leaves out a rule that needs the input: a test never has one.
   if (t.rule.body.some(needsInput)) return [enter, exit];
   const d = policy.evalDetailed(query, { data: options.data ?? {}, trace: true });
