@@ -73,7 +73,6 @@ function checkConstArgs(
 export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
   'http.send',
   'net.lookup_ip_addr',
-  'providers.aws.sign_req',
   'opa.runtime',
 ]);
 
