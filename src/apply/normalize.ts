@@ -1,5 +1,5 @@
 // Normalises desired objects before apply, so server defaults do not show up as drift.
-import { FlotillaError } from '../core/index.js';
+import { FlotillaError, setOwnValue } from '../core/index.js';
 import { formatObject, type KubeObject } from '../kube/index.js';
 
 type Json = Record<string, unknown>;
@@ -43,7 +43,7 @@ export function normalizeObject(input: unknown, source?: string): KubeObject {
   if (obj.apiVersion === 'v1' && obj.kind === 'Secret' && isObj(obj['stringData'])) {
     const data = isObj(obj['data']) ? obj['data'] : {};
     for (const [k, v] of Object.entries(obj['stringData'])) {
-      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      setOwnValue(data, k, Buffer.from(String(v), 'utf8').toString('base64'));
     }
     obj['data'] = data;
     delete obj['stringData'];

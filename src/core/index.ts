@@ -5,3 +5,4 @@ export * from './metrics.js';
 export * from './duration.js';
 export * from './conditions.js';
 export { lazyRequire } from './lazy-require.js';
+export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
