@@ -6,3 +6,11 @@ export * from './duration.js';
 export * from './conditions.js';
 export { lazyRequire } from './lazy-require.js';
 export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
+export {
+  answerMalformedUrl,
+  decodePath,
+  guardRequests,
+  guardServer,
+  parseRequestUrl,
+} from './http-guard.js';
+export type { GuardOptions, RequestHandler } from './http-guard.js';

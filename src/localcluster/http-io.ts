@@ -1,6 +1,7 @@
 // Request bodies in, JSON responses and metav1.Status errors out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../core/index.js';
 import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
 import { isPlainObject } from './object-meta.js';
 import { decodeProtobuf } from './protobuf.js';
@@ -8,6 +9,15 @@ import { toJson } from './json-cache.js';
 
 /** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Deepest nesting of objects and arrays a body may have. kube-apiserver refuses bodies nested
+ * deeper than 10,000 levels (Go's encoding/json maxNestingDepth) with 400; this server refuses
+ * them at 1,000, where every recursive walk of an object (server-side apply's field sets above
+ * all, about 2,500 levels deep on Node's default stack) still has room. No real configuration
+ * comes near either limit.
+ */
+export const MAX_NESTING_DEPTH = 1000;
 
 /** The whole request body (events rather than an async iterator: this is on every write's path). */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -20,7 +30,11 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
         done();
         req.resume(); // the rest is read and dropped, so that the answer can still be sent
         reject(
-          new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
+          new ApiError(
+            413,
+            'RequestEntityTooLarge',
+            `Request entity too large: limit is ${MAX_BODY_BYTES}`,
+          ),
         );
         return;
       }
@@ -62,6 +76,57 @@ function firstNonSpace(text: string): string {
   return '';
 }
 
+function tooDeep(format: string): ApiError {
+  return badRequest(
+    `error decoding ${format}: exceeded max depth of ${MAX_NESTING_DEPTH} nested objects and arrays`,
+  );
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max` (brackets inside strings do not
+ * count). A text shorter than `max` cannot, so ordinary bodies are not scanned.
+ */
+function jsonTextTooDeep(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** Whether a decoded value nests objects and arrays deeper than `max` (walked without recursion). */
+function valueTooDeep(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function parseJson(text: string, onError: (err: unknown) => ApiError): unknown {
+  if (jsonTextTooDeep(text, MAX_NESTING_DEPTH)) throw tooDeep('JSON');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw onError(err);
+  }
+}
+
 /** Decodes a JSON or YAML body (by Content-Type) into a JSON value. */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
@@ -77,26 +142,26 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
   ) {
     // kubectl and most clients send apply configurations as JSON, a subset of YAML: parse that fast
     if (first === '{') {
+      if (jsonTextTooDeep(text, MAX_NESTING_DEPTH)) throw tooDeep('YAML');
       try {
         return JSON.parse(text) as unknown;
       } catch {
         // not JSON after all: the YAML parser below reports the problem
       }
     }
+    let value: unknown;
     try {
-      return parseYaml(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as unknown;
+      value = parseYaml(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as unknown;
     } catch (err) {
-      throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
+      throw badRequest(`error decoding YAML: ${errorMessage(err)}`);
     }
+    if (valueTooDeep(value, MAX_NESTING_DEPTH)) throw tooDeep('YAML');
+    return value;
   }
   if (mt === '' || mt.startsWith('application/json') || mt.endsWith('+json')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw badRequest(
-        `couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
+    return parseJson(text, (err) =>
+      badRequest(`couldn't get version/kind; json parse error: ${errorMessage(err)}`),
+    );
   }
   throw unsupportedMediaType(mt);
 }

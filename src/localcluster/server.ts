@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { silentLogger, type Logger } from '../core/index.js';
+import { guardServer, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
 import { generateToken } from './auth.js';
 import { buildKubeconfig, KUBECONFIG_FILE } from './kubeconfig.js';
@@ -128,6 +128,7 @@ async function serve(
     { cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 30000 },
     router,
   );
+  guardServer(server, { logger, server: 'local cluster' });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

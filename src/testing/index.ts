@@ -4,3 +4,5 @@ export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './or
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
+export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+export type { RawRequest, RawResponse } from './raw-http.js';
