@@ -27,7 +27,8 @@ import type { OpenApiService } from './openapi.js';
 export interface RouterDeps {
   readonly rest: RestContext;
   readonly openapi: OpenApiService;
-  readonly adminToken: string;
+  /** SHA-256 of the admin bearer token. */
+  readonly adminTokenDigest: Buffer;
   readonly serverAddress: () => string;
   readonly logger: Logger;
   readonly isReady: () => boolean;
@@ -134,7 +135,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     const ready = path.startsWith('/readyz') ? deps.isReady() : true;
     return sendText(res, ready ? 200 : 500, ready ? 'ok' : 'not ready');
   }
-  const user = authenticate(req.headers, deps.adminToken);
+  const user = authenticate(req.headers, deps.adminTokenDigest);
   if (deps.logger.isLevelEnabled('debug')) {
     // the audit trail: who did what, including who impersonated whom
     const started = Date.now();

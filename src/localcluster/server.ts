@@ -1,12 +1,18 @@
 // startLocalCluster: wires storage, registry, controllers and the HTTPS server together and
 // writes DATA/kubeconfig once the server listens.
 import { createServer, type Server } from 'node:https';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { guardServer, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
-import { generateToken } from './auth.js';
+import { resolveAdminToken } from './admin-token.js';
+import {
+  createPrivateFile,
+  restrictSecretFiles,
+  securePrivateDir,
+  writePrivateFile,
+} from './private-files.js';
 import { buildKubeconfig, KUBECONFIG_FILE } from './kubeconfig.js';
 import { ObjectStore } from './store.js';
 import { ResourceRegistry } from './registry.js';
@@ -61,7 +67,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const name = options.name ?? 'flotilla-local';
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const dataDir = options.dataDir;
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir !== undefined) securePrivateDir(dataDir, logger);
   // only a persistent database needs the directory to itself
   const unlock = dataDir !== undefined && !inMemory ? lockDataDir(dataDir) : () => undefined;
   try {
@@ -80,16 +86,21 @@ async function serve(
   dataDir: string | undefined,
   unlock: () => void,
 ): Promise<LocalCluster> {
+  if (dataDir !== undefined) restrictSecretFiles(dataDir, logger);
   const pki = await loadOrCreatePki(dataDir, name);
+  const dbPath = inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE);
+  if (dbPath !== ':memory:') createPrivateFile(dbPath);
   const store = new ObjectStore({
-    path: inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE),
+    path: dbPath,
     ...(options.watchHistory === undefined ? {} : { watchHistory: options.watchHistory }),
   });
-  let token = store.getMeta('adminToken');
-  if (token === undefined) {
-    token = generateToken();
-    store.setMeta('adminToken', token);
-  }
+  const kubeconfigFile = dataDir === undefined ? undefined : join(dataDir, KUBECONFIG_FILE);
+  const { token, digest } = resolveAdminToken(
+    store,
+    kubeconfigFile !== undefined && existsSync(kubeconfigFile)
+      ? readFileSync(kubeconfigFile, 'utf8')
+      : undefined,
+  );
   store.hub.onListenerError = (err) => logger.error({ err }, 'a storage event listener failed');
   const registry = new ResourceRegistry();
   const ips = serviceIpAllocators(store.list('services'));
@@ -119,7 +130,7 @@ async function serve(
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
     },
     openapi,
-    adminToken: token,
+    adminTokenDigest: digest,
     serverAddress: () => `127.0.0.1:${port}`,
     logger,
     isReady: () => true,
@@ -144,11 +155,8 @@ async function serve(
   port = typeof addr === 'object' && addr !== null ? addr.port : 0;
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
-  let kubeconfigPath: string | undefined;
-  if (dataDir !== undefined) {
-    kubeconfigPath = join(dataDir, KUBECONFIG_FILE);
-    writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  }
+  if (kubeconfigFile !== undefined) writePrivateFile(kubeconfigFile, kubeconfig);
+  const kubeconfigPath = kubeconfigFile;
   logger.info({ url, dataDir, inMemory }, 'local cluster serving');
   let stopped = false;
   return {

@@ -94,6 +94,17 @@ export class ObjectStore {
     this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)').run(key, value);
   }
 
+  /** Deletes a kept value so that its bytes are gone from the database and its WAL too. */
+  deleteMetaSecurely(key: string): void {
+    this.db.pragma('secure_delete = ON');
+    try {
+      this.db.prepare('DELETE FROM meta WHERE k = ?').run(key);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
+  }
+
   /** The stored object; callers must not mutate it. */
   get(skey: string, namespace: string, name: string): KubeObject | undefined {
     return this.data.get(skey)?.get(nsKey(namespace, name));
