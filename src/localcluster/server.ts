@@ -44,6 +44,16 @@ export interface LocalClusterOptions {
   readonly bookmarkIntervalMs?: number;
   /** Watch events kept for resuming watches; older versions get 410 Gone. @default 20000 */
   readonly watchHistory?: number;
+  /**
+   * Bytes of objects (as JSON) the watch history may hold besides its count; the oldest events go
+   * first. @default 16777216 (16 MiB)
+   */
+  readonly watchHistoryBytes?: number;
+  /**
+   * Unsent bytes a watcher may fall behind by before the server closes it (kube-apiserver closes
+   * unresponsive watchers; clients re-list). @default 16777216 (16 MiB)
+   */
+  readonly watchBacklogBytes?: number;
 }
 
 export interface LocalCluster {
@@ -93,6 +103,9 @@ async function serve(
   const store = new ObjectStore({
     path: dbPath,
     ...(options.watchHistory === undefined ? {} : { watchHistory: options.watchHistory }),
+    ...(options.watchHistoryBytes === undefined
+      ? {}
+      : { watchHistoryBytes: options.watchHistoryBytes }),
   });
   const kubeconfigFile = dataDir === undefined ? undefined : join(dataDir, KUBECONFIG_FILE);
   const { token, digest } = resolveAdminToken(
@@ -128,6 +141,14 @@ async function serve(
       registry,
       patcher: controllers.patcher,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
+      ...(options.watchBacklogBytes === undefined
+        ? {}
+        : { watchBacklogBytes: options.watchBacklogBytes }),
+      onSlowWatcher: (resource, backlog) =>
+        logger.warn(
+          { resource, backlog },
+          'closed a watcher that does not keep up with its events',
+        ),
     },
     openapi,
     adminTokenDigest: digest,
