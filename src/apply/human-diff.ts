@@ -18,9 +18,6 @@ function forDisplay(obj: KubeObject | undefined): string {
   return stringify(copy, { sortMapEntries: true });
 }
 
-const isSecret = (o: KubeObject | undefined): boolean =>
-  o?.kind === 'Secret' && o.apiVersion === 'v1';
-
 /**
  * A unified diff (3 lines of context) from `live` to `merged`, headed by the subject.
  * Secret values are masked. Empty when nothing differs.
@@ -30,9 +27,7 @@ export function unifiedDiff(
   live: KubeObject | undefined,
   merged: KubeObject | undefined,
 ): string {
-  let before = live;
-  let after = merged;
-  if (isSecret(live) || isSecret(merged)) ({ before, after } = maskSecrets(live, merged));
+  const { before, after } = maskSecrets(live, merged);
   const a = forDisplay(before);
   const b = forDisplay(after);
   if (a === b) return '';
