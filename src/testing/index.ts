@@ -6,3 +6,5 @@ export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
 export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
 export type { RawRequest, RawResponse } from './raw-http.js';
+export { buildShippedTree, runCli, shippedCli, startCli } from './shipped-cli.js';
+export type { CliOptions, CliProcess, CliResult } from './shipped-cli.js';
