@@ -15,7 +15,13 @@ function forDisplay(obj: KubeObject | undefined): string {
   delete m.uid;
   delete m.creationTimestamp;
   delete copy['status'];
-  return stringify(copy, { sortMapEntries: true });
+  try {
+    return stringify(copy, { sortMapEntries: true });
+  } catch (err) {
+    // the YAML printer recurses deeper than JSON's: a deeply nested object is shown as JSON
+    if (!(err instanceof RangeError)) throw err;
+    return `${JSON.stringify(copy, null, 2)}\n`;
+  }
 }
 
 /**

@@ -89,11 +89,16 @@ export function parseRequestUrl(target: string | undefined): URL | undefined {
   }
 }
 
-/** A percent-decoded path, or undefined for a malformed escape or invalid UTF-8 (`%E0%A4%A`). */
+/**
+ * A percent-decoded path, or undefined for a malformed escape or invalid UTF-8 (`%E0%A4%A`), or a
+ * NUL byte (`%00`), which no file, process or object name can hold.
+ */
 export function decodePath(path: string): string | undefined {
+  let decoded: string;
   try {
-    return decodeURIComponent(path);
+    decoded = decodeURIComponent(path);
   } catch {
     return undefined;
   }
+  return decoded.includes('\0') ? undefined : decoded;
 }

@@ -14,3 +14,4 @@ export {
   parseRequestUrl,
 } from './http-guard.js';
 export type { GuardOptions, RequestHandler } from './http-guard.js';
+export { MAX_NESTING_DEPTH, exceedsNestingDepth } from './nesting.js';

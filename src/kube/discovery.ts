@@ -73,10 +73,14 @@ export class Discovery {
    * a namespace's deletion goes through). Asks the server afresh, so new CRDs are included.
    */
   async namespacedResources(): Promise<ApiResource[]> {
-    const core = JSON.parse((await this.transport.request({ method: 'GET', path: '/api' })).body) as {
+    const core = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/api' })).body,
+    ) as {
       versions?: string[];
     };
-    const groups = JSON.parse((await this.transport.request({ method: 'GET', path: '/apis' })).body) as {
+    const groups = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/apis' })).body,
+    ) as {
       groups?: { preferredVersion?: { groupVersion?: string } }[];
     };
     const gvs = [

@@ -1,7 +1,7 @@
 // Request bodies in, JSON responses and metav1.Status errors out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { errorMessage } from '../core/index.js';
+import { errorMessage, exceedsNestingDepth, MAX_NESTING_DEPTH } from '../core/index.js';
 import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
 import { isPlainObject } from './object-meta.js';
 import { decodeProtobuf } from './protobuf.js';
@@ -10,14 +10,8 @@ import { toJson } from './json-cache.js';
 /** Largest body accepted, like kube-apiserver's 3 MiB request limit (plus room for YAML). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-/**
- * Deepest nesting of objects and arrays a body may have. kube-apiserver refuses bodies nested
- * deeper than 10,000 levels (Go's encoding/json maxNestingDepth) with 400; this server refuses
- * them at 1,000, where every recursive walk of an object (server-side apply's field sets above
- * all, about 2,500 levels deep on Node's default stack) still has room. No real configuration
- * comes near either limit.
- */
-export const MAX_NESTING_DEPTH = 1000;
+/** Deepest nesting of objects and arrays a body may have (see core's MAX_NESTING_DEPTH). */
+export { MAX_NESTING_DEPTH };
 
 /** The whole request body (events rather than an async iterator: this is on every write's path). */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -104,20 +98,6 @@ function jsonTextTooDeep(text: string, max: number): boolean {
   return false;
 }
 
-/** Whether a decoded value nests objects and arrays deeper than `max` (walked without recursion). */
-function valueTooDeep(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [v, depth] = top;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
-
 function parseJson(text: string, onError: (err: unknown) => ApiError): unknown {
   if (jsonTextTooDeep(text, MAX_NESTING_DEPTH)) throw tooDeep('JSON');
   try {
@@ -155,7 +135,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
     } catch (err) {
       throw badRequest(`error decoding YAML: ${errorMessage(err)}`);
     }
-    if (valueTooDeep(value, MAX_NESTING_DEPTH)) throw tooDeep('YAML');
+    if (exceedsNestingDepth(value)) throw tooDeep('YAML');
     return value;
   }
   if (mt === '' || mt.startsWith('application/json') || mt.endsWith('+json')) {
@@ -213,8 +193,15 @@ export function sendError(
   sendJson(res, err.code, err.toStatus(), headers);
 }
 
-/** Warning headers as kube-apiserver sends them: `299 - "text"`. */
+/**
+ * Warning headers as kube-apiserver sends them: `299 - "text"`. A header holds visible ASCII only
+ * (Node refuses anything else, and a warning may quote a field name from the request), so other
+ * characters are sent as \u escapes.
+ */
 export function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
   if (warnings.length === 0) return {};
-  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+  const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return {
+    Warning: warnings.map((w) => `299 - ${JSON.stringify(w).replace(/[^\x20-\x7e]/g, escape)}`),
+  };
 }

@@ -131,6 +131,39 @@ describe('malformed requests', () => {
     assert.equal((await raw(path, 'POST', tooDeep)).status, 400);
   });
 
+  it('refuses metadata strings of another type with 400 as kube-apiserver decodes them', async () => {
+    for (const name of [true, 5, ['x'], { a: 1 }]) {
+      for (const path of [CM, '/api/v1/namespaces']) {
+        const res = await client.send('POST', path, {
+          body: {
+            apiVersion: 'v1',
+            kind: path === CM ? 'ConfigMap' : 'Namespace',
+            metadata: { name },
+          },
+        });
+        assert.equal(res.status, 400, `${path} ${JSON.stringify(name)}: ${res.text}`);
+        assert.match(
+          res.body.message,
+          /cannot unmarshal \w+ into Go struct field ObjectMeta\.metadata\.name of type string/,
+        );
+      }
+    }
+    const nullName = await client.send('POST', CM, {
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: null } },
+    });
+    assert.equal(nullName.status, 422, 'a null name is a missing name');
+  });
+
+  it('warns about unknown fields whatever characters their names hold', async () => {
+    const res = await client.send('POST', CM, {
+      body: JSON.parse(
+        '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"odd-field"},"f\\u00fc\\ud800\\u0007r":1}',
+      ) as unknown,
+    });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.headers['warning'], '299 - "unknown field \\"f\\u00fc\\ud800\\u0007r\\""');
+  });
+
   it('names the enforced size limit in its 413', async () => {
     const res = await raw(CM, 'POST', 'x'.repeat(MAX_BODY_BYTES + 1));
     assert.equal(res.status, 413);

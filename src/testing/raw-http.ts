@@ -101,4 +101,5 @@ export const MALFORMED_TARGETS: readonly string[] = [
   '/api/v1/namespaces/%E0%A4%A/configmaps',
   '/api/v1/namespaces/default/configmaps/%FF',
   '/apis/%/v1/things',
+  '/a%00b',
 ];

@@ -16,6 +16,9 @@ import {
   type Logger,
 } from '../../core/index.js';
 
+/** Paths with an empty, '.' or '..' segment, which git http-backend refuses as aliases. */
+const ALIASED = /\/\/|\/\.\.?(\/|$)/;
+
 /** Where Debian's (and most distributions') git installs http-backend. */
 export const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 
@@ -68,7 +71,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     }
     const u = parseRequestUrl(req.url);
     const pathInfo = u === undefined ? undefined : decodePath(u.pathname);
-    if (u === undefined || pathInfo === undefined) {
+    // http-backend answers 500 to paths it calls aliased (empty, '.' or '..' segments)
+    if (u === undefined || pathInfo === undefined || ALIASED.test(pathInfo)) {
       answerMalformedUrl(res);
       return;
     }
