@@ -4,7 +4,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MALFORMED_TARGETS, rawRequest } from '../testing/index.js';
+import { MALFORMED_TARGETS, openCrd, rawRequest } from '../testing/index.js';
 import { startLocalCluster, type LocalCluster } from './index.js';
 import { TestClient, eventually } from './http-test-client.js';
 import { MAX_BODY_BYTES, MAX_NESTING_DEPTH } from './http-io.js';
@@ -81,26 +81,7 @@ describe('malformed requests', () => {
       'POST',
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       {
-        body: {
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          metadata: { name: 'deeps.example.com' },
-          spec: {
-            group: 'example.com',
-            scope: 'Namespaced',
-            names: { plural: 'deeps', kind: 'Deep' },
-            versions: [
-              {
-                name: 'v1',
-                served: true,
-                storage: true,
-                schema: {
-                  openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                },
-              },
-            ],
-          },
-        },
+        body: openCrd({ group: 'example.com', plural: 'deeps', kind: 'Deep' }),
       },
     );
     assert.equal(crd.status, 201, crd.text);
@@ -143,7 +124,7 @@ describe('malformed requests', () => {
         });
         assert.equal(res.status, 400, `${path} ${JSON.stringify(name)}: ${res.text}`);
         assert.match(
-          res.body.message,
+          String(res.body.message),
           /cannot unmarshal \w+ into Go struct field ObjectMeta\.metadata\.name of type string/,
         );
       }

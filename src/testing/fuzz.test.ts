@@ -44,6 +44,7 @@ import {
   prototypeSnapshot,
 } from './fuzz.js';
 import { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+import { openCrd } from './crds.js';
 
 const SEED = fuzzSeed();
 const SECONDS = fuzzSeconds();
@@ -187,30 +188,17 @@ describe('fuzz: the local cluster API', () => {
     cluster = await startLocalCluster({ inMemory: true, simulationDelayMs: 10 });
     const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    await client.create({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'things.fuzz.example' },
-      spec: {
+    await client.create(
+      openCrd({
         group: 'fuzz.example',
-        scope: 'Namespaced',
-        names: { plural: 'things', kind: 'Thing' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-            },
-            subresources: {
-              status: {},
-              scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
-            },
-          },
-        ],
-      },
-    });
+        plural: 'things',
+        kind: 'Thing',
+        subresources: {
+          status: {},
+          scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+        },
+      }),
+    );
     client.close();
   });
   after(async () => {

@@ -8,3 +8,5 @@ export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
 export type { RawRequest, RawResponse } from './raw-http.js';
 export { buildShippedTree, runCli, shippedCli, startCli } from './shipped-cli.js';
 export type { CliOptions, CliProcess, CliResult } from './shipped-cli.js';
+export { openCrd } from './crds.js';
+export type { OpenCrdOptions } from './crds.js';

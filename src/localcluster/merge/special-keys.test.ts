@@ -139,30 +139,27 @@ describe('special keys in the merge engines', () => {
     const applied = parse(
       '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","__proto__":{"polluted":1}},"__proto__":{"immutable":true},"data":{"__proto__":"p","constructor":"c","prototype":"q"}}',
     );
-    const first = serverSideApply({
-      live: undefined,
-      applied,
-      manager: 'm',
-      force: false,
-      schema: cmSchema,
-      apiVersion: 'v1',
-      now: NOW,
-    }).object;
+    const apply = (live: KubeObject | undefined, config: KubeObject): KubeObject =>
+      serverSideApply({
+        live,
+        applied: config,
+        manager: 'm',
+        force: false,
+        schema: cmSchema,
+        apiVersion: 'v1',
+        now: NOW,
+      }).object;
+    const first = apply(undefined, applied);
     assertPrototypeUntouched();
     assert.deepEqual(dataOf(first), { ['__proto__']: 'p', constructor: 'c', prototype: 'q' });
     const fields = JSON.stringify((first.metadata as { managedFields: unknown }).managedFields);
     assert.match(fields, /"f:__proto__"/);
     assert.match(fields, /"f:constructor"/);
     // a second apply without the keys removes them (they were owned fields like any other)
-    const second = serverSideApply({
-      live: first,
-      applied: parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{}}'),
-      manager: 'm',
-      force: false,
-      schema: cmSchema,
-      apiVersion: 'v1',
-      now: NOW,
-    }).object;
+    const second = apply(
+      first,
+      parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{}}'),
+    );
     assertPrototypeUntouched();
     assert.deepEqual(dataOf(second), {});
     const updated = jsonClone(first);
