@@ -134,6 +134,31 @@ function gr(info: ResourceInfo): { group: string; resource: string } {
   return { group: info.group, resource: info.resource };
 }
 
+/** ObjectMeta's string fields: everything downstream (storage keys, names in paths) needs strings. */
+const META_STRINGS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion'] as const;
+
+function goTypeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/**
+ * Refuses a non-string in ObjectMeta's string fields as kube-apiserver's decoder does; a null is
+ * an absent field to Go's decoder, so it is dropped.
+ */
+function checkMetaStrings(info: ResourceInfo, m: Record<string, unknown>): void {
+  for (const field of META_STRINGS) {
+    const v = m[field];
+    if (v === null) delete m[field];
+    else if (v !== undefined && typeof v !== 'string')
+      throw decodeError(
+        info,
+        `json: cannot unmarshal ${goTypeOf(v)} into Go struct field ObjectMeta.metadata.${field} of type string`,
+      );
+  }
+}
+
 /** The kind's name in "X in version Y cannot be handled" messages. */
 function decodeError(info: ResourceInfo, detail: string): ApiError {
   return badRequest(
@@ -239,6 +264,7 @@ export class ObjectApi {
         info,
         'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
       );
+    if (isPlainObject(o.metadata)) checkMetaStrings(info, o.metadata);
   }
 
   private checkNamespace(t: Target, o: KubeObject): void {
