@@ -194,14 +194,17 @@ function withinStack<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new RegoError(
+    throw tooDeep(e) ?? e;
+  }
+}
+
+function tooDeep(e: unknown): RegoError | undefined {
+  return e instanceof RangeError && /call stack/i.test(e.message)
+    ? new RegoError(
         RegoErrorCode.EvalInternalError,
         'value nested too deeply to evaluate (maximum call stack size exceeded)',
-      );
-    }
-    throw e;
-  }
+      )
+    : undefined;
 }
 
 function toValue(x: unknown, what: string): Value {
@@ -209,7 +212,7 @@ function toValue(x: unknown, what: string): Value {
   try {
     return fromJS(x, what);
   } catch (e) {
-    throw new RegoError('eval_type_error', (e as Error).message);
+    throw tooDeep(e) ?? new RegoError('eval_type_error', (e as Error).message);
   }
 }
 
