@@ -206,10 +206,7 @@ class Estimator {
       return this.iterSizes.get(e.name) ?? UNBOUNDED;
     const t = this.typeOf(e);
     if (t?.maxElements !== undefined) return t.maxElements;
-    if (t !== undefined && t.k === 'prim' && !isDyn(t) && t.name !== 'string' && t.name !== 'bytes')
-      return 1;
-    if (t?.k === 'opaque') return 1;
-    return UNBOUNDED;
+    return t === undefined ? UNBOUNDED : this.elemDefault(t);
   }
 
   cost(e: Expr): CostEstimate {
@@ -259,7 +256,12 @@ class Estimator {
   }
 
   private elemDefault(t: CelT): number {
-    return t.k === 'prim' && t.name !== 'string' && t.name !== 'bytes' && !isDyn(t) ? 1 : UNBOUNDED;
+    const sized =
+      t.k === 'list' ||
+      t.k === 'map' ||
+      t.k === 'object' ||
+      (t.k === 'prim' && (isDyn(t) || t.name === 'string' || t.name === 'bytes'));
+    return sized ? UNBOUNDED : 1;
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): CostEstimate {

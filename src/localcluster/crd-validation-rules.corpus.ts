@@ -1,0 +1,368 @@
+// The corpus of the validation-rules differential test: CRDs with x-kubernetes-validations and the
+// writes sent to both servers (valid and invalid objects, transition rules, compile errors, cost
+// limits, messageExpression, reason, fieldPath, status, ratcheting).
+
+export interface Step {
+  readonly op: 'create' | 'update' | 'status' | 'merge';
+  readonly spec?: unknown;
+  readonly status?: unknown;
+  readonly name?: string;
+}
+
+export interface RuleCase {
+  readonly name: string;
+  /** the schema of `spec` (rules may sit anywhere in it) */
+  readonly spec: Record<string, unknown>;
+  readonly status?: Record<string, unknown>;
+  readonly steps: readonly Step[];
+}
+
+const int = { type: 'integer' };
+const str = { type: 'string' };
+const rules = (...r: unknown[]): Record<string, unknown> => ({ 'x-kubernetes-validations': r });
+const obj = (properties: Record<string, unknown>, ...r: unknown[]): Record<string, unknown> => ({
+  type: 'object',
+  properties,
+  ...(r.length > 0 ? rules(...r) : {}),
+});
+
+export const CORPUS: readonly RuleCase[] = [
+  {
+    name: 'compile errors',
+    spec: obj(
+      { a: int, s: str },
+      { rule: 'self.nope == 1' },
+      { rule: 'self.a' },
+      { rule: "self.a == 'x'" },
+      { rule: 'foo(self.a)' },
+      { rule: 'self.s.size() > 1', messageExpression: '1' },
+      { rule: 'self.a > 1', messageExpression: 'self.nope' },
+    ),
+    steps: [],
+  },
+  {
+    name: 'rule field checks',
+    spec: obj(
+      { a: int, l: { type: 'array', items: obj({ x: int }, { rule: 'self.x == oldSelf.x' }) } },
+      { rule: 'self.a > 0', optionalOldSelf: true },
+      { rule: 'self.a > 0', reason: 'Bogus' },
+      { rule: 'self.a > 0', fieldPath: '.nope' },
+      { rule: 'self.a > 0', message: '' },
+      { rule: 'self.a >\n0' },
+    ),
+    steps: [],
+  },
+  {
+    name: 'cost over budget',
+    spec: obj(
+      { l: { type: 'array', items: str } },
+      { rule: 'self.l.all(x, self.l.all(y, x == y))' },
+    ),
+    steps: [],
+  },
+  {
+    name: 'object rules and messages',
+    spec: obj(
+      {
+        replicas: int,
+        name: { type: 'string', maxLength: 20 },
+        tags: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 10 } },
+      },
+      { rule: 'self.replicas < 10', message: 'too many' },
+      {
+        rule: "!has(self.name) || self.name != 'x'",
+        messageExpression: "'name ' + self.name + ' is bad'",
+      },
+      { rule: '!has(self.tags) || self.tags.size() < 3', reason: 'FieldValueForbidden' },
+      { rule: "!has(self.tags) || !('dup' in self.tags)", reason: 'FieldValueDuplicate' },
+      {
+        rule: "!has(self.name) || self.name != 'req'",
+        reason: 'FieldValueRequired',
+        message: 'name is required to differ',
+      },
+      { rule: 'self.replicas != 7', fieldPath: '.replicas', message: 'seven' },
+    ),
+    steps: [
+      { op: 'create', spec: { replicas: 12, name: 'x', tags: ['a', 'b', 'c'] } },
+      { op: 'create', spec: { replicas: 7, name: 'req', tags: ['dup'] } },
+      { op: 'create', spec: { replicas: 1, name: 'ok' } },
+    ],
+  },
+  {
+    name: 'scalar rules',
+    spec: obj({
+      n: { type: 'integer', ...rules({ rule: 'self >= 0', message: 'must be non-negative' }) },
+      f: { type: 'number', ...rules({ rule: 'self < 1.5' }) },
+      s: {
+        type: 'string',
+        maxLength: 30,
+        ...rules(
+          { rule: "self.startsWith('a')" },
+          { rule: 'self.size() < 5', messageExpression: "'too long: ' + string(self.size())" },
+        ),
+      },
+      b: { type: 'boolean', ...rules({ rule: 'self' }) },
+    }),
+    steps: [
+      { op: 'create', spec: { n: -1, f: 2.5, s: 'bcdefg', b: false } },
+      { op: 'create', spec: { n: 3, f: 1, s: 'abc', b: true } },
+    ],
+  },
+  {
+    name: 'evaluation errors',
+    spec: obj(
+      { a: int, b: int, m: { type: 'object', additionalProperties: str } },
+      { rule: 'self.a / self.b > 0' },
+      { rule: "self.m['k'] == 'v'" },
+      { rule: 'self.c == 1' },
+    ),
+    steps: [{ op: 'create', spec: { a: 1, b: 0, m: {} } }],
+  },
+  {
+    name: 'transition rules',
+    spec: obj(
+      {
+        replicas: int,
+        mode: {
+          type: 'string',
+          ...rules({ rule: 'self == oldSelf', message: 'mode is immutable' }),
+        },
+      },
+      {
+        rule: 'self.replicas >= oldSelf.replicas',
+        message: 'no scale down',
+        fieldPath: '.replicas',
+      },
+      {
+        rule: '!oldSelf.hasValue() || self.replicas <= oldSelf.value().replicas + 5',
+        optionalOldSelf: true,
+        message: 'grows too fast',
+      },
+    ),
+    steps: [
+      { op: 'create', spec: { replicas: 5, mode: 'a' } },
+      { op: 'update', spec: { replicas: 3, mode: 'b' } },
+      { op: 'update', spec: { replicas: 20, mode: 'a' } },
+      { op: 'update', spec: { replicas: 6, mode: 'a' } },
+    ],
+  },
+  {
+    name: 'lists and maps',
+    spec: obj({
+      items: {
+        type: 'array',
+        maxItems: 20,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        items: {
+          ...obj(
+            { name: { type: 'string', maxLength: 10 }, v: int },
+            { rule: 'self.v > 0', message: 'v must be positive' },
+            { rule: 'self.v >= oldSelf.v', message: 'v only grows' },
+          ),
+          required: ['name'],
+        },
+        ...rules({ rule: 'self.all(x, x.name.size() > 1)' }),
+      },
+      set: {
+        type: 'array',
+        maxItems: 5,
+        'x-kubernetes-list-type': 'set',
+        items: { type: 'string', maxLength: 5 },
+        ...rules({ rule: 'self.size() <= 3', message: 'at most three' }),
+      },
+      labels: {
+        type: 'object',
+        maxProperties: 5,
+        additionalProperties: {
+          type: 'string',
+          maxLength: 20,
+          ...rules({ rule: "self != 'forbidden'" }),
+        },
+        ...rules({ rule: "!('bad' in self)", message: 'no bad key' }),
+      },
+    }),
+    steps: [
+      {
+        op: 'create',
+        spec: {
+          items: [
+            { name: 'a', v: 0 },
+            { name: 'bb', v: 2 },
+          ],
+          set: ['a', 'b', 'c', 'd'],
+          labels: { bad: 'x', ok: 'forbidden' },
+        },
+      },
+      { op: 'create', spec: { items: [{ name: 'bb', v: 2 }], set: ['a'], labels: { ok: 'fine' } } },
+      {
+        op: 'update',
+        spec: {
+          items: [
+            { name: 'bb', v: 1 },
+            { name: 'cc', v: 1 },
+          ],
+          set: ['a'],
+          labels: { ok: 'fine' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'int-or-string and embedded resources',
+    spec: obj({
+      port: {
+        'x-kubernetes-int-or-string': true,
+        ...rules({
+          rule: "type(self) == int ? self < 65536 : self.matches('^[a-z]+$')",
+          message: 'bad port',
+        }),
+      },
+      template: {
+        type: 'object',
+        'x-kubernetes-embedded-resource': true,
+        'x-kubernetes-preserve-unknown-fields': true,
+        ...rules(
+          { rule: "self.kind == 'ConfigMap'", message: 'only ConfigMaps' },
+          { rule: "self.metadata.name.startsWith('cm-')" },
+        ),
+      },
+      extra: {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+        ...rules({ rule: 'size(self) < 3' }),
+      },
+    }),
+    steps: [
+      {
+        op: 'create',
+        spec: {
+          port: 70000,
+          template: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
+          extra: { a: 1, b: 2, c: 3 },
+        },
+      },
+      {
+        op: 'create',
+        spec: {
+          port: 'HTTP',
+          template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-a' } },
+        },
+      },
+      {
+        op: 'create',
+        spec: {
+          port: 'http',
+          template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-a' } },
+          extra: {},
+        },
+      },
+    ],
+  },
+  {
+    name: 'libraries',
+    spec: obj(
+      {
+        mem: { type: 'string', maxLength: 20 },
+        ip: { type: 'string', maxLength: 40 },
+        cidr: { type: 'string', maxLength: 45 },
+        url: { type: 'string', maxLength: 100 },
+        ver: { type: 'string', maxLength: 20 },
+        host: { type: 'string', maxLength: 63 },
+        nums: { type: 'array', maxItems: 10, items: int },
+      },
+      {
+        rule: "!has(self.mem) || (isQuantity(self.mem) && quantity(self.mem).isLessThan(quantity('1Gi')))",
+        message: 'memory below 1Gi',
+      },
+      {
+        rule: '!has(self.ip) || (isIP(self.ip) && ip(self.ip).family() == 4)',
+        message: 'IPv4 only',
+      },
+      {
+        rule: "!has(self.cidr) || cidr(self.cidr).containsIP(ip('10.0.0.1'))",
+        message: 'must contain 10.0.0.1',
+      },
+      {
+        rule: "!has(self.url) || (isURL(self.url) && url(self.url).getScheme() == 'https')",
+        message: 'https only',
+      },
+      {
+        rule: "!has(self.ver) || (isSemver(self.ver) && semver(self.ver).isGreaterThan(semver('1.0.0')))",
+        message: 'version above 1.0.0',
+      },
+      {
+        rule: '!has(self.host) || !format.dns1123Label().validate(self.host).hasValue()',
+        messageExpression: "format.dns1123Label().validate(self.host).value().join(', ')",
+      },
+      {
+        rule: '!has(self.nums) || (self.nums.isSorted() && self.nums.sum() < 100)',
+        message: 'sorted, sum below 100',
+      },
+      { rule: "self.?host.orValue('') != 'default'", message: 'not default' },
+    ),
+    steps: [
+      {
+        op: 'create',
+        spec: {
+          mem: '2Gi',
+          ip: '::1',
+          cidr: '192.168.0.0/16',
+          url: 'http://x.example.com/a',
+          ver: '0.9.0',
+          host: 'Bad_Host',
+          nums: [3, 1, 200],
+        },
+      },
+      {
+        op: 'create',
+        spec: {
+          mem: '512Mi',
+          ip: '10.1.1.1',
+          cidr: '10.0.0.0/8',
+          url: 'https://x.example.com/a',
+          ver: '1.2.3',
+          host: 'good-host',
+          nums: [1, 2, 3],
+        },
+      },
+      { op: 'create', spec: { host: 'default' } },
+    ],
+  },
+  {
+    name: 'status subresource',
+    spec: obj({ a: int }),
+    status: obj(
+      { phase: { type: 'string', maxLength: 20, ...rules({ rule: "self != 'Bad'" }) }, count: int },
+      { rule: '!has(self.count) || self.count < 5', message: 'count below 5' },
+    ),
+    steps: [
+      { op: 'create', spec: { a: 1 } },
+      { op: 'status', status: { phase: 'Bad', count: 9 } },
+      { op: 'status', status: { phase: 'Good', count: 1 } },
+    ],
+  },
+  {
+    name: 'runtime cost limit',
+    spec: obj({
+      l: {
+        type: 'array',
+        maxItems: 800,
+        items: int,
+        ...rules({ rule: 'self.all(x, self.all(y, x >= 0 && y >= 0))' }),
+      },
+    }),
+    steps: [{ op: 'create', spec: { l: Array.from({ length: 800 }, (_, i) => i) } }],
+  },
+  {
+    name: 'schema errors block rules',
+    spec: obj(
+      { a: { type: 'integer', minimum: 0 }, e: { type: 'string', enum: ['x', 'y'] } },
+      { rule: 'self.a > 10', message: 'a above 10' },
+    ),
+    steps: [
+      { op: 'create', spec: { a: -1, e: 'x' } },
+      { op: 'create', spec: { a: 1, e: 'z' } },
+    ],
+  },
+];
