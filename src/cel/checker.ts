@@ -79,6 +79,8 @@ class Checker {
   readonly qualified = new Map<number, string>();
   readonly varRefs = new Set<string>();
   private scopes: Map<string, CelT>[] = [];
+  /** list literals exempt from the homogeneous-literal rule (string.format's argument) */
+  private readonly mixedOk = new Set<number>();
 
   constructor(
     private readonly env: CheckEnv,
@@ -159,9 +161,9 @@ class Checker {
       if (elem === undefined) elem = t;
       else {
         const j = joinTypes(elem, t);
-        if (j === undefined)
-          this.error(el.id, `expected type '${formatType(elem)}' but found '${formatType(t)}'`);
-        else elem = j;
+        if (j !== undefined) elem = j;
+        else if (this.mixedOk.has(e.id)) elem = T.dyn;
+        else this.error(el.id, `expected type '${formatType(elem)}' but found '${formatType(t)}'`);
       }
     });
     return T.list(elem ?? T.param(`_l${freshCounter++}`));
@@ -261,6 +263,7 @@ class Checker {
         return T.optional(r);
       }
     }
+    if (e.fn === 'format' && e.args[0]?.k === 'list') this.mixedOk.add(e.args[0].id);
     const args = e.args.map((a) => this.visit(a));
     if (e.target !== undefined)
       return this.resolve(e.id, e.fn, [this.visit(e.target), ...args], true);

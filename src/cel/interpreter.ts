@@ -157,9 +157,12 @@ class Run {
     switch (e.k) {
       case 'const':
         return e.value;
-      case 'ident':
-        this.add(1);
-        return this.ident(e.name, s);
+      case 'ident': {
+        const v = this.ident(e.name, s);
+        // type names (int, string…) are constants cel-go folds: they cost nothing
+        if (!(v instanceof TypeValueOpaque) || s.find(e.name) !== undefined) this.add(1);
+        return v;
+      }
       case 'select':
         return this.attribute(e, s);
       case 'call':

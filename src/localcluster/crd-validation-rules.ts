@@ -16,7 +16,6 @@ import {
   type CelProgram,
   type CelT,
   type CelValue,
-  type OpenApiSchema,
 } from '../cel/index.js';
 import { isPlainObject, jsonEqual } from './object-meta.js';
 import { FieldErrorType, GoValue, OMIT_VALUE, type FieldError } from './status-errors.js';
