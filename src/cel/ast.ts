@@ -187,6 +187,11 @@ class Converter {
           const key: Expr = { k: 'const', id: this.fresh(at), value: field };
           return { k: 'call', id, fn: '_?._', target: undefined, args: [operand, key] };
         }
+        if (v.testOnly === true) {
+          // has(): cel-go reports at the macro's parenthesis
+          const open = this.source.indexOf('(', this.positions.get(id) ?? 0);
+          if (open >= 0) this.positions.set(id, open);
+        }
         return { k: 'select', id, operand, field, test: v.testOnly === true };
       }
       case 'callExpr':
@@ -219,7 +224,10 @@ class Converter {
     let fn = v.function as string;
     const target = v.target === undefined ? undefined : this.convert(v.target as ProtoExpr);
     const args = (v.args as ProtoExpr[]).map((a) => this.convert(a));
-    const at = this.positions.get(id) ?? 0;
+    let at = this.positions.get(id) ?? 0;
+    // @bufbuild/cel places an operator at the whitespace before it; cel-go at the operator
+    while (/\s/.test(this.source[at] ?? '')) at++;
+    this.positions.set(id, at);
     if (fn === '_[_]' && this.markers.access.has(at)) fn = '_[?_]';
     if (!fn.startsWith('_') && !fn.startsWith('!') && !fn.startsWith('-') && !fn.startsWith('@')) {
       // cel-go places calls at their opening parenthesis

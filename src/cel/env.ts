@@ -20,10 +20,10 @@ import { OPTIONAL } from './lib/optional.js';
 import { QUANTITY } from './lib/quantity.js';
 import { REGEX } from './lib/regex.js';
 import { SEMVER } from './lib/semver.js';
-import { STD } from './lib/std.js';
+import { STD, withBufContext } from './lib/std.js';
 import { URLS } from './lib/urls.js';
-import { formatType, type CelT } from './types.js';
-import type { CelValue } from './values.js';
+import { T, formatType, type CelT } from './types.js';
+import type { CelValue, JsonStringParser } from './values.js';
 
 /** kube-apiserver's limits (k8s.io/apiserver/pkg/apis/cel). */
 export const CEL_LIMITS = {
@@ -104,6 +104,29 @@ export class KubernetesCelEnv {
     };
   }
 }
+
+/**
+ * Values of schema formats Kubernetes types specially: `date-time`/`date` strings as timestamps,
+ * `duration` strings as durations, `byte` strings as bytes (invalid strings stay strings).
+ */
+export const parseFormatted: JsonStringParser = (typeName, s) => {
+  switch (typeName) {
+    case 'timestamp':
+    case 'duration': {
+      const impl = (STD.get(typeName) ?? []).find((o) => o.args[0] === T.string)?.impl;
+      if (impl === undefined) return undefined;
+      try {
+        return withBufContext(() => impl([s], {}));
+      } catch {
+        return undefined;
+      }
+    }
+    case 'bytes':
+      return new Uint8Array(Buffer.from(s, 'base64'));
+    default:
+      return undefined;
+  }
+};
 
 /** `compile` that reports a wrong output type as Kubernetes does. */
 export function compileWithOutput(

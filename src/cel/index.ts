@@ -2,6 +2,7 @@
 // @bufbuild/cel, shared by the local cluster's CRD validation rules and the policy engines.
 export {
   KubernetesCelEnv,
+  parseFormatted,
   CEL_LIMITS,
   KUBERNETES_LIBRARIES,
   AUTHORIZER_TYPE,

@@ -3,7 +3,9 @@
 // limits, messageExpression, reason, fieldPath, status, ratcheting).
 
 export interface Step {
-  readonly op: 'create' | 'update' | 'status' | 'merge';
+  /** `crd` replaces the CRD's spec schema with `schema` (rules tightened after objects exist) */
+  readonly op: 'create' | 'update' | 'status' | 'merge' | 'apply' | 'crd';
+  readonly schema?: Record<string, unknown>;
   readonly spec?: unknown;
   readonly status?: unknown;
   readonly name?: string;
@@ -14,6 +16,8 @@ export interface RuleCase {
   /** the schema of `spec` (rules may sit anywhere in it) */
   readonly spec: Record<string, unknown>;
   readonly status?: Record<string, unknown>;
+  /** schemas of `spec` for more versions (v2, v3…), served, not stored */
+  readonly versions?: readonly Record<string, unknown>[];
   readonly steps: readonly Step[];
 }
 
@@ -364,5 +368,135 @@ export const CORPUS: readonly RuleCase[] = [
       { op: 'create', spec: { a: -1, e: 'x' } },
       { op: 'create', spec: { a: 1, e: 'z' } },
     ],
+  },
+];
+
+/** More cases: write paths, ratcheting after a CRD change, formats, runtime error texts. */
+export const MORE: readonly RuleCase[] = [
+  {
+    name: 'write paths',
+    spec: obj(
+      { a: int, s: { type: 'string', maxLength: 10 } },
+      { rule: 'self.a < 10', message: 'a below 10' },
+    ),
+    steps: [
+      { op: 'create', spec: { a: 1, s: 'x' } },
+      { op: 'merge', spec: { a: 11 } },
+      { op: 'apply', spec: { a: 12, s: 'y' } },
+      { op: 'merge', spec: { a: 2 } },
+    ],
+  },
+  {
+    name: 'ratcheting after the CRD tightens',
+    spec: obj({ a: int, b: int }),
+    steps: [
+      { op: 'create', spec: { a: 5, b: 1 } },
+      {
+        op: 'crd',
+        schema: obj({ a: int, b: int }, { rule: 'self.a < 3', message: 'a below 3' }),
+        spec: {},
+      },
+      { op: 'update', spec: { a: 5, b: 2 } },
+      { op: 'update', spec: { a: 6, b: 2 } },
+      { op: 'create', spec: { a: 7, b: 2 } },
+    ],
+  },
+  {
+    name: 'messageExpression fallbacks and optionalOldSelf on create',
+    spec: obj(
+      {
+        a: int,
+        m: {
+          type: 'object',
+          maxProperties: 3,
+          additionalProperties: { type: 'string', maxLength: 5 },
+        },
+      },
+      { rule: 'self.a < 10', messageExpression: "''", message: 'plain message' },
+      { rule: 'self.a < 20', messageExpression: "self.m['missing']", message: 'fallback message' },
+      { rule: 'self.a < 30', messageExpression: "'a is ' + string(self.a)" },
+      {
+        rule: 'oldSelf.hasValue() || self.a < 40',
+        optionalOldSelf: true,
+        message: 'create needs a below 40',
+      },
+    ),
+    steps: [
+      { op: 'create', spec: { a: 50, m: {} } },
+      { op: 'create', spec: { a: 5, m: {} } },
+    ],
+  },
+  {
+    name: 'formats as CEL types',
+    spec: obj(
+      {
+        t: { type: 'string', format: 'date-time' },
+        d: { type: 'string', format: 'duration' },
+        b: { type: 'string', format: 'byte' },
+      },
+      {
+        rule: "!has(self.t) || self.t < timestamp('2030-01-01T00:00:00Z')",
+        message: 'before 2030',
+      },
+      { rule: "!has(self.d) || self.d < duration('1h')", message: 'under an hour' },
+      { rule: '!has(self.b) || size(self.b) < 4', message: 'short bytes' },
+    ),
+    steps: [
+      { op: 'create', spec: { t: '2031-05-01T00:00:00Z', d: '2h', b: 'aGVsbG8=' } },
+      { op: 'create', spec: { t: '2021-05-01T00:00:00Z', d: '30m', b: 'aGk=' } },
+    ],
+  },
+  {
+    name: 'runtime error texts',
+    spec: obj(
+      { s: { type: 'string', maxLength: 10 }, l: { type: 'array', maxItems: 3, items: int } },
+      { rule: 'self.l[5] == 1' },
+      { rule: 'int(self.s) > 0' },
+      { rule: "duration(self.s) > duration('1s')" },
+      { rule: "timestamp(self.s) > timestamp('2020-01-01T00:00:00Z')" },
+      { rule: 'quantity(self.s).isInteger()' },
+      { rule: 'ip(self.s).family() == 4' },
+      { rule: 'cidr(self.s).prefixLength() > 0' },
+      { rule: "url(self.s).getScheme() == 'https'" },
+      { rule: 'semver(self.s).major() > 0' },
+      { rule: 'self.s.matches(self.s)' },
+      { rule: "self.s.find(self.s) == ''" },
+      { rule: 'self.l.min() > 0' },
+    ),
+    steps: [
+      { op: 'create', spec: { s: '[x', l: [] } },
+      { op: 'create', spec: { s: '1.5.a', l: [1] } },
+    ],
+  },
+  {
+    name: 'more compile errors',
+    spec: obj(
+      {
+        l: { type: 'array', maxItems: 3, items: obj({ x: int }) },
+        m: { type: 'object', maxProperties: 3, additionalProperties: int },
+        n: int,
+      },
+      { rule: 'self.l.exists(e, e.nope == 1)' },
+      { rule: "self.m.all(k, self.m[k] > 'a')" },
+      { rule: 'has(self.n.x)' },
+      { rule: "self.?n.orValue('x') == 1" },
+      { rule: 'self.l.map(e, e.x).sum() > 1.0' },
+      { rule: 'math.greatest(1, 2) == 2' },
+    ),
+    steps: [],
+  },
+  {
+    name: 'versions with different schemas',
+    spec: obj({ a: int }, { rule: 'self.a < oldSelf.b' }),
+    versions: [obj({ a: int, b: int }, { rule: 'self.a.size() > 0' })],
+    steps: [],
+  },
+  {
+    name: 'cost near the limit',
+    spec: obj(
+      { l: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } } },
+      { rule: 'self.l.all(x, self.l.exists(y, x == y))' },
+    ),
+    steps: [],
   },
 ];

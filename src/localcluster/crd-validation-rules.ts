@@ -11,6 +11,7 @@ import {
   T,
   formatType,
   fromJson,
+  parseFormatted,
   maxCardinality,
   schemaDeclType,
   type CelProgram,
@@ -74,8 +75,7 @@ function hasRules(s: SchemaNode | undefined): boolean {
   if (s === undefined) return false;
   if (rulesOf(s).length > 0) return true;
   if (hasRules(s.items)) return true;
-  if (isPlainObject(s.additionalProperties) && hasRules(s.additionalProperties))
-    return true;
+  if (isPlainObject(s.additionalProperties) && hasRules(s.additionalProperties)) return true;
   return Object.values(s.properties ?? {}).some(hasRules);
 }
 
@@ -219,9 +219,7 @@ function compileNode(
           childPos(s.maxItems, listType === 'map'),
           ctx,
         );
-  const ap = isPlainObject(s.additionalProperties)
-    ? (s.additionalProperties)
-    : undefined;
+  const ap = isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined;
   const additional =
     ap === undefined
       ? undefined
@@ -571,8 +569,8 @@ function runRules(
     w.stop = true;
     return;
   }
-  const self = fromJson(obj, n.self);
-  const oldSelf = old === undefined ? undefined : fromJson(old, n.self);
+  const self = fromJson(obj, n.self, parseFormatted);
+  const oldSelf = old === undefined ? undefined : fromJson(old, n.self, parseFormatted);
   for (const r of n.rules) {
     if (r.program === undefined) continue;
     const optional = r.spec.optionalOldSelf === true;

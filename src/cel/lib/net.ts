@@ -59,18 +59,36 @@ function mask(b: Uint8Array, bits: number): Uint8Array {
   return out;
 }
 
-function parseV4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+/** Go's netip IPv4 parser: the bytes, or its error (message and the rest of the input). */
+function parseV4Go(s: string): Uint8Array | { msg: string; at?: string } {
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? '';
-    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p.startsWith('0'))) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let val = 0;
+  let pos = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] ?? '';
+    if (c >= '0' && c <= '9') {
+      if (digits === 1 && val === 0) return { msg: 'IPv4 field has octet with leading zero' };
+      val = val * 10 + Number(c);
+      digits++;
+      if (val > 255) return { msg: 'IPv4 field has value >255' };
+    } else if (c === '.') {
+      if (i === 0 || i === s.length - 1 || s[i - 1] === '.')
+        return { msg: 'IPv4 field must have at least one digit', at: s.slice(i) };
+      if (pos === 3) return { msg: 'IPv4 address too long' };
+      out[pos++] = val;
+      val = 0;
+      digits = 0;
+    } else return { msg: 'unexpected character', at: s.slice(i) };
   }
+  if (pos < 3) return { msg: 'IPv4 address too short' };
+  out[3] = val;
   return out;
+}
+
+function parseV4(s: string): Uint8Array | undefined {
+  const r = parseV4Go(s);
+  return r instanceof Uint8Array ? r : undefined;
 }
 
 function parseV6(s: string): Uint8Array | undefined {
@@ -110,9 +128,16 @@ function parseV6(s: string): Uint8Array | undefined {
 /** Parses like Kubernetes' parseIPAddr; returns the error text when invalid. */
 export function parseIP(raw: string): IPValue | string {
   if (raw.includes('%')) return `IP address ${JSON.stringify(raw)} with zone value is not allowed`;
-  const b = raw.includes(':') ? parseV6(raw) : parseV4(raw);
-  if (b === undefined)
-    return `IP Address ${JSON.stringify(raw)} parse error during conversion from string: ParseAddr(${JSON.stringify(raw)}): unable to parse IP`;
+  const fail = (msg: string, at?: string): string =>
+    `IP Address ${JSON.stringify(raw)} parse error during conversion from string: ParseAddr(${JSON.stringify(raw)}): ${msg}${at === undefined ? '' : ` (at ${JSON.stringify(at)})`}`;
+  const first = /[.:]/.exec(raw)?.[0];
+  let b: Uint8Array | undefined;
+  if (first === '.') {
+    const r = parseV4Go(raw);
+    if (!(r instanceof Uint8Array)) return fail(r.msg, r.at);
+    b = r;
+  } else if (first === ':') b = parseV6(raw);
+  if (b === undefined) return fail('unable to parse IP');
   if (b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff)
     return `IPv4-mapped IPv6 address ${JSON.stringify(raw)} is not allowed`;
   return new IPValue(b);
@@ -179,7 +204,13 @@ function mustIP(s: CelValue): IPValue {
 
 function mustCIDR(s: CelValue): CIDRValue {
   const r = parseCIDR(s as string);
-  if (typeof r === 'string') fail(r);
+  // kube-apiserver wraps the parse error in the same words once more
+  if (typeof r === 'string')
+    fail(
+      r.startsWith('network address')
+        ? `network address parse error during conversion from string: ${r}`
+        : r,
+    );
   return r;
 }
 

@@ -60,13 +60,58 @@ export function parseSemver(raw: string, normalize: boolean): SemverValue | stri
     s = s.replace(/(^|\.)0+(\d)/g, '$1$2');
   }
   const m = STRICT.exec(s);
-  if (m === null) return `Invalid Semver: ${raw}`;
+  if (m === null) return blangError(s);
   return new SemverValue(
     BigInt(m[1] ?? 0),
     BigInt(m[2] ?? 0),
     BigInt(m[3] ?? 0),
     m[4] === undefined ? [] : m[4].split('.'),
   );
+}
+
+/** The error blang/semver's Parse gives for an invalid version. */
+function blangError(s: string): string {
+  if (s === '') return 'Version string empty';
+  const parts = s.split('.');
+  if (parts.length < 3) return 'No Major.Minor.Patch elements found';
+  const [major = '', minor = ''] = parts;
+  const num = (x: string, what: string): string | undefined => {
+    if (!/^\d*$/.test(x))
+      return `Invalid character(s) found in ${what} number ${JSON.stringify(x)}`;
+    if (x.length > 1 && x.startsWith('0'))
+      return `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} number must not contain leading zeroes ${JSON.stringify(x)}`;
+    return undefined;
+  };
+  const e = num(major, 'major') ?? num(minor, 'minor');
+  if (e !== undefined) return e;
+  let patch = parts.slice(2).join('.');
+  let build: string[] = [];
+  let pre: string[] = [];
+  const plus = patch.indexOf('+');
+  if (plus >= 0) {
+    build = patch.slice(plus + 1).split('.');
+    patch = patch.slice(0, plus);
+  }
+  const dash = patch.indexOf('-');
+  if (dash >= 0) {
+    pre = patch.slice(dash + 1).split('.');
+    patch = patch.slice(0, dash);
+  }
+  const pe = num(patch, 'patch');
+  if (pe !== undefined) return pe;
+  for (const p of pre) {
+    if (p === '') return 'Prerelease is empty';
+    if (/^\d+$/.test(p) && p.length > 1 && p.startsWith('0'))
+      return `Numeric PreRelease version must not contain leading zeroes ${JSON.stringify(p)}`;
+    if (!/^[0-9A-Za-z-]+$/.test(p))
+      return `Invalid character(s) found in prerelease ${JSON.stringify(p)}`;
+  }
+  for (const b of build) {
+    if (b === '') return 'Build meta data is empty';
+    if (!/^[0-9A-Za-z-]+$/.test(b))
+      return `Invalid character(s) found in build meta data ${JSON.stringify(b)}`;
+  }
+  return `Invalid Semver: ${s}`;
 }
 
 function sv(v: CelValue): SemverValue {

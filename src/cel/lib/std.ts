@@ -278,10 +278,34 @@ function timeLibrary(): Record<string, FunctionOverload[]> {
   return out;
 }
 
+const CONVERSION_TARGET: Record<string, string> = {
+  int: 'int',
+  uint: 'uint',
+  double: 'double',
+  bool: 'bool',
+  timestamp: 'google.protobuf.Timestamp',
+  duration: 'google.protobuf.Duration',
+};
+
+/** A conversion whose string parse failure reads as cel-go's `type conversion error`. */
+function conversion(name: string) {
+  const impl = buf(name, false);
+  const target = CONVERSION_TARGET[name];
+  return (args: CelValue[]): CelValue => {
+    try {
+      return impl(args);
+    } catch (e) {
+      if (target !== undefined && typeof args[0] === 'string')
+        fail(`type conversion error from 'string' to '${target}'`);
+      throw e;
+    }
+  };
+}
+
 function conversions(): Record<string, FunctionOverload[]> {
   const conv = (name: string, from: CelT[], to: CelT): FunctionOverload[] =>
     from.map((f) =>
-      global(`${name}_from_${(f as { name?: string }).name ?? 'x'}`, [f], to, buf(name, false)),
+      global(`${name}_from_${(f as { name?: string }).name ?? 'x'}`, [f], to, conversion(name)),
     );
   return {
     int: conv('int', [T.int, T.uint, T.double, T.string, T.timestamp], T.int),
