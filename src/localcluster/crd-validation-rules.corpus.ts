@@ -402,6 +402,23 @@ export const MORE: readonly RuleCase[] = [
     ],
   },
   {
+    name: 'ratcheting a property rule',
+    spec: obj({ a: int, b: int }),
+    steps: [
+      { op: 'create', spec: { a: 5, b: 1 } },
+      {
+        op: 'crd',
+        schema: obj({
+          a: { type: 'integer', ...rules({ rule: 'self < 3', message: 'a below 3' }) },
+          b: int,
+        }),
+        spec: {},
+      },
+      { op: 'update', spec: { a: 5, b: 2 } },
+      { op: 'merge', spec: { a: 6 } },
+    ],
+  },
+  {
     name: 'messageExpression fallbacks and optionalOldSelf on create',
     spec: obj(
       {

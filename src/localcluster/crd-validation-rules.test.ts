@@ -1,7 +1,7 @@
 // CRD validation rules against the real kube-apiserver: each CRD of the corpus and each write is
 // sent to both servers; status codes, messages and causes must be identical (the generated
 // `selfTypeN` names aside). Prints the match rate.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- JSON API responses are read through the `Json` (any) type */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -36,24 +36,8 @@ function crdFor(c: RuleCase, i: number, spec: unknown = c.spec): Json {
       scope: 'Namespaced',
       names: { plural, singular: `rc${i}`, kind: `Rc${i}`, listKind: `Rc${i}List` },
       versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: c.spec,
-                status: c.status ?? {
-                  type: 'object',
-                  'x-kubernetes-preserve-unknown-fields': true,
-                },
-              },
-            },
-          },
-        },
+        version('v1', spec, status, true),
+        ...(c.versions ?? []).map((v, k) => version(`v${k + 2}`, v, status, false)),
       ],
     },
   };
@@ -173,7 +157,10 @@ describe(
       for (const d of diffs)
         console.log(`DIFF ${d.label}\n  local: ${d.local}\n  real:  ${d.real}`);
       // the full differences, for reading when console lines are cut
-      writeFileSync(join(tmpdir(), 'flotilla-validation-rules-diff.json'), JSON.stringify(diffs, null, 1));
+      writeFileSync(
+        join(tmpdir(), 'flotilla-validation-rules-diff.json'),
+        JSON.stringify(diffs, null, 1),
+      );
       assert.deepEqual(
         diffs.map((d) => d.label),
         [],

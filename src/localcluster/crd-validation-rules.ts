@@ -19,7 +19,13 @@ import {
   type CelValue,
 } from '../cel/index.js';
 import { isPlainObject, jsonEqual } from './object-meta.js';
-import { FieldErrorType, GoValue, OMIT_VALUE, type FieldError } from './status-errors.js';
+import {
+  FieldErrorType,
+  GoValue,
+  OMIT_VALUE,
+  fieldErrorString,
+  type FieldError,
+} from './status-errors.js';
 import type { SchemaNode } from './schema-check.js';
 
 interface RuleSpec {
@@ -597,8 +603,12 @@ function runRules(
       }
       w.budget -= res.cost;
       ok = res.value === true;
-    } catch (e) {
-      if (!(e instanceof CelEvalError)) throw e;
+    } catch (thrown) {
+      // a library failing in an unforeseen way is reported like any evaluation error, not as a 500
+      const e =
+        thrown instanceof CelEvalError
+          ? thrown
+          : new CelEvalError(thrown instanceof Error ? thrown.message : String(thrown));
       if (e.costLimit) {
         w.errors.push(
           invalid(
@@ -627,13 +637,9 @@ function runRules(
     const detail = messageFor(r, vars, w) ?? ruleMessageOrDefault(r.spec);
     if (w.stop) return;
     const err = errorForReason(r.spec.reason, at, composite ? OMIT : obj, detail);
-    if (!r.usesOldSelf && unchanged) w.warnings.push(`${err.field}: ${bodyOf(err)}`);
+    if (!r.usesOldSelf && unchanged) w.warnings.push(fieldErrorString(err));
     else w.errors.push(err);
   }
-}
-
-function bodyOf(e: FieldError): string {
-  return `${e.type === FieldErrorType.Forbidden ? 'Forbidden' : e.type === FieldErrorType.Required ? 'Required value' : 'Invalid value'}: ${e.detail ?? ''}`;
 }
 
 function messageFor(r: CompiledRule, vars: Map<string, CelValue>, w: Walk): string | undefined {
