@@ -345,6 +345,8 @@ class Estimator {
     switch (id) {
       case 'starts_with_string':
       case 'ends_with_string':
+        // cel-go estimates prefix and suffix checks by the argument's size
+        return { min: 1, max: trav(s(1)) };
       case 'string_format':
       case 'strings_quote':
         return { min: 1, max: trav(s(0)) };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, type LocalCluster } from './index.js';
 import { TestClient, type Json, type TestResponse } from './http-test-client.js';
-import { CORPUS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
+import { CORPUS, COSTS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
 import { realClusterSkip, startRealCluster, type RealCluster } from '../testing/index.js';
 
 const GROUP = 'rules.example.com';
@@ -143,7 +143,7 @@ describe(
       const lc = new TestClient(local);
       const rcl = new TestClient({ url: real.server, caPem: real.caPem, token: real.token });
       const outcomes: Outcome[] = [];
-      for (const [i, rc] of [...CORPUS, ...MORE].entries()) {
+      for (const [i, rc] of [...CORPUS, ...MORE, ...COSTS].entries()) {
         const [l, r] = await Promise.all([runCase(lc, rc, i), runCase(rcl, rc, i)]);
         l.forEach((x, k) =>
           outcomes.push({ label: x.label, local: x.result, real: r[k]?.result ?? '(missing)' }),

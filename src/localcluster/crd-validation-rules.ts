@@ -144,7 +144,8 @@ export function compileRules(schema: SchemaNode | undefined, base: string): Comp
 
 function costMessage(name: string, cost: number, limit: number): string {
   const f = cost / limit;
-  const factor = f > 100 ? 'more than 100x' : `${f.toFixed(1)}x`;
+  // Go's %f below 1.5 (so that 1.04 does not read as 1.0x), %.1f above
+  const factor = f > 100 ? 'more than 100x' : f < 1.5 ? `${f.toFixed(6)}x` : `${f.toFixed(1)}x`;
   return `${name} exceeds budget by factor of ${factor} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
 }
 
