@@ -533,4 +533,4 @@ export const COSTS: readonly RuleCase[] = [
       ? obj({ m: { type: 'object', additionalProperties: { type: 'string', maxLength: len } } }, { rule })
       : obj({ l: { type: 'array', maxItems: max, items: { type: 'string', maxLength: len } } }, { rule }),
   steps: [],
-})) as RuleCase[];
+}));
