@@ -11,6 +11,26 @@ const STRING_TRAVERSAL = 0.1;
 const REGEX_LENGTH = 0.25;
 const LIST_CREATE = 10;
 const MAP_CREATE = 30;
+/** Functions that cost one traversal of their (first) string argument. */
+const STRING_SCANS = new Set([
+  'url',
+  'lowerAscii',
+  'upperAscii',
+  'substring',
+  'trim',
+  'cidr',
+  'isIP',
+  'isCIDR',
+  'charAt',
+  'quantity',
+  'isQuantity',
+  'semver',
+  'isSemver',
+  'validate',
+]);
+/** Those whose result is as long as their input. */
+const RESULT_SIZED = new Set(['substring', 'trim', 'lowerAscii', 'upperAscii']);
+
 /** An unknown size: cel-go's math.MaxUint64. */
 export const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
@@ -35,6 +55,7 @@ export function callCost(
   result: CelValue,
 ): number {
   const size = (i: number): number => actualSize(args[i] as CelValue);
+  if (STRING_SCANS.has(fn) || fn === 'format.named') return ceil(size(0) * STRING_TRAVERSAL);
   switch (fn) {
     case 'check':
       return 350000;
@@ -59,16 +80,6 @@ export function callCost(
       if (overloadId.startsWith('list_')) return traversal(args[0] as CelValue);
       if (fn === 'indexOf' || fn === 'lastIndexOf') return ceil(size(0) * STRING_TRAVERSAL);
       return 1;
-    case 'url':
-    case 'lowerAscii':
-    case 'upperAscii':
-    case 'substring':
-    case 'trim':
-    case 'cidr':
-    case 'isIP':
-    case 'isCIDR':
-    case 'charAt':
-      return ceil(size(0) * STRING_TRAVERSAL);
     case 'replace':
     case 'split':
       return ceil(size(0) * 2 * STRING_TRAVERSAL);
@@ -100,13 +111,6 @@ export function callCost(
       if (overloadId === 'cidr_contains_cidr_string') c += ceil(size(1) * STRING_TRAVERSAL);
       return c;
     }
-    case 'quantity':
-    case 'isQuantity':
-    case 'semver':
-    case 'isSemver':
-    case 'validate':
-    case 'format.named':
-      return ceil(size(0) * STRING_TRAVERSAL);
     case 'sign':
     case 'asInteger':
     case 'isInteger':
@@ -295,6 +299,10 @@ class Estimator {
     const s = (i: number): number => sizes[i] ?? UNBOUNDED;
     const trav = (n: number): number => (n >= UNBOUNDED ? UNBOUNDED : ceil(n * STRING_TRAVERSAL));
     const one = { min: 1, max: 1 };
+    if (STRING_SCANS.has(fn)) {
+      if (RESULT_SIZED.has(fn)) this.sizes.set(e.id, s(0));
+      return { min: 1, max: trav(fn === 'validate' ? s(1) : s(0)) };
+    }
     switch (fn) {
       case 'check':
         return { min: 350000, max: 350000 };
@@ -306,23 +314,6 @@ class Estimator {
       case 'indexOf':
       case 'lastIndexOf':
         return id.startsWith('list_') ? { min: 0, max: s(0) } : { min: 1, max: trav(s(0)) };
-      case 'url':
-      case 'lowerAscii':
-      case 'upperAscii':
-      case 'substring':
-      case 'trim':
-      case 'cidr':
-      case 'isIP':
-      case 'isCIDR':
-      case 'charAt':
-      case 'quantity':
-      case 'isQuantity':
-      case 'semver':
-      case 'isSemver':
-      case 'validate':
-        if (fn === 'substring' || fn === 'trim' || fn === 'lowerAscii' || fn === 'upperAscii')
-          this.sizes.set(e.id, s(0));
-        return { min: 1, max: trav(fn === 'validate' ? s(1) : s(0)) };
       case 'replace':
       case 'split':
         this.sizes.set(e.id, s(0));

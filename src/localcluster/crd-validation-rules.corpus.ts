@@ -520,17 +520,23 @@ export const MORE: readonly RuleCase[] = [
 
 /** Rules whose estimated cost lands near the limits: the printed factor must agree. */
 export const COSTS: readonly RuleCase[] = [
-  ['self.l.all(x, x.matches(\'^[a-z]+$\'))', 200000, 64],
+  ["self.l.all(x, x.matches('^[a-z]+$'))", 200000, 64],
   ['self.l.all(x, self.l.exists(y, x == y))', 3000, 64],
-  ['self.l.map(x, x + \'a\').size() > 0', 300000, 64],
-  ['self.l.filter(x, x.startsWith(\'a\')).size() < 5', 400000, 1000],
+  ["self.l.map(x, x + 'a').size() > 0", 300000, 64],
+  ["self.l.filter(x, x.startsWith('a')).size() < 5", 400000, 1000],
   ['self.l.all(x, x.size() < 10)', 1500000, 10],
-  ['self.m.all(k, self.m[k].contains(\'x\'))', 0, 200],
+  ["self.m.all(k, self.m[k].contains('x'))", 0, 200],
 ].map(([rule, max, len], k) => ({
   name: `cost estimate ${k}`,
   spec:
     max === 0
-      ? obj({ m: { type: 'object', additionalProperties: { type: 'string', maxLength: len } } }, { rule })
-      : obj({ l: { type: 'array', maxItems: max, items: { type: 'string', maxLength: len } } }, { rule }),
+      ? obj(
+          { m: { type: 'object', additionalProperties: { type: 'string', maxLength: len } } },
+          { rule },
+        )
+      : obj(
+          { l: { type: 'array', maxItems: max, items: { type: 'string', maxLength: len } } },
+          { rule },
+        ),
   steps: [],
 }));
