@@ -9,6 +9,9 @@ import {
   schemaDeclType,
   CelCompileError,
   CelEvalError,
+  MATH,
+  ENCODERS,
+  STRINGS_V3,
 } from './index.js';
 
 const schema = {
@@ -159,4 +162,26 @@ describe('Kubernetes CEL environment: runtime errors and costs', () => {
         e.message === 'operation cancelled: actual cost limit exceeded',
     );
   });
+});
+
+describe('extensions Kubernetes does not enable', () => {
+  it('are undeclared in the Kubernetes environment', () => {
+    assert.throws(() => env.compile('math.greatest(1, 2) == 2'), CelCompileError);
+    assert.throws(() => env.compile("'ab'.reverse() == 'ba'"), CelCompileError);
+  });
+  const extended = new KubernetesCelEnv({
+    variables: new Map(),
+    libraries: [MATH, ENCODERS, STRINGS_V3],
+  });
+  const cases = [
+    'math.greatest(1, 5, 3) == 5 && math.least([4, 2, 8]) == 2 && math.greatest(1.5) == 1.5',
+    'math.ceil(1.2) == 2.0 && math.floor(1.8) == 1.0 && math.round(-1.5) == -2.0 && math.trunc(-1.7) == -1.0',
+    'math.abs(-3) == 3 && math.sign(-2.5) == -1.0 && math.sqrt(16) == 4.0 && math.isNaN(0.0 / 0.0) && math.isInf(1.0 / 0.0)',
+    'math.bitAnd(6, 3) == 2 && math.bitOr(4, 1) == 5 && math.bitXor(3, 1) == 2 && math.bitNot(0) == -1 && math.bitShiftLeft(1, 4) == 16 && math.bitShiftRight(-1, 60) == 15',
+    "base64.encode(b'hello') == 'aGVsbG8=' && base64.decode('aGVsbG8=') == b'hello' && 'abc'.reverse() == 'cba'",
+  ];
+  for (const src of cases)
+    it(src, () => {
+      assert.equal(extended.compile(src).evaluate(new Map()).value, true);
+    });
 });

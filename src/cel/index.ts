@@ -35,5 +35,6 @@ export {
   type JsonStringParser,
 } from './values.js';
 export { authorizerValue } from './lib/authz.js';
+export { MATH, ENCODERS, STRINGS_V3 } from './lib/extensions.js';
 export type { Authorizer, AuthzAttributes, CallContext, Library } from './library.js';
 export type { CostEstimate } from './cost.js';
