@@ -326,6 +326,74 @@ class Converter {
         result: args[2] as Expr,
       };
     }
+    if (
+      target !== undefined &&
+      args.length === 2 &&
+      (fn === 'optMap' || fn === 'optFlatMap' || fn === 'sortBy')
+    ) {
+      const v = varName(args[0]);
+      if (v === undefined)
+        throw this.macroError(at, `${fn}() variable name must be a simple identifier`);
+      const body = args[1] as Expr;
+      const member = (f: string, on: Expr, ...a: Expr[]): Expr => ({
+        k: 'call',
+        id: this.fresh(at),
+        fn: f,
+        target: on,
+        args: a,
+      });
+      if (fn === 'sortBy') {
+        // cel-go: @sortByAssociatedKeys(list, list.map(v, key))
+        const keys: Expr = {
+          k: 'comp',
+          id: this.fresh(at),
+          iterVar: v,
+          iterVar2: '',
+          range: target,
+          accuVar: ACCU,
+          init: { k: 'list', id: this.fresh(at), elems: [], optional: [] },
+          cond: cnst(true),
+          step: call('_+_', ident(ACCU), {
+            k: 'list',
+            id: this.fresh(at),
+            elems: [body],
+            optional: [false],
+          }),
+          result: ident(ACCU),
+        };
+        return {
+          k: 'call',
+          id,
+          fn: '@sortByAssociatedKeys',
+          target: undefined,
+          args: [target, keys],
+        };
+      }
+      const bound: Expr = {
+        k: 'comp',
+        id: this.fresh(at),
+        iterVar: '#unused',
+        iterVar2: '',
+        range: { k: 'list', id: this.fresh(at), elems: [], optional: [] },
+        accuVar: v,
+        init: member('value', target),
+        cond: cnst(false),
+        step: ident(v),
+        result: body,
+      };
+      const optional = (f: string, ...a: Expr[]): Expr => member(f, ident('optional'), ...a);
+      return {
+        k: 'call',
+        id,
+        fn: '_?_:_',
+        target: undefined,
+        args: [
+          member('hasValue', target),
+          fn === 'optMap' ? optional('of', bound) : bound,
+          optional('none'),
+        ],
+      };
+    }
     if (target === undefined || args.length !== 3) return undefined;
     const twoVar = ['all', 'exists', 'existsOne', 'transformList', 'transformMap'];
     if (!twoVar.includes(fn) && fn !== 'transformMapEntry') return undefined;

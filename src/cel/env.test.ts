@@ -52,6 +52,8 @@ const TRUE: readonly string[] = [
   "self.?val1.hasValue() && self.?val1.orValue('') == self.val1 && optional.of(1).value() == 1",
   "!optional.none().hasValue() && optional.ofNonZeroValue('').orValue('z') == 'z' && {'a': 1}[?'b'].orValue(5) == 5",
   '[?optional.of(1), ?optional.none()] == [1] && optional.none().or(optional.of(2)).value() == 2',
+  'self.?val1.optMap(v, v.size()).orValue(0) == 12 && optional.of(2).optFlatMap(x, optional.of(x * 2)).value() == 4',
+  "!optional.none().optMap(x, x + 1).hasValue() && ['bb', 'a', 'ccc'].sortBy(s, s.size()) == ['a', 'bb', 'ccc']",
   // Kubernetes lists library and cel-go lists extension, sets
   '[1, 2, 3].isSorted() && [1, 2, 3].sum() == 6 && [1, 2, 3].min() == 1 && [1, 2, 3].max() == 3',
   '[1, 2, 1].indexOf(1) == 0 && [1, 2, 1].lastIndexOf(1) == 2',

@@ -82,9 +82,7 @@ export const MATH: Library = library({
       ([x]) => !Number.isFinite(x) && !Number.isNaN(x),
     ),
   ],
-  'math.isNaN': [
-    global('math_isNaN_double', [T.double], T.bool, ([x]) => Number.isNaN(x)),
-  ],
+  'math.isNaN': [global('math_isNaN_double', [T.double], T.bool, ([x]) => Number.isNaN(x))],
   'math.isFinite': [
     global('math_isFinite_double', [T.double], T.bool, ([x]) => Number.isFinite(x)),
   ],

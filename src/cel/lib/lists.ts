@@ -161,6 +161,16 @@ export const EXT_LISTS: Library = library({
       celList(items(l as CelValue).reverse() as never[]),
     ),
   ],
+  '@sortByAssociatedKeys': comparable.map((t) =>
+    global(`list_${nm(t)}_sortByAssociatedKeys`, [T.list(A), T.list(t)], T.list(A), ([l, k]) => {
+      const xs = items(l as CelValue);
+      const keys = items(k as CelValue);
+      const order = xs
+        .map((_, i) => i)
+        .sort((i, j) => cmp(keys[i] as CelValue, keys[j] as CelValue));
+      return celList(order.map((i) => xs[i]) as never[]);
+    }),
+  ),
   sort: comparable.map((t) =>
     member(`list_${nm(t)}_sort`, [T.list(t)], T.list(t), ([l]) =>
       celList([...items(l as CelValue)].sort(cmp) as never[]),
