@@ -260,10 +260,11 @@ class Estimator {
   }
 
   private elemDefault(t: CelT): number {
+    // schema objects have no element bound in Kubernetes' size estimator (MaxElements 0)
+    if (t.k === 'object') return 0;
     const sized =
       t.k === 'list' ||
       t.k === 'map' ||
-      t.k === 'object' ||
       (t.k === 'prim' && (isDyn(t) || t.name === 'string' || t.name === 'bytes'));
     return sized ? UNBOUNDED : 1;
   }

@@ -323,11 +323,8 @@ class Run {
   private invoke(e: Extract<Expr, { k: 'call' }>, args: CelValue[]): CelValue {
     const candidates = this.prog.overloadsOf(e.id);
     const o = candidates.find((c) => c.args.every((t, i) => matches(t, args[i] as CelValue)));
-    if (o === undefined) {
-      const fn =
-        (this.prog as unknown as { checked: CheckedExpr }).checked.qualified.get(e.id) ?? e.fn;
-      throw new CelEvalError(`no such overload: ${fn}(${args.map(typeNameOf).join(', ')})`);
-    }
+    // cel-go's text names neither the function nor the argument types
+    if (o === undefined) throw new CelEvalError('no such overload');
     const result = o.impl(args, this.ctx);
     const name =
       (this.prog as unknown as { checked: CheckedExpr }).checked.qualified.get(e.id) ?? e.fn;

@@ -16,6 +16,8 @@ export interface RuleCase {
   /** the schema of `spec` (rules may sit anywhere in it) */
   readonly spec: Record<string, unknown>;
   readonly status?: Record<string, unknown>;
+  /** rules at the root of the schema (self is the whole object) */
+  readonly root?: readonly unknown[];
   /** schemas of `spec` for more versions (v2, v3…), served, not stored */
   readonly versions?: readonly Record<string, unknown>[];
   readonly steps: readonly Step[];
@@ -540,3 +542,40 @@ export const COSTS: readonly RuleCase[] = [
         ),
   steps: [],
 }));
+
+/** Rules as CRDs in the wild write them: on the root, immutability, int-or-string at run time. */
+export const COMMON: readonly RuleCase[] = [
+  {
+    name: 'root rules and immutability',
+    root: [
+      { rule: "self.metadata.name.startsWith('app-')", message: 'name must start with app-' },
+      { rule: "self.kind == 'Rc' + 'x' || true" },
+      {
+        rule: 'self.spec.mode == oldSelf.spec.mode',
+        message: 'mode is immutable',
+        fieldPath: '.spec.mode',
+      },
+    ],
+    spec: obj(
+      { mode: { type: 'string', maxLength: 10 }, size: { 'x-kubernetes-int-or-string': true } },
+      { rule: 'self == oldSelf', message: 'Value is immutable' },
+    ),
+    steps: [
+      { op: 'create', name: 'bad', spec: { mode: 'a', size: 1 } },
+      { op: 'create', name: 'app-1', spec: { mode: 'a', size: 1 } },
+      { op: 'update', spec: { mode: 'b', size: 1 } },
+    ],
+  },
+  {
+    name: 'int-or-string at run time',
+    spec: obj(
+      { size: { 'x-kubernetes-int-or-string': true } },
+      { rule: 'self.size < 10' },
+      { rule: "self.size.endsWith('%')" },
+    ),
+    steps: [
+      { op: 'create', spec: { size: '50%' } },
+      { op: 'create', spec: { size: 50 } },
+    ],
+  },
+];

@@ -9,18 +9,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, type LocalCluster } from './index.js';
 import { TestClient, type Json, type TestResponse } from './http-test-client.js';
-import { CORPUS, COSTS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
+import { COMMON, CORPUS, COSTS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
 import { realClusterSkip, startRealCluster, type RealCluster } from '../testing/index.js';
 
 const GROUP = 'rules.example.com';
 
-function version(name: string, spec: unknown, status: unknown, storage: boolean): Json {
+function version(
+  name: string,
+  spec: unknown,
+  status: unknown,
+  storage: boolean,
+  root?: readonly unknown[],
+): Json {
   return {
     name,
     served: true,
     storage,
     subresources: { status: {} },
-    schema: { openAPIV3Schema: { type: 'object', properties: { spec, status } } },
+    schema: {
+      openAPIV3Schema: {
+        type: 'object',
+        properties: { spec, status },
+        ...(root === undefined ? {} : { 'x-kubernetes-validations': root }),
+      },
+    },
   };
 }
 
@@ -36,7 +48,7 @@ function crdFor(c: RuleCase, i: number, spec: unknown = c.spec): Json {
       scope: 'Namespaced',
       names: { plural, singular: `rc${i}`, kind: `Rc${i}`, listKind: `Rc${i}List` },
       versions: [
-        version('v1', spec, status, true),
+        version('v1', spec, status, true, c.root),
         ...(c.versions ?? []).map((v, k) => version(`v${k + 2}`, v, status, false)),
       ],
     },
@@ -99,7 +111,7 @@ async function runCase(
   for (const [n, step] of rc.steps.entries()) {
     let r: TestResponse;
     if (step.op === 'create') {
-      const name = `o${n}`;
+      const name = step.name ?? `o${n}`;
       r = await c.send('POST', base, {
         body: { apiVersion: `${GROUP}/v1`, kind: `Rc${i}`, metadata: { name }, spec: step.spec },
       });
@@ -143,7 +155,7 @@ describe(
       const lc = new TestClient(local);
       const rcl = new TestClient({ url: real.server, caPem: real.caPem, token: real.token });
       const outcomes: Outcome[] = [];
-      for (const [i, rc] of [...CORPUS, ...MORE, ...COSTS].entries()) {
+      for (const [i, rc] of [...CORPUS, ...MORE, ...COSTS, ...COMMON].entries()) {
         const [l, r] = await Promise.all([runCase(lc, rc, i), runCase(rcl, rc, i)]);
         l.forEach((x, k) =>
           outcomes.push({ label: x.label, local: x.result, real: r[k]?.result ?? '(missing)' }),

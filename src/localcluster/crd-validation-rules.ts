@@ -558,12 +558,14 @@ function runRules(
   unchanged: boolean,
   w: Walk,
 ): void {
+  // the root's field path is nil in kube-apiserver, printed `<nil>`
+  const here = path === '' ? '<nil>' : path;
   if (n.rules.length === 0) return;
   const composite = isPlainObject(obj) || Array.isArray(obj);
   const typeValue = n.type;
   const invalid = (detail: string): FieldError => ({
     type: FieldErrorType.Invalid,
-    field: path,
+    field: here,
     value: typeValue,
     detail,
   });
@@ -631,7 +633,7 @@ function runRules(
     if (ok) continue;
     const at =
       r.fieldPath === ''
-        ? path
+        ? here
         : r.fieldPath.startsWith('[')
           ? `${path}${r.fieldPath}`
           : child(path, r.fieldPath);
