@@ -4,3 +4,9 @@ export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './or
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
+export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export { runOpa } from './opa.js';
+export { buildShippedCli } from './shipped-cli.js';
+export type { ProcessResult, ShippedCli } from './shipped-cli.js';
+export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
+export type { JSONDoc } from './json-mutations.js';

@@ -58,6 +58,8 @@ export interface DetailedResult {
   }[];
   readonly prints: readonly string[];
   readonly trace: readonly string[];
+  /** The text and position of each query expression, in the order of `expressions`. */
+  readonly texts: readonly { readonly text: string; readonly row: number; readonly col: number }[];
 }
 
 interface PreparedQuery {
@@ -140,17 +142,17 @@ export class Policy {
       if (e.k === 'term') {
         return ev.evalTerm(e.term, frame, (v) => {
           if (v.kind === 'boolean' && !v.value) return false;
-          values[at] = v;
+          if (at >= 0) values[at] = v;
           return step(i + 1);
         });
       }
       return ev.evalExpr(e, frame, () => {
-        values[at] = TRUE;
+        if (at >= 0) values[at] = TRUE;
         return step(i + 1);
       });
     };
     step(0);
-    return { results, prints, trace };
+    return { results, prints, trace, texts: q.texts };
   }
 
   /** Evaluates a query and returns OPA's result shape (an empty array when undefined). */
