@@ -119,7 +119,18 @@ export function schemaDeclType(
         schema.maxItems !== undefined
           ? zeroIfNegative(schema.maxItems)
           : Math.floor((MAX_REQUEST_SIZE - 2) / (item.minSize + 1));
-      return { type: T.list(item.type, max), minSize: 2 };
+      const listType = schema['x-kubernetes-list-type'];
+      const keys = schema['x-kubernetes-list-map-keys'];
+      return {
+        type: {
+          ...T.list(item.type, max),
+          ...(listType === 'set' || listType === 'map' ? { listType } : {}),
+          ...(Array.isArray(keys)
+            ? { mapKeys: keys.filter((k): k is string => typeof k === 'string') }
+            : {}),
+        },
+        minSize: 2,
+      };
     }
     case 'object': {
       const ap = schema.additionalProperties;

@@ -18,6 +18,10 @@ export type PrimName =
 export interface SizeBound {
   /** most elements (chars of a string, items of a list, entries of a map) */
   readonly maxElements?: number;
+  /** a list's `x-kubernetes-list-type` (`set` and `map` lists compare and concatenate as such) */
+  readonly listType?: string;
+  /** a map list's `x-kubernetes-list-map-keys` */
+  readonly mapKeys?: readonly string[];
 }
 
 export type CelT = SizeBound &

@@ -99,6 +99,8 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
     return a.length === b.length && a.every((x, i) => x === b[i]);
   if (isCelList(a) && isCelList(b)) {
     if (a.size !== b.size) return false;
+    const sem = LIST_SEMANTICS.get(a);
+    if (sem !== undefined) return semanticEquals(a, b, sem);
     for (let i = 0; i < a.size; i++)
       if (!celEquals(a.get(i) as CelValue, b.get(i) as CelValue)) return false;
     return true;
@@ -121,6 +123,46 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
   }
   if (isCelType(a) && isCelType(b)) return a.name === b.name;
   return false;
+}
+
+/** Set and map lists of a schema (`x-kubernetes-list-type`): equality and `+` follow them. */
+export interface ListSemantics {
+  readonly kind: 'set' | 'map';
+  readonly keys: readonly string[];
+}
+
+const LIST_SEMANTICS = new WeakMap<object, ListSemantics>();
+
+export function listSemantics(l: CelList): ListSemantics | undefined {
+  return LIST_SEMANTICS.get(l);
+}
+
+/** A list value with the semantics of its schema's list type. */
+export function semanticList(items: CelValue[], sem: ListSemantics | undefined): CelList {
+  const l = celList(items as never[]);
+  if (sem !== undefined) LIST_SEMANTICS.set(l, sem);
+  return l;
+}
+
+/** Whether two map-list items have the same keys. */
+export function sameKeys(a: CelValue, b: CelValue, keys: readonly string[]): boolean {
+  if (!isCelMap(a) || !isCelMap(b)) return false;
+  return keys.every((k) =>
+    celEquals((a.get(k) ?? null) as CelValue, (b.get(k) ?? null) as CelValue),
+  );
+}
+
+function semanticEquals(a: CelList, b: CelList, sem: ListSemantics): boolean {
+  const xs = [...a] as CelValue[];
+  for (const y of b as Iterable<CelValue>) {
+    if (sem.kind === 'set') {
+      if (!xs.some((x) => celEquals(x, y))) return false;
+    } else {
+      const x = xs.find((e) => sameKeys(e, y, sem.keys));
+      if (x === undefined || !celEquals(x, y)) return false;
+    }
+  }
+  return true;
 }
 
 type Num = { readonly k: 'i'; readonly v: bigint } | { readonly k: 'd'; readonly v: number };
@@ -196,7 +238,14 @@ export function fromJson(v: unknown, t: CelT | undefined, parse?: JsonStringPars
   if (typeof v === 'boolean') return v;
   if (Array.isArray(v)) {
     const elem = t?.k === 'list' ? t.elem : undefined;
-    return celList(v.map((x) => fromJson(x, elem, parse)) as never[]);
+    const sem: ListSemantics | undefined =
+      t?.k === 'list' && (t.listType === 'set' || t.listType === 'map')
+        ? { kind: t.listType, keys: t.mapKeys ?? [] }
+        : undefined;
+    return semanticList(
+      v.map((x) => fromJson(x, elem, parse)),
+      sem,
+    );
   }
   if (typeof v === 'object') {
     const m = new Map<string, CelValue>();

@@ -567,6 +567,70 @@ export const COMMON: readonly RuleCase[] = [
     ],
   },
   {
+    name: 'set and map lists compare as sets and maps',
+    spec: obj({
+      set: {
+        type: 'array',
+        maxItems: 5,
+        'x-kubernetes-list-type': 'set',
+        items: { type: 'string', maxLength: 5 },
+        ...rules(
+          { rule: 'self == oldSelf', message: 'set is immutable' },
+          {
+            rule: "self + ['z'] == ['z'] + self || size(self + self) == size(self)",
+            message: 'union',
+          },
+        ),
+      },
+      ports: {
+        type: 'array',
+        maxItems: 5,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['port'],
+        items: {
+          ...obj({ port: int, name: { type: 'string', maxLength: 5 } }),
+          required: ['port'],
+        },
+        ...rules(
+          { rule: 'self == oldSelf', message: 'ports are immutable' },
+          { rule: 'size(self + self) == size(self)', message: 'merge' },
+        ),
+      },
+    }),
+    steps: [
+      {
+        op: 'create',
+        spec: {
+          set: ['a', 'b'],
+          ports: [
+            { port: 80, name: 'http' },
+            { port: 443, name: 'https' },
+          ],
+        },
+      },
+      {
+        op: 'update',
+        spec: {
+          set: ['b', 'a'],
+          ports: [
+            { port: 443, name: 'https' },
+            { port: 80, name: 'http' },
+          ],
+        },
+      },
+      {
+        op: 'update',
+        spec: {
+          set: ['b', 'c'],
+          ports: [
+            { port: 443, name: 'tls' },
+            { port: 80, name: 'http' },
+          ],
+        },
+      },
+    ],
+  },
+  {
     name: 'int-or-string at run time',
     spec: obj(
       { size: { 'x-kubernetes-int-or-string': true } },

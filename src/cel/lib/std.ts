@@ -15,6 +15,10 @@ import {
   isCelMap,
   isCelUint,
   typeName,
+  listSemantics,
+  sameKeys,
+  semanticList,
+  type CelList,
   type CelValue,
 } from '../values.js';
 
@@ -221,7 +225,7 @@ function inList(args: CelValue[]): CelValue {
 function add(args: CelValue[]): CelValue {
   const [a, b] = args as [CelValue, CelValue];
   if (typeof a === 'string' && typeof b === 'string') return a + b;
-  if (isCelList(a) && isCelList(b)) return celList([...a, ...b]);
+  if (isCelList(a) && isCelList(b)) return concat(a, b);
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     const out = new Uint8Array(a.length + b.length);
     out.set(a);
@@ -229,6 +233,23 @@ function add(args: CelValue[]): CelValue {
     return out;
   }
   return buf('_+_', false)(args);
+}
+
+/** `+` on lists: a set list adds what it lacks, a map list merges by keys (Kubernetes' lists). */
+function concat(a: CelList, b: CelList): CelValue {
+  const sem = listSemantics(a);
+  if (sem === undefined) return celList([...a, ...b]);
+  const out = [...a] as CelValue[];
+  for (const y of b as Iterable<CelValue>) {
+    if (sem.kind === 'set') {
+      if (!out.some((x) => celEquals(x, y))) out.push(y);
+    } else {
+      const i = out.findIndex((x) => sameKeys(x, y, sem.keys));
+      if (i >= 0) out[i] = y;
+      else out.push(y);
+    }
+  }
+  return semanticList(out, sem);
 }
 
 function mapInsert(args: CelValue[]): CelValue {
