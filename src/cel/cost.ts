@@ -47,6 +47,34 @@ export function actualSize(v: CelValue): number {
 
 const ceil = Math.ceil;
 
+/** Functions whose runtime cost does not depend on their arguments (cel-go's default of 1). */
+const CONSTANT_COST = new Set([
+  '_-_',
+  '_*_',
+  '_/_',
+  '_%_',
+  '-_',
+  '!_',
+  '@not_strictly_false',
+  '_[_]',
+  'size',
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'dyn',
+  'type',
+  'timestamp',
+  'duration',
+  'hasValue',
+  'value',
+  'orValue',
+  'or',
+  'optional.of',
+  'optional.none',
+  'optional.ofNonZeroValue',
+]);
+
 /** Runtime cost of one call (Kubernetes' CallCost first, then cel-go's defaults). */
 export function callCost(
   fn: string,
@@ -54,8 +82,9 @@ export function callCost(
   args: CelValue[],
   result: CelValue,
 ): number {
-  const size = (i: number): number => actualSize(args[i] as CelValue);
-  if (STRING_SCANS.has(fn) || fn === 'format.named') return ceil(size(0) * STRING_TRAVERSAL);
+  if (args.length === 0 || CONSTANT_COST.has(fn)) return 1;
+  if (STRING_SCANS.has(fn) || fn === 'format.named')
+    return ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL);
   switch (fn) {
     case 'check':
       return 350000;
@@ -78,20 +107,26 @@ export function callCost(
     case 'indexOf':
     case 'lastIndexOf':
       if (overloadId.startsWith('list_')) return traversal(args[0] as CelValue);
-      if (fn === 'indexOf' || fn === 'lastIndexOf') return ceil(size(0) * STRING_TRAVERSAL);
+      if (fn === 'indexOf' || fn === 'lastIndexOf')
+        return ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL);
       return 1;
     case 'replace':
     case 'split':
-      return ceil(size(0) * 2 * STRING_TRAVERSAL);
+      return ceil(actualSize(args[0] as CelValue) * 2 * STRING_TRAVERSAL);
     case 'join':
       return ceil(actualSize(result) * 2 * STRING_TRAVERSAL);
     case 'find':
     case 'findAll':
-      return ceil((1 + size(0)) * STRING_TRAVERSAL) * ceil(size(1) * REGEX_LENGTH);
+      return (
+        ceil((1 + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL) *
+        ceil(actualSize(args[1] as CelValue) * REGEX_LENGTH)
+      );
     case 'ip':
-      return overloadId === 'cidr_ip' ? 1 : ceil(size(0) * STRING_TRAVERSAL);
+      return overloadId === 'cidr_ip'
+        ? 1
+        : ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL);
     case 'ip.isCanonical':
-      return ceil(size(0) * 2 * STRING_TRAVERSAL);
+      return ceil(actualSize(args[0] as CelValue) * 2 * STRING_TRAVERSAL);
     case 'masked':
     case 'prefixLength':
     case 'family':
@@ -102,13 +137,22 @@ export function callCost(
     case 'isGlobalUnicast':
       return 1;
     case 'containsIP': {
-      let c = ceil((size(0) + size(0)) * STRING_TRAVERSAL);
-      if (overloadId === 'cidr_contains_ip_string') c += ceil(size(1) * STRING_TRAVERSAL);
+      let c = ceil(
+        (actualSize(args[0] as CelValue) + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL,
+      );
+      if (overloadId === 'cidr_contains_ip_string')
+        c += ceil(actualSize(args[1] as CelValue) * STRING_TRAVERSAL);
       return c;
     }
     case 'containsCIDR': {
-      let c = ceil((size(0) + size(0)) * STRING_TRAVERSAL) + ceil(size(0) * STRING_TRAVERSAL) + 1;
-      if (overloadId === 'cidr_contains_cidr_string') c += ceil(size(1) * STRING_TRAVERSAL);
+      let c =
+        ceil(
+          (actualSize(args[0] as CelValue) + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL,
+        ) +
+        ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL) +
+        1;
+      if (overloadId === 'cidr_contains_cidr_string')
+        c += ceil(actualSize(args[1] as CelValue) * STRING_TRAVERSAL);
       return c;
     }
     case 'sign':
@@ -127,7 +171,7 @@ export function callCost(
     case 'sets.contains':
     case 'sets.equivalent':
     case 'sets.intersects':
-      return size(0) * size(1);
+      return actualSize(args[0] as CelValue) * actualSize(args[1] as CelValue);
     case 'slice':
     case 'flatten':
     case 'distinct':
@@ -143,20 +187,30 @@ export function callCost(
     case 'string_from_bytes':
     case 'strings_quote':
     case 'string_format':
-      return ceil(size(0) * STRING_TRAVERSAL);
+      return ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL);
     case 'in_list':
-      return size(1);
+      return actualSize(args[1] as CelValue);
     case 'add_string':
     case 'add_bytes':
-      return ceil((size(0) + size(1)) * STRING_TRAVERSAL);
+      return ceil(
+        (actualSize(args[0] as CelValue) + actualSize(args[1] as CelValue)) * STRING_TRAVERSAL,
+      );
     case 'matches_string':
     case 'matches':
-      return ceil((1 + size(0)) * STRING_TRAVERSAL) * ceil(size(1) * REGEX_LENGTH);
+      return (
+        ceil((1 + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL) *
+        ceil(actualSize(args[1] as CelValue) * REGEX_LENGTH)
+      );
     case 'contains_string':
-      return ceil(size(0) * STRING_TRAVERSAL) * ceil(size(1) * STRING_TRAVERSAL);
+      return (
+        ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL) *
+        ceil(actualSize(args[1] as CelValue) * STRING_TRAVERSAL)
+      );
   }
   if (fn === '_==_' || fn === '_!=_' || (/^_[<>]=?_$/.test(fn) && !isNumericArgs(args)))
-    return ceil(Math.min(size(0), size(1)) * STRING_TRAVERSAL);
+    return ceil(
+      Math.min(actualSize(args[0] as CelValue), actualSize(args[1] as CelValue)) * STRING_TRAVERSAL,
+    );
   return 1;
 }
 
