@@ -534,7 +534,10 @@ function visit(
       visit(n.items as RuleNode, `${path}[${i}]`, item, o, o !== undefined, w);
     });
   } else if (isPlainObject(obj)) {
-    const oldMap = isPlainObject(old) && n.mapType !== 'granular_none' ? old : undefined;
+    // old values correlate by key in granular and atomic maps (every map type Kubernetes has)
+    const correlatable =
+      n.mapType === undefined || n.mapType === 'granular' || n.mapType === 'atomic';
+    const oldMap = isPlainObject(old) && correlatable ? old : undefined;
     for (const [k, v] of Object.entries(obj)) {
       const sub = n.properties.get(k) ?? n.additional;
       if (sub === undefined) continue;
