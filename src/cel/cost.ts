@@ -117,10 +117,7 @@ export function callCost(
       return ceil(actualSize(result) * 2 * STRING_TRAVERSAL);
     case 'find':
     case 'findAll':
-      return (
-        ceil((1 + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL) *
-        ceil(actualSize(args[1] as CelValue) * REGEX_LENGTH)
-      );
+      return regexCost(args);
     case 'ip':
       return overloadId === 'cidr_ip'
         ? 1
@@ -197,10 +194,7 @@ export function callCost(
       );
     case 'matches_string':
     case 'matches':
-      return (
-        ceil((1 + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL) *
-        ceil(actualSize(args[1] as CelValue) * REGEX_LENGTH)
-      );
+      return regexCost(args);
     case 'contains_string':
       return (
         ceil(actualSize(args[0] as CelValue) * STRING_TRAVERSAL) *
@@ -212,6 +206,14 @@ export function callCost(
       Math.min(actualSize(args[0] as CelValue), actualSize(args[1] as CelValue)) * STRING_TRAVERSAL,
     );
   return 1;
+}
+
+/** A regular expression's run: the string's traversal times a guess from the pattern's length. */
+function regexCost(args: CelValue[]): number {
+  return (
+    ceil((1 + actualSize(args[0] as CelValue)) * STRING_TRAVERSAL) *
+    ceil(actualSize(args[1] as CelValue) * REGEX_LENGTH)
+  );
 }
 
 function isNumericArgs(args: CelValue[]): boolean {
