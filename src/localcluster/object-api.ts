@@ -37,6 +37,7 @@ import {
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
 import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import { withRuleErrors } from './crd-validation-rules.js';
 import type { UserInfo } from './auth.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -283,8 +284,13 @@ export class ObjectApi {
     m.namespace = t.namespace;
   }
 
-  /** Unknown fields (pruned), defaults and schema errors; returns warnings for Warn. */
-  private applySchema(t: Target, o: KubeObject, validation: FieldValidation): string[] {
+  /** Unknown fields (pruned), defaults, schema errors and validation rules; returns warnings. */
+  private applySchema(
+    t: Target,
+    o: KubeObject,
+    validation: FieldValidation,
+    old?: KubeObject,
+  ): string[] {
     const schema = this.deps.schemaFor(t.info);
     if (schema === undefined) return [];
     const unknown = pruneUnknown(o, schema);
@@ -297,10 +303,21 @@ export class ObjectApi {
       for (const u of unknown) warnings.push(`unknown field "${u}"`);
     if (t.info.crd !== undefined) {
       applyDefaults(o, schema);
-      const errs = validateSchema(o, schema);
-      if (errs.length > 0) throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', errs);
+      const r = withRuleErrors(schema, o, old, validateSchema(o, schema));
+      if (r.errors.length > 0)
+        throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', r.errors);
+      warnings.push(...r.warnings);
     }
     return warnings;
+  }
+
+  /** A status write of a custom resource runs its validation rules on the whole object. */
+  private statusRules(t: Target, o: KubeObject, old: KubeObject): string[] {
+    const schema = t.info.crd === undefined ? undefined : this.deps.schemaFor(t.info);
+    if (schema === undefined) return [];
+    const r = withRuleErrors(schema, o, old, []);
+    if (r.errors.length > 0) throw invalid(t.info.kind, t.info.group, t.name, r.errors);
+    return r.warnings;
   }
 
   private async admit(
@@ -475,7 +492,12 @@ export class ObjectApi {
     )
       m.managedFields = clone(oldMeta.managedFields);
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    const warnings = t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation) : [];
+    const warnings =
+      t.subresource === ''
+        ? this.applySchema(t, o, opts.fieldValidation, oldView)
+        : t.subresource === 'status'
+          ? this.statusRules(t, o, oldView)
+          : [];
     prepareForUpdate(t.info, oldView, o);
     const errs: FieldError[] = [
       ...validateUpdate(t.info, oldView, o),
