@@ -315,7 +315,7 @@ async function measure(target: BenchTarget): Promise<Figures> {
     controller = await startControllerProcess({
       kubeconfigPath: server.kubeconfigPath,
       ...(SNAPSHOT_DIR
-        ? { nodeOptions: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] }
+        ? { nodeFlags: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] }
         : {}),
     });
     await sleep(2000);

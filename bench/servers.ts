@@ -64,8 +64,10 @@ export const localProcess: BenchTarget = {
   skip: false,
   start: withTempDir(async (dir) => {
     const proc = await startCli(['cluster', 'start', '--data', dir, '--port', '0', '--in-memory']);
-    await proc.waitForLine(/local cluster serving at/);
-    return served(join(dir, 'kubeconfig'), () => proc.stop());
+    await proc.waitFor(/local cluster serving at/);
+    return served(join(dir, 'kubeconfig'), async () => {
+      await proc.stop();
+    });
   }),
 };
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, type CliProcess } from './shipped-cli.js';
+import { until } from './until.js';
 
 export interface ControllerProcessOptions {
   readonly kubeconfigPath: string;
@@ -13,18 +14,25 @@ export interface ControllerProcessOptions {
   readonly args?: readonly string[];
   /** Not above info: the runner waits for the info line "controllers started". @default 'info' */
   readonly logLevel?: 'debug' | 'info';
-  /** Flags for node itself (see startCli). */
-  readonly nodeOptions?: readonly string[];
+  /** Flags for node itself (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+  readonly nodeFlags?: readonly string[];
 }
 
-export interface ControllerProcess extends CliProcess {
+export interface ControllerProcess {
+  readonly child: CliProcess['child'];
   /** The identity it logged (the holder it writes into the leader Lease). */
   readonly identity: string;
+  /** The last lines of its log (stderr). */
+  tail(lines?: number): string;
+  /** SIGTERM (SIGKILL after 10 s); resolves once it has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing released. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts `flotilla controller` and resolves once it logged "controllers started" (with leader
- * election: campaigning, not necessarily leading). Its data folder is removed when it stops.
+ * election: campaigning, not necessarily leading). Its data folder is removed when it exits.
  */
 export async function startControllerProcess(
   options: ControllerProcessOptions,
@@ -46,16 +54,37 @@ export async function startControllerProcess(
       ...(options.leaderElection ? ['--enable-leader-election'] : []),
       ...(options.args ?? []),
     ],
-    options.nodeOptions ? { nodeOptions: options.nodeOptions } : {},
+    options.nodeFlags ? { nodeFlags: options.nodeFlags } : {},
   );
   void proc.exited.then(() => rmSync(data, { recursive: true, force: true }));
+  const tail = (lines = 40) => proc.stderr().split('\n').slice(-lines).join('\n');
   let line: string;
   try {
-    line = await proc.waitForLine(/controllers started/);
+    line = await until(
+      'flotilla controller to start',
+      () => {
+        if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode}`);
+        return proc
+          .stderr()
+          .split('\n')
+          .find((l) => l.includes('"controllers started"'));
+      },
+      { timeoutMs: 90_000, state: () => tail() },
+    );
   } catch (err) {
-    await proc.kill();
+    await proc.stop('SIGKILL');
     throw err;
   }
   const identity = (JSON.parse(line) as { identity?: string }).identity ?? '';
-  return Object.assign(proc, { identity });
+  return {
+    child: proc.child,
+    identity,
+    tail,
+    async stop() {
+      await proc.stop();
+    },
+    async kill() {
+      await proc.stop('SIGKILL');
+    },
+  };
 }

@@ -5,8 +5,16 @@ export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './or
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
-export { shippedCli, startCli } from './shipped-cli.js';
-export type { CliProcess } from './shipped-cli.js';
+export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export { runOpa } from './opa.js';
+export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
+export type { JSONDoc } from './json-mutations.js';
+export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+export type { RawRequest, RawResponse } from './raw-http.js';
+export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from './shipped-cli.js';
+export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
+export { openCrd } from './crds.js';
+export type { OpenCrdOptions } from './crds.js';
 export { startControllerProcess } from './controller-process.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';

@@ -39,20 +39,6 @@ export function findOracle(name: OracleName): string | undefined {
   }
 }
 
-/**
- * A data file the oracle build copied from a tool's Go module into `.oracles/share/` (e.g.
- * `kwok/stages.yaml`), or undefined when it is not there.
- */
-export function findOracleData(path: string): string | undefined {
-  const full = join(oraclesBinDir(), '..', 'share', path);
-  try {
-    accessSync(full, constants.R_OK);
-    return full;
-  } catch {
-    return undefined;
-  }
-}
-
 const underCi = (): boolean => process.env['CI'] === 'true' || process.env['CI'] === '1';
 
 /**

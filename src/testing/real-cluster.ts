@@ -7,6 +7,7 @@ import { randomBytes, webcrypto } from 'node:crypto';
 import {
   appendFileSync,
   closeSync,
+  existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -21,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { findOracle, findOracleData, oracle, oracleSkip, type OracleName } from './oracles.js';
+import { findOracle, oracle, oraclesBinDir, oracleSkip, type OracleName } from './oracles.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -200,6 +201,7 @@ function call(
   method: string,
   path: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -209,7 +211,7 @@ function call(
         ca: caPem,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': contentType }),
         },
         timeout: 5000,
       },
@@ -334,9 +336,6 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       '--service-cluster-ip-range=10.0.0.0/16',
       '--allow-privileged=true',
-      // The plugin taints every new Node not-ready until kube-controller-manager's node lifecycle
-      // controller (not run: there are no kubelets) lifts it; kwok's node would stay unschedulable.
-      '--disable-admission-plugins=TaintNodesByCondition',
       '--profiling=false',
       '--v=0',
       ...(options.apiServerArgs ?? []),
@@ -387,13 +386,11 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       );
     }
 
-    // kwok simulates nothing without its Stage objects (the oracle build copies its defaults).
-    const kwokStages = findOracleData('kwok/stages.yaml');
     const fakeNodes =
       (options.fakeNodes ?? true) &&
       controllerManager &&
       findOracle('kwok') !== undefined &&
-      kwokStages !== undefined &&
+      existsSync(join(oraclesBinDir(), '..', 'share', 'kwok-stages.yaml')) &&
       findOracle('kube-scheduler') !== undefined;
     if (fakeNodes) {
       run('kube-scheduler', oracle('kube-scheduler'), [
@@ -408,7 +405,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       ]);
       run('kwok', oracle('kwok'), [
         `--kubeconfig=${kubeconfigPath}`,
-        `--config=${kwokStages}`,
+        // upstream's "fast" node and pod stages, copied from its module by the oracle build
+        `--config=${join(oraclesBinDir(), '..', 'share', 'kwok-stages.yaml')}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         '--cidr=10.244.0.0/16',
@@ -447,6 +445,23 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
         },
         () => logTail('kwok'),
       );
+      // A new node carries the not-ready taint until the node lifecycle controller lifts it;
+      // that controller is off (it would mark a node without kubelet heartbeats unreachable and
+      // evict its Pods), so lift it here.
+      const untaint = await call(
+        server,
+        caPem,
+        token,
+        'PATCH',
+        '/api/v1/nodes/kwok-node-0',
+        {
+          spec: { taints: null },
+        },
+        'application/merge-patch+json',
+      );
+      if (untaint.status !== 200) {
+        throw new Error(`untainting the fake node: ${untaint.status} ${untaint.body}`);
+      }
     }
 
     const startupMs = Date.now() - t0;

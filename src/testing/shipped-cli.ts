@@ -1,15 +1,28 @@
 // The shipped `flotilla` command for end-to-end tests: bin/flotilla.js over the esbuild bundle
-// (dist/bundle/flotilla.cjs) that `npm run build` makes, run as child processes — never the
-// TypeScript sources. A bundle older than the sources is rebuilt first, so a test never runs
-// stale code.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+// that scripts/build-cli.js makes (the bundling step of `npm run build`), in a temporary tree laid
+// out like a checkout (bin/, dist/bundle/, node_modules linked). Never the TypeScript sources
+// through tsx, which can hide what only the bundle does; never the shared dist/, which other
+// processes may be running. The tree is built once per test run and shared by its test files.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { projectRoot } from './oracles.js';
 
-const BIN = join(projectRoot, 'bin', 'flotilla.js');
-const BUNDLE = join(projectRoot, 'dist', 'bundle', 'flotilla.cjs');
+const run = promisify(execFile);
 
 /** Newest modification time of the product's sources (tests and test helpers excluded). */
 function newestSource(dir: string): number {
@@ -26,138 +39,208 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-const bundleTime = (): number => statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+/**
+ * Builds the shipped layout into `tree` (an empty or missing directory): bin/flotilla.js and
+ * its package.json, node_modules linked to the checkout's, and the bundle in dist/bundle.
+ * Returns the path of bin/flotilla.js.
+ */
+export async function buildShippedTree(tree: string): Promise<string> {
+  mkdirSync(join(tree, 'bin'), { recursive: true });
+  const bin = join(tree, 'bin', 'flotilla.js');
+  copyFileSync(join(projectRoot, 'bin', 'flotilla.js'), bin);
+  copyFileSync(join(projectRoot, 'bin', 'package.json'), join(tree, 'bin', 'package.json'));
+  if (!existsSync(join(tree, 'node_modules')))
+    symlinkSync(join(projectRoot, 'node_modules'), join(tree, 'node_modules'));
+  await run(process.execPath, [
+    join(projectRoot, 'scripts', 'build-cli.js'),
+    '--outdir',
+    join(tree, 'dist', 'bundle'),
+  ]);
+  return bin;
+}
 
-let checked = false;
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const TREE_PREFIX = 'flotilla-shipped-';
+
+/** Removes the trees of test runs whose runner is gone. */
+function removeStaleTrees(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const m = new RegExp(`^${TREE_PREFIX}(\\d+)(\\.lock)?$`).exec(name);
+    if (m === null || alive(Number(m[1]))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+let entry: Promise<string> | undefined;
 
 /**
- * The path of bin/flotilla.js, after making sure its bundle is built from the current sources:
- * when it is missing or older than a source file, `scripts/build-cli.js` (the bundling step of
- * `npm run build`) runs once, under a lock shared by concurrent test files.
+ * The path of the shipped bin/flotilla.js, built from the current sources. Test files run as
+ * child processes of one runner: the first to get here builds the tree under a lock, keyed by
+ * the runner's PID, and the others use it; a tree older than the sources is built again.
  */
-export async function shippedCli(): Promise<string> {
-  if (checked) return BIN;
-  const lock = join(projectRoot, 'dist', '.bundle-build.lock');
-  mkdirSync(join(projectRoot, 'dist'), { recursive: true });
-  for (;;) {
-    if (bundleTime() >= newestSource(join(projectRoot, 'src'))) break;
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Another test file is building it; a lock older than 2 minutes was left by a killed run.
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) rmdirSync(lock);
-      await sleep(250);
-      continue;
-    }
-    try {
-      if (bundleTime() < newestSource(join(projectRoot, 'src'))) {
-        console.log('# dist/bundle is older than src/: rebuilding it (scripts/build-cli.js)');
-        execFileSync(process.execPath, [join(projectRoot, 'scripts', 'build-cli.js')], {
-          cwd: projectRoot,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        });
+export function shippedCli(): Promise<string> {
+  entry ??= (async () => {
+    removeStaleTrees();
+    const tree = join(tmpdir(), `${TREE_PREFIX}${process.ppid}`);
+    const lock = `${tree}.lock`;
+    const stamp = join(tree, '.built');
+    const bin = join(tree, 'bin', 'flotilla.js');
+    const current = (): boolean =>
+      existsSync(stamp) &&
+      Number(readFileSync(stamp, 'utf8')) >= newestSource(join(projectRoot, 'src'));
+    for (;;) {
+      if (current()) return bin;
+      try {
+        mkdirSync(lock);
+      } catch {
+        await sleep(200); // another test file is building it
+        continue;
       }
-    } finally {
-      rmdirSync(lock);
+      try {
+        if (!current()) {
+          const sources = newestSource(join(projectRoot, 'src'));
+          rmSync(tree, { recursive: true, force: true });
+          await buildShippedTree(tree);
+          writeFileSync(stamp, String(sources));
+        }
+      } finally {
+        rmdirSync(lock);
+      }
     }
-  }
-  checked = true;
-  return BIN;
+  })();
+  return entry;
 }
 
-/** A running `flotilla …` process with its combined output kept for assertions and failures. */
+export interface CliOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Flags for node itself, before the entry. */
+  readonly nodeFlags?: readonly string[];
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment a user's shell would give: no test runner options, no colours. */
+function cliEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env };
+  delete out['NODE_OPTIONS'];
+  delete out['NODE_TEST_CONTEXT'];
+  return out;
+}
+
+/** Runs `flotilla ARGS…` to completion (without blocking this process's event loop). */
+export async function runCli(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const bin = await shippedCli();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...(options.nodeFlags ?? []), bin, ...args],
+      {
+        env: cliEnv(options.env),
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      },
+      (err, stdout, stderr) =>
+        resolve({
+          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+/** A running `flotilla …` process with its output kept for assertions and failure messages. */
 export interface CliProcess {
   readonly child: ChildProcess;
-  /** Everything written to stdout and stderr so far. */
-  output(): string;
-  /** The last lines of the output. */
-  tail(lines?: number): string;
-  /** Resolves with the first output line matching `pattern`; rejects if the process exits first. */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** Resolves with the exit code (or signal name) once the process has exited. */
-  readonly exited: Promise<number | string>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<void>;
-  /** SIGKILL: a crash, nothing cleaned up. */
-  kill(): Promise<void>;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once stdout matches `pattern`; rejects if the process exits first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The exit code (null when ended by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Sends `signal` (SIGTERM by default) and resolves with the exit code; SIGKILL after 10 s. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `node bin/flotilla.js ARGS` (the shipped command) in `cwd`. */
+/** Starts `flotilla ARGS…` as a long-running process (`up`, `controller`, `cluster start`). */
 export async function startCli(
   args: readonly string[],
-  options: {
-    readonly cwd?: string;
-    readonly env?: NodeJS.ProcessEnv;
-    /** Flags for node itself, before bin/flotilla.js (e.g. `--heapsnapshot-signal=SIGUSR2`). */
-    readonly nodeOptions?: readonly string[];
-  } = {},
+  options: CliOptions = {},
 ): Promise<CliProcess> {
   const bin = await shippedCli();
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  // The test runner's loader (tsx) must not leak into the shipped command.
-  delete env['NODE_OPTIONS'];
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), bin, ...args], {
-    cwd: options.cwd ?? projectRoot,
-    env,
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), bin, ...args], {
+    env: cliEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const w of waiters) w();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve(code ?? signal ?? 'unknown');
-      for (const w of waiters) w();
-    });
-  });
-  const tail = (lines = 40) => out.split('\n').slice(-lines).join('\n');
-  const stop = async (graceMs = 10_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!done) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   return {
     child,
-    output: () => out,
-    tail,
+    stdout: () => out,
+    stderr: () => err,
     exited,
-    stop,
-    async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await exited;
+    async waitFor(pattern, timeoutMs = 90_000) {
+      const end = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (Date.now() > end || child.exitCode !== null || child.signalCode !== null)
+          throw new Error(
+            `flotilla ${args.join(' ')}: did not print ${pattern} (exit ${child.exitCode}); stdout:\n${out}\nstderr:\n${err.slice(-4000)}`,
+          );
+        await sleep(50);
+      }
     },
-    waitForLine(pattern, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for output ${pattern}:\n${tail()}`));
-        }, timeoutMs);
-        const check = () => {
-          const line = out.split('\n').find((l) => pattern.test(l));
-          if (line !== undefined) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(line);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`flotilla exited before printing ${pattern}:\n${tail()}`));
-          }
-        };
-        waiters.add(check);
-        check();
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** A synchronous runner of the shipped entry, for tests that run many short commands in a row. */
+export interface ShippedCli {
+  /** Runs `flotilla ARGS` (synchronously) in `cwd`, with colours off. */
+  run(args: readonly string[], options?: { readonly cwd?: string }): CliResult;
+}
+
+/** Builds (or reuses) the shipped tree, then returns a synchronous runner of its bin/flotilla.js. */
+export async function shippedCliRunner(): Promise<ShippedCli> {
+  const bin = await shippedCli();
+  return {
+    run(args, options = {}) {
+      const r = spawnSync(process.execPath, [bin, ...args], {
+        env: cliEnv(undefined),
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       });
+      return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
   };
 }

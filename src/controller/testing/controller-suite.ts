@@ -475,12 +475,14 @@ export function defineControllerSuite(target: E2eTarget): void {
       // The GitRepository's interval is 10 minutes: only the request makes it fetch now.
       const grAt = await h.annotate({ ...GR, name: 'repo' });
       await h.appliedRevision('app', sha);
-      const gr = await s.client.get<KubeObject & { status?: { lastHandledReconcileAt?: string } }>({
-        ...GR,
-        namespace: 'flux-system',
-        name: 'repo',
+      // A reconcile already running when the annotation landed may have fetched the commit: the
+      // annotated one follows and echoes it.
+      await h.wait('the GitRepository to echo requestedAt', async () => {
+        const gr = await s.client.get<
+          KubeObject & { status?: { lastHandledReconcileAt?: string } }
+        >({ ...GR, namespace: 'flux-system', name: 'repo' });
+        return gr.status?.lastHandledReconcileAt === grAt;
       });
-      assert.equal(gr.status?.lastHandledReconcileAt, grAt);
       const ksAt = await h.annotate({ ...KS, name: 'app' });
       const ks = await h.wait('lastHandledReconcileAt', async () => {
         const k = await h.getKs('app');
@@ -590,6 +592,111 @@ export function defineControllerSuite(target: E2eTarget): void {
       await s.client.delete({ ...KS, namespace: 'flux-system', name: 'dependent' });
       await h.gone({ ...KS, namespace: 'flux-system', name: 'dependent' });
       assert.equal(await h.getCm('c'), undefined);
+    });
+
+    // Pruning a Namespace never destroys what it should not (issue 22 item 5): one holding
+    // objects of the current revision is never pruned; one holding objects the Kustomization does
+    // not manage or must not prune only with the opt-in annotation; what went with it is reported.
+    describe('namespace prune safety', () => {
+      const NS = 'team-x';
+      const nsYaml = (annotations = '') =>
+        `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n${annotations}`;
+      const inNs = (name: string, extra = '') =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${NS}\n${extra}data:\n  value: "x"\n`;
+      const namespaceRef = { apiVersion: 'v1', kind: 'Namespace', name: NS };
+      const cmRef = (name: string) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: NS,
+        name,
+      });
+      const nsrepo = { ...GR, name: 'nsrepo' };
+      const reconciled = async (sha: string, ok: boolean) => {
+        await h.annotate(nsrepo);
+        return ok ? h.appliedRevision('nsprune', sha) : h.failedAt('nsprune', sha);
+      };
+
+      it('sets up a Namespace with objects in it', async () => {
+        const sha = s.repo.commit({
+          'nsprune/ns.yaml': nsYaml(),
+          'nsprune/declared.yaml': inNs('declared'),
+          // keeps the path in the revision when the files under test are gone
+          'nsprune/anchor.yaml': cm('nsprune-anchor', 'x'),
+        });
+        await s.client.create({
+          ...GR,
+          metadata: { name: 'nsrepo', namespace: 'flux-system' },
+          spec: { url: s.repo.url, interval: '10m', ref: { branch: 'main' } },
+        });
+        await h.createKs('nsprune', {
+          path: './nsprune',
+          sourceRef: { kind: 'GitRepository', name: 'nsrepo' },
+        });
+        await reconciled(sha, true);
+        assert.ok(await s.client.getOrUndefined(cmRef('declared')));
+      });
+
+      it('never prunes a Namespace holding objects of the current revision', async () => {
+        const sha = s.repo.commit({ 'nsprune/ns.yaml': null });
+        const message = ready(await reconciled(sha, false))?.message ?? '';
+        assert.match(message, new RegExp(`Namespace/${NS}`));
+        assert.match(message, new RegExp(`ConfigMap/${NS}/declared`));
+        assert.ok(await s.client.getOrUndefined(namespaceRef), 'the Namespace is kept');
+        assert.ok(await s.client.getOrUndefined(cmRef('declared')), 'what is in it is kept');
+      });
+
+      it('never prunes a Namespace holding unmanaged or prune-disabled objects without the opt-in', async () => {
+        let sha = s.repo.commit({
+          'nsprune/ns.yaml': nsYaml(),
+          'nsprune/declared.yaml': null,
+          'nsprune/kept.yaml': inNs(
+            'kept',
+            '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n',
+          ),
+        });
+        await reconciled(sha, true);
+        assert.equal(await s.client.getOrUndefined(cmRef('declared')), undefined, 'pruned');
+        await s.client.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'handmade', namespace: NS },
+          data: { value: 'made by hand' },
+        });
+        sha = s.repo.commit({ 'nsprune/ns.yaml': null, 'nsprune/kept.yaml': null });
+        const message = ready(await reconciled(sha, false))?.message ?? '';
+        assert.match(message, new RegExp(`ConfigMap/${NS}/handmade`));
+        assert.match(message, new RegExp(`ConfigMap/${NS}/kept`));
+        assert.match(message, /flotilla\.dev\/prune-namespace-contents/);
+        assert.ok(await s.client.getOrUndefined(namespaceRef), 'the Namespace is kept');
+        assert.ok(await s.client.getOrUndefined(cmRef('handmade')), 'the unmanaged object is kept');
+        assert.ok(
+          await s.client.getOrUndefined(cmRef('kept')),
+          'the prune-disabled object is kept',
+        );
+      });
+
+      it('with the opt-in annotation prunes the Namespace and reports what went with it', async () => {
+        let sha = s.repo.commit({
+          'nsprune/ns.yaml': nsYaml(
+            '  annotations:\n    flotilla.dev/prune-namespace-contents: "true"\n',
+          ),
+        });
+        await reconciled(sha, true);
+        sha = s.repo.commit({ 'nsprune/ns.yaml': null });
+        await reconciled(sha, true);
+        await h.gone(namespaceRef);
+        const events = await s.client.list(
+          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+          { namespace: 'flux-system' },
+        );
+        const notes = events.items
+          .filter((e) => (e['regarding'] as { name?: string } | undefined)?.name === 'nsprune')
+          .map((e) => (typeof e['note'] === 'string' ? e['note'] : ''))
+          .join('\n');
+        assert.match(notes, new RegExp(`Namespace/${NS} deleted`));
+        assert.match(notes, new RegExp(`ConfigMap/${NS}/handmade deleted`));
+        assert.match(notes, new RegExp(`ConfigMap/${NS}/kept deleted`));
+      });
     });
 
     it('a standby controller takes over within 15 s when the leader is killed', async () => {
