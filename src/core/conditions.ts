@@ -16,9 +16,11 @@ export const ConditionType = {
   Stalled: 'Stalled',
   Healthy: 'Healthy',
   ArtifactInStorage: 'ArtifactInStorage',
+  ArtifactOutdated: 'ArtifactOutdated',
   SourceVerified: 'SourceVerified',
   FetchFailed: 'FetchFailed',
-  ArtifactOutdated: 'ArtifactOutdated',
+  IncludeUnavailable: 'IncludeUnavailable',
+  StorageOperationFailed: 'StorageOperationFailed',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -37,6 +39,10 @@ export const Reason = {
   InvalidPath: 'InvalidPath',
   PruneFailed: 'PruneFailed',
   Suspended: 'Suspended',
+  NewArtifact: 'NewArtifact',
+  NewRevision: 'NewRevision',
+  ArchiveOperationFailed: 'ArchiveOperationFailed',
+  InvalidSpec: 'InvalidSpec',
 } as const;
 
 /** Options of {@link setCondition}. */
