@@ -3,8 +3,7 @@
 // handled that request, and report the revision or the failure.
 import type { Command } from 'commander';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { parseDuration } from '../../core/index.js';
-import { REQUESTED_AT_ANNOTATION } from '../../controller/index.js';
+import { Annotation, parseDuration } from '../../core/index.js';
 import { contextFrom, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { commandNameOf, connect, FluxKinds, type FluxKind } from '../kube.js';
@@ -56,7 +55,7 @@ export async function reconcileAndWait(
   step(ctx, `annotating ${kind.kind} ${name} in ${ns} namespace`);
   const requestedAt = new Date().toISOString();
   await client.patch({ ...kind, namespace: ns, name }, 'merge', {
-    metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } },
+    metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } },
   });
   ok(ctx, `${kind.kind} annotated`);
   wait(ctx, `waiting for ${kind.kind} reconciliation`);

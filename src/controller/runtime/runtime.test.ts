@@ -7,7 +7,8 @@ import { startLocalCluster, type LocalCluster } from '../../localcluster/index.j
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
-import { ControllerManager, REQUESTED_AT_ANNOTATION, shouldReconcileOnUpdate } from './manager.js';
+import { Annotation } from '../../core/index.js';
+import { ControllerManager, shouldReconcileOnUpdate } from './manager.js';
 
 let cluster: LocalCluster;
 let client: KubeClient;
@@ -178,7 +179,7 @@ describe('ControllerManager', () => {
     await client.patch(ref, 'merge', { spec: { replicas: 2 } });
     await until(() => seen.length === 2);
     await client.patch(ref, 'merge', {
-      metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: 'now' } },
+      metadata: { annotations: { [Annotation.ReconcileRequestedAt]: 'now' } },
     });
     await until(() => seen.length === 3);
     await manager.stop();

@@ -18,19 +18,17 @@ import {
   fetchArtifact,
   startArtifactServer,
   type ArtifactServer,
-} from '../artifact/index.js';
-import {
   ObjectIndex,
   S3Client,
   createBucketClient,
   accountNameFromEndpoint,
-  reconcileBucket,
   type Bucket,
-  type BucketReconcileDeps,
   type BucketSecretData,
   type BucketSpec,
   type BucketStatus,
-} from './index.js';
+} from '../../source/index.js';
+import { reconcileBucket } from './kind.js';
+import type { BucketReconcileDeps } from './work.js';
 import {
   AZURITE_ACCOUNT,
   AZURITE_KEY,
@@ -39,7 +37,7 @@ import {
   startS3rver,
   type TestCertificates,
   type TestServer,
-} from './testing/servers.js';
+} from '../../source/bucket/testing/servers.js';
 
 const S3_CREDS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -378,7 +376,7 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
       bucketObject('bad', { ...spec(), interval: '5 minutes' }),
       deps(),
     );
-    assert.equal(badInterval.error?.reason, 'InvalidDuration');
+    assert.equal(badInterval.error?.reason, 'InvalidSpec');
     assert.match(badInterval.error?.message ?? '', /spec\.interval: invalid duration "5 minutes"/);
 
     const suspended = await reconcileBucket(

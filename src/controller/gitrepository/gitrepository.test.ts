@@ -6,8 +6,12 @@ import { mkdtemp, readFile, readdir, rm, mkdir, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ArtifactStore, extractTarball, type Artifact } from '../artifact/index.js';
-import type { SecretData } from '../git/index.js';
+import {
+  ArtifactStore,
+  extractTarball,
+  type Artifact,
+  type SecretData,
+} from '../../source/index.js';
 import {
   FixtureRepo,
   git,
@@ -17,14 +21,10 @@ import {
   startSshd,
   type RunningServer,
   type SshServer,
-} from '../git/testing/git-servers.js';
-import {
-  deleteGitRepositoryArtifacts,
-  reconcileGitRepository,
-  type GitRepository,
-  type GitRepositoryDeps,
-  type GitRepositoryStatus,
-} from './index.js';
+} from '../../source/git/testing/git-servers.js';
+import { deleteGitRepositoryArtifacts, reconcileGitRepository } from './kind.js';
+import type { GitRepository, GitRepositoryStatus } from './types.js';
+import type { GitRepositoryDeps } from './work.js';
 
 let root: string;
 let repos: string;
@@ -166,7 +166,7 @@ describe('reconcileGitRepository over http with basic auth', () => {
         },
       },
     ]);
-    assert.equal(first.newArtifact, true);
+    assert.equal(first.artifactChanged, true);
     assert.equal(first.requeueAfterMs, 60_000);
     // Flux's default exclusions drop *.jpg.
     assert.deepEqual(await files(s.artifact), ['app/deploy.yaml', 'docs/readme.md']);
@@ -180,7 +180,7 @@ describe('reconcileGitRepository over http with basic auth', () => {
     );
     assert.deepEqual(second.status, { ...s, lastHandledReconcileAt: 'r1' });
     assert.deepEqual(second.events, []);
-    assert.equal(second.newArtifact, false);
+    assert.equal(second.artifactChanged, false);
     assert.equal(
       http.requests() - before,
       2,
@@ -195,7 +195,7 @@ describe('reconcileGitRepository over http with basic auth', () => {
       deps(),
     );
     assert.equal(third.status.artifact?.revision, `main@sha1:${c2}`);
-    assert.equal(third.newArtifact, true);
+    assert.equal(third.artifactChanged, true);
     assert.equal(third.events[0]?.reason, 'NewArtifact');
     assert.equal(cond(third.status, 'Ready')?.status, 'True');
     assert.equal(cond(third.status, 'HistoryRewritten'), undefined);
@@ -293,7 +293,14 @@ describe('reconcileGitRepository over http with basic auth', () => {
       object('web-s', { url: `${http.url}/web.git`, suspend: true }),
       deps(),
     );
-    assert.deepEqual(r, { status: {}, events: [], requeueAfterMs: undefined, newArtifact: false });
+    assert.deepEqual(r, {
+      status: {},
+      events: [],
+      requeueAfterMs: undefined,
+      error: undefined,
+      artifactChanged: false,
+      deleted: false,
+    });
   });
 });
 
@@ -428,7 +435,7 @@ describe('reconcileGitRepository: history rewrite', () => {
       deps(),
     );
     assert.equal(immutable.status.artifact?.revision, `main@sha1:${b}`, 'artifact not advanced');
-    assert.equal(immutable.newArtifact, false);
+    assert.equal(immutable.artifactChanged, false);
     const hr = cond(immutable.status, 'HistoryRewritten');
     assert.equal(hr?.reason, 'ImmutableHistory');
     assert.match(

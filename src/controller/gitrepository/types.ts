@@ -1,15 +1,9 @@
 // The GitRepository object (source.toolkit.fluxcd.io/v1) as Flotilla reads and writes it.
 import type { Condition } from '../../core/index.js';
-import type { Artifact } from '../artifact/index.js';
-import type { GitRepositoryRef } from '../git/index.js';
+import type { Artifact, GitRepositoryRef } from '../../source/index.js';
 
 export const GITREPOSITORY_API_VERSION = 'source.toolkit.fluxcd.io/v1';
 export const GITREPOSITORY_KIND = 'GitRepository';
-
-/** Flux's request-a-reconcile annotation; its value is echoed in `status.lastHandledReconcileAt`. */
-export const RECONCILE_REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
-/** Flotilla's opt-in: refuse to advance a branch whose history was rewritten. */
-export const IMMUTABLE_HISTORY_ANNOTATION = 'flotilla.dev/immutable-history';
 
 export interface LocalObjectReference {
   readonly name: string;
@@ -66,15 +60,8 @@ export interface GitRepository {
     readonly namespace: string;
     readonly generation?: number;
     readonly annotations?: Readonly<Record<string, string>>;
+    readonly deletionTimestamp?: string;
   };
   readonly spec: GitRepositorySpec;
   readonly status?: GitRepositoryStatus;
-}
-
-/** A Kubernetes event the caller should record against the object. */
-export interface GitRepositoryEvent {
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-  readonly annotations?: Readonly<Record<string, string>>;
 }

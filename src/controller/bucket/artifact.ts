@@ -1,0 +1,59 @@
+// Bucket sub-reconciler: archives the downloaded objects as the new artifact (unless the stored
+// one already has this revision) and points `latest.tar.gz` (status.url) at it.
+import { mkdir } from 'node:fs/promises';
+import { errorMessage } from '../../core/index.js';
+import { failedCondition, failure } from '../runtime/reconcile-error.js';
+import { notifyArtifact, ownerOf } from '../sources/artifact-storage.js';
+import { bucketConditions } from './conditions.js';
+import type { BucketContext, BucketWork } from './work.js';
+
+/** Stores a new artifact when the revision changed; ArtifactInStorage says which one is stored. */
+export async function reconcileBucketArtifact(ctx: BucketContext, work: BucketWork): Promise<void> {
+  const revision = work.revision ?? '';
+  const owner = ownerOf(ctx);
+  const { store } = ctx.deps;
+  let artifact = ctx.status.artifact;
+  if (!artifact || artifact.revision !== revision) {
+    ctx.fence();
+    try {
+      const tree = work.tree ?? '';
+      await mkdir(tree, { recursive: true });
+      artifact = await store.archive(owner, tree, {
+        revision,
+        matcher: null,
+        fileName: `${revision.replace(/^sha256:/, '')}.tar.gz`,
+      });
+      ctx.status.artifact = artifact;
+      ctx.status.observedIgnore = ctx.obj.spec.ignore;
+      ctx.status.url = await store.linkLatest(owner, artifact).catch((err: unknown) => {
+        ctx.log.debug({ err: errorMessage(err) }, 'failed to update status URL symlink');
+        return ctx.status.url;
+      });
+      ctx.artifactChanged = true;
+    } catch (err) {
+      throw failedCondition(
+        ctx.conditions,
+        'StorageOperationFailed',
+        failure(
+          'ArchiveOperationFailed',
+          `unable to archive artifact to storage: ${errorMessage(err)}`,
+        ),
+      );
+    }
+    ctx.conditions.delete('StorageOperationFailed');
+  } else {
+    ctx.log.debug({ revision }, `artifact up-to-date with remote revision: '${revision}'`);
+  }
+  ctx.conditions.delete('ArtifactOutdated');
+  ctx.conditions.markTrue(
+    'ArtifactInStorage',
+    'Succeeded',
+    `stored artifact: revision '${artifact.revision}'`,
+  );
+  notifyArtifact(
+    ctx,
+    bucketConditions.failures ?? [],
+    artifact,
+    `stored artifact with ${work.fileCount} fetched files from '${ctx.obj.spec.bucketName}' bucket`,
+  );
+}
