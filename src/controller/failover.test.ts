@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalCluster, type LocalCluster } from '../localcluster/index.js';
 import { KubeClient, type KubeObject } from '../kube/index.js';
+import { until } from '../testing/index.js';
 import { installCrds } from './crds.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,16 +65,6 @@ async function holder(): Promise<string | undefined> {
   return lease?.spec?.holderIdentity || undefined;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flotilla-failover-'));
   cluster = await startLocalCluster({ port: 0, inMemory: true });
@@ -93,17 +84,21 @@ after(async () => {
 describe('leader failover between controller processes', () => {
   it('the standby takes over within 15 s after the leader is killed', async () => {
     const a = controller('a');
-    const first = await until(holder, 60_000);
+    const first = await until('a leader', holder, { timeoutMs: 60_000 });
     const b = controller('b');
     await b.started;
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(await holder(), first, 'the first leader keeps the lease while alive');
     const killedAt = Date.now();
     a.kill('SIGKILL');
-    const second = await until(async () => {
-      const h = await holder();
-      return h !== undefined && h !== first ? h : undefined;
-    }, 30_000);
+    const second = await until(
+      'another leader',
+      async () => {
+        const h = await holder();
+        return h !== undefined && h !== first ? h : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const tookMs = Date.now() - killedAt;
     assert.notEqual(second, first);
     assert.ok(tookMs < 15_000, `takeover took ${tookMs} ms`);

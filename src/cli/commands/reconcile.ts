@@ -71,12 +71,16 @@ export async function reconcileAndWait(
       ctx.stdout.write(`  ${progress}\n`);
       lastMessage = progress;
     }
+    // Done: applied at this generation, or failed (then Reconciling says it will be retried,
+    // and observedGeneration stays at the last generation that succeeded, as in Flux).
+    const attempted = cur.status?.lastHandledReconcileAt === requestedAt && ready !== undefined;
     const handled =
-      cur.status?.lastHandledReconcileAt === requestedAt &&
-      cur.status.observedGeneration === cur.metadata.generation &&
-      !reconciling &&
-      ready !== undefined &&
-      ready.status !== 'Unknown';
+      attempted &&
+      (ready.status === 'False'
+        ? !reconciling || reconciling.reason === 'ProgressingWithRetry'
+        : ready.status === 'True' &&
+          !reconciling &&
+          cur.status?.observedGeneration === cur.metadata.generation);
     if (handled) {
       if (ready.status === 'False') {
         throw new CliError(

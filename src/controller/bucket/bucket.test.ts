@@ -2,11 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import aws4 from 'aws4';
 import {
   ContainerSASPermissions,
   BlobServiceClient,
@@ -32,43 +30,15 @@ import type { BucketReconcileDeps } from './work.js';
 import {
   AZURITE_ACCOUNT,
   AZURITE_KEY,
-  makeTestCertificates,
+  writeTestCertificates,
   startAzurite,
+  s3Request,
   startS3rver,
-  type TestCertificates,
+  type TestCertificateFiles,
   type TestServer,
-} from '../../source/bucket/testing/servers.js';
+} from '../../testing/index.js';
 
 const S3_CREDS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-function s3Request(
-  server: TestServer,
-  method: 'PUT' | 'DELETE',
-  path: string,
-  body = '',
-): Promise<number> {
-  const signed = aws4.sign(
-    { host: server.hostPort, path, method, service: 's3', region: 'us-east-1', body, headers: {} },
-    S3_CREDS,
-  );
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method,
-        headers: signed.headers as Record<string, string>,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -465,22 +435,17 @@ describe('Bucket with the generic (S3) provider on s3rver', () => {
 });
 
 describe('Bucket over HTTPS with certSecretRef', () => {
-  let s3: TestServer | undefined;
-  let certs: TestCertificates | undefined;
+  let s3: TestServer;
+  let certs: TestCertificateFiles;
   before(async () => {
-    const dir = await mkdtemp(join(work, 'certs-'));
-    certs = await makeTestCertificates(dir);
-    if (certs) s3 = await startS3rver(['secure'], certs);
+    certs = await writeTestCertificates(await mkdtemp(join(work, 'certs-')));
+    s3 = await startS3rver(['secure'], certs);
   });
   after(async () => {
-    await s3?.stop();
+    await s3.stop();
   });
 
-  it('trusts the CA from certSecretRef, and says why without it', async (t) => {
-    if (!s3 || !certs) {
-      t.skip('openssl is not installed (apt-get install -y openssl)');
-      return;
-    }
+  it('trusts the CA from certSecretRef, and says why without it', async () => {
     secrets.set('default/s3-ca', { 'ca.crt': await readFile(certs.caFile, 'utf8') });
     secrets.set('default/s3-creds-tls', { accesskey: 'S3RVER', secretkey: 'S3RVER' });
     const base = {

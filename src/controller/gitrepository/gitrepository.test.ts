@@ -21,7 +21,7 @@ import {
   startSshd,
   type RunningServer,
   type SshServer,
-} from '../../source/git/testing/git-servers.js';
+} from '../../testing/index.js';
 import { deleteGitRepositoryArtifacts, reconcileGitRepository } from './kind.js';
 import type { GitRepository, GitRepositoryStatus } from './types.js';
 import type { GitRepositoryDeps } from './work.js';

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
-import { errorMessage } from '../../core/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../source/index.js';
+import { until as waitUntil } from '../../testing/index.js';
 import { installCrds } from '../crds.js';
 import { startControllers, type RunningControllers } from '../controllers.js';
 import type { Kustomization } from './types.js';
@@ -48,32 +48,18 @@ const cm = (name: string, value: string) =>
 const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
 const GR = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' } as const;
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) {
+/** Waits for a probe (30 s), showing the Kustomizations' and GitRepositories' status on timeout. */
+function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return waitUntil(what, probe, {
+    timeoutMs: 30_000,
+    state: async () => {
       const ks = await client.list({ ...KS }, { namespace: 'flux-system' }).catch(() => undefined);
       const gr = await client.list({ ...GR }, { namespace: 'flux-system' }).catch(() => undefined);
-      const state = JSON.stringify(
+      return JSON.stringify(
         [...(ks?.items ?? []), ...(gr?.items ?? [])].map((o) => [o.metadata.name, o['status']]),
       );
-      throw new Error(
-        `timed out waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}; state: ${state}`,
-      );
-    }
-    await sleep(50);
-  }
+    },
+  });
 }
 
 const getKs = (name: string) =>

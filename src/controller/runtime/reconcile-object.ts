@@ -154,7 +154,7 @@ export async function reconcileObject<
   if (verdict.event) events.push(verdict.event);
   if (error) log.warn({ reason: error.reason, err: error.message }, 'reconciliation failed');
   return {
-    status: dropUndefined(handled({ ...status, conditions: conditions.list() } as StatusOf<O>)),
+    status: dropUndefined(handled({ ...status, conditions: conditions.list() })),
     events:
       Object.keys(eventAnnotations).length === 0
         ? events

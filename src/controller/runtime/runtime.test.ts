@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
+import { until } from '../../testing/index.js';
 import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
 import { Annotation } from '../../core/index.js';
@@ -23,14 +24,6 @@ after(async () => {
   await cluster.stop();
 });
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
-
 describe('LeaderElector', () => {
   it('elects one leader, and a second candidate takes over when the first stops renewing', async () => {
     const leading: string[] = [];
@@ -48,14 +41,14 @@ describe('LeaderElector', () => {
     const a = make('a');
     const b = make('b');
     a.start();
-    await until(() => a.isLeader);
+    await until('a.isLeader', () => a.isLeader);
     b.start();
     await sleep(400);
     assert.equal(b.isLeader, false, 'b waits while a renews');
     // As after a crash: a stops renewing without releasing the lease.
     const crashed = Date.now();
     await a.stop({ release: false });
-    await until(() => b.isLeader, 5000);
+    await until('b.isLeader', () => b.isLeader, { timeoutMs: 5000 });
     const tookMs = Date.now() - crashed;
     assert.ok(tookMs < 3000, `takeover took ${tookMs} ms`);
     const lease = await client.get<
@@ -84,7 +77,7 @@ describe('LeaderElector', () => {
       onStartedLeading: () => undefined,
     });
     a.start();
-    await until(() => a.isLeader);
+    await until('a.isLeader', () => a.isLeader);
     await a.stop();
     const b = new LeaderElector({
       client,
@@ -96,7 +89,7 @@ describe('LeaderElector', () => {
       onStartedLeading: () => undefined,
     });
     b.start();
-    await until(() => b.isLeader, 3000);
+    await until('b.isLeader', () => b.isLeader, { timeoutMs: 3000 });
     await b.stop();
   });
 });
@@ -171,17 +164,17 @@ describe('ControllerManager', () => {
       },
     };
     await client.create(dep);
-    await until(() => seen.length === 1);
+    await until('seen.length === 1', () => seen.length === 1);
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'mgr', name: 'web' };
     await client.patch(ref, 'merge', { metadata: { labels: { x: 'y' } } });
     await sleep(300);
     assert.equal(seen.length, 1, 'a label change does not trigger');
     await client.patch(ref, 'merge', { spec: { replicas: 2 } });
-    await until(() => seen.length === 2);
+    await until('seen.length === 2', () => seen.length === 2);
     await client.patch(ref, 'merge', {
       metadata: { annotations: { [Annotation.ReconcileRequestedAt]: 'now' } },
     });
-    await until(() => seen.length === 3);
+    await until('seen.length === 3', () => seen.length === 3);
     await manager.stop();
   });
 

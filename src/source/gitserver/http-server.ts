@@ -3,7 +3,8 @@
 // fleet repository with it, and tests use it as a real Git server.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FlotillaError } from '../../core/index.js';
 
@@ -23,6 +24,8 @@ export interface GitHttpServerOptions {
   readonly allowPush?: boolean;
   /** @default GIT_HTTP_BACKEND */
   readonly backend?: string;
+  /** Serve HTTPS with this key pair (PEM); with `clientCa`, require a client certificate it signed. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly clientCa?: string };
 }
 
 export interface GitHttpServer {
@@ -45,7 +48,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     : undefined;
   const bearer = options.bearerToken !== undefined ? `Bearer ${options.bearerToken}` : undefined;
   let count = 0;
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     count++;
     const auth = req.headers.authorization ?? '';
     if ((basic || bearer) && auth !== basic && auth !== bearer) {
@@ -111,14 +114,27 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       res.end();
     });
     cgi.stderr.resume();
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.clientCa
+            ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
+        },
+        handler,
+      )
+    : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     requests: () => count,
     close: () =>
       new Promise<void>((resolve) => {

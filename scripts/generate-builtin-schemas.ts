@@ -1,6 +1,7 @@
 // Generator of builtin-openapi.json: the compact OpenAPI v3 component schemas of Kubernetes' built-in kinds.
 //
-// Run: node --import tsx src/localcluster/merge/schema-data/generate-builtin-schemas.ts
+// Run: node --import tsx scripts/generate-builtin-schemas.ts
+// (a development tool: not part of the build; it reads the devDependency @kubernetes/client-node)
 //
 // Structure (field names, JSON names, types, int formats) comes from the models that
 // @kubernetes/client-node (installed, OpenAPI spec v1.34.0) generates from the upstream
@@ -576,7 +577,10 @@ function main(): void {
     groupVersions: groupOf,
     definitions: sorted,
   };
-  const out = new URL('./builtin-openapi.json', import.meta.url);
+  const out = new URL(
+    '../src/localcluster/merge/schema-data/builtin-openapi.json',
+    import.meta.url,
+  );
   writeFileSync(out, JSON.stringify(data) + '\n');
   console.log(
     `wrote ${out.pathname}: ${Object.keys(kinds).length} kinds, ${Object.keys(sorted).length} definitions`,

@@ -2,11 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { BuiltinContext } from '../builtin-types.js';
-import { RegoError } from '../errors.js';
-import { parseJSON } from '../json.js';
-import { equal, setOf, valueToString, type Value } from '../value.js';
-import { CORE_BUILTINS } from './index.js';
+import type { BuiltinContext } from '../../builtin-types.js';
+import { RegoError } from '../../errors.js';
+import { parseJSON } from '../../json.js';
+import { equal, setOf, valueToString, type Value } from '../../value.js';
+import { CORE_BUILTINS } from '../index.js';
 
 const BY_NAME = new Map(CORE_BUILTINS.map((d) => [d.name, d]));
 

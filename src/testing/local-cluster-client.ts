@@ -1,6 +1,7 @@
-// A minimal HTTPS JSON client trusting the local cluster's CA, used by this folder's tests and bench.
+// A minimal HTTPS JSON client trusting the local cluster's CA, for the local cluster's tests.
 import { request, Agent } from 'node:https';
-import type { LocalCluster } from './server.js';
+import type { LocalCluster } from '../localcluster/index.js';
+import { until } from './until.js';
 
 /** Parsed JSON as the tests read it: any path, values checked at run time by assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API responses are checked field by field by the tests
@@ -119,17 +120,11 @@ export class TestClient {
   }
 }
 
-/** Polls `check` until it returns a truthy value or the timeout passes. */
-export async function eventually<T>(
+/** Polls `check` until it returns a truthy value or the timeout passes (until() in the order these tests use). */
+export function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return until(what, async () => (await check()) || undefined, { timeoutMs, intervalMs: 20 });
 }

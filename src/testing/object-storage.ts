@@ -1,10 +1,12 @@
 // Test-only: starts real object storage servers (s3rver, Azurite) on 127.0.0.1 as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { request } from 'node:http';
 import { createInterface } from 'node:readline';
+import aws4 from 'aws4';
 
 export interface TestServer {
   /** `host:port` */
@@ -52,6 +54,36 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void>): () => Promi
   };
 }
 
+/** A SigV4-signed PUT or DELETE of an object on s3rver (credentials `S3RVER`); resolves with the status. */
+export function s3Request(
+  server: Pick<TestServer, 'hostPort' | 'port'>,
+  method: 'PUT' | 'DELETE',
+  path: string,
+  body = '',
+): Promise<number> {
+  const signed = aws4.sign(
+    { host: server.hostPort, path, method, service: 's3', region: 'us-east-1', body, headers: {} },
+    { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  );
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path,
+        method,
+        headers: signed.headers as Record<string, string>,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
  * Starts s3rver (credentials `S3RVER`/`S3RVER`) with the given buckets. It runs in a child
  * process with OpenSSL's legacy provider because s3rver encrypts ListObjectsV2 continuation
@@ -84,68 +116,6 @@ export async function startS3rver(
     hostPort: `127.0.0.1:${port}`,
     port,
     stop: stopper(child, () => rm(directory, { recursive: true, force: true })),
-  };
-}
-
-export interface TestCertificates {
-  readonly caFile: string;
-  readonly keyFile: string;
-  readonly certFile: string;
-}
-
-/**
- * Makes a throwaway CA and a server certificate for 127.0.0.1 with the openssl CLI, or returns
- * undefined when openssl is not installed (callers skip with a reason).
- */
-export async function makeTestCertificates(dir: string): Promise<TestCertificates | undefined> {
-  const run = (args: string[]): Promise<number> =>
-    new Promise((resolve) => {
-      const child = spawn('openssl', args, { cwd: dir, stdio: 'ignore' });
-      child.on('error', () => resolve(-1));
-      child.on('exit', (code) => resolve(code ?? -1));
-    });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const steps = [
-    [
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=flotilla-test-ca',
-    ],
-    ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.crt',
-      '-days',
-      '1',
-      '-extfile',
-      'san.cnf',
-    ],
-  ];
-  await writeFile(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  for (const step of steps) {
-    if ((await run(step)) !== 0) return undefined;
-  }
-  return {
-    caFile: join(dir, 'ca.crt'),
-    keyFile: join(dir, 'server.key'),
-    certFile: join(dir, 'server.crt'),
   };
 }
 
