@@ -26,3 +26,4 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
+export { shippedCli } from './shipped-cli.js';

@@ -99,6 +99,7 @@ export async function reconcileObject<
   let error: ReconcileError | undefined;
   let requeue: Requeue | undefined;
   let artifactChanged = false;
+  const fenced = new WeakSet<object>();
   try {
     durations = parseDurations(obj.spec);
     const ctx = stepContext(obj, deps, {
@@ -111,6 +112,7 @@ export async function reconcileObject<
       durations,
       log,
       now,
+      fenced,
     });
     const work = kind.work?.() ?? ({} as W);
     for (const step of kind.steps) {
@@ -124,6 +126,8 @@ export async function reconcileObject<
     }
     artifactChanged = ctx.artifactChanged;
   } catch (err) {
+    // Stopped, or the lease may be lost: there is no verdict to write, and no right to write it.
+    if (typeof err === 'object' && err !== null && fenced.has(err)) throw err;
     error = asReconcileError(err, kind.failureReason ?? Reason.ReconciliationFailed);
   } finally {
     for (const cleanup of cleanups.reverse()) {
@@ -179,6 +183,8 @@ interface ContextParts<S> {
   readonly durations: Durations;
   readonly log: Logger;
   readonly now: Date;
+  /** The errors fence() threw. */
+  readonly fenced: WeakSet<object>;
 }
 
 function stepContext<O extends FluxObject, D extends ReconcileDeps>(
@@ -212,8 +218,13 @@ function stepContext<O extends FluxObject, D extends ReconcileDeps>(
       );
     },
     fence: () => {
-      signal.throwIfAborted();
-      deps.fence?.();
+      try {
+        signal.throwIfAborted();
+        deps.fence?.();
+      } catch (err) {
+        if (typeof err === 'object' && err !== null) parts.fenced.add(err);
+        throw err;
+      }
     },
     defer: (cleanup) => void cleanups.push(cleanup),
   };
