@@ -8,7 +8,7 @@ import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { until } from '../../testing/index.js';
 import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
-import { Annotation } from '../../core/index.js';
+import { Annotation, FlotillaError } from '../../core/index.js';
 import { ControllerManager, shouldReconcileOnUpdate } from './manager.js';
 
 let cluster: LocalCluster;
@@ -64,6 +64,58 @@ describe('LeaderElector', () => {
     assert.deepEqual(leading, ['a', 'b']);
     await b.stop();
     await a.stop();
+  });
+
+  it('fences writes: once the renew deadline has passed without a renewal, checkLease throws', async () => {
+    const elector = new LeaderElector({
+      client,
+      namespace: 'default',
+      name: 'flotilla-test-fence',
+      identity: 'fenced',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 800,
+      retryPeriodMs: 100,
+      onStartedLeading: () => undefined,
+    });
+    assert.throws(() => elector.checkLease(), /not writing/, 'not leading yet');
+    elector.start();
+    await until('leading', () => elector.isLeader);
+    elector.checkLease();
+    // As SIGSTOP would: nothing runs in this process for longer than the renew deadline.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 900);
+    assert.throws(
+      () => elector.checkLease(),
+      (e: unknown) => e instanceof FlotillaError && e.reason === 'LeaseExpired',
+    );
+    // A guarded client refuses writes then, and still reads.
+    const guarded = client.guarded(() => elector.checkLease());
+    await assert.rejects(
+      guarded.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'late', namespace: 'default' },
+      }),
+      /not writing/,
+    );
+    assert.equal(
+      await guarded.getOrUndefined({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'default',
+        name: 'late',
+      }),
+      undefined,
+    );
+    // Renewed again (no one else took the lease), it may write.
+    await until('renewed', () => {
+      try {
+        elector.checkLease();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await elector.stop();
   });
 
   it('releases the lease on stop so the next candidate takes over at once', async () => {
