@@ -11,24 +11,16 @@ import {
 } from './label-selector.js';
 
 describe('parseLabelSelector', () => {
+  // The common forms are tested where they are served (localcluster/selectors.test.ts); these
+  // are the edges both of its users rely on.
   const cases: [string, Record<string, string>, boolean][] = [
-    ['', {}, true],
-    ['a=b', { a: 'b' }, true],
-    ['a==b', { a: 'c' }, false],
-    ['a!=b', {}, true],
-    ['a!=b', { a: 'b' }, false],
-    ['a in (x, y)', { a: 'y' }, true],
-    ['a in(x,y)', {}, false],
-    ['a notin (x)', {}, true],
-    ['a notin (x)', { a: 'x' }, false],
-    ['a', { a: '' }, true],
-    ['!a', { a: '' }, false],
+    ['   ', { a: 'b' }, true],
+    ['a in(x,y)', { a: 'x' }, true],
+    ['a notin ( x , y )', { a: 'y' }, false],
+    ['a=', { a: '' }, true],
+    ['a!=', {}, true],
     ['toString', {}, false],
-    [
-      'app.kubernetes.io/name=web, tier in (fe,be) ,!legacy',
-      { 'app.kubernetes.io/name': 'web', tier: 'be' },
-      true,
-    ],
+    ['k8s.io/part-of in (web,api),!skip', { 'k8s.io/part-of': 'api' }, true],
   ];
   for (const [sel, labels, want] of cases) {
     it(`${JSON.stringify(sel)} on ${JSON.stringify(labels)} is ${String(want)}`, () => {

@@ -73,127 +73,152 @@ export async function reconcileObject<
   const objectName = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
   const log = (deps.logger ?? silentLogger()).child({ [kind.kind.toLowerCase()]: objectName });
   const previous = (obj.status ?? {}) as StatusOf<O>;
-  const requestedAt = obj.metadata.annotations?.[Annotation.ReconcileRequestedAt];
-  const handled = (s: StatusOf<O>): StatusOf<O> =>
-    requestedAt === undefined ? s : { ...s, lastHandledReconcileAt: requestedAt };
   const unchanged = { events: [], error: undefined, artifactChanged: false } as const;
-
   if (obj.metadata.deletionTimestamp !== undefined) {
     await kind.finalize?.(obj, deps);
     return { ...unchanged, status: previous, requeueAfterMs: undefined, deleted: true };
   }
   if (obj.spec.suspend === true) {
     log.info('reconciliation is suspended for this object');
-    return { ...unchanged, status: handled(previous), requeueAfterMs: undefined, deleted: false };
+    return {
+      ...unchanged,
+      status: handled(obj, previous),
+      requeueAfterMs: undefined,
+      deleted: false,
+    };
   }
+  const run = newRun(obj, deps, log);
+  await runSteps(kind, run);
+  if (run.requeue) {
+    log.info({ requeueAfterMs: run.requeue.requeueAfterMs }, run.requeue.message);
+    return {
+      ...unchanged,
+      status: previous,
+      requeueAfterMs: run.requeue.requeueAfterMs,
+      deleted: false,
+    };
+  }
+  return outcome(kind, run);
+}
 
-  const generation = obj.metadata.generation;
+/** The status with `lastHandledReconcileAt` set from the requestedAt annotation, if any. */
+function handled<O extends FluxObject>(obj: O, status: StatusOf<O>): StatusOf<O> {
+  const requestedAt = obj.metadata.annotations?.[Annotation.ReconcileRequestedAt];
+  return requestedAt === undefined ? status : { ...status, lastHandledReconcileAt: requestedAt };
+}
+
+/** The state of one reconcile: what the steps build and how they ended. */
+interface Run<O extends FluxObject, D extends ReconcileDeps> {
+  readonly obj: O;
+  readonly deps: D;
+  readonly log: Logger;
+  readonly now: Date;
+  readonly status: DraftStatus<StatusOf<O>>;
+  readonly conditions: ConditionSet;
+  readonly events: ReconcileEvent[];
+  readonly eventAnnotations: Record<string, string>;
+  readonly cleanups: (() => void | Promise<void>)[];
+  /** The errors fence() threw: they end the reconcile without a verdict. */
+  readonly fenced: WeakSet<object>;
+  durations?: Durations;
+  error?: ReconcileError;
+  requeue?: Requeue;
+  artifactChanged: boolean;
+}
+
+function newRun<O extends FluxObject, D extends ReconcileDeps>(
+  obj: O,
+  deps: D,
+  log: Logger,
+): Run<O, D> {
   const now = (deps.now ?? (() => new Date()))();
-  const conditions = new ConditionSet(previous.conditions, generation, now);
-  const { conditions: _previousConditions, ...rest } = previous;
-  const status = rest as DraftStatus<StatusOf<O>>;
-  const events: ReconcileEvent[] = [];
-  const eventAnnotations: Record<string, string> = {};
-  const cleanups: (() => void | Promise<void>)[] = [];
-  let durations: Durations | undefined;
-  let error: ReconcileError | undefined;
-  let requeue: Requeue | undefined;
-  let artifactChanged = false;
-  const fenced = new WeakSet<object>();
+  const { conditions: previous, ...rest } = (obj.status ?? {}) as StatusOf<O>;
+  return {
+    obj,
+    deps,
+    log,
+    now,
+    status: rest as DraftStatus<StatusOf<O>>,
+    conditions: new ConditionSet(previous, obj.metadata.generation, now),
+    events: [],
+    eventAnnotations: {},
+    cleanups: [],
+    fenced: new WeakSet(),
+    artifactChanged: false,
+  };
+}
+
+/** Runs the kind's steps in order until one fails, stops early or all are done; then clean-up. */
+async function runSteps<O extends FluxObject, D extends ReconcileDeps, W extends Work>(
+  kind: ReconcilerKind<O, D, W>,
+  run: Run<O, D>,
+): Promise<void> {
   try {
-    durations = parseDurations(obj.spec);
-    const ctx = stepContext(obj, deps, {
-      kind: kind.kind,
-      status,
-      conditions,
-      events,
-      eventAnnotations,
-      cleanups,
-      durations,
-      log,
-      now,
-      fenced,
-    });
+    run.durations = parseDurations(run.obj.spec);
+    const ctx = stepContext(kind.kind, run, run.durations);
     const work = kind.work?.() ?? ({} as W);
     for (const step of kind.steps) {
       ctx.fence();
       const result = await step(ctx, work);
       if (result === DONE) break;
       if (isRequeue(result)) {
-        requeue = result;
+        run.requeue = result;
         break;
       }
     }
-    artifactChanged = ctx.artifactChanged;
+    run.artifactChanged = ctx.artifactChanged;
   } catch (err) {
     // Stopped, or the lease may be lost: there is no verdict to write, and no right to write it.
-    if (typeof err === 'object' && err !== null && fenced.has(err)) throw err;
-    error = asReconcileError(err, kind.failureReason ?? Reason.ReconciliationFailed);
+    if (typeof err === 'object' && err !== null && run.fenced.has(err)) throw err;
+    run.error = asReconcileError(err, kind.failureReason ?? Reason.ReconciliationFailed);
   } finally {
-    for (const cleanup of cleanups.reverse()) {
+    for (const cleanup of run.cleanups.reverse()) {
       await Promise.resolve()
         .then(cleanup)
-        .catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'clean-up failed'));
+        .catch((err: unknown) => run.log.warn({ err: errorMessage(err) }, 'clean-up failed'));
     }
   }
+}
 
-  if (requeue) {
-    log.info({ requeueAfterMs: requeue.requeueAfterMs }, requeue.message);
-    return {
-      ...unchanged,
-      status: previous,
-      requeueAfterMs: requeue.requeueAfterMs,
-      deleted: false,
-    };
-  }
+/** The summary of a finished reconcile: conditions, observedGeneration, events, requeue. */
+function outcome<O extends FluxObject, D extends ReconcileDeps>(
+  kind: { readonly conditions: ReconcilerKind<O, D>['conditions'] },
+  run: Run<O, D>,
+): ReconcileOutcome<StatusOf<O>> {
+  const { obj, error, status, conditions, eventAnnotations } = run;
   const verdict = summarize({
     conditions,
     kind: kind.conditions,
-    previousReady: previous.conditions?.find((c) => c.type === ConditionType.Ready),
+    previousReady: obj.status?.conditions?.find((c) => c.type === ConditionType.Ready),
     error,
-    intervalMs: durations?.intervalMs,
-    retryIntervalMs: durations?.retryIntervalMs,
+    intervalMs: run.durations?.intervalMs,
+    retryIntervalMs: run.durations?.retryIntervalMs,
   });
+  const generation = obj.metadata.generation;
   if (verdict.observed && generation !== undefined) status.observedGeneration = generation;
-  if (verdict.event) events.push(verdict.event);
-  if (error) log.warn({ reason: error.reason, err: error.message }, 'reconciliation failed');
+  if (verdict.event) run.events.push(verdict.event);
+  if (error) run.log.warn({ reason: error.reason, err: error.message }, 'reconciliation failed');
+  const annotate = Object.keys(eventAnnotations).length > 0;
   return {
-    status: dropUndefined(handled({ ...status, conditions: conditions.list() })),
-    events:
-      Object.keys(eventAnnotations).length === 0
-        ? events
-        : events.map((e) => ({
-            ...e,
-            annotations: { ...eventAnnotations, ...e.annotations },
-          })),
+    status: dropUndefined(
+      handled(obj, { ...status, conditions: conditions.list() }),
+    ),
+    events: run.events.map((e) =>
+      annotate ? { ...e, annotations: { ...eventAnnotations, ...e.annotations } } : e,
+    ),
     requeueAfterMs: verdict.requeueAfterMs,
     error,
-    artifactChanged,
+    artifactChanged: run.artifactChanged,
     deleted: false,
   };
 }
 
-interface ContextParts<S> {
-  readonly kind: string;
-  readonly status: DraftStatus<S>;
-  readonly conditions: ConditionSet;
-  readonly events: ReconcileEvent[];
-  readonly eventAnnotations: Record<string, string>;
-  readonly cleanups: (() => void | Promise<void>)[];
-  readonly durations: Durations;
-  readonly log: Logger;
-  readonly now: Date;
-  /** The errors fence() threw. */
-  readonly fenced: WeakSet<object>;
-}
-
 function stepContext<O extends FluxObject, D extends ReconcileDeps>(
-  obj: O,
-  deps: D,
-  parts: ContextParts<StatusOf<O>>,
+  kind: string,
+  run: Run<O, D>,
+  durations: Durations,
 ): StepContext<O, D> {
-  const { kind, status, conditions, events, eventAnnotations, cleanups, durations, log, now } =
-    parts;
+  const { obj, deps, status, conditions } = run;
   const signal = deps.signal ?? new AbortController().signal;
   return {
     obj,
@@ -202,15 +227,15 @@ function stepContext<O extends FluxObject, D extends ReconcileDeps>(
     status,
     conditions,
     previous: obj.status?.conditions ?? [],
-    log,
-    now,
+    log: run.log,
+    now: run.now,
     objectName: `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
     intervalMs: durations.intervalMs,
     timeoutMs: durations.timeoutMs,
     signal,
     artifactChanged: false,
-    event: (e) => void events.push(e),
-    annotateEvents: (annotations) => void Object.assign(eventAnnotations, annotations),
+    event: (e) => void run.events.push(e),
+    annotateEvents: (annotations) => void Object.assign(run.eventAnnotations, annotations),
     progressing: (message) => conditions.progressing(message),
     patch: async () => {
       await deps.patchStatus?.(
@@ -222,10 +247,10 @@ function stepContext<O extends FluxObject, D extends ReconcileDeps>(
         signal.throwIfAborted();
         deps.fence?.();
       } catch (err) {
-        if (typeof err === 'object' && err !== null) parts.fenced.add(err);
+        if (typeof err === 'object' && err !== null) run.fenced.add(err);
         throw err;
       }
     },
-    defer: (cleanup) => void cleanups.push(cleanup),
+    defer: (cleanup) => void run.cleanups.push(cleanup),
   };
 }
