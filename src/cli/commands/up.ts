@@ -100,7 +100,9 @@ export function registerUpCommand(program: Command): void {
             },
             'merge',
             {
-              metadata: { annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() } },
+              metadata: {
+                annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() },
+              },
             },
           );
         await requestSource();

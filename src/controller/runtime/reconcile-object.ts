@@ -200,9 +200,7 @@ function outcome<O extends FluxObject, D extends ReconcileDeps>(
   if (error) run.log.warn({ reason: error.reason, err: error.message }, 'reconciliation failed');
   const annotate = Object.keys(eventAnnotations).length > 0;
   return {
-    status: dropUndefined(
-      handled(obj, { ...status, conditions: conditions.list() }),
-    ),
+    status: dropUndefined(handled(obj, { ...status, conditions: conditions.list() })),
     events: run.events.map((e) =>
       annotate ? { ...e, annotations: { ...eventAnnotations, ...e.annotations } } : e,
     ),
