@@ -1,7 +1,7 @@
 // Bucket sub-reconciler: archives the downloaded objects as the new artifact (unless the stored
 // one already has this revision) and points `latest.tar.gz` (status.url) at it.
 import { mkdir } from 'node:fs/promises';
-import { errorMessage } from '../../core/index.js';
+import { ConditionType, Reason, errorMessage } from '../../core/index.js';
 import { failedCondition, failure } from '../runtime/reconcile-error.js';
 import { notifyArtifact, ownerOf } from '../sources/artifact-storage.js';
 import { bucketConditions } from './conditions.js';
@@ -33,21 +33,21 @@ export async function reconcileBucketArtifact(ctx: BucketContext, work: BucketWo
     } catch (err) {
       throw failedCondition(
         ctx.conditions,
-        'StorageOperationFailed',
+        ConditionType.StorageOperationFailed,
         failure(
-          'ArchiveOperationFailed',
+          Reason.ArchiveOperationFailed,
           `unable to archive artifact to storage: ${errorMessage(err)}`,
         ),
       );
     }
-    ctx.conditions.delete('StorageOperationFailed');
+    ctx.conditions.delete(ConditionType.StorageOperationFailed);
   } else {
     ctx.log.debug({ revision }, `artifact up-to-date with remote revision: '${revision}'`);
   }
-  ctx.conditions.delete('ArtifactOutdated');
+  ctx.conditions.delete(ConditionType.ArtifactOutdated);
   ctx.conditions.markTrue(
-    'ArtifactInStorage',
-    'Succeeded',
+    ConditionType.ArtifactInStorage,
+    Reason.Succeeded,
     `stored artifact: revision '${artifact.revision}'`,
   );
   notifyArtifact(

@@ -4,7 +4,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCategory, FlotillaError, errorMessage } from '../../core/index.js';
+import {
+  ConditionType,
+  ErrorCategory,
+  FlotillaError,
+  Reason,
+  errorMessage,
+} from '../../core/index.js';
 import {
   BucketReason,
   createBucketClient,
@@ -66,7 +72,8 @@ export async function reconcileBucketSource(ctx: BucketContext, work: BucketWork
           ),
       });
       const message = `new upstream revision '${index.digest()}'`;
-      if (artifact) ctx.conditions.markTrue('ArtifactOutdated', 'NewRevision', message);
+      if (artifact)
+        ctx.conditions.markTrue(ConditionType.ArtifactOutdated, Reason.NewRevision, message);
       ctx.progressing(`building artifact: ${message}`);
     }
     // After the download: objects that vanished meanwhile have left the index.
@@ -77,7 +84,7 @@ export async function reconcileBucketSource(ctx: BucketContext, work: BucketWork
   } finally {
     client.close();
   }
-  ctx.conditions.delete('FetchFailed');
+  ctx.conditions.delete(ConditionType.FetchFailed);
 }
 
 /** A Secret's data; a missing Secret is an AuthenticationFailed failure naming it. */

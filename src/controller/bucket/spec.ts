@@ -1,6 +1,6 @@
 // Bucket sub-reconciler: the spec fields Flotilla needs and the ones it cannot serve (which stall
 // the object, saying so, rather than being ignored).
-import { FlotillaError, errorMessage } from '../../core/index.js';
+import { ConditionType, FlotillaError, errorMessage } from '../../core/index.js';
 import { BucketReason } from '../../source/index.js';
 import { ReconcileError, failedCondition, failure, stalling } from '../runtime/reconcile-error.js';
 import type { BucketContext } from './work.js';
@@ -37,7 +37,7 @@ export function checkBucketSpec(ctx: BucketContext): Promise<void> {
  * the bucket itself), as Flux marks it. The provider's configuration errors stall.
  */
 export function fetchFailed(ctx: BucketContext, err: unknown): ReconcileError {
-  return failedCondition(ctx.conditions, 'FetchFailed', asBucketFailure(err));
+  return failedCondition(ctx.conditions, ConditionType.FetchFailed, asBucketFailure(err));
 }
 
 function asBucketFailure(err: unknown): ReconcileError {

@@ -3,7 +3,7 @@
 // checkout with the includes copied in; both give byte-identical tarballs — and stores it.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../../core/index.js';
+import { Reason, errorMessage } from '../../core/index.js';
 import {
   checkoutCommit,
   parseCommit,
@@ -26,7 +26,8 @@ export async function reconcileArtifact(ctx: GitContext, work: GitWork): Promise
   const { spec } = ctx.obj;
   if (ctx.status.artifact?.revision !== revision) {
     const message = `new upstream revision '${revision}'`;
-    if (ctx.status.artifact) ctx.conditions.markTrue(C.ArtifactOutdated, 'NewRevision', message);
+    if (ctx.status.artifact)
+      ctx.conditions.markTrue(C.ArtifactOutdated, Reason.NewRevision, message);
     ctx.progressing(`building artifact: ${message}`);
   }
   const artifact = (await fromObjects(ctx, work)) ?? (await fromCheckout(ctx, work));
@@ -43,7 +44,7 @@ export async function reconcileArtifact(ctx: GitContext, work: GitWork): Promise
   ctx.conditions.delete(C.ArtifactOutdated);
   ctx.conditions.markTrue(
     C.ArtifactInStorage,
-    'Succeeded',
+    Reason.Succeeded,
     `stored artifact for revision '${revision}'`,
   );
   ctx.fence();
@@ -130,7 +131,7 @@ async function store(
       ctx.conditions,
       C.StorageOperationFailed,
       failure(
-        'ArchiveOperationFailed',
+        Reason.ArchiveOperationFailed,
         `unable to archive artifact to storage: ${errorMessage(e)}`,
       ),
     );

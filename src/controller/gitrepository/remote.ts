@@ -1,6 +1,6 @@
 // GitRepository sub-reconciler: where the reference points now, with one cheap round trip to the
 // remote; when nothing changed since the stored artifact, the reconcile ends here (no fetch).
-import { errorMessage } from '../../core/index.js';
+import { Reason, errorMessage } from '../../core/index.js';
 import {
   GitMirror,
   planRef,
@@ -56,7 +56,7 @@ export async function reconcileRemote(ctx: GitContext, work: GitWork): Promise<S
   }
   ctx.conditions.markTrue(
     C.ArtifactInStorage,
-    'Succeeded',
+    Reason.Succeeded,
     `stored artifact for revision '${revision}'`,
   );
   const artifact = ctx.status.artifact;

@@ -1,6 +1,6 @@
 // GitRepository sub-reconciler for spec.verify: the signatures of the tag and/or the commit
 // (OpenPGP or SSH) checked against the keys of spec.verify.secretRef.
-import { errorMessage } from '../../core/index.js';
+import { Reason, errorMessage } from '../../core/index.js';
 import {
   loadTrustedKeys,
   parseCommit,
@@ -56,7 +56,7 @@ export async function reconcileVerification(ctx: GitContext, work: GitWork): Pro
   ctx.status.sourceVerificationMode = mode;
   ctx.conditions.markTrue(
     C.SourceVerified,
-    'Succeeded',
+    Reason.Succeeded,
     `verified signature of\n\t- ${lines.join('\n\t- ')}`,
   );
 }

@@ -1,7 +1,13 @@
 // The sub-reconcilers every source kind (GitRepository, Bucket, later HelmChart, OCIRepository…)
 // starts with, as Flux's source-controller does: mark the object reconciling, then check that the
 // advertised artifact is still in storage and intact, collect old ones and refresh its URL.
-import { EventAnnotation, errorMessage, type Condition } from '../../core/index.js';
+import {
+  ConditionType,
+  EventAnnotation,
+  Reason,
+  errorMessage,
+  type Condition,
+} from '../../core/index.js';
 import type { Artifact, ArtifactOwner, ArtifactStore } from '../../source/index.js';
 import type { FluxObject, FluxStatus, ReconcileDeps, StepContext } from '../runtime/kind.js';
 
@@ -72,7 +78,7 @@ export async function reconcileStorage<O extends FluxObject<SourceStatus>, D ext
     ctx.status.artifact = undefined;
     ctx.status.url = undefined;
     ctx.progressing(missing ? 'building artifact: disappeared from storage' : 'building artifact');
-    ctx.conditions.delete('ArtifactInStorage');
+    ctx.conditions.delete(ConditionType.ArtifactInStorage);
     return;
   }
   ctx.status.artifact = { ...artifact, url: store.urlFor(artifact.path) };
@@ -115,10 +121,10 @@ export function notifyArtifact<O extends FluxObject<SourceStatus>, D extends Sou
     [EventAnnotation.SourceDigest]: artifact.digest,
   };
   if (ctx.artifactChanged) {
-    ctx.event({ type: 'Normal', reason: 'NewArtifact', message, annotations });
+    ctx.event({ type: 'Normal', reason: Reason.NewArtifact, message, annotations });
     ctx.log.info({ revision: artifact.revision }, message);
   } else if (recovered(ctx.previous, ctx, failures)) {
-    ctx.event({ type: 'Normal', reason: 'Succeeded', message, annotations });
+    ctx.event({ type: 'Normal', reason: Reason.Succeeded, message, annotations });
   }
 }
 
