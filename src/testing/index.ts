@@ -1,6 +1,7 @@
 // Helpers shared by tests: the oracles (upstream programs built from their Go modules), a real
-// kube-apiserver, polling, certificates, Git and object-storage servers, and an HTTP client of the
-// local cluster. Not shipped by the build; product code may not import this folder.
+// kube-apiserver, polling, certificates, Git and object-storage servers, an HTTP client of the
+// local cluster, corpora, JSON mutations, raw HTTP, the shipped CLI. Not shipped by the build;
+// product code may not import this folder.
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
@@ -26,4 +27,13 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
-export { shippedCli } from './shipped-cli.js';
+export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export { runOpa } from './opa.js';
+export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
+export type { JSONDoc } from './json-mutations.js';
+export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+export type { RawRequest, RawResponse } from './raw-http.js';
+export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from './shipped-cli.js';
+export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
+export { openCrd } from './crds.js';
+export type { OpenCrdOptions } from './crds.js';
