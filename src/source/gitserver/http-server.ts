@@ -144,7 +144,9 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         {
           key: tls.key,
           cert: tls.cert,
-          ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+          ...(tls.clientCa
+            ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
         },
         handler,
       )
