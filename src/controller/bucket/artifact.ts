@@ -2,8 +2,7 @@
 // one already has this revision) and points `latest.tar.gz` (status.url) at it.
 import { mkdir } from 'node:fs/promises';
 import { ConditionType, Reason, errorMessage } from '../../core/index.js';
-import { failedCondition, failure } from '../runtime/reconcile-error.js';
-import { notifyArtifact, ownerOf } from '../sources/artifact-storage.js';
+import { notifyArtifact, ownerOf, storeArtifact } from '../sources/artifact-storage.js';
 import { bucketConditions } from './conditions.js';
 import type { BucketContext, BucketWork } from './work.js';
 
@@ -14,32 +13,22 @@ export async function reconcileBucketArtifact(ctx: BucketContext, work: BucketWo
   const { store } = ctx.deps;
   let artifact = ctx.status.artifact;
   if (!artifact || artifact.revision !== revision) {
-    ctx.fence();
-    try {
-      const tree = work.tree ?? '';
+    const tree = work.tree ?? '';
+    artifact = await storeArtifact(ctx, async () => {
       await mkdir(tree, { recursive: true });
-      artifact = await store.archive(owner, tree, {
+      return store.archive(owner, tree, {
         revision,
         matcher: null,
         fileName: `${revision.replace(/^sha256:/, '')}.tar.gz`,
       });
-      ctx.status.artifact = artifact;
-      ctx.status.observedIgnore = ctx.obj.spec.ignore;
-      ctx.status.url = await store.linkLatest(owner, artifact).catch((err: unknown) => {
-        ctx.log.debug({ err: errorMessage(err) }, 'failed to update status URL symlink');
-        return ctx.status.url;
-      });
-      ctx.artifactChanged = true;
-    } catch (err) {
-      throw failedCondition(
-        ctx.conditions,
-        ConditionType.StorageOperationFailed,
-        failure(
-          Reason.ArchiveOperationFailed,
-          `unable to archive artifact to storage: ${errorMessage(err)}`,
-        ),
-      );
-    }
+    });
+    ctx.status.artifact = artifact;
+    ctx.status.observedIgnore = ctx.obj.spec.ignore;
+    ctx.status.url = await store.linkLatest(owner, artifact).catch((err: unknown) => {
+      ctx.log.debug({ err: errorMessage(err) }, 'failed to update status URL symlink');
+      return ctx.status.url;
+    });
+    ctx.artifactChanged = true;
     ctx.conditions.delete(ConditionType.StorageOperationFailed);
   } else {
     ctx.log.debug({ revision }, `artifact up-to-date with remote revision: '${revision}'`);

@@ -12,7 +12,7 @@ import {
   type ArtifactOwner,
 } from '../../source/index.js';
 import { failedCondition, failure, ReconcileError } from '../runtime/reconcile-error.js';
-import { notifyArtifact, ownerOf } from '../sources/artifact-storage.js';
+import { notifyArtifact, ownerOf, storeArtifact } from '../sources/artifact-storage.js';
 import { fetchFailed } from './auth.js';
 import { GitRepositoryCondition as C, gitRepositoryConditions } from './conditions.js';
 import { sparseDirs } from './fetch.js';
@@ -117,25 +117,14 @@ async function fromCheckout(ctx: GitContext, work: GitWork): Promise<Artifact> {
   );
 }
 
-/** Writes the artifact (`<commit>.tar.gz`); a failure is StorageOperationFailed. */
-async function store(
+/** Writes the artifact as `<commit>.tar.gz`. */
+function store(
   ctx: GitContext,
   work: GitWork,
   write: (owner: ArtifactOwner, fileName: string) => Promise<Artifact>,
 ): Promise<Artifact> {
-  ctx.fence();
-  try {
-    return await write(ownerOf(ctx), `${required(work.resolved, 'resolved ref').commit}.tar.gz`);
-  } catch (e) {
-    throw failedCondition(
-      ctx.conditions,
-      C.StorageOperationFailed,
-      failure(
-        Reason.ArchiveOperationFailed,
-        `unable to archive artifact to storage: ${errorMessage(e)}`,
-      ),
-    );
-  }
+  const fileName = `${required(work.resolved, 'resolved ref').commit}.tar.gz`;
+  return storeArtifact(ctx, (owner) => write(owner, fileName));
 }
 
 function checkoutFailure(ctx: GitContext, e: unknown): ReconcileError {

@@ -10,6 +10,7 @@ import {
 } from '../../core/index.js';
 import type { Artifact, ArtifactOwner, ArtifactStore } from '../../source/index.js';
 import type { FluxObject, FluxStatus, ReconcileDeps, StepContext } from '../runtime/kind.js';
+import { failedCondition, failure } from '../runtime/reconcile-error.js';
 
 /** The status fields a source kind adds to Flux's common ones. */
 export interface SourceStatus extends FluxStatus {
@@ -103,6 +104,29 @@ async function verified<O extends FluxObject<SourceStatus>, D extends SourceDeps
     ctx.fence();
     await store.remove(artifact);
     return false;
+  }
+}
+
+/**
+ * Stores an artifact with `write` (given the owner), fenced first: a failure marks
+ * StorageOperationFailed with Flux's ArchiveOperationFailed and is thrown.
+ */
+export async function storeArtifact<O extends FluxObject<SourceStatus>, D extends SourceDeps>(
+  ctx: SourceContext<O, D>,
+  write: (owner: ArtifactOwner) => Promise<Artifact>,
+): Promise<Artifact> {
+  ctx.fence();
+  try {
+    return await write(ownerOf(ctx));
+  } catch (err) {
+    throw failedCondition(
+      ctx.conditions,
+      ConditionType.StorageOperationFailed,
+      failure(
+        Reason.ArchiveOperationFailed,
+        `unable to archive artifact to storage: ${errorMessage(err)}`,
+      ),
+    );
   }
 }
 
