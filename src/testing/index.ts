@@ -29,7 +29,8 @@ export {
 } from './local-cluster-client.js';
 export { corpus, corpusSkip, findCorpus } from './corpora.js';
 export { runOpa } from './opa.js';
-export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
+export { BigJSON, mutate, stringifyJSON } from './json-mutations.js';
+export { Rng } from './rng.js';
 export type { JSONDoc } from './json-mutations.js';
 export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
 export type { RawRequest, RawResponse } from './raw-http.js';
