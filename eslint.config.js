@@ -61,6 +61,32 @@ export default tseslint.config(
     },
   },
   {
+    // Reconcile paths never block the event loop: one synchronous file or process call stalls
+    // every other reconcile, watch and health probe of the controller (issue 24).
+    files: [
+      'src/controller/**/*.ts',
+      'src/apply/**/*.ts',
+      'src/source/**/*.ts',
+      'src/render/flux/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:fs', 'fs', 'node:child_process', 'child_process'],
+              importNamePattern: 'Sync$',
+              message:
+                'no synchronous file system or child process calls in reconcile paths: use node:fs/promises or spawn',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

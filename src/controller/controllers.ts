@@ -134,7 +134,6 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     m.register(
       kustomizationController({
         ...runtime('kustomization', recorderFor('kustomize-controller')),
-        workDir: join(options.dataDir, 'work'),
         artifactUrl: artifactResolver(store, (kind, key) =>
           m.cached(SOURCE_API_VERSION, kind, key),
         ),

@@ -27,3 +27,4 @@ export {
 } from './http-guard.js';
 export type { GuardOptions, RequestHandler } from './http-guard.js';
 export { MAX_NESTING_DEPTH, exceedsNestingDepth } from './nesting.js';
+export * from './read-fs.js';

@@ -2,12 +2,10 @@
 // manifests with Flux's build — or reuses the last build when the artifact, the spec and the
 // substitution values are all unchanged (no fetch, no kustomize build).
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import type { KubeObject } from '../../kube/index.js';
-import { ConditionType, Reason, errorMessage } from '../../core/index.js';
+import { ConditionType, Reason, errorMessage, type ReadFs } from '../../core/index.js';
 import { buildFluxKustomization } from '../../render/index.js';
-import { fetchArtifact } from '../../source/index.js';
 import { failure } from '../runtime/reconcile-error.js';
 import { asReasoned } from './reasons.js';
 import { loadSubstituteFrom } from './variables.js';
@@ -33,42 +31,43 @@ export async function reconcileBuild(
     .digest('hex');
   work.rendered = ctx.deps.cache.build(cacheKey(ks), work.buildKey);
   if (work.rendered) return;
-  await mkdir(ctx.deps.workDir, { recursive: true });
-  const dir = await mkdtemp(
-    join(ctx.deps.workDir, `${ks.metadata.namespace ?? 'default'}-${ks.metadata.name}-`),
-  );
-  ctx.defer(() => rm(dir, { recursive: true, force: true }));
-  const root = join(dir, 'source');
+  let held;
   try {
-    await fetchArtifact(artifact.url, artifact.digest, root, { timeoutMs: timeoutOf(ctx) });
+    // One download and unpacking per digest, shared by every Kustomization of the revision.
+    held = await ctx.deps.artifacts.hold(artifact.url, artifact.digest, {
+      timeoutMs: timeoutOf(ctx),
+    });
   } catch (err) {
     throw failure(Reason.ArtifactFailed, `failed to fetch artifact: ${errorMessage(err)}`, err);
   }
-  const path = await buildPath(root, ks.spec.path, artifact.revision);
+  ctx.defer(() => held.release());
+  const root = held.root;
+  const path = buildPath(held.fs, root, ks.spec.path, artifact.revision);
   ctx.conditions.markTrue(
     ConditionType.Reconciling,
     Reason.Progressing,
     `Building manifests for revision ${artifact.revision}`,
   );
   try {
-    work.rendered = await ctx.deps.build({ root, dir: path, kustomization: ks, substituteFrom });
+    work.rendered = await ctx.deps.build({
+      fs: held.fs,
+      root,
+      dir: path,
+      kustomization: ks,
+      substituteFrom,
+    });
   } catch (err) {
     throw asReasoned(err, Reason.BuildFailed);
   }
 }
 
 /** The directory of spec.path, which must be a directory inside the artifact. */
-async function buildPath(
-  root: string,
-  path: string | undefined,
-  revision: string,
-): Promise<string> {
-  const dir = resolve(root, path ?? './');
-  if (dir !== root && !dir.startsWith(root + sep)) {
+function buildPath(fs: ReadFs, root: string, path: string | undefined, revision: string): string {
+  const dir = posix.resolve(root, path ?? './');
+  if (dir !== root && !dir.startsWith(root + '/')) {
     throw failure(Reason.InvalidPath, `spec.path '${path ?? ''}' points outside the source`);
   }
-  const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) {
+  if (fs.kind(dir) !== 'dir') {
     throw failure(
       Reason.InvalidPath,
       `kustomization path not found: '${path ?? './'}' in revision ${revision}`,
@@ -82,6 +81,7 @@ export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
   const spec = input.kustomization.spec;
   return Promise.resolve(
     buildFluxKustomization({
+      fs: input.fs,
       root: input.root,
       dir: input.dir,
       overlay: {

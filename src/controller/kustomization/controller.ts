@@ -3,6 +3,7 @@
 // dependency becoming ready).
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
+import { ArtifactTreeCache } from '../../source/index.js';
 import type { ControllerRegistration, ObjectKey, Watch } from '../runtime/manager.js';
 import { reconcilerFor, type RuntimeOptions } from '../runtime/reconciler.js';
 import { readSecret } from '../runtime/secrets.js';
@@ -14,8 +15,8 @@ import { KustomizationCache } from './work.js';
 
 export interface KustomizationControllerOptions extends RuntimeOptions {
   readonly client: KubeClient;
-  /** Where artifacts are extracted for builds. */
-  readonly workDir: string;
+  /** The source artifacts builds read, unpacked in memory once per digest. @default a new cache */
+  readonly artifacts?: ArtifactTreeCache;
   readonly requeueDependencyMs?: number;
   readonly healthPollMs?: number;
   /** Where to download a source artifact from (see KustomizationDeps.artifactUrl). */
@@ -93,7 +94,7 @@ export function kustomizationController(
     deps: {
       client: options.client,
       build: fluxBuild,
-      workDir: options.workDir,
+      artifacts: options.artifacts ?? new ArtifactTreeCache(),
       targetClient: targetClients(options.client, options.fence),
       cache: new KustomizationCache(),
       ...(options.artifactUrl ? { artifactUrl: options.artifactUrl } : {}),

@@ -18,6 +18,7 @@ import type {
   Work,
 } from './kind.js';
 import type { ControllerRegistration, ObjectKey, Watch } from './manager.js';
+import type { Park } from './work-queue.js';
 import { reconcileObject } from './reconcile-object.js';
 import type { ReconcileMetrics } from './reconcile-metrics.js';
 import { replaceStatus } from './status.js';
@@ -61,7 +62,11 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
     name: options.name ?? kind.kind.toLowerCase(),
     ...type,
     ...(options.watches ? { watches: options.watches } : {}),
-    reconcile: async (key: ObjectKey, signal: AbortSignal): Promise<ReconcileResult> => {
+    reconcile: async (
+      key: ObjectKey,
+      signal: AbortSignal,
+      park?: Park,
+    ): Promise<ReconcileResult> => {
       const ref: ObjectRef = { ...type, namespace: key.namespace, name: key.name };
       let obj = await client.getOrUndefined<KubeObject & O>(ref);
       if (!obj) return {};
@@ -75,6 +80,7 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
         ...options.deps,
         logger: log,
         signal,
+        ...(park ? { park } : {}),
         ...(options.fence ? { fence: options.fence } : {}),
         patchStatus: async (status: FluxStatus) => {
           await replaceStatus(client, ref, status);

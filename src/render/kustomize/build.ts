@@ -1,7 +1,6 @@
 // The kustomize build: accumulate resources, generators, components and transformers per kustomization, then finish at the top.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve, sep } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { diskFs, type ReadFs } from '../../core/index.js';
 import {
   cloneValue,
   emitYaml,
@@ -70,6 +69,12 @@ export interface BuildOptions {
    * @default false (fail, as kustomize does)
    */
   readonly fluxAutogenerate?: boolean;
+  /**
+   * Where files are read from, e.g. an artifact held in memory, or the disk with Flux's overlay
+   * of the kustomization file.
+   * @default the disk
+   */
+  readonly fs?: ReadFs;
 }
 
 export interface BuildResult {
@@ -953,12 +958,12 @@ function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string,
  * without apiVersion and kind fails the build — skipping it would silently drop (and then prune)
  * what it used to define.
  */
-function isManifestFile(path: string): boolean {
+function isManifestFile(fs: ReadFs, path: string): boolean {
   // Flux compares the extension case-sensitively (".yaml"/".yml").
   if (!/\.ya?ml$/.test(path)) return false;
   let docs: YamlValue[];
   try {
-    docs = parseYamlDocuments(readFileSync(path, 'utf8'));
+    docs = parseYamlDocuments(fs.readFile(path).toString('utf8'));
   } catch (err) {
     throw new KustomizeError(
       `failed to decode Kubernetes YAML from ${path}: ${err instanceof Error ? err.message : String(err)}`,
@@ -982,21 +987,17 @@ function isManifestFile(path: string): boolean {
 }
 
 /** Flux's generated kustomization: manifests under the root, sub-directories with a kustomization as bases. */
-function autogenerate(root: string): Kustomization {
+function autogenerate(fs: ReadFs, root: string): Kustomization {
   const resources: string[] = [];
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    for (const name of fs.readdir(dir).sort()) {
       const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        if (
-          KUSTOMIZATION_FILE_NAMES.some(
-            (n) => statSync(join(p, n), { throwIfNoEntry: false }) !== undefined,
-          )
-        ) {
+      const kind = fs.kind(p);
+      if (kind === 'dir') {
+        if (KUSTOMIZATION_FILE_NAMES.some((n) => fs.kind(join(p, n)) !== undefined)) {
           resources.push(relative(root, p));
         } else walk(p);
-      } else if (st.isFile() && isManifestFile(p)) resources.push(relative(root, p));
+      } else if (kind === 'file' && isManifestFile(fs, p)) resources.push(relative(root, p));
     }
   };
   walk(root);
@@ -1008,10 +1009,11 @@ function autogenerate(root: string): Kustomization {
 /** Builds the kustomization in `dir` exactly as `kubectl kustomize dir` (kustomize v5.5.0) would. */
 export function buildKustomization(dir: string, options: BuildOptions = {}): BuildResult {
   const restrictor = options.loadRestrictor ?? LoadRestrictor.RootOnly;
+  const fs = options.fs ?? diskFs;
   let root: string;
   try {
-    root = realpathSync(dir);
-    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    root = fs.realpath(dir);
+    if (fs.kind(root) !== 'dir') throw new Error('not a directory');
   } catch {
     throw new KustomizeError(
       `must build at directory: not a valid directory: '${dir}' does not exist or is not a directory`,
@@ -1020,8 +1022,8 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
       },
     );
   }
-  const sandbox = options.sandboxRoot === undefined ? undefined : realpathSync(options.sandboxRoot);
-  const ldr = new FileLoader(root, restrictor, sandbox);
+  const sandbox = options.sandboxRoot === undefined ? undefined : fs.realpath(options.sandboxRoot);
+  const ldr = new FileLoader(root, restrictor, sandbox, fs);
   ldr.checkSandbox(root, dir, 'directory');
   let k = loadKustomization(ldr);
   if (k === undefined) {
@@ -1031,7 +1033,7 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
         { file: root },
       );
     }
-    k = autogenerate(root);
+    k = autogenerate(fs, root);
   }
   if (k.kind === 'Component') {
     throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, {
