@@ -213,7 +213,7 @@ export function goFormatFloatG(f: number): string {
 }
 
 /** Go's encoding/json text for a float64. */
-function goJsonFloat(f: number): string {
+export function goJsonFloat(f: number): string {
   const abs = Math.abs(f);
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
     return f
@@ -221,10 +221,18 @@ function goJsonFloat(f: number): string {
       .replace(/e([+-])(\d)$/, 'e$10$2')
       .replace(/e([+-])0(\d)$/, 'e$1$2');
   }
-  // 'f' format with shortest digits.
-  if (Number.isInteger(f)) return BigInt(f).toString();
+  // 'f' format with shortest digits (beyond 2^53 those digits are padded with zeros, not exact).
+  if (Number.isInteger(f) && abs < 2 ** 53) return BigInt(f).toString();
   const s = String(f);
   if (!s.includes('e')) return s;
+  return toPlainDecimal(f);
+}
+
+/** Go's strconv.FormatFloat(f, 'f', -1, 64): shortest digits, never an exponent. */
+export function goFormatFloatF(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (Object.is(f, -0)) return '-0';
   return toPlainDecimal(f);
 }
 
