@@ -89,6 +89,8 @@ export async function buildLocally(
       dir: join(work, relative(root, dir)),
       kustomization: ks,
       substituteFrom,
+      // No keys here: encrypted Secret values are masked, as `flux build` does.
+      decryption: 'mask',
     });
   } finally {
     rmSync(work, { recursive: true, force: true });

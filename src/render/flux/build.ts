@@ -1,6 +1,7 @@
-// Flux's build of a Kustomization's path: the overlay from the Kustomization spec, a kustomize
-// build confined to the source artifact, a refusal of SOPS-encrypted objects (not decrypted
-// yet), then postBuild variable substitution.
+// Flux's build of a Kustomization's path: the overlay from the Kustomization spec, SOPS decryption
+// of the files kustomize reads, a kustomize build confined to the source artifact, decryption of
+// the encrypted objects (or their refusal without spec.decryption, or masking for a keyless local
+// build), then postBuild variable substitution.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { FlotillaError } from '../../core/index.js';
@@ -8,6 +9,13 @@ import { buildKustomization, KustomizeError, LoadRestrictor } from '../kustomize
 import { emitYaml, parseYaml, type YamlMap } from '../yaml/index.js';
 import { mergeVariables, substituteVariables, type KubeObject } from '../postbuild/index.js';
 import { applyFluxOverlay, type FluxOverlay } from './overlay.js';
+import {
+  decryptObjects,
+  decryptSources,
+  findEncrypted,
+  maskSopsSecrets,
+  type FluxDecryptor,
+} from './decrypt.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -24,12 +32,19 @@ export interface FluxBuildInput {
   readonly postBuild?: boolean;
   /** Fail on unset variables without defaults. @default false */
   readonly strictSubstitution?: boolean;
+  /**
+   * SOPS: decrypt with these keys (spec.decryption), or `mask` encrypted Secret values (a local
+   * build without keys). Without it, an encrypted object fails the build.
+   */
+  readonly decryption?: FluxDecryptor | 'mask';
 }
 
 /** Builds a Flux Kustomization's manifests into plain JSON-compatible objects. */
-export function buildFluxKustomization(input: FluxBuildInput): KubeObject[] {
+export async function buildFluxKustomization(input: FluxBuildInput): Promise<KubeObject[]> {
   const overlay = input.overlay ?? {};
   writeOverlay(input.root, input.dir, overlay);
+  const decryptor = typeof input.decryption === 'object' ? input.decryption : undefined;
+  if (decryptor) await decryptSources(input.root, input.dir, decryptor);
   let objects: KubeObject[];
   try {
     const result = buildKustomization(input.dir, {
@@ -41,24 +56,29 @@ export function buildFluxKustomization(input: FluxBuildInput): KubeObject[] {
   } catch (err) {
     if (err instanceof KustomizeError) {
       const where = err.file ? relative(input.root, err.file) || '.' : undefined;
+      const message = err.message.replaceAll(input.root + '/', '');
+      // The build read decrypted files: its message may quote them.
       throw new FlotillaError(
-        `kustomize build failed: ${err.message.replaceAll(input.root + '/', '')}`,
+        `kustomize build failed: ${decryptor ? decryptor.redact(message) : message}`,
         {
           reason: 'BuildFailed',
           ...(where ? { file: where } : {}),
           ...(err.field ? { field: err.field } : {}),
-          cause: err,
+          ...(decryptor ? {} : { cause: err }),
         },
       );
     }
     throw err;
   }
-  for (const obj of objects) {
-    if (isSopsEncrypted(obj)) {
+  if (decryptor) objects = await decryptObjects(objects, decryptor);
+  else if (input.decryption === 'mask') objects = maskSopsSecrets(objects);
+  else {
+    const obj = findEncrypted(objects);
+    if (obj) {
       const meta = obj['metadata'] as { name?: string; namespace?: string } | undefined;
       throw new FlotillaError(
-        `${String(obj['kind'])}/${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? ''} is encrypted with SOPS; decryption is not supported yet, so nothing was applied`,
-        { reason: 'DecryptionFailed', field: 'sops' },
+        `${String(obj['kind'])}/${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? ''} is encrypted with SOPS but spec.decryption is not set (provider: sops and a secretRef to the keys), so nothing was applied`,
+        { reason: 'DecryptionFailed', field: 'spec.decryption' },
       );
     }
   }
@@ -122,15 +142,6 @@ function scanResources(dir: string): string[] {
   };
   walk(dir);
   return out;
-}
-
-function isSopsEncrypted(obj: KubeObject): boolean {
-  const sops = obj['sops'];
-  return (
-    sops !== null &&
-    typeof sops === 'object' &&
-    ('mac' in sops || 'version' in sops || 'lastmodified' in sops)
-  );
 }
 
 function toJson(value: YamlMap): KubeObject {
