@@ -27,7 +27,14 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
-export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export {
+  corpus,
+  corpusSkip,
+  findCorpus,
+  findUpstreamExample,
+  upstreamExample,
+  upstreamExampleSkip,
+} from './corpora.js';
 export { runOpa } from './opa.js';
 export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
 export type { JSONDoc } from './json-mutations.js';
