@@ -114,6 +114,8 @@ export class GitignorePattern {
   readonly isGlob: boolean;
   /** The pattern split at `/` (a leading `/` gives a first empty component). */
   readonly parts: readonly string[];
+  /** Each part compiled (undefined: malformed, or `**` / empty, which are not matched). */
+  readonly #matchers: readonly ComponentMatcher[];
 
   constructor(
     text: string,
@@ -128,6 +130,7 @@ export class GitignorePattern {
     if (this.dirOnly) p = p.slice(0, -1);
     this.isGlob = p.includes('/');
     this.parts = p.split('/');
+    this.#matchers = this.parts.map((part) => componentMatcher(part));
   }
 
   /** pattern.Match: the path's components, and whether it is a directory. */
@@ -143,9 +146,10 @@ export class GitignorePattern {
   }
 
   private simpleNameMatch(path: readonly string[], isDir: boolean): boolean {
-    const pattern = this.parts[0] as string;
+    const m = this.#matchers[0];
+    if (!m) return false;
     for (let i = 0; i < path.length; i++) {
-      if (!goFilepathMatch(pattern, path[i] as string)) continue;
+      if (!m(path[i] as string)) continue;
       if (this.dirOnly && !isDir && i === path.length - 1) return false;
       return true;
     }
@@ -169,13 +173,14 @@ export class GitignorePattern {
       }
       if (pattern.includes('**')) return false;
       if (path.length === 0) return false;
+      const m = this.#matchers[i];
+      if (!m) return false; // filepath.ErrBadPattern
       if (canTraverse) {
         canTraverse = false;
-        if (!componentMatcher(pattern)) return false; // filepath.ErrBadPattern
         while (path.length > 0) {
           const e = path[0] as string;
           path = path.slice(1);
-          if (goFilepathMatch(pattern, e)) {
+          if (m(e)) {
             matched = true;
             break;
           } else if (path.length === 0) {
@@ -183,7 +188,7 @@ export class GitignorePattern {
           }
         }
       } else {
-        if (!goFilepathMatch(pattern, path[0] as string)) return false;
+        if (!m(path[0] as string)) return false;
         matched = true;
         path = path.slice(1);
       }
