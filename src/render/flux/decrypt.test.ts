@@ -166,6 +166,36 @@ secretGenerator:
     }
   });
 
+  it('checks the MAC of encrypted files in a directory without a kustomization too', async () => {
+    const good = String(files['base/secret.yaml']);
+    const root = tree({
+      'plain/sub/secret.yaml': good.replace('name: db', 'name: dbx'),
+      'plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+    });
+    try {
+      await assert.rejects(
+        buildFluxKustomization({ root, dir: join(root, 'plain'), decryption: await decryptor() }),
+        /failed to decrypt 'plain\/sub\/secret\.yaml'.*MAC mismatch/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const ok = tree({ 'plain/sub/secret.yaml': good });
+    try {
+      const objects = await buildFluxKustomization({
+        root: ok,
+        dir: join(ok, 'plain'),
+        decryption: await decryptor(),
+      });
+      assert.equal(
+        (find(objects, 'Secret', 'db')['stringData'] as { password: string }).password,
+        'hunter2-secret',
+      );
+    } finally {
+      rmSync(ok, { recursive: true, force: true });
+    }
+  });
+
   it('a file encrypted for another key fails naming the recipients, never a value', async () => {
     const root = tree({
       ...files,

@@ -3,11 +3,12 @@
 // encrypted resource files are checked against their MAC; after the build, encrypted objects and
 // encrypted Secret data fields are decrypted. Every plaintext is remembered so that messages can
 // be redacted. Without keys (`flotilla build`), encrypted Secret values are masked instead.
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FlotillaError, errorMessage, hasOwnKey } from '../../core/index.js';
 import {
   SopsError,
+  SopsFailure,
   SopsFormat,
   decryptSops,
   formatForPath,
@@ -178,7 +179,11 @@ export async function decryptSources(
     const st = await lstat(d).catch(() => undefined);
     if (!st?.isDirectory()) return;
     const file = await kustomizationIn(d);
-    if (!file) return;
+    if (!file) {
+      // Flux generates a kustomization of every manifest here: check those files.
+      if (d === dir) await visitGenerated(d);
+      return;
+    }
     let doc: unknown;
     try {
       doc = parseYaml(await readFile(file, 'utf8'));
@@ -208,6 +213,19 @@ export async function decryptSources(
       else if (rst?.isFile()) await verifyResourceFile(root, path, decryptor);
     }
   };
+  /** A directory without a kustomization, walked as Flux's generated one lists it. */
+  const visitGenerated = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (await kustomizationIn(p)) await visit(p);
+        else await visitGenerated(p);
+      } else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
+        await verifyResourceFile(root, p, decryptor);
+      }
+    }
+  };
   await visit(dir);
 }
 
@@ -224,6 +242,9 @@ async function verifyResourceFile(
   try {
     await decryptor.decrypt(data, format, format, true);
   } catch (err) {
+    // A file SOPS cannot read as one encrypted document set (an encrypted object concatenated
+    // with plain ones) is left to the decryption of its objects after the build.
+    if (err instanceof SopsError && err.failure === SopsFailure.Malformed) return;
     throw fileError(root, path, err);
   }
 }
