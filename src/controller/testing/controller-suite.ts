@@ -675,8 +675,10 @@ stringData:
         const failed = await h.failedAt('sops-wrong', sha);
         const message = ready(failed)?.message ?? '';
         assert.equal(ready(failed)?.reason, 'BuildFailed');
-        assert.match(message, /secrets\/secret\.yaml/);
-        assert.match(message, new RegExp(age.recipient));
+        // The generator's env file is decrypted first (before the build): it names the file
+        // and the key it is encrypted for.
+        assert.match(message, /failed to decrypt 'secrets\/app\.env'/);
+        assert.match(message, new RegExp(pgp.fingerprint));
         // No plaintext in any status, Event or log line.
         const events = await s.client.list(
           { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
