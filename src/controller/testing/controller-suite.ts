@@ -667,7 +667,7 @@ stringData:
         );
         const generated = (
           await s.client.list<Secret>({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'apps' })
-        ).items.find((x) => x.metadata.name.startsWith('env-'));
+        ).items.find((x) => (x.metadata.name ?? '').startsWith('env-'));
         assert.equal(
           Buffer.from(generated?.data?.['API_TOKEN'] ?? '', 'base64').toString(),
           'e2e-pgp-secret-value',
