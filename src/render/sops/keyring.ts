@@ -93,12 +93,9 @@ async function ageIdentities(entry: SopsKeyEntry): Promise<AgeIdentity[]> {
     let recipient: string;
     try {
       recipient = await loadAge().identityToRecipient(line);
-    } catch (err) {
-      throw importError(
-        entry,
-        'failed to parse and add to age identities: malformed identity',
-        err,
-      );
+    } catch {
+      // No cause: the parser's message may quote the identity.
+      throw importError(entry, 'failed to parse and add to age identities: malformed identity');
     }
     out.push({ identity: line, recipient, from: `${entry.name} in ${entry.source}` });
   }
