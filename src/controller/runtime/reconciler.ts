@@ -67,12 +67,17 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
       if (!obj) return {};
       if (obj.metadata.deletionTimestamp === undefined)
         obj = await ensureFinalizer(client, ref, obj);
+      // What the cluster holds: the status read, then what a mid-reconcile patch wrote.
+      let written: unknown = obj.status ?? {};
       const outcome = await reconcileObject(kind, obj, {
         ...options.deps,
         logger: log,
         signal,
         ...(options.fence ? { fence: options.fence } : {}),
-        patchStatus: (status: FluxStatus) => replaceStatus(client, ref, status),
+        patchStatus: async (status: FluxStatus) => {
+          await replaceStatus(client, ref, status);
+          written = status;
+        },
       });
       // Stopped (shutdown or lost leadership) mid-way: the next leader reconciles again.
       if (signal.aborted) return {};
@@ -81,7 +86,7 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
         options.metrics?.record(kind.kind, obj, true);
         return {};
       }
-      await settle(options, ref, obj, outcome);
+      await settle(options, ref, obj, written, outcome);
       return {
         ...(outcome.requeueAfterMs === undefined
           ? {}
@@ -92,14 +97,19 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
   };
 }
 
-/** Writes the status (only when it changed), then the events, then the metrics. */
+/**
+ * Writes the status (only when it differs from what the cluster holds: a progress patch during
+ * the reconcile counts, or a no-change reconcile would leave Ready=Unknown behind), then the
+ * events, then the metrics.
+ */
 async function settle<O extends FluxObject, D extends ReconcileDeps, W extends Work>(
   options: ReconcilerOptions<O, D, W>,
   ref: ObjectRef,
   obj: KubeObject & O,
+  written: unknown,
   outcome: ReconcileOutcome<NonNullable<O['status']>>,
 ): Promise<void> {
-  if (!isDeepStrictEqual(outcome.status, obj.status ?? {}))
+  if (!isDeepStrictEqual(outcome.status, written))
     await replaceStatus(options.client, ref, outcome.status);
   for (const e of outcome.events) {
     await options.recorder?.record(obj, {
