@@ -1,6 +1,13 @@
 // go-yaml v3's emitter (emitterc.go) for block documents with comments: the writer SOPS and other
 // Go tools print YAML through, ported closely so output matches byte for byte. Flow collections
 // are written only when empty ({} and []); anchors and aliases are not supported.
+import {
+  analyzeScalar,
+  isBlankz,
+  isBreak,
+  isPrintable,
+  type ScalarAnalysis,
+} from './scalar-analysis.js';
 
 /** Scalar styles, as go-yaml's yaml_scalar_style_t. */
 export const ScalarStyle = {
@@ -66,17 +73,7 @@ export class V3EmitError extends Error {
   }
 }
 
-const isBreakCp = (c: number | undefined): boolean =>
-  c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
 const isBlankCp = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
-const isBlankzCp = (c: number | undefined): boolean =>
-  c === undefined || c === 0 || isBlankCp(c) || isBreakCp(c);
-/** go-yaml's is_printable: 4-byte UTF-8 characters (above U+FFFF) count as not printable. */
-const isPrintableCp = (c: number): boolean =>
-  c === 0x0a ||
-  (c >= 0x20 && c <= 0x7e) ||
-  (c >= 0xa0 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 
 const DOUBLE_ESCAPES: Readonly<Record<number, string>> = {
   0x00: '0',
@@ -96,132 +93,18 @@ const DOUBLE_ESCAPES: Readonly<Record<number, string>> = {
   0x2029: 'P',
 };
 
-interface ScalarAnalysis {
+interface V3ScalarAnalysis extends ScalarAnalysis {
   readonly cps: readonly number[];
   readonly bytes: number;
-  readonly multiline: boolean;
-  readonly flowPlainAllowed: boolean;
-  readonly blockPlainAllowed: boolean;
-  readonly singleQuotedAllowed: boolean;
-  readonly blockAllowed: boolean;
 }
 
-/** yaml_emitter_analyze_scalar: which styles can represent a value. */
-export function analyzeV3Scalar(value: string): ScalarAnalysis {
+/** yaml_emitter_analyze_scalar as go-yaml v3 has it: which styles can represent a value. */
+export function analyzeV3Scalar(value: string): V3ScalarAnalysis {
   const cps = Array.from(value, (c) => c.codePointAt(0) as number);
-  const bytes = Buffer.byteLength(value, 'utf8');
-  if (cps.length === 0) {
-    return {
-      cps,
-      bytes,
-      multiline: false,
-      flowPlainAllowed: false,
-      blockPlainAllowed: true,
-      singleQuotedAllowed: true,
-      blockAllowed: false,
-    };
-  }
-  let blockIndicators = false;
-  let flowIndicators = false;
-  let lineBreaks = false;
-  let special = false;
-  let tabs = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let previousSpace = false;
-  let previousBreak = false;
-  if (
-    cps.length >= 3 &&
-    ((cps[0] === 0x2d && cps[1] === 0x2d && cps[2] === 0x2d) ||
-      (cps[0] === 0x2e && cps[1] === 0x2e && cps[2] === 0x2e))
-  ) {
-    blockIndicators = true;
-    flowIndicators = true;
-  }
-  let precededByWhitespace = true;
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i] as number;
-    const followedByWhitespace = i + 1 >= cps.length || isBlankCp(cps[i + 1]);
-    const ch = String.fromCodePoint(c);
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
-        flowIndicators = true;
-        blockIndicators = true;
-      } else if (ch === '?' || ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '-' && followedByWhitespace) {
-        flowIndicators = true;
-        blockIndicators = true;
-      }
-    } else if (',?[]{}'.includes(ch)) {
-      flowIndicators = true;
-    } else if (ch === ':') {
-      flowIndicators = true;
-      if (followedByWhitespace) blockIndicators = true;
-    } else if (ch === '#' && precededByWhitespace) {
-      flowIndicators = true;
-      blockIndicators = true;
-    }
-    if (c === 0x09) tabs = true;
-    else if (!isPrintableCp(c)) special = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreakCp(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWhitespace = isBlankzCp(c);
-  }
-  let flowPlainAllowed = true;
-  let blockPlainAllowed = true;
-  let singleQuotedAllowed = true;
-  let blockAllowed = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-    flowPlainAllowed = false;
-    blockPlainAllowed = false;
-  }
-  if (trailingSpace) blockAllowed = false;
-  if (breakSpace) {
-    flowPlainAllowed = false;
-    blockPlainAllowed = false;
-    singleQuotedAllowed = false;
-  }
-  if (spaceBreak || tabs || special) {
-    flowPlainAllowed = false;
-    blockPlainAllowed = false;
-    singleQuotedAllowed = false;
-  }
-  if (spaceBreak || special) blockAllowed = false;
-  if (lineBreaks) {
-    flowPlainAllowed = false;
-    blockPlainAllowed = false;
-  }
-  if (flowIndicators) flowPlainAllowed = false;
-  if (blockIndicators) blockPlainAllowed = false;
   return {
     cps,
-    bytes,
-    multiline: lineBreaks,
-    flowPlainAllowed,
-    blockPlainAllowed,
-    singleQuotedAllowed,
-    blockAllowed,
+    bytes: Buffer.byteLength(value, 'utf8'),
+    ...analyzeScalar(cps, { tabsInBlocks: true }),
   };
 }
 
@@ -230,22 +113,21 @@ export function analyzeV3Scalar(value: string): ScalarAnalysis {
  * becomes in a block context (as a simple key or not).
  */
 export function selectV3ScalarStyle(
-  a: ScalarAnalysis,
+  a: V3ScalarAnalysis,
   requested: ScalarStyle,
   ctx: { readonly flow: boolean; readonly simpleKey: boolean },
 ): ScalarStyle {
   let style: ScalarStyle = requested === ScalarStyle.Any ? ScalarStyle.Plain : requested;
   if (ctx.simpleKey && a.multiline) style = ScalarStyle.DoubleQuoted;
   if (style === ScalarStyle.Plain) {
-    if ((ctx.flow && !a.flowPlainAllowed) || (!ctx.flow && !a.blockPlainAllowed))
+    if ((ctx.flow && !a.flowPlain) || (!ctx.flow && !a.blockPlain))
       style = ScalarStyle.SingleQuoted;
     if (a.cps.length === 0 && (ctx.flow || ctx.simpleKey)) style = ScalarStyle.SingleQuoted;
   }
-  if (style === ScalarStyle.SingleQuoted && !a.singleQuotedAllowed)
-    style = ScalarStyle.DoubleQuoted;
+  if (style === ScalarStyle.SingleQuoted && !a.singleQuoted) style = ScalarStyle.DoubleQuoted;
   if (
     (style === ScalarStyle.Literal || style === ScalarStyle.Folded) &&
-    (!a.blockAllowed || ctx.flow || ctx.simpleKey)
+    (!a.block || ctx.flow || ctx.simpleKey)
   )
     style = ScalarStyle.DoubleQuoted;
   return style;
@@ -282,7 +164,7 @@ export class V3Emitter {
   private footComment = '';
   private tailComment = '';
   private keyLineComment = '';
-  private scalar: ScalarAnalysis | undefined;
+  private scalar: V3ScalarAnalysis | undefined;
   private scalarStyle: ScalarStyle = ScalarStyle.Plain;
   private tag = '';
 
@@ -547,7 +429,7 @@ export class V3Emitter {
   }
 
   private emitScalar(e: V3Event & { type: 'scalar' }): void {
-    const a = this.scalar as ScalarAnalysis;
+    const a = this.scalar as V3ScalarAnalysis;
     this.scalarStyle = selectV3ScalarStyle(a, e.style, {
       flow: this.flowLevel > 0,
       simpleKey: this.simpleKeyContext,
@@ -572,7 +454,7 @@ export class V3Emitter {
     let length = 0;
     switch (e.type) {
       case 'scalar': {
-        const a = this.scalar as ScalarAnalysis;
+        const a = this.scalar as V3ScalarAnalysis;
         if (a.multiline) return false;
         length += Buffer.byteLength(this.tag) + a.bytes;
         break;
@@ -612,7 +494,7 @@ export class V3Emitter {
     this.indention = false;
   }
 
-  private processScalar(a: ScalarAnalysis): void {
+  private processScalar(a: V3ScalarAnalysis): void {
     const allowBreaks = !this.simpleKeyContext;
     switch (this.scalarStyle) {
       case ScalarStyle.Plain:
@@ -725,7 +607,7 @@ export class V3Emitter {
           this.writeCp(c);
         }
         spaces = true;
-      } else if (isBreakCp(c)) {
+      } else if (isBreak(c)) {
         if (!breaks && c === 0x0a) this.putBreak();
         this.writeBreakCp(c);
         breaks = true;
@@ -762,7 +644,7 @@ export class V3Emitter {
           this.writeCp(c);
         }
         spaces = true;
-      } else if (isBreakCp(c)) {
+      } else if (isBreak(c)) {
         if (!breaks && c === 0x0a) this.putBreak();
         this.writeBreakCp(c);
         breaks = true;
@@ -787,7 +669,7 @@ export class V3Emitter {
     const bom = cps[0] === 0xfeff;
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
-      if (!isPrintableCp(c) || bom || isBreakCp(c) || c === 0x22 || c === 0x5c) {
+      if (!isPrintable(c) || bom || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
         const short = DOUBLE_ESCAPES[c];
         if (short !== undefined) {
@@ -817,7 +699,7 @@ export class V3Emitter {
   }
 
   private writeBlockScalarHints(cps: readonly number[]): void {
-    if (cps[0] === 0x20 || isBreakCp(cps[0]))
+    if (cps[0] === 0x20 || isBreak(cps[0]))
       this.writeIndicator(String(this.bestIndent), false, false, false);
     this.openEnded = false;
     let chomp = '';
@@ -825,9 +707,9 @@ export class V3Emitter {
       chomp = '-';
     } else {
       const last = cps.length - 1;
-      if (!isBreakCp(cps[last])) {
+      if (!isBreak(cps[last])) {
         chomp = '-';
-      } else if (last === 0 || isBreakCp(cps[last - 1])) {
+      } else if (last === 0 || isBreak(cps[last - 1])) {
         chomp = '+';
         this.openEnded = true;
       }
@@ -842,7 +724,7 @@ export class V3Emitter {
     this.whitespace = true;
     let breaks = true;
     for (const c of cps) {
-      if (isBreakCp(c)) {
+      if (isBreak(c)) {
         this.writeBreakCp(c);
         breaks = true;
       } else {
@@ -863,11 +745,11 @@ export class V3Emitter {
     let leadingSpaces = true;
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
-      if (isBreakCp(c)) {
+      if (isBreak(c)) {
         if (!breaks && !leadingSpaces && c === 0x0a) {
           let k = 0;
-          while (isBreakCp(cps[k])) k++;
-          if (!isBlankzCp(cps[k])) this.putBreak();
+          while (isBreak(cps[k])) k++;
+          if (!isBlankz(cps[k])) this.putBreak();
         }
         this.writeBreakCp(c);
         breaks = true;
@@ -892,7 +774,7 @@ export class V3Emitter {
     let pound = false;
     const cps = Array.from(comment, (c) => c.codePointAt(0) as number);
     for (const c of cps) {
-      if (isBreakCp(c)) {
+      if (isBreak(c)) {
         this.writeBreakCp(c);
         breaks = true;
         pound = false;
