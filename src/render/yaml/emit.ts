@@ -6,6 +6,7 @@ import {
   analyzeScalar,
   isBreak,
   isPrintable,
+  DOUBLE_ESCAPES,
   type ScalarAnalysis as Analysis,
 } from './scalar-analysis.js';
 
@@ -382,24 +383,7 @@ class Emitter {
       const c = cps[i] as number;
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
-        const short: Record<number, string> = {
-          0x00: '0',
-          0x07: 'a',
-          0x08: 'b',
-          0x09: 't',
-          0x0a: 'n',
-          0x0b: 'v',
-          0x0c: 'f',
-          0x0d: 'r',
-          0x1b: 'e',
-          0x22: '"',
-          0x5c: '\\',
-          0x85: 'N',
-          0xa0: '_',
-          0x2028: 'L',
-          0x2029: 'P',
-        };
-        const s = short[c];
+        const s = DOUBLE_ESCAPES[c];
         if (s !== undefined) this.put(s);
         else {
           const [p, w] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];

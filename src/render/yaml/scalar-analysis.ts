@@ -1,5 +1,6 @@
 // yaml_emitter_analyze_scalar (libyaml, as go-yaml v2 and v3 carry it): which styles can write a
-// value. v3 lets tabs into literal and folded blocks; v2 counts them as special characters.
+// value. v3 lets tabs into literal and folded blocks; v2 counts them as special characters. Also
+// the character classes and the short escapes of double-quoted scalars both emitters share.
 
 /** The styles a scalar can be written in. */
 export interface ScalarAnalysis {
@@ -24,6 +25,25 @@ export function isPrintable(cp: number): boolean {
     (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
   );
 }
+/** The short escapes of a double-quoted scalar (`\n`, `\t`, …), by code point. */
+export const DOUBLE_ESCAPES: Readonly<Record<number, string>> = {
+  0x00: '0',
+  0x07: 'a',
+  0x08: 'b',
+  0x09: 't',
+  0x0a: 'n',
+  0x0b: 'v',
+  0x0c: 'f',
+  0x0d: 'r',
+  0x1b: 'e',
+  0x22: '"',
+  0x5c: '\\',
+  0x85: 'N',
+  0xa0: '_',
+  0x2028: 'L',
+  0x2029: 'P',
+};
+
 export function isBreak(cp: number | undefined): boolean {
   return cp === 0x0a || cp === 0x0d || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
 }

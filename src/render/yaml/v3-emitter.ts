@@ -6,6 +6,7 @@ import {
   isBlankz,
   isBreak,
   isPrintable,
+  DOUBLE_ESCAPES,
   type ScalarAnalysis,
 } from './scalar-analysis.js';
 
@@ -74,24 +75,6 @@ export class V3EmitError extends Error {
 }
 
 const isBlankCp = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
-
-const DOUBLE_ESCAPES: Readonly<Record<number, string>> = {
-  0x00: '0',
-  0x07: 'a',
-  0x08: 'b',
-  0x09: 't',
-  0x0a: 'n',
-  0x0b: 'v',
-  0x0c: 'f',
-  0x0d: 'r',
-  0x1b: 'e',
-  0x22: '"',
-  0x5c: '\\',
-  0x85: 'N',
-  0xa0: '_',
-  0x2028: 'L',
-  0x2029: 'P',
-};
 
 interface V3ScalarAnalysis extends ScalarAnalysis {
   readonly cps: readonly number[];
