@@ -30,6 +30,14 @@ function escapeChar(c: string): string {
 
 /** Translates a filepath.Match pattern to a regular expression, or undefined (ErrBadPattern). */
 function compileComponent(pattern: string): ComponentMatcher {
+  const source = componentSource(pattern);
+  if (source === undefined) return undefined;
+  const rx = new RegExp(`^${source}$`, 'u');
+  return (name) => rx.test(name);
+}
+
+/** The regular-expression source of a filepath.Match pattern (unanchored), or undefined. */
+export function componentSource(pattern: string): string | undefined {
   const chars = [...pattern];
   let re = '';
   let i = 0;
@@ -55,8 +63,7 @@ function compileComponent(pattern: string): ComponentMatcher {
       i++;
     }
   }
-  const rx = new RegExp(`^${re}$`, 'u');
-  return (name) => rx.test(name);
+  return re;
 }
 
 /** A character class after its `[`: `^` negates, `lo-hi` ranges, `\` escapes (Go's matchChunk). */

@@ -2,6 +2,7 @@
 // go-git's gitignore matcher over Flux's default exclusions, the `.sourceignore` files (each scoped
 // to its directory) and `spec.ignore`, the last matching pattern deciding.
 import { GitignorePattern, MatchResult } from './gitignore-pattern.js';
+import { NameGroup, isNamePattern } from './name-group.js';
 
 /** `.git/` and friends: Flux excludes these from every GitRepository artifact, always. */
 export const EXCLUDE_VCS: readonly string[] = [
@@ -130,12 +131,19 @@ export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceM
     const domain = st.domain === '' ? [] : st.domain.split('/');
     for (const p of st.patterns) patterns.push(new GitignorePattern(p, domain));
   }
+  const units = compileUnits(patterns);
 
-  /** The index of the pattern that decides a path, and whether it excludes it. */
+  /** The index of the (last) pattern that decides a path, and whether it excludes it. */
   const decide = (path: readonly string[], isDir: boolean): { at: number; excluded: boolean } => {
-    for (let i = patterns.length - 1; i >= 0; i--) {
-      const r = (patterns[i] as GitignorePattern).match(path, isDir);
-      if (r !== MatchResult.NoMatch) return { at: i, excluded: r === MatchResult.Exclude };
+    for (let u = units.length - 1; u >= 0; u--) {
+      const unit = units[u] as Unit;
+      if (unit.group) {
+        if (unit.group.matches(path, isDir))
+          return { at: unit.last, excluded: !unit.group.inclusion };
+        continue;
+      }
+      const r = (patterns[unit.last] as GitignorePattern).match(path, isDir);
+      if (r !== MatchResult.NoMatch) return { at: unit.last, excluded: r === MatchResult.Exclude };
     }
     return { at: -1, excluded: false };
   };
@@ -159,4 +167,38 @@ export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceM
   };
 
   return { ignores, canPrune, ruleSets: sets };
+}
+
+/** A pattern on its own, or a run of name patterns tested together; `last` indexes the patterns. */
+interface Unit {
+  readonly last: number;
+  readonly group?: NameGroup;
+}
+
+/**
+ * Consecutive name patterns of one polarity and domain become one group: within such a run the
+ * verdict of the last match equals that of any match, and the run's last index stands for it
+ * (no pattern of the other polarity lies between).
+ */
+function compileUnits(patterns: readonly GitignorePattern[]): Unit[] {
+  const units: Unit[] = [];
+  let i = 0;
+  while (i < patterns.length) {
+    const p = patterns[i] as GitignorePattern;
+    let j = i + 1;
+    if (isNamePattern(p)) {
+      const domain = p.domain.join('/');
+      while (j < patterns.length) {
+        const q = patterns[j] as GitignorePattern;
+        if (!isNamePattern(q) || q.inclusion !== p.inclusion || q.domain.join('/') !== domain)
+          break;
+        j++;
+      }
+    }
+    units.push(
+      j - i > 1 ? { last: j - 1, group: new NameGroup(patterns.slice(i, j)) } : { last: i },
+    );
+    i = j;
+  }
+  return units;
 }
