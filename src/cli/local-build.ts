@@ -81,5 +81,13 @@ export async function buildLocally(
   const root = sourceRoot(dir);
   // The build writes nothing: Flux's overlay of the kustomization file is read from memory.
   const substituteFrom = client ? await loadSubstituteFrom(client, ks) : [];
-  return fluxBuild({ fs: diskFs, root, dir, kustomization: ks, substituteFrom });
+  return fluxBuild({
+    fs: diskFs,
+    root,
+    dir,
+    kustomization: ks,
+    substituteFrom,
+    // No keys here: encrypted Secret values are masked, as `flux build` does.
+    decryption: 'mask',
+  });
 }

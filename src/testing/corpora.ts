@@ -34,3 +34,30 @@ export function corpus(name: string): string {
     throw new Error(`corpus ${name} not found (shared/corpora or $CORPORA_DIR)`);
   return dir;
 }
+
+/**
+ * The git bundle of an upstream example repository (`shared/upstream-examples/<name>.bundle`,
+ * found like the corpora, or under $UPSTREAM_EXAMPLES_DIR), or undefined when it is missing.
+ */
+export function findUpstreamExample(name: string): string | undefined {
+  const env = process.env['UPSTREAM_EXAMPLES_DIR'];
+  if (env) return existsSync(join(env, `${name}.bundle`)) ? join(env, `${name}.bundle`) : undefined;
+  for (let dir = dirname(projectRoot); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'upstream-examples', `${name}.bundle`);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The `skip` option for a test that reads an upstream example (a failure under CI). */
+export function upstreamExampleSkip(name: string): string | false {
+  if (findUpstreamExample(name) !== undefined || underCi()) return false;
+  return `upstream example ${name}.bundle not found in shared/upstream-examples`;
+}
+
+/** The path of an upstream example's bundle; throws (failing the test) when it is missing. */
+export function upstreamExample(name: string): string {
+  const path = findUpstreamExample(name);
+  if (path === undefined) throw new Error(`upstream example ${name}.bundle not found`);
+  return path;
+}

@@ -1,6 +1,6 @@
 // Helpers shared by tests: the oracles (upstream programs built from their Go modules), a real
 // kube-apiserver, polling, certificates, Git and object-storage servers, an HTTP client of the
-// local cluster, corpora, JSON mutations, raw HTTP, the shipped CLI. Not shipped by the build;
+// local cluster, corpora, JSON mutations, raw HTTP, the shipped CLI, SOPS-encrypted fixtures. Not shipped by the build;
 // product code may not import this folder.
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export type { OracleName } from './oracles.js';
@@ -27,7 +27,14 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
-export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export {
+  corpus,
+  corpusSkip,
+  findCorpus,
+  findUpstreamExample,
+  upstreamExample,
+  upstreamExampleSkip,
+} from './corpora.js';
 export { runOpa } from './opa.js';
 export { BigJSON, mutate, stringifyJSON } from './json-mutations.js';
 export { Rng } from './rng.js';
@@ -42,3 +49,5 @@ export { startControllerProcess } from './controller-process.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
+export { gpgAvailable, newAgeKey, newPgpHome, sopsDecrypt, sopsEncrypt } from './sops.js';
+export type { AgeKey, PgpHome, SopsEncryptOptions } from './sops.js';

@@ -1,6 +1,7 @@
 // Kustomization sub-reconciler: fetches the source artifact, checks spec.path, and renders the
-// manifests with Flux's build — or reuses the last build when the artifact, the spec and the
-// substitution values are all unchanged (no fetch, no kustomize build).
+// manifests with Flux's build (decrypting with the keys of spec.decryption) — or reuses the last
+// build when the artifact, the spec, the substitution values and the keys are all unchanged (no
+// fetch, no kustomize build).
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { KubeObject } from '../../kube/index.js';
@@ -8,6 +9,7 @@ import { ConditionType, Reason, errorMessage, type ReadFs } from '../../core/ind
 import { buildFluxKustomization } from '../../render/index.js';
 import { failure } from '../runtime/reconcile-error.js';
 import { asReasoned } from './reasons.js';
+import { loadDecryptionKeys } from './decryption.js';
 import { loadSubstituteFrom } from './variables.js';
 import {
   cacheKey,
@@ -26,8 +28,9 @@ export async function reconcileBuild(
   const artifact = work.artifact;
   if (!artifact) throw new Error('internal error: no source artifact resolved');
   const substituteFrom = await loadSubstituteFrom(ctx.deps.client, ks);
+  const keys = await loadDecryptionKeys(ctx.deps.client, ks);
   work.buildKey = createHash('sha256')
-    .update(JSON.stringify([artifact.digest, ks.spec, substituteFrom]))
+    .update(JSON.stringify([artifact.digest, ks.spec, substituteFrom, keys?.digest ?? null]))
     .digest('hex');
   work.rendered = ctx.deps.cache.build(cacheKey(ks), work.buildKey);
   if (work.rendered) return;
@@ -49,12 +52,14 @@ export async function reconcileBuild(
     `Building manifests for revision ${artifact.revision}`,
   );
   try {
+    const decryption = keys ? await keys.decryptor() : undefined;
     work.rendered = await ctx.deps.build({
       fs: held.fs,
       root,
       dir: path,
       kustomization: ks,
       substituteFrom,
+      ...(decryption ? { decryption } : {}),
     });
   } catch (err) {
     throw asReasoned(err, Reason.BuildFailed);
@@ -79,29 +84,28 @@ function buildPath(fs: ReadFs, root: string, path: string | undefined, revision:
 /** The Flux build of a Kustomization, as the reconciler's build phase. */
 export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
   const spec = input.kustomization.spec;
-  return Promise.resolve(
-    buildFluxKustomization({
-      fs: input.fs,
-      root: input.root,
-      dir: input.dir,
-      overlay: {
-        ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
-        ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
-        ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
-        ...(spec.components ? { components: spec.components } : {}),
-        ...(spec.patches
-          ? {
-              patches: spec.patches.map((p) => ({
-                patch: p.patch,
-                ...(p.target ? { target: { ...p.target } } : {}),
-              })),
-            }
-          : {}),
-        ...(spec.images ? { images: spec.images } : {}),
-      },
-      postBuild: spec.postBuild !== undefined,
-      substituteFrom: input.substituteFrom,
-      ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
-    }) as KubeObject[],
-  );
+  return buildFluxKustomization({
+    fs: input.fs,
+    root: input.root,
+    dir: input.dir,
+    overlay: {
+      ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
+      ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
+      ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
+      ...(spec.components ? { components: spec.components } : {}),
+      ...(spec.patches
+        ? {
+            patches: spec.patches.map((p) => ({
+              patch: p.patch,
+              ...(p.target ? { target: { ...p.target } } : {}),
+            })),
+          }
+        : {}),
+      ...(spec.images ? { images: spec.images } : {}),
+    },
+    postBuild: spec.postBuild !== undefined,
+    substituteFrom: input.substituteFrom,
+    ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
+    ...(input.decryption ? { decryption: input.decryption } : {}),
+  }) as Promise<KubeObject[]>;
 }

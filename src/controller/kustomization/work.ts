@@ -4,6 +4,7 @@ import type { ReadFs } from '../../core/index.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { ArtifactTreeCache } from '../../source/index.js';
 import type { ChangeSet, Inventory, ResourceManager } from '../../apply/index.js';
+import type { FluxDecryptor } from '../../render/index.js';
 import type { ReconcileDeps, StepContext } from '../runtime/kind.js';
 import type { SourceArtifact } from './source.js';
 import type { Kustomization } from './types.js';
@@ -19,6 +20,8 @@ export interface BuildInput {
   readonly kustomization: Kustomization;
   /** postBuild variables: substituteFrom maps in order, then spec.postBuild.substitute. */
   readonly substituteFrom: readonly Record<string, string>[];
+  /** SOPS: the keys of spec.decryption, or `mask` for a local build without keys. */
+  readonly decryption?: FluxDecryptor | 'mask';
 }
 
 /** Renders the manifests of a Kustomization (overlay, kustomize build, substitution). */

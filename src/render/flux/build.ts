@@ -1,12 +1,21 @@
-// Flux's build of a Kustomization's path: the overlay from the Kustomization spec, a kustomize
-// build confined to the source artifact, a refusal of SOPS-encrypted objects (not decrypted
-// yet), then postBuild variable substitution.
+// Flux's build of a Kustomization's path: the overlay from the Kustomization spec, SOPS decryption
+// of the files kustomize reads, a kustomize build confined to the source artifact, decryption of
+// the encrypted objects (or their refusal without spec.decryption, or masking for a keyless local
+// build), then postBuild variable substitution. It writes nothing: the overlay and the decrypted
+// files are read in place of the files they replace.
 import { join, relative } from 'node:path';
 import { FlotillaError, diskFs, overlayFs, type ReadFs } from '../../core/index.js';
 import { buildKustomization, KustomizeError, LoadRestrictor } from '../kustomize/index.js';
 import { emitYaml, parseYaml, type YamlMap } from '../yaml/index.js';
 import { mergeVariables, substituteVariables, type KubeObject } from '../postbuild/index.js';
 import { applyFluxOverlay, type FluxOverlay } from './overlay.js';
+import {
+  decryptObjects,
+  decryptSources,
+  findEncrypted,
+  maskSopsSecrets,
+  type FluxDecryptor,
+} from './decrypt.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -29,12 +38,19 @@ export interface FluxBuildInput {
   readonly postBuild?: boolean;
   /** Fail on unset variables without defaults. @default false */
   readonly strictSubstitution?: boolean;
+  /**
+   * SOPS: decrypt with these keys (spec.decryption), or `mask` encrypted Secret values (a local
+   * build without keys). Without it, an encrypted object fails the build.
+   */
+  readonly decryption?: FluxDecryptor | 'mask';
 }
 
 /** Builds a Flux Kustomization's manifests into plain JSON-compatible objects. */
-export function buildFluxKustomization(input: FluxBuildInput): KubeObject[] {
+export async function buildFluxKustomization(input: FluxBuildInput): Promise<KubeObject[]> {
   const base = input.fs ?? diskFs;
-  const fs = overlayFs(base, overlayFiles(base, input.root, input.dir, input.overlay ?? {}));
+  let fs = overlayFs(base, overlayFiles(base, input.root, input.dir, input.overlay ?? {}));
+  const decryptor = typeof input.decryption === 'object' ? input.decryption : undefined;
+  if (decryptor) fs = overlayFs(fs, await decryptSources(fs, input.root, input.dir, decryptor));
   let objects: KubeObject[];
   try {
     const result = buildKustomization(input.dir, {
@@ -47,24 +63,29 @@ export function buildFluxKustomization(input: FluxBuildInput): KubeObject[] {
   } catch (err) {
     if (err instanceof KustomizeError) {
       const where = err.file ? relative(input.root, err.file) || '.' : undefined;
+      const message = err.message.replaceAll(input.root + '/', '');
+      // The build read decrypted files: its message may quote them.
       throw new FlotillaError(
-        `kustomize build failed: ${err.message.replaceAll(input.root + '/', '')}`,
+        `kustomize build failed: ${decryptor ? decryptor.redact(message) : message}`,
         {
           reason: 'BuildFailed',
           ...(where ? { file: where } : {}),
           ...(err.field ? { field: err.field } : {}),
-          cause: err,
+          ...(decryptor ? {} : { cause: err }),
         },
       );
     }
     throw err;
   }
-  for (const obj of objects) {
-    if (isSopsEncrypted(obj)) {
+  if (decryptor) objects = await decryptObjects(objects, decryptor);
+  else if (input.decryption === 'mask') objects = maskSopsSecrets(objects);
+  else {
+    const obj = findEncrypted(objects);
+    if (obj) {
       const meta = obj['metadata'] as { name?: string; namespace?: string } | undefined;
       throw new FlotillaError(
-        `${String(obj['kind'])}/${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? ''} is encrypted with SOPS; decryption is not supported yet, so nothing was applied`,
-        { reason: 'DecryptionFailed', field: 'sops' },
+        `${String(obj['kind'])}/${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? ''} is encrypted with SOPS but spec.decryption is not set (provider: sops and a secretRef to the keys), so nothing was applied`,
+        { reason: 'DecryptionFailed', field: 'spec.decryption' },
       );
     }
   }
@@ -138,15 +159,6 @@ function scanResources(fs: ReadFs, dir: string): string[] {
   };
   walk(dir);
   return out;
-}
-
-function isSopsEncrypted(obj: KubeObject): boolean {
-  const sops = obj['sops'];
-  return (
-    sops !== null &&
-    typeof sops === 'object' &&
-    ('mac' in sops || 'version' in sops || 'lastmodified' in sops)
-  );
 }
 
 function toJson(value: YamlMap): KubeObject {

@@ -2,6 +2,15 @@
 import { resolveV2, v2StringNeedsQuotes } from './go-yaml-resolve.js';
 import { isYamlMap } from './parse.js';
 import type { YamlValue } from './parse.js';
+import {
+  analyzeScalar,
+  isBreak,
+  isPrintable,
+  DOUBLE_ESCAPES,
+  type ScalarAnalysis as Analysis,
+} from './scalar-analysis.js';
+
+const analyze = (cps: readonly number[]) => analyzeScalar(cps, { tabsInBlocks: false });
 
 const BEST_WIDTH = 80;
 const BEST_INDENT = 2;
@@ -15,142 +24,6 @@ export class YamlEmitError extends Error {
     super(message);
     this.name = 'YamlEmitError';
   }
-}
-
-function isPrintable(cp: number): boolean {
-  return (
-    cp === 0x0a ||
-    (cp >= 0x20 && cp <= 0x7e) ||
-    (cp >= 0xa0 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
-  );
-}
-function isBreak(cp: number | undefined): boolean {
-  return cp === 0x0a || cp === 0x0d || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
-}
-function isBlankz(cp: number | undefined): boolean {
-  return cp === undefined || cp === 0x20 || cp === 0x09 || isBreak(cp) || cp === 0;
-}
-
-interface Analysis {
-  readonly multiline: boolean;
-  readonly flowPlain: boolean;
-  readonly blockPlain: boolean;
-  readonly singleQuoted: boolean;
-  readonly block: boolean;
-}
-
-function analyze(cps: readonly number[]): Analysis {
-  if (cps.length === 0) {
-    return {
-      multiline: false,
-      flowPlain: false,
-      blockPlain: true,
-      singleQuoted: true,
-      block: false,
-    };
-  }
-  let blockIndicators = false;
-  let flowIndicators = false;
-  let lineBreaks = false;
-  let special = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let previousSpace = false;
-  let previousBreak = false;
-  const c0 = cps[0];
-  const c1 = cps[1];
-  const c2 = cps[2];
-  if (
-    cps.length >= 3 &&
-    ((c0 === 0x2d && c1 === 0x2d && c2 === 0x2d) || (c0 === 0x2e && c1 === 0x2e && c2 === 0x2e))
-  ) {
-    blockIndicators = true;
-    flowIndicators = true;
-  }
-  let precededByWhitespace = true;
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i] as number;
-    const followedByWhitespace =
-      i + 1 >= cps.length || cps[i + 1] === 0x20 || cps[i + 1] === 0x09 || isBreak(cps[i + 1]);
-    const ch = String.fromCodePoint(c);
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
-        flowIndicators = true;
-        blockIndicators = true;
-      } else if (ch === '?' || ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '-') {
-        if (followedByWhitespace) {
-          flowIndicators = true;
-          blockIndicators = true;
-        }
-      }
-    } else {
-      if (',?[]{}'.includes(ch)) {
-        flowIndicators = true;
-      } else if (ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '#') {
-        if (precededByWhitespace) {
-          flowIndicators = true;
-          blockIndicators = true;
-        }
-      }
-    }
-    if (!isPrintable(c)) special = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWhitespace = isBlankz(c);
-  }
-  let flowPlain = true;
-  let blockPlain = true;
-  let singleQuoted = true;
-  let block = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-    flowPlain = false;
-    blockPlain = false;
-  }
-  if (trailingSpace) block = false;
-  if (breakSpace) {
-    flowPlain = false;
-    blockPlain = false;
-    singleQuoted = false;
-  }
-  if (spaceBreak || special) {
-    flowPlain = false;
-    blockPlain = false;
-    singleQuoted = false;
-    block = false;
-  }
-  if (lineBreaks) {
-    flowPlain = false;
-    blockPlain = false;
-  }
-  if (flowIndicators) flowPlain = false;
-  if (blockIndicators) blockPlain = false;
-  return { multiline: lineBreaks, flowPlain, blockPlain, singleQuoted, block };
 }
 
 /** go-yaml v2 key order: numbers inside strings compare numerically, letters after other characters. */
@@ -213,7 +86,7 @@ export function goFormatFloatG(f: number): string {
 }
 
 /** Go's encoding/json text for a float64. */
-function goJsonFloat(f: number): string {
+export function goJsonFloat(f: number): string {
   const abs = Math.abs(f);
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
     return f
@@ -221,10 +94,18 @@ function goJsonFloat(f: number): string {
       .replace(/e([+-])(\d)$/, 'e$10$2')
       .replace(/e([+-])0(\d)$/, 'e$1$2');
   }
-  // 'f' format with shortest digits.
-  if (Number.isInteger(f)) return BigInt(f).toString();
+  // 'f' format with shortest digits (beyond 2^53 those digits are padded with zeros, not exact).
+  if (Number.isInteger(f) && abs < 2 ** 53) return BigInt(f).toString();
   const s = String(f);
   if (!s.includes('e')) return s;
+  return toPlainDecimal(f);
+}
+
+/** Go's strconv.FormatFloat(f, 'f', -1, 64): shortest digits, never an exponent. */
+export function goFormatFloatF(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (Object.is(f, -0)) return '-0';
   return toPlainDecimal(f);
 }
 
@@ -502,24 +383,7 @@ class Emitter {
       const c = cps[i] as number;
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
-        const short: Record<number, string> = {
-          0x00: '0',
-          0x07: 'a',
-          0x08: 'b',
-          0x09: 't',
-          0x0a: 'n',
-          0x0b: 'v',
-          0x0c: 'f',
-          0x0d: 'r',
-          0x1b: 'e',
-          0x22: '"',
-          0x5c: '\\',
-          0x85: 'N',
-          0xa0: '_',
-          0x2028: 'L',
-          0x2029: 'P',
-        };
-        const s = short[c];
+        const s = DOUBLE_ESCAPES[c];
         if (s !== undefined) this.put(s);
         else {
           const [p, w] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
