@@ -1,0 +1,187 @@
+// Helm's template functions on top of Sprig (engine/funcs.go and the late-bound ones of engine.go):
+// toYaml/fromYaml, toJson/fromJson, toToml/fromToml, include, tpl, required, fail and lookup.
+import { marshalJson, unmarshalJson } from '../gotemplate/json.js';
+import { GoError, T, T2, TemplateSet, newGoMap } from '../gotemplate/index.js';
+import type { FuncMap, GoFunc, GoMap, GoValue } from '../gotemplate/index.js';
+import { sprigFuncs } from '../gotemplate/sprig/index.js';
+import { fn } from '../gotemplate/sprig/def.js';
+import { ExecError } from '../gotemplate/index.js';
+import { decodeToml, encodeToml } from './toml.js';
+import { marshalYaml, readYamlArray, readYamlMap } from './yaml.js';
+import { marshalYamlV3 } from './yaml-v3.js';
+
+const S = T.string;
+const A = T.any;
+const M = T2.mapAny;
+
+export const WARN_START = 'HELM_ERR_START';
+export const WARN_END = 'HELM_ERR_END';
+const RECURSION_MAX = 1000;
+
+/** Looks up live objects for `lookup`; offline rendering returns an empty map. */
+export type LookupFunc = (apiVersion: string, kind: string, namespace: string, name: string) => GoMap;
+
+function toYAML(v: GoValue): string {
+  try {
+    return marshalYaml(v).replace(/\n$/, '');
+  } catch {
+    return '';
+  }
+}
+
+function errorMap(e: unknown): GoMap {
+  const m = newGoMap();
+  m['Error'] = (e as Error).message;
+  return m;
+}
+
+/** The functions every Helm template set has, before the late-bound ones. */
+export function helmStaticFuncs(opts: { readonly enableDNS?: boolean; readonly lookup?: LookupFunc }): Record<string, GoFunc> {
+  const f = sprigFuncs();
+  const lookup = opts.lookup ?? (() => newGoMap());
+  Object.assign(f, {
+    toToml: fn([A], S, (v: GoValue) => {
+      try {
+        return encodeToml(v);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }),
+    fromToml: fn([S], M, (s: string) => {
+      try {
+        return decodeToml(s);
+      } catch (e) {
+        return errorMap(e);
+      }
+    }),
+    toYaml: fn([A], S, toYAML),
+    toYamlPretty: fn([A], S, (v: GoValue) => {
+      try {
+        return marshalYamlV3(v).replace(/\n$/, '');
+      } catch {
+        return '';
+      }
+    }),
+    fromYaml: fn([S], M, (s: string) => {
+      try {
+        return readYamlMap(s);
+      } catch (e) {
+        return errorMap(e);
+      }
+    }),
+    fromYamlArray: fn([S], T2.sliceAny, (s: string) => {
+      try {
+        return readYamlArray(s);
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    }),
+    toJson: fn([A], S, (v: GoValue) => {
+      try {
+        return marshalJson(v);
+      } catch {
+        return '';
+      }
+    }),
+    fromJson: fn([S], M, (s: string) => {
+      try {
+        const v = unmarshalJson(s);
+        if (v === null) return null;
+        if (typeof v !== 'object' || Array.isArray(v)) {
+          const kind = Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
+          return errorMap(new Error(`json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`));
+        }
+        return v;
+      } catch (e) {
+        return errorMap(e);
+      }
+    }),
+    fromJsonArray: fn([S], T2.sliceAny, (s: string) => {
+      try {
+        const v = unmarshalJson(s);
+        if (v === null) return null;
+        if (!Array.isArray(v)) {
+          const kind = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'string' : 'object';
+          return [`json: cannot unmarshal ${kind} into Go value of type []interface {}`];
+        }
+        return v;
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    }),
+    lookup: fn([S, S, S, S], M, lookup, { errors: true }),
+    required: fn([S, A], A, (warn: string, val: GoValue) => {
+      if (val === null || val === undefined || val === '') throw new GoError(WARN_START + warn + WARN_END);
+      return val;
+    }, { errors: true }),
+    fail: fn([S], S, (msg: string) => {
+      throw new GoError(WARN_START + msg + WARN_END);
+    }, { errors: true }),
+  });
+  delete f['env'];
+  delete f['expandenv'];
+  if (!opts.enableDNS) f['getHostByName'] = fn([S], S, () => '');
+  return f;
+}
+
+/** Counts nested includes of each template name (shared by a render and its tpl clones). */
+type IncludedNames = Map<string, number>;
+
+function includeFun(t: TemplateSet, included: IncludedNames): GoFunc {
+  return fn([S, A], S, (name: string, data: GoValue) => {
+    const v = included.get(name);
+    if (v !== undefined) {
+      if (v > RECURSION_MAX) {
+        throw new GoError(`rendering template has a nested reference name: ${name}: unable to execute template`);
+      }
+      included.set(name, v + 1);
+    } else included.set(name, 1);
+    try {
+      return t.execute(name, data);
+    } finally {
+      included.set(name, (included.get(name) ?? 1) - 1);
+    }
+  }, { errors: true });
+}
+
+function tplFun(parent: TemplateSet, included: IncludedNames, strict: boolean): GoFunc {
+  return fn([S, A], S, (tpl: string, vals: GoValue) => {
+    const t = parent.clone();
+    t.option(strict ? 'error' : 'zero');
+    t.addFuncs({ include: includeFun(t, included), tpl: tplFun(t, included, strict) });
+    let tree;
+    try {
+      tree = t.parse(parent.name, tpl);
+    } catch (e) {
+      throw new GoError(`cannot parse template ${goQuoteTpl(tpl)}: ${(e as Error).message}`);
+    }
+    let out: string;
+    try {
+      out = t.executeTree(parent.name, tree, vals);
+    } catch (e) {
+      if (e instanceof ExecError) {
+        throw new GoError(`error during tpl function execution for ${goQuoteTpl(tpl)}: ${e.message}`);
+      }
+      throw e;
+    }
+    return out.replaceAll('<no value>', '');
+  }, { errors: true });
+}
+
+import { goQuote } from '../gotemplate/index.js';
+function goQuoteTpl(s: string): string {
+  return goQuote(s);
+}
+
+/** A template set with Helm's functions bound to it (Engine.initFunMap). */
+export function newHelmTemplateSet(opts: {
+  readonly strict?: boolean;
+  readonly enableDNS?: boolean;
+  readonly lookup?: LookupFunc;
+}): TemplateSet {
+  const t = new TemplateSet('gotpl', helmStaticFuncs(opts) as FuncMap);
+  t.option(opts.strict ? 'error' : 'zero');
+  const included: IncludedNames = new Map();
+  t.addFuncs({ include: includeFun(t, included), tpl: tplFun(t, included, opts.strict ?? false) });
+  return t;
+}
