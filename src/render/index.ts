@@ -5,3 +5,4 @@ export { emitYaml, parseYaml, parseYamlDocuments } from './yaml/index.js';
 export type { YamlValue, YamlMap } from './yaml/index.js';
 export * from './postbuild/index.js';
 export * from './flux/index.js';
+export * from './helm/index.js';

@@ -17,6 +17,8 @@ export interface EngineOptions {
   readonly lookup?: LookupFunc;
   /** Let getHostByName resolve names. @default false */
   readonly enableDNS?: boolean;
+  /** helm lint: `required` and `fail` do not fail. @default false */
+  readonly lintMode?: boolean;
 }
 
 interface Renderable {

@@ -1,7 +1,7 @@
 // Helm's template functions on top of Sprig (engine/funcs.go and the late-bound ones of engine.go):
 // toYaml/fromYaml, toJson/fromJson, toToml/fromToml, include, tpl, required, fail and lookup.
 import { marshalJson, unmarshalJson } from '../gotemplate/json.js';
-import { GoError, T, T2, TemplateSet, newGoMap } from '../gotemplate/index.js';
+import { GoError, T, T2, TemplateSet, goQuote, newGoMap } from '../gotemplate/index.js';
 import type { FuncMap, GoFunc, GoMap, GoValue } from '../gotemplate/index.js';
 import { sprigFuncs } from '../gotemplate/sprig/index.js';
 import { fn } from '../gotemplate/sprig/def.js';
@@ -36,7 +36,7 @@ function errorMap(e: unknown): GoMap {
 }
 
 /** The functions every Helm template set has, before the late-bound ones. */
-export function helmStaticFuncs(opts: { readonly enableDNS?: boolean; readonly lookup?: LookupFunc }): Record<string, GoFunc> {
+export function helmStaticFuncs(opts: { readonly enableDNS?: boolean; readonly lookup?: LookupFunc; readonly lintMode?: boolean }): Record<string, GoFunc> {
   const f = sprigFuncs();
   const lookup = opts.lookup ?? (() => newGoMap());
   Object.assign(f, {
@@ -111,10 +111,14 @@ export function helmStaticFuncs(opts: { readonly enableDNS?: boolean; readonly l
     }),
     lookup: fn([S, S, S, S], M, lookup, { errors: true }),
     required: fn([S, A], A, (warn: string, val: GoValue) => {
-      if (val === null || val === undefined || val === '') throw new GoError(WARN_START + warn + WARN_END);
+      if (val === null || val === undefined || val === '') {
+        if (opts.lintMode) return '';
+        throw new GoError(WARN_START + warn + WARN_END);
+      }
       return val;
     }, { errors: true }),
     fail: fn([S], S, (msg: string) => {
+      if (opts.lintMode) return '';
       throw new GoError(WARN_START + msg + WARN_END);
     }, { errors: true }),
   });
@@ -168,9 +172,16 @@ function tplFun(parent: TemplateSet, included: IncludedNames, strict: boolean): 
   }, { errors: true });
 }
 
-import { goQuote } from '../gotemplate/index.js';
 function goQuoteTpl(s: string): string {
   return goQuote(s);
+}
+
+/** action.TemplateName: --name-template rendered with Sprig's functions and no data. */
+export function renderNameTemplate(nameTemplate: string): string {
+  if (nameTemplate === '') return '';
+  const t = new TemplateSet('name-template', sprigFuncs() as FuncMap);
+  const tree = t.parse('name-template', nameTemplate);
+  return t.executeTree('name-template', tree, null);
 }
 
 /** A template set with Helm's functions bound to it (Engine.initFunMap). */
@@ -178,6 +189,7 @@ export function newHelmTemplateSet(opts: {
   readonly strict?: boolean;
   readonly enableDNS?: boolean;
   readonly lookup?: LookupFunc;
+  readonly lintMode?: boolean;
 }): TemplateSet {
   const t = new TemplateSet('gotpl', helmStaticFuncs(opts) as FuncMap);
   t.option(opts.strict ? 'error' : 'zero');

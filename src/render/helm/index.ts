@@ -10,3 +10,6 @@ export type { KubeVersion, Capabilities } from './capabilities.js';
 export type { LookupFunc } from './funcs.js';
 export { mergeValueOptions } from './value-options.js';
 export type { ValueOptions } from './value-options.js';
+export { lintChart } from './lint.js';
+export type { LintMessage, LintOptions, LintResult } from './lint.js';
+export { renderNameTemplate } from './funcs.js';

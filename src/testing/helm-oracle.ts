@@ -1,0 +1,83 @@
+// Runs the real `helm` (the oracle built from Helm's Go module) for differential tests, isolated
+// from the machine's Helm and kubeconfig settings, and compares its output with ours.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { oracle } from './oracles.js';
+
+let sandbox: string | undefined;
+
+/** Environment for the oracle: its own HOME and Helm folders, an empty kubeconfig. */
+function helmEnv(): NodeJS.ProcessEnv {
+  if (sandbox === undefined) {
+    sandbox = mkdtempSync(join(tmpdir(), 'flotilla-helm-oracle-'));
+    for (const d of ['cache', 'config', 'data']) mkdirSync(join(sandbox, d), { recursive: true });
+    writeFileSync(join(sandbox, 'kubeconfig'), '');
+  }
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: sandbox,
+    HELM_CACHE_HOME: join(sandbox, 'cache'),
+    HELM_CONFIG_HOME: join(sandbox, 'config'),
+    HELM_DATA_HOME: join(sandbox, 'data'),
+    KUBECONFIG: join(sandbox, 'kubeconfig'),
+    TZ: 'UTC',
+  };
+}
+
+export interface OracleResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `helm ARGS` (the oracle) and returns its exit status and output. */
+export function runHelm(args: readonly string[], cwd?: string): OracleResult {
+  const r = spawnSync(oracle('helm'), [...args], {
+    env: helmEnv(),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...(cwd !== undefined ? { cwd } : {}),
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Compares two renderings line by line. With `allowRandom`, lines that differ only in runs of
+ * characters random functions produce (letters, digits, + / =), at the same length, count as
+ * equal: charts that call randAlphaNum or genCA print different bytes on every run, Helm's too.
+ * Returns a description of the first real difference, or undefined.
+ */
+export function firstDifference(ours: string, theirs: string, allowRandom = false): string | undefined {
+  if (ours === theirs) return undefined;
+  const a = ours.split('\n');
+  const b = theirs.split('\n');
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (allowRandom && x !== undefined && y !== undefined && sameShape(x, y)) continue;
+    return `line ${i + 1}:\n  ours:   ${JSON.stringify(x)}\n  theirs: ${JSON.stringify(y)}`;
+  }
+  return undefined;
+}
+
+const RANDOM_CHAR = /[A-Za-z0-9+/=]/;
+
+function sameShape(x: string, y: string): boolean {
+  if (x.length !== y.length) return looksLikeBase64Value(x) && looksLikeBase64Value(y);
+  for (let i = 0; i < x.length; i++) {
+    const c = x[i] as string;
+    const d = y[i] as string;
+    if (c === d) continue;
+    if (!RANDOM_CHAR.test(c) || !RANDOM_CHAR.test(d)) return false;
+  }
+  return true;
+}
+
+/** `key: <long base64>` lines (generated certificates and keys differ in length run to run). */
+function looksLikeBase64Value(s: string): boolean {
+  return /^\s*[\w.-]+: "?[A-Za-z0-9+/]{40,}={0,2}"?$/.test(s);
+}
