@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { goString } from '../render/index.js';
 import { oracle } from './oracles.js';
 
 let sandbox: string | undefined;
@@ -36,11 +37,11 @@ export interface OracleResult {
 export function runHelm(args: readonly string[], cwd?: string): OracleResult {
   const r = spawnSync(oracle('helm'), [...args], {
     env: helmEnv(),
-    encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     ...(cwd !== undefined ? { cwd } : {}),
   });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  // stdout as a Go string of its bytes (bytes that are not UTF-8 kept, as in our output).
+  return { status: r.status ?? -1, stdout: goString(r.stdout), stderr: r.stderr.toString('utf8') };
 }
 
 /**
@@ -49,7 +50,11 @@ export function runHelm(args: readonly string[], cwd?: string): OracleResult {
  * equal: charts that call randAlphaNum or genCA print different bytes on every run, Helm's too.
  * Returns a description of the first real difference, or undefined.
  */
-export function firstDifference(ours: string, theirs: string, allowRandom = false): string | undefined {
+export function firstDifference(
+  ours: string,
+  theirs: string,
+  allowRandom = false,
+): string | undefined {
   if (ours === theirs) return undefined;
   const a = ours.split('\n');
   const b = theirs.split('\n');

@@ -2,7 +2,15 @@
 // prints, and reports a broken chart's problems with file, line and cause like `helm lint`.
 import type { Command } from 'commander';
 import { errorMessage } from '../../core/index.js';
-import { HelmError, helmTemplate, lintChart, mergeValueOptions, parseKubeVersion, renderNameTemplate } from '../../render/index.js';
+import {
+  HelmError,
+  goBytes,
+  helmTemplate,
+  lintChart,
+  mergeValueOptions,
+  parseKubeVersion,
+  renderNameTemplate,
+} from '../../render/index.js';
 import type { TemplateOptions } from '../../render/index.js';
 import { CliError } from '../errors.js';
 import { writeStdout } from './kustomize.js';
@@ -12,7 +20,10 @@ export type OutputSink = (text: string) => void;
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** pflag's StringSlice: comma-separated values, repeatable. */
-const collectSplit = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter((x) => x !== '')];
+const collectSplit = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v.split(',').filter((x) => x !== ''),
+];
 
 export interface HelmTemplateFlags {
   readonly values?: string[];
@@ -37,11 +48,19 @@ export interface HelmTemplateFlags {
 }
 
 /** Release name and chart from the arguments, as `helm template` picks them. */
-function nameAndChart(args: readonly string[], flags: HelmTemplateFlags): { name: string; chart: string } {
-  if (args.length > 2) throw new CliError(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`);
+function nameAndChart(
+  args: readonly string[],
+  flags: HelmTemplateFlags,
+): { name: string; chart: string } {
+  if (args.length > 2)
+    throw new CliError(
+      `expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`,
+    );
   if (args.length === 2) {
-    if (flags.generateName) throw new CliError('cannot set --generate-name and also specify a name');
-    if (flags.nameTemplate) throw new CliError('cannot set --name-template and also specify a name');
+    if (flags.generateName)
+      throw new CliError('cannot set --generate-name and also specify a name');
+    if (flags.nameTemplate)
+      throw new CliError('cannot set --name-template and also specify a name');
     return { name: args[0] as string, chart: args[1] as string };
   }
   const chart = args[0] as string;
@@ -50,7 +69,11 @@ function nameAndChart(args: readonly string[], flags: HelmTemplateFlags): { name
 }
 
 /** Renders a chart with `helm template`'s flags; failures become a CliError with Helm's message. */
-export function helmTemplateCommand(args: readonly string[], flags: HelmTemplateFlags, writeLine?: (line: string) => void): string {
+export function helmTemplateCommand(
+  args: readonly string[],
+  flags: HelmTemplateFlags,
+  writeLine?: (line: string) => void,
+): string {
   try {
     const { name, chart } = nameAndChart(args, flags);
     const opts: TemplateOptions = {
@@ -72,40 +95,77 @@ export function helmTemplateCommand(args: readonly string[], flags: HelmTemplate
       isUpgrade: flags.isUpgrade ?? false,
       skipSchemaValidation: flags.skipSchemaValidation ?? false,
       showOnly: flags.showOnly ?? [],
-      ...(flags.outputDir ? { outputDir: flags.outputDir, useReleaseName: flags.releaseName ?? false } : {}),
+      ...(flags.outputDir
+        ? { outputDir: flags.outputDir, useReleaseName: flags.releaseName ?? false }
+        : {}),
       warn: (m) => process.stderr.write(m.endsWith('\n') ? m : m + '\n'),
       ...(writeLine ? { onWrite: (p: string) => writeLine(`wrote ${p}\n`) } : {}),
     };
     return helmTemplate(chart, opts).output;
   } catch (err) {
     if (err instanceof CliError) throw err;
-    const hint = err instanceof HelmError && err.renderPhase ? '\n\nUse --debug flag to render out invalid YAML' : '';
+    const hint =
+      err instanceof HelmError && err.renderPhase
+        ? '\n\nUse --debug flag to render out invalid YAML'
+        : '';
     throw new CliError(errorMessage(err) + hint, 1, 'HelmTemplateFailed');
   }
 }
 
-export function registerHelmCommand(program: Command, out: OutputSink = writeStdout): void {
-  const helm = program.command('helm').description('render Helm charts natively (helm v3.21.4 compatible)');
+/** Prints rendered text as the bytes Helm would (bytes that are not UTF-8 included). */
+const writeGoStdout: OutputSink = (text) => writeStdout(goBytes(text));
+
+export function registerHelmCommand(program: Command, out: OutputSink = writeGoStdout): void {
+  const helm = program
+    .command('helm')
+    .description('render Helm charts natively (helm v3.21.4 compatible)');
   helm
     .command('template')
     .description('render chart templates locally and print them, exactly as `helm template` does')
     .argument('[name]', 'release name (default "release-name")')
     .argument('<chart>', 'chart folder or packaged chart (.tgz)')
-    .option('-f, --values <files>', 'values YAML files (can repeat or separate with commas)', collectSplit)
+    .option(
+      '-f, --values <files>',
+      'values YAML files (can repeat or separate with commas)',
+      collectSplit,
+    )
     .option('--set <key=value>', 'set values on the command line (can repeat)', collect)
-    .option('--set-string <key=value>', 'set STRING values on the command line (can repeat)', collect)
-    .option('--set-file <key=path>', 'set values from files on the command line (can repeat)', collect)
+    .option(
+      '--set-string <key=value>',
+      'set STRING values on the command line (can repeat)',
+      collect,
+    )
+    .option(
+      '--set-file <key=path>',
+      'set values from files on the command line (can repeat)',
+      collect,
+    )
     .option('--set-json <key=json>', 'set JSON values on the command line (can repeat)', collect)
     .option('--set-literal <key=value>', 'set a literal STRING value on the command line', collect)
-    .option('-a, --api-versions <versions>', 'Kubernetes API versions for Capabilities.APIVersions', collectSplit)
+    .option(
+      '-a, --api-versions <versions>',
+      'Kubernetes API versions for Capabilities.APIVersions',
+      collectSplit,
+    )
     .option('--kube-version <version>', 'Kubernetes version for Capabilities.KubeVersion')
     .option('--include-crds', 'include CRDs in the templated output', false)
-    .option('--skip-crds', 'no CRDs are installed (no effect on the templated output, as in Helm)', false)
+    .option(
+      '--skip-crds',
+      'no CRDs are installed (no effect on the templated output, as in Helm)',
+      false,
+    )
     .option('--skip-tests', 'skip tests from templated output', false)
     .option('--no-hooks', 'prevent hooks from being printed')
     .option('--is-upgrade', 'set .Release.IsUpgrade instead of .Release.IsInstall', false)
-    .option('-s, --show-only <template>', 'only show manifests rendered from the given templates (can repeat)', collect)
-    .option('--output-dir <dir>', 'write the executed templates to files in output-dir instead of stdout')
+    .option(
+      '-s, --show-only <template>',
+      'only show manifests rendered from the given templates (can repeat)',
+      collect,
+    )
+    .option(
+      '--output-dir <dir>',
+      'write the executed templates to files in output-dir instead of stdout',
+    )
     .option('--release-name', 'use the release name in the output-dir path', false)
     .option('--name-template <template>', 'specify the template used to name the release')
     .option('-g, --generate-name', 'generate the name (and omit the NAME parameter)', false)
@@ -117,7 +177,12 @@ export function registerHelmCommand(program: Command, out: OutputSink = writeStd
       const args = b === undefined ? [a as string] : [a as string, b];
       const text = helmTemplateCommand(
         args,
-        { ...flags, ...(nsFromUser && globals.namespace !== undefined ? { namespace: globals.namespace } : {}) },
+        {
+          ...flags,
+          ...(nsFromUser && globals.namespace !== undefined
+            ? { namespace: globals.namespace }
+            : {}),
+        },
         out,
       );
       out(text);
@@ -126,16 +191,28 @@ export function registerHelmCommand(program: Command, out: OutputSink = writeStd
     .command('lint')
     .description('examine a chart for problems: each one with its file, line and cause')
     .argument('<chart>', 'chart folder or packaged chart (.tgz)')
-    .option('-f, --values <files>', 'values YAML files (can repeat or separate with commas)', collectSplit)
+    .option(
+      '-f, --values <files>',
+      'values YAML files (can repeat or separate with commas)',
+      collectSplit,
+    )
     .option('--set <key=value>', 'set values on the command line (can repeat)', collect)
-    .option('--set-string <key=value>', 'set STRING values on the command line (can repeat)', collect)
+    .option(
+      '--set-string <key=value>',
+      'set STRING values on the command line (can repeat)',
+      collect,
+    )
     .option('--kube-version <version>', 'Kubernetes version for Capabilities.KubeVersion')
     .option('--strict', 'fail on lint warnings', false)
     .action((chart: string, flags: HelmTemplateFlags & { strict: boolean }) => {
       let result;
       try {
         result = lintChart(chart, {
-          values: mergeValueOptions({ valueFiles: flags.values ?? [], values: flags.set ?? [], stringValues: flags.setString ?? [] }),
+          values: mergeValueOptions({
+            valueFiles: flags.values ?? [],
+            values: flags.set ?? [],
+            stringValues: flags.setString ?? [],
+          }),
           ...(flags.kubeVersion ? { kubeVersion: parseKubeVersion(flags.kubeVersion) } : {}),
           strict: flags.strict,
         });
@@ -143,7 +220,8 @@ export function registerHelmCommand(program: Command, out: OutputSink = writeStd
         throw new CliError(errorMessage(err), 1, 'HelmLintFailed');
       }
       out(result.text);
-      if (result.failed) throw new CliError(`1 chart(s) linted, 1 chart(s) failed`, 1, 'HelmLintFailed');
+      if (result.failed)
+        throw new CliError(`1 chart(s) linted, 1 chart(s) failed`, 1, 'HelmLintFailed');
       out(`\n1 chart(s) linted, 0 chart(s) failed\n`);
     });
 }

@@ -34,8 +34,8 @@ export type OutputSink = (text: string) => void;
  * non-blocking and full (EAGAIN), the rest goes through `process.stdout`, which waits for it;
  * a reader that went away (EPIPE, e.g. `| head`) ends the output quietly.
  */
-export function writeStdout(text: string): void {
-  const data = Buffer.from(text, 'utf8');
+export function writeStdout(text: string | Uint8Array): void {
+  const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let offset = 0;
   while (offset < data.length) {
     try {

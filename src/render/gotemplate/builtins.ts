@@ -19,6 +19,8 @@ import {
   setGoType,
   goStringCompare,
   isTrue,
+  goBytes,
+  goString,
 } from './value.js';
 import type { GoFunc, GoType, GoValue } from './value.js';
 
@@ -82,7 +84,9 @@ function eq(arg1in: GoValue, ...arg2: GoValue[]): boolean {
       } else if (k1 === 'uint' && k2 === 'int') {
         truth = (arg as GoInt).v >= 0n && (arg1 as GoInt).v === (arg as GoInt).v;
       } else if (arg1 !== undefined && arg !== undefined) {
-        throw new GoError(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg)}`);
+        throw new GoError(
+          `incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg)}`,
+        );
       }
     } else {
       switch (k1) {
@@ -100,12 +104,20 @@ function eq(arg1in: GoValue, ...arg2: GoValue[]): boolean {
           const kb = typeOf(arg)?.kind ?? Kind.Invalid;
           if (!(ka === kb || ka === Kind.Invalid || kb === Kind.Invalid)) {
             throw new GoError(
-              `non-comparable types ${sprint([arg1 ?? null])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprint([arg ?? null])}`,
+              sprintf('non-comparable types %s: %v, %s: %v', [
+                arg1 ?? null,
+                typeName(arg1),
+                typeName(arg),
+                arg ?? null,
+              ]),
             );
           }
           if (isNilValue(arg1) || isNilValue(arg)) truth = isNilValue(arg) === isNilValue(arg1);
           else {
-            if (!comparable(arg)) throw new GoError(`non-comparable type ${sprint([arg ?? null])}: ${typeName(arg)}`);
+            if (!comparable(arg))
+              throw new GoError(
+                sprintf('non-comparable type %s: %v', [arg ?? null, typeName(arg)]),
+              );
             truth = interfaceEqual(arg1, arg);
           }
         }
@@ -124,8 +136,10 @@ function lt(a: GoValue, b: GoValue): boolean {
   const k2 = basicKind(arg2);
   if (k2 === 'invalid') throw new GoError('invalid type for comparison');
   if (k1 !== k2) {
-    if (k1 === 'int' && k2 === 'uint') return (arg1 as GoInt).v < 0n || (arg1 as GoInt).v < (arg2 as GoInt).v;
-    if (k1 === 'uint' && k2 === 'int') return (arg2 as GoInt).v >= 0n && (arg1 as GoInt).v < (arg2 as GoInt).v;
+    if (k1 === 'int' && k2 === 'uint')
+      return (arg1 as GoInt).v < 0n || (arg1 as GoInt).v < (arg2 as GoInt).v;
+    if (k1 === 'uint' && k2 === 'int')
+      return (arg2 as GoInt).v >= 0n && (arg1 as GoInt).v < (arg2 as GoInt).v;
     throw new GoError(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg2)}`);
   }
   switch (k1) {
@@ -147,8 +161,10 @@ function le(a: GoValue, b: GoValue): boolean {
 
 function indexArg(index: GoValue, cap: number): number {
   let x: bigint;
-  if (index instanceof GoInt && (isIntKind(index.type.kind) || isUnsignedKind(index.type.kind))) x = index.v;
-  else if (index === undefined || index === null) throw new GoError('cannot index slice/array with nil');
+  if (index instanceof GoInt && (isIntKind(index.type.kind) || isUnsignedKind(index.type.kind)))
+    x = index.v;
+  else if (index === undefined || index === null)
+    throw new GoError('cannot index slice/array with nil');
   else throw new GoError(`cannot index slice/array with type ${typeName(index)}`);
   if (x < 0n || x > BigInt(cap)) throw new GoError(`index out of range: ${x}`);
   return Number(x);
@@ -161,7 +177,7 @@ function goIndex(item0: GoValue, ...indexes: GoValue[]): GoValue {
     const idx = indirectInterface(idx0);
     if (item === null || item === undefined) throw new GoError('index of nil pointer');
     if (typeof item === 'string') {
-      const bytes = Buffer.from(item, 'utf8');
+      const bytes = goBytes(item);
       const x = indexArg(idx, bytes.length);
       if (x >= bytes.length) throw new GoError(`reflect: string index out of range`);
       item = goInt(bytes[x] as number, T.uint8);
@@ -185,7 +201,8 @@ function goIndex(item0: GoValue, ...indexes: GoValue[]): GoValue {
         item = zeroValue(mt.elem ?? T.any);
         continue;
       }
-      if (typeof idx !== 'string') throw new GoError(`value has type ${typeName(idx)}; should be string`);
+      if (typeof idx !== 'string')
+        throw new GoError(`value has type ${typeName(idx)}; should be string`);
       item = Object.hasOwn(item, idx) ? item[idx] : zeroValue(mt.elem ?? T.any);
       continue;
     }
@@ -215,8 +232,9 @@ function goSlice(item0: GoValue, ...indexes: GoValue[]): GoValue {
   });
   const [i0, i1] = idx as [number, number, number];
   if (i0 > i1) throw new GoError(`invalid slice index: ${i0} > ${i1}`);
-  if (indexes.length === 3 && i1 > (idx[2] as number)) throw new GoError(`invalid slice index: ${i1} > ${idx[2]}`);
-  if (typeof item === 'string') return Buffer.from(item, 'utf8').subarray(i0, i1).toString('utf8');
+  if (indexes.length === 3 && i1 > (idx[2] as number))
+    throw new GoError(`invalid slice index: ${i1} > ${idx[2]}`);
+  if (typeof item === 'string') return goString(goBytes(item).subarray(i0, i1));
   if (item instanceof Uint8Array) return item.subarray(i0, i1);
   const t = typeOf(item) as GoType;
   const out = item.slice(i0, i1);
@@ -230,14 +248,25 @@ function length(item0: GoValue): number {
   if (typeof item === 'string') return byteLength(item);
   if (Array.isArray(item) || item instanceof Uint8Array) return item.length;
   if (isGoMap(item)) return Object.keys(item).length;
-  if (item instanceof GoObject && item.goType.kind === Kind.Pointer && item.isNil()) throw new GoError('len of nil pointer');
+  if (item instanceof GoObject && item.goType.kind === Kind.Pointer && item.isNil())
+    throw new GoError('len of nil pointer');
   throw new GoError(`len of type ${typeName(item)}`);
 }
 
 function htmlEscape(s: string): string {
   if (!/['"&<>\0]/.test(s)) return s;
   return s.replace(/['"&<>\0]/g, (c) =>
-    c === '\0' ? '\uFFFD' : c === '"' ? '&#34;' : c === "'" ? '&#39;' : c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;',
+    c === '\0'
+      ? '\uFFFD'
+      : c === '"'
+        ? '&#34;'
+        : c === "'"
+          ? '&#39;'
+          : c === '&'
+            ? '&amp;'
+            : c === '<'
+              ? '&lt;'
+              : '&gt;',
   );
 }
 
@@ -298,8 +327,16 @@ function jsEscape(s: string): string {
 /** Go's url.QueryEscape. */
 export function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e) {
+  for (const b of goBytes(s)) {
+    if (
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2d ||
+      b === 0x5f ||
+      b === 0x2e ||
+      b === 0x7e
+    ) {
       out += String.fromCharCode(b);
     } else if (b === 0x20) out += '+';
     else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
@@ -313,7 +350,12 @@ function evalArgs(args: GoValue[]): string {
   return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
-function f(params: readonly GoType[], result: GoType, call: (...a: never[]) => GoValue | bigint, opts: { variadic?: GoType; errors?: boolean } = {}): GoFunc {
+function f(
+  params: readonly GoType[],
+  result: GoType,
+  call: (...a: never[]) => GoValue | bigint,
+  opts: { variadic?: GoType; errors?: boolean } = {},
+): GoFunc {
   return { params, result, call: call as (...a: GoValue[]) => GoValue | bigint, ...opts };
 }
 
@@ -322,31 +364,41 @@ const placeholder = (): GoValue => {
 };
 
 /** The predefined functions; `and`, `or` and `call` are evaluated by exec itself. */
-export const BUILTINS: Readonly<Record<string, GoFunc>> = Object.assign(Object.create(null) as Record<string, GoFunc>, {
-  and: f([RV], RV, placeholder, { variadic: RV }),
-  or: f([RV], RV, placeholder, { variadic: RV }),
-  call: f([RV], RV, (name: string, fn: GoValue) => {
-    const v = indirectInterface(fn);
-    if (v === undefined) throw new GoError('call of nil');
-    throw new GoError(`non-function ${name} of type ${typeName(v)}`);
-  }, { variadic: RV, errors: true }),
-  html: f([], T.string, (...a: GoValue[]) => htmlEscape(evalArgs(a)), { variadic: T.any }),
-  index: f([RV], RV, goIndex, { variadic: RV, errors: true }),
-  slice: f([RV], RV, goSlice, { variadic: RV, errors: true }),
-  js: f([], T.string, (...a: GoValue[]) => jsEscape(evalArgs(a)), { variadic: T.any }),
-  len: f([RV], T.int, length, { errors: true }),
-  not: f([RV], T.bool, (a: GoValue) => !(truthOf(a))),
-  print: f([], T.string, (...a: GoValue[]) => sprint(a), { variadic: T.any }),
-  printf: f([T.string], T.string, (format: string, ...a: GoValue[]) => sprintf(format, a), { variadic: T.any }),
-  println: f([], T.string, (...a: GoValue[]) => sprintln(a), { variadic: T.any }),
-  urlquery: f([], T.string, (...a: GoValue[]) => queryEscape(evalArgs(a)), { variadic: T.any }),
-  eq: f([RV], T.bool, eq, { variadic: RV, errors: true }),
-  ge: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !lt(a, b), { errors: true }),
-  gt: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !le(a, b), { errors: true }),
-  le: f([RV, RV], T.bool, le, { errors: true }),
-  lt: f([RV, RV], T.bool, lt, { errors: true }),
-  ne: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !eq(a, b), { errors: true }),
-});
+export const BUILTINS: Readonly<Record<string, GoFunc>> = Object.assign(
+  Object.create(null) as Record<string, GoFunc>,
+  {
+    and: f([RV], RV, placeholder, { variadic: RV }),
+    or: f([RV], RV, placeholder, { variadic: RV }),
+    call: f(
+      [RV],
+      RV,
+      (name: string, fn: GoValue) => {
+        const v = indirectInterface(fn);
+        if (v === undefined) throw new GoError('call of nil');
+        throw new GoError(`non-function ${name} of type ${typeName(v)}`);
+      },
+      { variadic: RV, errors: true },
+    ),
+    html: f([], T.string, (...a: GoValue[]) => htmlEscape(evalArgs(a)), { variadic: T.any }),
+    index: f([RV], RV, goIndex, { variadic: RV, errors: true }),
+    slice: f([RV], RV, goSlice, { variadic: RV, errors: true }),
+    js: f([], T.string, (...a: GoValue[]) => jsEscape(evalArgs(a)), { variadic: T.any }),
+    len: f([RV], T.int, length, { errors: true }),
+    not: f([RV], T.bool, (a: GoValue) => !truthOf(a)),
+    print: f([], T.string, (...a: GoValue[]) => sprint(a), { variadic: T.any }),
+    printf: f([T.string], T.string, (format: string, ...a: GoValue[]) => sprintf(format, a), {
+      variadic: T.any,
+    }),
+    println: f([], T.string, (...a: GoValue[]) => sprintln(a), { variadic: T.any }),
+    urlquery: f([], T.string, (...a: GoValue[]) => queryEscape(evalArgs(a)), { variadic: T.any }),
+    eq: f([RV], T.bool, eq, { variadic: RV, errors: true }),
+    ge: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !lt(a, b), { errors: true }),
+    gt: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !le(a, b), { errors: true }),
+    le: f([RV, RV], T.bool, le, { errors: true }),
+    lt: f([RV, RV], T.bool, lt, { errors: true }),
+    ne: f([RV, RV], T.bool, (a: GoValue, b: GoValue) => !eq(a, b), { errors: true }),
+  },
+);
 
 function truthOf(v: GoValue): boolean {
   return isTrue(v === null ? undefined : v) ?? false;

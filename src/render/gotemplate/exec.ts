@@ -41,6 +41,20 @@ import {
 import type { GoFunc, GoType, GoValue } from './value.js';
 
 /** An error while executing a template; the message is Go's ("template: NAME:L:C: executing …"). */
+/**
+ * A recursion of function calls (include, tpl) that ran out of JavaScript stack before Go's limits
+ * would have stopped it. `frames` records, innermost first, the text each call would have added
+ * to Go's error (and markers its caller adds, such as which template an include entered), so that
+ * the caller can work out the error Go would have ended with.
+ */
+export class DeepRecursion extends Error {
+  readonly frames: (string | { readonly include: string })[] = [];
+  constructor() {
+    super('template recursion too deep');
+    this.name = 'DeepRecursion';
+  }
+}
+
 export class ExecError extends Error {
   constructor(
     message: string,
@@ -125,20 +139,20 @@ class State {
   }
 
   errorf(msg: string, wrapped?: Error): never {
+    throw new ExecError(this.errorPrefix() + msg, this.name, wrapped);
+  }
+
+  /** What errorf writes before the message: "template: NAME:LINE:COL: executing "NAME" at <NODE>: ". */
+  errorPrefix(): string {
     const name = this.name;
-    if (this.node === null) throw new ExecError(`template: ${name}: ${msg}`, name, wrapped);
+    if (this.node === null) return `template: ${name}: `;
     const n = this.node;
     const text = n.tree.text.slice(0, n.pos);
     const nl = text.lastIndexOf('\n');
     const col = byteLength(nl === -1 ? text : text.slice(nl + 1));
     let line = 1;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-    const location = `${n.tree.parseName}:${line}:${col}`;
-    throw new ExecError(
-      `template: ${location}: executing ${quote(name)} at <${nodeString(n)}>: ${msg}`,
-      name,
-      wrapped,
-    );
+    return `template: ${n.tree.parseName}:${line}:${col}: executing ${quote(name)} at <${nodeString(n)}>: `;
   }
 
   // ---- variables ----
@@ -267,7 +281,9 @@ class State {
       let ran = false;
       if (val instanceof GoInt) {
         if (decl.length > 1) {
-          this.errorf(`can't use ${sprintTemplateValue(val)} to iterate over more than one variable`);
+          this.errorf(
+            `can't use ${sprintTemplateValue(val)} to iterate over more than one variable`,
+          );
         }
         for (let i = 0n; i < val.v; i++) {
           ran = true;
@@ -306,7 +322,8 @@ class State {
     this.node = t;
     const tree = this.ctx.lookup(t.name);
     if (tree === undefined) this.errorf(`template ${quote(t.name)} not defined`);
-    if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    if (this.depth === MAX_EXEC_DEPTH)
+      this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     const newDot = this.evalPipeline(dot, dotIface, t.pipe);
     const s: State = new State(this.ctx, t.name, newDot, this.depth + 1);
     if (tree.root === null) s.errorf(`${quote(t.name)} is an incomplete or empty template`);
@@ -379,26 +396,46 @@ class State {
   idealConstant(c: NumberNode): GoValue {
     this.node = c;
     if (c.isComplex) this.errorf(`complex constants are not supported: ${c.text}`);
-    if (c.isFloat && !isHexInt(c.text) && c.text[0] !== "'" && /[.eEpP]/.test(c.text)) return c.float64;
+    if (c.isFloat && !isHexInt(c.text) && c.text[0] !== "'" && /[.eEpP]/.test(c.text))
+      return c.float64;
     if (c.isInt) return new GoInt(T.int, c.int64);
     if (c.isUint) this.errorf(`${c.text} overflows int`);
     return undefined;
   }
 
-  evalFieldNode(dot: GoValue, dotIface: boolean, field: FieldNode, args: readonly Node[], final: Final): GoValue {
+  evalFieldNode(
+    dot: GoValue,
+    dotIface: boolean,
+    field: FieldNode,
+    args: readonly Node[],
+    final: Final,
+  ): GoValue {
     this.node = field;
     return this.evalFieldChain(dot, dotIface, dot, dotIface, field, field.ident, args, final);
   }
 
-  evalChainNode(dot: GoValue, dotIface: boolean, chain: ChainNode, args: readonly Node[], final: Final): GoValue {
+  evalChainNode(
+    dot: GoValue,
+    dotIface: boolean,
+    chain: ChainNode,
+    args: readonly Node[],
+    final: Final,
+  ): GoValue {
     this.node = chain;
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode');
-    if (chain.node.type === NodeType.Nil) this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
+    if (chain.node.type === NodeType.Nil)
+      this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, dotIface, undefined, chain.node);
     return this.evalFieldChain(dot, dotIface, pipe, this.iface, chain, chain.field, args, final);
   }
 
-  evalVariableNode(dot: GoValue, dotIface: boolean, variable: VariableNode, args: readonly Node[], final: Final): GoValue {
+  evalVariableNode(
+    dot: GoValue,
+    dotIface: boolean,
+    variable: VariableNode,
+    args: readonly Node[],
+    final: Final,
+  ): GoValue {
     this.node = variable;
     const v = this.varValue(variable.ident[0] as string);
     if (variable.ident.length === 1) {
@@ -406,7 +443,16 @@ class State {
       this.iface = v.iface;
       return v.value;
     }
-    return this.evalFieldChain(dot, dotIface, v.value, v.iface, variable, variable.ident.slice(1), args, final);
+    return this.evalFieldChain(
+      dot,
+      dotIface,
+      v.value,
+      v.iface,
+      variable,
+      variable.ident.slice(1),
+      args,
+      final,
+    );
   }
 
   evalFieldChain(
@@ -423,10 +469,28 @@ class State {
     let recvIface = recvIface0;
     const n = ident.length;
     for (let i = 0; i < n - 1; i++) {
-      receiver = this.evalField(dot, dotIface, ident[i] as string, node, null, MISSING, receiver, recvIface);
+      receiver = this.evalField(
+        dot,
+        dotIface,
+        ident[i] as string,
+        node,
+        null,
+        MISSING,
+        receiver,
+        recvIface,
+      );
       recvIface = this.iface;
     }
-    return this.evalField(dot, dotIface, ident[n - 1] as string, node, args, final, receiver, recvIface);
+    return this.evalField(
+      dot,
+      dotIface,
+      ident[n - 1] as string,
+      node,
+      args,
+      final,
+      receiver,
+      recvIface,
+    );
   }
 
   evalFunction(
@@ -441,7 +505,16 @@ class State {
     const name = node.ident;
     const fn = this.ctx.func(name);
     if (fn === undefined) this.errorf(`${quote(name)} is not a defined function`);
-    return this.evalCall(dot, dotIface, fn, SPECIAL.has(name) && fn === BUILTINS[name], cmd, name, args, final);
+    return this.evalCall(
+      dot,
+      dotIface,
+      fn,
+      SPECIAL.has(name) && fn === BUILTINS[name],
+      cmd,
+      name,
+      args,
+      final,
+    );
   }
 
   /** The static type name of a receiver as reflect would print it (interface {} for interface slots). */
@@ -461,7 +534,8 @@ class State {
     recvIface: boolean,
   ): GoValue {
     if (receiver === undefined) {
-      if (this.ctx.missingKey === MissingKey.Error) this.errorf(`nil data; no entry for key ${quote(fieldName)}`);
+      if (this.ctx.missingKey === MissingKey.Error)
+        this.errorf(`nil data; no entry for key ${quote(fieldName)}`);
       this.iface = false;
       return undefined;
     }
@@ -471,7 +545,8 @@ class State {
       this.errorf(`can't evaluate field ${fieldName} in type ${typName}`);
     }
     const method = findMethod(receiver, fieldName);
-    if (method !== undefined) return this.evalCall(dot, dotIface, method, false, node, fieldName, args, final);
+    if (method !== undefined)
+      return this.evalCall(dot, dotIface, method, false, node, fieldName, args, final);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (isGoMap(receiver)) {
       const mt = typeOf(receiver) as GoType;
@@ -495,14 +570,20 @@ class State {
       const st = t.kind === Kind.Pointer ? t.elem : t;
       const f = findField(st, fieldName);
       if (f !== undefined) {
-        if (t.kind === Kind.Pointer && receiver.isNil()) this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
-        if (!/^\p{Lu}/u.test(fieldName)) this.errorf(`${fieldName} is an unexported field of struct type ${typName}`);
+        if (t.kind === Kind.Pointer && receiver.isNil())
+          this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
+        if (!/^\p{Lu}/u.test(fieldName))
+          this.errorf(`${fieldName} is an unexported field of struct type ${typName}`);
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         const v = receiver.field(fieldName);
         this.iface = f.type.kind === Kind.Interface;
         return v === undefined ? zeroValue(f.type) : v;
       }
-      if (t.kind === Kind.Pointer && receiver.isNil() && (st?.kind !== Kind.Struct || f !== undefined)) {
+      if (
+        t.kind === Kind.Pointer &&
+        receiver.isNil() &&
+        (st?.kind !== Kind.Struct || f !== undefined)
+      ) {
         this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
       }
     }
@@ -527,7 +608,9 @@ class State {
     if (fn.variadic) {
       numFixed = fn.params.length;
       if (numIn < numFixed) {
-        this.errorf(`wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`);
+        this.errorf(
+          `wrong number of args for ${name}: want at least ${numFixed} got ${args.length}`,
+        );
       }
     } else if (numIn !== numParams) {
       this.errorf(`wrong number of args for ${name}: want ${numParams} got ${numIn}`);
@@ -547,7 +630,10 @@ class State {
     const argv: GoValue[] = new Array<GoValue>(numIn);
     let i = 0;
     for (; i < numFixed && i < args.length; i++) {
-      argv[i] = this.convertArg(this.evalArg(dot, dotIface, fn.params[i] as GoType, args[i] as Node), fn.params[i] as GoType);
+      argv[i] = this.convertArg(
+        this.evalArg(dot, dotIface, fn.params[i] as GoType, args[i] as Node),
+        fn.params[i] as GoType,
+      );
     }
     if (fn.variadic) {
       const vt = fn.variadic;
@@ -563,7 +649,8 @@ class State {
     }
 
     if (isBuiltin && name === 'call') {
-      const calleeName = args.length === 0 ? sprintTemplateValue(final as GoValue) : nodeString(args[0] as Node);
+      const calleeName =
+        args.length === 0 ? sprintTemplateValue(final as GoValue) : nodeString(args[0] as Node);
       argv.unshift(calleeName);
     }
 
@@ -572,6 +659,11 @@ class State {
       raw = fn.call(...argv);
     } catch (e) {
       this.node = node;
+      if (e instanceof DeepRecursion) {
+        e.frames.push(`${this.errorPrefix()}error calling ${name}: `);
+        throw e;
+      }
+      if (e instanceof RangeError && e.message.includes('call stack')) throw new DeepRecursion();
       if (e instanceof GoError || e instanceof ExecError || (e instanceof Error && isGoPanic(e))) {
         this.errorf(`error calling ${name}: ${e.message}`, e);
       }
@@ -580,7 +672,8 @@ class State {
     const rt = fn.result;
     let result: GoValue;
     if (typeof raw === 'bigint') result = goInt(raw, rt.kind === Kind.Interface ? T.int : rt);
-    else if (typeof raw === 'number' && (isIntKind(rt.kind) || isUnsignedKind(rt.kind))) result = goInt(raw, rt);
+    else if (typeof raw === 'number' && (isIntKind(rt.kind) || isUnsignedKind(rt.kind)))
+      result = goInt(raw, rt);
     else result = raw;
     // A nil result of interface type (or a reflect.Value holding one) is unwrapped by the pipeline.
     this.iface = rt.kind === Kind.Interface || (rt === T.reflectValue && result === null);
@@ -614,11 +707,21 @@ class State {
     }
     const vt = typeOf(value) as GoType;
     if (vt === typ || assignable(vt, typ)) return value;
-    if (vt.kind === Kind.Pointer && value instanceof GoObject && vt.elem && assignable(vt.elem, typ)) {
+    if (
+      vt.kind === Kind.Pointer &&
+      value instanceof GoObject &&
+      vt.elem &&
+      assignable(vt.elem, typ)
+    ) {
       if (value.isNil()) this.errorf(`dereference of nil pointer of type ${typ.name}`);
       return derefStruct(value);
     }
-    if (typ.kind === Kind.Pointer && typ.elem && assignable(vt, typ.elem) && value instanceof GoStruct) {
+    if (
+      typ.kind === Kind.Pointer &&
+      typ.elem &&
+      assignable(vt, typ.elem) &&
+      value instanceof GoStruct
+    ) {
       return new GoStruct(typ, value.values);
     }
     this.errorf(`wrong type for value; expected ${typ.name}; got ${vt.name}`);
@@ -734,7 +837,9 @@ class State {
 function printable(v: GoObject): GoValue {
   if (v.goType.kind === Kind.Pointer && !v.isNil()) {
     // A pointer whose type has a String method keeps it; otherwise the struct is printed.
-    return findMethod(v, 'String') !== undefined || findMethod(v, 'Error') !== undefined ? v : derefStruct(v);
+    return findMethod(v, 'String') !== undefined || findMethod(v, 'Error') !== undefined
+      ? v
+      : derefStruct(v);
   }
   return v;
 }
@@ -745,7 +850,12 @@ function isGoPanic(e: Error): boolean {
 }
 
 /** Executes the tree `tree` (named `name`) with `data` as dot; returns its output. */
-export function executeTree(ctx: ExecContext, name: string, tree: Tree | undefined, data: GoValue): string {
+export function executeTree(
+  ctx: ExecContext,
+  name: string,
+  tree: Tree | undefined,
+  data: GoValue,
+): string {
   const s: State = new State(ctx, name, data, 0);
   if (tree === undefined || tree.root === null) {
     s.errorf(`${quote(name)} is an incomplete or empty template`);

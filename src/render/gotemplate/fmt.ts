@@ -12,6 +12,8 @@ import {
   typeOf,
   isIntKind,
   T,
+  goBytes,
+  goString,
 } from './value.js';
 import type { GoMap, GoType, GoValue } from './value.js';
 
@@ -29,7 +31,7 @@ function runeCount(s: string): number {
 }
 
 function utf8Bytes(s: string): Uint8Array {
-  return Buffer.from(s, 'utf8');
+  return goBytes(s);
 }
 
 /** A struct value viewed through its pointer (or the struct itself). */
@@ -73,6 +75,8 @@ class Printer {
   f = new Flags();
   private erroring = false;
   private arg: GoValue = undefined;
+  /** The value printValue is printing (Go's p.value), which badVerb shows when arg is unset. */
+  private value: GoValue = undefined;
   private argIsIface = true;
 
   private writePadding(n: number): void {
@@ -98,7 +102,13 @@ class Printer {
     this.padString(v ? 'true' : 'false');
   }
 
-  private fmtInteger(u0: bigint, base: number, signed: boolean, verb: string, digits: string): void {
+  private fmtInteger(
+    u0: bigint,
+    base: number,
+    signed: boolean,
+    verb: string,
+    digits: string,
+  ): void {
     const f = this.f;
     let u = u0;
     const negative = signed && u < 0n;
@@ -285,7 +295,8 @@ class Printer {
   private badVerb(verb: string, value?: { v: GoValue }): void {
     this.erroring = true;
     this.buf += '%!' + verb + '(';
-    const shown = value ?? (this.arg !== undefined && this.arg !== null ? { v: this.arg } : undefined);
+    const current = this.arg !== undefined && this.arg !== null ? this.arg : this.value;
+    const shown = value ?? (current !== undefined && current !== null ? { v: current } : undefined);
     if (shown !== undefined && shown.v !== undefined && shown.v !== null) {
       this.buf += (typeOf(shown.v) as GoType).name + '=';
       this.printArg(shown.v, 'v');
@@ -397,13 +408,13 @@ class Printer {
         }
         return;
       case 's':
-        return this.fmtS(Buffer.from(v).toString('utf8'));
+        return this.fmtS(goString(v));
       case 'x':
         return this.fmtSbx(v, LDIGITS);
       case 'X':
         return this.fmtSbx(v, UDIGITS);
       case 'q':
-        return this.fmtQ(Buffer.from(v).toString('utf8'));
+        return this.fmtQ(goString(v));
       default:
         this.printValue(v, verb, 0);
     }
@@ -414,7 +425,9 @@ class Printer {
     const addr = 0xc000010000n;
     switch (verb) {
       case 'v':
-        if (this.f.sharpV) this.buf += '(' + ((typeOf(this.arg) as GoType | undefined)?.name ?? '') + ')(0xc000010000)';
+        if (this.f.sharpV)
+          this.buf +=
+            '(' + ((typeOf(this.arg) as GoType | undefined)?.name ?? '') + ')(0xc000010000)';
         else this.fmt0x64(addr, !this.f.sharp);
         return;
       case 'p':
@@ -445,6 +458,7 @@ class Printer {
 
   printArg(arg: GoValue, verb: string): void {
     this.arg = arg;
+    this.value = undefined;
     if (arg === null || arg === undefined) {
       if (verb === 'T' || verb === 'v') this.padString('<nil>');
       else this.badVerb(verb);
@@ -456,7 +470,8 @@ class Printer {
     }
     if (verb === 'p') {
       const k = (typeOf(arg) as GoType).kind;
-      if (k === Kind.Map || k === Kind.Slice || k === Kind.Pointer || k === Kind.Func) this.fmtPointer('p');
+      if (k === Kind.Map || k === Kind.Slice || k === Kind.Pointer || k === Kind.Func)
+        this.fmtPointer('p');
       else this.badVerb(verb);
       return;
     }
@@ -482,6 +497,7 @@ class Printer {
       if (this.handleMethods(value, verb)) return;
     }
     this.arg = undefined;
+    this.value = value;
     if (value === undefined) {
       if (depth === 0) this.buf += '<invalid reflect.Value>';
       else if (verb === 'v') this.buf += '<nil>';
@@ -506,8 +522,14 @@ class Printer {
       return this.fmtIntegerVerb(value.v, !isUnsignedKind(value.type.kind), verb);
     }
     if (value instanceof Uint8Array) {
-      if (verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') return this.fmtBytes(value, verb, '[]uint8');
-      return this.printSlice(Array.from(value, (b) => new GoInt(T.uint8, BigInt(b))), '[]uint8', verb, depth);
+      if (verb === 's' || verb === 'q' || verb === 'x' || verb === 'X')
+        return this.fmtBytes(value, verb, '[]uint8');
+      return this.printSlice(
+        Array.from(value, (b) => new GoInt(T.uint8, BigInt(b))),
+        '[]uint8',
+        verb,
+        depth,
+      );
     }
     if (Array.isArray(value)) {
       const t = typeOf(value) as GoType;
@@ -517,7 +539,12 @@ class Printer {
     this.printMap(value, verb, depth);
   }
 
-  private printSlice(items: readonly GoValue[], typeName: string, verb: string, depth: number): void {
+  private printSlice(
+    items: readonly GoValue[],
+    typeName: string,
+    verb: string,
+    depth: number,
+  ): void {
     if (this.f.sharpV) {
       this.buf += typeName + '{';
       items.forEach((x, i) => {
@@ -580,7 +607,10 @@ class Printer {
   }
 }
 
-function intFromArg(a: readonly GoValue[], argNum: number): { num: number; isInt: boolean; next: number } {
+function intFromArg(
+  a: readonly GoValue[],
+  argNum: number,
+): { num: number; isInt: boolean; next: number } {
   let num = 0;
   let isInt = false;
   let next = argNum;
@@ -601,12 +631,20 @@ function intFromArg(a: readonly GoValue[], argNum: number): { num: number; isInt
   return { num, isInt, next };
 }
 
-function parsenum(s: string, start: number, end: number): { num: number; isnum: boolean; newi: number } {
+function parsenum(
+  s: string,
+  start: number,
+  end: number,
+): { num: number; isnum: boolean; newi: number } {
   if (start >= end) return { num: 0, isnum: false, newi: end };
   let num = 0;
   let isnum = false;
   let newi = start;
-  for (; newi < end && s[newi] !== undefined && (s[newi] as string) >= '0' && (s[newi] as string) <= '9'; newi++) {
+  for (
+    ;
+    newi < end && s[newi] !== undefined && (s[newi] as string) >= '0' && (s[newi] as string) <= '9';
+    newi++
+  ) {
     if (num > 1e6 || num < -1e6) return { num: 0, isnum: false, newi: end };
     num = num * 10 + (s.charCodeAt(newi) - 48);
     isnum = true;
@@ -653,7 +691,7 @@ export function sprintf(format: string, a: readonly GoValue[]): string {
     return { argNum: an, i: i + wid, found: ok };
   };
 
-  formatLoop: for (let i = 0; i < end; ) {
+  formatLoop: for (let i = 0; i < end;) {
     goodArgNum = true;
     const lasti = i;
     while (i < end && format[i] !== '%') i++;

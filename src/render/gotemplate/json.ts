@@ -2,6 +2,7 @@
 // tags, MarshalIndent) and Unmarshal into interface{} with Go's syntax error messages.
 import { formatFloat, quote } from './strconv.js';
 import {
+  GoError,
   GoInt,
   GoObject,
   Kind,
@@ -13,7 +14,7 @@ import {
 import type { GoField, GoMap, GoValue } from './value.js';
 
 /** A value encoding/json cannot write (NaN, ±Inf); the message is Go's. */
-export class JsonMarshalError extends Error {
+export class JsonMarshalError extends GoError {
   constructor(message: string) {
     super(message);
     this.name = 'JsonMarshalError';
@@ -21,7 +22,7 @@ export class JsonMarshalError extends Error {
 }
 
 /** A JSON syntax or type error; the message is Go's ("invalid character 'x' looking for beginning of value"). */
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends GoError {
   constructor(message: string) {
     super(message);
     this.name = 'JsonSyntaxError';
@@ -62,12 +63,16 @@ export function jsonString(s: string, escapeHTML = true): string {
       }
     } else if (c === 0x22) esc = '\\"';
     else if (c === 0x5c) esc = '\\\\';
-    else if (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26)) esc = '\\u00' + HEX[c >> 4] + HEX[c & 15];
+    else if (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26))
+      esc = '\\u00' + HEX[c >> 4] + HEX[c & 15];
     else if (c === 0x2028 || c === 0x2029) esc = '\\u202' + HEX[c & 15];
     else if (c >= 0xd800 && c <= 0xdfff) {
       // A lone surrogate is not valid UTF-8: Go writes U+FFFD.
       const pair =
-        c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff;
+        c <= 0xdbff &&
+        i + 1 < s.length &&
+        s.charCodeAt(i + 1) >= 0xdc00 &&
+        s.charCodeAt(i + 1) <= 0xdfff;
       if (pair) {
         i++;
         continue;
@@ -84,14 +89,16 @@ export function jsonString(s: string, escapeHTML = true): string {
 
 /** Go's JSON text for a float64 (ES6-like cutoffs, exponent without padding). */
 export function jsonFloat(f: number, bits = 64): string {
-  if (!Number.isFinite(f)) throw new JsonMarshalError(`json: unsupported value: ${formatFloat(f, 'g', -1, bits)}`);
+  if (!Number.isFinite(f))
+    throw new JsonMarshalError(`json: unsupported value: ${formatFloat(f, 'g', -1, bits)}`);
   const abs = Math.abs(f);
   let fmt = 'f';
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) fmt = 'e';
   let b = formatFloat(f, fmt, -1, bits);
   if (fmt === 'e') {
     const n = b.length;
-    if (n >= 4 && b[n - 4] === 'e' && b[n - 3] === '-' && b[n - 2] === '0') b = b.slice(0, n - 2) + b[n - 1];
+    if (n >= 4 && b[n - 4] === 'e' && b[n - 3] === '-' && b[n - 2] === '0')
+      b = b.slice(0, n - 2) + b[n - 1];
   }
   return b;
 }
@@ -195,7 +202,11 @@ class Encoder {
     return s + '}';
   }
 
-  private collectFields(o: GoObject, fieldList: readonly GoField[], out: [string, GoValue][]): void {
+  private collectFields(
+    o: GoObject,
+    fieldList: readonly GoField[],
+    out: [string, GoValue][],
+  ): void {
     for (const f of fieldList) {
       const v = o.field(f.name);
       if (f.embedded && f.json === undefined) {
@@ -222,7 +233,10 @@ class Encoder {
 
 /** json.Marshal (escapeHTML) or json.MarshalIndent(v, "", indent). */
 export function marshalJson(v: GoValue, opts: Partial<MarshalOptions> = {}): string {
-  return new Encoder({ escapeHTML: opts.escapeHTML ?? true, indent: opts.indent ?? '' }).encode(v, 0);
+  return new Encoder({ escapeHTML: opts.escapeHTML ?? true, indent: opts.indent ?? '' }).encode(
+    v,
+    0,
+  );
 }
 
 // ---- decoding ----
@@ -307,7 +321,9 @@ class Decoder {
     const text = this.s.slice(start, this.i);
     const v = Number(text);
     if (!Number.isFinite(v)) {
-      throw new JsonSyntaxError(`json: cannot unmarshal number ${text} into Go value of type float64`);
+      throw new JsonSyntaxError(
+        `json: cannot unmarshal number ${text} into Go value of type float64`,
+      );
     }
     return v;
   }
@@ -354,7 +370,8 @@ class Decoder {
             for (let k = 0; k < 4; k++) {
               this.i++;
               const h = this.s[this.i];
-              if (h === undefined || !/[0-9a-fA-F]/.test(h)) this.fail('in \\u hexadecimal character escape');
+              if (h === undefined || !/[0-9a-fA-F]/.test(h))
+                this.fail('in \\u hexadecimal character escape');
               cp = cp * 16 + parseInt(h, 16);
             }
             out += String.fromCharCode(cp);

@@ -157,7 +157,12 @@ export class Lexer {
     }
   }
   thisItem(typ: ItemType): Token {
-    const i = { typ, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine };
+    const i = {
+      typ,
+      pos: this.start,
+      val: this.input.slice(this.start, this.pos),
+      line: this.startLine,
+    };
     this.start = this.pos;
     this.startLine = this.line;
     return i;
@@ -409,7 +414,10 @@ function lexIdentifier(l: Lexer): StateFn {
     if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
     const k = Object.hasOwn(KEY, word) ? (KEY[word] as ItemType) : undefined;
     if (k !== undefined && k > Item.Keyword) {
-      if ((k === Item.Break && !l.options.breakOK) || (k === Item.Continue && !l.options.continueOK)) {
+      if (
+        (k === Item.Break && !l.options.breakOK) ||
+        (k === Item.Continue && !l.options.continueOK)
+      ) {
         return l.emit(Item.Identifier);
       }
       return l.emit(k);
@@ -460,7 +468,8 @@ function lexChar(l: Lexer): StateFn {
 }
 
 function lexNumber(l: Lexer): StateFn {
-  if (!l.scanNumber()) return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
+  if (!l.scanNumber())
+    return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
   const sign = l.peek();
   if (sign === 0x2b || sign === 0x2d) {
     if (!l.scanNumber() || l.input[l.pos - 1] !== 'i') {

@@ -202,7 +202,8 @@ export function nodeString(n: Node): string {
     case NodeType.Field:
       return n.ident.map((i) => '.' + i).join('');
     case NodeType.Chain: {
-      const head = n.node.type === NodeType.Pipe ? '(' + pipeString(n.node) + ')' : nodeString(n.node);
+      const head =
+        n.node.type === NodeType.Pipe ? '(' + pipeString(n.node) + ')' : nodeString(n.node);
       return head + n.field.map((f) => '.' + f).join('');
     }
     case NodeType.Bool:
@@ -233,7 +234,8 @@ export function nodeString(n: Node): string {
 }
 
 /** Text made only of what Go's unicode.IsSpace counts as space. */
-const GO_SPACE_ONLY = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+const GO_SPACE_ONLY =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 /** Whether a tree holds nothing but space and comments (parse.IsEmptyTree). */
 export function isEmptyTree(n: Node | null): boolean {

@@ -149,7 +149,13 @@ class Parser {
       if (this.peek().typ === Item.LeftDelim) {
         const delim = this.next();
         if (this.nextNonSpace().typ === Item.Define) {
-          const sub = new Parser('definition', this.tree.parseName, this.tree.text, this.hasFunction, this.treeSet);
+          const sub = new Parser(
+            'definition',
+            this.tree.parseName,
+            this.tree.text,
+            this.hasFunction,
+            this.treeSet,
+          );
           sub.startParse(this.lex);
           sub.parseDefinition();
           continue;
@@ -157,7 +163,8 @@ class Parser {
         this.backup2(delim);
       }
       const n = this.textOrAction();
-      if (n.type === NodeType.End || n.type === NodeType.Else) this.errorf(`unexpected ${nodeString(n)}`);
+      if (n.type === NodeType.End || n.type === NodeType.Else)
+        this.errorf(`unexpected ${nodeString(n)}`);
       (this.tree.root as ListNode).nodes.push(n);
     }
   }
@@ -281,7 +288,8 @@ class Parser {
           this.vars.push(v.val);
           if (context === 'range' && pipe.decl.length < 2) {
             const p = this.peekNonSpace().typ;
-            if (p === Item.Variable || p === Item.RightDelim || p === Item.RightParen) continue decls;
+            if (p === Item.Variable || p === Item.RightDelim || p === Item.RightParen)
+              continue decls;
             this.errorf('range can only initialize variables');
           }
           this.errorf(`too many declarations in ${context}`);
@@ -336,7 +344,13 @@ class Parser {
     });
   }
 
-  parseControl(context: string): { pos: number; line: number; pipe: PipeNode; list: ListNode; elseList: ListNode | null } {
+  parseControl(context: string): {
+    pos: number;
+    line: number;
+    pipe: PipeNode;
+    list: ListNode;
+    elseList: ListNode | null;
+  } {
     const mark = this.vars.length;
     try {
       const pipe = this.pipeline(context, Item.RightDelim);
@@ -368,7 +382,15 @@ class Parser {
 
   branch(type: BranchNode['type'], context: string): BranchNode {
     const c = this.parseControl(context);
-    return { type, pos: c.pos, tree: this.tree, line: c.line, pipe: c.pipe, list: c.list, elseList: c.elseList };
+    return {
+      type,
+      pos: c.pos,
+      tree: this.tree,
+      line: c.line,
+      pipe: c.pipe,
+      list: c.list,
+      elseList: c.elseList,
+    };
   }
 
   endControl(): Node {
@@ -389,13 +411,26 @@ class Parser {
     const token = this.nextNonSpace();
     const name = this.parseTemplateName(token, context);
     const pipe = this.pipeline(context, Item.RightDelim);
-    const block = new Parser(name, this.tree.parseName, this.tree.text, this.hasFunction, this.treeSet);
+    const block = new Parser(
+      name,
+      this.tree.parseName,
+      this.tree.text,
+      this.hasFunction,
+      this.treeSet,
+    );
     block.startParse(this.lex);
     const [root, end] = block.itemList();
     block.tree.root = root;
     if (end.type !== NodeType.End) this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     block.add();
-    return { type: NodeType.Template, pos: token.pos, tree: this.tree, line: token.line, name, pipe };
+    return {
+      type: NodeType.Template,
+      pos: token.pos,
+      tree: this.tree,
+      line: token.line,
+      name,
+      pipe,
+    };
   }
 
   templateControl(): Node {
@@ -407,7 +442,14 @@ class Parser {
       this.backup();
       pipe = this.pipeline(context, Item.RightDelim);
     }
-    return { type: NodeType.Template, pos: token.pos, tree: this.tree, line: token.line, name, pipe };
+    return {
+      type: NodeType.Template,
+      pos: token.pos,
+      tree: this.tree,
+      line: token.line,
+      name,
+      pipe,
+    };
   }
 
   parseTemplateName(token: Token, context: string): string {
@@ -422,7 +464,12 @@ class Parser {
   }
 
   command(): CommandNode {
-    const cmd: CommandNode = { type: NodeType.Command, pos: this.peekNonSpace().pos, tree: this.tree, args: [] };
+    const cmd: CommandNode = {
+      type: NodeType.Command,
+      pos: this.peekNonSpace().pos,
+      tree: this.tree,
+      args: [],
+    };
     for (;;) {
       this.peekNonSpace();
       const operand = this.operand();
@@ -481,7 +528,12 @@ class Parser {
       case Item.Field:
         return this.newField(token.pos, token.val);
       case Item.Bool:
-        return { type: NodeType.Bool, pos: token.pos, tree: this.tree, value: token.val === 'true' };
+        return {
+          type: NodeType.Bool,
+          pos: token.pos,
+          tree: this.tree,
+          value: token.val === 'true',
+        };
       case Item.CharConstant:
       case Item.Complex:
       case Item.Number:
@@ -508,7 +560,13 @@ class Parser {
         } catch (e) {
           this.errorf((e as Error).message);
         }
-        return { type: NodeType.String, pos: token.pos, tree: this.tree, quoted: token.val, text: s };
+        return {
+          type: NodeType.String,
+          pos: token.pos,
+          tree: this.tree,
+          quoted: token.val,
+          text: s,
+        };
       }
     }
     this.backup();

@@ -1,4 +1,5 @@
 // Go's strconv as templates need it: float formatting (exact, ties to even), quoting, unquoting and integer parsing.
+import { goBytes, goString } from './bytes.js';
 
 /** A strconv error, with Go's message ("strconv.ParseInt: parsing \"x\": invalid syntax"). */
 export class NumError extends Error {
@@ -252,7 +253,10 @@ export function isPrint(cp: number): boolean {
   return PRINT_RE.test(String.fromCodePoint(cp));
 }
 
-const GRAPHIC_EXTRA = new Set([0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x202f, 0x205f, 0x3000]);
+const GRAPHIC_EXTRA = new Set([
+  0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
+  0x200a, 0x202f, 0x205f, 0x3000,
+]);
 
 function escapeRune(cp: number, q: string, asciiOnly: boolean, graphicOnly: boolean): string {
   const ch = String.fromCodePoint(cp);
@@ -285,7 +289,12 @@ function escapeRune(cp: number, q: string, asciiOnly: boolean, graphicOnly: bool
 /** strconv.Quote (and its ASCII-only and graphic variants). */
 export function quote(s: string, asciiOnly = false, graphicOnly = false): string {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0) as number, '"', asciiOnly, graphicOnly);
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    // A byte that is not UTF-8 (see bytes.ts) is written as \xNN, as Go does.
+    if (cp >= 0xdc80 && cp <= 0xdcff) out += '\\x' + (cp - 0xdc00).toString(16);
+    else out += escapeRune(cp, '"', asciiOnly, graphicOnly);
+  }
   return out + '"';
 }
 
@@ -319,10 +328,10 @@ function unhex(c: string): number {
 }
 
 /**
- * strconv.UnquoteChar: decodes the first character or escape of s. The string is a JS string, so
- * \x and octal escapes above 0x7f produce the Latin-1 character (Go would give a raw byte).
+ * strconv.UnquoteChar: decodes the first character or escape of s; \x and octal escapes are bytes
+ * (`byte`), which a double-quoted string keeps as bytes (see bytes.ts).
  */
-export function unquoteChar(s: string, q: string): { value: number; tail: string } {
+export function unquoteChar(s: string, q: string): { value: number; tail: string; byte?: boolean } {
   if (s.length === 0) throw new SyntaxError_();
   const c = s[0] as string;
   if (c === q && (q === "'" || q === '"')) throw new SyntaxError_();
@@ -360,7 +369,7 @@ export function unquoteChar(s: string, q: string): { value: number; tail: string
         v = v * 16 + x;
       }
       tail = tail.slice(n);
-      if (e === 'x') return { value: v, tail };
+      if (e === 'x') return { value: v, tail, byte: true };
       if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) throw new SyntaxError_();
       return { value: v, tail };
     }
@@ -381,7 +390,7 @@ export function unquoteChar(s: string, q: string): { value: number; tail: string
       }
       tail = tail.slice(2);
       if (v > 255) throw new SyntaxError_();
-      return { value: v, tail };
+      return { value: v, tail, byte: true };
     }
     case '\\':
       return { value: 92, tail };
@@ -413,14 +422,18 @@ export function unquote(s: string): string {
   }
   let out = '';
   let rest = body;
+  let bytes = false;
   while (rest.length > 0) {
-    const { value, tail } = unquoteChar(rest, q);
-    out += String.fromCodePoint(value);
+    const { value, tail, byte } = unquoteChar(rest, q);
+    if (byte === true && value >= 0x80 && q === '"') {
+      out += String.fromCharCode(0xdc00 + value);
+      bytes = true;
+    } else out += String.fromCodePoint(value);
     rest = tail;
     if (q === "'" && rest.length > 0) throw new SyntaxError_();
   }
   if (q === "'" && out.length === 0) throw new SyntaxError_();
-  return out;
+  return bytes ? goString(goBytes(out)) : out;
 }
 
 // ---- integers ----
@@ -526,7 +539,8 @@ export function parseInt64(s: string, base = 0, bitSize = 64): bigint {
 
 export { INT64_MIN, INT64_MAX, UINT64_MAX };
 
-const FLOAT_RE = /^[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d+)?)$/;
+const FLOAT_RE =
+  /^[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d+)?)$/;
 const HEX_FLOAT_RE = /^[+-]?0[xX](?:[0-9a-fA-F_]*\.?[0-9a-fA-F_]*)[pP][+-]?\d+$/;
 
 /** strconv.ParseFloat(s, 64). */

@@ -35,7 +35,11 @@ export class TemplateSet implements ExecContext {
   /** Sets the missingkey option ("invalid"/"default", "zero" or "error"). */
   option(missingKey: 'invalid' | 'default' | 'zero' | 'error'): this {
     this.missingKey =
-      missingKey === 'zero' ? MissingKey.Zero : missingKey === 'error' ? MissingKey.Error : MissingKey.Invalid;
+      missingKey === 'zero'
+        ? MissingKey.Zero
+        : missingKey === 'error'
+          ? MissingKey.Error
+          : MissingKey.Invalid;
     return this;
   }
 
@@ -43,7 +47,8 @@ export class TemplateSet implements ExecContext {
     return this.funcs[name] ?? BUILTINS[name];
   }
 
-  hasFunction = (name: string): boolean => this.funcs[name] !== undefined || BUILTINS[name] !== undefined;
+  hasFunction = (name: string): boolean =>
+    this.funcs[name] !== undefined || BUILTINS[name] !== undefined;
 
   lookup(name: string): Tree | undefined {
     return this.trees.get(name) ?? this.parent?.lookup(name);
@@ -76,7 +81,10 @@ export class TemplateSet implements ExecContext {
   execute(name: string, data: GoValue): string {
     const tree = this.lookup(name);
     if (tree === undefined) {
-      throw new ExecError(`template: no template ${quote(name)} associated with template ${quote(this.name)}`, name);
+      throw new ExecError(
+        `template: no template ${quote(name)} associated with template ${quote(this.name)}`,
+        name,
+      );
     }
     return executeTree(this, name, tree, data);
   }

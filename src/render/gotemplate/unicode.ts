@@ -82,7 +82,15 @@ export function isSpace(r: number): boolean {
       return true;
   }
   if (r < 0x100) return false;
-  return r === 0x1680 || (r >= 0x2000 && r <= 0x200a) || r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000;
+  return (
+    r === 0x1680 ||
+    (r >= 0x2000 && r <= 0x200a) ||
+    r === 0x2028 ||
+    r === 0x2029 ||
+    r === 0x202f ||
+    r === 0x205f ||
+    r === 0x3000
+  );
 }
 export function isLetter(r: number): boolean {
   if (r < 0x80) return (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a);

@@ -13,6 +13,8 @@
 //   GoObject           structs, pointers to structs and other named types with methods
 // Values read from YAML are already in this form (numbers are float64 as Helm reads them).
 
+export { goBytes, goString } from './bytes.js';
+
 export const Kind = {
   Invalid: 0,
   Bool: 1,
@@ -281,16 +283,7 @@ export class GoError extends Error {
 
 export type GoMap = { [key: string]: GoValue };
 export type GoValue =
-  | undefined
-  | null
-  | string
-  | boolean
-  | number
-  | GoInt
-  | GoValue[]
-  | Uint8Array
-  | GoMap
-  | GoObject;
+  undefined | null | string | boolean | number | GoInt | GoValue[] | Uint8Array | GoMap | GoObject;
 
 /** A new empty map (null prototype, so any key is a plain key). */
 export function newGoMap(type?: GoType): GoMap {
@@ -458,18 +451,24 @@ export function sortedKeys(m: GoMap): string[] {
   return Object.keys(m).sort(goStringCompare);
 }
 
-/** Length of a string in UTF-8 bytes (Go's len). */
+/** Length of a string in bytes (Go's len). */
 export function byteLength(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 2;
+    else if (
+      c >= 0xd800 &&
+      c <= 0xdbff &&
+      i + 1 < s.length &&
+      (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      n += 2; // a pair: 2 units, 4 bytes
       i++;
-      n -= 1;
-    } else n += 2;
+    } else if (c >= 0xdc80 && c <= 0xdcff)
+      continue; // an escaped byte
+    else n += 2;
   }
   return n;
 }

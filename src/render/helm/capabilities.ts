@@ -1,6 +1,15 @@
 // .Capabilities: the Kubernetes version, the API versions and Helm's build info, as helm template
 // fakes them (chartutil.DefaultCapabilities) or as a controller passes them from a live cluster.
-import { GoStruct, T, declareMethods, goQuote, namedType, pointerTo, structType, typedSlice } from '../gotemplate/index.js';
+import {
+  GoStruct,
+  T,
+  declareMethods,
+  goQuote,
+  namedType,
+  pointerTo,
+  structType,
+  typedSlice,
+} from '../gotemplate/index.js';
 import type { GoType, GoValue } from '../gotemplate/index.js';
 import { compileGoRegexp } from '../gotemplate/regexp.js';
 import { HelmError } from './errors.js';
@@ -108,10 +117,13 @@ export function parseKubeVersion(s: string): KubeVersion {
   const parts = ((m as string[])[1] ?? '').split('.');
   if (parts.length < 2) fail(`illegal version string ${goQuote(s)}`);
   const nums = parts.map((p, i) => {
-    if (i === 0 && p.startsWith('0') && p !== '0') fail(`illegal zero-prefixed version component ${goQuote(p)} in ${goQuote(s)}`);
+    if (i === 0 && p.startsWith('0') && p !== '0')
+      fail(`illegal zero-prefixed version component ${goQuote(p)} in ${goQuote(s)}`);
     const n = BigInt(p);
     if (n > 2n ** 64n - 1n) {
-      fail(`illegal non-numeric version component ${goQuote(p)} in ${goQuote(s)}: strconv.ParseUint: parsing ${goQuote(p)}: value out of range`);
+      fail(
+        `illegal non-numeric version component ${goQuote(p)} in ${goQuote(s)}: strconv.ParseUint: parsing ${goQuote(p)}: value out of range`,
+      );
     }
     return n;
   });
@@ -123,7 +135,11 @@ const kubeVersionType = structType('chartutil.KubeVersion', [
   { name: 'Major', type: T.string },
   { name: 'Minor', type: T.string },
 ]);
-const versionSetType: GoType = namedType('chartutil.VersionSet', { name: '[]string', kind: 23, elem: T.string });
+const versionSetType: GoType = namedType('chartutil.VersionSet', {
+  name: '[]string',
+  kind: 23,
+  elem: T.string,
+});
 const buildInfoType = structType('version.BuildInfo', [
   { name: 'Version', type: T.string, json: 'version', omitempty: true },
   { name: 'GitCommit', type: T.string, json: 'git_commit', omitempty: true },
@@ -137,8 +153,18 @@ const capabilitiesType = structType('chartutil.Capabilities', [
 ]);
 
 declareMethods(kubeVersionType, {
-  String: { params: [], result: T.string, ptr: true, call: (kv: GoStruct) => kv.field('Version') as string },
-  GitVersion: { params: [], result: T.string, ptr: true, call: (kv: GoStruct) => kv.field('Version') as string },
+  String: {
+    params: [],
+    result: T.string,
+    ptr: true,
+    call: (kv: GoStruct) => kv.field('Version') as string,
+  },
+  GitVersion: {
+    params: [],
+    result: T.string,
+    ptr: true,
+    call: (kv: GoStruct) => kv.field('Version') as string,
+  },
 });
 declareMethods(versionSetType, {
   Has: {

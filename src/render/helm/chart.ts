@@ -1,6 +1,18 @@
 // A loaded chart (helm.sh/helm/v3/pkg/chart): metadata as Chart.yaml decodes into Go structs,
 // values, schema, templates, files and the dependency tree, with the chart's Go-side methods.
-import { formatFloat, GoStruct, T, T2, pointerTo, sliceOf, mapOf, structType, typedSlice, newGoMap, setGoType } from '../gotemplate/index.js';
+import {
+  formatFloat,
+  GoStruct,
+  T,
+  T2,
+  pointerTo,
+  sliceOf,
+  mapOf,
+  structType,
+  typedSlice,
+  newGoMap,
+  setGoType,
+} from '../gotemplate/index.js';
 import type { GoMap, GoType, GoValue } from '../gotemplate/index.js';
 import { parseYamlDocuments } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
@@ -113,7 +125,10 @@ interface StructSpec {
   readonly fields: Readonly<Record<string, FieldKind>>;
 }
 
-const MAINTAINER: StructSpec = { goName: 'chart.Maintainer', fields: { name: 'string', email: 'string', url: 'string' } };
+const MAINTAINER: StructSpec = {
+  goName: 'chart.Maintainer',
+  fields: { name: 'string', email: 'string', url: 'string' },
+};
 const DEPENDENCY: StructSpec = {
   goName: 'chart.Dependency',
   fields: {
@@ -152,7 +167,8 @@ const METADATA: StructSpec = {
 
 /** How sigs.k8s.io/yaml turns a scalar into a string when the target field is a string. */
 function scalarAsString(v: YamlValue): YamlValue {
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? String(v) : formatFloat(v, 'g', -1, 32);
+  if (typeof v === 'number')
+    return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? String(v) : formatFloat(v, 'g', -1, 32);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return v;
@@ -181,7 +197,11 @@ function fieldFor(spec: StructSpec, key: string): string | undefined {
   return Object.keys(spec.fields).find((f) => f.toLowerCase() === lower);
 }
 
-function decodeStruct(v: YamlValue, spec: StructSpec, path: string): Record<string, unknown> | null {
+function decodeStruct(
+  v: YamlValue,
+  spec: StructSpec,
+  path: string,
+): Record<string, unknown> | null {
   if (v === null) return null;
   if (typeof v !== 'object' || Array.isArray(v) || typeof v === 'bigint') {
     throw new DecodeError(
@@ -229,7 +249,10 @@ function decodeStruct(v: YamlValue, spec: StructSpec, path: string): Record<stri
     } else {
       if (raw === null) out[field] = null;
       else if (!Array.isArray(raw)) typeMismatch(raw, spec, field, `[]*${kind.list.goName}`);
-      else out[field] = raw.map((x) => decodeStruct(x, kind.list, `${spec.goName.split('.')[1]}.${field}`));
+      else
+        out[field] = raw.map((x) =>
+          decodeStruct(x, kind.list, `${spec.goName.split('.')[1]}.${field}`),
+        );
     }
   }
   return out;
@@ -248,7 +271,11 @@ function jsonRoundTrip(v: YamlValue): GoValue {
 
 function toMaintainer(r: Record<string, unknown> | null): Maintainer | null {
   if (r === null) return null;
-  return { name: (r['name'] as string) ?? '', email: (r['email'] as string) ?? '', url: (r['url'] as string) ?? '' };
+  return {
+    name: (r['name'] as string) ?? '',
+    email: (r['email'] as string) ?? '',
+    url: (r['url'] as string) ?? '',
+  };
 }
 function toDependency(r: Record<string, unknown> | null): Dependency | null {
   if (r === null) return null;
@@ -292,7 +319,10 @@ export function decodeMetadataInto(md: Metadata, text: string, what: string): vo
   try {
     doc = parseYamlDocuments(text, true)[0] ?? null;
   } catch (e) {
-    throw new HelmError(`cannot load ${what}: error converting YAML to JSON: yaml: ${(e as Error).message}`, 'ChartLoadFailed');
+    throw new HelmError(
+      `cannot load ${what}: error converting YAML to JSON: yaml: ${(e as Error).message}`,
+      'ChartLoadFailed',
+    );
   }
   let r: Record<string, unknown> | null;
   try {
@@ -302,7 +332,8 @@ export function decodeMetadataInto(md: Metadata, text: string, what: string): vo
   }
   if (r === null) return;
   for (const [k, v] of Object.entries(r)) {
-    if (k === 'maintainers') md.maintainers = ((v as (Record<string, unknown> | null)[] | null) ?? []).map(toMaintainer);
+    if (k === 'maintainers')
+      md.maintainers = ((v as (Record<string, unknown> | null)[] | null) ?? []).map(toMaintainer);
     else if (k === 'dependencies') {
       const deps = v as (Record<string, unknown> | null)[] | null;
       md.dependencies = deps === null ? null : deps.map(toDependency);
@@ -315,7 +346,8 @@ function sanitize(s: string): string {
   let out = '';
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;
-    if (/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(ch)) out += ' ';
+    if (/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(ch))
+      out += ' ';
     else if (cp >= 0x20 && cp !== 0x7f && /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) out += ch;
   }
   return out;
@@ -338,15 +370,18 @@ export function validateMetadata(md: Metadata): void {
   md.keywords = md.keywords.map(sanitize);
   if (md.apiVersion === '') fail('chart.metadata.apiVersion is required');
   if (md.name === '') fail('chart.metadata.name is required');
-  if (md.name === '.' || md.name === '..') fail(`chart.metadata.name ${JSON.stringify(md.name)} is not allowed`);
-  if (md.name.includes('/') || md.name !== md.name.replace(/\/+$/, '')) fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
+  if (md.name === '.' || md.name === '..')
+    fail(`chart.metadata.name ${JSON.stringify(md.name)} is not allowed`);
+  if (md.name.includes('/') || md.name !== md.name.replace(/\/+$/, ''))
+    fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
   if (md.version === '') fail('chart.metadata.version is required');
   try {
     newVersion(md.version);
   } catch {
     fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
   }
-  if (!['', 'application', 'library'].includes(md.type)) fail('chart.metadata.type must be application or library');
+  if (!['', 'application', 'library'].includes(md.type))
+    fail('chart.metadata.type must be application or library');
   for (const m of md.maintainers) {
     if (m === null) fail('maintainers must not contain empty or null nodes');
     else {
@@ -364,7 +399,8 @@ export function validateMetadata(md: Metadata): void {
       d.repository = sanitize(d.repository);
       d.condition = sanitize(d.condition);
       d.tags = d.tags.map(sanitize);
-      if (d.alias !== '' && !/^[a-zA-Z0-9_-]+$/.test(d.alias)) fail(`dependency ${JSON.stringify(d.name)} has disallowed characters in the alias`);
+      if (d.alias !== '' && !/^[a-zA-Z0-9_-]+$/.test(d.alias))
+        fail(`dependency ${JSON.stringify(d.name)} has disallowed characters in the alias`);
       const key = d.alias !== '' ? d.alias : d.name;
       if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
       seen.add(key);
@@ -396,7 +432,12 @@ const metadataType = structType('chart.Metadata', [
   { name: 'Version', type: T.string, json: 'version', omitempty: true },
   { name: 'Description', type: T.string, json: 'description', omitempty: true },
   { name: 'Keywords', type: T2.sliceString, json: 'keywords', omitempty: true },
-  { name: 'Maintainers', type: sliceOf(pointerTo(maintainerType)), json: 'maintainers', omitempty: true },
+  {
+    name: 'Maintainers',
+    type: sliceOf(pointerTo(maintainerType)),
+    json: 'maintainers',
+    omitempty: true,
+  },
   { name: 'Icon', type: T.string, json: 'icon', omitempty: true },
   { name: 'APIVersion', type: T.string, json: 'apiVersion', omitempty: true },
   { name: 'Condition', type: T.string, json: 'condition', omitempty: true },
@@ -405,7 +446,12 @@ const metadataType = structType('chart.Metadata', [
   { name: 'Deprecated', type: T.bool, json: 'deprecated', omitempty: true },
   { name: 'Annotations', type: mapOf(T.string, T.string), json: 'annotations', omitempty: true },
   { name: 'KubeVersion', type: T.string, json: 'kubeVersion', omitempty: true },
-  { name: 'Dependencies', type: sliceOf(pointerTo(dependencyType)), json: 'dependencies', omitempty: true },
+  {
+    name: 'Dependencies',
+    type: sliceOf(pointerTo(dependencyType)),
+    json: 'dependencies',
+    omitempty: true,
+  },
   { name: 'Type', type: T.string, json: 'type', omitempty: true },
 ]);
 const chartValueType: GoType = structType('struct { chart.Metadata; IsRoot bool }', [
@@ -448,7 +494,9 @@ export function metadataValue(md: Metadata): GoStruct {
     Keywords: strings(md.keywords),
     Maintainers: setGoType(
       md.maintainers.map((m) =>
-        m === null ? null : new GoStruct(pointerTo(maintainerType), { Name: m.name, Email: m.email, URL: m.url }),
+        m === null
+          ? null
+          : new GoStruct(pointerTo(maintainerType), { Name: m.name, Email: m.email, URL: m.url }),
       ),
       sliceOf(pointerTo(maintainerType)),
     ),
@@ -461,7 +509,9 @@ export function metadataValue(md: Metadata): GoStruct {
     Annotations: annotations,
     KubeVersion: md.kubeVersion,
     Dependencies:
-      md.dependencies === null ? null : setGoType(md.dependencies.map(dependencyValue), sliceOf(pointerTo(dependencyType))),
+      md.dependencies === null
+        ? null
+        : setGoType(md.dependencies.map(dependencyValue), sliceOf(pointerTo(dependencyType))),
     Type: md.type,
   });
 }

@@ -5,7 +5,15 @@ import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { checkConstraint, newConstraint, newVersion } from '../gotemplate/sprig/semver.js';
 import type { Chart, Dependency } from './chart.js';
 import { HelmError } from './errors.js';
-import { coalesceChartValues, coalesceTablesFullKey, copyValues, istable, pathValue, table, NoValueError } from './values.js';
+import {
+  coalesceChartValues,
+  coalesceTablesFullKey,
+  copyValues,
+  istable,
+  pathValue,
+  table,
+  NoValueError,
+} from './values.js';
 import type { Warn } from './values.js';
 
 /** chartutil.IsCompatibleRange. */
@@ -34,7 +42,12 @@ export function checkDependencies(ch: Chart): void {
   }
 }
 
-function processDependencyConditions(reqs: Dependency[], cvals: GoMap, cpath: string, warn: Warn): void {
+function processDependencyConditions(
+  reqs: Dependency[],
+  cvals: GoMap,
+  cpath: string,
+  warn: Warn,
+): void {
   for (const r of reqs) {
     for (const c of r.condition.trim().split(',')) {
       if (c.length === 0) continue;
@@ -46,7 +59,8 @@ function processDependencyConditions(reqs: Dependency[], cvals: GoMap, cpath: st
         }
         warn(`Warning: Condition path '${c}' for chart ${r.name} returned non-bool value`);
       } catch (e) {
-        if (!(e instanceof NoValueError)) warn(`Warning: PathValue returned error ${(e as Error).message}`);
+        if (!(e instanceof NoValueError))
+          warn(`Warning: PathValue returned error ${(e as Error).message}`);
       }
     }
   }
@@ -91,7 +105,10 @@ function processDependencyEnabled(c: Chart, v: GoMap, path: string, warn: Warn):
   const reqs = c.metadata.dependencies.filter((r): r is Dependency => r !== null);
   const chartDependencies: Chart[] = [];
   for (const existing of c.dependencies()) {
-    const matched = reqs.some((req) => existing.name() === req.name && isCompatibleRange(req.version, existing.metadata.version));
+    const matched = reqs.some(
+      (req) =>
+        existing.name() === req.name && isCompatibleRange(req.version, existing.metadata.version),
+    );
     if (!matched) chartDependencies.push(existing);
   }
   for (const req of reqs) {
@@ -140,7 +157,8 @@ function processImportValues(c: Chart, merge: boolean, warn: Warn): void {
   if (c.metadata.dependencies === null) return;
   const cvals = coalesceChartValues(c, null, merge, warn);
   let b: GoMap = newGoMap();
-  const join = (dst: GoMap, src: GoMap): GoMap => coalesceTablesFullKey(warn, dst, src, '', merge) ?? newGoMap();
+  const join = (dst: GoMap, src: GoMap): GoMap =>
+    coalesceTablesFullKey(warn, dst, src, '', merge) ?? newGoMap();
   for (const r of c.metadata.dependencies) {
     if (r === null) continue;
     const outiv: GoValue[] = [];

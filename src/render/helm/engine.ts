@@ -1,12 +1,18 @@
 // Helm's rendering engine (pkg/engine): one template set for the chart and all its subcharts,
 // parsed deepest-first so parents' defines win, each template executed with its chart's scope.
-import { ExecError, TemplateParseError, newGoMap } from '../gotemplate/index.js';
+import {
+  DeepRecursion,
+  ExecError,
+  TemplateParseError,
+  goString,
+  newGoMap,
+} from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import type { Chart } from './chart.js';
 import { chartValue } from './chart.js';
 import { HelmError } from './errors.js';
 import { filesValue } from './files.js';
-import { WARN_END, WARN_START, newHelmTemplateSet } from './funcs.js';
+import { WARN_END, WARN_START, deepRecursionMessage, newHelmTemplateSet } from './funcs.js';
 import type { LookupFunc } from './funcs.js';
 import { asValues, istable, table } from './values.js';
 
@@ -51,12 +57,13 @@ function allTemplates(c: Chart, templates: Map<string, Renderable>, vals: GoMap)
       /* keeps the empty table */
     }
   }
-  for (const child of c.dependencies()) subCharts[child.name()] = allTemplates(child, templates, next);
+  for (const child of c.dependencies())
+    subCharts[child.name()] = allTemplates(child, templates, next);
   const parentId = c.fullPath();
   for (const t of c.templates) {
     if (isLibrary(c) && !base(t.name).startsWith('_')) continue;
     templates.set(`${parentId}/${t.name}`, {
-      tpl: t.data.toString('utf8'),
+      tpl: goString(t.data),
       vals: next,
       basePath: `${parentId}/templates`,
     });
@@ -77,8 +84,17 @@ function sortTemplates(names: string[]): string[] {
 
 function cleanupParseError(filename: string, err: Error): HelmError {
   const tokens = err.message.split(': ');
-  if (tokens.length === 1) return new HelmError(`parse error in (${filename}): ${err.message}`, 'TemplateParseError', filename);
-  return new HelmError(`parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`, 'TemplateParseError', filename);
+  if (tokens.length === 1)
+    return new HelmError(
+      `parse error in (${filename}): ${err.message}`,
+      'TemplateParseError',
+      filename,
+    );
+  return new HelmError(
+    `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`,
+    'TemplateParseError',
+    filename,
+  );
 }
 
 const WARN_RE = new RegExp(`${WARN_START}([\\s\\S]*)${WARN_END}`);
@@ -93,12 +109,21 @@ function cleanupExecError(filename: string, err: Error): HelmError {
   }
   const location = msg.slice(first + 2, second);
   const m = WARN_RE.exec(msg.slice(second + 2));
-  if (m) return new HelmError(`execution error at (${location}): ${m[1]}`, 'TemplateExecError', filename);
+  if (m)
+    return new HelmError(
+      `execution error at (${location}): ${m[1]}`,
+      'TemplateExecError',
+      filename,
+    );
   return new HelmError(msg, 'TemplateExecError', filename);
 }
 
 /** Renders every template of the chart tree; returns rendered text by template path. */
-export function renderChart(chart: Chart, values: GoMap, opts: EngineOptions = {}): Map<string, string> {
+export function renderChart(
+  chart: Chart,
+  values: GoMap,
+  opts: EngineOptions = {},
+): Map<string, string> {
   const tpls = new Map<string, Renderable>();
   allTemplates(chart, tpls, values);
   const t = newHelmTemplateSet(opts);
@@ -124,8 +149,14 @@ export function renderChart(chart: Chart, values: GoMap, opts: EngineOptions = {
       out = t.execute(filename, r.vals as GoValue);
     } catch (e) {
       if (e instanceof ExecError) throw cleanupExecError(filename, e);
-      if (e instanceof RangeError && /call stack/.test(e.message)) {
-        throw new HelmError(`execution error in (${filename}): template nesting too deep: ${e.message}`, 'TemplateExecError', filename);
+      if (e instanceof DeepRecursion || (e instanceof RangeError && /call stack/.test(e.message))) {
+        const msg = e instanceof DeepRecursion ? deepRecursionMessage(e) : undefined;
+        if (msg !== undefined) throw cleanupExecError(filename, new ExecError(msg, filename));
+        throw new HelmError(
+          `execution error in (${filename}): template nesting too deep`,
+          'TemplateExecError',
+          filename,
+        );
       }
       throw e;
     }

@@ -1,6 +1,16 @@
 // .Files: the chart's non-template files (engine.files, a map[string][]byte) with Get, GetBytes,
 // Glob, Lines, AsConfig and AsSecrets.
-import { T, T2, declareMethods, namedType, newGoMap, mapOf, sortedKeys, typedSlice } from '../gotemplate/index.js';
+import {
+  T,
+  T2,
+  declareMethods,
+  namedType,
+  newGoMap,
+  mapOf,
+  sortedKeys,
+  typedSlice,
+  goString,
+} from '../gotemplate/index.js';
 import type { GoMap, GoType, GoValue } from '../gotemplate/index.js';
 import { basePath } from '../gotemplate/sprig/paths.js';
 import type { ChartFile } from './chart.js';
@@ -28,11 +38,19 @@ function toYAML(m: GoMap): string {
   }
 }
 
-const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+const text = goString;
 
 declareMethods(filesType, {
-  GetBytes: { params: [T.string], result: T2.bytes, call: (f: GoMap, name: GoValue) => bytesOf(f, name as string) },
-  Get: { params: [T.string], result: T.string, call: (f: GoMap, name: GoValue) => text(bytesOf(f, name as string)) },
+  GetBytes: {
+    params: [T.string],
+    result: T2.bytes,
+    call: (f: GoMap, name: GoValue) => bytesOf(f, name as string),
+  },
+  Get: {
+    params: [T.string],
+    result: T.string,
+    call: (f: GoMap, name: GoValue) => text(bytesOf(f, name as string)),
+  },
   Glob: {
     params: [T.string],
     result: filesType,
@@ -59,7 +77,8 @@ declareMethods(filesType, {
     call: (f: GoMap | null) => {
       if (f === null) return '';
       const m = newGoMap();
-      for (const k of sortedKeys(f)) m[basePath(k)] = Buffer.from(f[k] as Uint8Array).toString('base64');
+      for (const k of sortedKeys(f))
+        m[basePath(k)] = Buffer.from(f[k] as Uint8Array).toString('base64');
       return toYAML(m);
     },
   },

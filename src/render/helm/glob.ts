@@ -63,7 +63,7 @@ export function goPathMatch(pattern: string, name: string): boolean {
   let re = matchCache.get(pattern);
   if (re === undefined) {
     let src = '^';
-    for (let i = 0; i < pattern.length; ) {
+    for (let i = 0; i < pattern.length;) {
       const c = pattern[i] as string;
       if (c === '*') {
         src += '[^/]*';

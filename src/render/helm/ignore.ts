@@ -34,7 +34,8 @@ export class IgnoreRules {
   addRule(line: string): void {
     let rule = line.trim();
     if (rule === '' || rule.startsWith('#')) return;
-    if (rule.includes('**')) throw new HelmError('double-star (**) syntax is not supported', 'ChartLoadFailed');
+    if (rule.includes('**'))
+      throw new HelmError('double-star (**) syntax is not supported', 'ChartLoadFailed');
     if (!validGoPattern(rule)) throw new HelmError('syntax error in pattern', 'ChartLoadFailed');
     const raw = rule;
     let negate = false;

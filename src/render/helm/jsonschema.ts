@@ -27,7 +27,10 @@ function decOf(v: GoValue | string): Dec | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!m) return undefined;
   const digits = (m[2] ?? '') + (m[3] ?? '');
-  return { m: BigInt((m[1] === '-' ? '-' : '') + (digits === '' ? '0' : digits)), e: Number(m[4] ?? 0) - (m[3] ?? '').length };
+  return {
+    m: BigInt((m[1] === '-' ? '-' : '') + (digits === '' ? '0' : digits)),
+    e: Number(m[4] ?? 0) - (m[3] ?? '').length,
+  };
 }
 function decCmp(a: Dec, b: Dec): number {
   const e = Math.min(a.e, b.e);
@@ -53,7 +56,19 @@ function decMultiple(a: Dec, b: Dec): boolean {
 function group(int: string): string {
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
-const SUPER: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻' };
+const SUPER: Record<string, string> = {
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+  '-': '⁻',
+};
 
 /** p.Sprintf("%d", n) with language.English. */
 export function localizedInt(n: number | bigint): string {
@@ -148,7 +163,10 @@ function escapePtr(t: string): string {
 }
 function encodeFragment(ptr: string): string {
   return ptr.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (c) =>
-    Array.from(Buffer.from(c, 'utf8'), (b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join(''),
+    Array.from(
+      Buffer.from(c, 'utf8'),
+      (b) => '%' + b.toString(16).toUpperCase().padStart(2, '0'),
+    ).join(''),
   );
 }
 
@@ -195,7 +213,8 @@ class Compiler {
     const hit = this.cache.get(ptr);
     if (hit !== undefined) return hit;
     const node = this.resolvePointer(ptr);
-    if (node === undefined) throw new SchemaError(`jsonschema: invalid jsonPointer ${goQuote(ROOT + '#' + ptr)}`);
+    if (node === undefined)
+      throw new SchemaError(`jsonschema: invalid jsonPointer ${goQuote(ROOT + '#' + ptr)}`);
     const s: Schema = { location: ROOT + '#' + encodeFragment(ptr), draft: this.draft };
     this.cache.set(ptr, s);
     this.compile(s, node, ptr);
@@ -211,11 +230,14 @@ class Compiler {
     const base = hash < 0 ? ref : ref.slice(0, hash);
     const frag = hash < 0 ? '' : ref.slice(hash + 1);
     if (base !== '' && base !== ROOT && base !== 'values.schema.json') {
-      throw new SchemaError(`jsonschema: failing loading ${goQuote(base)}: no URL loader for references outside the chart`);
+      throw new SchemaError(
+        `jsonschema: failing loading ${goQuote(base)}: no URL loader for references outside the chart`,
+      );
     }
     if (frag === '' || frag.startsWith('/')) return this.schemaAt(decodeURI(frag));
     const ptr = this.findAnchor(this.doc, decodeURIComponent(frag), '');
-    if (ptr === undefined) throw new SchemaError(`jsonschema: anchor ${goQuote(frag)} not found in ${ROOT}`);
+    if (ptr === undefined)
+      throw new SchemaError(`jsonschema: anchor ${goQuote(frag)} not found in ${ROOT}`);
     return this.schemaAt(ptr);
   }
 
@@ -223,7 +245,9 @@ class Compiler {
     try {
       return compileGoRegexp(src);
     } catch (e) {
-      throw new SchemaError(`jsonschema: invalid regex ${goQuote(src)} at ${goQuote(where)}: ${(e as Error).message}`);
+      throw new SchemaError(
+        `jsonschema: invalid regex ${goQuote(src)} at ${goQuote(where)}: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -233,7 +257,8 @@ class Compiler {
       return;
     }
     if (!isGoMap(node)) return;
-    const num = (k: string): Dec | undefined => (Object.hasOwn(node, k) ? decOf(node[k]) : undefined);
+    const num = (k: string): Dec | undefined =>
+      Object.hasOwn(node, k) ? decOf(node[k]) : undefined;
     const int = (k: string): number | undefined => {
       const d = num(k);
       return d !== undefined && decIsInt(d) ? Math.trunc(decFloat(d)) : undefined;
@@ -241,12 +266,16 @@ class Compiler {
     const has = (k: string): boolean => Object.hasOwn(node, k);
     const arr = (k: string): Schema[] | undefined => {
       const v = node[k];
-      return Array.isArray(v) ? v.map((_, i) => this.schemaAt(`${ptr}/${escapePtr(k)}/${i}`)) : undefined;
+      return Array.isArray(v)
+        ? v.map((_, i) => this.schemaAt(`${ptr}/${escapePtr(k)}/${i}`))
+        : undefined;
     };
     const map = (k: string): Map<string, Schema> | undefined => {
       const v = node[k];
       if (!isGoMap(v)) return undefined;
-      return new Map(Object.keys(v).map((p) => [p, this.schemaAt(`${ptr}/${escapePtr(k)}/${escapePtr(p)}`)]));
+      return new Map(
+        Object.keys(v).map((p) => [p, this.schemaAt(`${ptr}/${escapePtr(k)}/${escapePtr(p)}`)]),
+      );
     };
     const addl = (k: string): boolean | Schema | undefined => {
       const v = node[k];
@@ -282,12 +311,22 @@ class Compiler {
       s.dependencies = new Map(
         Object.keys(deps).map((p) => {
           const d = deps[p];
-          return [p, Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string') : this.schemaAt(`${ptr}/dependencies/${escapePtr(p)}`)];
+          return [
+            p,
+            Array.isArray(d)
+              ? d.filter((x): x is string => typeof x === 'string')
+              : this.schemaAt(`${ptr}/dependencies/${escapePtr(p)}`),
+          ];
         }),
       );
     }
     const t = node['type'];
-    const types = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+    const types =
+      typeof t === 'string'
+        ? [t]
+        : Array.isArray(t)
+          ? t.filter((x): x is string => typeof x === 'string')
+          : [];
     const known = ['null', 'boolean', 'number', 'integer', 'string', 'array', 'object'];
     const ts = known.filter((k) => types.includes(k));
     if (ts.length > 0) s.types = ts;
@@ -305,13 +344,18 @@ class Compiler {
     } else s.exclusiveMinimum = num('exclusiveMinimum');
     s.minLength = int('minLength');
     s.maxLength = int('maxLength');
-    if (typeof node['pattern'] === 'string') s.pattern = { re: this.regexp(node['pattern'], `${ROOT}#${ptr}/pattern`), src: node['pattern'] };
+    if (typeof node['pattern'] === 'string')
+      s.pattern = {
+        re: this.regexp(node['pattern'], `${ROOT}#${ptr}/pattern`),
+        src: node['pattern'],
+      };
     s.minItems = int('minItems');
     s.maxItems = int('maxItems');
     s.uniqueItems = node['uniqueItems'] === true;
     s.maxProperties = int('maxProperties');
     s.minProperties = int('minProperties');
-    if (Array.isArray(node['required'])) s.required = node['required'].filter((x): x is string => typeof x === 'string');
+    if (Array.isArray(node['required']))
+      s.required = node['required'].filter((x): x is string => typeof x === 'string');
     if (this.draft < 2019 && typeof node['format'] === 'string') {
       const f = FORMATS[node['format']];
       if (f !== undefined) s.format = { name: node['format'], check: f };
@@ -354,14 +398,25 @@ class Compiler {
 const FORMATS: Readonly<Record<string, (v: Json) => string | undefined>> = {
   ipv4: (v) => (typeof v !== 'string' || isIP(v) === 4 ? undefined : 'invalid ipv4 address'),
   ipv6: (v) => (typeof v !== 'string' || isIP(v) === 6 ? undefined : 'invalid ipv6 address'),
-  email: (v) => (typeof v !== 'string' || /^[^@\s]+@[^@\s]+$/.test(v) ? undefined : 'invalid email'),
+  email: (v) =>
+    typeof v !== 'string' || /^[^@\s]+@[^@\s]+$/.test(v) ? undefined : 'invalid email',
   'date-time': (v) =>
-    typeof v !== 'string' || /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) ? undefined : 'invalid date-time',
-  date: (v) => (typeof v !== 'string' || /^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : 'invalid date'),
+    typeof v !== 'string' ||
+    /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)
+      ? undefined
+      : 'invalid date-time',
+  date: (v) =>
+    typeof v !== 'string' || /^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : 'invalid date',
   uuid: (v) =>
-    typeof v !== 'string' || /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v) ? undefined : 'invalid uuid',
+    typeof v !== 'string' ||
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)
+      ? undefined
+      : 'invalid uuid',
   hostname: (v) =>
-    typeof v !== 'string' || /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(v)
+    typeof v !== 'string' ||
+    /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+      v,
+    )
       ? undefined
       : 'invalid hostname',
   regex: (v) => {
@@ -399,10 +454,17 @@ function equal(a: Json, b: Json): boolean {
   const ta = jsonType(a);
   if (ta !== jsonType(b)) return false;
   if (ta === 'number') return decCmp(decOf(a) as Dec, decOf(b) as Dec) === 0;
-  if (ta === 'array') return (a as Json[]).length === (b as Json[]).length && (a as Json[]).every((x, i) => equal(x, (b as Json[])[i]));
+  if (ta === 'array')
+    return (
+      (a as Json[]).length === (b as Json[]).length &&
+      (a as Json[]).every((x, i) => equal(x, (b as Json[])[i]))
+    );
   if (ta === 'object') {
     const ka = Object.keys(a as GoMap);
-    return ka.length === Object.keys(b as GoMap).length && ka.every((k) => Object.hasOwn(b as GoMap, k) && equal((a as GoMap)[k], (b as GoMap)[k]));
+    return (
+      ka.length === Object.keys(b as GoMap).length &&
+      ka.every((k) => Object.hasOwn(b as GoMap, k) && equal((a as GoMap)[k], (b as GoMap)[k]))
+    );
   }
   return a === b;
 }
@@ -426,16 +488,25 @@ class Validator {
 
   validate(s: Schema, v: Json, loc: string[]): VError | undefined {
     const errs: VError[] = [];
-    const leaf = (message: string): VError => ({ instance: loc, message, kind: 'leaf', causes: [] });
+    const leaf = (message: string): VError => ({
+      instance: loc,
+      message,
+      kind: 'leaf',
+      causes: [],
+    });
     if (s.bool !== undefined) return s.bool ? undefined : leaf('false schema');
     const t = jsonType(v);
     if (s.types !== undefined) {
-      const ok = (t !== undefined && s.types.includes(t)) || (s.types.includes('integer') && t === 'number' && decIsInt(decOf(v) as Dec));
+      const ok =
+        (t !== undefined && s.types.includes(t)) ||
+        (s.types.includes('integer') && t === 'number' && decIsInt(decOf(v) as Dec));
       if (!ok) return leaf(`got ${t}, want ${s.types.join(' or ')}`);
     }
     if (s.const !== undefined && !equal(v, s.const.v)) {
       const w = s.const.v;
-      return leaf(Array.isArray(w) || isGoMap(w) ? "'const' failed" : `value must be ${display(w)}`);
+      return leaf(
+        Array.isArray(w) || isGoMap(w) ? "'const' failed" : `value must be ${display(w)}`,
+      );
     }
     if (s.enum !== undefined && !s.enum.some((x) => equal(v, x))) {
       const allPrimitive = s.enum.every((x) => !Array.isArray(x) && !isGoMap(x));
@@ -465,28 +536,49 @@ class Validator {
   private ref(s: Schema, v: Json, loc: string[]): VError | undefined {
     const err = this.validate(s, v, loc);
     if (err === undefined) return undefined;
-    return { instance: loc, message: 'validation failed', kind: 'ref', causes: err.kind === 'group' ? err.causes : [err] };
+    return {
+      instance: loc,
+      message: 'validation failed',
+      kind: 'ref',
+      causes: err.kind === 'group' ? err.causes : [err],
+    };
   }
 
-  private object(s: Schema, obj: GoMap, loc: string[], errs: VError[], leaf: (m: string) => VError): void {
+  private object(
+    s: Schema,
+    obj: GoMap,
+    loc: string[],
+    errs: VError[],
+    leaf: (m: string) => VError,
+  ): void {
     const keys = Object.keys(obj).sort(goStringCompare);
     if (s.minProperties !== undefined && keys.length < s.minProperties) {
-      errs.push(leaf(`minProperties: got ${localizedInt(keys.length)}, want ${localizedInt(s.minProperties)}`));
+      errs.push(
+        leaf(
+          `minProperties: got ${localizedInt(keys.length)}, want ${localizedInt(s.minProperties)}`,
+        ),
+      );
     }
     if (s.maxProperties !== undefined && keys.length > s.maxProperties) {
-      errs.push(leaf(`maxProperties: got ${localizedInt(keys.length)}, want ${localizedInt(s.maxProperties)}`));
+      errs.push(
+        leaf(
+          `maxProperties: got ${localizedInt(keys.length)}, want ${localizedInt(s.maxProperties)}`,
+        ),
+      );
     }
     if (s.required !== undefined) {
       const missing = s.required.filter((p) => !Object.hasOwn(obj, p));
       if (missing.length === 1) errs.push(leaf(`missing property ${q(missing[0] as string)}`));
-      else if (missing.length > 1) errs.push(leaf(`missing properties ${missing.map(q).join(', ')}`));
+      else if (missing.length > 1)
+        errs.push(leaf(`missing properties ${missing.map(q).join(', ')}`));
     }
     if (this.boolResult && errs.length > 0) return;
     for (const [p, dep] of s.dependencies ?? []) {
       if (!Object.hasOwn(obj, p)) continue;
       if (Array.isArray(dep)) {
         const missing = dep.filter((x) => !Object.hasOwn(obj, x));
-        if (missing.length > 0) errs.push(leaf(`properties ${missing.map(q).join(', ')} required, if ${q(p)} exists`));
+        if (missing.length > 0)
+          errs.push(leaf(`properties ${missing.map(q).join(', ')} required, if ${q(p)} exists`));
       } else {
         const e = this.validate(dep, obj, loc);
         if (e) errs.push(e);
@@ -517,11 +609,13 @@ class Validator {
         }
       }
     }
-    if (additional.length > 0) errs.push(leaf(`additional properties ${additional.map(q).join(', ')} not allowed`));
+    if (additional.length > 0)
+      errs.push(leaf(`additional properties ${additional.map(q).join(', ')} not allowed`));
     if (s.draft === 4) return;
     if (s.propertyNames !== undefined) {
       for (const p of keys) {
-        if (this.validate(s.propertyNames, p, loc) !== undefined) errs.push(leaf(`invalid propertyName ${q(p)}`));
+        if (this.validate(s.propertyNames, p, loc) !== undefined)
+          errs.push(leaf(`invalid propertyName ${q(p)}`));
       }
     }
     if (s.draft === 6) return;
@@ -534,13 +628,26 @@ class Validator {
     for (const [p, reqd] of s.dependentRequired ?? []) {
       if (!Object.hasOwn(obj, p)) continue;
       const missing = reqd.filter((x) => !Object.hasOwn(obj, x));
-      if (missing.length > 0) errs.push(leaf(`properties ${missing.map(q).join(', ')} required, if ${q(p)} exists`));
+      if (missing.length > 0)
+        errs.push(leaf(`properties ${missing.map(q).join(', ')} required, if ${q(p)} exists`));
     }
   }
 
-  private array(s: Schema, arr: Json[], loc: string[], errs: VError[], leaf: (m: string) => VError): void {
-    if (s.minItems !== undefined && arr.length < s.minItems) errs.push(leaf(`minItems: got ${localizedInt(arr.length)}, want ${localizedInt(s.minItems)}`));
-    if (s.maxItems !== undefined && arr.length > s.maxItems) errs.push(leaf(`maxItems: got ${localizedInt(arr.length)}, want ${localizedInt(s.maxItems)}`));
+  private array(
+    s: Schema,
+    arr: Json[],
+    loc: string[],
+    errs: VError[],
+    leaf: (m: string) => VError,
+  ): void {
+    if (s.minItems !== undefined && arr.length < s.minItems)
+      errs.push(
+        leaf(`minItems: got ${localizedInt(arr.length)}, want ${localizedInt(s.minItems)}`),
+      );
+    if (s.maxItems !== undefined && arr.length > s.maxItems)
+      errs.push(
+        leaf(`maxItems: got ${localizedInt(arr.length)}, want ${localizedInt(s.maxItems)}`),
+      );
     if (s.uniqueItems && arr.length > 1) {
       outer: for (let i = 1; i < arr.length; i++) {
         for (let j = 0; j < i; j++) {
@@ -566,14 +673,17 @@ class Validator {
         evaluated = arr.length;
       }
       if (s.additionalItems === false && evaluated !== arr.length) {
-        errs.push(leaf(`last ${localizedInt(arr.length - evaluated)} additionalItem(s) not allowed`));
+        errs.push(
+          leaf(`last ${localizedInt(arr.length - evaluated)} additionalItem(s) not allowed`),
+        );
       } else if (s.additionalItems !== undefined && typeof s.additionalItems !== 'boolean') {
         for (let i = evaluated; i < arr.length; i++) item(s.additionalItems, i, i - evaluated);
       }
     } else {
       const n = Math.min((s.prefixItems ?? []).length, arr.length);
       for (let i = 0; i < n; i++) item((s.prefixItems as Schema[])[i] as Schema, i, i);
-      if (s.items2020 !== undefined) for (let i = n; i < arr.length; i++) item(s.items2020, i, i - n);
+      if (s.items2020 !== undefined)
+        for (let i = n; i < arr.length; i++) item(s.items2020, i, i - n);
     }
     if (s.contains !== undefined) {
       const causes: VError[] = [];
@@ -592,38 +702,60 @@ class Validator {
           errs.push({ instance: loc, message: msg, kind: 'leaf', causes });
         }
       } else if (matched.length === 0) {
-        errs.push({ instance: loc, message: 'no items match contains schema', kind: 'leaf', causes });
+        errs.push({
+          instance: loc,
+          message: 'no items match contains schema',
+          kind: 'leaf',
+          causes,
+        });
       }
       if (s.maxContains !== undefined && matched.length > s.maxContains) {
-        errs.push(leaf(`max ${localizedInt(s.maxContains)} items required to match contains schema, but matched ${localizedInt(matched.length)} items at ${matched.join(' ')}`));
+        errs.push(
+          leaf(
+            `max ${localizedInt(s.maxContains)} items required to match contains schema, but matched ${localizedInt(matched.length)} items at ${matched.join(' ')}`,
+          ),
+        );
       }
     }
   }
 
   private string(s: Schema, str: string, errs: VError[], leaf: (m: string) => VError): void {
     const len = Array.from(str).length;
-    if (s.minLength !== undefined && len < s.minLength) errs.push(leaf(`minLength: got ${localizedInt(len)}, want ${localizedInt(s.minLength)}`));
-    if (s.maxLength !== undefined && len > s.maxLength) errs.push(leaf(`maxLength: got ${localizedInt(len)}, want ${localizedInt(s.maxLength)}`));
-    if (s.pattern !== undefined && !s.pattern.re.test(str)) errs.push(leaf(`${q(str)} does not match pattern ${q(s.pattern.src)}`));
+    if (s.minLength !== undefined && len < s.minLength)
+      errs.push(leaf(`minLength: got ${localizedInt(len)}, want ${localizedInt(s.minLength)}`));
+    if (s.maxLength !== undefined && len > s.maxLength)
+      errs.push(leaf(`maxLength: got ${localizedInt(len)}, want ${localizedInt(s.maxLength)}`));
+    if (s.pattern !== undefined && !s.pattern.re.test(str))
+      errs.push(leaf(`${q(str)} does not match pattern ${q(s.pattern.src)}`));
   }
 
   private number(s: Schema, v: Json, errs: VError[], leaf: (m: string) => VError): void {
     const n = decOf(v) as Dec;
     const show = (d: Dec): string => localizedFloat(decFloat(d));
-    if (s.minimum !== undefined && decCmp(n, s.minimum) < 0) errs.push(leaf(`minimum: got ${show(n)}, want ${show(s.minimum)}`));
-    if (s.maximum !== undefined && decCmp(n, s.maximum) > 0) errs.push(leaf(`maximum: got ${show(n)}, want ${show(s.maximum)}`));
+    if (s.minimum !== undefined && decCmp(n, s.minimum) < 0)
+      errs.push(leaf(`minimum: got ${show(n)}, want ${show(s.minimum)}`));
+    if (s.maximum !== undefined && decCmp(n, s.maximum) > 0)
+      errs.push(leaf(`maximum: got ${show(n)}, want ${show(s.maximum)}`));
     if (s.exclusiveMinimum !== undefined && decCmp(n, s.exclusiveMinimum) <= 0) {
       errs.push(leaf(`exclusiveMinimum: got ${show(n)}, want ${show(s.exclusiveMinimum)}`));
     }
     if (s.exclusiveMaximum !== undefined && decCmp(n, s.exclusiveMaximum) >= 0) {
       errs.push(leaf(`exclusiveMaximum: got ${show(n)}, want ${show(s.exclusiveMaximum)}`));
     }
-    if (s.multipleOf !== undefined && !decMultiple(n, s.multipleOf)) errs.push(leaf(`multipleOf: got ${show(n)}, want ${show(s.multipleOf)}`));
+    if (s.multipleOf !== undefined && !decMultiple(n, s.multipleOf))
+      errs.push(leaf(`multipleOf: got ${show(n)}, want ${show(s.multipleOf)}`));
   }
 
-  private conditions(s: Schema, v: Json, loc: string[], errs: VError[], leaf: (m: string) => VError): void {
+  private conditions(
+    s: Schema,
+    v: Json,
+    loc: string[],
+    errs: VError[],
+    leaf: (m: string) => VError,
+  ): void {
     const strict = new Validator(true);
-    if (s.not !== undefined && strict.validate(s.not, v, loc) === undefined) errs.push(leaf("'not' failed"));
+    if (s.not !== undefined && strict.validate(s.not, v, loc) === undefined)
+      errs.push(leaf("'not' failed"));
     if (s.allOf !== undefined) {
       const causes: VError[] = [];
       for (const sch of s.allOf) {
@@ -633,7 +765,8 @@ class Validator {
           if (this.boolResult) break;
         }
       }
-      if (causes.length > 0) errs.push({ instance: loc, message: "'allOf' failed", kind: 'leaf', causes });
+      if (causes.length > 0)
+        errs.push({ instance: loc, message: "'allOf' failed", kind: 'leaf', causes });
     }
     if (s.anyOf !== undefined) {
       const causes: VError[] = [];
@@ -661,7 +794,8 @@ class Validator {
           break;
         }
       }
-      if (matched === -1) errs.push({ instance: loc, message: "'oneOf' failed, none matched", kind: 'leaf', causes });
+      if (matched === -1)
+        errs.push({ instance: loc, message: "'oneOf' failed, none matched", kind: 'leaf', causes });
     }
     if (s.if !== undefined) {
       if (strict.validate(s.if, v, loc) === undefined) {
@@ -689,7 +823,8 @@ function displayError(e: VError, indent: number, out: string[]): void {
     let line = '';
     if (indent > 0) line += '\n' + '  '.repeat(indent - 1) + '- ';
     next = indent + 1;
-    line += e.kind === 'schema' ? (e.message as string) : `at ${q(pointer(e.instance))}: ${e.message}`;
+    line +=
+      e.kind === 'schema' ? (e.message as string) : `at ${q(pointer(e.instance))}: ${e.message}`;
     out.push(line);
   }
   for (const c of e.causes) displayError(c, next, out);
@@ -706,7 +841,11 @@ export function validateAgainstSchema(schemaJson: Buffer, values: GoMap): string
   let draft = 2020;
   if (isGoMap(doc) && typeof doc['$schema'] === 'string') {
     const url = doc['$schema'].replace(/#$/, '').replace(/^https?:\/\/json-schema\.org/, (m) => m);
-    draft = DRAFTS[url] ?? DRAFTS[url.replace(/^https:/, 'http:')] ?? DRAFTS[url.replace(/^http:/, 'https:')] ?? 2020;
+    draft =
+      DRAFTS[url] ??
+      DRAFTS[url.replace(/^https:/, 'http:')] ??
+      DRAFTS[url.replace(/^http:/, 'https:')] ??
+      2020;
   }
   const compiler = new Compiler(doc, draft);
   const root = compiler.schemaAt('');

@@ -6,7 +6,12 @@ import { newGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
 import { parseYamlDocuments } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
-import { capabilitiesValue, DEFAULT_API_VERSIONS, DEFAULT_HELM_VERSION, DEFAULT_KUBE_VERSION } from './capabilities.js';
+import {
+  capabilitiesValue,
+  DEFAULT_API_VERSIONS,
+  DEFAULT_HELM_VERSION,
+  DEFAULT_KUBE_VERSION,
+} from './capabilities.js';
 import type { KubeVersion } from './capabilities.js';
 import type { Chart } from './chart.js';
 import { processDependencies } from './dependencies.js';
@@ -81,7 +86,8 @@ function nameErrors(kind: string, name: string): string[] {
   }
   const errs: string[] = [];
   if (name.length > 253) errs.push('must be no more than 253 characters');
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) errs.push(SUBDOMAIN_MSG);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name))
+    errs.push(SUBDOMAIN_MSG);
   return errs;
 }
 
@@ -99,13 +105,25 @@ function chartfileRules(l: Linter, dir: string): void {
     l.run(Severity.Error, file, `unable to parse YAML\n\t${(e as Error).message}`);
     return;
   }
-  const md = (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && typeof doc !== 'bigint' ? doc : {}) as Record<string, YamlValue>;
+  const md = (
+    doc !== null && typeof doc === 'object' && !Array.isArray(doc) && typeof doc !== 'bigint'
+      ? doc
+      : {}
+  ) as Record<string, YamlValue>;
   const str = (k: string): string => {
     const v = md[k];
     return v === undefined || v === null ? '' : String(v);
   };
   const name = str('name');
-  l.run(Severity.Error, file, name === '' ? 'name is required' : /[/\\]|^\.\.?$/.test(name) ? `chart name "${name}" is invalid` : undefined);
+  l.run(
+    Severity.Error,
+    file,
+    name === ''
+      ? 'name is required'
+      : /[/\\]|^\.\.?$/.test(name)
+        ? `chart name "${name}" is invalid`
+        : undefined,
+  );
   const api = str('apiVersion');
   l.run(
     Severity.Error,
@@ -119,16 +137,37 @@ function chartfileRules(l: Linter, dir: string): void {
   for (const key of ['version', 'appVersion']) {
     const v = md[key];
     if (v !== undefined && v !== null && typeof v !== 'string') {
-      l.run(Severity.Error, file, `${key} should be of type string but it's of type ${typeof v === 'boolean' ? 'bool' : 'float64'}`);
+      l.run(
+        Severity.Error,
+        file,
+        `${key} should be of type string but it's of type ${typeof v === 'boolean' ? 'bool' : 'float64'}`,
+      );
     }
   }
   const version = str('version');
-  l.run(Severity.Error, file, version === '' ? 'version is required' : !/^v?\d+(\.\d+)?(\.\d+)?([-+].*)?$/.test(version) ? `version '${version}' is not a valid SemVer` : undefined);
+  l.run(
+    Severity.Error,
+    file,
+    version === ''
+      ? 'version is required'
+      : !/^v?\d+(\.\d+)?(\.\d+)?([-+].*)?$/.test(version)
+        ? `version '${version}' is not a valid SemVer`
+        : undefined,
+  );
   l.run(Severity.Info, file, str('icon') === '' ? 'icon is recommended' : undefined);
   const type = str('type');
-  if (api === 'v1' && type !== '') l.run(Severity.Error, file, "chart type is not valid in apiVersion 'v1'. It is valid in apiVersion 'v2'");
+  if (api === 'v1' && type !== '')
+    l.run(
+      Severity.Error,
+      file,
+      "chart type is not valid in apiVersion 'v1'. It is valid in apiVersion 'v2'",
+    );
   if (api === 'v1' && md['dependencies'] !== undefined) {
-    l.run(Severity.Error, file, "dependencies are not valid in the Chart file with apiVersion 'v1'. They are valid in apiVersion 'v2'");
+    l.run(
+      Severity.Error,
+      file,
+      "dependencies are not valid in the Chart file with apiVersion 'v1'. They are valid in apiVersion 'v2'",
+    );
   }
 }
 
@@ -157,7 +196,11 @@ function renderRules(l: Linter, chart: Chart, opts: LintOptions, file: string): 
   const cvals = coalesceChartValues(chart, values, false, () => undefined);
   const schemaErr = validateValuesSchemas(chart, cvals);
   if (schemaErr !== undefined) {
-    l.run(Severity.Error, fpath, `values don't meet the specifications of the schema(s) in the following chart(s):\n${schemaErr}`);
+    l.run(
+      Severity.Error,
+      fpath,
+      `values don't meet the specifications of the schema(s) in the following chart(s):\n${schemaErr}`,
+    );
     return;
   }
   top['Values'] = asValues(cvals);
@@ -172,39 +215,76 @@ function renderRules(l: Linter, chart: Chart, opts: LintOptions, file: string): 
   for (const t of chart.templates) {
     const name = t.name;
     const ext = name.slice(name.lastIndexOf('.'));
-    l.run(Severity.Error, name, ['.yaml', '.yml', '.tpl', '.txt'].includes(ext) ? undefined : `file extension '${ext}' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt`);
+    l.run(
+      Severity.Error,
+      name,
+      ['.yaml', '.yml', '.tpl', '.txt'].includes(ext)
+        ? undefined
+        : `file extension '${ext}' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt`,
+    );
     const data = t.data.toString('utf8');
-    l.run(Severity.Error, name, /\.Release\.Time/.test(data) ? '.Release.Time has been removed in v3, please replace with the `now` function in your templates' : undefined);
+    l.run(
+      Severity.Error,
+      name,
+      /\.Release\.Time/.test(data)
+        ? '.Release.Time has been removed in v3, please replace with the `now` function in your templates'
+        : undefined,
+    );
     if (ext !== '.yaml') continue;
     const content = rendered.get(`${chart.name()}/${name}`) ?? '';
     if (content.trim() === '') continue;
     const first = content.split('\n').find((line) => line.trim() !== '');
     if (first !== undefined && (first.startsWith(' ') || first.startsWith('\t'))) {
-      l.run(Severity.Warning, name, `document starts with an illegal indent: ${JSON.stringify(first)}, which may cause parsing problems`);
+      l.run(
+        Severity.Warning,
+        name,
+        `document starts with an illegal indent: ${JSON.stringify(first)}, which may cause parsing problems`,
+      );
     }
     let docs: YamlValue[];
     try {
       docs = parseYamlDocuments(content, true);
     } catch (e) {
-      l.run(Severity.Error, name, `unable to parse YAML: error converting YAML to JSON: yaml: ${(e as Error).message}`);
+      l.run(
+        Severity.Error,
+        name,
+        `unable to parse YAML: error converting YAML to JSON: yaml: ${(e as Error).message}`,
+      );
       return;
     }
     for (const doc of docs) {
-      if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || typeof doc === 'bigint') continue;
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || typeof doc === 'bigint')
+        continue;
       const kind = typeof doc['kind'] === 'string' ? doc['kind'] : '';
       const md = doc['metadata'];
-      const objName = md !== null && typeof md === 'object' && !Array.isArray(md) && typeof md !== 'bigint' && typeof md['name'] === 'string' ? md['name'] : '';
+      const objName =
+        md !== null &&
+        typeof md === 'object' &&
+        !Array.isArray(md) &&
+        typeof md !== 'bigint' &&
+        typeof md['name'] === 'string'
+          ? md['name']
+          : '';
       const errs = nameErrors(kind, objName);
       if (errs.length > 0) {
-        const list = errs.map((m) => `metadata.name: Invalid value: ${JSON.stringify(objName)}: ${m}`);
+        const list = errs.map(
+          (m) => `metadata.name: Invalid value: ${JSON.stringify(objName)}: ${m}`,
+        );
         l.run(
           Severity.Warning,
           name,
           `object name does not conform to Kubernetes naming requirements: ${JSON.stringify(objName)}: ${list.length === 1 ? list[0] : '[' + list.join(', ') + ']'}`,
         );
       }
-      if (['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'].includes(kind) && !/matchLabels|matchExpressions/.test(content)) {
-        l.run(Severity.Error, name, `a ${kind} must contain matchLabels or matchExpressions, and ${JSON.stringify(objName)} does not`);
+      if (
+        ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'].includes(kind) &&
+        !/matchLabels|matchExpressions/.test(content)
+      ) {
+        l.run(
+          Severity.Error,
+          name,
+          `a ${kind} must contain matchLabels or matchExpressions, and ${JSON.stringify(objName)} does not`,
+        );
       }
     }
   }
@@ -229,7 +309,8 @@ export function lintChart(path: string, opts: LintOptions = {}): LintResult {
     l.run(Severity.Error, 'templates/', e instanceof HelmError ? e.message : String(e));
   }
   if (chart !== undefined) renderRules(l, chart, opts, path);
-  const failing = (m: LintMessage): boolean => m.severity === Severity.Error || (opts.strict === true && m.severity === Severity.Warning);
+  const failing = (m: LintMessage): boolean =>
+    m.severity === Severity.Error || (opts.strict === true && m.severity === Severity.Warning);
   let text = `==> Linting ${path}\n`;
   for (const m of l.messages) text += `[${SEV_NAMES[m.severity]}] ${m.path}: ${m.message}\n`;
   text += '\n';

@@ -52,7 +52,11 @@ export function loadDir(dir: string): Chart {
       try {
         s = statSync(childAbs);
       } catch {
-        throw new HelmError(`error reading ${childRel}: broken symbolic link`, 'ChartLoadFailed', childAbs);
+        throw new HelmError(
+          `error reading ${childRel}: broken symbolic link`,
+          'ChartLoadFailed',
+          childAbs,
+        );
       }
       if (s.isDirectory()) {
         if (rules.ignore(childRel, true)) continue;
@@ -61,10 +65,18 @@ export function loadDir(dir: string): Chart {
       }
       if (rules.ignore(childRel, false)) continue;
       if (!s.isFile()) {
-        throw new HelmError(`cannot load irregular file ${childAbs} as it has file mode type bits set`, 'ChartLoadFailed', childAbs);
+        throw new HelmError(
+          `cannot load irregular file ${childAbs} as it has file mode type bits set`,
+          'ChartLoadFailed',
+          childAbs,
+        );
       }
       if (s.size > MAX_FILE_SIZE) {
-        throw new HelmError(`chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`, 'ChartLoadFailed', childAbs);
+        throw new HelmError(
+          `chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
+          'ChartLoadFailed',
+          childAbs,
+        );
       }
       files.push({ name: childRel, data: stripBom(readFileSync(childAbs)) });
     }
@@ -78,9 +90,17 @@ export function loadArchiveFile(path: string): Chart {
   const raw = readFileSync(path);
   if (!(raw[0] === 0x1f && raw[1] === 0x8b && raw[2] === 0x08)) {
     if (path.endsWith('.yml') || path.endsWith('.yaml')) {
-      throw new HelmError(`file '${path}' seems to be a YAML file, but expected a gzipped archive`, 'ChartLoadFailed', path);
+      throw new HelmError(
+        `file '${path}' seems to be a YAML file, but expected a gzipped archive`,
+        'ChartLoadFailed',
+        path,
+      );
     }
-    throw new HelmError(`file '${path}' does not appear to be a gzipped archive; got '${sniff(raw)}'`, 'ChartLoadFailed', path);
+    throw new HelmError(
+      `file '${path}' does not appear to be a gzipped archive; got '${sniff(raw)}'`,
+      'ChartLoadFailed',
+      path,
+    );
   }
   return loadArchive(raw);
 }
@@ -98,7 +118,12 @@ export function archiveFiles(gz: Buffer): ChartFile[] {
   try {
     entries = readTarGz(gz);
   } catch (e) {
-    throw new HelmError((e as Error).message === 'incorrect header check' ? 'gzip: invalid header' : (e as Error).message, 'ChartLoadFailed');
+    throw new HelmError(
+      (e as Error).message === 'incorrect header check'
+        ? 'gzip: invalid header'
+        : (e as Error).message,
+      'ChartLoadFailed',
+    );
   }
   const files: ChartFile[] = [];
   let total = 0;
@@ -107,18 +132,32 @@ export function archiveFiles(gz: Buffer): ChartFile[] {
     const delimiter = e.name.includes('\\') ? '\\' : '/';
     const parts = e.name.split(delimiter);
     let n = parts.slice(1).join('/');
-    if (n.startsWith('/')) throw new HelmError('chart illegally contains absolute paths', 'ChartLoadFailed');
+    if (n.startsWith('/'))
+      throw new HelmError('chart illegally contains absolute paths', 'ChartLoadFailed');
     n = cleanPath(n);
-    if (n === '.') throw new HelmError(`chart illegally contains content outside the base directory: "${e.name}"`, 'ChartLoadFailed');
-    if (n.startsWith('..')) throw new HelmError('chart illegally references parent directory', 'ChartLoadFailed');
-    if (/^[a-zA-Z]:\//.test(n)) throw new HelmError('chart contains illegally named files', 'ChartLoadFailed');
-    if (parts[0] === 'Chart.yaml') throw new HelmError('chart yaml not in base directory', 'ChartLoadFailed');
+    if (n === '.')
+      throw new HelmError(
+        `chart illegally contains content outside the base directory: "${e.name}"`,
+        'ChartLoadFailed',
+      );
+    if (n.startsWith('..'))
+      throw new HelmError('chart illegally references parent directory', 'ChartLoadFailed');
+    if (/^[a-zA-Z]:\//.test(n))
+      throw new HelmError('chart contains illegally named files', 'ChartLoadFailed');
+    if (parts[0] === 'Chart.yaml')
+      throw new HelmError('chart yaml not in base directory', 'ChartLoadFailed');
     if (e.data.length > MAX_FILE_SIZE) {
-      throw new HelmError(`decompressed chart file "${e.name}" is larger than the maximum file size ${MAX_FILE_SIZE}`, 'ChartLoadFailed');
+      throw new HelmError(
+        `decompressed chart file "${e.name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
+        'ChartLoadFailed',
+      );
     }
     total += e.data.length;
     if (total > MAX_CHART_SIZE) {
-      throw new HelmError(`decompressed chart is larger than the maximum file size ${MAX_CHART_SIZE}`, 'ChartLoadFailed');
+      throw new HelmError(
+        `decompressed chart is larger than the maximum file size ${MAX_CHART_SIZE}`,
+        'ChartLoadFailed',
+      );
     }
     files.push({ name: n, data: stripBom(e.data) });
   }
@@ -159,7 +198,11 @@ export function loadFiles(files: readonly ChartFile[]): Chart {
       try {
         c.values = readYamlMap(text(f.data));
       } catch (e) {
-        throw new HelmError(`cannot load values.yaml: ${(e as Error).message}`, 'ChartLoadFailed', name);
+        throw new HelmError(
+          `cannot load values.yaml: ${(e as Error).message}`,
+          'ChartLoadFailed',
+          name,
+        );
       }
       continue;
     }
@@ -201,7 +244,10 @@ export function loadFiles(files: readonly ChartFile[]): Chart {
       if (n.endsWith('.tgz')) {
         const file = sub[0] as ChartFile;
         if (file.name !== n) {
-          throw new HelmError(`error unpacking subchart tar in ${c.name()}: expected ${n}, got ${file.name}`, 'ChartLoadFailed');
+          throw new HelmError(
+            `error unpacking subchart tar in ${c.name()}: expected ${n}, got ${file.name}`,
+            'ChartLoadFailed',
+          );
         }
         sc = loadArchive(file.data);
       } else {
@@ -214,7 +260,10 @@ export function loadFiles(files: readonly ChartFile[]): Chart {
         sc = loadFiles(buff);
       }
     } catch (e) {
-      throw new HelmError(`error unpacking subchart ${n} in ${c.name()}: ${(e as Error).message}`, 'ChartLoadFailed');
+      throw new HelmError(
+        `error unpacking subchart ${n} in ${c.name()}: ${(e as Error).message}`,
+        'ChartLoadFailed',
+      );
     }
     c.addDependency(sc);
   }
@@ -225,6 +274,10 @@ function checkYaml(f: ChartFile, name: string): void {
   try {
     parseYamlDocuments(text(f.data), true);
   } catch (e) {
-    throw new HelmError(`cannot load ${name}: error converting YAML to JSON: yaml: ${(e as Error).message}`, 'ChartLoadFailed', name);
+    throw new HelmError(
+      `cannot load ${name}: error converting YAML to JSON: yaml: ${(e as Error).message}`,
+      'ChartLoadFailed',
+      name,
+    );
   }
 }

@@ -4,6 +4,7 @@ import { parseYamlDocuments } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
 import { formatFloat, goStringCompare } from '../gotemplate/index.js';
 import { HelmError } from './errors.js';
+import { yamlReaderError } from './yaml.js';
 
 export interface Manifest {
   readonly name: string;
@@ -76,7 +77,8 @@ const HOOK_EVENTS: Readonly<Record<string, string>> = {
 
 /** The manifest separator of releaseutil.SplitManifests: `(?:^|\s*\n)---\s*` with RE2's ASCII \s. */
 const SEP = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
-const SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** strings.TrimSpace. */
 export function trimSpace(s: string): string {
@@ -118,14 +120,31 @@ function asString(v: YamlValue, field: string, file: string): string {
 /** The apiVersion, kind, name and annotations of a document (releaseutil.SimpleHead). */
 function readHead(doc: string, file: string): Head {
   let v: YamlValue;
+  const bad = yamlReaderError(doc);
+  if (bad !== undefined)
+    throw new HelmError(
+      `YAML parse error on ${file}: error converting YAML to JSON: yaml: ${bad}`,
+      'ManifestInvalid',
+      file,
+    );
   try {
     v = parseYamlDocuments(doc, true)[0] ?? null;
   } catch (e) {
-    throw new HelmError(`YAML parse error on ${file}: error converting YAML to JSON: yaml: ${(e as Error).message}`, 'ManifestInvalid', file);
+    throw new HelmError(
+      `YAML parse error on ${file}: error converting YAML to JSON: yaml: ${(e as Error).message}`,
+      'ManifestInvalid',
+      file,
+    );
   }
   if (v === null) return { apiVersion: '', kind: '', name: '', annotations: undefined };
   if (typeof v !== 'object' || Array.isArray(v) || typeof v === 'bigint') {
-    const kind = Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number';
+    const kind = Array.isArray(v)
+      ? 'array'
+      : typeof v === 'string'
+        ? 'string'
+        : typeof v === 'boolean'
+          ? 'bool'
+          : 'number';
     throw new HelmError(
       `YAML parse error on ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type releaseutil.SimpleHead`,
       'ManifestInvalid',
@@ -145,7 +164,13 @@ function readHead(doc: string, file: string): Head {
   let annotations: Record<string, string> | undefined;
   if (md !== undefined && md !== null) {
     if (typeof md !== 'object' || Array.isArray(md) || typeof md === 'bigint') {
-      const k = Array.isArray(md) ? 'array' : typeof md === 'string' ? 'string' : typeof md === 'boolean' ? 'bool' : 'number';
+      const k = Array.isArray(md)
+        ? 'array'
+        : typeof md === 'string'
+          ? 'string'
+          : typeof md === 'boolean'
+            ? 'bool'
+            : 'number';
       throw new HelmError(
         `YAML parse error on ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${k} into Go struct field SimpleHead.metadata of type struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }`,
         'ManifestInvalid',
@@ -197,7 +222,10 @@ function sortByKind<T>(items: T[], kindOf: (t: T) => string): T[] {
 }
 
 /** releaseutil.SortManifests with InstallOrder; partials and blank files are skipped. */
-export function sortManifests(files: ReadonlyMap<string, string>, warn: (m: string) => void): { hooks: Hook[]; manifests: Manifest[] } {
+export function sortManifests(
+  files: ReadonlyMap<string, string>,
+  warn: (m: string) => void,
+): { hooks: Hook[]; manifests: Manifest[] } {
   const hooks: Hook[] = [];
   const generic: Manifest[] = [];
   const paths = [...files.keys()].sort(goStringCompare);
@@ -208,7 +236,11 @@ export function sortManifests(files: ReadonlyMap<string, string>, warn: (m: stri
     for (const m of splitManifests(content)) {
       const head = readHead(m, filePath);
       const hookTypes = head.annotations?.['helm.sh/hook'];
-      if (head.annotations === undefined || Object.keys(head.annotations).length === 0 || hookTypes === undefined) {
+      if (
+        head.annotations === undefined ||
+        Object.keys(head.annotations).length === 0 ||
+        hookTypes === undefined
+      ) {
         generic.push({ name: filePath, content: m, kind: head.kind, apiVersion: head.apiVersion });
         continue;
       }
@@ -233,7 +265,10 @@ export function sortManifests(files: ReadonlyMap<string, string>, warn: (m: stri
         path: filePath,
         manifest: m,
         events,
-        weight: Number.isNaN(weight) || !/^[+-]?\d+$/.test(head.annotations['helm.sh/hook-weight'] ?? '') ? 0 : weight,
+        weight:
+          Number.isNaN(weight) || !/^[+-]?\d+$/.test(head.annotations['helm.sh/hook-weight'] ?? '')
+            ? 0
+            : weight,
       });
     }
   }

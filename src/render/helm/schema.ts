@@ -39,4 +39,3 @@ export function validateValuesSchemas(chart: Chart, values: GoMap): string | und
   }
   return sb === '' ? undefined : sb;
 }
-

@@ -69,7 +69,11 @@ function typedVal(val: string, stringOnly: boolean): GoValue {
 }
 
 /** runesUntil: reads up to a stop rune, honouring backslash escapes. */
-function runesUntil(sc: RuneScanner, stop: string, literal = false): { v: string; last: string | undefined; eof: boolean } {
+function runesUntil(
+  sc: RuneScanner,
+  stop: string,
+  literal = false,
+): { v: string; last: string | undefined; eof: boolean } {
   let v = '';
   for (;;) {
     const r = sc.readRune();
@@ -86,20 +90,37 @@ function runesUntil(sc: RuneScanner, stop: string, literal = false): { v: string
 }
 
 function typeAssertion(v: GoValue, want: string): never {
-  const got = v === null || v === undefined ? 'nil' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : Array.isArray(v) ? '[]interface {}' : v instanceof GoInt ? v.type.name : typeof v === 'number' ? 'float64' : 'map[string]interface {}';
+  const got =
+    v === null || v === undefined
+      ? 'nil'
+      : typeof v === 'string'
+        ? 'string'
+        : typeof v === 'boolean'
+          ? 'bool'
+          : Array.isArray(v)
+            ? '[]interface {}'
+            : v instanceof GoInt
+              ? v.type.name
+              : typeof v === 'number'
+                ? 'float64'
+                : 'map[string]interface {}';
   throw new StrvalsError(`interface conversion: interface {} is ${got}, not ${want}`);
 }
 
 function setIndex(list: GoValue[], index: number, val: GoValue): GoValue[] {
   if (index < 0) throw new StrvalsError(`negative ${index} index not allowed`);
-  if (index > MAX_INDEX) throw new StrvalsError(`index of ${index} is greater than maximum supported index of ${MAX_INDEX}`);
+  if (index > MAX_INDEX)
+    throw new StrvalsError(
+      `index of ${index} is greater than maximum supported index of ${MAX_INDEX}`,
+    );
   while (list.length <= index) list.push(null);
   list[index] = val;
   return list;
 }
 
 function atoi(s: string): number {
-  if (!/^[+-]?[0-9]+$/.test(s)) throw new StrvalsError(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
+  if (!/^[+-]?[0-9]+$/.test(s))
+    throw new StrvalsError(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
   return Number(s);
 }
 
@@ -194,7 +215,9 @@ class Parser {
     // last === '.'
     level++;
     if (level > MAX_NESTED_NAME_LEVEL) {
-      throw new StrvalsError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
+      throw new StrvalsError(
+        `value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`,
+      );
     }
     let inner = newGoMap();
     if (Object.hasOwn(data, k)) {
@@ -208,7 +231,8 @@ class Parser {
     } catch (e) {
       err = e;
     }
-    if (err === undefined && Object.keys(inner).length === 0) throw new StrvalsError(`key map ${goQuote(k)} has no value`);
+    if (err === undefined && Object.keys(inner).length === 0)
+      throw new StrvalsError(`key map ${goQuote(k)} has no value`);
     if (Object.keys(inner).length !== 0 && k !== '') data[k] = inner;
     if (err !== undefined) throw err;
   }
@@ -244,7 +268,8 @@ class Parser {
   private listItem(list: GoValue[], i: number, level: number): GoValue[] {
     if (i < 0) throw new StrvalsError(`negative ${i} index not allowed`);
     const { v: k, last, eof } = runesUntil(this.sc, '[.=', this.literal);
-    if (k.length > 0) throw new StrvalsError(`unexpected data at end of array index: ${goQuote(k)}`);
+    if (k.length > 0)
+      throw new StrvalsError(`unexpected data at end of array index: ${goQuote(k)}`);
     if (eof) throw new EOFSignal();
     if (last === '=') {
       if (this.reader === undefined && !this.literal) {

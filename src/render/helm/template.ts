@@ -2,9 +2,14 @@
 // print the manifests (CRDs, kind-ordered objects, hooks) exactly as helm template writes them.
 import { mkdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { newGoMap } from '../gotemplate/index.js';
+import { goBytes, goString, newGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
-import { capabilitiesValue, DEFAULT_API_VERSIONS, DEFAULT_HELM_VERSION, DEFAULT_KUBE_VERSION } from './capabilities.js';
+import {
+  capabilitiesValue,
+  DEFAULT_API_VERSIONS,
+  DEFAULT_HELM_VERSION,
+  DEFAULT_KUBE_VERSION,
+} from './capabilities.js';
 import type { Capabilities, KubeVersion } from './capabilities.js';
 import type { Chart } from './chart.js';
 import { checkDependencies, isCompatibleRange, processDependencies } from './dependencies.js';
@@ -81,7 +86,13 @@ function capabilities(opts: TemplateOptions): Capabilities {
 }
 
 /** The top-level values templates render with (chartutil.ToRenderValues). */
-function renderValues(chart: Chart, vals: GoMap, opts: TemplateOptions, caps: Capabilities, warn: Warn): GoMap {
+function renderValues(
+  chart: Chart,
+  vals: GoMap,
+  opts: TemplateOptions,
+  caps: Capabilities,
+  warn: Warn,
+): GoMap {
   const top = asValues(newGoMap());
   const release = newGoMap();
   const isUpgrade = opts.isUpgrade ?? false;
@@ -97,7 +108,10 @@ function renderValues(chart: Chart, vals: GoMap, opts: TemplateOptions, caps: Ca
   if (!(opts.skipSchemaValidation ?? false)) {
     const err = validateValuesSchemas(chart, coalesced);
     if (err !== undefined) {
-      throw new HelmError(`values don't meet the specifications of the schema(s) in the following chart(s):\n${err}`, 'ValuesInvalid');
+      throw new HelmError(
+        `values don't meet the specifications of the schema(s) in the following chart(s):\n${err}`,
+        'ValuesInvalid',
+      );
     }
   }
   top['Values'] = asValues(coalesced);
@@ -108,7 +122,8 @@ function renderValues(chart: Chart, vals: GoMap, opts: TemplateOptions, caps: Ca
 export function templateChart(chart: Chart, opts: TemplateOptions = {}): TemplateResult {
   const warn: Warn = opts.warn ?? (() => undefined);
   const type = chart.metadata.type;
-  if (type !== '' && type !== 'application') throw new HelmError(`${type} charts are not installable`, 'ChartNotInstallable');
+  if (type !== '' && type !== 'application')
+    throw new HelmError(`${type} charts are not installable`, 'ChartNotInstallable');
   if (chart.metadata.deprecated) warn('WARNING: This chart is deprecated');
   checkDependencies(chart);
   const releaseName = opts.releaseName ?? 'release-name';
@@ -118,7 +133,10 @@ export function templateChart(chart: Chart, opts: TemplateOptions = {}): Templat
   const caps = capabilities(opts);
   const top = renderValues(chart, vals, { ...opts, releaseName }, caps, warn);
   try {
-    if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)) {
+    if (
+      chart.metadata.kubeVersion !== '' &&
+      !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)
+    ) {
       throw new HelmError(
         `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`,
         'KubeVersionIncompatible',
@@ -137,7 +155,12 @@ export function helmTemplate(path: string, opts: TemplateOptions = {}): Template
   return templateChart(loadChart(path), opts);
 }
 
-function assemble(chart: Chart, rendered: Map<string, string>, opts: TemplateOptions & { releaseName: string }, warn: Warn): string {
+function assemble(
+  chart: Chart,
+  rendered: Map<string, string>,
+  opts: TemplateOptions & { releaseName: string },
+  warn: Warn,
+): string {
   for (const k of [...rendered.keys()]) if (k.endsWith('NOTES.txt')) rendered.delete(k);
   const sorted = sortManifests(rendered, warn);
   const outputDir = opts.outputDir;
@@ -146,21 +169,23 @@ function assemble(chart: Chart, rendered: Map<string, string>, opts: TemplateOpt
     const file = join(dir, ...name.split('/'));
     mkdirSync(dirname(file), { recursive: true });
     const text = `---\n# Source: ${name}\n${data}\n`;
-    if (written.has(file)) appendFileSync(file, text);
-    else writeFileSync(file, text);
+    if (written.has(file)) appendFileSync(file, goBytes(text));
+    else writeFileSync(file, goBytes(text));
     written.add(file);
     opts.onWrite?.(`${dir}/${name}`);
   };
   let manifest = '';
   if (opts.includeCrds) {
     for (const crd of chart.crdObjects()) {
-      if (outputDir === undefined) manifest += `---\n# Source: ${crd.filename}\n${crd.file.data.toString('utf8')}\n`;
-      else write(outputDir, crd.filename, crd.file.data.toString('utf8'));
+      if (outputDir === undefined)
+        manifest += `---\n# Source: ${crd.filename}\n${goString(crd.file.data)}\n`;
+      else write(outputDir, crd.filename, goString(crd.file.data));
     }
   }
   for (const m of sorted.manifests) {
     if (outputDir === undefined) manifest += `---\n# Source: ${m.name}\n${m.content}\n`;
-    else write(opts.useReleaseName ? join(outputDir, opts.releaseName) : outputDir, m.name, m.content);
+    else
+      write(opts.useReleaseName ? join(outputDir, opts.releaseName) : outputDir, m.name, m.content);
   }
   let out = trimSpace(manifest) + '\n';
   if (!(opts.disableHooks ?? false)) {

@@ -1,15 +1,39 @@
 // TOML for toToml and fromToml: an encoder that writes what BurntSushi/toml v1.6.0 writes for
 // template values, and a TOML 1.0 decoder into Go values (integers int64, tables maps).
-import { formatFloat, GoInt, GoObject, T, goInt, goStringCompare, isGoMap, newGoMap } from '../gotemplate/index.js';
+import {
+  formatFloat,
+  GoInt,
+  GoObject,
+  T,
+  goInt,
+  goStringCompare,
+  isGoMap,
+  newGoMap,
+} from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { GoTime, formatTime, UTC } from '../gotemplate/sprig/date.js';
 
 class TomlError extends Error {}
 
-const CONTROL: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+const CONTROL: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+};
 function quoted(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/["\\\x00-\x1f\x7f]/g, (c) => CONTROL[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"';
+  return (
+    '"' +
+    s.replace(
+      /["\\\x00-\x1f\x7f]/g,
+      (c) => CONTROL[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+    ) +
+    '"'
+  );
 }
 
 const BARE = /^[A-Za-z0-9_-]+$/;
@@ -193,7 +217,10 @@ class Parser {
     this.skipComment();
     if (this.peek() === '\r' && this.s[this.i + 1] === '\n') this.i++;
     if (this.i < this.s.length) {
-      if (this.peek() !== '\n') this.fail(`expected a top-level item to end with a newline, comment, or EOF, but got ${JSON.stringify(this.peek())} instead`);
+      if (this.peek() !== '\n')
+        this.fail(
+          `expected a top-level item to end with a newline, comment, or EOF, but got ${JSON.stringify(this.peek())} instead`,
+        );
       this.i++;
       this.line++;
     }
@@ -238,7 +265,7 @@ class Parser {
     let out = '';
     for (;;) {
       const c = this.peek();
-      if (c === '' || c === '\n') this.fail('unexpected EOF; expected \'"\'');
+      if (c === '' || c === '\n') this.fail("unexpected EOF; expected '\"'");
       this.i++;
       if (c === '"') return out;
       if (c === '\\') out += this.escape();
@@ -248,7 +275,16 @@ class Parser {
   escape(): string {
     const c = this.peek();
     this.i++;
-    const simple: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\', e: '\x1b' };
+    const simple: Record<string, string> = {
+      b: '\b',
+      t: '\t',
+      n: '\n',
+      f: '\f',
+      r: '\r',
+      '"': '"',
+      '\\': '\\',
+      e: '\x1b',
+    };
     if (simple[c] !== undefined) return simple[c] as string;
     if (c === 'u' || c === 'U') {
       const n = c === 'u' ? 4 : 8;
@@ -262,7 +298,9 @@ class Parser {
       this.i += 2;
       return String.fromCharCode(parseInt(hex, 16));
     }
-    this.fail(`invalid escape character ${JSON.stringify(c)}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`);
+    this.fail(
+      `invalid escape character ${JSON.stringify(c)}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`,
+    );
   }
   multiBasic(): string {
     this.i += 3;
@@ -314,7 +352,7 @@ class Parser {
     this.i++;
     const end = this.s.indexOf("'", this.i);
     const nl = this.s.indexOf('\n', this.i);
-    if (end < 0 || (nl >= 0 && nl < end)) this.fail("unexpected EOF; expected \"'\"");
+    if (end < 0 || (nl >= 0 && nl < end)) this.fail('unexpected EOF; expected "\'"');
     const out = this.s.slice(this.i, end);
     this.i = end + 1;
     return out;
@@ -328,7 +366,10 @@ class Parser {
     if (c === '[') return this.array();
     if (c === '{') return this.inlineTable();
     const rest = this.s.slice(this.i);
-    const m = /^[^\s,\]}#]+(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?/.exec(rest);
+    const m =
+      /^[^\s,\]}#]+(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?/.exec(
+        rest,
+      );
     if (!m) this.fail(`expected value but found ${JSON.stringify(c)} instead`);
     const tok = (m as RegExpExecArray)[0];
     this.i += tok.length;
@@ -338,24 +379,39 @@ class Parser {
   scalar(tok: string): GoValue {
     if (tok === 'true') return true;
     if (tok === 'false') return false;
-    if (/^[+-]?(inf|nan)$/.test(tok)) return tok.endsWith('inf') ? (tok.startsWith('-') ? -Infinity : Infinity) : NaN;
-    if (/^0x[0-9A-Fa-f_]+$|^0o[0-7_]+$|^0b[01_]+$/.test(tok)) return goInt(BigInt(tok.replace(/_/g, '')), T.int64);
+    if (/^[+-]?(inf|nan)$/.test(tok))
+      return tok.endsWith('inf') ? (tok.startsWith('-') ? -Infinity : Infinity) : NaN;
+    if (/^0x[0-9A-Fa-f_]+$|^0o[0-7_]+$|^0b[01_]+$/.test(tok))
+      return goInt(BigInt(tok.replace(/_/g, '')), T.int64);
     if (/^[+-]?(0|[1-9](_?[0-9])*)$/.test(tok)) {
       const v = BigInt(tok.replace(/_/g, ''));
-      if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) this.fail(`Integer '${tok}' is out of the range of 64-bit signed integers`);
+      if (v > 2n ** 63n - 1n || v < -(2n ** 63n))
+        this.fail(`Integer '${tok}' is out of the range of 64-bit signed integers`);
       return new GoInt(T.int64, v);
     }
-    if (/^[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?$/.test(tok)) return Number(tok.replace(/_/g, ''));
-    const dt = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-]\d{2}:\d{2})?)?$/.exec(tok);
+    if (/^[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?$/.test(tok))
+      return Number(tok.replace(/_/g, ''));
+    const dt =
+      /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-]\d{2}:\d{2})?)?$/.exec(
+        tok,
+      );
     if (dt) {
       const [, y, mo, d, h = '0', mi = '0', se = '0', frac = '', zone] = dt;
       const nsec = Number((frac + '000000000').slice(0, 9));
       let offset = 0;
       if (zone !== undefined && zone.toUpperCase() !== 'Z') {
-        offset = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60);
+        offset =
+          (zone[0] === '-' ? -1 : 1) *
+          (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60);
       }
-      const sec = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se)) / 1000 - offset;
-      return new GoTime(sec, nsec, offset === 0 ? UTC : { name: '', zoneAt: () => ({ name: '', offset }) });
+      const sec =
+        Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se)) / 1000 -
+        offset;
+      return new GoTime(
+        sec,
+        nsec,
+        offset === 0 ? UTC : { name: '', zoneAt: () => ({ name: '', offset }) },
+      );
     }
     this.fail(`expected value but found ${JSON.stringify(tok)} instead`);
   }
@@ -379,7 +435,9 @@ class Parser {
         this.i++;
         return out;
       }
-      this.fail(`expected a comma (',') or array terminator (']'), but got ${JSON.stringify(this.peek())}`);
+      this.fail(
+        `expected a comma (',') or array terminator (']'), but got ${JSON.stringify(this.peek())}`,
+      );
     }
   }
 
@@ -405,7 +463,9 @@ class Parser {
         this.i++;
         return out;
       }
-      this.fail(`expected a comma or an inline table terminator '}', but got ${JSON.stringify(this.peek())} instead`);
+      this.fail(
+        `expected a comma or an inline table terminator '}', but got ${JSON.stringify(this.peek())} instead`,
+      );
     }
   }
 
@@ -443,7 +503,8 @@ class Parser {
           }
           const last = key[key.length - 1] as string;
           const arr = (t[last] ?? []) as GoValue[];
-          if (!Array.isArray(arr)) this.fail(`Key '${key.join('.')}' was already created and cannot be used as an array.`);
+          if (!Array.isArray(arr))
+            this.fail(`Key '${key.join('.')}' was already created and cannot be used as an array.`);
           const m = newGoMap();
           arr.push(m);
           t[last] = arr;
@@ -476,4 +537,3 @@ class Parser {
 export function decodeToml(text: string): GoMap {
   return new Parser(text).document();
 }
-

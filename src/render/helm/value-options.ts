@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { isGoMap, newGoMap } from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { HelmError } from './errors.js';
-import { parseInto, parseIntoFile, parseIntoString, parseJson, parseLiteralInto } from './strvals.js';
+import {
+  parseInto,
+  parseIntoFile,
+  parseIntoString,
+  parseJson,
+  parseLiteralInto,
+} from './strvals.js';
 import { readYamlMap } from './yaml.js';
 
 export interface ValueOptions {
@@ -37,14 +43,20 @@ function mergeMaps(a: GoMap, b: GoMap): GoMap {
 function defaultRead(path: string): Buffer {
   if (path.trim() === '-') return readFileSync(0);
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(path) && !path.startsWith('file://')) {
-    throw new HelmError(`reading ${path}: remote values files are not supported; download it first`, 'ValuesReadFailed', path);
+    throw new HelmError(
+      `reading ${path}: remote values files are not supported; download it first`,
+      'ValuesReadFailed',
+      path,
+    );
   }
   try {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new HelmError(
-      code === 'ENOENT' ? `open ${path}: no such file or directory` : `open ${path}: ${(e as Error).message}`,
+      code === 'ENOENT'
+        ? `open ${path}: no such file or directory`
+        : `open ${path}: ${(e as Error).message}`,
       'ValuesReadFailed',
       path,
     );
@@ -61,17 +73,30 @@ export function mergeValueOptions(opts: ValueOptions): GoMap {
     try {
       current = readYamlMap(text);
     } catch (e) {
-      throw new HelmError(`failed to parse ${file}: ${(e as Error).message}`, 'ValuesInvalid', file);
+      throw new HelmError(
+        `failed to parse ${file}: ${(e as Error).message}`,
+        'ValuesInvalid',
+        file,
+      );
     }
     base = mergeMaps(base, current);
   }
-  const each = (list: readonly string[] | undefined, f: (v: string) => void, what: string): void => {
+  const each = (
+    list: readonly string[] | undefined,
+    f: (v: string) => void,
+    what: string,
+  ): void => {
     for (const v of list ?? []) {
       try {
         f(v);
       } catch (e) {
         if (e instanceof HelmError) throw e;
-        throw new HelmError(what === 'json' ? `failed parsing --set-json data ${v}` : `failed parsing --${what} data: ${(e as Error).message}`, 'ValuesInvalid');
+        throw new HelmError(
+          what === 'json'
+            ? `failed parsing --set-json data ${v}`
+            : `failed parsing --${what} data: ${(e as Error).message}`,
+          'ValuesInvalid',
+        );
       }
     }
   };

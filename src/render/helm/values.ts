@@ -1,6 +1,16 @@
 // Helm's values machinery (chartutil): coalescing chart defaults under user values (null deletes),
 // globals copied down to subcharts, tables and paths, and the type chartutil.Values.
-import { GoInt, GoObject, T, T2, declareMethods, isGoMap, namedType, newGoMap, setGoType } from '../gotemplate/index.js';
+import {
+  GoInt,
+  GoObject,
+  T,
+  T2,
+  declareMethods,
+  isGoMap,
+  namedType,
+  newGoMap,
+  setGoType,
+} from '../gotemplate/index.js';
 import type { GoMap, GoType, GoValue } from '../gotemplate/index.js';
 import { GoError } from '../gotemplate/index.js';
 import { deepCopy } from '../gotemplate/sprig/reflect.js';
@@ -32,7 +42,12 @@ function concatPrefix(a: string, b: string): string {
 }
 
 /** CoalesceValues (merge false) or MergeValues (merge true): user values over the chart's, recursively. */
-export function coalesceChartValues(chart: Chart, vals: GoMap | null, merge: boolean, warn: Warn): GoMap {
+export function coalesceChartValues(
+  chart: Chart,
+  vals: GoMap | null,
+  merge: boolean,
+  warn: Warn,
+): GoMap {
   const copy = vals === null ? newGoMap() : copyValues(vals);
   return coalesce(warn, chart, copy, '', merge);
 }
@@ -47,7 +62,10 @@ function coalesceDeps(warn: Warn, chrt: Chart, dest: GoMap, prefix: string, merg
     const name = sub.name();
     if (!Object.hasOwn(dest, name)) dest[name] = newGoMap();
     else if (!istable(dest[name])) {
-      throw new HelmError(`type mismatch on ${name}: %!t(${goTypeName(dest[name])}=${String(dest[name])})`, 'ValuesInvalid');
+      throw new HelmError(
+        `type mismatch on ${name}: %!t(${goTypeName(dest[name])}=${String(dest[name])})`,
+        'ValuesInvalid',
+      );
     }
     const dvmap = dest[name] as GoMap;
     const subPrefix = concatPrefix(prefix, chrt.metadata.name);
@@ -88,7 +106,8 @@ function coalesceGlobals(warn: Warn, dest: GoMap, src: GoMap, prefix: string): v
       if (!Object.hasOwn(dg, key)) dg[key] = vv;
       else {
         const destv = dg[key];
-        if (!istable(destv)) warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`);
+        if (!istable(destv))
+          warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`);
         else {
           coalesceTablesFullKey(warn, vv, destv, concatPrefix(prefix, key), true);
           dg[key] = vv;
@@ -119,7 +138,13 @@ function coalesceValues(warn: Warn, c: Chart, v: GoMap, prefix: string, merge: b
         if (!istable(val)) {
           if (val !== null) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
-          coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), childChartMergeTrue(c, key, merge));
+          coalesceTablesFullKey(
+            warn,
+            value,
+            val,
+            concatPrefix(subPrefix, key),
+            childChartMergeTrue(c, key, merge),
+          );
         }
       }
     } else {
@@ -129,7 +154,13 @@ function coalesceValues(warn: Warn, c: Chart, v: GoMap, prefix: string, merge: b
 }
 
 /** CoalesceTables / MergeTables: src fills dst's gaps; a null in dst deletes the key unless merging. */
-export function coalesceTablesFullKey(warn: Warn, dst: GoMap | null, src: GoMap | null, prefix: string, merge: boolean): GoMap | null {
+export function coalesceTablesFullKey(
+  warn: Warn,
+  dst: GoMap | null,
+  src: GoMap | null,
+  prefix: string,
+  merge: boolean,
+): GoMap | null {
   if (src === null) return dst;
   if (dst === null) return src;
   const srcOriginalNonNil = new Set<string>();
@@ -146,7 +177,9 @@ export function coalesceTablesFullKey(warn: Warn, dst: GoMap | null, src: GoMap 
       if (istable(dv)) coalesceTablesFullKey(warn, dv, val, fullkey, merge);
       else warn(`warning: cannot overwrite table with non table for ${fullkey} (${goPrint(val)})`);
     } else if (istable(dv) && val !== null) {
-      warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${goPrint(val)})`);
+      warn(
+        `warning: destination for ${fullkey} is a table. Ignoring non-table value (${goPrint(val)})`,
+      );
     }
   }
   return dst;
@@ -225,7 +258,11 @@ declareMethods(valuesType, {
       }
     },
   },
-  AsMap: { params: [], result: T2.mapAny, call: (v: GoMap) => (Object.keys(v).length === 0 ? newGoMap() : v) },
+  AsMap: {
+    params: [],
+    result: T2.mapAny,
+    call: (v: GoMap) => (Object.keys(v).length === 0 ? newGoMap() : v),
+  },
   PathValue: {
     params: [T.string],
     result: T.any,

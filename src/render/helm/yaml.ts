@@ -10,6 +10,7 @@ import {
   newGoMap,
   typeOf,
 } from '../gotemplate/index.js';
+import { goBytes } from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { emitYaml, parseYamlDocuments, YamlParseError } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
@@ -28,7 +29,9 @@ function toGo(v: YamlValue): GoValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) {
-      throw new HelmYamlError(`error converting YAML to JSON: json: unsupported value: ${v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN'}`);
+      throw new HelmYamlError(
+        `error converting YAML to JSON: json: unsupported value: ${v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN'}`,
+      );
     }
     return v;
   }
@@ -39,7 +42,64 @@ function toGo(v: YamlValue): GoValue {
   return out;
 }
 
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]/;
+
+/**
+ * go-yaml's reader checks every character before the parser sees it: bytes that are not UTF-8 and
+ * control characters end the parse with these messages (no line number).
+ */
+export function yamlReaderError(text: string): string | undefined {
+  if (!SUSPECT.test(text)) return undefined;
+  const b = goBytes(text);
+  for (let i = 0; i < b.length;) {
+    const c = b[i] as number;
+    const width =
+      (c & 0x80) === 0
+        ? 1
+        : (c & 0xe0) === 0xc0
+          ? 2
+          : (c & 0xf0) === 0xe0
+            ? 3
+            : (c & 0xf8) === 0xf0
+              ? 4
+              : 0;
+    if (width === 0) return 'invalid leading UTF-8 octet';
+    if (i + width > b.length) return 'incomplete UTF-8 octet sequence';
+    let value = width === 1 ? c & 0x7f : width === 2 ? c & 0x1f : width === 3 ? c & 0x0f : c & 0x07;
+    for (let k = 1; k < width; k++) {
+      const o = b[i + k] as number;
+      if ((o & 0xc0) !== 0x80) return 'invalid trailing UTF-8 octet';
+      value = (value << 6) + (o & 0x3f);
+    }
+    if (!(
+      width === 1 ||
+      (width === 2 && value >= 0x80) ||
+      (width === 3 && value >= 0x800) ||
+      (width === 4 && value >= 0x10000)
+    )) {
+      return 'invalid length of a UTF-8 sequence';
+    }
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff)
+      return 'invalid Unicode character';
+    const allowed =
+      value === 0x09 ||
+      value === 0x0a ||
+      value === 0x0d ||
+      (value >= 0x20 && value <= 0x7e) ||
+      value === 0x85 ||
+      (value >= 0xa0 && value <= 0xd7ff) ||
+      (value >= 0xe000 && value <= 0xfffd) ||
+      (value >= 0x10000 && value <= 0x10ffff);
+    if (!allowed) return 'control characters are not allowed';
+    i += width;
+  }
+  return undefined;
+}
+
 function firstDocument(text: string): YamlValue {
+  const bad = yamlReaderError(text);
+  if (bad !== undefined) throw new HelmYamlError(`error converting YAML to JSON: yaml: ${bad}`);
   try {
     const docs = parseYamlDocuments(text, true);
     return docs[0] ?? null;
@@ -151,4 +211,3 @@ function isEmptyJson(v: GoValue): boolean {
 export function marshalYaml(v: GoValue): string {
   return emitYaml(toYamlValue(v));
 }
-

@@ -1,6 +1,7 @@
 // bcrypt as golang.org/x/crypto/bcrypt computes it ($2a$, cost 10 by default), on a Blowfish whose
 // initial state (the hex digits of pi) is computed once, on first use, instead of shipped as a table.
 import { randomBytes } from 'node:crypto';
+import { goBytes } from '../value.js';
 
 let initial: { p: Uint32Array; s: Uint32Array } | undefined;
 
@@ -42,7 +43,10 @@ class Blowfish {
   private f(x: number): number {
     const s = this.s;
     const h = ((s[x >>> 24] as number) + (s[256 + ((x >>> 16) & 0xff)] as number)) >>> 0;
-    return (((h ^ (s[512 + ((x >>> 8) & 0xff)] as number)) >>> 0) + (s[768 + (x & 0xff)] as number)) >>> 0;
+    return (
+      (((h ^ (s[512 + ((x >>> 8) & 0xff)] as number)) >>> 0) + (s[768 + (x & 0xff)] as number)) >>>
+      0
+    );
   }
   encrypt(l0: number, r0: number): [number, number] {
     let l = l0;
@@ -98,8 +102,12 @@ function bcryptBase64(b: Uint8Array): string {
 }
 
 /** bcrypt.GenerateFromPassword(password, cost). */
-export function bcryptHash(password: string, cost = 10, salt: Uint8Array = randomBytes(16)): string {
-  const pw = Buffer.from(password, 'utf8');
+export function bcryptHash(
+  password: string,
+  cost = 10,
+  salt: Uint8Array = randomBytes(16),
+): string {
+  const pw = goBytes(password);
   if (pw.length > 72) throw new Error('bcrypt: password length exceeds 72 bytes');
   const key = Buffer.concat([pw, Buffer.from([0])]);
   const c = new Blowfish();

@@ -1,7 +1,7 @@
 // spf13/cast's conversions as Sprig uses them (toInt64, toInt, toFloat64) and Sprig's strval.
 import { sprint } from '../fmt.js';
 import { parseFloat64, parseInt64 } from '../strconv.js';
-import { GoInt, GoObject, Kind, isIntKind, stringerText } from '../value.js';
+import { GoInt, GoObject, Kind, isIntKind, stringerText, goString } from '../value.js';
 import type { GoValue } from '../value.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -80,7 +80,7 @@ export function toFloat64(v0: GoValue): number {
 /** Sprig's strval: strings as they are, []byte as text, errors and Stringers by their method, else %v. */
 export function strval(v: GoValue): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (v instanceof Uint8Array) return goString(v);
   const s = v instanceof GoObject || isNamed(v) ? stringerText(v) : undefined;
   if (s !== undefined) return s;
   return sprint([v ?? null]);

@@ -17,7 +17,7 @@ import {
 } from 'node:crypto';
 import { isIP } from 'node:net';
 import { sprintf } from '../fmt.js';
-import { GoError, GoStruct, T, T2, structType } from '../value.js';
+import { GoError, GoStruct, T, T2, structType, goBytes, goString } from '../value.js';
 import type { GoFunc, GoValue } from '../value.js';
 import { bcryptHash } from './bcrypt.js';
 import { fn } from './def.js';
@@ -36,13 +36,13 @@ function certificate(cert: string, key: string): GoStruct {
 }
 
 function hex(alg: string, input: string): string {
-  return createHash(alg).update(input, 'utf8').digest('hex');
+  return createHash(alg).update(goBytes(input)).digest('hex');
 }
 
 function adler32(input: string): number {
   let a = 1;
   let b = 0;
-  for (const c of Buffer.from(input, 'utf8')) {
+  for (const c of goBytes(input)) {
     a = (a + c) % 65521;
     b = (b + a) % 65521;
   }
@@ -62,10 +62,26 @@ function bcrypt(input: string): string {
 const PASSWORD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
   maximum: ['anoxxxxxxxxxxxxxxxxx', 'axxxxxxxxxxxxxxxxxno'],
   long: [
-    'CvcvnoCvcvCvcv', 'CvcvCvcvnoCvcv', 'CvcvCvcvCvcvno', 'CvccnoCvcvCvcv', 'CvccCvcvnoCvcv',
-    'CvccCvcvCvcvno', 'CvcvnoCvccCvcv', 'CvcvCvccnoCvcv', 'CvcvCvccCvcvno', 'CvcvnoCvcvCvcc',
-    'CvcvCvcvnoCvcc', 'CvcvCvcvCvccno', 'CvccnoCvccCvcv', 'CvccCvccnoCvcv', 'CvccCvccCvcvno',
-    'CvcvnoCvccCvcc', 'CvcvCvccnoCvcc', 'CvcvCvccCvccno', 'CvccnoCvcvCvcc', 'CvccCvcvnoCvcc',
+    'CvcvnoCvcvCvcv',
+    'CvcvCvcvnoCvcv',
+    'CvcvCvcvCvcvno',
+    'CvccnoCvcvCvcv',
+    'CvccCvcvnoCvcv',
+    'CvccCvcvCvcvno',
+    'CvcvnoCvccCvcv',
+    'CvcvCvccnoCvcv',
+    'CvcvCvccCvcvno',
+    'CvcvnoCvcvCvcc',
+    'CvcvCvcvnoCvcc',
+    'CvcvCvcvCvccno',
+    'CvccnoCvccCvcv',
+    'CvccCvccnoCvcv',
+    'CvccCvccCvcvno',
+    'CvcvnoCvccCvcc',
+    'CvcvCvccnoCvcc',
+    'CvcvCvccCvccno',
+    'CvccnoCvcvCvcc',
+    'CvccCvcvnoCvcc',
     'CvccCvcvCvccno',
   ],
   medium: ['CvcnoCvc', 'CvcCvcno'],
@@ -91,13 +107,24 @@ function u32(n: number): Buffer {
   return b;
 }
 
-function derivePassword(counter: number, passwordType: string, password: string, user: string, site: string): string {
+function derivePassword(
+  counter: number,
+  passwordType: string,
+  password: string,
+  user: string,
+  site: string,
+): string {
   const templates = PASSWORD_TEMPLATES[passwordType];
   if (templates === undefined) return `cannot find password template ${passwordType}`;
   const seedText = Buffer.from('com.lyndir.masterpassword');
   const userB = Buffer.from(user, 'utf8');
   const salt = Buffer.concat([seedText, u32(userB.length), userB]);
-  const key = scryptSync(Buffer.from(password, 'utf8'), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
+  const key = scryptSync(Buffer.from(password, 'utf8'), salt, 64, {
+    N: 32768,
+    r: 8,
+    p: 2,
+    maxmem: 256 * 1024 * 1024,
+  });
   const siteB = Buffer.from(site, 'utf8');
   const msg = Buffer.concat([seedText, u32(siteB.length), siteB, u32(counter)]);
   const seed = createHmac('sha256', key).update(msg).digest();
@@ -114,13 +141,13 @@ function derivePassword(counter: number, passwordType: string, password: string,
 
 function aesKey(password: string): Buffer {
   const key = Buffer.alloc(32);
-  Buffer.from(password, 'utf8').copy(key, 0, 0, 32);
+  goBytes(password).copy(key, 0, 0, 32);
   return key;
 }
 
 function encryptAES(password: string, plaintext: string): string {
   if (plaintext === '') return '';
-  const content = Buffer.from(plaintext, 'utf8');
+  const content = goBytes(plaintext);
   const padding = 16 - (content.length % 16);
   const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
   const iv = randomBytes(16);
@@ -144,7 +171,7 @@ function decryptAES(password: string, crypt64: string): string {
   d.setAutoPadding(false);
   const dec = Buffer.concat([d.update(body), d.final()]);
   const pad = dec[dec.length - 1] ?? 0;
-  return dec.subarray(0, dec.length - pad).toString('utf8');
+  return goString(dec.subarray(0, dec.length - pad));
 }
 
 // ---- DER ----
@@ -180,7 +207,8 @@ function derOid(oid: string): Buffer {
 }
 const derBool = (v: boolean): Buffer => der(0x01, Buffer.from([v ? 0xff : 0]));
 const derOctets = (b: Buffer): Buffer => der(0x04, b);
-const derBits = (b: Buffer, unused = 0): Buffer => der(0x03, Buffer.concat([Buffer.from([unused]), b]));
+const derBits = (b: Buffer, unused = 0): Buffer =>
+  der(0x03, Buffer.concat([Buffer.from([unused]), b]));
 
 function derString(s: string): Buffer {
   const printable = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/.test(s);
@@ -324,7 +352,10 @@ function parsePrivateKeyPem(text: string): KeyObject {
   try {
     return createPrivateKey({ key: text, format: 'pem' });
   } catch (e) {
-    const what = block.type === 'PRIVATE KEY' ? 'decoding PEM as PKCS#8' : `parsing ${kind} private key from PEM`;
+    const what =
+      block.type === 'PRIVATE KEY'
+        ? 'decoding PEM as PKCS#8'
+        : `parsing ${kind} private key from PEM`;
     throw new GoError(`${what}: ${(e as Error).message}`);
   }
 }
@@ -344,14 +375,32 @@ function ipBytes(s: string): Buffer | undefined {
   if (v === 4) return Buffer.from(s.split('.').map(Number));
   if (v === 6) {
     const [head = '', tail = ''] = s.split('::');
-    const parse = (p: string): number[] => (p === '' ? [] : p.split(':').flatMap((h) => (h.includes('.') ? [...(ipBytes(h) ?? [])].reduce<number[]>((acc, b, i) => (i % 2 ? [...acc.slice(0, -1), (acc[acc.length - 1] as number) * 256 + b] : [...acc, b]), []) : [parseInt(h, 16)])));
+    const parse = (p: string): number[] =>
+      p === ''
+        ? []
+        : p
+            .split(':')
+            .flatMap((h) =>
+              h.includes('.')
+                ? [...(ipBytes(h) ?? [])].reduce<number[]>(
+                    (acc, b, i) =>
+                      i % 2
+                        ? [...acc.slice(0, -1), (acc[acc.length - 1] as number) * 256 + b]
+                        : [...acc, b],
+                    [],
+                  )
+                : [parseInt(h, 16)],
+            );
     const hs = parse(head);
     const ts = parse(tail);
-    const groups = s.includes('::') ? [...hs, ...new Array<number>(8 - hs.length - ts.length).fill(0), ...ts] : hs;
+    const groups = s.includes('::')
+      ? [...hs, ...new Array<number>(8 - hs.length - ts.length).fill(0), ...ts]
+      : hs;
     const out = Buffer.alloc(16);
     groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
     // Go writes IPv4-mapped addresses in 4 bytes.
-    if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff) return out.subarray(12);
+    if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff)
+      return out.subarray(12);
     return out;
   }
   return undefined;
@@ -361,7 +410,8 @@ function netIPs(ips: GoValue): Buffer[] {
   if (ips === null || ips === undefined) return [];
   const out: Buffer[] = [];
   for (const ip of ips as GoValue[]) {
-    if (typeof ip !== 'string') throw new GoError(`error parsing ip: ${sprintf('%v', [ip ?? null])} is not a string`);
+    if (typeof ip !== 'string')
+      throw new GoError(`error parsing ip: ${sprintf('%v', [ip ?? null])} is not a string`);
     const b = ipBytes(ip);
     if (b === undefined) throw new GoError(`error parsing ip: ${ip}`);
     out.push(b);
@@ -372,7 +422,9 @@ function dnsNames(names: GoValue): string[] {
   if (names === null || names === undefined) return [];
   return (names as GoValue[]).map((n) => {
     if (typeof n !== 'string') {
-      throw new GoError(`error processing alternate dns name: ${sprintf('%v', [n ?? null])} is not a string`);
+      throw new GoError(
+        `error processing alternate dns name: ${sprintf('%v', [n ?? null])} is not a string`,
+      );
     }
     return n;
   });
@@ -386,13 +438,21 @@ function nameDer(cn: string): Buffer {
 function signatureAlgorithm(k: KeyObject): { alg: Buffer; sign: (tbs: Buffer) => Buffer } {
   switch (keyKind(k)) {
     case 'rsa':
-      return { alg: seq(derOid('1.2.840.113549.1.1.11'), der(0x05, Buffer.alloc(0))), sign: (t) => sign('sha256', t, k) };
+      return {
+        alg: seq(derOid('1.2.840.113549.1.1.11'), der(0x05, Buffer.alloc(0))),
+        sign: (t) => sign('sha256', t, k),
+      };
     case 'ec':
-      return { alg: seq(derOid('1.2.840.10045.4.3.2')), sign: (t) => sign('sha256', t, { key: k, dsaEncoding: 'der' }) };
+      return {
+        alg: seq(derOid('1.2.840.10045.4.3.2')),
+        sign: (t) => sign('sha256', t, { key: k, dsaEncoding: 'der' }),
+      };
     case 'ed25519':
       return { alg: seq(derOid('1.3.101.112')), sign: (t) => sign(null, t, k) };
     default:
-      throw new GoError('error creating certificate: x509: only RSA, ECDSA and Ed25519 keys supported');
+      throw new GoError(
+        'error creating certificate: x509: only RSA, ECDSA and Ed25519 keys supported',
+      );
   }
 }
 
@@ -404,7 +464,9 @@ function publicKeyBits(spki: Buffer): Buffer {
 }
 
 function extension(oid: string, critical: boolean, value: Buffer): Buffer {
-  return critical ? seq(derOid(oid), derBool(true), derOctets(value)) : seq(derOid(oid), derOctets(value));
+  return critical
+    ? seq(derOid(oid), derBool(true), derOctets(value))
+    : seq(derOid(oid), derOctets(value));
 }
 
 /** x509.CreateCertificate for Sprig's templates; returns the certificate and key PEMs. */
@@ -432,9 +494,13 @@ function createCertificate(
     skid = createHash('sha256').update(publicKeyBits(spki)).digest().subarray(0, 20);
     exts.push(extension('2.5.29.14', false, derOctets(skid)));
   }
-  if (parent?.skid && !issuer.equals(subject)) exts.push(extension('2.5.29.35', false, seq(der(0x80, parent.skid))));
+  if (parent?.skid && !issuer.equals(subject))
+    exts.push(extension('2.5.29.35', false, seq(der(0x80, parent.skid))));
   if (t.dns.length > 0 || t.ips.length > 0) {
-    const names = [...t.dns.map((d) => der(0x82, Buffer.from(d, 'utf8'))), ...t.ips.map((ip) => der(0x87, ip))];
+    const names = [
+      ...t.dns.map((d) => der(0x82, Buffer.from(d, 'utf8'))),
+      ...t.ips.map((ip) => der(0x87, ip)),
+    ];
     exts.push(extension('2.5.29.17', false, seq(...names)));
   }
   const tbs = seq(
@@ -478,7 +544,9 @@ function signedBy(ca: GoValue): { subject: Buffer; skid?: Buffer; key: KeyObject
   try {
     new X509Certificate(block.body);
   } catch (e) {
-    throw new GoError(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`);
+    throw new GoError(
+      `error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`,
+    );
   }
   let key: KeyObject;
   try {
@@ -548,34 +616,61 @@ export const cryptoFuncs: Readonly<Record<string, GoFunc>> = {
   sha512sum: fn([S], S, (s: string) => hex('sha512', s)),
   adler32sum: fn([S], S, (s: string) => String(adler32(s))),
   bcrypt: fn([S], S, bcrypt),
-  htpasswd: fn([S, S], S, (user: string, pass: string) => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`)),
+  htpasswd: fn([S, S], S, (user: string, pass: string) =>
+    user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`,
+  ),
   derivePassword: fn([T.uint32, S, S, S, S], S, derivePassword),
   genPrivateKey: fn([S], S, generatePrivateKey),
   buildCustomCert: fn([S, S], C, buildCustomCert, opts),
-  genCA: fn([S, I], C, (cn: string, days: number) => {
-    const k = newRsaKey();
-    return createCertificate(caTemplate(cn, days), k, undefined, k);
-  }, opts),
-  genCAWithKey: fn([S, I, S], C, (cn: string, days: number, key: string) => {
-    const k = withKey(key);
-    return createCertificate(caTemplate(cn, days), k, undefined, k);
-  }, opts),
-  genSelfSignedCert: fn([S, SA, SA, I], C, (cn: string, ips: GoValue, dns: GoValue, days: number) => {
-    const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
-    const k = newRsaKey();
-    return createCertificate(t, k, undefined, k);
-  }, opts),
-  genSelfSignedCertWithKey: fn([S, SA, SA, I, S], C, (cn: string, ips: GoValue, dns: GoValue, days: number, key: string) => {
-    const k = withKey(key);
-    const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
-    return createCertificate(t, k, undefined, k);
-  }, opts),
-  genSignedCert: fn([S, SA, SA, I, C], C, (cn: string, ips: GoValue, dns: GoValue, days: number, ca: GoValue) => {
-    const k = newRsaKey();
-    const signer = signedBy(ca);
-    const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
-    return createCertificate(t, k, signer, signer.key);
-  }, opts),
+  genCA: fn(
+    [S, I],
+    C,
+    (cn: string, days: number) => {
+      const k = newRsaKey();
+      return createCertificate(caTemplate(cn, days), k, undefined, k);
+    },
+    opts,
+  ),
+  genCAWithKey: fn(
+    [S, I, S],
+    C,
+    (cn: string, days: number, key: string) => {
+      const k = withKey(key);
+      return createCertificate(caTemplate(cn, days), k, undefined, k);
+    },
+    opts,
+  ),
+  genSelfSignedCert: fn(
+    [S, SA, SA, I],
+    C,
+    (cn: string, ips: GoValue, dns: GoValue, days: number) => {
+      const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
+      const k = newRsaKey();
+      return createCertificate(t, k, undefined, k);
+    },
+    opts,
+  ),
+  genSelfSignedCertWithKey: fn(
+    [S, SA, SA, I, S],
+    C,
+    (cn: string, ips: GoValue, dns: GoValue, days: number, key: string) => {
+      const k = withKey(key);
+      const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
+      return createCertificate(t, k, undefined, k);
+    },
+    opts,
+  ),
+  genSignedCert: fn(
+    [S, SA, SA, I, C],
+    C,
+    (cn: string, ips: GoValue, dns: GoValue, days: number, ca: GoValue) => {
+      const k = newRsaKey();
+      const signer = signedBy(ca);
+      const t = { cn, ips: netIPs(ips), dns: dnsNames(dns), daysValid: days, isCA: false };
+      return createCertificate(t, k, signer, signer.key);
+    },
+    opts,
+  ),
   genSignedCertWithKey: fn(
     [S, SA, SA, I, C, S],
     C,

@@ -29,11 +29,14 @@ function intlZone(tz: string | undefined, name: string): Location {
       const d = new Date(unixSec * 1000);
       const off = fmtOffset.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
       const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(off);
-      const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60) : 0;
+      const offset = m
+        ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60)
+        : 0;
       let abbr = fmtShort.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
       if (/^GMT[+-]/.test(abbr) || abbr === 'GMT') {
         // Go names zones without an abbreviation by their offset ("+03", "-0430").
-        abbr = offset === 0 ? (tz === 'UTC' || tz === undefined ? 'UTC' : 'GMT') : offsetName(offset);
+        abbr =
+          offset === 0 ? (tz === 'UTC' || tz === undefined ? 'UTC' : 'GMT') : offsetName(offset);
       }
       return { name: abbr, offset };
     },
@@ -53,7 +56,8 @@ let local: Location | undefined;
 export function localLocation(): Location {
   local ??= ((): Location => {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz === 'UTC' || tz === 'Etc/UTC' || tz === undefined) return { name: 'Local', zoneAt: UTC.zoneAt };
+    if (tz === 'UTC' || tz === 'Etc/UTC' || tz === undefined)
+      return { name: 'Local', zoneAt: UTC.zoneAt };
     const z = intlZone(tz, 'Local');
     return { name: 'Local', zoneAt: z.zoneAt };
   })();
@@ -94,7 +98,16 @@ export class GoTime extends GoObject {
     return this.loc.zoneAt(this.sec);
   }
   /** Calendar fields in the time's zone. */
-  fields(): { year: number; month: number; day: number; hour: number; min: number; sec: number; yday: number; wday: number } {
+  fields(): {
+    year: number;
+    month: number;
+    day: number;
+    hour: number;
+    min: number;
+    sec: number;
+    yday: number;
+    wday: number;
+  } {
     const z = this.zone();
     const d = new Date((this.sec + z.offset) * 1000);
     const start = Date.UTC(d.getUTCFullYear(), 0, 1);
@@ -145,8 +158,7 @@ const LONG_MONTHS = [
 ];
 
 type Chunk =
-  | { kind: 'lit'; text: string }
-  | { kind: 'std'; std: string; digits?: number; sep?: string };
+  { kind: 'lit'; text: string } | { kind: 'std'; std: string; digits?: number; sep?: string };
 
 /** Splits a Go layout into literal text and standard chunks (time.nextStdChunk). */
 function layoutChunks(layout: string): Chunk[] {
@@ -254,7 +266,9 @@ function layoutChunks(layout: string): Chunk[] {
       i += 2;
       continue;
     } else if (c === '-' || c === 'Z') {
-      const found = ['070000', '07:00:00', '0700', '07:00', '07'].find((s) => layout.startsWith(s, i + 1));
+      const found = ['070000', '07:00:00', '0700', '07:00', '07'].find((s) =>
+        layout.startsWith(s, i + 1),
+      );
       if (found !== undefined) {
         push(c + found);
         i += 1 + found.length;
@@ -408,7 +422,16 @@ export function timeString(t: GoTime): string {
 
 // ---- durations ----
 
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
 
 /** time.ParseDuration (nanoseconds as a bigint). */
 export function parseDuration(s0: string): bigint {
@@ -424,12 +447,14 @@ export function parseDuration(s0: string): bigint {
   let total = 0;
   while (s !== '') {
     const m = /^([0-9]*)(\.([0-9]*))?/.exec(s) as RegExpExecArray;
-    if ((m[1] ?? '') === '' && (m[3] ?? '') === '') throw new GoError(`time: invalid duration ${jsonLike(orig)}`);
+    if ((m[1] ?? '') === '' && (m[3] ?? '') === '')
+      throw new GoError(`time: invalid duration ${jsonLike(orig)}`);
     s = s.slice(m[0].length);
     const u = /^[^0-9.]+/.exec(s)?.[0] ?? '';
     if (u === '') throw new GoError(`time: missing unit in duration ${jsonLike(orig)}`);
     const unit = UNITS[u];
-    if (unit === undefined) throw new GoError(`time: unknown unit ${jsonLike(u)} in duration ${jsonLike(orig)}`);
+    if (unit === undefined)
+      throw new GoError(`time: unknown unit ${jsonLike(u)} in duration ${jsonLike(orig)}`);
     s = s.slice(u.length);
     total += Number(`${m[1] || '0'}.${m[3] ?? '0'}`) * unit;
   }
@@ -497,7 +522,9 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
   let pm: boolean | undefined;
   let offset: number | undefined;
   const bad = (): never => {
-    throw new GoError(`parsing time ${quoteGo(value)} as ${quoteGo(layout)}: cannot parse ${quoteGo(v)} as ${quoteGo(layout)}`);
+    throw new GoError(
+      `parsing time ${quoteGo(value)} as ${quoteGo(layout)}: cannot parse ${quoteGo(v)} as ${quoteGo(layout)}`,
+    );
   };
   const num = (min: number, max: number): number => {
     const m = new RegExp(`^[0-9]{${min},${max}}`).exec(v);
@@ -607,7 +634,9 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
         const m = /^([+-])([0-9]{2}):?([0-9]{2})?:?([0-9]{2})?/.exec(v);
         if (!m) bad();
         const mm = m as RegExpExecArray;
-        offset = (mm[1] === '-' ? -1 : 1) * (Number(mm[2]) * 3600 + Number(mm[3] ?? 0) * 60 + Number(mm[4] ?? 0));
+        offset =
+          (mm[1] === '-' ? -1 : 1) *
+          (Number(mm[2]) * 3600 + Number(mm[3] ?? 0) * 60 + Number(mm[4] ?? 0));
         v = v.slice(mm[0].length);
       }
     }
@@ -621,7 +650,12 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
   const d = new Date(base * 1000);
   if (year < 100) d.setUTCFullYear(year);
   const utcSec = d.getTime() / 1000;
-  if (offset !== undefined) return new GoTime(utcSec - offset, nsec, offset === 0 && loc === UTC ? UTC : fixedZone(offset, loc));
+  if (offset !== undefined)
+    return new GoTime(
+      utcSec - offset,
+      nsec,
+      offset === 0 && loc === UTC ? UTC : fixedZone(offset, loc),
+    );
   const z = loc.zoneAt(utcSec);
   return new GoTime(utcSec - z.offset, nsec, loc);
 }
@@ -643,10 +677,22 @@ function asTime(v: GoValue): GoTime | undefined {
 
 declareMethods(timeStruct, {
   String: { params: [], result: T.string, call: (t: GoTime) => timeString(t) },
-  Format: { params: [T.string], result: T.string, call: (t: GoTime, l: GoValue) => formatTime(t, l as string) },
+  Format: {
+    params: [T.string],
+    result: T.string,
+    call: (t: GoTime, l: GoValue) => formatTime(t, l as string),
+  },
   Unix: { params: [], result: T.int64, call: (t: GoTime) => BigInt(t.sec) },
-  UnixNano: { params: [], result: T.int64, call: (t: GoTime) => BigInt(t.sec) * 1000000000n + BigInt(t.nsec) },
-  UnixMilli: { params: [], result: T.int64, call: (t: GoTime) => BigInt(t.sec) * 1000n + BigInt(Math.floor(t.nsec / 1e6)) },
+  UnixNano: {
+    params: [],
+    result: T.int64,
+    call: (t: GoTime) => BigInt(t.sec) * 1000000000n + BigInt(t.nsec),
+  },
+  UnixMilli: {
+    params: [],
+    result: T.int64,
+    call: (t: GoTime) => BigInt(t.sec) * 1000n + BigInt(Math.floor(t.nsec / 1e6)),
+  },
   Year: { params: [], result: T.int, call: (t: GoTime) => t.fields().year },
   Month: { params: [], result: T.int, call: (t: GoTime) => t.fields().month },
   Day: { params: [], result: T.int, call: (t: GoTime) => t.fields().day },
@@ -657,11 +703,31 @@ declareMethods(timeStruct, {
   YearDay: { params: [], result: T.int, call: (t: GoTime) => t.fields().yday },
   IsZero: { params: [], result: T.bool, call: (t: GoTime) => t.isZero() },
   UTC: { params: [], result: timeStruct, call: (t: GoTime) => new GoTime(t.sec, t.nsec, UTC) },
-  Local: { params: [], result: timeStruct, call: (t: GoTime) => new GoTime(t.sec, t.nsec, localLocation()) },
-  Before: { params: [timeStruct], result: T.bool, call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) < 0 },
-  After: { params: [timeStruct], result: T.bool, call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) > 0 },
-  Equal: { params: [timeStruct], result: T.bool, call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) === 0 },
-  MarshalJSON: { params: [], result: T.string, call: (t: GoTime) => jsonString(formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')) },
+  Local: {
+    params: [],
+    result: timeStruct,
+    call: (t: GoTime) => new GoTime(t.sec, t.nsec, localLocation()),
+  },
+  Before: {
+    params: [timeStruct],
+    result: T.bool,
+    call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) < 0,
+  },
+  After: {
+    params: [timeStruct],
+    result: T.bool,
+    call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) > 0,
+  },
+  Equal: {
+    params: [timeStruct],
+    result: T.bool,
+    call: (t: GoTime, o: GoValue) => cmpTime(t, o as GoTime) === 0,
+  },
+  MarshalJSON: {
+    params: [],
+    result: T.string,
+    call: (t: GoTime) => jsonString(formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')),
+  },
 });
 
 function cmpTime(a: GoTime, b: GoTime): number {
@@ -679,7 +745,10 @@ function addDuration(t: GoTime, d: bigint): GoTime {
 function dateArg(date: GoValue): GoTime {
   const t = asTime(date);
   if (t) return t;
-  if (date instanceof GoInt && (date.type === T.int || date.type === T.int64 || date.type === T.int32)) {
+  if (
+    date instanceof GoInt &&
+    (date.type === T.int || date.type === T.int64 || date.type === T.int32)
+  ) {
     return new GoTime(Number(date.v), 0, localLocation());
   }
   return timeNow();
@@ -730,7 +799,12 @@ const A = T.any;
 export const dateFuncs = {
   ago: fn([A], S, (date: GoValue) => {
     const now = timeNow();
-    const t = date instanceof GoTime ? date : date instanceof GoInt && (date.type === T.int || date.type === T.int64) ? new GoTime(Number(date.v), 0, UTC) : now;
+    const t =
+      date instanceof GoTime
+        ? date
+        : date instanceof GoInt && (date.type === T.int || date.type === T.int64)
+          ? new GoTime(Number(date.v), 0, UTC)
+          : now;
     const ns = (BigInt(now.sec) - BigInt(t.sec)) * 1000000000n + BigInt(now.nsec - t.nsec);
     const rounded = ((ns + (ns >= 0n ? 500000000n : -500000000n)) / 1000000000n) * 1000000000n;
     return durationString(rounded);
@@ -752,21 +826,37 @@ export const dateFuncs = {
       return t;
     }
   }),
-  must_date_modify: fn([S, timeStruct], timeStruct, (d: string, t: GoValue) => addDuration(t as GoTime, parseDuration(d)), {
-    errors: true,
-  }),
-  mustDateModify: fn([S, timeStruct], timeStruct, (d: string, t: GoValue) => addDuration(t as GoTime, parseDuration(d)), {
-    errors: true,
-  }),
+  must_date_modify: fn(
+    [S, timeStruct],
+    timeStruct,
+    (d: string, t: GoValue) => addDuration(t as GoTime, parseDuration(d)),
+    {
+      errors: true,
+    },
+  ),
+  mustDateModify: fn(
+    [S, timeStruct],
+    timeStruct,
+    (d: string, t: GoValue) => addDuration(t as GoTime, parseDuration(d)),
+    {
+      errors: true,
+    },
+  ),
   duration: fn([A], S, (v: GoValue) => {
     let n = 0n;
-    if (typeof v === 'string') n = /^[+-]?[0-9]+$/.test(v) && BigInt(v) < 2n ** 63n && BigInt(v) >= -(2n ** 63n) ? BigInt(v) : 0n;
+    if (typeof v === 'string')
+      n =
+        /^[+-]?[0-9]+$/.test(v) && BigInt(v) < 2n ** 63n && BigInt(v) >= -(2n ** 63n)
+          ? BigInt(v)
+          : 0n;
     else if (v instanceof GoInt && v.type === T.int64) n = v.v;
     return durationString(BigInt.asIntN(64, n * 1000000000n));
   }),
   durationRound: fn([A], S, durationRound),
   htmlDate: fn([A], S, (date: GoValue) => dateInZone('2006-01-02', date, 'Local')),
-  htmlDateInZone: fn([A, S], S, (date: GoValue, zone: string) => dateInZone('2006-01-02', date, zone)),
+  htmlDateInZone: fn([A, S], S, (date: GoValue, zone: string) =>
+    dateInZone('2006-01-02', date, zone),
+  ),
   now: fn([], timeStruct, timeNow),
   toDate: fn([S, S], timeStruct, (layout: string, s: string) => {
     try {
@@ -775,7 +865,11 @@ export const dateFuncs = {
       return zeroTime();
     }
   }),
-  mustToDate: fn([S, S], timeStruct, (layout: string, s: string) => parseTime(layout, s, localLocation()), { errors: true }),
+  mustToDate: fn(
+    [S, S],
+    timeStruct,
+    (layout: string, s: string) => parseTime(layout, s, localLocation()),
+    { errors: true },
+  ),
   unixEpoch: fn([timeStruct], S, (t: GoValue) => String((t as GoTime).sec)),
 };
-

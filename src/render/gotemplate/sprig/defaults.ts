@@ -16,9 +16,14 @@ function tryMarshal(v: GoValue, escapeHTML: boolean, indent: string): string {
 }
 
 export const defaultFuncs: Readonly<Record<string, GoFunc>> = {
-  default: fn([A], A, (d: GoValue, ...given: GoValue[]) => (given.length === 0 || isEmpty(given[0]) ? d : given[0]), {
-    variadic: A,
-  }),
+  default: fn(
+    [A],
+    A,
+    (d: GoValue, ...given: GoValue[]) => (given.length === 0 || isEmpty(given[0]) ? d : given[0]),
+    {
+      variadic: A,
+    },
+  ),
   empty: fn([A], T.bool, isEmpty),
   coalesce: fn([], A, (...v: GoValue[]) => v.find((x) => !isEmpty(x)) ?? null, { variadic: A }),
   all: fn([], T.bool, (...v: GoValue[]) => v.every((x) => !isEmpty(x)), { variadic: A }),
@@ -35,7 +40,9 @@ export const defaultFuncs: Readonly<Record<string, GoFunc>> = {
   toJson: fn([A], T.string, (v: GoValue) => tryMarshal(v, true, '')),
   mustToJson: fn([A], T.string, (v: GoValue) => marshalJson(v), { errors: true }),
   toPrettyJson: fn([A], T.string, (v: GoValue) => tryMarshal(v, true, '  ')),
-  mustToPrettyJson: fn([A], T.string, (v: GoValue) => marshalJson(v, { indent: '  ' }), { errors: true }),
+  mustToPrettyJson: fn([A], T.string, (v: GoValue) => marshalJson(v, { indent: '  ' }), {
+    errors: true,
+  }),
   toRawJson: fn([A], T.string, (v: GoValue) => {
     try {
       return marshalJson(v, { escapeHTML: false });
@@ -43,5 +50,7 @@ export const defaultFuncs: Readonly<Record<string, GoFunc>> = {
       throw new GoPanic((e as Error).message);
     }
   }),
-  mustToRawJson: fn([A], T.string, (v: GoValue) => marshalJson(v, { escapeHTML: false }), { errors: true }),
+  mustToRawJson: fn([A], T.string, (v: GoValue) => marshalJson(v, { escapeHTML: false }), {
+    errors: true,
+  }),
 };

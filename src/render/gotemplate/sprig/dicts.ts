@@ -1,5 +1,15 @@
 // Sprig's dict functions (dict.go) and the mergo.Merge / MergeWithOverwrite semantics merge relies on.
-import { GoInt, GoObject, T, T2, isGoMap, newGoMap, nilOf, sortedKeys, typedSlice } from '../value.js';
+import {
+  GoInt,
+  GoObject,
+  T,
+  T2,
+  isGoMap,
+  newGoMap,
+  nilOf,
+  sortedKeys,
+  typedSlice,
+} from '../value.js';
 import type { GoFunc, GoMap, GoValue } from '../value.js';
 import { strval } from './cast.js';
 import { GoPanic, fn } from './def.js';
@@ -47,7 +57,8 @@ function mergeMaps(dst: GoMap, src: GoMap, overwrite: boolean): void {
       continue;
     }
     if (isMapValue(srcElement) || srcElement instanceof GoObject) {
-      if (hasDst && isMapValue(dstElement) && isMapValue(srcElement)) mergeMaps(dstElement, srcElement, overwrite);
+      if (hasDst && isMapValue(dstElement) && isMapValue(srcElement))
+        mergeMaps(dstElement, srcElement, overwrite);
     } else if (isSliceValue(srcElement)) {
       let dstSlice: GoValue;
       if (!hasDst || dstElement === null) dstSlice = [];
@@ -82,7 +93,9 @@ function digFromDict(d: GoMap, def: GoValue, ks: string[]): GoValue {
 
 export const dictFuncs: Readonly<Record<string, GoFunc>> = {
   dict: fn([], M, dict, { variadic: A }),
-  get: fn([M, S], A, (d: GoMap | null, key: string) => (d !== null && Object.hasOwn(d, key) ? d[key] : '')),
+  get: fn([M, S], A, (d: GoMap | null, key: string) =>
+    d !== null && Object.hasOwn(d, key) ? d[key] : '',
+  ),
   set: fn([M, S, A], M, (d: GoMap | null, key: string, value: GoValue) => {
     if (d === null) throw new GoPanic('assignment to entry in nil map');
     d[key] = value;
@@ -93,49 +106,93 @@ export const dictFuncs: Readonly<Record<string, GoFunc>> = {
     return d;
   }),
   hasKey: fn([M, S], T.bool, (d: GoMap | null, key: string) => d !== null && Object.hasOwn(d, key)),
-  pluck: fn([S], T2.sliceAny, (key: string, ...ds: (GoMap | null)[]) => {
-    const res: GoValue[] = [];
-    for (const d of ds) if (d !== null && Object.hasOwn(d, key)) res.push(d[key]);
-    return res;
-  }, { variadic: M }),
-  keys: fn([], T2.sliceString, (...ds: (GoMap | null)[]) => {
-    const k: string[] = [];
-    for (const d of ds) if (d !== null) k.push(...sortedKeys(d));
-    return typedSlice(k, T2.sliceString);
-  }, { variadic: M }),
-  pick: fn([M], M, (d: GoMap | null, ...keys: string[]) => {
-    const res = newGoMap();
-    for (const k of keys) if (d !== null && Object.hasOwn(d, k)) res[k] = d[k];
-    return res;
-  }, { variadic: S }),
-  omit: fn([M], M, (d: GoMap | null, ...keys: string[]) => {
-    const res = newGoMap();
-    const skip = new Set(keys);
-    for (const k of Object.keys(d ?? {})) if (!skip.has(k)) res[k] = (d as GoMap)[k];
-    return res;
-  }, { variadic: S }),
-  merge: fn([M], A, (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, false), { variadic: M }),
-  mergeOverwrite: fn([M], A, (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, true), {
+  pluck: fn(
+    [S],
+    T2.sliceAny,
+    (key: string, ...ds: (GoMap | null)[]) => {
+      const res: GoValue[] = [];
+      for (const d of ds) if (d !== null && Object.hasOwn(d, key)) res.push(d[key]);
+      return res;
+    },
+    { variadic: M },
+  ),
+  keys: fn(
+    [],
+    T2.sliceString,
+    (...ds: (GoMap | null)[]) => {
+      const k: string[] = [];
+      for (const d of ds) if (d !== null) k.push(...sortedKeys(d));
+      return typedSlice(k, T2.sliceString);
+    },
+    { variadic: M },
+  ),
+  pick: fn(
+    [M],
+    M,
+    (d: GoMap | null, ...keys: string[]) => {
+      const res = newGoMap();
+      for (const k of keys) if (d !== null && Object.hasOwn(d, k)) res[k] = d[k];
+      return res;
+    },
+    { variadic: S },
+  ),
+  omit: fn(
+    [M],
+    M,
+    (d: GoMap | null, ...keys: string[]) => {
+      const res = newGoMap();
+      const skip = new Set(keys);
+      for (const k of Object.keys(d ?? {})) if (!skip.has(k)) res[k] = (d as GoMap)[k];
+      return res;
+    },
+    { variadic: S },
+  ),
+  merge: fn([M], A, (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, false), {
     variadic: M,
   }),
-  mustMerge: fn([M], A, (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, false), {
-    variadic: M,
-    errors: true,
-  }),
-  mustMergeOverwrite: fn([M], A, (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, true), {
-    variadic: M,
-    errors: true,
-  }),
-  values: fn([M], T2.sliceAny, (d: GoMap | null) => (d === null ? [] : sortedKeys(d).map((k) => d[k]))),
+  mergeOverwrite: fn(
+    [M],
+    A,
+    (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, true),
+    {
+      variadic: M,
+    },
+  ),
+  mustMerge: fn(
+    [M],
+    A,
+    (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, false),
+    {
+      variadic: M,
+      errors: true,
+    },
+  ),
+  mustMergeOverwrite: fn(
+    [M],
+    A,
+    (dst: GoMap | null, ...srcs: (GoMap | null)[]) => mergeAll(dst, srcs, true),
+    {
+      variadic: M,
+      errors: true,
+    },
+  ),
+  values: fn([M], T2.sliceAny, (d: GoMap | null) =>
+    d === null ? [] : sortedKeys(d).map((k) => d[k]),
+  ),
   deepCopy: fn([A], A, deepCopy),
   mustDeepCopy: fn([A], A, deepCopy, { errors: true }),
-  dig: fn([], A, (...ps: GoValue[]) => {
-    if (ps.length < 3) throw new GoPanic('dig needs at least three arguments');
-    const d = assertMapAny(ps[ps.length - 1] ?? null);
-    const def = ps[ps.length - 2];
-    const ks = ps.slice(0, -2).map((p) => assertString(p ?? null));
-    return digFromDict(d, def, ks);
-  }, { variadic: A, errors: true }),
+  dig: fn(
+    [],
+    A,
+    (...ps: GoValue[]) => {
+      if (ps.length < 3) throw new GoPanic('dig needs at least three arguments');
+      const d = assertMapAny(ps[ps.length - 1] ?? null);
+      const def = ps[ps.length - 2];
+      const ks = ps.slice(0, -2).map((p) => assertString(p ?? null));
+      return digFromDict(d, def, ks);
+    },
+    { variadic: A, errors: true },
+  ),
 };
 
 function mergeAll(dst0: GoMap | null, srcs: (GoMap | null)[], overwrite: boolean): GoValue {

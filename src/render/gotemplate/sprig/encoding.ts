@@ -1,3 +1,4 @@
+import { goBytes } from '../value.js';
 // Go's base64 and base32 standard encodings with their strict decoders and CorruptInputError text.
 
 /** encoding/base64's and base32's CorruptInputError. */
@@ -18,7 +19,7 @@ const B32MAP = new Map([...B32].map((c, i) => [c.charCodeAt(0), i]));
 
 /** base64.StdEncoding.DecodeString. */
 export function base64Decode(s: string): Buffer {
-  const src = Buffer.from(s, 'utf8');
+  const src = goBytes(s);
   const out: number[] = [];
   let si = 0;
   for (;;) {
@@ -56,7 +57,11 @@ export function base64Decode(s: string): Buffer {
       done = true;
       break;
     }
-    const val = ((dbuf[0] as number) << 18) | ((dbuf[1] as number) << 12) | ((dbuf[2] as number) << 6) | (dbuf[3] as number);
+    const val =
+      ((dbuf[0] as number) << 18) |
+      ((dbuf[1] as number) << 12) |
+      ((dbuf[2] as number) << 6) |
+      (dbuf[3] as number);
     const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
     out.push(...bytes.slice(0, dlen - 1));
     if (done) return Buffer.from(out);
@@ -65,7 +70,7 @@ export function base64Decode(s: string): Buffer {
 
 /** base32.StdEncoding.DecodeString. */
 export function base32Decode(s: string): Buffer {
-  const src = Buffer.from(s.replace(/[\r\n]/g, ''), 'utf8');
+  const src = goBytes(s.replace(/[\r\n]/g, ''));
   const olen = src.length;
   let pos = 0;
   const out: number[] = [];
@@ -73,7 +78,7 @@ export function base32Decode(s: string): Buffer {
   while (pos < src.length && !end) {
     const dbuf = [0, 0, 0, 0, 0, 0, 0, 0];
     let dlen = 8;
-    for (let j = 0; j < 8; ) {
+    for (let j = 0; j < 8;) {
       if (pos === src.length) throw new CorruptInputError(32, olen - (src.length - pos) - j);
       const inb = src[pos] as number;
       pos++;
@@ -81,11 +86,13 @@ export function base32Decode(s: string): Buffer {
       if (inb === 0x3d && j >= 2 && remaining < 8) {
         if (remaining + j < 7) throw new CorruptInputError(32, olen);
         for (let k = 0; k < 7 - j; k++) {
-          if (remaining > k && src[pos + k] !== 0x3d) throw new CorruptInputError(32, olen - remaining + k - 1);
+          if (remaining > k && src[pos + k] !== 0x3d)
+            throw new CorruptInputError(32, olen - remaining + k - 1);
         }
         dlen = j;
         end = true;
-        if (dlen === 1 || dlen === 3 || dlen === 6) throw new CorruptInputError(32, olen - remaining - 1);
+        if (dlen === 1 || dlen === 3 || dlen === 6)
+          throw new CorruptInputError(32, olen - remaining - 1);
         break;
       }
       const v = B32MAP.get(inb);
@@ -101,7 +108,8 @@ export function base32Decode(s: string): Buffer {
       ((d[4] << 7) | (d[5] << 2) | (d[6] >> 3)) & 0xff,
       ((d[6] << 5) | d[7]) & 0xff,
     ];
-    const n = dlen === 8 ? 5 : dlen === 7 ? 4 : dlen === 5 ? 3 : dlen === 4 ? 2 : dlen === 2 ? 1 : 0;
+    const n =
+      dlen === 8 ? 5 : dlen === 7 ? 4 : dlen === 5 ? 3 : dlen === 4 ? 2 : dlen === 2 ? 1 : 0;
     out.push(...q.slice(0, n));
   }
   return Buffer.from(out);

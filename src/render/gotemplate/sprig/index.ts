@@ -41,15 +41,25 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     cryptoFuncs,
   );
   m['hello'] = fn([], T.string, () => 'Hello!');
-  m['fail'] = fn([T.string], T.string, (msg: string) => {
-    throw new GoError(msg);
-  }, { errors: true });
-  m['getHostByName'] = fn([T.string], T.string, (name: string) => (opts.lookupHost ? opts.lookupHost(name) : ''));
+  m['fail'] = fn(
+    [T.string],
+    T.string,
+    (msg: string) => {
+      throw new GoError(msg);
+    },
+    { errors: true },
+  );
+  m['getHostByName'] = fn([T.string], T.string, (name: string) =>
+    opts.lookupHost ? opts.lookupHost(name) : '',
+  );
   if (opts.env !== undefined) {
     const env = opts.env;
     m['env'] = fn([T.string], T.string, (k: string) => env[k] ?? '');
     m['expandenv'] = fn([T.string], T.string, (s: string) =>
-      s.replace(/\$\{([^}]*)\}|\$([A-Za-z0-9_]+|[*#$@!?\-0-9])/g, (_, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? ''),
+      s.replace(
+        /\$\{([^}]*)\}|\$([A-Za-z0-9_]+|[*#$@!?\-0-9])/g,
+        (_, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? '',
+      ),
     );
   }
   return m;

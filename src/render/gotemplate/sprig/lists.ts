@@ -190,6 +190,8 @@ export const listFuncs: Readonly<Record<string, GoFunc>> = {
   ...pair('slice', [A], A, sprigSlice, A),
   concat: fn([], A, concat, { variadic: A }),
   until: fn([T.int], T2.sliceInt, (count: number) => ints(untilStep(0, count, count < 0 ? -1 : 1))),
-  untilStep: fn([T.int, T.int, T.int], T2.sliceInt, (a: number, b: number, c: number) => ints(untilStep(a, b, c))),
+  untilStep: fn([T.int, T.int, T.int], T2.sliceInt, (a: number, b: number, c: number) =>
+    ints(untilStep(a, b, c)),
+  ),
   seq: fn([], T.string, seq, { variadic: T.int }),
 };

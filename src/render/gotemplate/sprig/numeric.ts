@@ -72,7 +72,7 @@ function decDiv(d: Dec, d2: Dec): Dec {
   const qd: Dec = { value: q, exp: scale };
   if (l < rr) return qd;
   const one: Dec = { value: 1n, exp: -precision };
-  if ((d.value < 0n) !== (d2.value < 0n) && d.value !== 0n && d2.value !== 0n) return decSub(qd, one);
+  if (d.value < 0n !== d2.value < 0n && d.value !== 0n && d2.value !== 0n) return decSub(qd, one);
   return decAdd(qd, one);
 }
 function decFloat(d: Dec): number {
@@ -114,7 +114,12 @@ export const numericFuncs: Readonly<Record<string, GoFunc>> = {
     }
   }),
   add1: fn([A], T.int64, (i: GoValue) => wrap64(toInt64(i) + 1n)),
-  add: fn([], T.int64, (...xs: GoValue[]) => xs.reduce<bigint>((a, b) => wrap64(a + toInt64(b)), 0n), { variadic: A }),
+  add: fn(
+    [],
+    T.int64,
+    (...xs: GoValue[]) => xs.reduce<bigint>((a, b) => wrap64(a + toInt64(b)), 0n),
+    { variadic: A },
+  ),
   sub: fn([A, A], T.int64, (a: GoValue, b: GoValue) => wrap64(toInt64(a) - toInt64(b))),
   div: fn([A, A], T.int64, (a: GoValue, b: GoValue) => {
     const d = toInt64(b);
@@ -126,33 +131,74 @@ export const numericFuncs: Readonly<Record<string, GoFunc>> = {
     if (d === 0n) throw new GoPanic('runtime error: integer divide by zero');
     return toInt64(a) % d;
   }),
-  mul: fn([A], T.int64, (a: GoValue, ...v: GoValue[]) => v.reduce<bigint>((x, y) => wrap64(x * toInt64(y)), toInt64(a)), {
-    variadic: A,
-  }),
+  mul: fn(
+    [A],
+    T.int64,
+    (a: GoValue, ...v: GoValue[]) => v.reduce<bigint>((x, y) => wrap64(x * toInt64(y)), toInt64(a)),
+    {
+      variadic: A,
+    },
+  ),
   randInt: fn([T.int, T.int], T.int, (min: number, max: number) => {
     if (max - min <= 0) throw new GoPanic('invalid argument to Intn');
     return Math.floor(Math.random() * (max - min)) + min;
   }),
   add1f: fn([A], T.float64, (i: GoValue) => decimalOp(i, [1], decAdd)),
   addf: fn([], T.float64, (...i: GoValue[]) => decimalOp(0, i, decAdd), { variadic: A }),
-  subf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decSub), { variadic: A }),
-  divf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decDiv), { variadic: A }),
-  mulf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decMul), { variadic: A }),
-  biggest: fn([A], T.int64, (a: GoValue, ...i: GoValue[]) => i.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)), {
+  subf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decSub), {
     variadic: A,
   }),
-  max: fn([A], T.int64, (a: GoValue, ...i: GoValue[]) => i.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)), {
+  divf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decDiv), {
     variadic: A,
   }),
-  min: fn([A], T.int64, (a: GoValue, ...i: GoValue[]) => i.reduce<bigint>((x, y) => (toInt64(y) < x ? toInt64(y) : x), toInt64(a)), {
+  mulf: fn([A], T.float64, (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, decMul), {
     variadic: A,
   }),
-  maxf: fn([A], T.float64, (a: GoValue, ...i: GoValue[]) => i.reduce<number>((x, y) => goMax(x, toFloat64(y)), toFloat64(a)), {
-    variadic: A,
-  }),
-  minf: fn([A], T.float64, (a: GoValue, ...i: GoValue[]) => i.reduce<number>((x, y) => goMin(x, toFloat64(y)), toFloat64(a)), {
-    variadic: A,
-  }),
+  biggest: fn(
+    [A],
+    T.int64,
+    (a: GoValue, ...i: GoValue[]) =>
+      i.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)),
+    {
+      variadic: A,
+    },
+  ),
+  max: fn(
+    [A],
+    T.int64,
+    (a: GoValue, ...i: GoValue[]) =>
+      i.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)),
+    {
+      variadic: A,
+    },
+  ),
+  min: fn(
+    [A],
+    T.int64,
+    (a: GoValue, ...i: GoValue[]) =>
+      i.reduce<bigint>((x, y) => (toInt64(y) < x ? toInt64(y) : x), toInt64(a)),
+    {
+      variadic: A,
+    },
+  ),
+  maxf: fn(
+    [A],
+    T.float64,
+    (a: GoValue, ...i: GoValue[]) =>
+      i.reduce<number>((x, y) => goMax(x, toFloat64(y)), toFloat64(a)),
+    {
+      variadic: A,
+    },
+  ),
+  minf: fn(
+    [A],
+    T.float64,
+    (a: GoValue, ...i: GoValue[]) =>
+      i.reduce<number>((x, y) => goMin(x, toFloat64(y)), toFloat64(a)),
+    {
+      variadic: A,
+    },
+  ),
   ceil: fn([A], T.float64, (a: GoValue) => Math.ceil(toFloat64(a))),
   floor: fn([A], T.float64, (a: GoValue) => Math.floor(toFloat64(a))),
   round: fn([A, T.int], T.float64, round, { variadic: T.float64 }),

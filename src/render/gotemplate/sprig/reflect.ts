@@ -39,7 +39,8 @@ export function kindName(v: GoValue): string {
 
 /** reflect.TypeOf(v).Kind() as Sprig's list functions use it: nil panics as Go does. */
 export function kindOrPanic(v: GoValue): string {
-  if (v === null || v === undefined) throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
+  if (v === null || v === undefined)
+    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
   return kindName(v);
 }
 
@@ -76,7 +77,8 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
   if (ta?.name !== tb?.name) return false;
   if (a instanceof GoInt && b instanceof GoInt) return a.v === b.v;
   if (typeof a === 'number' && typeof b === 'number') return a === b;
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  if (a instanceof Uint8Array && b instanceof Uint8Array)
+    return Buffer.from(a).equals(Buffer.from(b));
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   }
@@ -118,18 +120,26 @@ export function deepCopy(v: GoValue): GoValue {
 export function assertMapAny(v: GoValue): GoMap {
   const t = typeOf(v);
   if (t === T2.mapAny) return v as GoMap;
-  throw new GoPanic(`interface conversion: interface {} is ${t?.name ?? 'nil'}, not map[string]interface {}`);
+  throw new GoPanic(
+    `interface conversion: interface {} is ${t?.name ?? 'nil'}, not map[string]interface {}`,
+  );
 }
 
 /** A Go type assertion `v.(string)`. */
 export function assertString(v: GoValue): string {
   if (typeof v === 'string') return v;
-  throw new GoPanic(`interface conversion: interface {} is ${typeOf(v)?.name ?? 'nil'}, not string`);
+  throw new GoPanic(
+    `interface conversion: interface {} is ${typeOf(v)?.name ?? 'nil'}, not string`,
+  );
 }
 
 export const reflectFuncs: Readonly<Record<string, GoFunc>> = {
   typeOf: fn([T.any], T.string, (v: GoValue) => sprintf('%T', [v])),
-  typeIs: fn([T.string, T.any], T.bool, (target: string, v: GoValue) => target === sprintf('%T', [v])),
+  typeIs: fn(
+    [T.string, T.any],
+    T.bool,
+    (target: string, v: GoValue) => target === sprintf('%T', [v]),
+  ),
   typeIsLike: fn([T.string, T.any], T.bool, (target: string, v: GoValue) => {
     const t = sprintf('%T', [v]);
     return target === t || '*' + target === t;

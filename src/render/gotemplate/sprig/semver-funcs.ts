@@ -3,7 +3,13 @@ import { T } from '../value.js';
 import type { GoFunc } from '../value.js';
 import { GoError } from '../value.js';
 import { fn } from './def.js';
-import { SemverValue, checkConstraint, newConstraint, newVersion, versionPtrType } from './semver.js';
+import {
+  SemverValue,
+  checkConstraint,
+  newConstraint,
+  newVersion,
+  versionPtrType,
+} from './semver.js';
 
 function wrap<R>(f: () => R): R {
   try {
@@ -14,7 +20,12 @@ function wrap<R>(f: () => R): R {
 }
 
 export const semverFuncs: Readonly<Record<string, GoFunc>> = {
-  semver: fn([T.string], versionPtrType, (v: string) => wrap(() => new SemverValue(newVersion(v))), { errors: true }),
+  semver: fn(
+    [T.string],
+    versionPtrType,
+    (v: string) => wrap(() => new SemverValue(newVersion(v))),
+    { errors: true },
+  ),
   semverCompare: fn(
     [T.string, T.string],
     T.bool,

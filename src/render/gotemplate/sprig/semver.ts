@@ -37,10 +37,15 @@ function containsOnly(s: string, comp: string): boolean {
 }
 
 function parseU64(s: string): bigint {
-  if (!/^[0-9]+$/.test(s)) throw new SemverError(`error parsing version segment: strconv.ParseUint: parsing ${quote(s)}: invalid syntax`);
+  if (!/^[0-9]+$/.test(s))
+    throw new SemverError(
+      `error parsing version segment: strconv.ParseUint: parsing ${quote(s)}: invalid syntax`,
+    );
   const v = BigInt(s);
   if (v > 2n ** 64n - 1n) {
-    throw new SemverError(`error parsing version segment: strconv.ParseUint: parsing ${quote(s)}: value out of range`);
+    throw new SemverError(
+      `error parsing version segment: strconv.ParseUint: parsing ${quote(s)}: value out of range`,
+    );
   }
   return v;
 }
@@ -112,7 +117,14 @@ export function strictNewVersion(v: string): Version {
     if (!containsOnly(part, NUM)) throw new SemverError(ERR.chars);
     if (part.length > 1 && part[0] === '0') throw new SemverError(ERR.zero);
   }
-  return { major: parseU64(p[0] as string), minor: parseU64(p[1] as string), patch: parseU64(p[2] as string), pre, metadata, original: v };
+  return {
+    major: parseU64(p[0] as string),
+    minor: parseU64(p[1] as string),
+    patch: parseU64(p[2] as string),
+    pre,
+    metadata,
+    original: v,
+  };
 }
 
 export function versionString(v: Version): string {
@@ -167,7 +179,9 @@ const CV =
 const constraintRegex = compileGoRegexp(`^\\s*(${OPS})\\s*(${CV})\\s*$`);
 const constraintRangeRegex = compileGoRegexp(`\\s*(${CV})\\s+-\\s+(${CV})\\s*`);
 const findConstraintRegex = compileGoRegexp(`(${OPS})\\s*(${CV})`);
-const validConstraintRegex = compileGoRegexp(`^(\\s*(${OPS})\\s*(${CV})\\s*)((?:\\s+|,\\s*)(${OPS})\\s*(${CV})\\s*)*$`);
+const validConstraintRegex = compileGoRegexp(
+  `^(\\s*(${OPS})\\s*(${CV})\\s*)((?:\\s+|,\\s*)(${OPS})\\s*(${CV})\\s*)*$`,
+);
 
 interface Constraint {
   readonly con: Version;
@@ -214,7 +228,14 @@ function parseConstraint(c: string): Constraint {
     }
     return { con, orig, origfunc: op, minorDirty, patchDirty, dirty };
   }
-  return { con: strictNewVersion('0.0.0'), orig: c, origfunc: '', minorDirty: false, patchDirty: false, dirty: true };
+  return {
+    con: strictNewVersion('0.0.0'),
+    orig: c,
+    origfunc: '',
+    minorDirty: false,
+    patchDirty: false,
+    dirty: true,
+  };
 }
 
 function rewriteRange(i: string): string {
@@ -229,7 +250,8 @@ function rewriteRange(i: string): string {
 
 /** semver.NewConstraint. */
 export function newConstraint(c0: string): Constraints {
-  if (Buffer.byteLength(c0) > 512) throw new SemverError('constraint string is too long (max 512 bytes)');
+  if (Buffer.byteLength(c0) > 512)
+    throw new SemverError('constraint string is too long (max 512 bytes)');
   const c = rewriteRange(c0);
   const ors = c.split('||');
   if (ors.length > 32) throw new SemverError('too many constraint groups (max 32)');
@@ -301,7 +323,14 @@ function checkOne(v: Version, c: Constraint, includePre: boolean): boolean {
 
 function tilde(v: Version, c: Constraint): boolean {
   if (compareVersions(v, c.con) < 0) return false;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (
+    c.con.major === 0n &&
+    c.con.minor === 0n &&
+    c.con.patch === 0n &&
+    !c.minorDirty &&
+    !c.patchDirty
+  )
+    return true;
   if (v.major !== c.con.major) return false;
   if (v.minor !== c.con.minor && !c.minorDirty) return false;
   return true;
@@ -309,7 +338,9 @@ function tilde(v: Version, c: Constraint): boolean {
 
 /** Constraints.Check. */
 export function checkConstraint(cs: Constraints, v: Version): boolean {
-  return cs.groups.some((group, i) => group.every((c) => checkOne(v, c, cs.containsPre[i] ?? false)));
+  return cs.groups.some((group, i) =>
+    group.every((c) => checkOne(v, c, cs.containsPre[i] ?? false)),
+  );
 }
 
 // ---- the template value ----
@@ -363,20 +394,61 @@ declareMethods(versionStruct, {
     params: [],
     result: versionStruct,
     call: (r: SemverValue) =>
-      r.v.pre !== '' ? next(r.v, { pre: '', metadata: '' }) : next(r.v, { pre: '', metadata: '', patch: r.v.patch + 1n }),
+      r.v.pre !== ''
+        ? next(r.v, { pre: '', metadata: '' })
+        : next(r.v, { pre: '', metadata: '', patch: r.v.patch + 1n }),
   },
-  IncMinor: { params: [], result: versionStruct, call: (r: SemverValue) => next(r.v, { pre: '', metadata: '', patch: 0n, minor: r.v.minor + 1n }) },
+  IncMinor: {
+    params: [],
+    result: versionStruct,
+    call: (r: SemverValue) =>
+      next(r.v, { pre: '', metadata: '', patch: 0n, minor: r.v.minor + 1n }),
+  },
   IncMajor: {
     params: [],
     result: versionStruct,
-    call: (r: SemverValue) => next(r.v, { pre: '', metadata: '', patch: 0n, minor: 0n, major: r.v.major + 1n }),
+    call: (r: SemverValue) =>
+      next(r.v, { pre: '', metadata: '', patch: 0n, minor: 0n, major: r.v.major + 1n }),
   },
-  LessThan: { params: [versionPtrType], result: T.bool, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) < 0 },
-  LessThanEqual: { params: [versionPtrType], result: T.bool, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) <= 0 },
-  GreaterThan: { params: [versionPtrType], result: T.bool, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) > 0 },
-  GreaterThanEqual: { params: [versionPtrType], result: T.bool, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) >= 0 },
-  Equal: { params: [versionPtrType], result: T.bool, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) === 0 },
-  Compare: { params: [versionPtrType], result: T.int, ptr: true, call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) },
-  MarshalJSON: { params: [], result: T.string, call: (r: SemverValue) => jsonString(versionString(r.v)) },
+  LessThan: {
+    params: [versionPtrType],
+    result: T.bool,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) < 0,
+  },
+  LessThanEqual: {
+    params: [versionPtrType],
+    result: T.bool,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) <= 0,
+  },
+  GreaterThan: {
+    params: [versionPtrType],
+    result: T.bool,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) > 0,
+  },
+  GreaterThanEqual: {
+    params: [versionPtrType],
+    result: T.bool,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) >= 0,
+  },
+  Equal: {
+    params: [versionPtrType],
+    result: T.bool,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)) === 0,
+  },
+  Compare: {
+    params: [versionPtrType],
+    result: T.int,
+    ptr: true,
+    call: (r: SemverValue, o: GoValue) => compareVersions(r.v, asVersion(o)),
+  },
+  MarshalJSON: {
+    params: [],
+    result: T.string,
+    call: (r: SemverValue) => jsonString(versionString(r.v)),
+  },
 });
-

@@ -18,22 +18,34 @@ import {
   runeToUpper,
   runesOf,
 } from '../unicode.js';
-import { GoInt, T, T2, byteLength, goStringCompare, newGoMap, typeOf, typedSlice } from '../value.js';
+import {
+  GoInt,
+  T,
+  T2,
+  byteLength,
+  goStringCompare,
+  newGoMap,
+  typeOf,
+  typedSlice,
+  goBytes,
+  goString,
+} from '../value.js';
 import type { GoFunc, GoValue } from '../value.js';
 import { strval } from './cast.js';
 import { GoPanic, fn } from './def.js';
 import { base32Decode, base32Encode, base64Decode } from './encoding.js';
 
-const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
-const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+const utf8 = goBytes;
+const text = goString;
 
 /** Go's s[i:j] on a string's bytes, with Go's panic when out of range. */
 function byteSlice(s: string, i: number, j?: number): string {
   const b = utf8(s);
   const end = j ?? b.length;
-  if (i < 0 || end > b.length || i > end) {
-    throw new GoPanic(`runtime error: slice bounds out of range [${i > end ? `${i}:${end}` : `:${end}`}] with length ${b.length}`);
-  }
+  if (end > b.length)
+    throw new GoPanic(`runtime error: slice bounds out of range [:${end}] with length ${b.length}`);
+  if (i > end) throw new GoPanic(`runtime error: slice bounds out of range [${i}:${end}]`);
+  if (i < 0) throw new GoPanic(`runtime error: slice bounds out of range [${i}:]`);
   return text(b.subarray(i, end));
 }
 
@@ -89,7 +101,13 @@ function title(s: string): string {
 }
 function isSeparator(r: number): boolean {
   if (r <= 0x7f) {
-    if ((r >= 0x30 && r <= 0x39) || (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || r === 0x5f) return false;
+    if (
+      (r >= 0x30 && r <= 0x39) ||
+      (r >= 0x61 && r <= 0x7a) ||
+      (r >= 0x41 && r <= 0x5a) ||
+      r === 0x5f
+    )
+      return false;
     return true;
   }
   if (isLetter(r) || isDigit(r)) return false;
@@ -171,12 +189,18 @@ function abbreviateFull(str: string, offset0: number, maxWidth: number): string 
   if (len - offset < maxWidth - 3) offset = len - (maxWidth - 3);
   if (offset <= 4) return text(b.subarray(0, maxWidth - 3)) + '...';
   if (maxWidth < 7) return '';
-  if (offset + maxWidth - 3 < len) return '...' + abbreviateFull(text(b.subarray(offset)), 0, maxWidth - 3);
+  if (offset + maxWidth - 3 < len)
+    return '...' + abbreviateFull(text(b.subarray(offset)), 0, maxWidth - 3);
   return '...' + text(b.subarray(len - (maxWidth - 3)));
 }
 
 /** goutils.WrapCustom over bytes. */
-function wrapCustom(str: string, wrapLength0: number, newLine0: string, wrapLongWords: boolean): string {
+function wrapCustom(
+  str: string,
+  wrapLength0: number,
+  newLine0: string,
+  wrapLongWords: boolean,
+): string {
   if (str === '') return '';
   const newLine = newLine0 === '' ? '\n' : newLine0;
   const wrapLength = wrapLength0 < 1 ? 1 : wrapLength0;
@@ -274,10 +298,21 @@ function toCamelCase(str: string, isBig: boolean): string {
   return fromRunes(out);
 }
 
-const W = { invalid: 0, number: 1, upper: 2, alphabet: 3, connector: 4, punct: 5, other: 6 } as const;
+const W = {
+  invalid: 0,
+  number: 1,
+  upper: 2,
+  alphabet: 3,
+  connector: 4,
+  punct: 5,
+  other: 6,
+} as const;
 type WordType = (typeof W)[keyof typeof W];
 
-function nextWord(rs: readonly number[], from: number): { wt: WordType; start: number; end: number } {
+function nextWord(
+  rs: readonly number[],
+  from: number,
+): { wt: WordType; start: number; end: number } {
   if (from >= rs.length) return { wt: W.invalid, start: from, end: from };
   let i = from;
   const r = rs[i] as number;
@@ -391,7 +426,13 @@ function shuffle(s: string): string {
   return fromRunes(rs);
 }
 
-function cryptoRandom(count: number, start0: number, end0: number, letters: boolean, numbers: boolean): string {
+function cryptoRandom(
+  count: number,
+  start0: number,
+  end0: number,
+  letters: boolean,
+  numbers: boolean,
+): string {
   if (count <= 0) return '';
   let start = start0;
   let end = end0;
@@ -406,7 +447,8 @@ function cryptoRandom(count: number, start0: number, end0: number, letters: bool
   const gap = end - start;
   while (out.length < count) {
     const ch = randomInt(gap) + start;
-    if ((letters && isLetter(ch)) || (numbers && isDigit(ch)) || (!letters && !numbers)) out.push(ch);
+    if ((letters && isLetter(ch)) || (numbers && isDigit(ch)) || (!letters && !numbers))
+      out.push(ch);
   }
   return fromRunes(out);
 }
@@ -440,7 +482,9 @@ const I = T.int;
 const A = T.any;
 
 export const stringFuncs: Readonly<Record<string, GoFunc>> = {
-  abbrev: fn([I, S], S, (width: number, s: string) => (width < 4 ? s : abbreviateFull(s, 0, width))),
+  abbrev: fn([I, S], S, (width: number, s: string) =>
+    width < 4 ? s : abbreviateFull(s, 0, width),
+  ),
   abbrevboth: fn([I, I, S], S, (left: number, right: number, s: string) =>
     right < 4 || (left > 0 && right < 7) ? s : abbreviateFull(s, left, right),
   ),
@@ -466,8 +510,12 @@ export const stringFuncs: Readonly<Record<string, GoFunc>> = {
   }),
   trimall: fn([S, S], S, (a: string, b: string) => trimCutset(b, a)),
   trimAll: fn([S, S], S, (a: string, b: string) => trimCutset(b, a)),
-  trimSuffix: fn([S, S], S, (a: string, b: string) => (a !== '' && b.endsWith(a) ? b.slice(0, b.length - a.length) : b)),
-  trimPrefix: fn([S, S], S, (a: string, b: string) => (a !== '' && b.startsWith(a) ? b.slice(a.length) : b)),
+  trimSuffix: fn([S, S], S, (a: string, b: string) =>
+    a !== '' && b.endsWith(a) ? b.slice(0, b.length - a.length) : b,
+  ),
+  trimPrefix: fn([S, S], S, (a: string, b: string) =>
+    a !== '' && b.startsWith(a) ? b.slice(a.length) : b,
+  ),
   nospace: fn([S], S, nospace),
   initials: fn([S], S, initials),
   randAlphaNum: fn([I], S, (n: number) => cryptoRandom(n, 0, 0, true, true)),
@@ -484,16 +532,39 @@ export const stringFuncs: Readonly<Record<string, GoFunc>> = {
   contains: fn([S, S], T.bool, (sub: string, s: string) => s.includes(sub)),
   hasPrefix: fn([S, S], T.bool, (sub: string, s: string) => s.startsWith(sub)),
   hasSuffix: fn([S, S], T.bool, (sub: string, s: string) => s.endsWith(sub)),
-  quote: fn([], S, (...xs: GoValue[]) => xs.filter((x) => x !== null).map((x) => sprintf('%q', [strval(x)])).join(' '), {
-    variadic: A,
-  }),
-  squote: fn([], S, (...xs: GoValue[]) => xs.filter((x) => x !== null).map((x) => sprintf("'%v'", [x])).join(' '), {
-    variadic: A,
-  }),
-  cat: fn([], S, (...xs: GoValue[]) => {
-    const v = xs.filter((x) => x !== null);
-    return sprintf('%v '.repeat(v.length).trim(), v);
-  }, { variadic: A }),
+  quote: fn(
+    [],
+    S,
+    (...xs: GoValue[]) =>
+      xs
+        .filter((x) => x !== null)
+        .map((x) => sprintf('%q', [strval(x)]))
+        .join(' '),
+    {
+      variadic: A,
+    },
+  ),
+  squote: fn(
+    [],
+    S,
+    (...xs: GoValue[]) =>
+      xs
+        .filter((x) => x !== null)
+        .map((x) => sprintf("'%v'", [x]))
+        .join(' '),
+    {
+      variadic: A,
+    },
+  ),
+  cat: fn(
+    [],
+    S,
+    (...xs: GoValue[]) => {
+      const v = xs.filter((x) => x !== null);
+      return sprintf('%v '.repeat(v.length).trim(), v);
+    },
+    { variadic: A },
+  ),
   indent: fn([I, S], S, (n: number, v: string) => {
     const pad = ' '.repeat(Math.max(0, n));
     return pad + v.replaceAll('\n', '\n' + pad);
@@ -503,9 +574,16 @@ export const stringFuncs: Readonly<Record<string, GoFunc>> = {
     return '\n' + pad + v.replaceAll('\n', '\n' + pad);
   }),
   replace: fn([S, S, S], S, (old: string, repl: string, src: string) =>
-    old === '' ? repl + Array.from(src).map((c) => c + repl).join('') : src.split(old).join(repl),
+    old === ''
+      ? repl +
+        Array.from(src)
+          .map((c) => c + repl)
+          .join('')
+      : src.split(old).join(repl),
   ),
-  plural: fn([S, S, I], S, (one: string, many: string, count: number) => (count === 1 ? one : many)),
+  plural: fn([S, S, I], S, (one: string, many: string, count: number) =>
+    count === 1 ? one : many,
+  ),
   toString: fn([A], S, strval),
   b64enc: fn([S], S, (v: string) => utf8(v).toString('base64')),
   b64dec: fn([S], S, (v: string) => {
@@ -525,12 +603,14 @@ export const stringFuncs: Readonly<Record<string, GoFunc>> = {
   }),
   join: fn([S, A], S, (sep: string, v: GoValue) => strslice(v).join(sep)),
   sortAlpha: fn([A], T2.sliceString, (list: GoValue) => {
-    if (Array.isArray(list) || list instanceof Uint8Array) return strings(strslice(list).slice().sort(goStringCompare));
+    if (Array.isArray(list) || list instanceof Uint8Array)
+      return strings(strslice(list).slice().sort(goStringCompare));
     return strings([strval(list ?? null)]);
   }),
   split: fn([S, S], T2.mapString, (sep: string, orig: string) => splitMap(goSplit(orig, sep))),
   splitList: fn([S, S], T2.sliceString, (sep: string, orig: string) => strings(goSplit(orig, sep))),
-  splitn: fn([S, I, S], T2.mapString, (sep: string, n: number, orig: string) => splitMap(goSplit(orig, sep, n))),
+  splitn: fn([S, I, S], T2.mapString, (sep: string, n: number, orig: string) =>
+    splitMap(goSplit(orig, sep, n)),
+  ),
   toStrings: fn([A], T2.sliceString, (v: GoValue) => strings(strslice(v))),
 };
-

@@ -1,16 +1,17 @@
 // Go's net/url (Parse, URL.String and the escaping modes) for Sprig's urlParse and urlJoin.
+import { isIPv4, isIPv6 } from 'node:net';
 import { quote } from '../strconv.js';
-import { T, T2, newGoMap } from '../value.js';
+import { T, T2, newGoMap, goBytes, goString } from '../value.js';
 import type { GoFunc, GoMap } from '../value.js';
 import { GoPanic, fn } from './def.js';
 import { kindName } from './reflect.js';
 
 /** Characters each escaping mode leaves alone (from net/url's encoding table). */
 const ALLOWED = {
-  path: "$&+,-./0123456789:;=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~",
-  host: "!\"$&'()*+,-.0123456789:;<=>ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz~",
+  path: '$&+,-./0123456789:;=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~',
+  host: '!"$&\'()*+,-.0123456789:;<=>ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz~',
   userPassword: '$&+,-.0123456789;=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~',
-  fragment: "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~",
+  fragment: '!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~',
 } as const;
 type Mode = keyof typeof ALLOWED;
 
@@ -25,7 +26,7 @@ function shouldEscape(b: number, mode: Mode): boolean {
 function escape(s: string, mode: Mode): string {
   let out = '';
   let changed = false;
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     if (shouldEscape(b, mode)) {
       out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
       changed = true;
@@ -37,24 +38,31 @@ function escape(s: string, mode: Mode): string {
 class UrlError extends Error {}
 
 const isHex = (c: number | undefined): boolean =>
-  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+  c !== undefined &&
+  ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 
 function unescape(s: string, mode: Mode): string {
-  const b = Buffer.from(s, 'utf8');
+  const b = goBytes(s);
   let n = 0;
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     if (b[i] === 0x25) {
       n++;
       if (i + 2 >= b.length || !isHex(b[i + 1]) || !isHex(b[i + 2])) {
-        throw new UrlError(`invalid URL escape ${quote(b.subarray(i, i + 3).toString('utf8'))}`);
+        throw new UrlError(`invalid URL escape ${quote(goString(b.subarray(i, i + 3)))}`);
       }
-      if (mode === 'host' && parseInt(String.fromCharCode(b[i + 1] as number), 16) < 8 && b.subarray(i, i + 3).toString() !== '%25') {
-        throw new UrlError(`invalid URL escape ${quote(b.subarray(i, i + 3).toString('utf8'))}`);
+      if (
+        mode === 'host' &&
+        parseInt(String.fromCharCode(b[i + 1] as number), 16) < 8 &&
+        b.subarray(i, i + 3).toString() !== '%25'
+      ) {
+        throw new UrlError(`invalid URL escape ${quote(goString(b.subarray(i, i + 3)))}`);
       }
       i += 3;
     } else {
       if (mode === 'host' && (b[i] as number) < 0x80 && shouldEscape(b[i] as number, mode)) {
-        throw new UrlError(`invalid character ${quote(String.fromCharCode(b[i] as number))} in host name`);
+        throw new UrlError(
+          `invalid character ${quote(String.fromCharCode(b[i] as number))} in host name`,
+        );
       }
       i++;
     }
@@ -67,7 +75,7 @@ function unescape(s: string, mode: Mode): string {
       i += 2;
     } else out.push(b[i] as number);
   }
-  return Buffer.from(out).toString('utf8');
+  return goString(Buffer.from(out));
 }
 
 interface Url {
@@ -101,11 +109,29 @@ function getScheme(raw: string): [string, string] {
   return ['', raw];
 }
 
-function parseHost(host: string): string {
-  const i = host.indexOf(':');
+function parseHost(scheme: string, host: string): string {
+  const open = host.lastIndexOf('[');
+  if (open > 0) throw new UrlError('invalid IP-literal');
+  if (open === 0) {
+    // An IP literal ("[fe80::1%25en0]:80"); Go checks the address with netip.ParseAddr.
+    const close = host.lastIndexOf(']');
+    if (close < 0) throw new UrlError("missing ']' in host");
+    const colonPort = host.slice(close + 1);
+    if (!/^(:[0-9]*)?$/.test(colonPort))
+      throw new UrlError(`invalid port ${quote(colonPort)} after host`);
+    const name = unescape(host.slice(1, close), 'host');
+    if (isIPv4(name)) throw new UrlError('invalid IP-literal');
+    if (!isIPv6(name))
+      throw new UrlError(`invalid host: ParseAddr(${quote(name)}): unable to parse IP`);
+    return `[${name}]${unescape(colonPort, 'host')}`;
+  }
+  let i = host.indexOf(':');
   if (i !== -1) {
-    const colonPort = host.slice(host.lastIndexOf(':'));
-    if (!/^(:[0-9]*)?$/.test(colonPort)) throw new UrlError(`invalid port ${quote(colonPort)} after host`);
+    // Go 1.26 (urlstrictcolons=1): http and https hosts have one colon at most.
+    if (scheme !== 'http' && scheme !== 'https') i = host.lastIndexOf(':');
+    const colonPort = host.slice(i);
+    if (!/^(:[0-9]*)?$/.test(colonPort))
+      throw new UrlError(`invalid port ${quote(colonPort)} after host`);
   }
   return unescape(host, 'host');
 }
@@ -164,7 +190,7 @@ function parseUrl(raw: string): Url {
           authority = authority.slice(0, slash);
         }
         const at = authority.lastIndexOf('@');
-        url.host = parseHost(at < 0 ? authority : authority.slice(at + 1));
+        url.host = parseHost(url.scheme, at < 0 ? authority : authority.slice(at + 1));
         if (at >= 0) {
           const userinfo = authority.slice(0, at);
           const colon = userinfo.indexOf(':');
@@ -206,7 +232,7 @@ function userString(u: NonNullable<Url['user']>): string {
 }
 
 function validEncoded(s: string, mode: Mode): boolean {
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     if ("!$&'()*+,;=:@[]%".includes(String.fromCharCode(b))) continue;
     if (shouldEscape(b, mode)) return false;
   }
@@ -273,7 +299,8 @@ function dictGetOrEmpty(d: GoMap, key: string): string {
   const v = d[key];
   if (typeof v === 'string') return v;
   const kind = v === null || v === undefined ? undefined : kindName(v);
-  if (kind === undefined) throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
+  if (kind === undefined)
+    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
   throw new GoPanic(`unable to parse ${key} key, must be of type string, but ${kind} found`);
 }
 
@@ -322,4 +349,3 @@ export const urlFuncs: Readonly<Record<string, GoFunc>> = {
     return urlString(u);
   }),
 };
-
