@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 export type OracleName =
   | 'kube-apiserver'
   | 'kube-controller-manager'
+  | 'kube-scheduler'
   | 'kubectl'
   | 'etcd'
   | 'kustomize'
