@@ -631,7 +631,7 @@ class State {
     let i = 0;
     for (; i < numFixed && i < args.length; i++) {
       argv[i] = this.convertArg(
-        this.evalArg(dot, dotIface, fn.params[i] as GoType, args[i] as Node),
+        this.evalArg(dot, dotIface, fn.params[i], args[i] as Node),
         fn.params[i] as GoType,
       );
     }

@@ -425,9 +425,7 @@ class Printer {
     const addr = 0xc000010000n;
     switch (verb) {
       case 'v':
-        if (this.f.sharpV)
-          this.buf +=
-            '(' + ((typeOf(this.arg) as GoType | undefined)?.name ?? '') + ')(0xc000010000)';
+        if (this.f.sharpV) this.buf += '(' + (typeOf(this.arg)?.name ?? '') + ')(0xc000010000)';
         else this.fmt0x64(addr, !this.f.sharp);
         return;
       case 'p':

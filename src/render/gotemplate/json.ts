@@ -182,7 +182,7 @@ class Encoder {
     if (marshal !== undefined) {
       if (o.goType.kind === Kind.Pointer && o.isNil()) return 'null';
       const raw = marshal.call();
-      return this.compactRaw(String(raw), depth);
+      return this.compactRaw(raw as string, depth);
     }
     if (o.goType.kind === Kind.Pointer) {
       if (o.isNil()) return 'null';

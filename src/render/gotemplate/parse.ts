@@ -165,7 +165,7 @@ class Parser {
       const n = this.textOrAction();
       if (n.type === NodeType.End || n.type === NodeType.Else)
         this.errorf(`unexpected ${nodeString(n)}`);
-      (this.tree.root as ListNode).nodes.push(n);
+      this.tree.root.nodes.push(n);
     }
   }
 

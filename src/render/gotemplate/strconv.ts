@@ -384,7 +384,7 @@ export function unquoteChar(s: string, q: string): { value: number; tail: string
       let v = e.charCodeAt(0) - 48;
       if (tail.length < 2) throw new SyntaxError_();
       for (let j = 0; j < 2; j++) {
-        const x = (tail.charCodeAt(j) as number) - 48;
+        const x = tail.charCodeAt(j) - 48;
         if (x < 0 || x > 7) throw new SyntaxError_();
         v = (v << 3) | x;
       }

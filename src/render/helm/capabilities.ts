@@ -157,20 +157,20 @@ declareMethods(kubeVersionType, {
     params: [],
     result: T.string,
     ptr: true,
-    call: (kv: GoStruct) => kv.field('Version') as string,
+    call: (kv: GoStruct) => kv.field('Version'),
   },
   GitVersion: {
     params: [],
     result: T.string,
     ptr: true,
-    call: (kv: GoStruct) => kv.field('Version') as string,
+    call: (kv: GoStruct) => kv.field('Version'),
   },
 });
 declareMethods(versionSetType, {
   Has: {
     params: [T.string],
     result: T.bool,
-    call: (vs: GoValue[], v: GoValue) => vs.includes(v as string),
+    call: (vs: GoValue[], v: GoValue) => vs.includes(v),
   },
 });
 

@@ -245,7 +245,7 @@ function decodeStruct(
       }
     } else if (kind === 'any[]') {
       if (raw !== null && !Array.isArray(raw)) typeMismatch(raw, spec, field, '[]interface {}');
-      out[field] = raw === null ? [] : (raw as YamlValue[]).map(jsonRoundTrip);
+      out[field] = raw === null ? [] : raw.map(jsonRoundTrip);
     } else {
       if (raw === null) out[field] = null;
       else if (!Array.isArray(raw)) typeMismatch(raw, spec, field, `[]*${kind.list.goName}`);

@@ -6,8 +6,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { projectRoot, oracleSkip, sharedCorpus } from '../../testing/oracles.js';
-import { firstDifference, runHelm } from '../../testing/helm-oracle.js';
+import {
+  firstDifference,
+  oracleSkip,
+  projectRoot,
+  runHelm,
+  sharedCorpus,
+} from '../../testing/index.js';
 import { helmTemplate, mergeValueOptions, parseKubeVersion } from './index.js';
 
 const CORPUS =

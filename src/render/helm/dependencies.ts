@@ -146,7 +146,7 @@ function trimNilValues(vals: GoMap): GoMap {
   const trim = (m: GoMap): void => {
     for (const key of Object.keys(m)) {
       if (m[key] === null) delete m[key];
-      else if (istable(m[key])) trim(m[key] as GoMap);
+      else if (istable(m[key])) trim(m[key]);
     }
   };
   trim(copy);

@@ -7,7 +7,7 @@ import {
   goString,
   newGoMap,
 } from '../gotemplate/index.js';
-import type { GoMap, GoValue } from '../gotemplate/index.js';
+import type { GoMap } from '../gotemplate/index.js';
 import type { Chart } from './chart.js';
 import { chartValue } from './chart.js';
 import { HelmError } from './errors.js';
@@ -146,7 +146,7 @@ export function renderChart(
     r.vals['Template'] = tv;
     let out: string;
     try {
-      out = t.execute(filename, r.vals as GoValue);
+      out = t.execute(filename, r.vals);
     } catch (e) {
       if (e instanceof ExecError) throw cleanupExecError(filename, e);
       if (e instanceof DeepRecursion || (e instanceof RangeError && /call stack/.test(e.message))) {

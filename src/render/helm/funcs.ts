@@ -2,7 +2,7 @@
 // toYaml/fromYaml, toJson/fromJson, toToml/fromToml, include, tpl, required, fail and lookup.
 import { marshalJson, unmarshalJson } from '../gotemplate/json.js';
 import { GoError, T, T2, TemplateSet, goQuote, newGoMap } from '../gotemplate/index.js';
-import type { FuncMap, GoFunc, GoMap, GoValue } from '../gotemplate/index.js';
+import type { GoFunc, GoMap, GoValue } from '../gotemplate/index.js';
 import { sprigFuncs } from '../gotemplate/sprig/index.js';
 import { fn } from '../gotemplate/sprig/def.js';
 import { DeepRecursion, ExecError } from '../gotemplate/index.js';
@@ -274,7 +274,7 @@ function goQuoteTpl(s: string): string {
 /** action.TemplateName: --name-template rendered with Sprig's functions and no data. */
 export function renderNameTemplate(nameTemplate: string): string {
   if (nameTemplate === '') return '';
-  const t = new TemplateSet('name-template', sprigFuncs() as FuncMap);
+  const t = new TemplateSet('name-template', sprigFuncs());
   const tree = t.parse('name-template', nameTemplate);
   return t.executeTree('name-template', tree, null);
 }
@@ -286,7 +286,7 @@ export function newHelmTemplateSet(opts: {
   readonly lookup?: LookupFunc;
   readonly lintMode?: boolean;
 }): TemplateSet {
-  const t = new TemplateSet('gotpl', helmStaticFuncs(opts) as FuncMap);
+  const t = new TemplateSet('gotpl', helmStaticFuncs(opts));
   t.option(opts.strict ? 'error' : 'zero');
   const included: IncludedNames = new Map();
   t.addFuncs({ include: includeFun(t, included), tpl: tplFun(t, included, opts.strict ?? false) });

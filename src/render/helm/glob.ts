@@ -12,7 +12,7 @@ export class BadPatternError extends Error {
 /** Escapes a character for a u-mode RegExp, outside a class. */
 const escapeRe = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 /** Escapes a character inside a u-mode RegExp class. */
-const escapeClass = (c: string): string => c.replace(/[\\^\]\[-]/g, '\\$&');
+const escapeClass = (c: string): string => c.replace(/[\\^\][-]/g, '\\$&');
 
 /** A character class `[...]` starting at i (after '['), with Go's getEsc rules for its ranges. */
 function goClass(p: string, start: number, negChar: string): { re: string; next: number } {

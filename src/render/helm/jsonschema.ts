@@ -480,7 +480,7 @@ function display(v: Json): string {
   if (Array.isArray(v) || isGoMap(v)) return 'value';
   if (v === null) return '<nil>';
   if (typeof v === 'number') return formatFloat(v, 'g', -1, 64);
-  return String(v);
+  return v ? 'true' : 'false';
 }
 
 class Validator {

@@ -112,7 +112,12 @@ function chartfileRules(l: Linter, dir: string): void {
   ) as Record<string, YamlValue>;
   const str = (k: string): string => {
     const v = md[k];
-    return v === undefined || v === null ? '' : String(v);
+    return typeof v === 'string' ||
+      typeof v === 'number' ||
+      typeof v === 'boolean' ||
+      typeof v === 'bigint'
+      ? String(v)
+      : '';
   };
   const name = str('name');
   l.run(

@@ -107,7 +107,7 @@ export function loadArchiveFile(path: string): Chart {
 
 function sniff(b: Buffer): string {
   const head = b.subarray(0, 512).toString('latin1');
-  // eslint-disable-next-line no-control-regex
+
   if (/^[\t\n\f\r\x20-\x7e]*$/.test(head)) return 'text/plain; charset=utf-8';
   return 'application/octet-stream';
 }

@@ -3,7 +3,6 @@
 import { isGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
 import type { Chart } from './chart.js';
-import { HelmError } from './errors.js';
 import { SchemaError, validateAgainstSchema } from './jsonschema.js';
 
 function typeName(v: unknown): string {

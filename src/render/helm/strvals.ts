@@ -234,7 +234,7 @@ class Parser {
     if (err === undefined && Object.keys(inner).length === 0)
       throw new StrvalsError(`key map ${goQuote(k)} has no value`);
     if (Object.keys(inner).length !== 0 && k !== '') data[k] = inner;
-    if (err !== undefined) throw err;
+    if (err !== undefined) throw err as Error;
   }
 
   private jsonValue(data: GoMap, k: string): void {

@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { oracleSkip } from '../../testing/oracles.js';
-import { runHelm } from '../../testing/helm-oracle.js';
+import { oracleSkip, runHelm } from '../../testing/index.js';
 import {
   CASE_FILES,
   CASE_HELPERS,
@@ -15,7 +14,7 @@ import {
   ERROR_CASES,
   ERROR_HELPERS,
   OK_CASES,
-} from '../../testing/template-cases.js';
+} from './testing/template-cases.js';
 import { helmTemplate, parseKubeVersion } from './index.js';
 
 const CHART_YAML = `apiVersion: v2

@@ -25,10 +25,10 @@ const CONTROL: Record<string, string> = {
   '\r': '\\r',
 };
 function quoted(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return (
     '"' +
     s.replace(
+      // eslint-disable-next-line no-control-regex
       /["\\\x00-\x1f\x7f]/g,
       (c) => CONTROL[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
     ) +
@@ -250,8 +250,8 @@ class Parser {
       else {
         const m = /^[A-Za-z0-9_-]+/.exec(this.s.slice(this.i));
         if (!m) this.fail(`expected key but found ${JSON.stringify(c)}`);
-        parts.push((m as RegExpExecArray)[0]);
-        this.i += (m as RegExpExecArray)[0].length;
+        parts.push(m[0]);
+        this.i += m[0].length;
       }
       this.skipWs();
       if (this.peek() !== '.') return parts;
@@ -285,7 +285,7 @@ class Parser {
       '\\': '\\',
       e: '\x1b',
     };
-    if (simple[c] !== undefined) return simple[c] as string;
+    if (simple[c] !== undefined) return simple[c];
     if (c === 'u' || c === 'U') {
       const n = c === 'u' ? 4 : 8;
       const hex = this.s.slice(this.i, this.i + n);
@@ -371,7 +371,7 @@ class Parser {
         rest,
       );
     if (!m) this.fail(`expected value but found ${JSON.stringify(c)} instead`);
-    const tok = (m as RegExpExecArray)[0];
+    const tok = m[0];
     this.i += tok.length;
     return this.scalar(tok);
   }
@@ -475,7 +475,7 @@ class Parser {
       if (!Object.hasOwn(t, k)) t[k] = newGoMap();
       const next = t[k];
       if (!isGoMap(next)) this.fail(`key ${JSON.stringify(k)} has already been defined`);
-      t = next as GoMap;
+      t = next;
     }
     const last = key[key.length - 1] as string;
     if (Object.hasOwn(t, last)) this.fail(`Key '${key.join('.')}' has already been defined.`);

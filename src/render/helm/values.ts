@@ -12,7 +12,7 @@ import {
   setGoType,
 } from '../gotemplate/index.js';
 import type { GoMap, GoType, GoValue } from '../gotemplate/index.js';
-import { GoError } from '../gotemplate/index.js';
+import { GoError, sprint } from '../gotemplate/index.js';
 import { deepCopy } from '../gotemplate/sprig/reflect.js';
 import type { Chart } from './chart.js';
 import { HelmError } from './errors.js';
@@ -63,11 +63,11 @@ function coalesceDeps(warn: Warn, chrt: Chart, dest: GoMap, prefix: string, merg
     if (!Object.hasOwn(dest, name)) dest[name] = newGoMap();
     else if (!istable(dest[name])) {
       throw new HelmError(
-        `type mismatch on ${name}: %!t(${goTypeName(dest[name])}=${String(dest[name])})`,
+        `type mismatch on ${name}: %!t(${goTypeName(dest[name])}=${goPrint(dest[name])})`,
         'ValuesInvalid',
       );
     }
-    const dvmap = dest[name] as GoMap;
+    const dvmap = dest[name];
     const subPrefix = concatPrefix(prefix, chrt.metadata.name);
     coalesceGlobals(warn, dvmap, dest, subPrefix);
     dest[name] = coalesce(warn, sub, dvmap, subPrefix, merge);
@@ -186,7 +186,7 @@ export function coalesceTablesFullKey(
 }
 
 function goPrint(v: GoValue): string {
-  return String(v);
+  return sprint([v]);
 }
 
 /** Values.Table: the map at a dotted path (ErrNoTable when it is missing or not a map). */

@@ -23,7 +23,7 @@ function v3Value(v: GoValue): YamlValue {
     const text = findMethod(v, 'String');
     if (v.goType.kind === Kind.Pointer && v.isNil()) return null;
     if (text !== undefined && (v.goType.fields ?? v.goType.elem?.fields) === undefined)
-      return String(text.call());
+      return text.call() as string;
     const st = v.goType.kind === Kind.Pointer ? v.goType.elem : v.goType;
     const out = Object.create(null) as YamlMap;
     for (const f of st?.fields ?? []) out[f.name.toLowerCase()] = v3Value(v.field(f.name) ?? null);

@@ -4,13 +4,11 @@ import {
   GoInt,
   GoObject,
   Kind,
-  T2,
   findMethod,
+  goBytes,
   isNilContainer,
   newGoMap,
-  typeOf,
 } from '../gotemplate/index.js';
-import { goBytes } from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { emitYaml, parseYamlDocuments, YamlParseError } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
@@ -172,7 +170,7 @@ function objectValue(o: GoObject): YamlValue {
   const marshal = findMethod(o, 'MarshalJSON');
   if (marshal !== undefined) {
     if (o.goType.kind === Kind.Pointer && o.isNil()) return null;
-    return toYamlValue(unmarshalJson(String(marshal.call())));
+    return toYamlValue(unmarshalJson(marshal.call() as string));
   }
   if (o.goType.kind === Kind.Pointer && o.isNil()) return null;
   const st = o.goType.kind === Kind.Pointer ? o.goType.elem : o.goType;

@@ -1,7 +1,7 @@
 // Sprig's crypto functions on node:crypto: hashes, adler32, bcrypt/htpasswd, derivePassword (scrypt),
 // AES-CBC, random bytes, UUIDs, private keys and X.509 certificates built as Go's x509 builds them.
+import type { KeyObject } from 'node:crypto';
 import {
-  KeyObject,
   X509Certificate,
   createCipheriv,
   createDecipheriv,
@@ -537,9 +537,11 @@ function caTemplate(cn: string, days: number): CertTemplate {
   return { cn, ips: [], dns: [], daysValid: days, isCA: true };
 }
 
+const asText = (v: GoValue): string => (typeof v === 'string' ? v : '');
+
 function signedBy(ca: GoValue): { subject: Buffer; skid?: Buffer; key: KeyObject } {
   const c = ca as GoStruct;
-  const block = pemDecode(String(c.field('Cert') ?? ''));
+  const block = pemDecode(asText(c.field('Cert')));
   if (block === undefined) throw new GoError('unable to decode certificate');
   try {
     new X509Certificate(block.body);
@@ -550,7 +552,7 @@ function signedBy(ca: GoValue): { subject: Buffer; skid?: Buffer; key: KeyObject
   }
   let key: KeyObject;
   try {
-    key = parsePrivateKeyPem(String(c.field('Key') ?? ''));
+    key = parsePrivateKeyPem(asText(c.field('Key')));
   } catch (e) {
     throw new GoError(`error parsing private key: ${(e as Error).message}`);
   }

@@ -57,9 +57,9 @@ export function localLocation(): Location {
   local ??= ((): Location => {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz === 'UTC' || tz === 'Etc/UTC' || tz === undefined)
-      return { name: 'Local', zoneAt: UTC.zoneAt };
+      return { name: 'Local', zoneAt: (t) => UTC.zoneAt(t) };
     const z = intlZone(tz, 'Local');
-    return { name: 'Local', zoneAt: z.zoneAt };
+    return { name: 'Local', zoneAt: (t) => z.zoneAt(t) };
   })();
   return local;
 }
@@ -470,7 +470,7 @@ function jsonLike(s: string): string {
 export function durationString(d: bigint): string {
   if (d === 0n) return '0s';
   const neg = d < 0n;
-  let u = neg ? -d : d;
+  const u = neg ? -d : d;
   let out: string;
   if (u < 1000000000n) {
     let prec: number;

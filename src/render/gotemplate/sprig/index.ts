@@ -25,7 +25,7 @@ export interface SprigOptions {
 
 /** Every Sprig function, keyed by its template name. */
 export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
-  const m: Record<string, GoFunc> = Object.assign(
+  const m = Object.assign(
     Object.create(null) as Record<string, GoFunc>,
     stringFuncs,
     listFuncs,
@@ -39,7 +39,7 @@ export function sprigFuncs(opts: SprigOptions = {}): Record<string, GoFunc> {
     urlFuncs,
     pathFuncs,
     cryptoFuncs,
-  );
+  ) as Record<string, GoFunc>;
   m['hello'] = fn([], T.string, () => 'Hello!');
   m['fail'] = fn(
     [T.string],
