@@ -1,11 +1,19 @@
 // Runs the real `helm` (the oracle built from Helm's Go module) for differential tests, isolated
 // from the machine's Helm and kubeconfig settings, and compares its output with ours.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goString } from '../render/index.js';
-import { oracle } from './oracles.js';
+import { oracle, projectRoot, sharedCorpus } from './oracles.js';
 
 let sandbox: string | undefined;
 
@@ -85,4 +93,50 @@ function sameShape(x: string, y: string): boolean {
 /** `key: <long base64>` lines (generated certificates and keys differ in length run to run). */
 function looksLikeBase64Value(s: string): boolean {
   return /^\s*[\w.-]+: "?[A-Za-z0-9+/]{40,}={0,2}"?$/.test(s);
+}
+
+/** The shared corpus of Helm charts (../shared/corpora/helm-charts; see its SOURCE.md). */
+export function helmCorpusDir(): string {
+  return sharedCorpus('helm-charts') ?? join(projectRoot, '..', 'shared', 'corpora', 'helm-charts');
+}
+
+/** The corpus' chart folders by name, sorted (none when the corpus is absent). */
+export function helmCorpusCharts(): string[] {
+  const dir = helmCorpusDir();
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((d) => existsSync(join(dir, d, 'Chart.yaml')))
+        .sort()
+    : [];
+}
+
+const prepared = new Map<string, string>();
+
+/**
+ * The folder of a corpus chart, ready to render. kube-prometheus-stack is vendored without four of
+ * its dependencies; its copy (made once per process) takes two of them from the corpus'
+ * prometheus chart and drops the two the corpus does not hold.
+ */
+export function helmCorpusChart(name: string): string {
+  const corpus = helmCorpusDir();
+  const src = join(corpus, name);
+  if (name !== 'prometheus-community+helm-charts~kube-prometheus-stack') return src;
+  const done = prepared.get(name);
+  if (done !== undefined) return done;
+  const dir = join(mkdtempSync(join(tmpdir(), 'flotilla-kps-')), 'kube-prometheus-stack');
+  cpSync(src, dir, { recursive: true });
+  const prom = join(corpus, 'prometheus-community+helm-charts~prometheus', 'charts');
+  for (const dep of ['kube-state-metrics', 'prometheus-node-exporter']) {
+    cpSync(join(prom, dep), join(dir, 'charts', dep), { recursive: true });
+  }
+  const chartYaml = readFileSync(join(dir, 'Chart.yaml'), 'utf8')
+    .replace(/ {2}- name: grafana\n(?: {4}.*\n)+/, '')
+    .replace(/ {2}- name: prometheus-windows-exporter\n(?: {4}.*\n)+/, '')
+    .replace(
+      /(- name: (?:kube-state-metrics|prometheus-node-exporter)\n {4}version: )"[^"]*"/g,
+      '$1"*"',
+    );
+  writeFileSync(join(dir, 'Chart.yaml'), chartYaml);
+  prepared.set(name, dir);
+  return dir;
 }

@@ -8,7 +8,13 @@ export {
   projectRoot,
   sharedCorpus,
 } from './oracles.js';
-export { firstDifference, runHelm } from './helm-oracle.js';
+export {
+  firstDifference,
+  helmCorpusChart,
+  helmCorpusCharts,
+  helmCorpusDir,
+  runHelm,
+} from './helm-oracle.js';
 export type { OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';

@@ -539,10 +539,10 @@ class State {
       this.iface = false;
       return undefined;
     }
-    const typName = this.receiverTypeName(receiver, recvIface);
+    const typName = (): string => this.receiverTypeName(receiver, recvIface);
     if (receiver === null) {
-      if (recvIface) this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
-      this.errorf(`can't evaluate field ${fieldName} in type ${typName}`);
+      if (recvIface) this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
+      this.errorf(`can't evaluate field ${fieldName} in type ${typName()}`);
     }
     const method = findMethod(receiver, fieldName);
     if (method !== undefined)
@@ -571,9 +571,9 @@ class State {
       const f = findField(st, fieldName);
       if (f !== undefined) {
         if (t.kind === Kind.Pointer && receiver.isNil())
-          this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
+          this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
         if (!/^\p{Lu}/u.test(fieldName))
-          this.errorf(`${fieldName} is an unexported field of struct type ${typName}`);
+          this.errorf(`${fieldName} is an unexported field of struct type ${typName()}`);
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         const v = receiver.field(fieldName);
         this.iface = f.type.kind === Kind.Interface;
@@ -584,10 +584,10 @@ class State {
         receiver.isNil() &&
         (st?.kind !== Kind.Struct || f !== undefined)
       ) {
-        this.errorf(`nil pointer evaluating ${typName}.${fieldName}`);
+        this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typName}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${typName()}`);
   }
 
   evalCall(

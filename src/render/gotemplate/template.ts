@@ -11,10 +11,67 @@ import type { GoFunc, GoValue } from './value.js';
 
 export type FuncMap = Readonly<Record<string, GoFunc>>;
 
+/**
+ * Parsed templates kept by name and text, for sets that parse the same texts again (a controller
+ * rendering a chart again, Helm's tpl called in a loop). Trees are never changed once parsed, so
+ * sets can share them. A cache may only be shared by sets with the same function names (which
+ * decide what parses). Holds at most `maxChars` characters of template text, least recently used
+ * first out.
+ */
+export class ParseCache {
+  /**
+   * By name, the texts parsed under it (most recently used last). Texts are compared rather than
+   * hashed: a file read again is a new string, and comparing it is cheaper than hashing it.
+   */
+  private readonly entries = new Map<
+    string,
+    { text: string; trees: ReadonlyMap<string, Tree> }[]
+  >();
+  private chars = 0;
+
+  constructor(
+    private readonly maxChars = 64 * 1024 * 1024,
+    /** Texts kept per name (tpl parses many under one name). */
+    private readonly perName = 64,
+  ) {}
+
+  get(name: string, text: string): ReadonlyMap<string, Tree> | undefined {
+    const list = this.entries.get(name);
+    if (list === undefined) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i] as { text: string; trees: ReadonlyMap<string, Tree> };
+      if (e.text === text) {
+        if (i !== list.length - 1) {
+          list.splice(i, 1);
+          list.push(e);
+        }
+        return e.trees;
+      }
+    }
+    return undefined;
+  }
+
+  set(name: string, text: string, trees: ReadonlyMap<string, Tree>): void {
+    if (text.length > this.maxChars) return;
+    let list = this.entries.get(name);
+    if (list === undefined) this.entries.set(name, (list = []));
+    list.push({ text, trees });
+    this.chars += text.length;
+    if (list.length > this.perName) this.chars -= (list.shift() as { text: string }).text.length;
+    if (this.chars > this.maxChars) {
+      // over budget: start again rather than track a global order
+      this.entries.clear();
+      this.chars = 0;
+    }
+  }
+}
+
 export class TemplateSet implements ExecContext {
   private readonly trees = new Map<string, Tree>();
   private funcs: Record<string, GoFunc>;
   missingKey: MissingKey = MissingKey.Invalid;
+  /** Where parse looks for trees it parsed before (see ParseCache); clones share it. */
+  parseCache: ParseCache | undefined;
 
   /** @param name the set's own name (Go's root template name, e.g. Helm's "gotpl"). */
   constructor(
@@ -59,7 +116,11 @@ export class TemplateSet implements ExecContext {
    * Returns the tree of `name` itself, which an empty text does not replace in the set.
    */
   parse(name: string, text: string): Tree {
-    const trees = parseTemplate(name, text, this.hasFunction);
+    let trees = this.parseCache?.get(name, text);
+    if (trees === undefined) {
+      trees = parseTemplate(name, text, this.hasFunction);
+      this.parseCache?.set(name, text, trees);
+    }
     let own: Tree | undefined;
     for (const [n, tree] of trees) {
       if (n === name) own = tree;
@@ -74,6 +135,7 @@ export class TemplateSet implements ExecContext {
   clone(): TemplateSet {
     const c = new TemplateSet(this.name, undefined, this);
     c.missingKey = this.missingKey;
+    c.parseCache = this.parseCache;
     return c;
   }
 

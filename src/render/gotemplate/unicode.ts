@@ -92,6 +92,15 @@ export function isSpace(r: number): boolean {
     r === 0x3000
   );
 }
+/** strings.TrimSpace (every space Go knows is one UTF-16 unit, so units are enough). */
+export function trimSpace(s: string): string {
+  let i = 0;
+  let j = s.length;
+  while (i < j && isSpace(s.charCodeAt(i))) i++;
+  while (j > i && isSpace(s.charCodeAt(j - 1))) j--;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
+}
+
 export function isLetter(r: number): boolean {
   if (r < 0x80) return (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a);
   return test(RE.letter, r);

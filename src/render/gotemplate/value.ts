@@ -366,9 +366,20 @@ export interface GoMethod {
 
 /** Methods by receiver type name (value and pointer receivers alike, as templates see them). */
 const typeMethods = new Map<string, Readonly<Record<string, GoMethod>>>();
+/** typeMethods by type object, filled as types are met (field lookups ask for every map). */
+let methodsByType = new WeakMap<GoType, Readonly<Record<string, GoMethod>> | null>();
 export function declareMethods(type: GoType, methods: Readonly<Record<string, GoMethod>>): void {
   typeMethods.set(type.name, methods);
   if (type.kind !== Kind.Pointer) typeMethods.set(pointerTo(type).name, methods);
+  methodsByType = new WeakMap();
+}
+function methodsOf(type: GoType): Readonly<Record<string, GoMethod>> | null {
+  let m = methodsByType.get(type);
+  if (m === undefined) {
+    m = typeMethods.get(type.name) ?? null;
+    methodsByType.set(type, m);
+  }
+  return m;
 }
 function implementsMethod(type: GoType, name: string): boolean {
   const m = typeMethods.get(type.name);
@@ -379,8 +390,8 @@ function implementsMethod(type: GoType, name: string): boolean {
 export function findMethod(v: GoValue, name: string, addressable = true): GoFunc | undefined {
   const type = typeOf(v);
   if (type === undefined) return undefined;
-  const table = typeMethods.get(type.name);
-  if (table === undefined || !Object.hasOwn(table, name)) return undefined;
+  const table = methodsOf(type);
+  if (table === null || !Object.hasOwn(table, name)) return undefined;
   const m = table[name] as GoMethod;
   if (m.ptr && !addressable && type.kind !== Kind.Pointer) return undefined;
   const call = m.call as (recv: GoValue, ...args: GoValue[]) => GoValue | bigint;

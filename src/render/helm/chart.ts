@@ -14,7 +14,7 @@ import {
   setGoType,
 } from '../gotemplate/index.js';
 import type { GoMap, GoType, GoValue } from '../gotemplate/index.js';
-import { parseYamlDocuments } from '../yaml/index.js';
+import { firstYamlDocument } from './fast-yaml.js';
 import type { YamlValue } from '../yaml/index.js';
 import { newVersion } from '../gotemplate/sprig/semver.js';
 import { HelmError } from './errors.js';
@@ -317,7 +317,7 @@ export function emptyMetadata(): Metadata {
 export function decodeMetadataInto(md: Metadata, text: string, what: string): void {
   let doc: YamlValue;
   try {
-    doc = parseYamlDocuments(text, true)[0] ?? null;
+    doc = firstYamlDocument(text);
   } catch (e) {
     throw new HelmError(
       `cannot load ${what}: error converting YAML to JSON: yaml: ${(e as Error).message}`,

@@ -2,21 +2,19 @@
 // and value sets of our own (subcharts and options switched on), rendered by us and by the real
 // `helm template`; the outputs must be byte-identical (random passwords and certificates aside).
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   firstDifference,
+  helmCorpusChart,
+  helmCorpusCharts,
+  helmCorpusDir,
   oracleSkip,
-  projectRoot,
   runHelm,
-  sharedCorpus,
 } from '../../testing/index.js';
 import { helmTemplate, mergeValueOptions, parseKubeVersion } from './index.js';
 
-const CORPUS =
-  sharedCorpus('helm-charts') ?? join(projectRoot, '..', 'shared', 'corpora', 'helm-charts');
 const KUBE = '1.36.0';
 
 interface ValueSet {
@@ -185,30 +183,6 @@ const OWN: Readonly<Record<string, readonly ValueSet[]>> = {
   ],
 };
 
-/**
- * kube-prometheus-stack is vendored without four of its dependencies; its copy here takes two of
- * them from the corpus' prometheus chart and drops the two the corpus does not hold.
- */
-function prepare(name: string): string {
-  const src = join(CORPUS, name);
-  if (name !== 'prometheus-community+helm-charts~kube-prometheus-stack') return src;
-  const dir = join(mkdtempSync(join(tmpdir(), 'flotilla-kps-')), 'kube-prometheus-stack');
-  cpSync(src, dir, { recursive: true });
-  const prom = join(CORPUS, 'prometheus-community+helm-charts~prometheus', 'charts');
-  for (const dep of ['kube-state-metrics', 'prometheus-node-exporter']) {
-    cpSync(join(prom, dep), join(dir, 'charts', dep), { recursive: true });
-  }
-  const chartYaml = readFileSync(join(dir, 'Chart.yaml'), 'utf8')
-    .replace(/ {2}- name: grafana\n(?: {4}.*\n)+/, '')
-    .replace(/ {2}- name: prometheus-windows-exporter\n(?: {4}.*\n)+/, '')
-    .replace(
-      /(- name: (?:kube-state-metrics|prometheus-node-exporter)\n {4}version: )"[^"]*"/g,
-      '$1"*"',
-    );
-  writeFileSync(join(dir, 'Chart.yaml'), chartYaml);
-  return dir;
-}
-
 function valueSets(name: string, dir: string): ValueSet[] {
   const sets: ValueSet[] = [{ name: 'defaults', args: [] }];
   const ci = join(dir, 'ci');
@@ -245,20 +219,18 @@ function ours(dir: string, args: readonly string[]): { output?: string; error?: 
   }
 }
 
-const charts = existsSync(CORPUS)
-  ? readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, 'Chart.yaml')))
-  : [];
+const charts = helmCorpusCharts();
 
 describe(
   'helm template over the shared chart corpus, against the helm oracle',
   { skip: oracleSkip('helm') },
   () => {
     it('finds the corpus', () => {
-      assert.ok(charts.length >= 10, `corpus at ${CORPUS}`);
+      assert.ok(charts.length >= 10, `corpus at ${helmCorpusDir()}`);
     });
     for (const name of charts) {
       describe(name, () => {
-        const dir = prepare(name);
+        const dir = helmCorpusChart(name);
         const randomOk = !name.startsWith('argoproj') && !name.startsWith('kubernetes');
         for (const set of valueSets(name, dir)) {
           it(set.name, () => {

@@ -21,7 +21,7 @@ export const filesType: GoType = namedType('engine.files', mapOf(T.string, T2.by
 
 export function filesValue(from: readonly ChartFile[]): GoMap {
   const m = newGoMap(filesType);
-  for (const f of from) m[f.name] = new Uint8Array(f.data);
+  for (const f of from) m[f.name] = f.data;
   return m;
 }
 

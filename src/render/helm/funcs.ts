@@ -1,7 +1,7 @@
 // Helm's template functions on top of Sprig (engine/funcs.go and the late-bound ones of engine.go):
 // toYaml/fromYaml, toJson/fromJson, toToml/fromToml, include, tpl, required, fail and lookup.
 import { marshalJson, unmarshalJson } from '../gotemplate/json.js';
-import { GoError, T, T2, TemplateSet, goQuote, newGoMap } from '../gotemplate/index.js';
+import { GoError, ParseCache, T, T2, TemplateSet, goQuote, newGoMap } from '../gotemplate/index.js';
 import type { GoFunc, GoMap, GoValue } from '../gotemplate/index.js';
 import { sprigFuncs } from '../gotemplate/sprig/index.js';
 import { fn } from '../gotemplate/sprig/def.js';
@@ -279,6 +279,9 @@ export function renderNameTemplate(nameTemplate: string): string {
   return t.executeTree('name-template', tree, null);
 }
 
+/** Templates parsed before, shared by every render (Helm's function names are always the same). */
+const PARSE_CACHE = new ParseCache();
+
 /** A template set with Helm's functions bound to it (Engine.initFunMap). */
 export function newHelmTemplateSet(opts: {
   readonly strict?: boolean;
@@ -288,6 +291,7 @@ export function newHelmTemplateSet(opts: {
 }): TemplateSet {
   const t = new TemplateSet('gotpl', helmStaticFuncs(opts));
   t.option(opts.strict ? 'error' : 'zero');
+  t.parseCache = PARSE_CACHE;
   const included: IncludedNames = new Map();
   t.addFuncs({ include: includeFun(t, included), tpl: tplFun(t, included, opts.strict ?? false) });
   return t;

@@ -10,6 +10,7 @@ import { readTarGz } from './tar.js';
 import { readYamlMap } from './yaml.js';
 import { cleanPath } from '../gotemplate/sprig/paths.js';
 import { parseYamlDocuments } from '../yaml/index.js';
+import { fastYaml } from './fast-yaml.js';
 
 const MAX_FILE_SIZE = 5 * 1024 * 1024;
 const MAX_CHART_SIZE = 100 * 1024 * 1024;
@@ -44,41 +45,54 @@ export function loadDir(dir: string): Chart {
   rules.addDefaults();
   const files: ChartFile[] = [];
   const walk = (abs: string, rel: string): void => {
-    const names = readdirSync(abs).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    for (const name of names) {
+    const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) =>
+      Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
+    );
+    for (const entry of entries) {
+      const name = entry.name;
       const childAbs = join(abs, name);
       const childRel = rel === '' ? name : `${rel}/${name}`;
-      let s;
-      try {
-        s = statSync(childAbs);
-      } catch {
-        throw new HelmError(
-          `error reading ${childRel}: broken symbolic link`,
-          'ChartLoadFailed',
-          childAbs,
-        );
+      // The entry's type saves a stat, except for links, which are followed.
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let size = -1;
+      if (entry.isSymbolicLink()) {
+        let s;
+        try {
+          s = statSync(childAbs);
+        } catch {
+          throw new HelmError(
+            `error reading ${childRel}: broken symbolic link`,
+            'ChartLoadFailed',
+            childAbs,
+          );
+        }
+        isDir = s.isDirectory();
+        isFile = s.isFile();
+        size = s.size;
       }
-      if (s.isDirectory()) {
+      if (isDir) {
         if (rules.ignore(childRel, true)) continue;
         walk(childAbs, childRel);
         continue;
       }
       if (rules.ignore(childRel, false)) continue;
-      if (!s.isFile()) {
+      if (!isFile) {
         throw new HelmError(
           `cannot load irregular file ${childAbs} as it has file mode type bits set`,
           'ChartLoadFailed',
           childAbs,
         );
       }
-      if (s.size > MAX_FILE_SIZE) {
+      const data = size > MAX_FILE_SIZE ? undefined : readFileSync(childAbs);
+      if (data === undefined || data.length > MAX_FILE_SIZE) {
         throw new HelmError(
           `chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
           'ChartLoadFailed',
           childAbs,
         );
       }
-      files.push({ name: childRel, data: stripBom(readFileSync(childAbs)) });
+      files.push({ name: childRel, data: stripBom(data) });
     }
   };
   walk(top, '');
@@ -272,7 +286,8 @@ export function loadFiles(files: readonly ChartFile[]): Chart {
 
 function checkYaml(f: ChartFile, name: string): void {
   try {
-    parseYamlDocuments(text(f.data), true);
+    const t = text(f.data);
+    if (fastYaml(t) === undefined) parseYamlDocuments(t, true);
   } catch (e) {
     throw new HelmError(
       `cannot load ${name}: error converting YAML to JSON: yaml: ${(e as Error).message}`,

@@ -1,10 +1,10 @@
 // What Helm does with rendered templates before printing them (pkg/releaseutil): split each file
 // into documents, read each document's head, set hooks aside, and order the rest by kind.
-import { parseYamlDocuments } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
-import { formatFloat, goStringCompare } from '../gotemplate/index.js';
+import { formatFloat, goStringCompare, goTrimSpace as trimSpace } from '../gotemplate/index.js';
 import { HelmError } from './errors.js';
 import { yamlReaderError } from './yaml.js';
+import { firstYamlDocument } from './fast-yaml.js';
 
 export interface Manifest {
   readonly name: string;
@@ -77,13 +77,7 @@ const HOOK_EVENTS: Readonly<Record<string, string>> = {
 
 /** The manifest separator of releaseutil.SplitManifests: `(?:^|\s*\n)---\s*` with RE2's ASCII \s. */
 const SEP = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
-const SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-
-/** strings.TrimSpace. */
-export function trimSpace(s: string): string {
-  return s.replace(SPACE, '');
-}
+export { trimSpace };
 
 /** releaseutil.SplitManifests: the non-empty documents of a file, in order. */
 export function splitManifests(bigFile: string): string[] {
@@ -128,7 +122,7 @@ function readHead(doc: string, file: string): Head {
       file,
     );
   try {
-    v = parseYamlDocuments(doc, true)[0] ?? null;
+    v = firstYamlDocument(doc);
   } catch (e) {
     throw new HelmError(
       `YAML parse error on ${file}: error converting YAML to JSON: yaml: ${(e as Error).message}`,

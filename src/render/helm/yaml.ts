@@ -10,7 +10,8 @@ import {
   newGoMap,
 } from '../gotemplate/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
-import { emitYaml, parseYamlDocuments, YamlParseError } from '../yaml/index.js';
+import { emitYaml, YamlParseError } from '../yaml/index.js';
+import { firstYamlDocument } from './fast-yaml.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { unmarshalJson } from '../gotemplate/json.js';
 
@@ -99,8 +100,7 @@ function firstDocument(text: string): YamlValue {
   const bad = yamlReaderError(text);
   if (bad !== undefined) throw new HelmYamlError(`error converting YAML to JSON: yaml: ${bad}`);
   try {
-    const docs = parseYamlDocuments(text, true);
-    return docs[0] ?? null;
+    return firstYamlDocument(text);
   } catch (e) {
     const msg = e instanceof YamlParseError ? e.message : String(e);
     throw new HelmYamlError(`error converting YAML to JSON: yaml: ${msg}`);

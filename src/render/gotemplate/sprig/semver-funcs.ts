@@ -19,6 +19,25 @@ function wrap<R>(f: () => R): R {
   }
 }
 
+/** semverCompare's answers (true, false or an error message) by constraint and version: charts ask the same few again and again. */
+const compared = new Map<string, boolean | string>();
+
+function semverCompare(c: string, v: string): boolean {
+  const key = c + '\0' + v;
+  let r = compared.get(key);
+  if (r === undefined) {
+    try {
+      r = checkConstraint(newConstraint(c), newVersion(v));
+    } catch (e) {
+      r = (e as Error).message;
+    }
+    if (compared.size >= 4096) compared.clear();
+    compared.set(key, r);
+  }
+  if (typeof r === 'string') throw new GoError(r);
+  return r;
+}
+
 export const semverFuncs: Readonly<Record<string, GoFunc>> = {
   semver: fn(
     [T.string],
@@ -26,10 +45,5 @@ export const semverFuncs: Readonly<Record<string, GoFunc>> = {
     (v: string) => wrap(() => new SemverValue(newVersion(v))),
     { errors: true },
   ),
-  semverCompare: fn(
-    [T.string, T.string],
-    T.bool,
-    (c: string, v: string) => wrap(() => checkConstraint(newConstraint(c), newVersion(v))),
-    { errors: true },
-  ),
+  semverCompare: fn([T.string, T.string], T.bool, semverCompare, { errors: true }),
 };

@@ -17,6 +17,7 @@ import {
   runeToTitle,
   runeToUpper,
   runesOf,
+  trimSpace,
 } from '../unicode.js';
 import {
   GoInt,
@@ -60,21 +61,6 @@ export function goSplit(s: string, sep: string, n = -1): string[] {
   const parts = s.split(sep);
   if (n < 0 || parts.length <= n) return parts;
   return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
-}
-
-function isSpaceStr(c: number): boolean {
-  return isSpace(c);
-}
-
-/** strings.TrimSpace. */
-export function trimSpace(s: string): string {
-  const rs = runesOf(s);
-  let i = 0;
-  let j = rs.length;
-  while (i < j && isSpaceStr(rs[i] as number)) i++;
-  while (j > i && isSpaceStr(rs[j - 1] as number)) j--;
-  if (i === 0 && j === rs.length) return s;
-  return fromRunes(rs.slice(i, j));
 }
 
 /** strings.Trim(s, cutset). */
