@@ -1,6 +1,6 @@
 // render layer: turns source trees into Kubernetes objects (kustomize, Helm charts).
 export { buildKustomization, KustomizeError, LoadRestrictor } from './kustomize/index.js';
-export type { BuildOptions, BuildResult } from './kustomize/index.js';
+export type { BuildOptions, BuildResult, HelmBuildOptions } from './kustomize/index.js';
 export { emitYaml, parseYaml, parseYamlDocuments } from './yaml/index.js';
 export type { YamlValue, YamlMap } from './yaml/index.js';
 export * from './postbuild/index.js';

@@ -13,3 +13,4 @@ export type { ValueOptions } from './value-options.js';
 export { lintChart } from './lint.js';
 export type { LintMessage, LintOptions, LintResult } from './lint.js';
 export { renderNameTemplate } from './funcs.js';
+export { marshalYaml } from './yaml.js';
