@@ -10,6 +10,7 @@ import {
   isNilContainer,
   newGoMap,
   sortedKeys,
+  isEmptyValue,
 } from './value.js';
 import type { GoField, GoMap, GoValue } from './value.js';
 
@@ -109,19 +110,7 @@ interface MarshalOptions {
 }
 
 function isEmptyForOmit(v: GoValue): boolean {
-  if (v === null || v === undefined) return true;
-  switch (typeof v) {
-    case 'string':
-      return v.length === 0;
-    case 'boolean':
-      return !v;
-    case 'number':
-      return v === 0;
-  }
-  if (v instanceof GoInt) return v.v === 0n;
-  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
-  if (v instanceof GoObject) return v.goType.kind === Kind.Pointer && v.isNil();
-  return Object.keys(v).length === 0;
+  return isEmptyValue(v);
 }
 
 class Encoder {

@@ -622,6 +622,32 @@ function newNumber(tree: Tree, pos: number, text: string, typ: ItemType): Number
     simplifyComplex(n, re, im);
     return n;
   }
+  // Plain decimal integers and fractions (nearly every literal): no need for the general parsers.
+  if (/^-?(?:0|[1-9]\d{0,14})$/.test(text)) {
+    const v = Number(text);
+    n.isInt = n.isFloat = true;
+    n.int64 = BigInt(v);
+    n.float64 = v;
+    if (v >= 0) {
+      n.isUint = true;
+      n.uint64 = n.int64;
+    }
+    return n;
+  }
+  if (/^-?(?:0|[1-9]\d{0,14})\.\d{1,15}$/.test(text)) {
+    const f = Number(text);
+    n.isFloat = true;
+    n.float64 = f;
+    if (Number.isInteger(f)) {
+      n.isInt = true;
+      n.int64 = BigInt(f);
+      if (f >= 0) {
+        n.isUint = true;
+        n.uint64 = n.int64;
+      }
+    }
+    return n;
+  }
   if (text.endsWith('i')) {
     try {
       const f = parseFloat64(text.slice(0, -1));

@@ -484,6 +484,11 @@ export function byteLength(s: string): number {
   return n;
 }
 
+/** Go's "empty value" (reflect's zero-or-empty test of encoding/json's omitempty, mergo and Sprig's empty): what isTrue calls false. */
+export function isEmptyValue(v: GoValue): boolean {
+  return isTrue(v) !== true;
+}
+
 export function isTrue(v: GoValue): boolean | undefined {
   switch (typeof v) {
     case 'undefined':

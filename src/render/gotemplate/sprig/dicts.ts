@@ -1,6 +1,5 @@
 // Sprig's dict functions (dict.go) and the mergo.Merge / MergeWithOverwrite semantics merge relies on.
 import {
-  GoInt,
   GoObject,
   T,
   T2,
@@ -9,6 +8,7 @@ import {
   nilOf,
   sortedKeys,
   typedSlice,
+  isEmptyValue,
 } from '../value.js';
 import type { GoFunc, GoMap, GoValue } from '../value.js';
 import { strval } from './cast.js';
@@ -21,19 +21,7 @@ const S = T.string;
 
 /** mergo's isEmptyValue with dereferencing (an interface holding a zero value is empty). */
 function mergoEmpty(v: GoValue): boolean {
-  if (v === null || v === undefined) return true;
-  switch (typeof v) {
-    case 'string':
-      return v.length === 0;
-    case 'boolean':
-      return !v;
-    case 'number':
-      return v === 0;
-  }
-  if (v instanceof GoInt) return v.v === 0n;
-  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
-  if (v instanceof GoObject) return v.isNil();
-  return Object.keys(v).length === 0;
+  return isEmptyValue(v);
 }
 
 function isMapValue(v: GoValue): v is GoMap {

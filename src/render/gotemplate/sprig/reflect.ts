@@ -1,6 +1,16 @@
 // Sprig's reflection helpers and the reflect semantics its functions rely on: Kind names, emptiness
 // (empty/default), reflect.DeepEqual, deep copies and Go's type assertions.
-import { GoInt, GoObject, GoStruct, Kind, T, T2, setGoType, typeOf } from '../value.js';
+import {
+  GoInt,
+  GoObject,
+  GoStruct,
+  Kind,
+  T,
+  T2,
+  isEmptyValue,
+  setGoType,
+  typeOf,
+} from '../value.js';
 import type { GoMap, GoValue } from '../value.js';
 import { GoPanic, fn } from './def.js';
 import { sprintf } from '../fmt.js';
@@ -46,19 +56,7 @@ export function kindOrPanic(v: GoValue): string {
 
 /** Sprig's empty(). */
 export function isEmpty(v: GoValue): boolean {
-  if (v === null || v === undefined) return true;
-  switch (typeof v) {
-    case 'string':
-      return v.length === 0;
-    case 'boolean':
-      return !v;
-    case 'number':
-      return v === 0;
-  }
-  if (v instanceof GoInt) return v.v === 0n;
-  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
-  if (v instanceof GoObject) return v.goType.kind === Kind.Pointer ? v.isNil() : false;
-  return Object.keys(v).length === 0;
+  return isEmptyValue(v);
 }
 
 /** The elements of a slice value (or undefined when it is not one). */

@@ -89,12 +89,12 @@ export const regexFuncs: Readonly<Record<string, GoFunc>> = {
     { errors: true },
   ),
   regexSplit: fn([S, S, I], T2.sliceString, (re: string, s: string, n: number) =>
-    strs(mustCompile(re).split(s, n)),
+    strs(mustCompile(re).splitN(s, n)),
   ),
   mustRegexSplit: fn(
     [S, S, I],
     T2.sliceString,
-    (re: string, s: string, n: number) => strs(compile(re).split(s, n)),
+    (re: string, s: string, n: number) => strs(compile(re).splitN(s, n)),
     {
       errors: true,
     },
