@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goString } from '../render/index.js';
-import { oracle, projectRoot, sharedCorpus } from './oracles.js';
+import { findCorpus } from './corpora.js';
+import { oracle, projectRoot } from './oracles.js';
 
 let sandbox: string | undefined;
 
@@ -97,7 +98,7 @@ function looksLikeBase64Value(s: string): boolean {
 
 /** The shared corpus of Helm charts (../shared/corpora/helm-charts; see its SOURCE.md). */
 export function helmCorpusDir(): string {
-  return sharedCorpus('helm-charts') ?? join(projectRoot, '..', 'shared', 'corpora', 'helm-charts');
+  return findCorpus('helm-charts') ?? join(projectRoot, '..', 'shared', 'corpora', 'helm-charts');
 }
 
 /** The corpus' chart folders by name, sorted (none when the corpus is absent). */

@@ -1,13 +1,7 @@
-// Helpers shared by tests: the oracles (upstream programs built from their Go modules) and a real
-// kube-apiserver. Not shipped by the build; product code may not import this folder.
-export {
-  findOracle,
-  oracle,
-  oracleSkip,
-  oraclesBinDir,
-  projectRoot,
-  sharedCorpus,
-} from './oracles.js';
+// Helpers shared by tests: the oracles (upstream programs built from their Go modules), a real
+// kube-apiserver, the shipped CLI and controller as child processes, a Git repository served over
+// smart HTTP, and polling. Not shipped by the build; product code may not import this folder.
+export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export {
   firstDifference,
   helmCorpusChart,
@@ -19,3 +13,19 @@ export type { OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
+export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export { runOpa } from './opa.js';
+export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
+export type { JSONDoc } from './json-mutations.js';
+export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+export type { RawRequest, RawResponse } from './raw-http.js';
+export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from './shipped-cli.js';
+export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
+export { openCrd } from './crds.js';
+export type { OpenCrdOptions } from './crds.js';
+export { startControllerProcess } from './controller-process.js';
+export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
+export { startServedGitRepo } from './git-repo.js';
+export type { ServedGitRepo } from './git-repo.js';
+export { until } from './until.js';
+export type { UntilOptions } from './until.js';

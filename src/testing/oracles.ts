@@ -70,20 +70,3 @@ export function oracle(name: OracleName): string {
   }
   return path;
 }
-
-/**
- * A shared corpus folder (../shared/corpora/NAME next to the project; from a worktree under
- * wt/, one level further up), or undefined when it is not on this machine.
- */
-export function sharedCorpus(name: string): string | undefined {
-  for (const up of ['..', join('..', '..')]) {
-    const dir = join(projectRoot, up, 'shared', 'corpora', name);
-    try {
-      accessSync(dir, constants.R_OK);
-      return dir;
-    } catch {
-      /* try the next place */
-    }
-  }
-  return undefined;
-}
