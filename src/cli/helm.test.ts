@@ -101,6 +101,48 @@ describe('flotilla helm', { skip }, () => {
     assert.deepEqual(tree(a), tree(b));
   });
 
+  it('values flags merge in the precedence and types of Helm', () => {
+    const dir = join(tmp, 'values');
+    const files: Record<string, string> = {
+      'Chart.yaml': 'apiVersion: v2\nname: values\nversion: 0.1.0\n',
+      'values.yaml': 'a: 1\nb:\n  c: 2\n  gone: x\nlist: [1, 2]\n',
+      'templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\ndata:\n  values: |\n{{ toYaml .Values | indent 4 }}\n  kinds: {{ kindOf .Values.a }} {{ kindOf .Values.s }} {{ kindOf .Values.big }} {{ kindOf .Values.f }}\n',
+      'v1.yaml': 'b:\n  d: 3\na: 2.5\n',
+      'v2.yaml': 'b:\n  gone: null\nbig: 12345678901234567890\n',
+      'file.txt': 'line one\nline two\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const args = [
+      'template',
+      'v',
+      dir,
+      '-f',
+      join(dir, 'v1.yaml'),
+      '--values',
+      join(dir, 'v2.yaml'),
+      '--set',
+      'a=5,list[3]=x,big=9007199254740993',
+      '--set-string',
+      's=007',
+      '--set-json',
+      'j={"k":[1,2.5,"x"],"n":null}',
+      '--set-file',
+      `f=${join(dir, 'file.txt')}`,
+      '--set-literal',
+      'lit=a,b=c',
+      '--set',
+      'b.c=null',
+    ];
+    const ours = flotilla(['helm', ...args]);
+    const theirs = runHelm(args);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(ours.stdout, theirs.stdout);
+  });
+
   it('template and lint report a broken chart with file and line', () => {
     const dir = writeBroken();
     const t = flotilla(['helm', 'template', 'x', dir]);
