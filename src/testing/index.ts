@@ -8,9 +8,12 @@ export {
   helmCorpusChart,
   helmCorpusCharts,
   helmCorpusDir,
+  helmInstallDryRun,
   runHelm,
+  runHelmAsync,
+  startFakeDiscovery,
 } from './helm-oracle.js';
-export type { OracleResult } from './helm-oracle.js';
+export type { FakeDiscovery, OracleRelease, OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';

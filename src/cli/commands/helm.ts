@@ -88,7 +88,7 @@ export function helmTemplateCommand(
         literalValues: flags.setLiteral ?? [],
       }),
       ...(flags.kubeVersion ? { kubeVersion: parseKubeVersion(flags.kubeVersion) } : {}),
-      apiVersions: flags.apiVersions ?? [],
+      extraApiVersions: flags.apiVersions ?? [],
       includeCrds: flags.includeCrds ?? false,
       skipTests: flags.skipTests ?? false,
       disableHooks: flags.hooks === false,

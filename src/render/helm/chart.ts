@@ -18,6 +18,7 @@ import { firstYamlDocument } from './fast-yaml.js';
 import type { YamlValue } from '../yaml/index.js';
 import { newVersion } from '../gotemplate/sprig/semver.js';
 import { HelmError } from './errors.js';
+import { copyValues } from './values.js';
 
 export interface ChartFile {
   readonly name: string;
@@ -102,6 +103,27 @@ export class Chart {
     c.values = this.values;
     c.schema = this.schema;
     c.deps = this.deps;
+    return c;
+  }
+  /**
+   * A copy of the chart tree that rendering may change freely: processing dependencies rewrites
+   * metadata, values and the subchart list (as Helm's does), so a chart loaded once and rendered
+   * many times is cloned for each render. File contents are shared (they are never written).
+   */
+  clone(): Chart {
+    const c = new Chart();
+    c.metadata = {
+      ...this.metadata,
+      dependencies:
+        this.metadata.dependencies?.map((d) =>
+          d === null ? null : { ...d, tags: [...d.tags], importValues: [...d.importValues] },
+        ) ?? null,
+    };
+    c.templates = this.templates;
+    c.files = this.files;
+    c.values = copyValues(this.values);
+    c.schema = this.schema;
+    c.setDependencies(this.deps.map((d) => d.clone()));
     return c;
   }
   /** The CRD files of the chart and its dependencies (crds/*.yaml|yml|json). */

@@ -203,7 +203,7 @@ function ours(dir: string, args: readonly string[]): { output?: string; error?: 
       releaseName: 'rel',
       namespace: 'ns1',
       kubeVersion: parseKubeVersion(KUBE),
-      apiVersions: pick('--api-versions'),
+      extraApiVersions: pick('--api-versions'),
       includeCrds: args.includes('--include-crds'),
       skipTests: args.includes('--skip-tests'),
       isUpgrade: args.includes('--is-upgrade'),

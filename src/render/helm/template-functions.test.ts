@@ -69,7 +69,7 @@ const OPTS = {
   releaseName: 'rel',
   namespace: 'casens',
   kubeVersion: parseKubeVersion('1.29.4'),
-  apiVersions: ['monitoring.coreos.com/v1'],
+  extraApiVersions: ['monitoring.coreos.com/v1'],
 };
 
 /** Each case either runs inside a define (its output made a YAML comment) or, when it defines templates itself, as the file. */
