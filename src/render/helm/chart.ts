@@ -2,6 +2,7 @@
 // values, schema, templates, files and the dependency tree, with the chart's Go-side methods.
 import {
   formatFloat,
+  goString,
   GoStruct,
   T,
   T2,
@@ -23,6 +24,15 @@ import { copyValues } from './values.js';
 export interface ChartFile {
   readonly name: string;
   readonly data: Buffer;
+}
+
+const texts = new WeakMap<Buffer, string>();
+
+/** A chart file's bytes as a Go string, decoded once per file however often the chart renders. */
+export function fileText(data: Buffer): string {
+  let text = texts.get(data);
+  if (text === undefined) texts.set(data, (text = goString(data)));
+  return text;
 }
 
 export interface Maintainer {

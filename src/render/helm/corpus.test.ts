@@ -21,6 +21,8 @@ const KUBE = '1.36.0';
 interface ValueSet {
   readonly name: string;
   readonly args: readonly string[];
+  /** Without the chart's BASE flags. */
+  readonly noBase?: boolean;
 }
 
 /** Value sets of our own per chart: subcharts and options on, random passwords pinned. */
@@ -84,9 +86,14 @@ const OWN: Readonly<Record<string, readonly ValueSet[]>> = {
         'auth.password=pw',
         '--set',
         'metrics.enabled=true',
-        '--set-string',
+        '--set',
         'replica.replicaCount=2',
       ],
+    },
+    {
+      // values.schema.json's error for a string where the schema wants a number
+      name: 'schema-error',
+      args: ['--set', 'sentinel.enabled=true', '--set-string', 'replica.replicaCount=2'],
     },
     {
       name: 'standalone',
@@ -138,17 +145,10 @@ const OWN: Readonly<Record<string, readonly ValueSet[]>> = {
     { name: 'crds', args: ['--include-crds', '--set', 'controller.kind=DaemonSet'] },
   ],
   'prometheus-community+helm-charts~kube-prometheus-stack': [
-    // Its defaults fail in Helm too: the kube-state-metrics the corpus holds has no kubeRBACProxy.
     { name: 'include-crds', args: ['--include-crds'] },
-    {
-      name: 'subcharts',
-      args: ['--include-crds', '--set', 'kube-state-metrics.kubeRBACProxy.enabled=false'],
-    },
     {
       name: 'options-on',
       args: [
-        '--set',
-        'kube-state-metrics.kubeRBACProxy.enabled=false',
         '--set',
         'thanosRuler.enabled=true',
         '--set',
@@ -210,8 +210,24 @@ const OWN: Readonly<Record<string, readonly ValueSet[]>> = {
   ],
 };
 
+/**
+ * Flags every value set of a chart gets. kube-prometheus-stack's vendored kube-state-metrics is the
+ * prometheus chart's older one (see helmCorpusChart), without the kubeRBACProxy values the parent's
+ * templates read: with its defaults the chart fails in Helm too (the set "as vendored").
+ */
+const BASE: Readonly<Record<string, readonly string[]>> = {
+  'prometheus-community+helm-charts~kube-prometheus-stack': [
+    '--set',
+    'kube-state-metrics.kubeRBACProxy.enabled=false',
+  ],
+};
+
 function valueSets(name: string, dir: string): ValueSet[] {
-  const sets: ValueSet[] = [{ name: 'defaults', args: [] }];
+  const base = BASE[name];
+  const sets: ValueSet[] = [
+    { name: 'defaults', args: [] },
+    ...(base !== undefined ? [{ name: 'as vendored', args: [], noBase: true }] : []),
+  ];
   const ci = join(dir, 'ci');
   if (existsSync(ci)) {
     for (const f of readdirSync(ci).sort()) {
@@ -222,7 +238,9 @@ function valueSets(name: string, dir: string): ValueSet[] {
   for (const f of readdirSync(dir).sort()) {
     if (/^values-.+\.yaml$/.test(f)) sets.push({ name: f, args: ['-f', join(dir, f)] });
   }
-  return [...sets, ...(OWN[name] ?? [])];
+  return [...sets, ...(OWN[name] ?? [])].map((set) =>
+    base === undefined || set.noBase ? set : { ...set, args: [...base, ...set.args] },
+  );
 }
 
 /**

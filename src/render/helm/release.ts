@@ -1,7 +1,7 @@
 // Rendering a chart as a release, as Helm's action.Install/Upgrade do before they talk to a cluster:
 // dependencies processed, values coalesced and validated, templates executed, and the result split
 // into CRDs, manifests in install order, hooks and notes. `helm template` and the controllers share it.
-import { goString, newGoMap } from '../gotemplate/index.js';
+import { newGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
 import {
   capabilitiesValue,
@@ -11,6 +11,7 @@ import {
   parseKubeVersion,
 } from './capabilities.js';
 import type { Capabilities, KubeVersion } from './capabilities.js';
+import { fileText } from './chart.js';
 import type { Chart } from './chart.js';
 import { checkDependencies, isCompatibleRange, processDependencies } from './dependencies.js';
 import { renderChart } from './engine.js';
@@ -183,7 +184,7 @@ export function renderRelease(
     const sorted = sortManifests(files, warn);
     const crds = c
       .crdObjects()
-      .map((x) => ({ filename: x.filename, content: goString(x.file.data) }));
+      .map((x) => ({ filename: x.filename, content: fileText(x.file.data) }));
     let manifest = '';
     if (opts.includeCrds) for (const x of crds) manifest += source(x.filename, x.content);
     for (const m of sorted.manifests) manifest += source(m.name, m.content);
