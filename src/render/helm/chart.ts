@@ -19,7 +19,6 @@ import { firstYamlDocument } from './fast-yaml.js';
 import type { YamlValue } from '../yaml/index.js';
 import { newVersion } from '../gotemplate/sprig/semver.js';
 import { HelmError } from './errors.js';
-import { copyValues } from './values.js';
 
 export interface ChartFile {
   readonly name: string;
@@ -117,8 +116,9 @@ export class Chart {
   }
   /**
    * A copy of the chart tree that rendering may change freely: processing dependencies rewrites
-   * metadata, values and the subchart list (as Helm's does), so a chart loaded once and rendered
-   * many times is cloned for each render. File contents are shared (they are never written).
+   * metadata, the values and the subchart list (as Helm's does), so a chart loaded once and
+   * rendered many times is cloned for each render. File contents and values are shared: rendering
+   * replaces `values` rather than changing it, and coalescing copies what it takes from it.
    */
   clone(): Chart {
     const c = new Chart();
@@ -131,7 +131,7 @@ export class Chart {
     };
     c.templates = this.templates;
     c.files = this.files;
-    c.values = copyValues(this.values);
+    c.values = this.values;
     c.schema = this.schema;
     c.setDependencies(this.deps.map((d) => d.clone()));
     return c;

@@ -1,11 +1,6 @@
 // Helm's rendering engine (pkg/engine): one template set for the chart and all its subcharts,
 // parsed deepest-first so parents' defines win, each template executed with its chart's scope.
-import {
-  DeepRecursion,
-  ExecError,
-  TemplateParseError,
-  newGoMap,
-} from '../gotemplate/index.js';
+import { DeepRecursion, ExecError, TemplateParseError, newGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
 import type { Chart } from './chart.js';
 import { chartValue, fileText } from './chart.js';

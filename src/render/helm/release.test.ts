@@ -44,6 +44,9 @@ const HOOKS_CHART: Readonly<Record<string, string>> = {
   'templates/objects.yaml':
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: plain\n---\n# only a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n',
   'templates/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n',
+  // Templates may change .Values (set, unset): that must not reach the loaded chart.
+  'templates/zz-mutate.yaml':
+    '{{- $_ := set .Values "greeting" "mutated" }}{{- $_ := unset .Values.sub "x" }}{{- $_ := set .Values.sub "added" 1 }}',
   'templates/hooks.yaml': [
     hook(
       'Job',
