@@ -240,6 +240,28 @@ describe('renderRelease', () => {
     assert.equal(chart.dependencies().length, 1);
   });
 
+  it('answers lookup from the cluster the caller passes', () => {
+    const chart = writeTree(join(root, 'lookup'), {
+      'Chart.yaml': 'apiVersion: v2\nname: lookup\nversion: 0.1.0\n',
+      'templates/cm.yaml':
+        '{{- $s := lookup "v1" "Secret" .Release.Namespace "creds" }}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  found: {{ $s.data.password | default "none" | quote }}\n  all: {{ (lookup "v1" "Secret" "" "").kind | quote }}\n',
+    });
+    const asked: string[] = [];
+    const r = renderRelease(chart, {
+      namespace: 'apps',
+      lookup: (apiVersion, kind, namespace, name) => {
+        asked.push(`${apiVersion} ${kind} ${namespace}/${name}`);
+        const m = parseValues(
+          name === '' ? 'kind: SecretList\nitems: []\n' : 'kind: Secret\ndata:\n  password: cHc=\n',
+          'cluster',
+        );
+        return m;
+      },
+    });
+    assert.deepEqual(asked, ['v1 Secret apps/creds', 'v1 Secret /']);
+    assert.match(r.manifest, /found: "cHc="\n {2}all: "SecretList"\n/);
+  });
+
   it('puts CRDs first in the manifest only with includeCrds', () => {
     const r = renderRelease(dir, { includeCrds: true });
     assert.ok(r.manifest.startsWith('---\n# Source: hooks/crds/crd.yaml\n'));
