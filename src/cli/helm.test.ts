@@ -1,7 +1,7 @@
 // `flotilla helm template` and `flotilla helm lint` run as the real command, against the helm
 // oracle (helm v3.21.4) where it is built.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import {
   oracleSkip,
   runCli,
   runHelm,
+  writeFileTree,
 } from '../testing/index.js';
 import type { CliResult } from '../testing/index.js';
 
@@ -43,11 +44,7 @@ const BROKEN: Readonly<Record<string, string>> = {
 
 function writeBroken(): string {
   const dir = join(tmp, 'broken');
-  for (const [name, text] of Object.entries(BROKEN)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
+  return writeFileTree(dir, BROKEN);
 }
 
 const PODINFO = 'stefanprodan+podinfo~podinfo';
@@ -93,10 +90,7 @@ describe('flotilla helm', { skip }, () => {
       'templates/tests/t.yaml':
         'apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n',
     };
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(chart, name, '..'), { recursive: true });
-      writeFileSync(join(chart, name), text);
-    }
+    writeFileTree(chart, files);
     const pkg = runHelm(['package', chart, '-d', tmp]);
     assert.equal(pkg.status, 0, pkg.stderr);
     const tgz = join(tmp, 'flags-0.2.0.tgz');
@@ -175,10 +169,7 @@ describe('flotilla helm', { skip }, () => {
       'v2.yaml': 'b:\n  gone: null\nbig: 12345678901234567890\n',
       'file.txt': 'line one\nline two\n',
     };
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
+    writeFileTree(dir, files);
     const args = [
       'template',
       'v',

@@ -52,3 +52,4 @@ export { startControllerProcess } from './controller-process.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
+export { writeFileTree } from './file-tree.js';

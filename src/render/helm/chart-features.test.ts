@@ -5,22 +5,21 @@
 // byte what `helm template` prints (or fail with Helm's message).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { firstDifference, oracle, oracleSkip, runHelm } from '../../testing/index.js';
+import {
+  firstDifference,
+  oracle,
+  oracleSkip,
+  runHelm,
+  writeFileTree,
+} from '../../testing/index.js';
 import { helmTemplate, mergeValueOptions, parseKubeVersion } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-chart-features-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function writeTree(dir: string, files: Readonly<Record<string, string>>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
 
 const SHOW = `apiVersion: v1
 kind: ConfigMap
@@ -105,18 +104,18 @@ imported:
 /** Writes the parent tree: child as folders (aliased twice), packed as a .tgz, lib in both. */
 function writeCharts(): string {
   const work = join(root, 'work');
-  writeTree(join(work, 'child'), CHILD);
-  writeTree(join(work, 'child', 'charts', 'lib'), LIBRARY);
-  writeTree(join(work, 'packed'), {
+  writeFileTree(join(work, 'child'), CHILD);
+  writeFileTree(join(work, 'child', 'charts', 'lib'), LIBRARY);
+  writeFileTree(join(work, 'packed'), {
     ...CHILD,
     'Chart.yaml': CHILD['Chart.yaml']?.replace('name: child', 'name: packed') ?? '',
   });
-  writeTree(join(work, 'packed', 'charts', 'lib'), LIBRARY);
+  writeFileTree(join(work, 'packed', 'charts', 'lib'), LIBRARY);
   const parent = join(root, 'parent');
-  writeTree(parent, PARENT);
-  writeTree(join(parent, 'charts', 'child'), CHILD);
-  writeTree(join(parent, 'charts', 'child', 'charts', 'lib'), LIBRARY);
-  writeTree(join(parent, 'charts', 'lib'), LIBRARY);
+  writeFileTree(parent, PARENT);
+  writeFileTree(join(parent, 'charts', 'child'), CHILD);
+  writeFileTree(join(parent, 'charts', 'child', 'charts', 'lib'), LIBRARY);
+  writeFileTree(join(parent, 'charts', 'lib'), LIBRARY);
   const pack = spawnSync(oracle('helm'), [
     'package',
     join(work, 'packed'),
@@ -130,15 +129,15 @@ function writeCharts(): string {
 /** A Chart.yaml v1 chart whose dependencies are in requirements.yaml. */
 function writeV1(): string {
   const dir = join(root, 'v1');
-  writeTree(dir, {
+  writeFileTree(dir, {
     'Chart.yaml': 'apiVersion: v1\nname: old\nversion: 0.1.0\n',
     'requirements.yaml':
       'dependencies:\n  - name: child\n    version: 1.0.0\n    condition: child.enabled\n',
     'values.yaml': 'child:\n  enabled: true\n  name: from-v1\n',
     'templates/old.yaml': SHOW.replace('{{ include "lib.label" . }}', 'v1'),
   });
-  writeTree(join(dir, 'charts', 'child'), CHILD);
-  writeTree(join(dir, 'charts', 'child', 'charts', 'lib'), LIBRARY);
+  writeFileTree(join(dir, 'charts', 'child'), CHILD);
+  writeFileTree(join(dir, 'charts', 'child', 'charts', 'lib'), LIBRARY);
   return dir;
 }
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   helmCorpusChart,
@@ -13,6 +13,7 @@ import {
   oracle,
   oracleSkip,
   startFakeDiscovery,
+  writeFileTree,
 } from '../../testing/index.js';
 import type { FakeDiscovery, OracleRelease } from '../../testing/index.js';
 import { HelmError, loadChart, parseValues, renderRelease } from './index.js';
@@ -20,14 +21,6 @@ import type { RenderOptions, RenderedRelease } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-helm-release-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function writeTree(dir: string, files: Readonly<Record<string, string>>): string {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 const hook = (kind: string, name: string, annotations: string): string =>
   `apiVersion: ${kind === 'Job' ? 'batch/v1' : 'v1'}\nkind: ${kind}\nmetadata:\n  name: ${name}\n  annotations:\n${annotations}\n`;
@@ -146,7 +139,7 @@ describe('renderRelease against helm install --dry-run', { skip: oracleSkip('hel
   }
 
   it('keeps manifests, hooks (events, weights, policies) and notes apart as Helm does', async () => {
-    const dir = writeTree(join(root, 'hooks'), HOOKS_CHART);
+    const dir = writeFileTree(join(root, 'hooks'), HOOKS_CHART);
     const r = await compare(dir, 'rel', 'ns1', []);
     assert.deepEqual(
       r.manifests.map((m) => `${m.kind}/${m.name}`),
@@ -219,7 +212,7 @@ describe('renderRelease against helm install --dry-run', { skip: oracleSkip('hel
 });
 
 describe('renderRelease', () => {
-  const dir = writeTree(join(root, 'local'), HOOKS_CHART);
+  const dir = writeFileTree(join(root, 'local'), HOOKS_CHART);
 
   it('renders upgrades with their revision', () => {
     const r = renderRelease(dir, { releaseName: 'r', revision: 7, isUpgrade: true });
@@ -241,7 +234,7 @@ describe('renderRelease', () => {
   });
 
   it('answers lookup from the cluster the caller passes', () => {
-    const chart = writeTree(join(root, 'lookup'), {
+    const chart = writeFileTree(join(root, 'lookup'), {
       'Chart.yaml': 'apiVersion: v2\nname: lookup\nversion: 0.1.0\n',
       'templates/cm.yaml':
         '{{- $s := lookup "v1" "Secret" .Release.Namespace "creds" }}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  found: {{ $s.data.password | default "none" | quote }}\n  all: {{ (lookup "v1" "Secret" "" "").kind | quote }}\n',
@@ -337,7 +330,7 @@ describe('renderRelease', () => {
   ];
   for (const [what, change, options, reason, message] of failures) {
     it(`fails on ${what} with a HelmError of reason ${reason}`, () => {
-      const broken = writeTree(join(root, `broken-${reason}`), { ...HOOKS_CHART, ...change });
+      const broken = writeFileTree(join(root, `broken-${reason}`), { ...HOOKS_CHART, ...change });
       assert.throws(
         () => renderRelease(broken, options),
         (e: unknown) => e instanceof HelmError && e.reason === reason && message.test(e.message),

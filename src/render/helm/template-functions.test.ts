@@ -2,12 +2,12 @@
 // fmt corners, every built-in, every Sprig function, Helm's own) rendered by us and by the helm
 // oracle in one chart, compared case by case; failing templates are compared by error message.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { oracleSkip, runHelm } from '../../testing/index.js';
+import { oracleSkip, runHelm, writeFileTree } from '../../testing/index.js';
 import {
   CASE_FILES,
   CASE_HELPERS,
@@ -46,11 +46,7 @@ function writeChart(
     ...CASE_FILES,
   };
   for (const [name, text] of Object.entries(templates)) files[`templates/${name}`] = text;
-  for (const [name, text] of Object.entries(files)) {
-    const p = join(dir, name);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
+  writeFileTree(dir, files);
 }
 
 const clip = (s: string | undefined): string =>
