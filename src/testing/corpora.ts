@@ -44,7 +44,7 @@ const cloned = new Map<string, string>();
  * NAME.bundle`, see its SOURCE.md), cloned once per process into a temporary folder; undefined
  * when the bundle is not on this machine.
  */
-export function upstreamExample(name: string): string | undefined {
+export function upstreamExampleCheckout(name: string): string | undefined {
   const done = cloned.get(name);
   if (done !== undefined) return done;
   const env = process.env['CORPORA_DIR'];

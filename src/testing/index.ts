@@ -38,7 +38,7 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
-export { corpus, corpusSkip, findCorpus, upstreamExample } from './corpora.js';
+export { corpus, corpusSkip, findCorpus, upstreamExampleCheckout } from './corpora.js';
 export { runOpa } from './opa.js';
 export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
 export type { JSONDoc } from './json-mutations.js';

@@ -12,7 +12,7 @@ import {
   helmCorpusDir,
   oracleSkip,
   runHelm,
-  upstreamExample,
+  upstreamExampleCheckout,
 } from '../../testing/index.js';
 import { helmTemplate, mergeValueOptions, parseKubeVersion } from './index.js';
 
@@ -248,7 +248,7 @@ function valueSets(name: string, dir: string): ValueSet[] {
  * kustomized-helm name dependencies that are not vendored, and must fail as Helm fails.
  */
 function exampleCharts(): { name: string; dir: string }[] {
-  const repo = upstreamExample('argocd-example-apps');
+  const repo = upstreamExampleCheckout('argocd-example-apps');
   if (repo === undefined) return [];
   const out: { name: string; dir: string }[] = [];
   const walk = (rel: string): void => {
