@@ -1,7 +1,9 @@
 // Finds the shared test corpora (upstream test suites and libraries copied with their SOURCE.md),
 // which live outside the repository in `shared/corpora/<name>` beside the checkout — or beside
 // a parent of it, as for the worktrees under /work/wt/ — or under $CORPORA_DIR.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { projectRoot } from './oracles.js';
 
@@ -60,4 +62,23 @@ export function upstreamExample(name: string): string {
   const path = findUpstreamExample(name);
   if (path === undefined) throw new Error(`upstream example ${name}.bundle not found`);
   return path;
+}
+
+const cloned = new Map<string, string>();
+
+/**
+ * A checkout of one of the shared upstream example repositories (`shared/upstream-examples/
+ * NAME.bundle`, see its SOURCE.md), cloned once per process into a temporary folder; undefined
+ * when the bundle is not on this machine.
+ */
+export function upstreamExampleCheckout(name: string): string | undefined {
+  const done = cloned.get(name);
+  if (done !== undefined) return done;
+  const bundle = findUpstreamExample(name);
+  if (bundle === undefined) return undefined;
+  const dir = join(mkdtempSync(join(tmpdir(), `flotilla-${name}-`)), name);
+  const r = spawnSync('git', ['clone', '--quiet', bundle, dir]);
+  if (r.status !== 0) throw new Error(`git clone ${bundle}: ${r.stderr.toString()}`);
+  cloned.set(name, dir);
+  return dir;
 }

@@ -3,6 +3,17 @@
 // local cluster, corpora, JSON mutations, raw HTTP, the shipped CLI, SOPS-encrypted fixtures. Not shipped by the build;
 // product code may not import this folder.
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
+export {
+  firstDifference,
+  helmCorpusChart,
+  helmCorpusCharts,
+  helmCorpusDir,
+  helmInstallDryRun,
+  runHelm,
+  runHelmAsync,
+  startFakeDiscovery,
+} from './helm-oracle.js';
+export type { FakeDiscovery, OracleRelease, OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
@@ -33,6 +44,7 @@ export {
   findCorpus,
   findUpstreamExample,
   upstreamExample,
+  upstreamExampleCheckout,
   upstreamExampleSkip,
 } from './corpora.js';
 export { runOpa } from './opa.js';
@@ -51,3 +63,4 @@ export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
 export { gpgAvailable, newAgeKey, newPgpHome, sopsDecrypt, sopsEncrypt } from './sops.js';
 export type { AgeKey, PgpHome, SopsEncryptOptions } from './sops.js';
+export { writeFileTree } from './file-tree.js';

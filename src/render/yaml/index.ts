@@ -29,3 +29,4 @@ export {
   selectV3ScalarStyle,
 } from './v3-emitter.js';
 export type { V3Event, V3EmitterOptions } from './v3-emitter.js';
+export type { EmitOptions } from './emit.js';
