@@ -2,15 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
-import {
-  cloneValue,
-  emitYaml,
-  isYamlMap,
-  newMap,
-  parseYamlDocuments,
-  YamlEmitError,
-  YamlParseError,
-} from '../yaml/index.js';
+import { emitYaml, isYamlMap, newMap, parseYamlDocuments, YamlEmitError } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import {
   defaultConfig,
@@ -23,8 +15,8 @@ import { FieldSpecError, fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js'
 import type { FieldSpec } from './fieldspec.js';
 import { generate, generatorSpecs, readOptions } from './generators.js';
 import { resourceHash } from './hash.js';
-import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from './json-patch.js';
-import type { JsonPatchOp } from './json-patch.js';
+import { Patcher } from './patches.js';
+import { resourcesFromText } from './resource-factory.js';
 import { Fields, KUSTOMIZATION_FILE_NAMES, loadKustomization } from './kustomization.js';
 import type { Kustomization } from './kustomization.js';
 import { configFromCrdDefinitions } from './crds.js';
@@ -37,17 +29,13 @@ import {
   idKey,
   idString,
   originText,
-  Resource,
   scalarString,
   transformationsText,
 } from './resource.js';
-import type { Origin } from './resource.js';
+import type { Origin, Resource } from './resource.js';
 import type { ResId } from './resource.js';
-import { selectorFrom, selectResources, SelectorError } from './selector.js';
-import type { Selector } from './selector.js';
 import { patchSchemaFromOpenApi } from './openapi-patch-meta.js';
 import type { PatchSchema } from './openapi-patch-meta.js';
-import { MergeError, strategicMerge } from './strategic-merge.js';
 import {
   imagesTransform,
   mapEntriesTransform,
@@ -94,6 +82,8 @@ interface Context {
   readonly originPath: string;
   /** The top kustomization asked for transformer annotations (buildMetadata applies to the whole build). */
   readonly recordTransformers: boolean;
+  /** The top kustomization asked for origin annotations. */
+  readonly recordOrigins: boolean;
   readonly restrictor: LoadRestrictor;
   readonly sandbox: string | undefined;
   /** The strategic-merge schema in force: kustomize keeps one per build (set by `openapi.path`). */
@@ -124,70 +114,21 @@ function appendResource(ra: Accumulator, r: Resource): void {
   appendResources(ra, [r]);
 }
 
-/** kustomize's resource factory: parse documents, drop empty ones, inline `*List` kinds (items go to the end). */
-export function resourcesFromText(text: string, source: string): Resource[] {
-  let docs: YamlValue[];
-  try {
-    docs = parseYamlDocuments(text, false, true);
-  } catch (err) {
-    if (err instanceof YamlParseError)
-      throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
-    throw err;
-  }
-  const queue: YamlValue[] = docs.filter(
-    (d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0),
-  );
-  const out: Resource[] = [];
-  while (queue.length > 0) {
-    const d = queue.shift() as YamlValue;
-    if (!isYamlMap(d))
-      throw new KustomizeError(`${source}: a resource document must be a YAML map`, {
-        file: source,
-      });
-    const kind = scalarString(d['kind']);
-    if (kind.endsWith('List') && 'items' in d) {
-      const items = d['items'];
-      if (items === null || items === undefined) continue;
-      if (!Array.isArray(items))
-        throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, {
-          file: source,
-        });
-      queue.push(...items.filter((i) => i !== null));
-      continue;
-    }
-    if (kind === '')
-      throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, {
-        file: source,
-        field: 'kind',
-      });
-    const r = new Resource(d, source);
-    if (r.name === '') {
-      throw new KustomizeError(`${source}: missing metadata.name in ${kind} object`, {
-        file: source,
-        field: 'metadata.name',
-      });
-    }
-    // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
-    // List items were not read with the annotation rule above: stringify their scalar values too.
-    const ann = r.annotations();
-    for (const [k, v] of Object.entries(ann)) {
-      if (v === null) ann[k] = '';
-      else if (typeof v !== 'string' && typeof v !== 'object') ann[k] = String(v);
-    }
-    r.setAnnotations(ann);
-    out.push(r);
-  }
-  return out;
-}
-
 class Target {
   readonly fields: Fields;
+  private readonly patcher: Patcher;
   constructor(
     readonly ldr: FileLoader,
     readonly k: Kustomization,
     readonly ctx: Context,
   ) {
     this.fields = new Fields(k);
+    this.patcher = new Patcher({
+      file: k.file,
+      ldr,
+      schema: () => ctx.patchSchema.current,
+      buildAnnotations: { origin: ctx.recordOrigins, transformations: ctx.recordTransformers },
+    });
     const openapi = k.raw['openapi'];
     if (
       isYamlMap(openapi) &&
@@ -463,13 +404,16 @@ class Target {
     const psm = f.list('patchesStrategicMerge');
     if (psm.length > 0) {
       const patches: Resource[] = [];
-      psm.forEach((p, i) => patches.push(...this.loadSmPatches(p, `patchesStrategicMerge[${i}]`)));
-      for (const p of patches) this.applySmPatchById(ra, p, 'patchesStrategicMerge');
+      psm.forEach((p, i) =>
+        patches.push(...this.patcher.loadSmPatches(p, `patchesStrategicMerge[${i}]`)),
+      );
+      for (const p of patches)
+        this.patcher.applySmPatchById(ra.resources, p, 'patchesStrategicMerge', true);
       this.record(ra, 'PatchStrategicMergeTransformer');
     }
     // 2. patches
     f.mapList('patches').forEach((p, i) => {
-      this.applyPatchEntry(ra, p, `patches[${i}]`);
+      this.patcher.applyPatchEntry(ra.resources, p, `patches[${i}]`);
       this.record(ra, 'PatchTransformer');
     });
     // 3. namespace
@@ -514,7 +458,7 @@ class Target {
     }
     // 8. patchesJson6902
     f.mapList('patchesJson6902').forEach((p, i) => {
-      this.applyJson6902Entry(ra, p, `patchesJson6902[${i}]`);
+      this.patcher.applyJson6902Entry(ra.resources, p, `patchesJson6902[${i}]`);
       this.record(ra, 'PatchJson6902Transformer');
     });
     // 9. replicas
@@ -590,208 +534,6 @@ class Target {
       return fieldSpecsFrom(v, field);
     } catch (err) {
       this.fail(field, (err as Error).message);
-    }
-  }
-
-  private loadSmPatches(entry: YamlValue, field: string): Resource[] {
-    if (typeof entry === 'string') {
-      // Legacy: the entry may be the patch itself rather than a path.
-      if (entry.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(entry)) {
-        return resourcesFromText(entry, `${this.k.file} (${field})`);
-      }
-      const text = this.ldr.readFile(entry, field);
-      return resourcesFromText(text, resolve(this.ldr.root, entry));
-    }
-    if (isYamlMap(entry)) return [new Resource(cloneValue(entry), `${this.k.file} (${field})`)];
-    this.fail(field, 'expected a file path or an inline patch');
-  }
-
-  private applySmPatchById(ra: Accumulator, patch: Resource, field: string): void {
-    const id = patch.curId();
-    const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
-    if (matches.length === 0) {
-      this.fail(
-        field,
-        `no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
-      );
-    }
-    if (matches.length > 1) {
-      this.fail(
-        field,
-        `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
-      );
-    }
-    this.applySmPatch(ra, matches, patch, field, false);
-  }
-
-  private applySmPatch(
-    ra: Accumulator,
-    targets: Resource[],
-    patch: Resource,
-    field: string,
-    retarget: boolean,
-  ): void {
-    for (const res of targets) {
-      const p = patch.clone();
-      if (retarget) {
-        const kind = p.kind;
-        p.setGvk(res.gvk);
-        if (kind !== '') p.kind = kind;
-      }
-      const name = res.name;
-      const ns = res.namespace;
-      const kind = res.kind;
-      if (patch.allowNameChange || patch.allowKindChange) res.storePreviousId();
-      let merged: YamlMap | undefined;
-      try {
-        merged = strategicMerge(res.obj, p.obj, this.ctx.patchSchema.current);
-      } catch (err) {
-        if (err instanceof MergeError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (merged === undefined || Object.keys(merged).length === 0) {
-        ra.resources.splice(ra.resources.indexOf(res), 1);
-        continue;
-      }
-      res.obj = merged;
-      if (!patch.allowKindChange) res.kind = kind;
-      if (!patch.allowNameChange) res.name = name;
-      res.namespace = ns;
-    }
-  }
-
-  private applyPatchEntry(ra: Accumulator, entry: YamlMap, field: string): void {
-    const inline = entry['patch'];
-    const path = entry['path'];
-    let text: string;
-    if (
-      typeof inline === 'string' &&
-      inline.trim() !== '' &&
-      typeof path === 'string' &&
-      path !== ''
-    ) {
-      this.fail(field, "patch and path can't be set at the same time");
-    }
-    if (typeof inline === 'string' && inline.trim() !== '') text = inline.trim();
-    else if (typeof path === 'string' && path !== '')
-      text = this.ldr.readFile(path, `${field}.path`);
-    else this.fail(field, 'must specify one of patch and path');
-    let target: Selector | undefined;
-    try {
-      target = selectorFrom(entry['target'], `${field}.target`);
-    } catch (err) {
-      this.fail(`${field}.target`, (err as Error).message);
-    }
-    const options = isYamlMap(entry['options']) ? entry['options'] : newMap();
-    const json = this.tryJsonPatch(text);
-    if (json !== undefined) {
-      if (!target) this.fail(field, `must specify a target for JSON patch ${text}`);
-      this.applyJsonPatchTo(ra, this.select(ra, target, field), json, field);
-      return;
-    }
-    const patches = resourcesFromText(text, `${this.k.file} (${field})`);
-    for (const p of patches) {
-      p.allowNameChange = options['allowNameChange'] === true;
-      p.allowKindChange = options['allowKindChange'] === true;
-    }
-    if (target) {
-      if (patches.length > 1) {
-        this.fail(
-          field,
-          'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field',
-        );
-      }
-      const patch = patches[0];
-      if (!patch) return;
-      this.applySmPatch(ra, this.select(ra, target, field), patch, field, true);
-      return;
-    }
-    for (const p of patches) this.applySmPatchById(ra, p, field);
-  }
-
-  private tryJsonPatch(text: string): JsonPatchOp[] | undefined {
-    const t = text.trimStart();
-    if (t.startsWith('[') || t.startsWith('-')) {
-      try {
-        return decodeJsonPatch(text);
-      } catch (err) {
-        if (t.startsWith('['))
-          throw new KustomizeError(`${this.k.file}: ${(err as Error).message}`, {
-            file: this.k.file,
-          });
-        return undefined;
-      }
-    }
-    return undefined;
-  }
-
-  private select(ra: Accumulator, target: Selector, field: string): Resource[] {
-    try {
-      return selectResources(ra.resources, target);
-    } catch (err) {
-      if (err instanceof SelectorError) this.fail(`${field}.target`, err.message);
-      throw err;
-    }
-  }
-
-  private applyJsonPatchTo(
-    ra: Accumulator,
-    targets: Resource[],
-    ops: JsonPatchOp[],
-    field: string,
-  ): void {
-    for (const res of targets) {
-      res.storePreviousId();
-      let out: YamlValue;
-      try {
-        out = applyJsonPatch(res.obj, ops);
-      } catch (err) {
-        if (err instanceof JsonPatchError)
-          this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (!isYamlMap(out))
-        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
-      res.obj = out;
-      const ann = res.annotations();
-      res.setAnnotations(ann);
-    }
-    void ra;
-  }
-
-  private applyJson6902Entry(ra: Accumulator, entry: YamlMap, field: string): void {
-    let target: Selector | undefined;
-    try {
-      target = selectorFrom(entry['target'], `${field}.target`);
-    } catch (err) {
-      this.fail(`${field}.target`, (err as Error).message);
-    }
-    if (!target) this.fail(field, 'must specify a target');
-    let text: string;
-    if (typeof entry['patch'] === 'string' && entry['patch'].trim() !== '') text = entry['patch'];
-    else if (typeof entry['path'] === 'string' && entry['path'] !== '')
-      text = this.ldr.readFile(entry['path'], `${field}.path`);
-    else this.fail(field, 'must specify one of patch and path');
-    let ops: JsonPatchOp[];
-    try {
-      ops = decodeJsonPatch(text);
-    } catch (err) {
-      this.fail(field, (err as Error).message);
-    }
-    const targets = this.select(ra, target, field);
-    for (const res of targets) {
-      let out: YamlValue;
-      try {
-        out = applyJsonPatch(res.obj, ops);
-      } catch (err) {
-        if (err instanceof JsonPatchError)
-          this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (!isYamlMap(out))
-        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
-      res.obj = out;
-      res.setAnnotations(res.annotations());
     }
   }
 
@@ -890,18 +632,24 @@ class Target {
         return;
       }
       case 'PatchTransformer':
-        this.applyPatchEntry(ra, c, field);
+        this.patcher.applyPatchEntry(ra.resources, c, field);
         return;
       case 'PatchJson6902Transformer':
-        this.applyJson6902Entry(ra, { ...c, patch: c['jsonOp'] ?? c['patch'] ?? null }, field);
+        this.patcher.applyJson6902Entry(
+          ra.resources,
+          { ...c, patch: c['jsonOp'] ?? c['patch'] ?? null },
+          field,
+        );
         return;
       case 'PatchStrategicMergeTransformer': {
         const paths = Array.isArray(c['paths']) ? c['paths'] : [];
         const patches: Resource[] = [];
-        paths.forEach((p, i) => patches.push(...this.loadSmPatches(p, `${field}.paths[${i}]`)));
+        paths.forEach((p, i) =>
+          patches.push(...this.patcher.loadSmPatches(p, `${field}.paths[${i}]`)),
+        );
         if (typeof c['patches'] === 'string')
           patches.push(...resourcesFromText(c['patches'], `${this.k.file} (${field})`));
-        for (const p of patches) this.applySmPatchById(ra, p, field);
+        for (const p of patches) this.patcher.applySmPatchById(ra.resources, p, field, true);
         return;
       }
       case 'ReplicaCountTransformer': {
@@ -1033,16 +781,13 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     }
     k = autogenerate(root);
   }
-  if (k.kind === 'Component') {
-    throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, {
-      file: k.file,
-      field: 'kind',
-    });
-  }
+  // A Component built on its own is built like a Kustomization, as kustomize does; only its use
+  // as a resource (or a Kustomization's use as a component) is an error.
   const buildMetadata = new Fields(k).stringList('buildMetadata');
   const target = new Target(ldr, k, {
     originPath: '',
     recordTransformers: buildMetadata.includes('transformerAnnotations'),
+    recordOrigins: buildMetadata.includes('originAnnotations'),
     patchSchema: { current: undefined },
     restrictor,
     sandbox,

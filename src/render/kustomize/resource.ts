@@ -1,5 +1,5 @@
 // A Kubernetes object inside a build, with kustomize's identity rules (ResId, Gvk, previous ids, name prefixes/suffixes).
-import { cloneValue, isYamlMap, newMap } from '../yaml/index.js';
+import { cloneValue, goFormatFloatG, isYamlMap, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { schemaForType } from './openapi-patch-meta.js';
 
@@ -102,8 +102,29 @@ export function idString(id: ResId): string {
   return `${k}/${id.name || '[noName]'}.${id.namespace === '' ? '[noNs]' : id.namespace}`;
 }
 
-/** Generator behaviour of a resource, when a generator produced it. */
-export type Behavior = 'create' | 'merge' | 'replace' | '';
+/**
+ * Generator behaviour of a resource, when a generator produced it ('' otherwise): kustomize's
+ * GenerationBehavior, where a missing or unknown value is "unspecified" and acts as create.
+ */
+export type Behavior = 'unspecified' | 'create' | 'merge' | 'replace' | '';
+
+/** Which annotations buildMetadata makes kustomize carry on every resource during the build. */
+export interface BuildAnnotationOptions {
+  readonly origin: boolean;
+  readonly transformations: boolean;
+}
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+
+/** A label or annotation value as kyaml's GetAnnotations reads a node back (scalars by their text). */
+export function annotationText(v: YamlValue): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return goFormatFloatG(v);
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  return '';
+}
 
 export class Resource {
   obj: YamlMap;
@@ -225,6 +246,52 @@ export class Resource {
       return;
     }
     this.metaCreate()['annotations'] = a;
+  }
+
+  /**
+   * The annotations kustomize keeps on this resource while it builds: internal ones (previous ids,
+   * name prefixes and suffixes, generator behaviour and hash) and, when buildMetadata asks, the
+   * origin and transformations. A JSON patch sees them.
+   */
+  buildAnnotations(opts: BuildAnnotationOptions): Record<string, string> {
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const csv = (key: string, values: readonly string[]): void => {
+      const set = values.filter((v) => v !== '');
+      if (set.length > 0) out[`internal.config.kubernetes.io/${key}`] = set.join(',');
+    };
+    csv(
+      'previousNames',
+      this.prevIds.map((id) => id.name),
+    );
+    csv('previousNamespaces', this.prevIds.map(effectiveNamespace));
+    csv(
+      'previousKinds',
+      this.prevIds.map((id) => id.gvk.kind),
+    );
+    csv('prefixes', this.prefixes);
+    csv('suffixes', this.suffixes);
+    if (this.behavior !== '')
+      out['internal.config.kubernetes.io/generatorBehavior'] = this.behavior;
+    if (this.needsHash) out['internal.config.kubernetes.io/needsHashSuffix'] = 'enabled';
+    if (opts.origin && this.origin !== undefined) out[ORIGIN_ANNOTATION] = originText(this.origin);
+    if (opts.transformations && this.transformations.length > 0)
+      out[TRANSFORMATIONS_ANNOTATION] = transformationsText(this.transformations);
+    return out;
+  }
+
+  /**
+   * After a JSON patch: drops the build annotations {@link buildAnnotations} added (kustomize puts its
+   * internal ones back; an origin or transformations annotation the patch removed stays removed),
+   * and writes every annotation as a string, as kyaml's SetAnnotations does.
+   */
+  restoreBuildAnnotations(injected: Readonly<Record<string, string>>): void {
+    const ann = this.annotations();
+    if (ORIGIN_ANNOTATION in injected && !(ORIGIN_ANNOTATION in ann)) this.origin = undefined;
+    if (TRANSFORMATIONS_ANNOTATION in injected && !(TRANSFORMATIONS_ANNOTATION in ann))
+      this.transformations = [];
+    const out = newMap();
+    for (const [k, v] of Object.entries(ann)) if (!(k in injected)) out[k] = annotationText(v);
+    this.setAnnotations(out);
   }
 
   /** True when the object has no fields left (a `$patch: delete` removed it). */

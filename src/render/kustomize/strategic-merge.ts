@@ -1,5 +1,5 @@
 // Strategic merge patch as kustomize applies it (kyaml merge2 walker): schema merge keys, $patch directives, prepend order.
-import { isYamlMap, newMap } from '../yaml/index.js';
+import { isEmptyNull, isYamlMap, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { BUILTIN_PATCH_SCHEMA } from './openapi-patch-meta.js';
 import type { PatchField, PatchSchema } from './openapi-patch-meta.js';
@@ -154,6 +154,9 @@ function walkMap(
   for (const key of [...names].sort()) {
     const fd = target[key];
     const fo = o?.[key];
+    // kyaml keeps a destination's explicit `null` (e.g. controller-gen's `creationTimestamp: null`)
+    // that the patch does not mention, but not an empty value (`key:`).
+    if (fd === null && fo === undefined && !isEmptyNull(target, key)) continue;
     const val = walk(fd, fo, fieldSchema(schema, key), [...path, key]);
     if (val === undefined || val === null) delete target[key];
     else target[key] = val;

@@ -497,10 +497,13 @@ class Emitter {
 
   private writeDouble(cps: number[], allowBreaks: boolean): void {
     let spaces = false;
+    // go-yaml's is_bom looks at the start of the value, not at the current character: a value that
+    // begins with a byte order mark has every character escaped.
+    const bom = cps[0] === 0xfeff;
     this.writeIndicator('"', true, false, false);
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
-      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+      if (bom || !isPrintable(c) || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
         const short: Record<number, string> = {
           0x00: '0',

@@ -6,8 +6,11 @@ export {
   newMap,
   isYamlMap,
   cloneValue,
+  cloneAsJson,
+  isEmptyNull,
+  scalarSource,
   valuesEqual,
   YamlParseError,
 } from './parse.js';
 export type { YamlValue, YamlMap } from './parse.js';
-export { emitYaml, numberText, goYamlKeyLess, YamlEmitError } from './emit.js';
+export { emitYaml, goFormatFloatG, numberText, goYamlKeyLess, YamlEmitError } from './emit.js';

@@ -1,6 +1,7 @@
 // Reads YAML text into plain values the way go-yaml v3 (kyaml) decodes it: v3 scalar resolution, anchors and merge keys resolved.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
+import { foldedRoundTrip } from './folded-round-trip.js';
 import { goTimestampJson, resolveV2, resolveV3 } from './go-yaml-resolve.js';
 
 /** A decoded YAML value. Maps are plain objects without a prototype; large integers are bigints. */
@@ -69,79 +70,167 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
   }
 }
 
-/** Tracks whether the walk is inside metadata.annotations of a document root (0: root, 1: metadata, 2: annotations). */
-type AnnoPath = 0 | 1 | 2 | undefined;
+/**
+ * Where the walk is in a resource: 0 the document root, 1 its metadata, 2 metadata.annotations, 3
+ * metadata.labels, 4 the items of a `*List` (each a resource root); undefined elsewhere, or when not
+ * reading resources.
+ */
+type AnnoPath = 0 | 1 | 2 | 3 | 4 | undefined;
 
+/** How one document is being read. */
+interface ReadContext {
+  readonly doc: Document;
+  readonly v2: boolean;
+  /** Apply kyaml's go-yaml v3 write-and-read to folded scalars (resources and patches). */
+  readonly foldedRoundTrip: boolean;
+  /** The document is a `*List` whose items kustomize turns into documents of their own. */
+  readonly listRoot: boolean;
+}
+
+/**
+ * Keys whose value was written empty (`key:`), as opposed to an explicit `null` or `~`. kyaml keeps
+ * an explicit null of the destination through a strategic merge but drops an empty one, so the
+ * difference must survive decoding. Kept aside so maps stay plain data.
+ */
+const emptyNullKeys = new WeakMap<YamlMap, Set<string>>();
+
+/** True when `m[key]` is a null that was written as nothing at all (`key:`). */
+export function isEmptyNull(m: YamlMap, key: string): boolean {
+  return emptyNullKeys.get(m)?.has(key) === true;
+}
+
+function markEmptyNull(m: YamlMap, key: string): void {
+  let set = emptyNullKeys.get(m);
+  if (set === undefined) {
+    set = new Set();
+    emptyNullKeys.set(m, set);
+  }
+  set.add(key);
+}
+
+/** The source text of scalar values of metadata.labels maps (kustomize rewrites a patch's labels from it). */
+const scalarSources = new WeakMap<YamlMap, Map<string, string>>();
+
+/** The source text `m[key]` was read from, when it was a scalar of metadata.labels. */
+export function scalarSource(m: YamlMap, key: string): string | undefined {
+  return scalarSources.get(m)?.get(key);
+}
+
+function recordSource(m: YamlMap, key: string, text: string): void {
+  let map = scalarSources.get(m);
+  if (map === undefined) {
+    map = new Map();
+    scalarSources.set(m, map);
+  }
+  map.set(key, text);
+}
+
+function isEmptyNode(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  return (
+    isScalar(node) &&
+    node.type === Scalar.PLAIN &&
+    node.tag === undefined &&
+    (typeof node.source === 'string' ? node.source : '') === ''
+  );
+}
+
+/**
+ * Converts a node. `indent` is where go-yaml v3 (as kyaml writes) would put the node's content: a
+ * map's keys, a sequence's dashes (compact under a key), a block scalar's lines.
+ */
 function convert(
   node: unknown,
-  doc: Document,
+  ctx: ReadContext,
   depth: number,
-  v2: boolean,
+  indent: number,
   anno: AnnoPath = undefined,
 ): YamlValue {
   if (depth > 1000) throw new YamlParseError('document nested too deeply');
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
-    const target = node.resolve(doc);
+    const target = node.resolve(ctx.doc);
     if (!target) throw new YamlParseError(`unknown anchor '${node.source}' referenced`);
-    return convert(target, doc, depth + 1, v2);
+    return convert(target, ctx, depth + 1, indent);
   }
   if (isScalar(node)) {
     if (anno === 2) return scalarText(node);
-    return scalarValue(node, v2);
+    const v = scalarValue(node, ctx.v2);
+    if (ctx.foldedRoundTrip && node.type === Scalar.BLOCK_FOLDED && typeof v === 'string')
+      return foldedRoundTrip(v, indent);
+    return v;
   }
-  if (isSeq(node)) return node.items.map((item) => convert(item, doc, depth + 1, v2));
-  if (isMap(node)) {
-    const out = newMap();
-    const merged: YamlMap[] = [];
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      const keyNode = item.key as YamlNode | null;
-      const key = convert(keyNode, doc, depth + 1, v2);
-      const plainMergeKey =
-        key === '<<' &&
-        isScalar(keyNode) &&
-        keyNode.type === Scalar.PLAIN &&
-        keyNode.tag === undefined;
-      const childAnno: AnnoPath =
-        anno === 0 && key === 'metadata' ? 1 : anno === 1 && key === 'annotations' ? 2 : undefined;
-      const value =
-        anno === 2 && item.value !== null && item.value !== undefined && isScalar(item.value)
-          ? scalarText(item.value)
-          : anno === 2 && (item.value === null || item.value === undefined)
-            ? ''
-            : convert(item.value, doc, depth + 1, v2, childAnno);
-      if (plainMergeKey) {
-        const sources = Array.isArray(value) ? value : [value];
-        for (const s of sources) {
-          if (!isYamlMap(s))
-            throw new YamlParseError('map merge requires map or sequence of maps as the value');
-          merged.push(s);
-        }
-        continue;
-      }
-      const k = keyString(key);
-      out[k] = value;
-    }
-    // Explicit keys win over merged ones; earlier merge sources win over later ones.
-    for (const m of merged) {
-      for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
-    }
-    return out;
+  if (isSeq(node)) {
+    const itemAnno: AnnoPath = anno === 4 ? 0 : undefined;
+    return node.items.map((item) => convert(item, ctx, depth + 1, indent + 2, itemAnno));
   }
+  if (isMap(node)) return convertMap(node, ctx, depth, indent, anno);
   throw new YamlParseError('unsupported YAML node');
 }
 
+function convertMap(
+  node: YAMLMap,
+  ctx: ReadContext,
+  depth: number,
+  indent: number,
+  anno: AnnoPath,
+): YamlMap {
+  const out = newMap();
+  const merged: YamlMap[] = [];
+  for (const item of node.items) {
+    if (!isPair(item)) continue;
+    const keyNode = item.key as YamlNode | null;
+    const key = convert(keyNode, ctx, depth + 1, indent);
+    const plainMergeKey =
+      key === '<<' &&
+      isScalar(keyNode) &&
+      keyNode.type === Scalar.PLAIN &&
+      keyNode.tag === undefined;
+    const listItems = ctx.listRoot && depth === 0 && key === 'items';
+    const childAnno: AnnoPath = listItems
+      ? 4
+      : anno === 0 && key === 'metadata'
+        ? 1
+        : anno === 1 && key === 'annotations'
+          ? 2
+          : anno === 1 && key === 'labels'
+            ? 3
+            : undefined;
+    // A sequence under a key is written compactly ("- " at the key's column); a List's items are
+    // written as documents of their own (keys at column 0).
+    const childIndent =
+      ctx.listRoot && depth === 0 && key === 'items' ? -2 : isSeq(item.value) ? indent : indent + 2;
+    const value =
+      anno === 2 && item.value !== null && item.value !== undefined && isScalar(item.value)
+        ? scalarText(item.value)
+        : anno === 2 && (item.value === null || item.value === undefined)
+          ? ''
+          : convert(item.value, ctx, depth + 1, childIndent, childAnno);
+    if (plainMergeKey) {
+      const sources = Array.isArray(value) ? value : [value];
+      for (const s of sources) {
+        if (!isYamlMap(s))
+          throw new YamlParseError('map merge requires map or sequence of maps as the value');
+        merged.push(s);
+      }
+      continue;
+    }
+    const k = keyString(key);
+    out[k] = value;
+    if (value === null && isEmptyNode(item.value)) markEmptyNull(out, k);
+    if (anno === 3 && (item.value === null || item.value === undefined || isScalar(item.value)))
+      recordSource(out, k, isScalar(item.value) ? scalarText(item.value) : '');
+  }
+  // Explicit keys win over merged ones; earlier merge sources win over later ones.
+  for (const m of merged) {
+    for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+/** A scalar's text as kyaml's GetValue reads it (a node's Value: `null` stays "null", `~` stays "~"). */
 function scalarText(node: Scalar): string {
-  if (node.tag !== undefined && (node.tag === 'tag:yaml.org,2002:null' || node.tag === '!!null'))
-    return '';
-  const src = typeof node.source === 'string' ? node.source : String(node.value);
-  if (
-    node.type === Scalar.PLAIN &&
-    (src === '~' || src === 'null' || src === 'Null' || src === 'NULL')
-  )
-    return '';
-  return src;
+  return typeof node.source === 'string' ? node.source : String(node.value);
 }
 
 function keyString(key: YamlValue): string {
@@ -152,14 +241,11 @@ function keyString(key: YamlValue): string {
 
 /**
  * Parses every document of a YAML stream; empty documents come back as null. With `v2`, plain scalars resolve as
- * go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. With `stringAnnotations`, metadata.annotations values
- * keep their source text as strings, as kustomize's resource reader rewrites them.
+ * go-yaml v2 (YAML 1.1 booleans), as sigs.k8s.io/yaml does. With `resource`, documents are read as kustomize's
+ * resource factory reads them: metadata.annotations values keep their source text as strings, and folded scalars
+ * take the value kyaml's go-yaml v3 round trip gives them.
  */
-export function parseYamlDocuments(
-  text: string,
-  v2 = false,
-  stringAnnotations = false,
-): YamlValue[] {
+export function parseYamlDocuments(text: string, v2 = false, resource = false): YamlValue[] {
   // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
   // CRLF is one line break in YAML; the parser mishandles it inside multi-line quoted scalars, so normalise first.
   const docs = parseAllDocuments(text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text, {
@@ -173,9 +259,22 @@ export function parseYamlDocuments(
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) throw new YamlParseError(err.message.split('\n')[0] ?? err.message);
-    out.push(convert(doc.contents, doc, 0, v2, stringAnnotations ? 0 : undefined));
+    const ctx: ReadContext = {
+      doc,
+      v2,
+      foldedRoundTrip: resource,
+      listRoot: resource && isListDocument(doc),
+    };
+    out.push(convert(doc.contents, ctx, 0, 0, resource ? 0 : undefined));
   }
   return out;
+}
+
+function isListDocument(doc: Document): boolean {
+  const contents = doc.contents;
+  if (!isMap(contents)) return false;
+  const kind = contents.get('kind', true);
+  return isScalar(kind) && typeof kind.value === 'string' && kind.value.endsWith('List');
 }
 
 /** Parses a single-document YAML text (an empty text gives null). */
@@ -197,6 +296,21 @@ export function cloneValue<T extends YamlValue>(v: T): T {
   if (isYamlMap(v)) {
     const out = newMap();
     for (const [k, x] of Object.entries(v)) out[k] = cloneValue(x);
+    const empties = emptyNullKeys.get(v);
+    if (empties !== undefined) emptyNullKeys.set(out, new Set(empties));
+    const sources = scalarSources.get(v);
+    if (sources !== undefined) scalarSources.set(out, new Map(sources));
+    return out as T;
+  }
+  return v;
+}
+
+/** A deep copy as a JSON round trip makes it: every null becomes an explicit one. */
+export function cloneAsJson<T extends YamlValue>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneAsJson(x)) as T;
+  if (isYamlMap(v)) {
+    const out = newMap();
+    for (const [k, x] of Object.entries(v)) out[k] = cloneAsJson(x);
     return out as T;
   }
   return v;
