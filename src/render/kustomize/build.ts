@@ -2,7 +2,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { emitYaml, isYamlMap, newMap, parseYamlDocuments, YamlEmitError } from '../yaml/index.js';
+import {
+  emitYaml,
+  isYamlMap,
+  newMap,
+  parseYamlDocuments,
+  scalarSource,
+  YamlEmitError,
+} from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import {
   defaultConfig,
@@ -27,6 +34,7 @@ import { applyReplacements } from './replacements.js';
 import {
   idEquals,
   idKey,
+  annotationText,
   idString,
   originText,
   scalarString,
@@ -812,13 +820,14 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   let out = ra.resources.filter(
     (r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true',
   );
+  out = applySortOptions(out, k);
   if (buildMetadata.includes('managedByLabel')) {
-    // kubectl's embedded kustomize reports its version as "(devel)".
+    // The kustomize v5.5.0 release names itself so (kubectl's embedded copy says "(devel)").
     for (const r of out) {
       const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
       r.obj['metadata'] = meta;
       const labels = isYamlMap(meta['labels']) ? meta['labels'] : newMap();
-      labels['app.kubernetes.io/managed-by'] = 'kustomize-(devel)';
+      labels['app.kubernetes.io/managed-by'] = 'kustomize-v5.5.0';
       meta['labels'] = labels;
     }
   }
@@ -829,9 +838,11 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     }
     if (r.transformations.length > 0)
       ann['alpha.config.kubernetes.io/transformations'] = transformationsText(r.transformations);
+    // Removing the build annotations rewrites all annotations as strings (a node's text).
+    for (const [key, v] of Object.entries(ann))
+      if (typeof v !== 'string') ann[key] = scalarSource(ann, key) ?? annotationText(v);
     if (Object.keys(ann).length > 0) r.setAnnotations(ann);
   }
-  out = applySortOptions(out, k);
   const objects = out.map((r) => r.obj);
   let yaml: string;
   try {

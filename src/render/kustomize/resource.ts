@@ -1,5 +1,13 @@
 // A Kubernetes object inside a build, with kustomize's identity rules (ResId, Gvk, previous ids, name prefixes/suffixes).
-import { cloneValue, goFormatFloatG, isYamlMap, newMap } from '../yaml/index.js';
+import {
+  cloneValue,
+  goFormatFloatG,
+  isYamlMap,
+  markUntagged,
+  newMap,
+  recordScalarSource,
+  scalarSource,
+} from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { schemaForType } from './openapi-patch-meta.js';
 
@@ -52,8 +60,9 @@ export function isClusterScoped(gvk: Gvk): boolean {
   return gvk.version === '' || schemaForType(apiVersionOf(gvk), gvk.kind) !== undefined;
 }
 
+/** resid.ParseGroupVersion: the group is what comes before the first `/`. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
+  const i = apiVersion.indexOf('/');
   if (i < 0) return { group: '', version: apiVersion };
   return { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
@@ -199,14 +208,23 @@ export class Resource {
     this.obj['apiVersion'] = apiVersionOf(g);
     this.obj['kind'] = g.kind;
   }
+  /** kyaml's GetName: the name node's text (as written, e.g. `0x1F`). */
   get name(): string {
-    return scalarString(this.meta()?.['name']);
+    const m = this.meta();
+    if (m === undefined) return '';
+    return scalarSource(m, 'name') ?? scalarString(m['name']);
   }
+  /** kyaml's SetName: the name becomes an untagged node (keeping a quoted style). */
   set name(n: string) {
-    this.metaCreate()['name'] = n;
+    const m = this.metaCreate();
+    m['name'] = n;
+    recordScalarSource(m, 'name', n, n);
+    markUntagged(m, 'name');
   }
   get namespace(): string {
-    return scalarString(this.meta()?.['namespace']);
+    const m = this.meta();
+    if (m === undefined) return '';
+    return scalarSource(m, 'namespace') ?? scalarString(m['namespace']);
   }
   set namespace(ns: string) {
     if (ns === '') {

@@ -1,5 +1,5 @@
 // kustomize's builtin field transformers: namespace, name prefix/suffix, labels, annotations, images, replicas.
-import { isYamlMap, newMap } from '../yaml/index.js';
+import { isYamlMap, markUntagged, newMap } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { applyFieldSpec, CreateKind, FieldSpecError } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
@@ -125,6 +125,10 @@ export function prefixSuffixTransform(
           ref.set(mode === 'prefix' ? affix + cur : cur + affix);
         }),
       );
+      // The transformer sets an untagged scalar (filtersutil.SetScalar).
+      const meta = r.obj['metadata'];
+      if (fs.path === 'metadata/name' && affix !== '' && isYamlMap(meta))
+        markUntagged(meta, 'name');
     }
   }
 }

@@ -7,10 +7,15 @@ export {
   isYamlMap,
   cloneValue,
   cloneAsJson,
-  isEmptyNull,
-  scalarSource,
   valuesEqual,
   YamlParseError,
 } from './parse.js';
 export type { YamlValue, YamlMap } from './parse.js';
 export { emitYaml, goFormatFloatG, numberText, goYamlKeyLess, YamlEmitError } from './emit.js';
+export {
+  isEmptyNull,
+  isUntaggedPlain,
+  markUntagged,
+  recordScalarSource,
+  scalarSource,
+} from './scalar-info.js';

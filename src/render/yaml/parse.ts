@@ -2,6 +2,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { foldedRoundTrip } from './folded-round-trip.js';
+import { copyScalarInfo, markEmptyNull, markQuoted, recordSource } from './scalar-info.js';
 import { goTimestampJson, resolveV2, resolveV3 } from './go-yaml-resolve.js';
 
 /** A decoded YAML value. Maps are plain objects without a prototype; large integers are bigints. */
@@ -87,42 +88,16 @@ interface ReadContext {
   readonly listRoot: boolean;
 }
 
-/**
- * Keys whose value was written empty (`key:`), as opposed to an explicit `null` or `~`. kyaml keeps
- * an explicit null of the destination through a strategic merge but drops an empty one, so the
- * difference must survive decoding. Kept aside so maps stay plain data.
- */
-const emptyNullKeys = new WeakMap<YamlMap, Set<string>>();
-
-/** True when `m[key]` is a null that was written as nothing at all (`key:`). */
-export function isEmptyNull(m: YamlMap, key: string): boolean {
-  return emptyNullKeys.get(m)?.has(key) === true;
-}
-
-function markEmptyNull(m: YamlMap, key: string): void {
-  let set = emptyNullKeys.get(m);
-  if (set === undefined) {
-    set = new Set();
-    emptyNullKeys.set(m, set);
-  }
-  set.add(key);
-}
-
-/** The source text of scalar values of metadata.labels maps (kustomize rewrites a patch's labels from it). */
-const scalarSources = new WeakMap<YamlMap, Map<string, string>>();
-
-/** The source text `m[key]` was read from, when it was a scalar of metadata.labels. */
-export function scalarSource(m: YamlMap, key: string): string | undefined {
-  return scalarSources.get(m)?.get(key);
-}
-
-function recordSource(m: YamlMap, key: string, text: string): void {
-  let map = scalarSources.get(m);
-  if (map === undefined) {
-    map = new Map();
-    scalarSources.set(m, map);
-  }
-  map.set(key, text);
+/** Records a plain number or boolean whose text is not what String() of its value gives. */
+function recordNonCanonical(
+  c: YamlMap | YamlValue[],
+  key: string | number,
+  node: unknown,
+  value: YamlValue,
+): void {
+  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') return;
+  if (!isScalar(node) || typeof node.source !== 'string') return;
+  if (node.source !== String(value)) recordSource(c, key, node.source);
 }
 
 function isEmptyNode(node: unknown): boolean {
@@ -162,7 +137,9 @@ function convert(
   }
   if (isSeq(node)) {
     const itemAnno: AnnoPath = anno === 4 ? 0 : undefined;
-    return node.items.map((item) => convert(item, ctx, depth + 1, indent + 2, itemAnno));
+    const out = node.items.map((item) => convert(item, ctx, depth + 1, indent + 2, itemAnno));
+    out.forEach((v, i) => recordNonCanonical(out, i, node.items[i], v));
+    return out;
   }
   if (isMap(node)) return convertMap(node, ctx, depth, indent, anno);
   throw new YamlParseError('unsupported YAML node');
@@ -220,6 +197,9 @@ function convertMap(
     if (value === null && isEmptyNode(item.value)) markEmptyNull(out, k);
     if (anno === 3 && (item.value === null || item.value === undefined || isScalar(item.value)))
       recordSource(out, k, isScalar(item.value) ? scalarText(item.value) : '');
+    else recordNonCanonical(out, k, item.value, value);
+    if (anno === 1 && k === 'name' && isScalar(item.value) && item.value.type !== Scalar.PLAIN)
+      markQuoted(out, k);
   }
   // Explicit keys win over merged ones; earlier merge sources win over later ones.
   for (const m of merged) {
@@ -292,14 +272,15 @@ export function resolveV3Value(text: string): YamlValue {
 
 /** A deep copy of a value. */
 export function cloneValue<T extends YamlValue>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => cloneValue(x)) as T;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => cloneValue(x));
+    copyScalarInfo(v, out);
+    return out as T;
+  }
   if (isYamlMap(v)) {
     const out = newMap();
     for (const [k, x] of Object.entries(v)) out[k] = cloneValue(x);
-    const empties = emptyNullKeys.get(v);
-    if (empties !== undefined) emptyNullKeys.set(out, new Set(empties));
-    const sources = scalarSources.get(v);
-    if (sources !== undefined) scalarSources.set(out, new Map(sources));
+    copyScalarInfo(v, out);
     return out as T;
   }
   return v;

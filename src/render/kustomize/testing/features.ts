@@ -391,7 +391,10 @@ export function addGenerators(
     const kind = rng.chance(0.7) ? 'ConfigMap' : 'Secret';
     const existing = known.generated.filter((g) => g.kind === kind);
     const merge = existing.length > 0 && rng.chance(0.5);
-    const name = merge ? rng.pick(existing).name : `${kind === 'ConfigMap' ? 'cfg' : 'creds'}-${i}`;
+    const tag = dir.replace(/[^a-z0-9]+/g, '') || 'root';
+    const name = merge
+      ? rng.pick(existing).name
+      : `${kind === 'ConfigMap' ? 'cfg' : 'creds'}-${tag}-${i}`;
     const g: Obj = { name };
     if (merge) g['behavior'] = rng.pick(['merge', 'replace', 'merge']);
     else if (rng.chance(0.1)) g['behavior'] = rng.pick(['create', 'add', 'Merge']);
@@ -417,7 +420,10 @@ export function addGenerators(
         uniqueKey(rng.pick(['KEY', 'DB_HOST', 'mode', 'X.Y', 'with-dash']) + j),
       );
       files[`${dir}/${name}.env`] = envFile(rng, envKeys);
-      g[rng.chance(0.8) ? 'envs' : 'env'] = rng.chance(0.8) ? [`${name}.env`] : `${name}.env`;
+      // `envs` is a list and `env` a string; now and then the wrong type, which kustomize refuses.
+      const wrong = rng.chance(0.03);
+      if (rng.chance(0.8)) g['envs'] = wrong ? `${name}.env` : [`${name}.env`];
+      else g['env'] = wrong ? [`${name}.env`] : `${name}.env`;
     }
     if (
       rng.chance(0.6) ||
@@ -457,5 +463,204 @@ export function inlineBlock(text: string): RawScalar {
     const pad = ' '.repeat(indent + 2);
     const lines = text.replace(/\n$/, '').split('\n');
     return ` |\n${lines.map((l) => (l === '' ? '' : pad + l)).join('\n')}\n`;
+  });
+}
+
+/** A random element for a list merged by key (ports with and without protocol, env, mounts, containers). */
+function listElement(rng: Rng, list: string, i: number): Obj {
+  switch (list) {
+    case 'ports': {
+      const e: Obj = {};
+      if (rng.chance(0.9)) e['port'] = rng.pick([80, 81, 443]);
+      if (rng.chance(0.5)) e['protocol'] = rng.pick(['TCP', 'UDP']);
+      e[rng.pick(['name', 'targetPort'])] = `v${i}`;
+      return e;
+    }
+    case 'containerPorts': {
+      const e: Obj = { containerPort: rng.pick([8080, 9443]) };
+      if (rng.chance(0.5)) e['protocol'] = rng.pick(['TCP', 'UDP']);
+      if (rng.chance(0.5)) e['name'] = `p${i}`;
+      return e;
+    }
+    case 'env':
+      return rng.chance(0.1)
+        ? { name: rng.pick(['A', 'B', 'C']), $patch: 'delete' }
+        : { name: rng.pick(['A', 'B', 'C']), value: rng.chance(0.2) ? null : `v${i}` };
+    case 'volumeMounts':
+      return { mountPath: rng.pick(['/a', '/b']), name: `m${i}` };
+    default:
+      return { name: rng.pick(['main', 'side', 'init']), image: `img${i}` };
+  }
+}
+
+function randomList(rng: Rng, list: string, max: number): GenValue[] {
+  const out: GenValue[] = Array.from({ length: rng.int(0, max) }, (_, i) =>
+    listElement(rng, list, i),
+  );
+  if (rng.chance(0.05)) out.push({ $patch: rng.pick(['replace', 'delete', 'merge']) });
+  if (rng.chance(0.03)) out.push(null);
+  return out;
+}
+
+/** A Service and a Deployment, and a strategic-merge patch for each, exercising lists merged by keys, directives and nulls. */
+export function smpStress(rng: Rng): { objects: Obj[]; patches: Obj[] } {
+  const finalizers = (): GenValue[] =>
+    rng.some(['a.example.com/f', 'b.example.com/f', 'kubernetes'], 0, 3);
+  const svc: Obj = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'svc', ...(rng.chance(0.3) ? { finalizers: finalizers() } : {}) },
+    spec: { ports: randomList(rng, 'ports', 3), selector: { app: 'x' } },
+  };
+  const container = (name: string): Obj => ({
+    name,
+    image: 'img',
+    ...(rng.chance(0.6) ? { ports: randomList(rng, 'containerPorts', 2) } : {}),
+    ...(rng.chance(0.6) ? { env: randomList(rng, 'env', 3) } : {}),
+    ...(rng.chance(0.4) ? { volumeMounts: randomList(rng, 'volumeMounts', 2) } : {}),
+    ...(rng.chance(0.2) ? { args: ['--a', '--b'] } : {}),
+    ...(rng.chance(0.1) ? { resources: null } : {}),
+  });
+  const dep: Obj = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'dep',
+      labels: { app: 'x' },
+      ...(rng.chance(0.3) ? { annotations: null } : {}),
+    },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'x' } },
+      template: {
+        metadata: { labels: { app: 'x' }, ...(rng.chance(0.3) ? { creationTimestamp: null } : {}) },
+        spec: {
+          containers: rng.some(['main', 'side'], 1, 2).map(container),
+          ...(rng.chance(0.3) ? { volumes: [{ name: 'v', emptyDir: {} }] } : {}),
+          ...(rng.chance(0.2) ? { nodeSelector: null } : {}),
+        },
+      },
+    },
+  };
+  const svcPatch: Obj = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'svc', ...(rng.chance(0.3) ? { finalizers: finalizers() } : {}) },
+    spec: rng.chance(0.8) ? { ports: randomList(rng, 'ports', 3) } : { ports: null },
+  };
+  if (rng.chance(0.1)) (svcPatch['spec'] as Obj)['$patch'] = rng.pick(['replace', 'merge']);
+  const pc = (name: string): Obj => {
+    const c: Obj = { name };
+    if (rng.chance(0.5)) c['ports'] = randomList(rng, 'containerPorts', 2);
+    if (rng.chance(0.5)) c['env'] = randomList(rng, 'env', 3);
+    if (rng.chance(0.3)) c['volumeMounts'] = randomList(rng, 'volumeMounts', 2);
+    if (rng.chance(0.2)) c['image'] = 'patched';
+    if (rng.chance(0.1)) c['$patch'] = rng.pick(['delete', 'replace']);
+    if (rng.chance(0.1)) c['args'] = null;
+    return c;
+  };
+  const depPatch: Obj = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'dep', ...(rng.chance(0.2) ? { labels: { app: null, extra: 'y' } } : {}) },
+    spec: {
+      template: {
+        ...(rng.chance(0.2) ? { metadata: { annotations: { a: 'b' } } } : {}),
+        spec: {
+          containers: rng.some(['main', 'side', 'new'], 1, 3).map(pc),
+          ...(rng.chance(0.2) ? { volumes: [{ name: 'w', configMap: { name: 'cm' } }] } : {}),
+        },
+      },
+      ...(rng.chance(0.2) ? { replicas: null } : {}),
+      ...(rng.chance(0.1) ? { strategy: {} } : {}),
+    },
+  };
+  return { objects: [svc, dep], patches: [svcPatch, depPatch] };
+}
+
+const COMMON_SOURCE = ['metadata.name', '.metadata.name', 'metadata.labels.app', 'kind'];
+const SOURCE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  ConfigMap: ['data.a', 'data.port', 'data.num', 'data', 'metadata.annotations.[example.com/text]'],
+  Deployment: [
+    'spec.replicas',
+    'spec.template.spec.containers.0.image',
+    'spec.template.spec.containers.[name=main].image',
+    'spec.selector',
+  ],
+  Service: ['spec.ports.0.port', 'spec.selector', 'spec.ports.[name=http].port'],
+  Certificate: ['spec.dnsNames.0', 'spec.secretName'],
+};
+
+const COMMON_TARGET = [
+  'metadata.annotations.[copied-from]',
+  'metadata.annotations.copied',
+  '.metadata.annotations.[example.com/source]',
+  'metadata.labels.copied',
+  'metadata.name',
+  'spec.new.deep.field',
+  'spec..double',
+];
+const TARGET_PATHS: Readonly<Record<string, readonly string[]>> = {
+  ConfigMap: ['data.copied', 'data.a', 'data.port'],
+  Deployment: [
+    'spec.replicas',
+    'spec.template.spec.containers.[name=main].image',
+    'spec.template.spec.containers.[name=ma.n].env.[name=MODE].value',
+    'spec.template.spec.containers.[name=main].env.[name=NEW].value',
+    'spec.template.spec.containers.*.image',
+    'spec.template.spec.containers.0.args.0',
+    'spec.template.spec.containers.1.image',
+    'spec.template.metadata.labels.app',
+    'spec.strategy',
+    'spec.selector',
+  ],
+  Service: ['spec.ports.0.targetPort', 'spec.ports.[name=http].port', 'spec.selector'],
+  Certificate: ['spec.dnsNames.0', 'spec.dnsNames.1', 'spec.dnsNames.2'],
+};
+
+function pathFor(
+  rng: Rng,
+  o: Obj,
+  table: Readonly<Record<string, readonly string[]>>,
+  common: readonly string[],
+): string {
+  const own = table[kindOf(o)] ?? [];
+  if (rng.chance(0.1)) return rng.pick(Object.values(table).flat());
+  return rng.pick(own.length > 0 && rng.chance(0.7) ? own : common);
+}
+
+/** Replacements between the objects, with paths, selectors, rejects and options of every kind. */
+export function randomReplacements(rng: Rng, objs: readonly Obj[]): GenValue[] {
+  return Array.from({ length: rng.int(1, 3) }, () => {
+    const src = rng.pick(objs);
+    const source: Obj = { kind: kindOf(src), name: nameOf(src) };
+    if (rng.chance(0.2)) source['version'] = apiVersionOf(src).split('/').pop() ?? '';
+    if (rng.chance(0.8)) source['fieldPath'] = pathFor(rng, src, SOURCE_PATHS, COMMON_SOURCE);
+    if (rng.chance(0.15))
+      source['options'] = { delimiter: rng.pick(['.', '-', ':', '/']), index: rng.int(-1, 1) };
+    const targets: GenValue[] = Array.from({ length: rng.int(1, 2) }, () => {
+      const dst = rng.pick(objs);
+      const select: Obj = rng.chance(0.9) ? { kind: kindOf(dst) } : {};
+      if (rng.chance(0.3)) select['name'] = nameOf(dst);
+      if (rng.chance(0.1)) select['namespace'] = rng.pick(['default', 'other']);
+      if (rng.chance(0.1)) select['labelSelector'] = `app=${nameOf(dst)}`;
+      const fieldPaths = Array.from({ length: rng.int(1, 2) }, () =>
+        pathFor(rng, dst, TARGET_PATHS, COMMON_TARGET),
+      );
+      const t: Obj = { select, fieldPaths };
+      if (rng.chance(0.15))
+        t['reject'] = [
+          rng.chance(0.5) ? { name: nameOf(rng.pick(objs)) } : { labelSelector: 'app' },
+        ];
+      const o: Obj = {};
+      if (rng.chance(0.7)) o['create'] = true;
+      if (rng.chance(0.2)) {
+        o['delimiter'] = rng.pick(['.', '/', '-']);
+        o['index'] = rng.int(-1, 3);
+      }
+      if (Object.keys(o).length > 0) t['options'] = o;
+      return t;
+    });
+    return { source, targets };
   });
 }

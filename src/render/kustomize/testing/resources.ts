@@ -488,3 +488,20 @@ export function webhookConfigurations(rng: Rng, group: string, plural: string, s
   });
   return out;
 }
+
+/** A cert-manager Certificate as kubebuilder scaffolds it (replacement targets in dnsNames). */
+export function certificate(rng: Rng): Obj {
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: meta(rng, 'serving-cert'),
+    spec: {
+      dnsNames: [
+        'SERVICE_NAME.SERVICE_NAMESPACE.svc',
+        'SERVICE_NAME.SERVICE_NAMESPACE.svc.cluster.local',
+      ],
+      issuerRef: { kind: 'Issuer', name: 'selfsigned-issuer' },
+      secretName: 'webhook-server-cert',
+    },
+  };
+}

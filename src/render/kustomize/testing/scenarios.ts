@@ -1,11 +1,18 @@
 // The differential generator's scenarios: whole kustomization trees (kubebuilder scaffolds, Tekton
 // tasks, generators with awkward files, nested overlays with components, CRDs) made from a seed.
-import { addGenerators, addTransformers, jsonPatchText, smPatch } from './features.js';
+import {
+  addGenerators,
+  addTransformers,
+  jsonPatchText,
+  randomReplacements,
+  smPatch,
+  smpStress,
+} from './features.js';
 import type { Files, Known } from './features.js';
 import { Rng } from './random.js';
 import * as R from './resources.js';
 import type { Obj, Refs } from './resources.js';
-import { writeDocuments, writeYaml } from './yaml-writer.js';
+import { RawScalar, writeDocuments, writeYaml } from './yaml-writer.js';
 import type { GenValue } from './yaml-writer.js';
 
 export interface GeneratedCase {
@@ -657,6 +664,59 @@ function component(rng: Rng): { files: Files; target: string } {
   return { files, target: '.' };
 }
 
+/** Strategic merges of lists merged by one or several keys, directives and nulls, through each patch field. */
+function strategicMerges(rng: Rng): { files: Files; target: string } {
+  const files: Files = {};
+  const { objects, patches } = smpStress(rng);
+  files['res.yaml'] = docs(rng, objects);
+  const k: Obj = { resources: ['res.yaml'] };
+  const how = rng.pick(['patches', 'patches-target', 'psm', 'psm-inline']);
+  if (how === 'psm' || how === 'psm-inline') {
+    k['patchesStrategicMerge'] = patches.map((p, i) => {
+      if (how === 'psm-inline') return writeYaml(p, rng);
+      files[`p${i}.yaml`] = writeYaml(p, rng);
+      return `p${i}.yaml`;
+    });
+  } else {
+    k['patches'] = patches.map((p) =>
+      how === 'patches'
+        ? { patch: writeYaml(p, rng) }
+        : { target: { kind: p['kind'] as string }, patch: writeYaml(p, rng) },
+    );
+  }
+  files['kustomization.yaml'] = kustomization(rng, k);
+  return { files, target: '.' };
+}
+
+/** Replacements between a few objects (including numbers written as hex, nulls and lists). */
+function replacements(rng: Rng): { files: Files; target: string } {
+  const files: Files = {};
+  const objs: Obj[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'src',
+        labels: { app: 'src' },
+        annotations: { 'example.com/text': 'a.b/c-d' },
+      },
+      data: {
+        a: rng.pick(['x.y.z', 'plain', '8080']),
+        port: '8080',
+        num: new RawScalar(() => ' 0x1F'),
+      },
+    },
+    R.deployment(rng, 'web', { configMaps: ['src'], secrets: [], serviceAccounts: [], pvcs: [] }),
+    R.service(rng, 'web'),
+  ];
+  if (rng.chance(0.4)) objs.push(R.certificate(rng));
+  files['res.yaml'] = docs(rng, objs);
+  const k: Obj = { resources: ['res.yaml'], replacements: randomReplacements(rng, objs) };
+  if (rng.chance(0.3)) k['namePrefix'] = 'p-';
+  files['kustomization.yaml'] = kustomization(rng, k);
+  return { files, target: '.' };
+}
+
 const FAMILIES: ReadonlyArray<
   readonly [string, number, (rng: Rng) => { files: Files; target: string }]
 > = [
@@ -666,6 +726,8 @@ const FAMILIES: ReadonlyArray<
   ['generators', 2, generators],
   ['crds', 1, crds],
   ['component', 1, component],
+  ['strategic-merge', 2, strategicMerges],
+  ['replacements', 2, replacements],
 ];
 
 /** The case made from one seed (the family is chosen by the seed too). */
