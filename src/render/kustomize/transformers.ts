@@ -163,6 +163,7 @@ export interface ImageSpec {
   readonly name: string;
   readonly newName: string;
   readonly newTag: string;
+  readonly tagSuffix: string;
   readonly digest: string;
 }
 
@@ -187,15 +188,24 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, ic), tag: image.slice(ic + 1), digest: '' };
 }
 
+/** kustomize's IsImageMatched: the image name (a regular expression, as kustomize builds it) then an optional tag and digest. */
 function imageMatches(value: string, name: string): boolean {
-  return splitImage(value).name === name;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`, 'u');
+  } catch {
+    throw new FieldSpecError(`invalid image name '${name}': not a valid regular expression`);
+  }
+  return re.test(value);
 }
 
 function updateImage(ref: ValueRef, img: ImageSpec): void {
   const v = ref.get();
-  if (typeof v !== 'string') {
-    if (v === null || typeof v === 'object') return;
-  }
+  if (v === null) return;
+  if (typeof v === 'object')
+    throw new FieldSpecError(
+      `wrong Node Kind for image: expected ScalarNode was ${Array.isArray(v) ? 'SequenceNode' : 'MappingNode'}`,
+    );
   const value = scalarString(v);
   if (!imageMatches(value, img.name)) return;
   let { name, tag, digest } = splitImage(value);
@@ -209,6 +219,9 @@ function updateImage(ref: ValueRef, img: ImageSpec): void {
   } else if (img.digest !== '') {
     tag = '';
     digest = img.digest;
+  } else if (img.tagSuffix !== '') {
+    tag += img.tagSuffix;
+    digest = '';
   }
   let out = name;
   if (tag !== '') out += ':' + tag;
@@ -242,7 +255,7 @@ export function imagesTransform(
 ): void {
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;
-    legacyImageWalk(r.obj, img);
+    wrap(r, 'images', () => legacyImageWalk(r.obj, img));
   }
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;

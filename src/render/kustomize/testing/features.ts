@@ -275,6 +275,7 @@ export function addTransformers(rng: Rng, k: Obj, files: Files, dir: string, kno
       if (rng.chance(0.6))
         im['newName'] = rng.pick(['example.com/project', 'quay.io/x/y', 'localhost:5000/app']);
       if (rng.chance(0.6)) im['newTag'] = rng.pick(['v0.0.1', 'latest', '1.2.3']);
+      else if (rng.chance(0.3)) im['tagSuffix'] = rng.pick(['-debug', '.1']);
       if (rng.chance(0.2)) im['digest'] = 'sha256:' + 'b'.repeat(64);
       return im;
     });
