@@ -229,12 +229,8 @@ function copyToTarget(res: Resource, value: Found, fp: string, opts: Options, fi
     setFieldValue(before, f.text, set, f.created, untagged, value, opts, file);
     // A scalar kustomize shares between several label/annotation fields changes in all of them.
     const holder = f.holder;
-    if (holder === undefined || typeof before !== 'string') continue;
-    const after = f.get();
-    for (const group of res.entryAliases) {
-      if (!group.some(([m, k]) => m === holder[0] && k === holder[1])) continue;
-      for (const [m, k] of group) if (m[k] === before) m[k] = after;
-    }
+    if (holder !== undefined && typeof before === 'string')
+      res.setSharedEntry(holder[0], holder[1], before, f.get());
   }
 }
 

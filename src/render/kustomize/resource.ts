@@ -154,6 +154,18 @@ export class Resource {
    * them, so a later in-place edit (var expansion) shows in all of them.
    */
   entryAliases: Array<Array<readonly [YamlMap, string]>> = [];
+  /**
+   * An in-place edit of the label/annotation entry `m[key]` from `before` to `after`: kustomize
+   * edits the node, so every entry sharing it (see {@link entryAliases}) changes too.
+   */
+  setSharedEntry(m: YamlMap, key: string, before: YamlValue | undefined, after: YamlValue): void {
+    m[key] = after;
+    for (const group of this.entryAliases) {
+      if (!group.some(([gm, gk]) => gm === m && gk === key)) continue;
+      for (const [gm, gk] of group) if (gm[gk] === before) gm[gk] = after;
+    }
+  }
+
   /** Names of vars that read from this resource. */
   refVarNames: string[] = [];
   /** Where the resource came from, for error messages. */

@@ -24,16 +24,15 @@ function setScalar(value: YamlValue): (ref: ValueRef) => void {
   return (ref) => ref.set(value);
 }
 
-function setEntry(key: string, value: string): (ref: ValueRef) => void {
-  return (ref) => {
-    let m = ref.get();
-    if (m === null || m === '') {
-      m = newMap();
-      ref.set(m);
-    }
-    if (!isYamlMap(m)) throw new FieldSpecError(`cannot set key '${key}' on a non-map field`);
-    m[key] = value;
-  };
+/** The map a label or annotation entry goes into (created when the field is empty). */
+function entryMap(ref: ValueRef, key: string): YamlMap {
+  let m = ref.get();
+  if (m === null || m === '') {
+    m = newMap();
+    ref.set(m);
+  }
+  if (!isYamlMap(m)) throw new FieldSpecError(`cannot set key '${key}' on a non-map field`);
+  return m;
 }
 
 export function namespaceTransform(
@@ -145,12 +144,18 @@ export function mapEntriesTransform(
   for (const r of resources) {
     wrap(r, what, () => {
       for (const k of keys) {
+        // kustomize sets one new node wherever the entry is missing (so those entries share it)
+        // and copies the value into an existing entry's node (which changes every entry sharing
+        // that node, e.g. a selector label an earlier transformer created with it).
         const places: Array<readonly [YamlMap, string]> = [];
         for (const fs of specs) {
           applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Map, (ref) => {
-            setEntry(k, entries[k] as string)(ref);
-            const m = ref.get();
-            if (isYamlMap(m)) places.push([m, k]);
+            const m = entryMap(ref, k);
+            if (k in m) r.setSharedEntry(m, k, m[k], entries[k] as string);
+            else {
+              m[k] = entries[k] as string;
+              places.push([m, k]);
+            }
           });
         }
         if (places.length > 1) r.entryAliases.push(places);

@@ -206,13 +206,8 @@ export function resolveVars(
           for (const k of Object.keys(node)) {
             const before = node[k];
             if (typeof before !== 'string') continue;
-            const after = expand(before, mapping);
-            node[k] = after;
             // Entries that share one node in kustomize change together.
-            for (const group of r.entryAliases) {
-              if (!group.some(([m, key]) => m === node && key === k)) continue;
-              for (const [m, key] of group) if (m[key] === before) m[key] = after;
-            }
+            r.setSharedEntry(node, k, before, expand(before, mapping));
           }
         } else setString(ref);
       });

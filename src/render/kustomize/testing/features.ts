@@ -32,15 +32,24 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** A JSON 6902 operation that makes sense for an object of this kind (sometimes one that fails). */
 function jsonOp(rng: Rng, o: Obj): Obj {
   const kind = kindOf(o);
+  const md = (o['metadata'] ?? {}) as Obj;
+  const labels = md['labels'] as Obj | undefined;
   const common: Obj[] = [
     { op: 'add', path: '/metadata/annotations/example.com~1flag', value: oddScalar(rng) },
-    { op: 'add', path: '/metadata/labels/patched', value: 'true' },
     { op: 'add', path: '/metadata/annotations', value: { replaced: 'all' } },
-    { op: 'replace', path: '/metadata/annotations/note', value: 'changed' },
-    { op: 'remove', path: '/metadata/labels/app' },
     { op: 'test', path: '/kind', value: kind },
     { op: 'add', path: '/metadata/finalizers', value: ['example.com/finalizer'] },
+    { op: 'add', path: '/metadata/labels', value: { patched: 'true' } },
   ];
+  // Operations on fields the object may lack fail in kustomize too; use them now and then.
+  if (labels !== undefined || rng.chance(0.1)) {
+    common.push(
+      { op: 'add', path: '/metadata/labels/patched', value: 'true' },
+      { op: 'remove', path: '/metadata/labels/app' },
+    );
+  }
+  if (rng.chance(0.1))
+    common.push({ op: 'replace', path: '/metadata/annotations/note', value: 'changed' });
   const byKind: Obj[] = [];
   if (WORKLOADS.has(kind)) {
     byKind.push(

@@ -28,7 +28,7 @@ export interface WriterOptions {
 
 const PLAIN_SAFE = /^[A-Za-z0-9_./$][A-Za-z0-9 _./:@=+,()$<>%^*!?-]*$/;
 const SPECIAL_PLAIN =
-  /^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?(?:\.inf|\.nan)|[-+]?[0-9][0-9_.:eExXoObB+-]*)$/i;
+  /^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?(?:\.inf|\.nan)|[-+]?\.?[0-9][0-9_.:eExXoObB+-]*)$/i;
 
 function isPrintableForYaml(s: string): boolean {
   for (const ch of s) {
