@@ -363,8 +363,8 @@ class Target {
         },
       );
     }
-    const labels = { ...old.labels(), ...res.labels() };
-    const annotations = { ...old.annotations(), ...res.annotations() };
+    const labels = cloneMerge(old.labels(), res.labels());
+    const annotations = cloneMerge(old.annotations(), res.annotations());
     setMeta(res, 'labels', labels);
     setMeta(res, 'annotations', annotations);
     res.name = old.name;
@@ -647,7 +647,7 @@ class Target {
       case 'PatchJson6902Transformer':
         this.patcher.applyJson6902Entry(
           ra.resources,
-          { ...c, patch: c['jsonOp'] ?? c['patch'] ?? null },
+          cloneMerge(c, { patch: c['jsonOp'] ?? c['patch'] ?? null }),
           field,
         );
         return;
@@ -691,6 +691,13 @@ class Target {
 /** Joins origin paths as Go's filepath.Join does (cleaned, relative). */
 function joinOrigin(base: string, p: string): string {
   return posix.normalize(posix.join(base === '' ? '.' : base, p));
+}
+
+/** A new map with the entries of `maps` (later ones win), without a prototype. */
+function cloneMerge(...maps: ReadonlyArray<Readonly<Record<string, YamlValue>>>): YamlMap {
+  const out = newMap();
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = v;
+  return out;
 }
 
 function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string, YamlValue>): void {

@@ -38,10 +38,17 @@ export function readOptions(
   return o;
 }
 
+/** Later maps win; the result has no prototype, so any key (even `__proto__`) is just a key. */
+function mergeStringMaps(...maps: ReadonlyArray<Record<string, string>>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = v;
+  return out;
+}
+
 /** Generator-level options win; kustomization-level options fill gaps (MergeGlobalOptionsIntoLocal). */
 export function mergeOptions(local: GeneratorOptions, global: GeneratorOptions): GeneratorOptions {
-  const labels = { ...global.labels, ...local.labels };
-  const annotations = { ...global.annotations, ...local.annotations };
+  const labels = mergeStringMaps(global.labels, local.labels);
+  const annotations = mergeStringMaps(global.annotations, local.annotations);
   return {
     labels,
     annotations,

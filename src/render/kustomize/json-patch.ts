@@ -23,7 +23,7 @@ export function decodeJsonPatch(text: string): JsonPatchOp[] {
   let v: YamlValue;
   try {
     v = text.startsWith('[')
-      ? (JSON.parse(text) as YamlValue)
+      ? fromJsonish(JSON.parse(text) as YamlValue)
       : (parseYamlDocuments(text, true)[0] ?? null);
   } catch (err) {
     throw new JsonPatchError(`invalid JSON patch: ${(err as Error).message}`);

@@ -44,8 +44,9 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
     throw new KustomizeError(`${file}: a kustomization must be a YAML map`, { file });
   // kustomize decodes the file strictly (encoding/json with unknown fields refused): types are
   // checked at every level and field names match case-insensitively.
+  let k: YamlMap;
   try {
-    v = decodeGo(v, KUSTOMIZATION_TYPE, '', true) as YamlMap;
+    k = decodeGo(v, KUSTOMIZATION_TYPE, '', true) as YamlMap;
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     throw new KustomizeError(`${file}: ${err.field}: invalid Kustomization: ${err.message}`, {
@@ -54,10 +55,10 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
     });
   }
   // As kustomize: a kustomization with nothing but apiVersion/kind (or nothing at all) is an error.
-  if (Object.entries(v).every(([k, x]) => k === 'apiVersion' || k === 'kind' || x === null)) {
+  if (Object.entries(k).every(([k, x]) => k === 'apiVersion' || k === 'kind' || x === null)) {
     throw new KustomizeError(`${file}: ${name} is empty`, { file });
   }
-  const kind = v['kind'] ?? 'Kustomization';
+  const kind = k['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
     throw new KustomizeError(
       `${file}: kind: unknown kind ${JSON.stringify(kind)} (expected Kustomization or Component)`,
@@ -68,14 +69,14 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
     );
   }
   if (
-    v['helmCharts'] !== undefined ||
-    v['helmChartInflationGenerator'] !== undefined ||
-    v['helmGlobals'] !== undefined
+    k['helmCharts'] !== undefined ||
+    k['helmChartInflationGenerator'] !== undefined ||
+    k['helmGlobals'] !== undefined
   ) {
     const field =
-      v['helmCharts'] !== undefined
+      k['helmCharts'] !== undefined
         ? 'helmCharts'
-        : v['helmGlobals'] !== undefined
+        : k['helmGlobals'] !== undefined
           ? 'helmGlobals'
           : 'helmChartInflationGenerator';
     throw new KustomizeError(`${file}: ${field}: Helm chart inflation is not supported yet`, {
@@ -83,7 +84,7 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
       field,
     });
   }
-  return { file, raw: v, kind };
+  return { file, raw: k, kind };
 }
 
 /** Typed accessors that fail with the file and field named. */

@@ -35,7 +35,9 @@ let active: PatchSchema = BUILTIN_PATCH_SCHEMA;
 function fieldSchema(s: Schema, key: string): Schema {
   if (s === undefined) return undefined;
   if (!('def' in s)) return NO_META;
-  const f = active.defs[s.def]?.[key];
+  // Own properties only: a field called `constructor` or `__proto__` is just a field.
+  const def = Object.hasOwn(active.defs, s.def) ? active.defs[s.def] : undefined;
+  const f = def !== undefined && Object.hasOwn(def, key) ? def[key] : undefined;
   if (!f) return NO_META;
   if (f.ref) return { def: f.ref };
   return { list: f };
