@@ -3,10 +3,9 @@ import {
   cloneValue,
   goFormatFloatG,
   isYamlMap,
-  markUntagged,
   newMap,
-  recordScalarSource,
   scalarSource,
+  setUntagged,
 } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { schemaForType } from './openapi-patch-meta.js';
@@ -207,8 +206,9 @@ export class Resource {
   get kind(): string {
     return scalarString(this.obj['kind']);
   }
+  /** kyaml's SetKind: an untagged node (see setUntagged). */
   set kind(k: string) {
-    this.obj['kind'] = k;
+    setUntagged(this.obj, 'kind', k);
   }
   get apiVersion(): string {
     return scalarString(this.obj['apiVersion']);
@@ -226,12 +226,9 @@ export class Resource {
     if (m === undefined) return '';
     return scalarSource(m, 'name') ?? scalarString(m['name']);
   }
-  /** kyaml's SetName: the name becomes an untagged node (keeping a quoted style). */
+  /** kyaml's SetName: the name becomes an untagged node (keeping its style; see setUntagged). */
   set name(n: string) {
-    const m = this.metaCreate();
-    m['name'] = n;
-    recordScalarSource(m, 'name', n, n);
-    markUntagged(m, 'name');
+    setUntagged(this.metaCreate(), 'name', n);
   }
   get namespace(): string {
     const m = this.meta();
@@ -244,7 +241,8 @@ export class Resource {
       if (m) delete m['namespace'];
       return;
     }
-    this.metaCreate()['namespace'] = ns;
+    // kyaml's SetNamespace: an untagged node (see setUntagged).
+    setUntagged(this.metaCreate(), 'namespace', ns);
   }
 
   curId(): ResId {

@@ -1,11 +1,17 @@
 // kustomize's builtin field transformers: namespace, name prefix/suffix, labels, annotations, images, replicas.
-import { isYamlMap, markUntagged, newMap } from '../yaml/index.js';
+import { isYamlMap, newMap, scalarSource } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
-import { applyFieldSpec, CreateKind, FieldSpecError } from './fieldspec.js';
+import { applyFieldSpec, CreateKind, FieldSpecError, setUntaggedRef } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
 import { KustomizeError } from './loader.js';
 import { gvkIsSelected, idKey, idString, isClusterScoped, scalarString } from './resource.js';
 import type { Resource } from './resource.js';
+
+/** A scalar's text as written (kyaml reads a node's Value). */
+function textOf(ref: ValueRef): string {
+  const h = ref.holder;
+  return (h !== undefined ? scalarSource(h[0], h[1]) : undefined) ?? scalarString(ref.get());
+}
 
 function wrap<T>(r: Resource, what: string, fn: () => T): T {
   try {
@@ -120,14 +126,11 @@ export function prefixSuffixTransform(
       }
       wrap(r, mode === 'prefix' ? 'namePrefix' : 'nameSuffix', () =>
         applyFieldSpec(r.obj, r.gvk, { ...fs, create: false }, CreateKind.None, (ref) => {
-          const cur = scalarString(ref.get());
-          ref.set(mode === 'prefix' ? affix + cur : cur + affix);
+          // The transformer sets an untagged scalar (filtersutil.SetScalar) from the node's text.
+          const cur = textOf(ref);
+          setUntaggedRef(ref, mode === 'prefix' ? affix + cur : cur + affix);
         }),
       );
-      // The transformer sets an untagged scalar (filtersutil.SetScalar).
-      const meta = r.obj['metadata'];
-      if (fs.path === 'metadata/name' && affix !== '' && isYamlMap(meta))
-        markUntagged(meta, 'name');
     }
   }
 }
@@ -211,7 +214,7 @@ function updateImage(ref: ValueRef, img: ImageSpec): void {
     throw new FieldSpecError(
       `wrong Node Kind for image: expected ScalarNode was ${Array.isArray(v) ? 'SequenceNode' : 'MappingNode'}`,
     );
-  const value = scalarString(v);
+  const value = textOf(ref);
   if (!imageMatches(value, img.name)) return;
   let { name, tag, digest } = splitImage(value);
   if (img.newName !== '') name = img.newName;
@@ -231,7 +234,7 @@ function updateImage(ref: ValueRef, img: ImageSpec): void {
   let out = name;
   if (tag !== '') out += ':' + tag;
   if (digest !== '') out += '@' + digest;
-  ref.set(out);
+  setUntaggedRef(ref, out);
 }
 
 function legacyImageWalk(node: YamlValue, img: ImageSpec): void {
@@ -246,7 +249,14 @@ function legacyImageWalk(node: YamlValue, img: ImageSpec): void {
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(v)) {
       for (const c of v) {
         if (isYamlMap(c) && 'image' in c && c['image'] !== null) {
-          updateImage({ get: () => c['image'] as YamlValue, set: (x) => (c['image'] = x) }, img);
+          updateImage(
+            {
+              get: () => c['image'] as YamlValue,
+              set: (x) => (c['image'] = x),
+              holder: [c, 'image'],
+            },
+            img,
+          );
         }
       }
     }

@@ -15,7 +15,7 @@ export { emitYaml, goFormatFloatG, numberText, goYamlKeyLess, YamlEmitError } fr
 export {
   isEmptyNull,
   isUntaggedPlain,
-  markUntagged,
   recordScalarSource,
   scalarSource,
+  setUntagged,
 } from './scalar-info.js';

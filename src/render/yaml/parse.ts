@@ -138,7 +138,11 @@ function convert(
   if (isSeq(node)) {
     const itemAnno: AnnoPath = anno === 4 ? 0 : undefined;
     const out = node.items.map((item) => convert(item, ctx, depth + 1, indent + 2, itemAnno));
-    out.forEach((v, i) => recordNonCanonical(out, i, node.items[i], v));
+    out.forEach((v, i) => {
+      const item = node.items[i];
+      recordNonCanonical(out, i, item, v);
+      if (isScalar(item) && item.type !== Scalar.PLAIN && typeof v === 'string') markQuoted(out, i);
+    });
     return out;
   }
   if (isMap(node)) return convertMap(node, ctx, depth, indent, anno);
@@ -198,7 +202,7 @@ function convertMap(
     if (anno === 3 && (item.value === null || item.value === undefined || isScalar(item.value)))
       recordSource(out, k, isScalar(item.value) ? scalarText(item.value) : '');
     else recordNonCanonical(out, k, item.value, value);
-    if (anno === 1 && k === 'name' && isScalar(item.value) && item.value.type !== Scalar.PLAIN)
+    if (isScalar(item.value) && item.value.type !== Scalar.PLAIN && typeof value === 'string')
       markQuoted(out, k);
   }
   // Explicit keys win over merged ones; earlier merge sources win over later ones.

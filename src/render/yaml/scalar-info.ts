@@ -2,6 +2,7 @@
 // key (or index) so maps and lists stay plain data: whether a null was written empty, the source
 // text of a number or label (`0x1F`, `1.0`), whether a string was quoted, and whether a transformer
 // replaced it with an untagged node (which then reads back by its text).
+import { resolveV3 } from './go-yaml-resolve.js';
 import type { YamlMap, YamlValue } from './parse.js';
 
 interface ScalarInfo {
@@ -68,23 +69,31 @@ export function recordScalarSource(
   }
 }
 
-export function markQuoted(m: YamlMap, key: string): void {
-  infoFor(m, key).quoted = true;
+export function markQuoted(c: Container, key: string | number): void {
+  infoFor(c, key).quoted = true;
+}
+
+/** True when `m[key]` is an untagged plain node (see {@link setUntagged}). */
+export function isUntaggedPlain(m: YamlMap, key: string): boolean {
+  return infos.get(m)?.get(key)?.untagged === true;
 }
 
 /**
- * A kyaml setter (SetName, a scalar set by a field spec) put an untagged node at `m[key]`, keeping
- * the old node's style: a quoted string stays a string whatever text it later gets; a plain one is
- * read back by its text (so "80" copied into it becomes a number).
+ * kyaml's untagged setters (filtersutil.SetScalar, FieldSetter with a string value, SetName): the
+ * node gets `text` with no tag and keeps its style, so a quoted one stays a string while a plain
+ * one is read back by its text (`0x1F` becomes 31, `true` a boolean). A field that did not exist
+ * is written quoted when its text would not read back as a string.
  */
-export function markUntagged(m: YamlMap, key: string): void {
-  const info = infoFor(m, key);
-  if (info.quoted !== true) info.untagged = true;
-}
-
-/** True when `m[key]` is an untagged plain node (see {@link markUntagged}). */
-export function isUntaggedPlain(m: YamlMap, key: string): boolean {
-  return infos.get(m)?.get(key)?.untagged === true;
+export function setUntagged(c: Container, key: string | number, text: string): void {
+  const existed = Array.isArray(c) ? key in c : Object.hasOwn(c, key);
+  const quoted = !existed || infos.get(c)?.get(key)?.quoted === true;
+  const r = resolveV3(text);
+  const value: YamlValue = quoted || r.tag === 'merge' ? text : r.value;
+  if (Array.isArray(c)) c[key as number] = value;
+  else c[key as string] = value;
+  recordScalarSource(c, key, value, text);
+  if (!quoted) infoFor(c, key).untagged = true;
+  else if (!existed) infoFor(c, key).quoted = true;
 }
 
 /** Copies the info of `from` to its copy `to` (deep copies keep it; JSON round trips do not). */

@@ -427,7 +427,7 @@ export function addGenerators(
     }
     if (rng.chance(0.4)) {
       const envKeys = Array.from({ length: rng.int(1, 4) }, (_, j) =>
-        uniqueKey(rng.pick(['KEY', 'DB_HOST', 'mode', 'X.Y', 'with-dash']) + j),
+        uniqueKey(rng.pick(['KEY', 'DB_HOST', 'mode', 'X.Y', 'with-dash', '__proto__']) + j),
       );
       files[`${dir}/${name}.env`] = envFile(rng, envKeys);
       // `envs` is a list and `env` a string; now and then the wrong type, which kustomize refuses.

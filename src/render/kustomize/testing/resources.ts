@@ -33,6 +33,8 @@ function meta(rng: Rng, name: string, extra: Obj = {}): Obj {
     ]);
   if (rng.chance(0.15)) m['creationTimestamp'] = null;
   if (rng.chance(0.05)) m['labels'] = {};
+  // Now and then a key named like a JavaScript prototype property: it must stay a plain key.
+  if (rng.chance(0.05)) m['labels'] = { ...(m['labels'] as Obj | undefined), constructor: 'c' };
   return { ...m, ...extra };
 }
 
@@ -188,7 +190,17 @@ export function service(rng: Rng, name: string): Obj {
 export function configMap(rng: Rng, name: string): Obj {
   const data: Obj = {};
   for (let i = 0; i < rng.int(0, 4); i++) {
-    const k = rng.pick(['a', 'b', 'config.yaml', 'script.sh', 'app.properties', 'KEY_1', 'empty']);
+    const k = rng.pick([
+      'a',
+      'b',
+      'config.yaml',
+      'script.sh',
+      'app.properties',
+      'KEY_1',
+      'empty',
+      '__proto__',
+      'constructor',
+    ]);
     data[k] = rng.chance(0.4) ? blockScalarOrText(rng) : oddScalar(rng);
   }
   const o: Obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(rng, name) };
