@@ -214,8 +214,17 @@ export class Resource {
     return scalarString(this.obj['apiVersion']);
   }
   get gvk(): Gvk {
-    return { ...parseApiVersion(this.apiVersion), kind: this.kind };
+    // Asked for very often (every field spec checks it): computed again only when the object's
+    // apiVersion or kind changed.
+    const av = this.apiVersion;
+    const kind = this.kind;
+    const c = this.gvkCache;
+    if (c !== undefined && c.av === av && c.kind === kind) return c.gvk;
+    const gvk = { ...parseApiVersion(av), kind };
+    this.gvkCache = { av, kind, gvk };
+    return gvk;
   }
+  private gvkCache: { av: string; kind: string; gvk: Gvk } | undefined;
   setGvk(g: Gvk): void {
     this.obj['apiVersion'] = apiVersionOf(g);
     this.obj['kind'] = g.kind;

@@ -14,6 +14,17 @@ type Schema =
   { readonly def: string } | { readonly list: PatchField } | { readonly none: true } | undefined;
 const NO_META: Schema = { none: true };
 
+/** Where the walk is, for error messages: built as a chain, joined only when an error needs it. */
+interface Path {
+  readonly parent: Path | undefined;
+  readonly key: string;
+}
+function pathText(p: Path | undefined): string {
+  const parts: string[] = [];
+  for (let q = p; q !== undefined; q = q.parent) parts.unshift(q.key);
+  return parts.join('.');
+}
+
 /** A node: a value, or undefined for a missing one (kyaml's nil). null is a node tagged !!null. */
 type Node = YamlValue | undefined;
 
@@ -148,7 +159,7 @@ export function strategicMerge(
   schema: PatchSchema = BUILTIN_PATCH_SCHEMA,
 ): YamlMap | undefined {
   active = schema;
-  const r = walk(dest, patch, undefined, [], NOT_EMPTY);
+  const r = walk(dest, patch, undefined, undefined, NOT_EMPTY);
   if (r === undefined || r === null || r === KEEP_NULL) return undefined;
   return dest;
 }
@@ -157,7 +168,7 @@ function walk(
   dest: Node,
   origin: Node,
   given: Schema,
-  path: readonly string[],
+  path: Path | undefined,
   info: DestInfo,
 ): Node {
   const schema = schemaOfSources([dest, origin], given);
@@ -167,7 +178,7 @@ function walk(
   for (const s of [dest, origin]) {
     if (isMissingOrNull(s) || kindOf(s) === kind) continue;
     throw new MergeError(
-      `wrong Node Kind for ${path.join('.')} expected: ${KIND_NAMES[kind]} was ${KIND_NAMES[kindOf(s)]}`,
+      `wrong Node Kind for ${pathText(path)} expected: ${KIND_NAMES[kind]} was ${KIND_NAMES[kindOf(s)]}`,
     );
   }
   switch (kind) {
@@ -206,7 +217,7 @@ function walkMap(
   dest: Node,
   origin: Node,
   schema: Schema,
-  path: readonly string[],
+  path: Path | undefined,
   info: DestInfo,
 ): Node {
   const target = visitMap(dest, origin, info);
@@ -217,9 +228,15 @@ function walkMap(
   for (const key of [...names].sort()) {
     const fd = target[key];
     const fo = o?.[key];
-    const val = walk(fd, fo, fieldSchema(schema, key), [...path, key], {
-      emptyNull: fd === null && isEmptyNull(target, key),
-    });
+    const val = walk(
+      fd,
+      fo,
+      fieldSchema(schema, key),
+      { parent: path, key },
+      {
+        emptyNull: fd === null && isEmptyNull(target, key),
+      },
+    );
     // FieldSetter: a missing or null value clears the field (a kept null stays).
     if (val === undefined || val === null) delete target[key];
     else target[key] = val === KEEP_NULL ? null : val;
@@ -424,7 +441,7 @@ function appendListNode(
   }
 }
 
-function walkAssociative(dest: Node, origin: Node, schema: Schema, path: readonly string[]): Node {
+function walkAssociative(dest: Node, origin: Node, schema: Schema, path: Path | undefined): Node {
   const target = visitList(dest, origin);
   if (target === undefined || !Array.isArray(target)) return target;
   const keys = schema && 'list' in schema ? [...(schema.list.keys ?? [])] : [];
@@ -449,7 +466,7 @@ function setAssociativeElements(
   valuesListIn: string[][],
   keys: readonly string[],
   schema: Schema,
-  path: readonly string[],
+  path: Path | undefined,
 ): Node {
   const items: YamlValue[] = [];
   const elemSchema = elementSchema(schema);
@@ -463,7 +480,13 @@ function setAssociativeElements(
     const [lk, lv] = validateKeys([validValues], validValues, validKeys);
     const de = elementList(dest, lk, lv);
     const oe = elementList(origin, lk, lv);
-    const val = walk(de, oe, elemSchema, [...path, `[${lk.join(',')}=${lv.join(',')}]`], NOT_EMPTY);
+    const val = walk(
+      de,
+      oe,
+      elemSchema,
+      { parent: path, key: `[${lk.join(',')}=${lv.join(',')}]` },
+      NOT_EMPTY,
+    );
     const gone = isMissingOrNull(val) || val === KEEP_NULL || isEmptyMapNode(val);
     if (gone) {
       if (validKeys.length > 0) elementSetter(dest, undefined, validKeys, validValues);

@@ -88,16 +88,12 @@ interface ReadContext {
   readonly listRoot: boolean;
 }
 
-/** Records a plain number or boolean whose text is not what String() of its value gives. */
-function recordNonCanonical(
-  c: YamlMap | YamlValue[],
-  key: string | number,
-  node: unknown,
-  value: YamlValue,
-): void {
-  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') return;
-  if (!isScalar(node) || typeof node.source !== 'string') return;
-  if (node.source !== String(value)) recordSource(c, key, node.source);
+/**
+ * Whether a quoted string is one kustomize's untagged setters might rewrite (a name, an image):
+ * such a value has no whitespace, so quoted descriptions and scripts need no note.
+ */
+function mayBeRenamed(node: Scalar, value: string): boolean {
+  return node.type !== Scalar.PLAIN && value.length <= 512 && !/\s/.test(value);
 }
 
 function isEmptyNode(node: unknown): boolean {
@@ -137,12 +133,13 @@ function convert(
   }
   if (isSeq(node)) {
     const itemAnno: AnnoPath = anno === 4 ? 0 : undefined;
-    const out = node.items.map((item) => convert(item, ctx, depth + 1, indent + 2, itemAnno));
-    out.forEach((v, i) => {
-      const item = node.items[i];
-      recordNonCanonical(out, i, item, v);
-      if (isScalar(item) && item.type !== Scalar.PLAIN && typeof v === 'string') markQuoted(out, i);
-    });
+    const items = node.items;
+    const out: YamlValue[] = new Array<YamlValue>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      out[i] = convert(item, ctx, depth + 1, indent + 2, itemAnno);
+      if (isScalar(item)) noteScalar(out, i, item, out[i] as YamlValue, false);
+    }
     return out;
   }
   if (isMap(node)) return convertMap(node, ctx, depth, indent, anno);
@@ -157,16 +154,13 @@ function convertMap(
   anno: AnnoPath,
 ): YamlMap {
   const out = newMap();
-  const merged: YamlMap[] = [];
+  let merged: YamlMap[] | undefined;
   for (const item of node.items) {
     if (!isPair(item)) continue;
     const keyNode = item.key as YamlNode | null;
     const key = convert(keyNode, ctx, depth + 1, indent);
-    const plainMergeKey =
-      key === '<<' &&
-      isScalar(keyNode) &&
-      keyNode.type === Scalar.PLAIN &&
-      keyNode.tag === undefined;
+    const vn = item.value;
+    const vScalar = isScalar(vn);
     const listItems = ctx.listRoot && depth === 0 && key === 'items';
     const childAnno: AnnoPath = listItems
       ? 4
@@ -177,39 +171,70 @@ function convertMap(
           : anno === 1 && key === 'labels'
             ? 3
             : undefined;
-    // A sequence under a key is written compactly ("- " at the key's column); a List's items are
-    // written as documents of their own (keys at column 0).
-    const childIndent =
-      ctx.listRoot && depth === 0 && key === 'items' ? -2 : isSeq(item.value) ? indent : indent + 2;
-    const value =
-      anno === 2 && item.value !== null && item.value !== undefined && isScalar(item.value)
-        ? scalarText(item.value)
-        : anno === 2 && (item.value === null || item.value === undefined)
-          ? ''
-          : convert(item.value, ctx, depth + 1, childIndent, childAnno);
-    if (plainMergeKey) {
-      const sources = Array.isArray(value) ? value : [value];
-      for (const s of sources) {
-        if (!isYamlMap(s))
+    let value: YamlValue;
+    if (anno === 2 && vScalar) value = scalarText(vn);
+    else if (anno === 2 && (vn === null || vn === undefined)) value = '';
+    else {
+      // A sequence under a key is written compactly ("- " at the key's column); a List's items
+      // are written as documents of their own (keys at column 0).
+      const childIndent = listItems ? -2 : !vScalar && isSeq(vn) ? indent : indent + 2;
+      value = convert(vn, ctx, depth + 1, childIndent, childAnno);
+    }
+    if (key === '<<' && isPlainUntagged(keyNode)) {
+      merged ??= [];
+      for (const src of Array.isArray(value) ? value : [value]) {
+        if (!isYamlMap(src))
           throw new YamlParseError('map merge requires map or sequence of maps as the value');
-        merged.push(s);
+        merged.push(src);
       }
       continue;
     }
     const k = keyString(key);
     out[k] = value;
-    if (value === null && isEmptyNode(item.value)) markEmptyNull(out, k);
-    if (anno === 3 && (item.value === null || item.value === undefined || isScalar(item.value)))
-      recordSource(out, k, isScalar(item.value) ? scalarText(item.value) : '');
-    else recordNonCanonical(out, k, item.value, value);
-    if (isScalar(item.value) && item.value.type !== Scalar.PLAIN && typeof value === 'string')
-      markQuoted(out, k);
+    if (vScalar) noteScalar(out, k, vn, value, anno === 3);
+    else if (vn === null || vn === undefined) {
+      if (value === null) markEmptyNull(out, k);
+      if (anno === 3) recordSource(out, k, '');
+    }
   }
   // Explicit keys win over merged ones; earlier merge sources win over later ones.
-  for (const m of merged) {
-    for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+  if (merged !== undefined) {
+    for (const m of merged) for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
   }
   return out;
+}
+
+function isPlainUntagged(node: unknown): boolean {
+  return isScalar(node) && node.type === Scalar.PLAIN && node.tag === undefined;
+}
+
+/**
+ * Notes what kustomize's node keeps but the decoded value does not: a label's source text, the
+ * text of a number or boolean written unusually (`0x1F`), a quoted string (see mayBeRenamed), an
+ * empty null.
+ */
+function noteScalar(
+  c: YamlMap | YamlValue[],
+  key: string | number,
+  node: Scalar,
+  value: YamlValue,
+  label: boolean,
+): void {
+  if (label) {
+    recordSource(c, key, scalarText(node));
+    return;
+  }
+  if (typeof value === 'string') {
+    if (node.type !== Scalar.PLAIN && mayBeRenamed(node, value)) markQuoted(c, key);
+    return;
+  }
+  if (value === null) {
+    if (!Array.isArray(c) && isEmptyNode(node)) markEmptyNull(c, key as string);
+    return;
+  }
+  if (typeof value === 'object') return;
+  if (typeof node.source === 'string' && node.source !== String(value))
+    recordSource(c, key, node.source);
 }
 
 /** A scalar's text as kyaml's GetValue reads it (a node's Value: `null` stays "null", `~` stays "~"). */
