@@ -11,6 +11,7 @@ import {
 import type { Files, Known } from './features.js';
 import { Rng } from './random.js';
 import * as R from './resources.js';
+import { TRICKY_PLAIN } from './text.js';
 import type { Obj, Refs } from './resources.js';
 import { RawScalar, writeDocuments, writeYaml } from './yaml-writer.js';
 import type { GenValue } from './yaml-writer.js';
@@ -717,6 +718,245 @@ function replacements(rng: Rng): { files: Files; target: string } {
   return { files, target: '.' };
 }
 
+/**
+ * YAML the way people and tools write it at the edges: anchors, aliases and merge keys, explicit
+ * tags, numbers and dates in every form, odd keys, flow collections, List kinds, comments and
+ * document markers, CRLF and a byte order mark.
+ */
+function yamlEdges(rng: Rng): { files: Files; target: string } {
+  const files: Files = {};
+  const plain = (): string => rng.pick(TRICKY_PLAIN);
+  const lines: string[] = [
+    ...(rng.chance(0.2) ? ['# leading comment', '---'] : []),
+    'apiVersion: example.com/v1',
+    'kind: Widget',
+    'metadata:',
+    '  name: w1',
+    '  labels: &labels',
+    '    app: w',
+    '  annotations:',
+    `    note: ${plain()}`,
+    `    "yes": ${plain()}`,
+    'spec:',
+    '  defaults: &defaults',
+    `    replicas: ${plain()}`,
+    `    mode: ${plain()}`,
+    '  merged:',
+    '    <<: *defaults',
+    `    mode: ${plain()}`,
+    '  aliased: *labels',
+    `  tagged: !!str ${rng.pick(['123', 'true', '1e3', 'null'])}`,
+    `  float: !!float ${rng.pick(['1', '2.5', '-3'])}`,
+    `  int: !!int ${rng.pick(['07', '0x10', '12'])}`,
+    `  flow: {a: ${plain()}, b: [${plain()}, ${plain()}], "c d": e}`,
+    `  list: [${plain()}, ${plain()}]`,
+    `  "1": numeric key`,
+    `  "null": null key`,
+    `  ? complex key`,
+    `  : complex value`,
+    `  'single ''quoted'' key': v`,
+    `  key with spaces: ${plain()}`,
+    '  emptyMap: {}',
+    '  emptyList: []',
+    '  emptyValue:',
+    '  tilde: ~',
+    `  date: ${rng.pick(['2001-12-14', '2024-02-30', '2001-12-14T21:59:43Z'])}`,
+    `  big: ${rng.pick(['12345678901234567890', '1e400', '-1e-400'])}`,
+    '  binary: !!binary aGVsbG8=',
+    `  unicode: ${rng.pick(['ünïcødé', '"\\u00e9\\t\\u2028"', "'日本語'"])}`,
+    '...',
+    '---',
+    '# an empty document follows',
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMapList',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: ConfigMap',
+    '  metadata:',
+    '    name: from-list',
+    '  data:',
+    `    a: ${rng.pick(['x', '"1"', "'yes'"])}`,
+    `    folded: >`,
+    '      one',
+    '        two',
+    '      three',
+  ];
+  let text = lines.join('\n') + '\n';
+  if (rng.chance(0.2)) text = text.replace(/\n/g, '\r\n');
+  if (rng.chance(0.1)) text = '\uFEFF' + text;
+  files['r.yaml'] = text;
+  const k: Obj = { resources: ['r.yaml'] };
+  const r = rng.next();
+  if (r < 0.3) k['namePrefix'] = 'p-';
+  else if (r < 0.5)
+    k['patches'] = [
+      {
+        target: { kind: 'Widget' },
+        patch: writeYaml([{ op: 'add', path: '/spec/added', value: rng.pick(TRICKY_PLAIN) }], rng),
+      },
+    ];
+  else if (r < 0.7)
+    k['patches'] = [
+      {
+        patch: `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  merged:\n    extra: ${plain()}\n  list: [${plain()}]\n`,
+      },
+    ];
+  else if (r < 0.8) k['commonAnnotations'] = { a: 'b' };
+  files['kustomization.yaml'] = kustomization(rng, k);
+  return { files, target: '.' };
+}
+
+/**
+ * Less common kustomization fields: builtin transformer and generator configurations, `crds`,
+ * `openapi`, `buildMetadata`, `sortOptions`, `configurations`.
+ */
+function pluginConfigs(rng: Rng): { files: Files; target: string } {
+  const files: Files = {};
+  const objs = baseObjects(rng, 'pc');
+  files['res.yaml'] = docs(rng, objs);
+  const k: Obj = { resources: ['res.yaml'] };
+  const transformers: string[] = [];
+  if (rng.chance(0.6)) {
+    files['labels.yaml'] = writeYaml(
+      {
+        apiVersion: 'builtin',
+        kind: 'LabelTransformer',
+        metadata: { name: 'lt' },
+        labels: { team: 'x' },
+        fieldSpecs: [
+          { path: 'metadata/labels', create: true },
+          { path: 'spec/selector/matchLabels', kind: 'Deployment' },
+        ],
+      },
+      rng,
+    );
+    transformers.push('labels.yaml');
+  }
+  if (rng.chance(0.5)) {
+    files['prefix.yaml'] = writeYaml(
+      {
+        apiVersion: 'builtin',
+        kind: 'PrefixSuffixTransformer',
+        metadata: { name: 'ps' },
+        prefix: 'pre-',
+        suffix: rng.chance(0.5) ? '-suf' : '',
+        fieldSpecs: [{ path: 'metadata/name' }],
+      },
+      rng,
+    );
+    transformers.push('prefix.yaml');
+  }
+  if (rng.chance(0.4)) {
+    const o = rng.pick(objs);
+    files['patch.yaml'] = writeYaml(
+      {
+        apiVersion: 'builtin',
+        kind: 'PatchTransformer',
+        metadata: { name: 'pt' },
+        patch: jsonPatchText(rng, o),
+        target: { kind: o['kind'] as string },
+      },
+      rng,
+    );
+    transformers.push('patch.yaml');
+  }
+  if (rng.chance(0.3)) {
+    files['ns.yaml'] = writeYaml(
+      {
+        apiVersion: 'builtin',
+        kind: 'NamespaceTransformer',
+        metadata: { name: 'ns', namespace: 'transformed' },
+        fieldSpecs: [{ path: 'metadata/namespace', create: true }],
+      },
+      rng,
+    );
+    transformers.push('ns.yaml');
+  }
+  if (transformers.length > 0) k['transformers'] = transformers;
+  if (rng.chance(0.4)) {
+    files['gen.yaml'] = writeYaml(
+      {
+        apiVersion: 'builtin',
+        kind: rng.pick(['ConfigMapGenerator', 'SecretGenerator']),
+        metadata: { name: 'generated' },
+        literals: ['a=b', 'c=d'],
+        ...(rng.chance(0.3) ? { options: { disableNameSuffixHash: true } } : {}),
+      },
+      rng,
+    );
+    k['generators'] = ['gen.yaml'];
+  }
+  if (rng.chance(0.3)) {
+    files['openapi.yaml'] = writeYaml(
+      {
+        definitions: {
+          'io.example.v1.Widget': {
+            'x-kubernetes-group-version-kind': [
+              { group: 'example.com', kind: 'Widget', version: 'v1' },
+            ],
+            properties: {
+              spec: { $ref: '#/definitions/io.example.v1.WidgetSpec' },
+              metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+            },
+          },
+          'io.example.v1.WidgetSpec': {
+            properties: {
+              items: {
+                items: { $ref: '#/definitions/io.example.v1.Item' },
+                type: 'array',
+                'x-kubernetes-patch-merge-key': 'name',
+                'x-kubernetes-patch-strategy': 'merge',
+              },
+            },
+          },
+          'io.example.v1.Item': { properties: { name: { type: 'string' } } },
+        },
+      },
+      rng,
+    );
+    k['openapi'] = { path: 'openapi.yaml' };
+    files['widget.yaml'] = writeYaml(
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'w' },
+        spec: {
+          items: [
+            { name: 'a', v: 1 },
+            { name: 'b', v: 2 },
+          ],
+        },
+      },
+      rng,
+    );
+    (k['resources'] as GenValue[]).push('widget.yaml');
+    k['patches'] = [
+      {
+        patch:
+          'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  items:\n  - name: b\n    v: 3\n  - name: c\n',
+      },
+    ];
+  }
+  if (rng.chance(0.3))
+    k['buildMetadata'] = rng.some(
+      ['originAnnotations', 'transformerAnnotations', 'managedByLabel'],
+      1,
+      3,
+    );
+  if (rng.chance(0.3))
+    k['sortOptions'] = rng.pick<GenValue>([
+      { order: 'fifo' },
+      {
+        order: 'legacy',
+        legacySortOptions: { orderFirst: ['Deployment'], orderLast: ['ConfigMap'] },
+      },
+    ]);
+  if (rng.chance(0.3)) k['namePrefix'] = 'np-';
+  files['kustomization.yaml'] = kustomization(rng, k);
+  return { files, target: '.' };
+}
+
 const FAMILIES: ReadonlyArray<
   readonly [string, number, (rng: Rng) => { files: Files; target: string }]
 > = [
@@ -728,6 +968,8 @@ const FAMILIES: ReadonlyArray<
   ['component', 1, component],
   ['strategic-merge', 2, strategicMerges],
   ['replacements', 2, replacements],
+  ['yaml-edges', 2, yamlEdges],
+  ['plugin-configs', 2, pluginConfigs],
 ];
 
 /** The case made from one seed (the family is chosen by the seed too). */
