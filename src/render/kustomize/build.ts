@@ -135,7 +135,11 @@ class Target {
       file: k.file,
       ldr,
       schema: () => ctx.patchSchema.current,
-      buildAnnotations: { origin: ctx.recordOrigins, transformations: ctx.recordTransformers },
+      // Origins are tracked (and visible to JSON patches) whenever either annotation is asked for.
+      buildAnnotations: {
+        origin: ctx.recordOrigins || ctx.recordTransformers,
+        transformations: ctx.recordTransformers,
+      },
     });
     const openapi = k.raw['openapi'];
     if (
@@ -394,7 +398,7 @@ class Target {
   private record(
     ra: Accumulator,
     kind: string,
-    by?: { apiVersion: string; kind: string; name?: string },
+    by?: { apiVersion: string; kind: string; name?: string; namespace?: string },
     configuredIn?: string,
   ): void {
     if (!this.ctx.recordTransformers) return;
@@ -402,7 +406,12 @@ class Target {
       configuredIn: configuredIn ?? joinOrigin(this.ctx.originPath, basename(this.k.file)),
       configuredBy: by ?? { apiVersion: 'builtin', kind },
     };
-    for (const r of ra.resources) r.transformations.push(o);
+    // As kustomize's AddTransformerAnnotation: a resource without an origin (a JSON patch may
+    // have removed it) takes the transformer as its origin.
+    for (const r of ra.resources) {
+      if (r.origin === undefined) r.origin = o;
+      else r.transformations.push(o);
+    }
   }
 
   private runTransformers(ra: Accumulator): void {
@@ -576,11 +585,12 @@ class Target {
   ): void {
     this.runBuiltinConfigInner(ra, c, field);
     const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
-    const by: { apiVersion: string; kind: string; name?: string } = {
+    const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = {
       apiVersion: scalarString(c['apiVersion']),
       kind: scalarString(c['kind']),
     };
     if (scalarString(meta['name']) !== '') by.name = scalarString(meta['name']);
+    if (scalarString(meta['namespace']) !== '') by.namespace = scalarString(meta['namespace']);
     this.record(ra, by.kind, by, configuredIn);
   }
 

@@ -48,6 +48,7 @@ export function decodeJsonPatch(text: string): JsonPatchOp[] {
   });
 }
 
+/** Operations as encoding/json decodes them: maps without a prototype, numbers as float64. */
 function fromJsonish(v: YamlValue): YamlValue {
   if (Array.isArray(v)) return v.map(fromJsonish);
   if (isYamlMap(v)) {
@@ -55,7 +56,7 @@ function fromJsonish(v: YamlValue): YamlValue {
     for (const [k, x] of Object.entries(v)) out[k] = fromJsonish(x);
     return out;
   }
-  return v;
+  return typeof v === 'bigint' ? Number(v) : v;
 }
 
 function splitPointer(p: string): string[] {

@@ -1,7 +1,14 @@
 // Patches as kustomize's patch transformers apply them: telling a strategic-merge patch from a JSON
 // 6902 one, finding targets, and applying each kind the way its transformer does.
 import { resolve } from 'node:path';
-import { cloneAsJson, cloneValue, isYamlMap, newMap, scalarSource } from '../yaml/index.js';
+import {
+  cloneAsJson,
+  cloneValue,
+  isYamlMap,
+  newMap,
+  scalarSource,
+  typedAnnotation,
+} from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { applyJsonPatchInPlace, decodeJsonPatch, JsonPatchError } from './json-patch.js';
 import type { JsonPatchOp } from './json-patch.js';
@@ -233,7 +240,18 @@ export class Patcher {
    */
   private applyJson(res: Resource, ops: readonly JsonPatchOp[], field: string): void {
     const injected = res.buildAnnotations(this.scope.buildAnnotations);
-    const doc = cloneAsJson(res.obj);
+    const doc = cloneAsJson(res.obj) as YamlMap;
+    // The patch sees annotations with their nodes' types (kustomize makes them strings later).
+    const before = res.annotations();
+    const docMeta = doc['metadata'];
+    if (isYamlMap(docMeta) && isYamlMap(docMeta['annotations'])) {
+      const docAnn = docMeta['annotations'];
+      for (const k of Object.keys(before)) {
+        const typed = typedAnnotation(before, k);
+        if (typed !== undefined && before[k] === docAnn[k])
+          docAnn[k] = typeof typed === 'bigint' ? Number(typed) : typed;
+      }
+    }
     if (Object.keys(injected).length > 0) {
       let meta = doc['metadata'];
       if (!isYamlMap(meta)) {

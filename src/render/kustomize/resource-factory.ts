@@ -1,12 +1,24 @@
-// kustomize's resource factory: YAML text to resources (documents parsed as kustomize reads them, empty
-// ones dropped, `*List` kinds inlined, annotations stringified).
-import { isYamlMap, parseYamlDocuments, YamlParseError } from '../yaml/index.js';
-import type { YamlValue } from '../yaml/index.js';
+// kustomize's resource factory: YAML text to resources, in the steps kustomize takes (kyaml's
+// reader unwraps a lone List; empty documents are dropped and the rest must have kind and name;
+// `*List` kinds are inlined, their items re-read through JSON and queued at the end), with
+// annotations rewritten as strings.
+import {
+  goJsonNumber,
+  hasDocumentSeparator,
+  isYamlMap,
+  parseYamlDocuments,
+  YamlParseError,
+} from '../yaml/index.js';
+import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { KustomizeError } from './loader.js';
 import { Resource, scalarString } from './resource.js';
 
-/** kustomize's resource factory: parse documents, drop empty ones, inline `*List` kinds (items go to the end). */
-export function resourcesFromText(text: string, source: string): Resource[] {
+function kindOf(d: YamlMap): string {
+  return scalarString(d['kind']);
+}
+
+/** kyaml's ByteReader: every non-empty document, a lone List (or ResourceList) unwrapped into its items. */
+function readNodes(text: string, source: string): YamlValue[] {
   let docs: YamlValue[];
   try {
     docs = parseYamlDocuments(text, false, true);
@@ -15,43 +27,87 @@ export function resourcesFromText(text: string, source: string): Resource[] {
       throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
     throw err;
   }
-  const queue: YamlValue[] = docs.filter(
-    (d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0),
-  );
-  const out: Resource[] = [];
-  while (queue.length > 0) {
-    const d = queue.shift() as YamlValue;
-    if (!isYamlMap(d))
+  // The reader unwraps a List only when the text has no document separator.
+  const single = !hasDocumentSeparator(text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text);
+  const nodes: YamlValue[] = [];
+  for (const d of docs) {
+    if (d === null) continue;
+    const unwrap =
+      isYamlMap(d) &&
+      single &&
+      (kindOf(d) === 'List' || kindOf(d) === 'ResourceList') &&
+      ('items' in d || 'functionConfig' in d) &&
+      (d['items'] === undefined || d['items'] === null || Array.isArray(d['items']));
+    if (unwrap) {
+      const items = d['items'];
+      if (Array.isArray(items)) nodes.push(...items);
+    } else nodes.push(d);
+  }
+  return nodes;
+}
+
+/** The factory's dropBadNodes: empty ones go; the others need a kind, and a name unless a `*List`. */
+function validated(nodes: readonly YamlValue[], source: string): YamlMap[] {
+  const out: YamlMap[] = [];
+  for (const n of nodes) {
+    if (n === null) continue;
+    if (typeof n === 'object' && Object.keys(n).length === 0) continue;
+    if (!isYamlMap(n))
       throw new KustomizeError(`${source}: a resource document must be a YAML map`, {
         file: source,
       });
-    const kind = scalarString(d['kind']);
-    if (kind.endsWith('List') && 'items' in d) {
-      const items = d['items'];
-      if (items === null || items === undefined) continue;
-      if (!Array.isArray(items))
-        throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, {
-          file: source,
-        });
-      queue.push(...items.filter((i) => i !== null));
-      continue;
-    }
+    const kind = kindOf(n);
     if (kind === '')
       throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, {
         file: source,
         field: 'kind',
       });
-    const r = new Resource(d, source);
-    if (r.name === '') {
+    const meta = n['metadata'];
+    const name = isYamlMap(meta) ? scalarString(meta['name']) : '';
+    if (name === '' && !kind.endsWith('List')) {
       throw new KustomizeError(`${source}: missing metadata.name in ${kind} object`, {
         file: source,
         field: 'metadata.name',
       });
     }
-    // kustomize's reader rewrites annotations (read as their source text; a map or list value
-    // reads as ""); an empty map disappears.
+    out.push(n);
+  }
+  return out;
+}
+
+/** An annotation value after kustomize's JSON step (a `*List` item): numbers as encoding/json writes them. */
+function jsonAnnotationText(v: YamlValue): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return goJsonNumber(v);
+  if (typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  return '';
+}
+
+/** kustomize's resource factory: the resources a YAML text holds, in kustomize's order. */
+export function resourcesFromText(text: string, source: string): Resource[] {
+  const queue: Array<{ readonly node: YamlMap; readonly viaJson: boolean }> = validated(
+    readNodes(text, source),
+    source,
+  ).map((node) => ({ node, viaJson: false }));
+  const out: Resource[] = [];
+  while (queue.length > 0) {
+    const { node: d, viaJson } = queue.shift() as (typeof queue)[number];
+    const kind = kindOf(d);
+    if (kind.endsWith('List') && 'items' in d) {
+      const items = d['items'];
+      if (items === null || items === undefined) continue;
+      if (!Array.isArray(items))
+        throw new KustomizeError(`${source}: expected array in ${kind}/items`, { file: source });
+      for (const item of validated(items, source)) queue.push({ node: item, viaJson: true });
+      continue;
+    }
+    const r = new Resource(d, source);
+    // kustomize's reader rewrites annotations as strings (their source text, or their JSON text
+    // for items of a `*List`; a map or list reads as ""); an empty map disappears.
     const ann = r.annotations();
-    for (const [k, v] of Object.entries(ann)) if (typeof v !== 'string') ann[k] = '';
+    for (const [k, v] of Object.entries(ann))
+      if (typeof v !== 'string') ann[k] = viaJson ? jsonAnnotationText(v) : '';
     r.setAnnotations(ann);
     out.push(r);
   }

@@ -129,7 +129,8 @@ const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 export function annotationText(v: YamlValue): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return goFormatFloatG(v);
-  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'bigint') return goFormatFloatG(Number(v));
+  if (typeof v === 'boolean') return String(v);
   if (v === null) return 'null';
   return '';
 }

@@ -221,8 +221,8 @@ function goJsonFloat(f: number): string {
       .replace(/e([+-])(\d)$/, 'e$10$2')
       .replace(/e([+-])0(\d)$/, 'e$1$2');
   }
-  // 'f' format with shortest digits.
-  if (Number.isInteger(f)) return BigInt(f).toString();
+  // 'f' format with the shortest digits that read back (JavaScript's String() gives those, and
+  // writes no exponent below 1e21 either).
   const s = String(f);
   if (!s.includes('e')) return s;
   return toPlainDecimal(f);
@@ -238,11 +238,18 @@ function toPlainDecimal(f: number): string {
   return `${m[1] ?? ''}${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
 }
 
+/** Go's encoding/json text for a decoded number (an int, or a float64). */
+export function goJsonNumber(v: number | bigint): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
+  // An int decodes to a bigint when it is too large for a double; a number is Go's float64.
+  return Number.isSafeInteger(v) ? String(v) : goJsonFloat(v);
+}
+
 /** How a number comes out of kustomize's JSON → YAML v2 round trip. */
 export function numberText(v: number | bigint): string {
   if (typeof v === 'bigint') return v.toString();
-  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
-  const json = Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v).toString() : goJsonFloat(v);
+  const json = goJsonNumber(v);
   const r = resolveV2(json);
   if (r.tag === 'int') return r.value.toString();
   if (r.tag === 'float') return goFormatFloatG(r.value);

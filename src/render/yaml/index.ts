@@ -2,6 +2,7 @@
 export {
   parseYaml,
   parseYamlDocuments,
+  hasDocumentSeparator,
   resolveV3Value,
   newMap,
   isYamlMap,
@@ -11,11 +12,19 @@ export {
   YamlParseError,
 } from './parse.js';
 export type { YamlValue, YamlMap } from './parse.js';
-export { emitYaml, goFormatFloatG, numberText, goYamlKeyLess, YamlEmitError } from './emit.js';
+export {
+  emitYaml,
+  goFormatFloatG,
+  goJsonNumber,
+  numberText,
+  goYamlKeyLess,
+  YamlEmitError,
+} from './emit.js';
 export {
   isEmptyNull,
   isUntaggedPlain,
   recordScalarSource,
   scalarSource,
   setUntagged,
+  typedAnnotation,
 } from './scalar-info.js';

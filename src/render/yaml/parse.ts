@@ -2,7 +2,13 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { foldedRoundTrip } from './folded-round-trip.js';
-import { copyScalarInfo, markEmptyNull, markQuoted, recordSource } from './scalar-info.js';
+import {
+  copyScalarInfo,
+  markEmptyNull,
+  markQuoted,
+  recordSource,
+  recordTypedAnnotation,
+} from './scalar-info.js';
 import { goTimestampJson, resolveV2, resolveV3 } from './go-yaml-resolve.js';
 
 /** A decoded YAML value. Maps are plain objects without a prototype; large integers are bigints. */
@@ -29,7 +35,12 @@ export function isYamlMap(v: YamlValue | undefined): v is YamlMap {
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
-function scalarValue(node: Scalar, v2: boolean): YamlValue {
+/**
+ * A scalar's value. `flowQuoted`: kyaml writes the resource again before reading it as JSON, and in a
+ * flow collection a text with `:` cannot stay plain, so a timestamp with a time there comes back
+ * as its text.
+ */
+function scalarValue(node: Scalar, v2: boolean, flowQuoted = false): YamlValue {
   const resolve = v2 ? resolveV2 : resolveV3;
   const src = typeof node.source === 'string' ? node.source : String(node.value);
   let tag = node.tag;
@@ -40,7 +51,8 @@ function scalarValue(node: Scalar, v2: boolean): YamlValue {
     const r = resolve(src);
     if (r.tag === 'merge') return '<<';
     // kyaml decodes timestamps to time.Time, which its JSON step writes in RFC 3339 form.
-    if (r.tag === 'timestamp' && !v2) return goTimestampJson(src) ?? src;
+    if (r.tag === 'timestamp' && !v2)
+      return flowQuoted && src.includes(':') ? src : (goTimestampJson(src) ?? src);
     return r.value;
   }
   switch (tag) {
@@ -84,8 +96,14 @@ interface ReadContext {
   readonly v2: boolean;
   /** Apply kyaml's go-yaml v3 write-and-read to folded scalars (resources and patches). */
   readonly foldedRoundTrip: boolean;
-  /** The document is a `*List` whose items kustomize turns into documents of their own. */
-  readonly listRoot: boolean;
+  /**
+   * How kustomize treats the document's `items`: 'nodes' when its reader unwraps a `List` (the
+   * items are read as documents of their own), 'json' when its factory re-decodes a `*List`'s
+   * items through JSON (no scalar styles survive), undefined for other documents.
+   */
+  readonly listItems: 'nodes' | 'json' | undefined;
+  /** Inside a flow collection (`[...]`, `{...}`). */
+  readonly inFlow: boolean;
 }
 
 /**
@@ -126,11 +144,13 @@ function convert(
   }
   if (isScalar(node)) {
     if (anno === 2) return scalarText(node);
-    const v = scalarValue(node, ctx.v2);
+    const v = scalarValue(node, ctx.v2, ctx.inFlow && ctx.foldedRoundTrip);
     if (ctx.foldedRoundTrip && node.type === Scalar.BLOCK_FOLDED && typeof v === 'string')
       return foldedRoundTrip(v, indent);
     return v;
   }
+  if ((isSeq(node) || isMap(node)) && node.flow === true && !ctx.inFlow)
+    return convert(node, { ...ctx, inFlow: true }, depth, indent, anno);
   if (isSeq(node)) {
     const itemAnno: AnnoPath = anno === 4 ? 0 : undefined;
     const items = node.items;
@@ -161,9 +181,11 @@ function convertMap(
     const key = convert(keyNode, ctx, depth + 1, indent);
     const vn = item.value;
     const vScalar = isScalar(vn);
-    const listItems = ctx.listRoot && depth === 0 && key === 'items';
+    const listItems = ctx.listItems !== undefined && depth === 0 && key === 'items';
     const childAnno: AnnoPath = listItems
-      ? 4
+      ? ctx.listItems === 'nodes'
+        ? 4
+        : undefined
       : anno === 0 && key === 'metadata'
         ? 1
         : anno === 1 && key === 'annotations'
@@ -172,13 +194,20 @@ function convertMap(
             ? 3
             : undefined;
     let value: YamlValue;
-    if (anno === 2 && vScalar) value = scalarText(vn);
-    else if (anno === 2 && (vn === null || vn === undefined)) value = '';
+    if (anno === 2 && vScalar) {
+      value = scalarText(vn);
+      if (vn.type === Scalar.PLAIN) {
+        const typed = scalarValue(vn, ctx.v2);
+        if (typed !== value) recordTypedAnnotation(out, keyString(key), typed);
+      }
+    } else if (anno === 2 && (vn === null || vn === undefined)) value = '';
     else {
       // A sequence under a key is written compactly ("- " at the key's column); a List's items
       // are written as documents of their own (keys at column 0).
       const childIndent = listItems ? -2 : !vScalar && isSeq(vn) ? indent : indent + 2;
-      value = convert(vn, ctx, depth + 1, childIndent, childAnno);
+      const childCtx =
+        listItems && ctx.listItems === 'json' ? { ...ctx, foldedRoundTrip: false } : ctx;
+      value = convert(vn, childCtx, depth + 1, childIndent, childAnno);
     }
     if (key === '<<' && isPlainUntagged(keyNode)) {
       merged ??= [];
@@ -257,13 +286,16 @@ function keyString(key: YamlValue): string {
 export function parseYamlDocuments(text: string, v2 = false, resource = false): YamlValue[] {
   // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
   // CRLF is one line break in YAML; the parser mishandles it inside multi-line quoted scalars, so normalise first.
-  const docs = parseAllDocuments(text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text, {
+  const normalized = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  const docs = parseAllDocuments(normalized, {
     schema: 'failsafe',
     uniqueKeys: !v2,
     merge: false,
     strict: false,
   });
   if (!Array.isArray(docs)) return [];
+  // kustomize's reader unwraps a List only when the text holds a single document.
+  const single = resource && !hasDocumentSeparator(normalized);
   const out: YamlValue[] = [];
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -272,18 +304,30 @@ export function parseYamlDocuments(text: string, v2 = false, resource = false): 
       doc,
       v2,
       foldedRoundTrip: resource,
-      listRoot: resource && isListDocument(doc),
+      listItems: resource ? listItemsOf(doc, single) : undefined,
+      inFlow: false,
     };
     out.push(convert(doc.contents, ctx, 0, 0, resource ? 0 : undefined));
   }
   return out;
 }
 
-function isListDocument(doc: Document): boolean {
+/** kyaml's document split: a line starting with `---` after a line break. */
+export function hasDocumentSeparator(text: string): boolean {
+  return /\n---.*\n/.test(text);
+}
+
+function listItemsOf(doc: Document, single: boolean): ReadContext['listItems'] {
   const contents = doc.contents;
-  if (!isMap(contents)) return false;
+  if (!isMap(contents)) return undefined;
   const kind = contents.get('kind', true);
-  return isScalar(kind) && typeof kind.value === 'string' && kind.value.endsWith('List');
+  if (!isScalar(kind) || typeof kind.value !== 'string' || !kind.value.endsWith('List'))
+    return undefined;
+  const unwrapped =
+    single &&
+    (kind.value === 'List' || kind.value === 'ResourceList') &&
+    (contents.has('items') || contents.has('functionConfig'));
+  return unwrapped ? 'nodes' : 'json';
 }
 
 /** Parses a single-document YAML text (an empty text gives null). */
@@ -315,15 +359,18 @@ export function cloneValue<T extends YamlValue>(v: T): T {
   return v;
 }
 
-/** A deep copy as a JSON round trip makes it: every null becomes an explicit one. */
-export function cloneAsJson<T extends YamlValue>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => cloneAsJson(x)) as T;
+/**
+ * A deep copy as kyaml's JSON round trip makes it: every null becomes an explicit one, and every
+ * number a float64 (Go decodes JSON numbers so), which large integers do not survive exactly.
+ */
+export function cloneAsJson(v: YamlValue): YamlValue {
+  if (Array.isArray(v)) return v.map((x) => cloneAsJson(x));
   if (isYamlMap(v)) {
     const out = newMap();
     for (const [k, x] of Object.entries(v)) out[k] = cloneAsJson(x);
-    return out as T;
+    return out;
   }
-  return v;
+  return typeof v === 'bigint' ? Number(v) : v;
 }
 
 /** Deep equality of two values. */

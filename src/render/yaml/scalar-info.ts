@@ -18,6 +18,23 @@ const quotedKeys = new WeakMap<Container, Set<Key>>();
 /** A kyaml setter replaced the node by an untagged plain one. */
 const untaggedKeys = new WeakMap<Container, Set<Key>>();
 
+/**
+ * What an annotation written plain would decode to when it is not its text (`1`, `true`, `0x1F`):
+ * annotations are strings once kustomize rewrites them, but a JSON patch still sees the node's type.
+ */
+const typedAnnotations = new WeakMap<YamlMap, Map<string, YamlValue>>();
+
+export function recordTypedAnnotation(m: YamlMap, key: string, value: YamlValue): void {
+  const map = typedAnnotations.get(m);
+  if (map === undefined) typedAnnotations.set(m, new Map([[key, value]]));
+  else map.set(key, value);
+}
+
+/** The type an annotation's node had (see recordTypedAnnotation), or undefined. */
+export function typedAnnotation(m: YamlMap, key: string): YamlValue | undefined {
+  return typedAnnotations.get(m)?.get(key);
+}
+
 const KEY_SETS = [emptyNulls, quotedKeys, untaggedKeys] as const;
 
 function addTo(table: WeakMap<Container, Set<Key>>, c: Container, key: Key): void {
@@ -91,4 +108,8 @@ export function copyScalarInfo(from: Container, to: Container): void {
   }
   const map = sources.get(from);
   if (map !== undefined) sources.set(to, new Map(map));
+  if (!Array.isArray(from) && !Array.isArray(to)) {
+    const typed = typedAnnotations.get(from);
+    if (typed !== undefined) typedAnnotations.set(to, new Map(typed));
+  }
 }
