@@ -104,6 +104,18 @@ interface ReadContext {
   readonly listItems: 'nodes' | 'json' | undefined;
   /** Inside a flow collection (`[...]`, `{...}`). */
   readonly inFlow: boolean;
+  /** Where the text ends when its last line has content but no line break (else -1). */
+  readonly unterminatedEnd: number;
+}
+
+/**
+ * A block scalar's value as go-yaml reads it: one that runs to the end of a text whose last line
+ * has no line break has no final line break to keep (the parser adds one).
+ */
+function blockScalarValue(node: Scalar, v: string, ctx: ReadContext): string {
+  const end = node.range?.[1];
+  if (end === undefined || end !== ctx.unterminatedEnd || !v.endsWith('\n')) return v;
+  return v.slice(0, -1);
 }
 
 /**
@@ -144,7 +156,9 @@ function convert(
   }
   if (isScalar(node)) {
     if (anno === 2) return scalarText(node);
-    const v = scalarValue(node, ctx.v2, ctx.inFlow && ctx.foldedRoundTrip);
+    let v = scalarValue(node, ctx.v2, ctx.inFlow && ctx.foldedRoundTrip);
+    const block = node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL;
+    if (block && typeof v === 'string') v = blockScalarValue(node, v, ctx);
     if (ctx.foldedRoundTrip && node.type === Scalar.BLOCK_FOLDED && typeof v === 'string')
       return foldedRoundTrip(v, indent);
     return v;
@@ -296,6 +310,8 @@ export function parseYamlDocuments(text: string, v2 = false, resource = false): 
   if (!Array.isArray(docs)) return [];
   // kustomize's reader unwraps a List only when the text holds a single document.
   const single = resource && !hasDocumentSeparator(normalized);
+  const lastLine = normalized.slice(normalized.lastIndexOf('\n') + 1);
+  const unterminatedEnd = /\S/.test(lastLine) ? normalized.length : -1;
   const out: YamlValue[] = [];
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -306,6 +322,7 @@ export function parseYamlDocuments(text: string, v2 = false, resource = false): 
       foldedRoundTrip: resource,
       listItems: resource ? listItemsOf(doc, single) : undefined,
       inFlow: false,
+      unterminatedEnd,
     };
     out.push(convert(doc.contents, ctx, 0, 0, resource ? 0 : undefined));
   }

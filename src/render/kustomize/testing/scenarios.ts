@@ -11,7 +11,7 @@ import {
 import type { Files, Known } from './features.js';
 import { Rng } from './random.js';
 import * as R from './resources.js';
-import { TRICKY_PLAIN } from './text.js';
+import { blockScalar, TRICKY_PLAIN } from './text.js';
 import type { Obj, Refs } from './resources.js';
 import { RawScalar, writeDocuments, writeYaml } from './yaml-writer.js';
 import type { GenValue } from './yaml-writer.js';
@@ -171,6 +171,24 @@ function tekton(rng: Rng): { files: Files; target: string } {
           rng,
         ),
       },
+    ];
+  }
+  if (rng.chance(0.4)) {
+    // A step added by a JSON patch whose script is the last thing in the patch text: written as
+    // `patch: |-`, the inner block scalar then ends without a line break.
+    const patch = writeYaml(
+      [
+        {
+          op: 'add',
+          path: '/spec/steps/-',
+          value: { name: 'added', image: 'alpine', script: blockScalar(rng) },
+        },
+      ],
+      rng,
+    );
+    k['patches'] = [
+      ...((k['patches'] as GenValue[] | undefined) ?? []),
+      { target: { kind: 'Task' }, patch: rng.chance(0.7) ? patch.replace(/\n+$/, '') : patch },
     ];
   }
   files['kustomization.yaml'] = kustomization(rng, k);
