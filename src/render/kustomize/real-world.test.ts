@@ -174,6 +174,12 @@ spec:
       normal line
 `;
 
+/** A kustomization applying an inline JSON 6902 patch (YAML operations) to the Deployment. */
+function jsonPatchOnDeployment(ops: string): string {
+  const indented = ops.replace(/^(?=.)/gm, '    ');
+  return `resources:\n- manager.yaml\npatches:\n- target:\n    kind: Deployment\n  patch: |-\n${indented}`;
+}
+
 const cases: readonly Case[] = [
   {
     name: 'a Component built on its own (resources, labels, patch)',
@@ -466,19 +472,13 @@ generatorOptions:
   {
     name: 'JSON 6902 add of an annotation to an object without annotations',
     files: {
-      'kustomization.yaml': `resources:
-- manager.yaml
-patches:
-- target:
-    kind: Deployment
-  patch: |-
-    - op: add
-      path: /metadata/annotations/example.com~1flag
-      value: "true"
-    - op: add
-      path: /metadata/annotations/example.com~1count
-      value: 3
-`,
+      'kustomization.yaml': jsonPatchOnDeployment(`- op: add
+  path: /metadata/annotations/example.com~1flag
+  value: "true"
+- op: add
+  path: /metadata/annotations/example.com~1count
+  value: 3
+`),
       'manager.yaml': DEPLOYMENT,
     },
     holds: ['    example.com/flag: "true"', '    example.com/count: "3"'],
@@ -486,16 +486,10 @@ patches:
   {
     name: 'JSON 6902 add under a missing map deeper down fails as in kustomize',
     files: {
-      'kustomization.yaml': `resources:
-- manager.yaml
-patches:
-- target:
-    kind: Deployment
-  patch: |-
-    - op: add
-      path: /spec/template/metadata/annotations/kubectl.kubernetes.io~1default-container
-      value: manager
-`,
+      'kustomization.yaml': jsonPatchOnDeployment(`- op: add
+  path: /spec/template/metadata/annotations/kubectl.kubernetes.io~1default-container
+  value: manager
+`),
       'manager.yaml': DEPLOYMENT,
     },
     holds: [],

@@ -194,14 +194,8 @@ function walk(
   }
 }
 
-/** merge2's VisitMap: the node the map's fields are merged into, undefined to clear it. */
-function visitMap(dest: Node, origin: Node, info: DestInfo): Node {
-  if (isMissingOrNull(dest)) {
-    if (directiveOrMerge(origin) === 'delete') return undefined;
-    // An explicit null in the destination that the patch does not mention is kept.
-    if (origin === undefined && dest === null && !info.emptyNull) return KEEP_NULL;
-    return origin;
-  }
+/** An existing node against a patch's: cleared by null or `$patch: delete`, replaced by `$patch: replace`, else kept. */
+function byDirective(dest: Node, origin: Node): Node {
   if (origin === null) return undefined;
   switch (smpDirective(origin)) {
     case 'delete':
@@ -211,6 +205,17 @@ function visitMap(dest: Node, origin: Node, info: DestInfo): Node {
     default:
       return dest;
   }
+}
+
+/** merge2's VisitMap: the node the map's fields are merged into, undefined to clear it. */
+function visitMap(dest: Node, origin: Node, info: DestInfo): Node {
+  if (isMissingOrNull(dest)) {
+    if (directiveOrMerge(origin) === 'delete') return undefined;
+    // An explicit null in the destination that the patch does not mention is kept.
+    if (origin === undefined && dest === null && !info.emptyNull) return KEEP_NULL;
+    return origin;
+  }
+  return byDirective(dest, origin);
 }
 
 function walkMap(
@@ -247,15 +252,7 @@ function walkMap(
 /** merge2's VisitList for associative lists. */
 function visitList(dest: Node, origin: Node): Node {
   if (isMissingOrNull(dest)) return origin;
-  if (origin === null) return undefined;
-  switch (smpDirective(origin)) {
-    case 'delete':
-      return undefined;
-    case 'replace':
-      return origin;
-    default:
-      return dest;
-  }
+  return byDirective(dest, origin);
 }
 
 /** RNode.ElementValuesList: each element's values for the keys ("" when missing or empty). */
