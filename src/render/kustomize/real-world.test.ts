@@ -1,9 +1,9 @@
 // The classes of real-world input issue 13 found unfaithful (components built on their own,
 // kubebuilder's JSON 6902 patches in YAML, controller-gen's `creationTimestamp: null`, empty maps,
 // generator files and Tekton scripts, unknown generator behaviors, JSON `add` under missing
-// parents), each as a few small trees built by Flotilla and by the kustomize v5.5.0 oracle and
-// compared byte for byte. Each case also names text the output must hold, so that a case which
-// merely agrees on an empty or failed build cannot pass.
+// parents), and what the differential generator found since, each as a few small trees built by
+// Flotilla and by the kustomize v5.5.0 oracle and compared byte for byte. Each case also names
+// text the output must hold, so that a case which merely agrees on an empty build cannot pass.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -495,6 +495,50 @@ generatorOptions:
     holds: [],
     fails:
       /doc is missing path: "\/spec\/template\/metadata\/annotations\/kubectl\.kubernetes\.io~1default-container"/,
+  },
+  {
+    name: 'a field a replacement created takes a later replacement by its text (found by the generator)',
+    files: {
+      'kustomization.yaml': `resources:
+- res.yaml
+replacements:
+- source:
+    kind: ConfigMap
+    name: src
+    fieldPath: data.port
+  targets:
+  - select:
+      kind: ConfigMap
+    fieldPaths:
+    - data.copied
+    options:
+      create: true
+- source:
+    kind: Service
+    name: web
+  targets:
+  - select:
+      kind: ConfigMap
+    fieldPaths:
+    - data.copied
+    options:
+      delimiter: /
+      index: 0
+`,
+      'res.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: src
+data:
+  port: "8080"
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+`,
+    },
+    holds: ['  copied: web'],
   },
 ];
 

@@ -3,6 +3,7 @@
 import {
   cloneValue,
   isUntaggedPlain,
+  markUntagged,
   isYamlMap,
   parseYamlDocuments,
   recordScalarSource,
@@ -225,8 +226,12 @@ function copyToTarget(res: Resource, value: Found, fp: string, opts: Options, fi
       f.set(v);
       if (f.at !== undefined) recordScalarSource(f.at[0], f.at[1], v, text);
     };
-    const untagged = f.holder !== undefined && isUntaggedPlain(f.holder[0], f.holder[1]);
+    const untagged = f.at !== undefined && isUntaggedPlain(f.at[0], f.at[1]);
     setFieldValue(before, f.text, set, f.created, untagged, value, opts, file);
+    // The scalar node the walk created has no tag: later replacements set it by text too.
+    const after = f.get();
+    if (f.created && f.at !== undefined && (after === null || typeof after !== 'object'))
+      markUntagged(f.at[0], f.at[1]);
     // A scalar kustomize shares between several label/annotation fields changes in all of them.
     const holder = f.holder;
     if (holder !== undefined && typeof before === 'string')

@@ -23,6 +23,7 @@ export {
 export {
   isEmptyNull,
   isUntaggedPlain,
+  markUntagged,
   recordScalarSource,
   scalarSource,
   setUntagged,

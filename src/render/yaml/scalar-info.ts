@@ -78,8 +78,14 @@ export function markQuoted(c: Container, key: Key): void {
 }
 
 /** True when `m[key]` is an untagged plain node (see {@link setUntagged}). */
-export function isUntaggedPlain(m: YamlMap, key: string): boolean {
-  return untaggedKeys.get(m)?.has(key) === true;
+export function isUntaggedPlain(c: Container, key: Key): boolean {
+  return untaggedKeys.get(c)?.has(key) === true;
+}
+
+/** Notes that `c[key]` is an untagged plain node (a node kyaml created and then gave a value's text). */
+export function markUntagged(c: Container, key: Key): void {
+  quotedKeys.get(c)?.delete(key);
+  addTo(untaggedKeys, c, key);
 }
 
 /**
