@@ -3,13 +3,12 @@
 // overlays with components, strategic merges, JSON patches, replacements) must build byte for byte
 // as kustomize builds them, and fail where kustomize fails. Seeded, so every case can be rebuilt.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { oracle, oracleSkip } from '../../testing/index.js';
-import { buildKustomization } from '../index.js';
+import { oracleSkip } from '../../testing/index.js';
+import { compareWithOracle, writeTree } from './testing/oracle-compare.js';
 import { generateCase } from './testing/scenarios.js';
 import type { GeneratedCase } from './testing/scenarios.js';
 
@@ -24,62 +23,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 function writeCase(c: GeneratedCase): string {
   const dir = join(root, c.name);
-  for (const [p, content] of Object.entries(c.files)) {
-    const f = join(dir, p);
-    mkdirSync(dirname(f), { recursive: true });
-    writeFileSync(f, content);
-  }
+  writeTree(dir, c.files);
   return join(dir, c.target);
-}
-
-interface OracleRun {
-  readonly ok: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runOracle(dir: string): Promise<OracleRun> {
-  return new Promise((resolve) => {
-    execFile(
-      oracle('kustomize'),
-      ['build', dir],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }),
-    );
-  });
-}
-
-function firstDifference(want: string, got: string): string {
-  const a = want.split('\n');
-  const b = got.split('\n');
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i])
-      return `line ${i + 1}: kustomize ${JSON.stringify(a[i] ?? '<end>')}, flotilla ${JSON.stringify(b[i] ?? '<end>')}`;
-  }
-  return 'identical';
-}
-
-/** Compares one case; returns undefined when Flotilla agrees with kustomize, else what differs. */
-async function compare(c: GeneratedCase): Promise<{ built: boolean; problem?: string }> {
-  const dir = writeCase(c);
-  const want = await runOracle(dir);
-  let got: string | undefined;
-  let error = '';
-  try {
-    got = buildKustomization(dir).yaml;
-  } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
-  }
-  if (!want.ok) {
-    const last = want.stderr.trim().split('\n').pop() ?? '';
-    return got === undefined
-      ? { built: false }
-      : { built: false, problem: `kustomize fails (${last}) but Flotilla builds` };
-  }
-  if (got === undefined)
-    return { built: true, problem: `Flotilla fails: ${error.split('\n')[0] ?? ''}` };
-  if (got !== want.stdout) return { built: true, problem: firstDifference(want.stdout, got) };
-  return { built: true };
 }
 
 describe(
@@ -94,7 +39,7 @@ describe(
       const worker = async (): Promise<void> => {
         while (next < cases.length) {
           const c = cases[next++] as GeneratedCase;
-          const r = await compare(c);
+          const r = await compareWithOracle(writeCase(c));
           const f = byFamily.get(c.family) ?? { n: 0, same: 0, failBoth: 0 };
           f.n++;
           if (r.problem !== undefined) problems.push(`${c.name}: ${r.problem}`);
