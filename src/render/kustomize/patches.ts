@@ -17,7 +17,7 @@ import type { FileLoader } from './loader.js';
 import type { PatchSchema } from './openapi-patch-meta.js';
 import { annotationText, idEquals, idString, Resource } from './resource.js';
 import type { BuildAnnotationOptions } from './resource.js';
-import { resourcesFromText } from './resource-factory.js';
+import { resourcesFromText, validateMetadata } from './resource-factory.js';
 import { selectorFrom, selectResources, SelectorError } from './selector.js';
 import type { Selector } from './selector.js';
 import { MergeError, strategicMerge } from './strategic-merge.js';
@@ -272,6 +272,7 @@ export class Patcher {
     }
     if (!isYamlMap(out))
       this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
+    validateMetadata(out, this.scope.file, field);
     res.obj = out;
     res.restoreBuildAnnotations(injected);
   }

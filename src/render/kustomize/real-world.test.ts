@@ -540,6 +540,26 @@ metadata:
     },
     holds: ['  copied: web'],
   },
+  {
+    name: 'a replacement that leaves an object without a name fails as in kustomize (found by the generator)',
+    files: {
+      'kustomization.yaml': `resources:
+- manager.yaml
+replacements:
+- source:
+    kind: Deployment
+    fieldPath: spec.selector
+  targets:
+  - select:
+      kind: Deployment
+    fieldPaths:
+    - metadata.name
+`,
+      'manager.yaml': DEPLOYMENT,
+    },
+    holds: [],
+    fails: /missing metadata\.name in (object|Deployment object)/,
+  },
 ];
 
 describe('issue 13 classes against kustomize v5.5.0', { skip: oracleSkip('kustomize') }, () => {

@@ -13,6 +13,7 @@ import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { FieldPathError, lookupField, matchFields, splitFieldPath } from './field-path.js';
 import type { CreateKind, Found } from './field-path.js';
 import { KustomizeError } from './loader.js';
+import { validateMetadata } from './resource-factory.js';
 import type { FileLoader } from './loader.js';
 import { effectiveNamespace, gvkIsSelected, scalarString } from './resource.js';
 import type { Gvk, ResId, Resource } from './resource.js';
@@ -155,6 +156,7 @@ export function applyReplacements(
         fail(file, 'target must specify resources to select');
       applyTarget(resources, value, t, file);
     }
+    for (const res of resources) validateMetadata(res.obj, file, 'replacements');
   }
 }
 

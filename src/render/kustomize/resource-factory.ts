@@ -46,6 +46,27 @@ function readNodes(text: string, source: string): YamlValue[] {
   return nodes;
 }
 
+/**
+ * kyaml's GetValidatedMetadata, which kustomize applies to every object it reads and to the
+ * results of JSON patches and replacements: a kind, and a name unless a `*List`.
+ */
+export function validateMetadata(n: YamlMap, source: string, field?: string): void {
+  const where = field === undefined ? source : `${source}: ${field}`;
+  const kind = kindOf(n);
+  if (kind === '')
+    throw new KustomizeError(`${where}: missing Resource metadata: a resource needs 'kind'`, {
+      file: source,
+      field: field ?? 'kind',
+    });
+  const meta = n['metadata'];
+  const name = isYamlMap(meta) ? scalarString(meta['name']) : '';
+  if (name === '' && !kind.endsWith('List'))
+    throw new KustomizeError(`${where}: missing metadata.name in ${kind} object`, {
+      file: source,
+      field: field ?? 'metadata.name',
+    });
+}
+
 /** The factory's dropBadNodes: empty ones go; the others need a kind, and a name unless a `*List`. */
 function validated(nodes: readonly YamlValue[], source: string): YamlMap[] {
   const out: YamlMap[] = [];
@@ -56,20 +77,7 @@ function validated(nodes: readonly YamlValue[], source: string): YamlMap[] {
       throw new KustomizeError(`${source}: a resource document must be a YAML map`, {
         file: source,
       });
-    const kind = kindOf(n);
-    if (kind === '')
-      throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, {
-        file: source,
-        field: 'kind',
-      });
-    const meta = n['metadata'];
-    const name = isYamlMap(meta) ? scalarString(meta['name']) : '';
-    if (name === '' && !kind.endsWith('List')) {
-      throw new KustomizeError(`${source}: missing metadata.name in ${kind} object`, {
-        file: source,
-        field: 'metadata.name',
-      });
-    }
+    validateMetadata(n, source);
     out.push(n);
   }
   return out;
