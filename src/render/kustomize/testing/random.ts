@@ -1,20 +1,17 @@
 // A small seeded random source for the differential generator: the same seed makes the same inputs.
+import { Rng as Mulberry32 } from '../../../testing/index.js';
 
-/** mulberry32: fast, tiny, and good enough to pick test inputs reproducibly. */
+/** The shared seeded generator (mulberry32), with the ranges and choices the generator needs. */
 export class Rng {
-  private state: number;
+  private readonly source: Mulberry32;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = new Mulberry32(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source.next();
   }
 
   /** An integer in [min, max]. */
