@@ -860,7 +860,8 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     // Removing the build annotations rewrites all annotations as strings (a node's text).
     for (const [key, v] of Object.entries(ann))
       if (typeof v !== 'string') ann[key] = scalarSource(ann, key) ?? annotationText(v);
-    if (Object.keys(ann).length > 0) r.setAnnotations(ann);
+    // An empty annotations map kept through the build goes here.
+    r.setAnnotations(ann);
   }
   const objects = out.map((r) => r.obj);
   let yaml: string;

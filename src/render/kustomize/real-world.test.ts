@@ -560,6 +560,37 @@ replacements:
     holds: [],
     fails: /missing metadata\.name in (object|Deployment object)/,
   },
+  {
+    name: 'an empty annotations map stays for a later patchesJson6902 add, from a base (found by the generator)',
+    files: {
+      'base/kustomization.yaml': 'resources:\n- svc.yaml\n',
+      'base/svc.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations: {}
+spec:
+  ports:
+  - port: 80
+`,
+      'overlay/kustomization.yaml': `resources:
+- ../base
+commonLabels:
+  a: b
+patchesJson6902:
+- target:
+    version: v1
+    kind: Service
+    name: web
+  patch: |
+    - op: add
+      path: /metadata/annotations/example.com~1flag
+      value: "on"
+`,
+    },
+    target: 'overlay',
+    holds: ['    example.com/flag: "on"'],
+  },
 ];
 
 describe('issue 13 classes against kustomize v5.5.0', { skip: oracleSkip('kustomize') }, () => {

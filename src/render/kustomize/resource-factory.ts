@@ -112,11 +112,17 @@ export function resourcesFromText(text: string, source: string): Resource[] {
     }
     const r = new Resource(d, source);
     // kustomize's reader rewrites annotations as strings (their source text, or their JSON text
-    // for items of a `*List`; a map or list reads as ""); an empty map disappears.
+    // for items of a `*List`; a map or list reads as ""). An empty map stays until the output (a
+    // JSON patch can add to it); any other value that is not a map goes.
     const ann = r.annotations();
     for (const [k, v] of Object.entries(ann))
       if (typeof v !== 'string') ann[k] = viaJson ? jsonAnnotationText(v) : '';
-    r.setAnnotations(ann);
+    if (
+      Object.keys(ann).length > 0 ||
+      !isYamlMap(r.obj['metadata']) ||
+      !isYamlMap(r.obj['metadata']['annotations'])
+    )
+      r.setAnnotations(ann);
     out.push(r);
   }
   return out;
