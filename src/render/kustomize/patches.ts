@@ -248,8 +248,11 @@ export class Patcher {
       const docAnn = docMeta['annotations'];
       for (const k of Object.keys(before)) {
         const typed = typedAnnotation(before, k);
-        if (typed !== undefined && before[k] === docAnn[k])
-          docAnn[k] = typeof typed === 'bigint' ? Number(typed) : typed;
+        if (typed === undefined || before[k] !== docAnn[k]) continue;
+        // encoding/json refuses infinities and NaN, so kustomize's JSON patch fails on them.
+        if (typeof typed === 'number' && !Number.isFinite(typed))
+          this.fail(field, `json: unsupported value: ${goNonFinite(typed)}`);
+        docAnn[k] = typeof typed === 'bigint' ? Number(typed) : typed;
       }
     }
     if (Object.keys(injected).length > 0) {
@@ -276,6 +279,12 @@ export class Patcher {
     res.obj = out;
     res.restoreBuildAnnotations(injected);
   }
+}
+
+/** How Go prints an infinity or NaN (`%v`). */
+function goNonFinite(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  return f > 0 ? '+Inf' : '-Inf';
 }
 
 /** kyaml's GetLabels/SetLabels (and annotations) round trip: values become their text, an empty map goes. */

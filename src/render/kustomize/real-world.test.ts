@@ -591,6 +591,21 @@ patchesJson6902:
     target: 'overlay',
     holds: ['    example.com/flag: "on"'],
   },
+  {
+    name: 'a JSON patch on an object with an annotation written .inf fails as in kustomize (found by the generator)',
+    files: {
+      'kustomization.yaml': jsonPatchOnDeployment(`- op: add
+  path: /spec/paused
+  value: true
+`),
+      'manager.yaml': DEPLOYMENT.replace(
+        '  namespace: system\n',
+        '  namespace: system\n  annotations:\n    limit: .inf\n',
+      ),
+    },
+    holds: [],
+    fails: /json: unsupported value: \+Inf/,
+  },
 ];
 
 describe('issue 13 classes against kustomize v5.5.0', { skip: oracleSkip('kustomize') }, () => {
