@@ -139,11 +139,18 @@ function toPlainDecimal(f: number): string {
   return `${m[1] ?? ''}${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
 }
 
+/** Go's encoding/json text for a decoded number (an int, or a float64). */
+export function goJsonNumber(v: number | bigint): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
+  // An int decodes to a bigint when it is too large for a double; a number is Go's float64.
+  return Number.isSafeInteger(v) ? String(v) : goJsonFloat(v);
+}
+
 /** How a number comes out of kustomize's JSON → YAML v2 round trip. */
 export function numberText(v: number | bigint): string {
   if (typeof v === 'bigint') return v.toString();
-  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
-  const json = Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v).toString() : goJsonFloat(v);
+  const json = goJsonNumber(v);
   const r = resolveV2(json);
   if (r.tag === 'int') return r.value.toString();
   if (r.tag === 'float') return goFormatFloatG(r.value);
@@ -410,10 +417,13 @@ class Emitter {
 
   private writeDouble(cps: number[], allowBreaks: boolean): void {
     let spaces = false;
+    // go-yaml's is_bom looks at the start of the value, not at the current character: a value that
+    // begins with a byte order mark has every character escaped.
+    const bom = cps[0] === 0xfeff;
     this.writeIndicator('"', true, false, false);
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
-      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+      if (bom || !isPrintable(c) || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
         const s = DOUBLE_ESCAPES[c];
         if (s !== undefined) this.put(s);

@@ -2,10 +2,12 @@
 export {
   parseYaml,
   parseYamlDocuments,
+  hasDocumentSeparator,
   resolveV3Value,
   newMap,
   isYamlMap,
   cloneValue,
+  cloneAsJson,
   valuesEqual,
   YamlParseError,
 } from './parse.js';
@@ -17,6 +19,7 @@ export {
   goFormatFloatG,
   goFormatFloatF,
   goJsonFloat,
+  goJsonNumber,
   YamlEmitError,
 } from './emit.js';
 export { resolveV3 } from './go-yaml-resolve.js';
@@ -30,3 +33,12 @@ export {
 } from './v3-emitter.js';
 export type { V3Event, V3EmitterOptions } from './v3-emitter.js';
 export type { EmitOptions } from './emit.js';
+export {
+  isEmptyNull,
+  isUntaggedPlain,
+  markUntagged,
+  recordScalarSource,
+  scalarSource,
+  setUntagged,
+  typedAnnotation,
+} from './scalar-info.js';
