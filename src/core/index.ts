@@ -15,3 +15,17 @@ export {
 } from './http-guard.js';
 export type { GuardOptions, RequestHandler } from './http-guard.js';
 export { MAX_NESTING_DEPTH, exceedsNestingDepth } from './nesting.js';
+export {
+  FieldErrorType,
+  GoValue,
+  OMIT_VALUE,
+  fieldErrorBody,
+  fieldErrorString,
+  type FieldError,
+} from './field-errors.js';
+export {
+  applyDefaults,
+  pruneUnknown,
+  validateSchema,
+  type SchemaNode,
+} from './structural-schema.js';

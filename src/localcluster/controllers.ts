@@ -6,7 +6,7 @@ import type { ResourceInfo, ResourceRegistry } from './registry.js';
 import type { ObjectApi, ObjectApiDeps } from './object-api.js';
 import type { IpAllocator } from './ip-allocator.js';
 import type { PatchHandler } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { CrdController } from './crd-controller.js';
 import { GarbageCollector } from './gc.js';
 import { WorkloadSimulator } from './simulation.js';

@@ -1,8 +1,12 @@
 // Structural-schema work on an object: unknown-field detection and pruning, OpenAPI defaults,
-// and per-field validation (types, enums, required, bounds, patterns) for CRD kinds.
-import { FieldErrorType, type FieldError } from './status-errors.js';
-import { hasOwnKey, ownValue, setOwnValue } from '../core/index.js';
-import { isPlainObject } from './object-meta.js';
+// and per-field validation (types, enums, required, bounds, patterns) with kube-apiserver's
+// messages; CRD kinds in the local cluster and Gatekeeper's constraint kinds both use it.
+import { FieldErrorType, type FieldError } from './field-errors.js';
+import { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** The schema of a declared property (own properties only: a field may be named `constructor`). */
 function propertySchema(s: SchemaNode, key: string): SchemaNode | undefined {
