@@ -220,18 +220,19 @@ export function validateSchema(
     }
   }
   if (isPlainObject(value)) {
-    if (Array.isArray(schema.required)) {
-      for (const r of schema.required) {
-        if (typeof r === 'string' && value[r] === undefined)
-          errs.push({ type: FieldErrorType.Required, field: child(path, r) });
-      }
-    }
+    // kube-openapi's object validator: the properties' own errors, then missing required ones
     for (const [key, v] of Object.entries(value)) {
       if (root && ROOT_META_FIELDS.has(key)) continue;
       const sub =
         propertySchema(schema, key) ??
         (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
       if (sub !== undefined) errs.push(...validateSchema(v, sub, child(path, key), false));
+    }
+    if (Array.isArray(schema.required)) {
+      for (const r of schema.required) {
+        if (typeof r === 'string' && value[r] === undefined)
+          errs.push({ type: FieldErrorType.Required, field: child(path, r) });
+      }
     }
   } else if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems)

@@ -14,3 +14,5 @@ export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from
 export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
 export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
+export { exactRegex, gatorTest, gatorVerifyAgreement, runGator } from './gator.js';
+export type { AgreementCase, GatorViolation } from './gator.js';

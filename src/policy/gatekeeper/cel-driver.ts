@@ -34,7 +34,7 @@ const BUILTIN_VARIABLES: readonly NamedExpression[] = [
 ];
 
 function invalid(template: ConstraintTemplate, detail: string): GatekeeperError {
-  return new GatekeeperError(GatekeeperReason.InvalidTemplate, detail, {
+  return new GatekeeperError(GatekeeperReason.InvalidCelSource, detail, {
     object: `ConstraintTemplate ${JSON.stringify(template.name)}`,
   });
 }
@@ -84,13 +84,13 @@ export function compileCelTemplate(
     if (v.name.startsWith(RESERVED_PREFIX)) {
       throw invalid(
         template,
-        `invalid variable: ${v.name} is not a valid variable; cannot have ${JSON.stringify(RESERVED_PREFIX)} as a prefix`,
+        `invalid variable definition: ${v.name} is not a valid variable; cannot have ${JSON.stringify(RESERVED_PREFIX)} as a prefix`,
       );
     }
     if (v.name === PARAMS || v.name === ANY_OBJECT) {
       throw invalid(
         template,
-        `invalid variable: ${v.name} an invalid variable name, ${JSON.stringify(v.name)} is a reserved keyword`,
+        `invalid variable definition: ${v.name} an invalid variable name, ${JSON.stringify(v.name)} is a reserved keyword`,
       );
     }
   }

@@ -42,8 +42,8 @@ export interface EngineInput {
   review(): Value;
   readonly namespace: Readonly<JsonObject> | undefined;
   readonly constraint: Constraint;
-  /** `data` for Rego: `{inventory}` when anything is synced. */
-  data(): Value | undefined;
+  /** `data` for Rego: `{inventory}`. */
+  data(): Value;
 }
 
 /** A compiled template for one engine. */
@@ -242,7 +242,7 @@ export class ConstraintClient {
       );
     }
     let reviewValue: Value | undefined;
-    let dataValue: Value | undefined | null = null;
+    let dataValue: Value | undefined;
     const out: ReviewResult[] = [];
     for (const t of this.sortedTemplates()) {
       for (const c of [...t.constraints.values()].sort((a, b) =>
@@ -261,9 +261,10 @@ export class ConstraintClient {
           matched = objects.some((o) => matches(c.constraint.match, { object: o, namespace }));
         } catch (err) {
           if (!(err instanceof MatchError)) throw err;
+          const name = asString(field(objects[0], 'metadata', 'name'));
           out.push({
             ...base,
-            msg: `unable to match constraints: unable to match: ${err.message}`,
+            msg: `unable to match constraints: error matching the requested object: ${name} :failed to run Match criteria: ${err.message}`,
             details: {},
           });
           continue;
@@ -273,8 +274,9 @@ export class ConstraintClient {
           request,
           namespace,
           constraint: c.constraint,
-          review: () => (reviewValue ??= fromJS(reviewInput(request, namespace))),
-          data: () => (dataValue === null ? (dataValue = this.dataValue()) : dataValue),
+          // namespaceObject is the Namespace the caller gave (webhook, audit), not the cache's
+          review: () => (reviewValue ??= fromJS(reviewInput(request, subject.namespace))),
+          data: () => (dataValue ??= this.dataValue()),
         };
         for (const v of evaluateSafely(t.program, input)) out.push({ ...base, ...v });
       }
@@ -282,9 +284,8 @@ export class ConstraintClient {
     return out;
   }
 
-  private dataValue(): Value | undefined {
-    const inv = this.inventory.value();
-    return inv === undefined ? undefined : objectFromRecord({ inventory: inv });
+  private dataValue(): Value {
+    return objectFromRecord({ inventory: this.inventory.value() });
   }
 
   private sortedTemplates(): TemplateEntry[] {

@@ -94,7 +94,9 @@ export function parseConstraint(obj: unknown, template: ConstraintTemplate): Con
   const schema = constraintSchema(template);
   const errs = validateSchema(o, schema);
   if (errs.length > 0)
-    throw invalid(name, `schema validation failed: ${aggregate(errs.map(rootedError))}`);
+    throw new GatekeeperError(GatekeeperReason.ConstraintSchema, aggregate(errs.map(rootedError)), {
+      object: `constraint ${JSON.stringify(name)}`,
+    });
   // metadata is ObjectMeta (never pruned); the rest follows the generated schema
   const { metadata: _metadata, ...rest } = structuredClone(o);
   const unknown = pruneUnknown(rest, schema);

@@ -7,12 +7,16 @@ export const GatekeeperReason = {
   InvalidTemplate: 'InvalidConstraintTemplate',
   /** The template's code does not compile. */
   Compile: 'CompileError',
-  /** A constraint does not fit its kind's schema or has a bad match/enforcement action. */
+  /** A constraint is malformed: metadata, version, label selectors, unknown fields. */
   InvalidConstraint: 'InvalidConstraint',
+  /** A constraint does not validate against its kind's schema (gator's ErrSchema). */
+  ConstraintSchema: 'ConstraintSchemaInvalid',
   /** A constraint names a kind no template defines. */
   MissingTemplate: 'MissingConstraintTemplate',
   /** No engine of this client can run the template's code. */
   NoDriver: 'NoDriver',
+  /** K8sNativeValidation source that breaks Gatekeeper's rules (reserved names, failure policy). */
+  InvalidCelSource: 'InvalidK8sNativeValidation',
 } as const;
 export type GatekeeperReason = (typeof GatekeeperReason)[keyof typeof GatekeeperReason];
 
@@ -20,8 +24,11 @@ const PREFIX: Readonly<Record<GatekeeperReason, string>> = {
   InvalidConstraintTemplate: 'invalid ConstraintTemplate',
   CompileError: 'unable to compile modules',
   InvalidConstraint: 'invalid Constraint',
+  ConstraintSchemaInvalid: 'schema validation failed',
   MissingConstraintTemplate: 'missing ConstraintTemplate',
   NoDriver: 'no driver',
+  // the detail names the problem itself (`invalid variable definition: …`)
+  InvalidK8sNativeValidation: '',
 };
 
 /** A constraint-framework error; `message` is Gatekeeper's `<prefix>: <detail>`. */
@@ -31,7 +38,8 @@ export class GatekeeperError extends FlotillaError {
     readonly detail: string,
     options: Omit<FlotillaErrorOptions, 'reason'> = {},
   ) {
-    super(`${PREFIX[gkReason]}: ${detail}`, { ...options, reason: gkReason });
+    const prefix = PREFIX[gkReason];
+    super(prefix === '' ? detail : `${prefix}: ${detail}`, { ...options, reason: gkReason });
     this.name = 'GatekeeperError';
   }
 }

@@ -70,9 +70,8 @@ export class Inventory {
     this.count = 0;
   }
 
-  /** The inventory document, or undefined while empty (so `data.inventory` is undefined). */
-  value(): Value | undefined {
-    if (this.count === 0) return undefined;
+  /** The inventory document (`{}` while nothing is synced, as Gatekeeper's storage has it). */
+  value(): Value {
     return build(this.root);
   }
 

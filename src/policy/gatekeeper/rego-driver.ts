@@ -30,7 +30,7 @@ export interface RegoViolation {
 
 /** A compiled template: evaluates `violation` for one input. */
 export interface RegoProgram {
-  evaluate(input: Value, data: Value | undefined): RegoViolation[];
+  evaluate(input: Value, data: Value): RegoViolation[];
 }
 
 function invalid(detail: string, name: string): GatekeeperError {
@@ -182,16 +182,8 @@ export function compileRegoTemplate(
   return { evaluate: (input, data) => violations(policy, query, input, data) };
 }
 
-function violations(
-  policy: Policy,
-  query: string,
-  input: Value,
-  data: Value | undefined,
-): RegoViolation[] {
-  const res = policy.evalDetailed(query, {
-    input,
-    ...(data === undefined ? {} : { data }),
-  });
+function violations(policy: Policy, query: string, input: Value, data: Value): RegoViolation[] {
+  const res = policy.evalDetailed(query, { input, data });
   const value = res.results[0]?.expressions[0];
   if (value === undefined) return [];
   const out: RegoViolation[] = [];

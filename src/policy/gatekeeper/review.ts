@@ -52,7 +52,7 @@ const objectOrNull = (v: unknown): unknown => (isRecord(v) ? v : null);
 /**
  * An AdmissionRequest as Go marshals admission/v1's struct: required fields always present,
  * `omitempty` ones only when set; a DELETE without `object` gets `oldObject` as its object
- * (Gatekeeper's SetObjectOnDelete); a Namespace request has no namespace (issue #792).
+ * (Gatekeeper's SetObjectOnDelete).
  */
 export function normalizeRequest(request: Readonly<JsonObject>): JsonObject {
   const r = request;
@@ -67,8 +67,7 @@ export function normalizeRequest(request: Readonly<JsonObject>): JsonObject {
   if (isRecord(r['requestResource'])) out['requestResource'] = gvr(r['requestResource']);
   if (asString(r['requestSubResource']) !== '') out['requestSubResource'] = r['requestSubResource'];
   if (asString(r['name']) !== '') out['name'] = r['name'];
-  const isNamespace = kind['group'] === '' && kind['kind'] === 'Namespace';
-  if (asString(r['namespace']) !== '' && !isNamespace) out['namespace'] = r['namespace'];
+  if (asString(r['namespace']) !== '') out['namespace'] = r['namespace'];
   out['operation'] = operation;
   out['userInfo'] = userInfo(r['userInfo']);
   out['object'] = object;

@@ -22,13 +22,13 @@ export function checkAssertion(a: Assertion, messages: readonly string[]): strin
     `unexpected number of violations: got ${matching} violations${containing} but want ${detail}:${got}`;
   const want = a.violations ?? 'yes';
   if (typeof want === 'number') {
-    if (!Number.isInteger(want) || want < 0) return INVALID;
+    if (!Number.isInteger(want) || want < 0) return `${INVALID}:${got}`;
     return matching === want ? undefined : fail(`exactly ${want}`);
   }
   if (want === 'yes') return matching > 0 ? undefined : fail('at least 1');
   if (want === 'no') return matching === 0 ? undefined : fail('none');
-  return INVALID;
+  return `${INVALID}:${got}`;
 }
 
 const INVALID =
-  'invalid YAML: assertion.violation, if set, must be a nonnegative integer, "yes", or "no"';
+  'invalid yaml: assertion.violation, if set, must be a nonnegative integer, "yes", or "no"';

@@ -2,7 +2,7 @@
 // fresh client with the template and constraint (or the expectation that the constraint is
 // invalid), per case a fresh client with the inventory, the object (or an AdmissionReview)
 // reviewed at the gator enforcement point, and every assertion checked.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../core/index.js';
 import {
   ConstraintClient,
@@ -54,6 +54,9 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 
 class StepError extends Error {}
+
+/** How gator names a file in errors: its absolute path without the leading slash (os.DirFS("/")). */
+const fsPath = (p: string): string => resolve(p).replace(/^\//, '');
 
 /** Reads a file of exactly one object (template, constraint) — gator's readUnstructured. */
 function readOne(path: string, what: string): Record<string, unknown> {
@@ -137,7 +140,7 @@ function runCase(dir: string, t: Test, c: Case, options: RunOptions): CaseResult
     const objects = readObjects(objectPath);
     if (objects.length !== 1) {
       return done(
-        `object file must contain exactly one object: ${JSON.stringify(objectPath)} defines ${objects.length} objects`,
+        `object file must contain exactly one object: ${JSON.stringify(fsPath(objectPath))} defines ${objects.length} objects`,
       );
     }
     for (const p of c.inventory) {
@@ -194,7 +197,7 @@ function runTest(dir: string, t: Test, options: RunOptions): TestResult {
     makeClient(dir, t, options, false);
     if (t.invalid)
       error =
-        'constraint should have failed schema validation: got error <nil> but want schema validation failed';
+        'constraint should have failed schema validation: got error %!w(<nil>) but want schema validation failed';
     else
       cases = t.cases.map((c) =>
         c.skip || !options.filter.matchesCase(t.name, c.name)
@@ -202,9 +205,7 @@ function runTest(dir: string, t: Test, options: RunOptions): TestResult {
           : runCase(dir, t, c, options),
       );
   } catch (err) {
-    const schemaError =
-      isGatekeeperError(err, GatekeeperReason.InvalidConstraint) &&
-      /schema validation failed|unknown fields/.test(err.detail);
+    const schemaError = isGatekeeperError(err, GatekeeperReason.ConstraintSchema);
     if (t.invalid && schemaError) error = undefined;
     else if (t.invalid)
       error = `constraint should have failed schema validation: got error ${errorMessage(err)} but want schema validation failed`;
