@@ -4,7 +4,6 @@
 // line for line (runtimes aside), exit codes too.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpus, corpusSkip, oracleSkip, runCli, runGator } from '../../testing/index.js';
 
