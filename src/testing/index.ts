@@ -1,5 +1,6 @@
-// Helpers shared by tests: the oracles (upstream programs built from their Go modules) and a real
-// kube-apiserver. Not shipped by the build; product code may not import this folder.
+// Helpers shared by tests: the oracles (upstream programs built from their Go modules), a real
+// kube-apiserver, the shipped CLI and controller as child processes, a Git repository served over
+// smart HTTP, and polling. Not shipped by the build; product code may not import this folder.
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
@@ -16,3 +17,9 @@ export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
 export { exactRegex, gatorTest, gatorVerifyAgreement, runGator } from './gator.js';
 export type { AgreementCase, GatorViolation } from './gator.js';
+export { startControllerProcess } from './controller-process.js';
+export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
+export { startServedGitRepo } from './git-repo.js';
+export type { ServedGitRepo } from './git-repo.js';
+export { until } from './until.js';
+export type { UntilOptions } from './until.js';

@@ -5,9 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, webcrypto } from 'node:crypto';
 import {
-  createWriteStream,
+  appendFileSync,
+  closeSync,
   existsSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -239,13 +241,17 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
   const run = (name: string, bin: string, args: string[]): ChildProcess => {
     const logPath = join(dir, `${name}.log`);
     logs.set(name, logPath);
-    const out = createWriteStream(logPath);
-    const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    // The log file is the child's own stdout and stderr: piped through this process, a test that
+    // blocks its event loop (execFileSync of kubectl) would fill the pipe and stall the server.
+    const fd = openSync(logPath, 'a');
+    const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
     child.on('exit', (code, signal) => {
       if (!stopped) {
-        out.write(`\n[flotilla test] ${name} exited (code ${code}, signal ${signal})\n`);
+        appendFileSync(
+          logPath,
+          `\n[flotilla test] ${name} exited (code ${code}, signal ${signal})\n`,
+        );
       }
     });
     children.push({ name, child });
@@ -328,7 +334,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(dir, 'sa.pub')}`,
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      '--service-cluster-ip-range=10.0.0.0/16',
       '--allow-privileged=true',
       '--profiling=false',
       '--v=0',
