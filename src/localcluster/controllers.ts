@@ -13,6 +13,7 @@ import { WorkloadSimulator } from './simulation.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
+import { ValidatingPolicyAdmission } from './validating-policy.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -47,7 +48,10 @@ export function startControllers(deps: ControllerDeps): Controllers {
   const api = deps.makeApi({
     schemaFor: fields.schemaFor,
     fields: fields.tracker,
-    admission: new WebhookAdmission(deps.store),
+    admission: new WebhookAdmission(
+      deps.store,
+      new ValidatingPolicyAdmission(deps.store, deps.registry, deps.logger),
+    ),
   });
   ref.api = api;
   bootstrapNamespaces(deps.store);

@@ -7,7 +7,8 @@ export interface GroupResource {
 }
 
 export interface StatusCause {
-  readonly reason: string;
+  /** omitted when empty, as metav1.StatusCause's `omitempty` does */
+  readonly reason?: string;
   readonly message: string;
   readonly field?: string;
 }
