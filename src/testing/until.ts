@@ -12,12 +12,12 @@ export interface UntilOptions {
 }
 
 /**
- * Calls `probe` until it returns something other than `undefined` or `false`, and returns that.
+ * Calls `probe` until it returns something other than `undefined`, `null` or `false`, and returns that.
  * A probe that throws is retried (its last error is reported on time-out).
  */
 export async function until<T>(
   what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: UntilOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -26,7 +26,7 @@ export async function until<T>(
   for (;;) {
     try {
       const v = await probe();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== null && v !== false) return v;
     } catch (err) {
       last = err;
     }

@@ -24,7 +24,7 @@ import {
   type UntilOptions,
 } from '../../testing/index.js';
 import { installCrds } from '../crds.js';
-import { REQUESTED_AT_ANNOTATION } from '../runtime/manager.js';
+import { Annotation } from '../../core/index.js';
 import type { Kustomization } from '../kustomization/types.js';
 
 /** A cluster the suite runs against, started for one test file. */
@@ -184,7 +184,7 @@ function helpers(s: SuiteState) {
     async annotate(ref: { apiVersion: string; kind: string; name: string }) {
       const value = `${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
       await s.client.patch({ ...ref, namespace: 'flux-system' }, 'merge', {
-        metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: value } },
+        metadata: { annotations: { [Annotation.ReconcileRequestedAt]: value } },
       });
       return value;
     },
