@@ -6,8 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, type Json, type TestResponse } from './http-test-client.js';
-import { realClusterSkip, startRealCluster, type RealCluster } from '../testing/index.js';
+import {
+  realClusterSkip,
+  startRealCluster,
+  TestClient,
+  type Json,
+  type RealCluster,
+  type TestResponse,
+} from '../testing/index.js';
 
 const AR = '/apis/admissionregistration.k8s.io/v1';
 
