@@ -17,6 +17,11 @@ export {
   type LabelSelectorObject,
 } from './label-selector.js';
 export { lazyRequire } from './lazy-require.js';
+export {
+  createServingPki,
+  type ServingPki,
+  type ServingPkiOptions,
+} from './serving-pki.js';
 export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
 export {
   answerMalformedUrl,

@@ -3,3 +3,4 @@
 export * from './rego/index.js';
 export * from './gatekeeper/index.js';
 export * from './verify/index.js';
+export * from './admission/index.js';

@@ -116,6 +116,14 @@ export class ConstraintClient {
     return constraintCrd(parseConstraintTemplate(obj));
   }
 
+  /** Checks that a template parses, compiles and yields a constraint kind, without adding it. */
+  checkTemplate(obj: unknown): ConstraintTemplate {
+    const template = parseConstraintTemplate(obj);
+    compileTemplate(template, engineFor(template, this.engines));
+    constraintCrd(template);
+    return template;
+  }
+
   /** Adds or replaces a template; its constraints are kept and re-validated. */
   addTemplate(obj: unknown): ConstraintTemplate {
     const template = parseConstraintTemplate(obj);

@@ -1,0 +1,77 @@
+// The policy runtime Flotilla runs beside its controllers for one cluster: the template and
+// constraint sync, the validating webhook server and its registration. Stopping it removes the
+// registration first, so the cluster never waits on a webhook that is gone.
+import type { Logger, ServingPki } from '../../core/index.js';
+import type { KubeClient } from '../../kube/index.js';
+import { ConstraintClient } from '../gatekeeper/client.js';
+import type { ReviewResult } from '../gatekeeper/client.js';
+import type { JsonObject } from '../gatekeeper/object-access.js';
+import { registerWebhook, unregisterWebhook, type RegistrationOptions } from './registration.js';
+import { startWebhookServer, type WebhookServer } from './server.js';
+import { PolicySync } from './sync.js';
+
+/** The namespace Flotilla's own objects live in (exempt from review). */
+export const DEFAULT_EXEMPT_NAMESPACES = ['flotilla-system', 'kube-system'] as const;
+
+export interface PolicyRuntimeOptions {
+  readonly kube: KubeClient;
+  readonly logger: Logger;
+  /** Namespaces never reviewed. @default flotilla-system, kube-system */
+  readonly exemptNamespaces?: readonly string[];
+  /** Webhook address. @default 127.0.0.1, any free port */
+  readonly host?: string;
+  readonly port?: number;
+  readonly pki?: ServingPki;
+  /** Register the webhook with the cluster. @default true */
+  readonly register?: boolean;
+  /** The webhook's timeoutSeconds. @default 3 */
+  readonly timeoutSeconds?: number;
+  readonly failurePolicy?: RegistrationOptions['failurePolicy'];
+  /** Told about each result that did not deny (dryrun and warn). */
+  readonly onResult?: (result: ReviewResult, request: Readonly<JsonObject>) => void;
+}
+
+export interface PolicyRuntime {
+  readonly client: ConstraintClient;
+  readonly sync: PolicySync;
+  readonly webhook: WebhookServer;
+  stop(): Promise<void>;
+}
+
+/** Starts sync and webhook, then registers the webhook. */
+export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
+  const client = new ConstraintClient();
+  const exemptNamespaces = options.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES;
+  const sync = new PolicySync({ kube: options.kube, client, logger: options.logger });
+  await sync.start();
+  const webhook = await startWebhookServer({
+    client,
+    exemptNamespaces,
+    logger: options.logger,
+    namespaceOf: (name) => sync.namespace(name),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.pki === undefined ? {} : { pki: options.pki }),
+    ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
+  });
+  const registered = options.register ?? true;
+  if (registered) {
+    await registerWebhook(options.kube, {
+      url: webhook.url,
+      caPem: webhook.caPem,
+      exemptNamespaces,
+      ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: options.timeoutSeconds }),
+      ...(options.failurePolicy === undefined ? {} : { failurePolicy: options.failurePolicy }),
+    });
+  }
+  return {
+    client,
+    sync,
+    webhook,
+    stop: async () => {
+      if (registered) await unregisterWebhook(options.kube).catch(() => undefined);
+      await webhook.stop();
+      await sync.stop();
+    },
+  };
+}
