@@ -4,3 +4,4 @@ export * from './rego/index.js';
 export * from './gatekeeper/index.js';
 export * from './verify/index.js';
 export * from './admission/index.js';
+export * from './audit/index.js';

@@ -8,6 +8,7 @@ import type { ReviewResult } from '../gatekeeper/client.js';
 import type { JsonObject } from '../gatekeeper/object-access.js';
 import { registerWebhook, unregisterWebhook, type RegistrationOptions } from './registration.js';
 import { startWebhookServer, type WebhookServer } from './server.js';
+import { namespaceExcluder, startAuditor, type Auditor } from '../audit/index.js';
 import { PolicySync } from './sync.js';
 
 /** The namespace Flotilla's own objects live in (exempt from review). */
@@ -27,6 +28,12 @@ export interface PolicyRuntimeOptions {
   /** The webhook's timeoutSeconds. @default 3 */
   readonly timeoutSeconds?: number;
   readonly failurePolicy?: RegistrationOptions['failurePolicy'];
+  /** Audit interval; 0 turns the audit off. @default 60000 (Gatekeeper's) */
+  readonly auditIntervalMs?: number;
+  /** `status.violations` cap per constraint. @default 20 */
+  readonly violationsLimit?: number;
+  /** Namespaces (globs) the audit skips. @default none */
+  readonly auditExcludedNamespaces?: readonly string[];
   /** Told about each result that did not deny (dryrun and warn). */
   readonly onResult?: (result: ReviewResult, request: Readonly<JsonObject>) => void;
 }
@@ -35,6 +42,8 @@ export interface PolicyRuntime {
   readonly client: ConstraintClient;
   readonly sync: PolicySync;
   readonly webhook: WebhookServer;
+  /** undefined when the audit is off */
+  readonly auditor: Auditor | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,11 +73,28 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
       ...(options.failurePolicy === undefined ? {} : { failurePolicy: options.failurePolicy }),
     });
   }
+  const auditIntervalMs = options.auditIntervalMs ?? 60_000;
+  const auditor =
+    auditIntervalMs > 0
+      ? startAuditor({
+          kube: options.kube,
+          client,
+          logger: options.logger,
+          intervalMs: auditIntervalMs,
+          namespaceOf: (name) => sync.namespace(name),
+          excludedNamespaces: namespaceExcluder(options.auditExcludedNamespaces ?? []),
+          ...(options.violationsLimit === undefined
+            ? {}
+            : { violationsLimit: options.violationsLimit }),
+        })
+      : undefined;
   return {
     client,
     sync,
     webhook,
+    auditor,
     stop: async () => {
+      await auditor?.stop();
       if (registered) await unregisterWebhook(options.kube).catch(() => undefined);
       await webhook.stop();
       await sync.stop();

@@ -103,6 +103,24 @@ async function attempt(kube: KubeClient, obj: KubeObject, warnings: string[]): P
   }
 }
 
+/** A constraint's audit status; keys sorted (kube-apiserver stores custom objects so). */
+async function auditStatus(
+  kube: KubeClient,
+  name: string,
+): Promise<{ total?: number; violations?: unknown[] }> {
+  const c = (await kube.get({
+    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+    kind: 'K8sRequiredLabels',
+    name,
+  })) as { status?: { totalViolations?: number; violations?: Record<string, unknown>[] } };
+  const sorted = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return {
+    ...(c.status?.totalViolations === undefined ? {} : { total: c.status.totalViolations }),
+    ...(c.status?.violations === undefined ? {} : { violations: c.status.violations.map(sorted) }),
+  };
+}
+
 async function scenario(kubeconfig: string): Promise<Outcome[]> {
   const warnings: string[] = [];
   const kube = await KubeClient.fromKubeConfig(
@@ -111,7 +129,12 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
   );
   const out: Outcome[] = [];
   // a template that was there before the webhook: its compile errors go to its status
-  const unregistered = await startPolicyRuntime({ kube, logger: silentLogger(), register: false });
+  const unregistered = await startPolicyRuntime({
+    kube,
+    logger: silentLogger(),
+    register: false,
+    auditIntervalMs: 0,
+  });
   try {
     await kube.create(BROKEN);
     const broken = await until(
@@ -144,12 +167,21 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
   let runtime: PolicyRuntime | undefined = await startPolicyRuntime({
     kube,
     logger: silentLogger(),
+    auditIntervalMs: 300,
+    violationsLimit: 2,
   });
   try {
-    for (const ns of ['deny', 'warn', 'dryrun', 'scoped', 'kube-system']) {
-      if (ns !== 'kube-system')
-        await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    }
+    for (const ns of ['deny', 'warn', 'dryrun', 'scoped', 'audited'])
+      await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // objects that violate before their constraint exists: only the audit can find them
+    for (const [name, labels] of [
+      ['x3', { audit: 'yes' }],
+      ['x1', { audit: 'yes' }],
+      ['x0', { audit: 'yes', owner: 'me' }],
+      ['x2', { audit: 'yes' }],
+      ['y', {}],
+    ] as const)
+      await kube.create(configMap('audited', name, labels));
     await kube.create(TEMPLATE);
     // the webhook refuses a template that does not compile
     out.push({ step: 'broken template', result: await attempt(kube, BROKEN, warnings) });
@@ -192,6 +224,13 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
         ],
       }),
       constraint('system-too', 'kube-system', ['owner']),
+      constraint('audit-owner', 'audited', ['owner'], {
+        match: {
+          kinds: [{ apiGroups: [''], kinds: ['ConfigMap'] }],
+          namespaces: ['audited'],
+          labelSelector: { matchLabels: { audit: 'yes' } },
+        },
+      }),
     ];
     for (const c of constraints) await kube.create(c);
     await until(
@@ -231,6 +270,13 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
       step: 'constraint status',
       result: `enforced=${enforced.status?.byPod?.[0]?.enforced}`,
     });
+    // the continuous audit finds the objects that predate their constraint
+    await until('an audit pass', async () => (await auditStatus(kube, 'audit-owner')).total === 3);
+    // then a pass that has seen every object above
+    await rt.auditor?.runOnce();
+    // exact totals, violations capped at 2 in a stable order, scoped and dryrun
+    for (const name of ['audit-owner', 'would-need-cost', 'audit-only-app', 'should-have-team'])
+      out.push({ step: `audit ${name}`, result: JSON.stringify(await auditStatus(kube, name)) });
     // the webhook goes away without unregistering: failurePolicy Ignore keeps the cluster working
     await runtime.webhook.stop();
     out.push({
@@ -276,6 +322,32 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
     );
     assert.equal(get('constraint status'), 'enforced=true');
     assert.equal(get('webhook down'), 'created');
+    const v = (name: string, ns: string, msg: string, action = 'deny', extra = {}) => ({
+      message: `you must provide labels: {"${msg}"}`,
+      enforcementAction: action,
+      ...extra,
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      name,
+      namespace: ns,
+    });
+    assert.deepEqual(JSON.parse(get('audit audit-owner')), {
+      total: 3,
+      violations: [v('x1', 'audited', 'owner'), v('x2', 'audited', 'owner')],
+    });
+    assert.deepEqual(JSON.parse(get('audit would-need-cost')), {
+      total: 1,
+      violations: [v('d', 'dryrun', 'cost', 'dryrun')],
+    });
+    assert.deepEqual(JSON.parse(get('audit audit-only-app')), {
+      total: 1,
+      violations: [v('e', 'scoped', 'app', 'scoped', { enforcementActions: ['deny'] })],
+    });
+    assert.deepEqual(JSON.parse(get('audit should-have-team')), {
+      total: 1,
+      violations: [v('c', 'warn', 'team', 'warn')],
+    });
   };
 
   let local: Outcome[] | undefined;
