@@ -12,6 +12,7 @@ import {
 } from '../../policy/index.js';
 import { CliError } from '../errors.js';
 import { formatVerifyReport } from './policy-test-report.js';
+import { registerPolicyClusterCommands } from './policy-audit.js';
 
 export interface PolicyTestFlags {
   /** `cel` (Gatekeeper's default: K8sNativeValidation where a template has it) or `rego` */
@@ -76,4 +77,5 @@ export function registerPolicyCommand(program: Command): void {
       process.stdout.write(out.report);
       if (out.exitCode !== 0) process.exitCode = out.exitCode;
     });
+  registerPolicyClusterCommands(policy);
 }

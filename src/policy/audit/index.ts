@@ -10,3 +10,4 @@ export {
 export { ConstraintViolations, statusViolation, type StatusViolation } from './violations.js';
 export { writeAuditStatus } from './status.js';
 export { startAuditor, type Auditor, type AuditorOptions } from './auditor.js';
+export { loadClusterPolicies, type LoadedPolicies } from './cluster-policies.js';
