@@ -20,8 +20,8 @@ export interface AdmissionResponse {
 }
 
 export interface HandlerOptions {
-  /** Namespaces whose requests are never reviewed (the webhook's own, kube-system). */
-  readonly exemptNamespaces: ReadonlySet<string>;
+  /** Whether a namespace's requests are never reviewed (the webhook's own, kube-system, Config). */
+  readonly exempt: (namespace: string) => boolean;
   /** Told about every result that did not deny (dryrun, warn), for logs and metrics. */
   readonly onResult?: (result: ReviewResult, request: Readonly<JsonObject>) => void;
 }
@@ -55,7 +55,7 @@ export function handleAdmission(
 ): AdmissionResponse {
   const uid = asString(request['uid']);
   const ns = asString(request['namespace']);
-  if (ns !== '' && options.exemptNamespaces.has(ns)) return allow(uid);
+  if (ns !== '' && options.exempt(ns)) return allow(uid);
   if (isOwnKind(request)) return validateOwnKind(client, request, uid);
   // a DELETE carries only oldObject; Gatekeeper reviews it, others have nothing to review
   if (!isRecord(request['object']) && !isRecord(request['oldObject'])) return allow(uid);

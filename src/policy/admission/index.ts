@@ -23,8 +23,10 @@ export {
 } from './registration.js';
 export { constraintTemplateCrd } from './template-crd.js';
 export { PolicySync, POD_ID, type PolicySyncOptions } from './sync.js';
+export { ConfigSync, CONFIG_NAME, configCrd, type ConfigSyncOptions } from './config-sync.js';
 export {
   DEFAULT_EXEMPT_NAMESPACES,
+  DEFAULT_POLICY_NAMESPACE,
   startPolicyRuntime,
   type PolicyRuntime,
   type PolicyRuntimeOptions,

@@ -10,13 +10,19 @@ import { registerWebhook, unregisterWebhook, type RegistrationOptions } from './
 import { startWebhookServer, type WebhookServer } from './server.js';
 import { namespaceExcluder, startAuditor, type Auditor } from '../audit/index.js';
 import { PolicySync } from './sync.js';
+import { ConfigSync } from './config-sync.js';
+import { Process } from '../gatekeeper/constants.js';
 
-/** The namespace Flotilla's own objects live in (exempt from review). */
-export const DEFAULT_EXEMPT_NAMESPACES = ['flotilla-system', 'kube-system'] as const;
+/** The runtime's own namespace: where its Config lives; exempt from review. */
+export const DEFAULT_POLICY_NAMESPACE = 'flotilla-system';
+/** Namespaces never reviewed by default: the runtime's own and kube-system. */
+export const DEFAULT_EXEMPT_NAMESPACES = [DEFAULT_POLICY_NAMESPACE, 'kube-system'] as const;
 
 export interface PolicyRuntimeOptions {
   readonly kube: KubeClient;
   readonly logger: Logger;
+  /** Where the Config (`config`) is read from. @default flotilla-system */
+  readonly namespace?: string;
   /** Namespaces never reviewed. @default flotilla-system, kube-system */
   readonly exemptNamespaces?: readonly string[];
   /** Webhook address. @default 127.0.0.1, any free port */
@@ -41,6 +47,7 @@ export interface PolicyRuntimeOptions {
 export interface PolicyRuntime {
   readonly client: ConstraintClient;
   readonly sync: PolicySync;
+  readonly config: ConfigSync;
   readonly webhook: WebhookServer;
   /** undefined when the audit is off */
   readonly auditor: Auditor | undefined;
@@ -53,9 +60,16 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
   const exemptNamespaces = options.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES;
   const sync = new PolicySync({ kube: options.kube, client, logger: options.logger });
   await sync.start();
+  const config = new ConfigSync({
+    kube: options.kube,
+    client,
+    logger: options.logger,
+    namespace: options.namespace ?? DEFAULT_POLICY_NAMESPACE,
+  });
+  await config.start();
   const webhook = await startWebhookServer({
     client,
-    exemptNamespaces,
+    exempt: (ns) => exemptNamespaces.includes(ns) || config.excluded(Process.Webhook, ns),
     logger: options.logger,
     namespaceOf: (name) => sync.namespace(name),
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -74,6 +88,7 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
     });
   }
   const auditIntervalMs = options.auditIntervalMs ?? 60_000;
+  const excludedFromAudit = namespaceExcluder(options.auditExcludedNamespaces ?? []);
   const auditor =
     auditIntervalMs > 0
       ? startAuditor({
@@ -82,7 +97,7 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
           logger: options.logger,
           intervalMs: auditIntervalMs,
           namespaceOf: (name) => sync.namespace(name),
-          excludedNamespaces: namespaceExcluder(options.auditExcludedNamespaces ?? []),
+          excludedNamespaces: (ns) => excludedFromAudit(ns) || config.excluded(Process.Audit, ns),
           ...(options.violationsLimit === undefined
             ? {}
             : { violationsLimit: options.violationsLimit }),
@@ -91,12 +106,14 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
   return {
     client,
     sync,
+    config,
     webhook,
     auditor,
     stop: async () => {
       await auditor?.stop();
       if (registered) await unregisterWebhook(options.kube).catch(() => undefined);
       await webhook.stop();
+      await config.stop();
       await sync.stop();
     },
   };

@@ -14,10 +14,8 @@ export const ADMIT_PATH = '/v1/admit';
 /** Request bodies above this are refused (kube-apiserver's own limit is 3 MiB of object). */
 const MAX_BODY = 8 * 1024 * 1024;
 
-export interface WebhookServerOptions extends Omit<HandlerOptions, 'exemptNamespaces'> {
+export interface WebhookServerOptions extends HandlerOptions {
   readonly client: ConstraintClient;
-  /** Namespaces never reviewed. */
-  readonly exemptNamespaces: readonly string[];
   /** @default 127.0.0.1 */
   readonly host?: string;
   /** @default 0 (any free port) */
@@ -71,7 +69,7 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const pki = options.pki ?? (await createServingPki(webhookPkiNames()));
   const handlerOptions: HandlerOptions = {
-    exemptNamespaces: new Set(options.exemptNamespaces),
+    exempt: options.exempt,
     ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
   };
   let served = 0;

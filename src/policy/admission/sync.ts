@@ -15,6 +15,7 @@ import type { ConstraintClient } from '../gatekeeper/client.js';
 import { CONSTRAINTS_GROUP, TEMPLATES_GROUP } from '../gatekeeper/constants.js';
 import type { JsonObject } from '../gatekeeper/object-access.js';
 import { constraintTemplateCrd } from './template-crd.js';
+import { configCrd } from './config-sync.js';
 
 const CRD_API = 'apiextensions.k8s.io/v1';
 /** The id Flotilla reports itself under in `status.byPod`. */
@@ -44,11 +45,13 @@ export class PolicySync {
 
   constructor(private readonly options: PolicySyncOptions) {}
 
-  /** Installs the template CRD and starts watching; resolves when the first lists are in. */
+  /** Installs the template and Config CRDs and starts watching; resolves when the first lists are in. */
   async start(): Promise<void> {
     const { kube } = this.options;
-    await kube.apply(constraintTemplateCrd(), { fieldManager: 'flotilla-policy', force: true });
-    await this.established(`constrainttemplates.${TEMPLATES_GROUP}`);
+    for (const crd of [constraintTemplateCrd(), configCrd()]) {
+      await kube.apply(crd, { fieldManager: 'flotilla-policy', force: true });
+      await this.established(crd.metadata.name ?? '');
+    }
     this.namespaces = new Informer(kube, {
       apiVersion: 'v1',
       kind: 'Namespace',

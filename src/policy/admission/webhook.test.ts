@@ -44,6 +44,33 @@ violation[{"msg": msg, "details": {"missing_labels": missing}}] {
   },
 };
 
+/** A referential template: a ConfigMap's value must be unique among the synced ConfigMaps. */
+const UNIQUE = {
+  apiVersion: 'templates.gatekeeper.sh/v1',
+  kind: 'ConstraintTemplate',
+  metadata: { name: 'k8suniquevalue' },
+  spec: {
+    crd: { spec: { names: { kind: 'K8sUniqueValue' } } },
+    targets: [
+      {
+        target: 'admission.k8s.gatekeeper.sh',
+        rego: `package k8suniquevalue
+violation[{"msg": msg}] {
+  value := input.review.object.data.value
+  other := data.inventory.namespace[ns][_].ConfigMap[name]
+  other.data.value == value
+  not same(ns, name)
+  msg := sprintf("value %v is already used by %v/%v", [value, ns, name])
+}
+same(ns, name) {
+  ns == input.review.object.metadata.namespace
+  name == input.review.object.metadata.name
+}`,
+      },
+    ],
+  },
+};
+
 const BROKEN = {
   apiVersion: 'templates.gatekeeper.sh/v1',
   kind: 'ConstraintTemplate',
@@ -164,7 +191,7 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
     kind: 'ConstraintTemplate',
     name: 'k8sbroken',
   });
-  let runtime: PolicyRuntime | undefined = await startPolicyRuntime({
+  const runtime: PolicyRuntime = await startPolicyRuntime({
     kube,
     logger: silentLogger(),
     auditIntervalMs: 300,
@@ -277,16 +304,68 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
     // exact totals, violations capped at 2 in a stable order, scoped and dryrun
     for (const name of ['audit-owner', 'would-need-cost', 'audit-only-app', 'should-have-team'])
       out.push({ step: `audit ${name}`, result: JSON.stringify(await auditStatus(kube, name)) });
+    // Config: ConfigMaps synced into data.inventory; excluded-* exempt from the webhook
+    await kube
+      .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } })
+      .catch(() => undefined);
+    for (const ns of ['inventory', 'excluded-ns'])
+      await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await kube.create({
+      apiVersion: 'config.gatekeeper.sh/v1alpha1',
+      kind: 'Config',
+      metadata: { name: 'config', namespace: 'flotilla-system' },
+      spec: {
+        sync: { syncOnly: [{ group: '', version: 'v1', kind: 'ConfigMap' }] },
+        match: [{ excludedNamespaces: ['excluded-*'], processes: ['webhook'] }],
+      },
+    });
+    await kube.create(UNIQUE);
+    await until('the unique template is created', async () => {
+      const t = (await kube.get({
+        apiVersion: 'templates.gatekeeper.sh/v1',
+        kind: 'ConstraintTemplate',
+        name: 'k8suniquevalue',
+      })) as { status?: { created?: boolean } };
+      return t.status?.created === true;
+    });
+    await kube.create({
+      apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+      kind: 'K8sUniqueValue',
+      metadata: { name: 'unique-value' },
+      spec: {
+        match: {
+          kinds: [{ apiGroups: [''], kinds: ['ConfigMap'] }],
+          namespaces: ['inventory', 'excluded-ns'],
+        },
+      },
+    });
+    const valued = (ns: string, name: string): KubeObject => ({
+      ...configMap(ns, name),
+      data: { value: 'same' },
+    });
+    await kube.create(valued('inventory', 'inv-1'));
+    await until('the inventory denies a duplicate', () =>
+      kube.create(valued('inventory', 'probe'), { dryRun: true }).then(
+        () => false,
+        (err: unknown) => isForbidden(err),
+      ),
+    );
+    out.push({
+      step: 'inventory: duplicate',
+      result: await attempt(kube, valued('inventory', 'inv-2'), warnings),
+    });
+    out.push({
+      step: 'Config: webhook-excluded namespace',
+      result: await attempt(kube, valued('excluded-ns', 'inv-3'), warnings),
+    });
     // the webhook goes away without unregistering: failurePolicy Ignore keeps the cluster working
     await runtime.webhook.stop();
     out.push({
       step: 'webhook down',
       result: await attempt(kube, configMap('deny', 'while-down'), warnings),
     });
-    await runtime.sync.stop();
-    runtime = undefined;
   } finally {
-    await runtime?.stop();
+    await runtime.stop();
     kube.close();
   }
   return out;
@@ -322,6 +401,11 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
     );
     assert.equal(get('constraint status'), 'enforced=true');
     assert.equal(get('webhook down'), 'created');
+    assert.equal(
+      get('inventory: duplicate'),
+      '403: admission webhook "validation.gatekeeper.sh" denied the request: [unique-value] value same is already used by inventory/inv-1',
+    );
+    assert.equal(get('Config: webhook-excluded namespace'), 'created');
     const v = (name: string, ns: string, msg: string, action = 'deny', extra = {}) => ({
       message: `you must provide labels: {"${msg}"}`,
       enforcementAction: action,
