@@ -130,6 +130,10 @@ async function attempt(kube: KubeClient, obj: KubeObject, warnings: string[]): P
   }
 }
 
+/** Keys sorted: kube-apiserver stores custom objects' free-form fields so, the local cluster not. */
+const sortKeys = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+
 /** A constraint's audit status; keys sorted (kube-apiserver stores custom objects so). */
 async function auditStatus(
   kube: KubeClient,
@@ -140,11 +144,11 @@ async function auditStatus(
     kind: 'K8sRequiredLabels',
     name,
   })) as { status?: { totalViolations?: number; violations?: Record<string, unknown>[] } };
-  const sorted = (o: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     ...(c.status?.totalViolations === undefined ? {} : { total: c.status.totalViolations }),
-    ...(c.status?.violations === undefined ? {} : { violations: c.status.violations.map(sorted) }),
+    ...(c.status?.violations === undefined
+      ? {}
+      : { violations: c.status.violations.map(sortKeys) }),
   };
 }
 
@@ -304,6 +308,27 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
     // exact totals, violations capped at 2 in a stable order, scoped and dryrun
     for (const name of ['audit-owner', 'would-need-cost', 'audit-only-app', 'should-have-team'])
       out.push({ step: `audit ${name}`, result: JSON.stringify(await auditStatus(kube, name)) });
+    // and PolicyReports per namespace: every violation, fail for deny, warn otherwise
+    for (const ns of ['audited', 'warn', 'scoped']) {
+      const r = (await kube.get({
+        apiVersion: 'wgpolicyk8s.io/v1alpha2',
+        kind: 'PolicyReport',
+        name: 'flotilla-policy',
+        namespace: ns,
+      })) as {
+        summary?: unknown;
+        results?: { rule: string; result: string; resources: { name: string }[] }[];
+      };
+      out.push({
+        step: `report ${ns}`,
+        result: JSON.stringify({
+          summary: sortKeys(r.summary as Record<string, unknown>),
+          results: (r.results ?? [])
+            .map((x) => `${x.rule} ${x.result} ${x.resources[0]?.name ?? ''}`)
+            .sort(),
+        }),
+      });
+    }
     // Config: ConfigMaps synced into data.inventory; excluded-* exempt from the webhook
     await kube
       .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } })
@@ -406,6 +431,19 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
       '403: admission webhook "validation.gatekeeper.sh" denied the request: [unique-value] value same is already used by inventory/inv-1',
     );
     assert.equal(get('Config: webhook-excluded namespace'), 'created');
+    const summary = (fail: number, warn: number) => ({ pass: 0, fail, warn, error: 0, skip: 0 });
+    assert.deepEqual(JSON.parse(get('report audited')), {
+      summary: summary(3, 0),
+      results: ['audit-owner fail x1', 'audit-owner fail x2', 'audit-owner fail x3'],
+    });
+    assert.deepEqual(JSON.parse(get('report warn')), {
+      summary: summary(0, 1),
+      results: ['should-have-team warn c'],
+    });
+    assert.deepEqual(JSON.parse(get('report scoped')), {
+      summary: summary(1, 0),
+      results: ['audit-only-app fail e'],
+    });
     const v = (name: string, ns: string, msg: string, action = 'deny', extra = {}) => ({
       message: `you must provide labels: {"${msg}"}`,
       enforcementAction: action,

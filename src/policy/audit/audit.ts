@@ -8,7 +8,8 @@ import { EnforcementPoint } from '../gatekeeper/constants.js';
 import type { MatchKinds } from '../gatekeeper/match.js';
 import { wildcardMatches } from '../gatekeeper/match.js';
 import type { JsonObject } from '../gatekeeper/object-access.js';
-import { ConstraintViolations, statusViolation } from './violations.js';
+import type { Constraint } from '../gatekeeper/constraint.js';
+import { ConstraintViolations, statusViolation, type StatusViolation } from './violations.js';
 
 /** Gatekeeper's `--constraint-violations-limit` default. */
 export const DEFAULT_VIOLATIONS_LIMIT = 20;
@@ -24,6 +25,8 @@ export interface AuditOptions {
   readonly violationsLimit?: number;
   /** Objects per list page. @default 500 */
   readonly pageSize?: number;
+  /** Told about every violation, capped or not (PolicyReports). */
+  readonly onViolation?: (constraint: Constraint, violation: StatusViolation) => void;
 }
 
 export interface AuditReport {
@@ -80,7 +83,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
           namespace = namespaces.get(ns);
         }
         objects++;
-        review(client, obj, namespace, tallies);
+        review(client, obj, namespace, tallies, options.onViolation);
       }
     }
   }
@@ -92,6 +95,7 @@ function review(
   obj: KubeObject,
   namespace: JsonObject | undefined,
   tallies: Map<string, ConstraintViolations>,
+  onViolation: AuditOptions['onViolation'],
 ): void {
   const object = obj as unknown as JsonObject;
   const results = client.review(
@@ -99,7 +103,9 @@ function review(
     { enforcementPoint: EnforcementPoint.Audit },
   );
   for (const r of results) {
-    tallies.get(`${r.constraint.kind}/${r.constraint.name}`)?.add(statusViolation(r, object));
+    const v = statusViolation(r, object);
+    tallies.get(`${r.constraint.kind}/${r.constraint.name}`)?.add(v);
+    onViolation?.(r.constraint, v);
   }
 }
 

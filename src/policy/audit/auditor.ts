@@ -3,6 +3,7 @@
 import type { Logger } from '../../core/index.js';
 import { runAudit, type AuditOptions, type AuditReport } from './audit.js';
 import { writeAuditStatus } from './status.js';
+import { ensureReportCrds, ReportCollector, writePolicyReports } from './policy-report.js';
 
 export interface AuditorOptions extends AuditOptions {
   /** @default 60000 */
@@ -12,6 +13,8 @@ export interface AuditorOptions extends AuditOptions {
   readonly onAudit?: (report: AuditReport) => void;
   /** @default Date.now */
   readonly now?: () => Date;
+  /** Also write PolicyReports and ClusterPolicyReports. @default true */
+  readonly policyReports?: boolean;
 }
 
 export interface Auditor {
@@ -25,10 +28,23 @@ export function startAuditor(options: AuditorOptions): Auditor {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<AuditReport> | undefined;
+  let crdsInstalled: Promise<void> | undefined;
   const pass = async (): Promise<AuditReport> => {
     const started = options.now?.() ?? new Date();
-    const report = await runAudit(options);
+    const reports = options.policyReports === false ? undefined : new ReportCollector(started);
+    const report = await runAudit({
+      ...options,
+      ...(reports === undefined ? {} : { onViolation: (c, v) => reports.add(c, v) }),
+    });
     await writeAuditStatus(options.kube, report, started);
+    if (reports !== undefined) {
+      crdsInstalled ??= ensureReportCrds(options.kube).catch((err: unknown) => {
+        crdsInstalled = undefined;
+        throw err;
+      });
+      await crdsInstalled;
+      await writePolicyReports(options.kube, reports);
+    }
     options.logger.info(
       {
         objects: report.objects,

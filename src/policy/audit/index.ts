@@ -11,3 +11,11 @@ export { ConstraintViolations, statusViolation, type StatusViolation } from './v
 export { writeAuditStatus } from './status.js';
 export { startAuditor, type Auditor, type AuditorOptions } from './auditor.js';
 export { loadClusterPolicies, type LoadedPolicies } from './cluster-policies.js';
+export {
+  DEFAULT_REPORT_RESULTS_LIMIT,
+  ensureReportCrds,
+  REPORT_API_VERSION,
+  REPORT_NAME,
+  ReportCollector,
+  writePolicyReports,
+} from './policy-report.js';
