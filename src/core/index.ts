@@ -17,17 +17,14 @@ export {
   type LabelSelectorObject,
 } from './label-selector.js';
 export { lazyRequire } from './lazy-require.js';
-export {
-  createServingPki,
-  type ServingPki,
-  type ServingPkiOptions,
-} from './serving-pki.js';
+export { createServingPki, type ServingPki, type ServingPkiOptions } from './serving-pki.js';
 export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
 export {
   answerMalformedUrl,
   decodePath,
   guardRequests,
   guardServer,
+  listen,
   parseRequestUrl,
 } from './http-guard.js';
 export type { GuardOptions, RequestHandler } from './http-guard.js';

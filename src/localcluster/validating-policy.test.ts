@@ -2,16 +2,14 @@
 // params, then requests) runs on both servers; status codes, reasons, messages and warnings must
 // be identical. Each scenario lives in its own namespace, selected by the namespace's name label.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- JSON API responses are read through the `Json` (any) type */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startLocalCluster, type LocalCluster } from './index.js';
 import {
+  clusterPair,
   realClusterSkip,
-  startRealCluster,
-  TestClient,
+  type TestClient,
   type Json,
-  type RealCluster,
   type TestResponse,
 } from '../testing/index.js';
 
@@ -346,21 +344,10 @@ describe(
   'ValidatingAdmissionPolicy: local cluster against kube-apiserver',
   { skip: realClusterSkip() },
   () => {
-    let local: LocalCluster;
-    let real: RealCluster;
-    before(async () => {
-      [local, real] = await Promise.all([
-        startLocalCluster({ inMemory: true, simulate: false }),
-        startRealCluster({ controllerManager: false, fakeNodes: false }),
-      ]);
-    });
-    after(async () => {
-      await Promise.all([local?.stop(), real?.stop()]);
-    });
+    const clusters = clusterPair();
 
     it('answers every scenario as kube-apiserver does', async () => {
-      const lc = new TestClient(local);
-      const rc = new TestClient({ url: real.server, caPem: real.caPem, token: real.token });
+      const { local: lc, real: rc } = clusters();
       const diffs: string[] = [];
       let denials = 0;
       for (const s of SCENARIOS) {

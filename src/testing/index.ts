@@ -5,6 +5,7 @@
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
+export { clusterPair, type ClusterPair } from './cluster-pair.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
 export { until, type UntilOptions } from './until.js';
 export { freePort, waitForPort } from './net.js';

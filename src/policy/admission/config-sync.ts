@@ -8,6 +8,7 @@ import type { ConstraintClient } from '../gatekeeper/client.js';
 import { CONFIG_GROUP, Process } from '../gatekeeper/constants.js';
 import { wildcardMatches } from '../gatekeeper/match.js';
 import { asRecord, asString, isRecord } from '../gatekeeper/object-access.js';
+import { freeFormCrd } from './free-form-crd.js';
 
 /** The Config object Gatekeeper reads: this name, in its own namespace. */
 export const CONFIG_NAME = 'config';
@@ -19,37 +20,16 @@ interface Exclusion {
 
 /** The Config CRD (namespaced; spec kept as given). */
 export function configCrd(): KubeObject {
-  const free = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `configs.${CONFIG_GROUP}`, labels: { 'gatekeeper.sh/system': 'yes' } },
-    spec: {
-      group: CONFIG_GROUP,
-      names: { kind: 'Config', listKind: 'ConfigList', plural: 'configs', singular: 'config' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1alpha1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                apiVersion: { type: 'string' },
-                kind: { type: 'string' },
-                metadata: { type: 'object' },
-                spec: free,
-                status: free,
-              },
-            },
-          },
-          subresources: { status: {} },
-        },
-      ],
-    },
-  };
+  return freeFormCrd({
+    group: CONFIG_GROUP,
+    kind: 'Config',
+    plural: 'configs',
+    version: 'v1alpha1',
+    namespaced: true,
+    fields: { spec: 'object', status: 'object' },
+    statusSubresource: true,
+    labels: { 'gatekeeper.sh/system': 'yes' },
+  });
 }
 
 export interface ConfigSyncOptions {

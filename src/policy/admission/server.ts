@@ -3,8 +3,14 @@
 // with the same apiVersion, GET /healthz. Handler errors never escape (core's request guard).
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServingPki, guardRequests, type Logger, type ServingPki } from '../../core/index.js';
+import {
+  createServingPki,
+  guardRequests,
+  guardServer,
+  listen,
+  type Logger,
+  type ServingPki,
+} from '../../core/index.js';
 import type { ConstraintClient } from '../gatekeeper/client.js';
 import { asRecord, asString, isRecord } from '../gatekeeper/object-access.js';
 import { handleAdmission, type HandlerOptions } from './handler.js';
@@ -115,14 +121,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     guardRequests(handle, { logger: options.logger, server: 'policy-webhook' }),
   );
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  guardServer(server, { logger: options.logger, server: 'policy-webhook' });
+  const port = await listen(server, options.port ?? 0, host);
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}${ADMIT_PATH}`,
     port,

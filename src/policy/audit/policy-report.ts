@@ -11,6 +11,7 @@ import {
 } from '../../kube/index.js';
 import type { Constraint } from '../gatekeeper/constraint.js';
 import type { StatusViolation } from './violations.js';
+import { freeFormCrd } from '../admission/free-form-crd.js';
 
 export const REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const REPORT_NAME = 'flotilla-policy';
@@ -84,38 +85,14 @@ export class ReportCollector {
 }
 
 function reportCrd(kind: 'PolicyReport' | 'ClusterPolicyReport'): KubeObject {
-  const plural = kind === 'PolicyReport' ? 'policyreports' : 'clusterpolicyreports';
-  const free = { 'x-kubernetes-preserve-unknown-fields': true };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.wgpolicyk8s.io` },
-    spec: {
-      group: 'wgpolicyk8s.io',
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-      scope: kind === 'PolicyReport' ? 'Namespaced' : 'Cluster',
-      versions: [
-        {
-          name: 'v1alpha2',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                apiVersion: { type: 'string' },
-                kind: { type: 'string' },
-                metadata: { type: 'object' },
-                scope: { type: 'object', ...free },
-                summary: { type: 'object', ...free },
-                results: { type: 'array', items: { type: 'object', ...free } },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
+  return freeFormCrd({
+    group: 'wgpolicyk8s.io',
+    kind,
+    plural: kind === 'PolicyReport' ? 'policyreports' : 'clusterpolicyreports',
+    version: 'v1alpha2',
+    namespaced: kind === 'PolicyReport',
+    fields: { scope: 'object', summary: 'object', results: 'array' },
+  });
 }
 
 /** Installs the report CRDs unless the cluster already serves them (Kyverno, policy-reporter). */
