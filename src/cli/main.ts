@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   helm: async () => [(await import('./commands/helm.js')).registerHelmCommand],
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
+  policy: async () => [(await import('./commands/policy.js')).registerPolicyCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
@@ -94,6 +95,10 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     description: 'print the version of flotilla and of the runtime it runs on',
   },
   rego: { term: 'rego', description: 'evaluate and test Rego policies (OPA compatible)' },
+  policy: {
+    term: 'policy',
+    description: 'test Gatekeeper policies (gator verify) and show audit results',
+  },
 };
 
 /** Global options that take a value, so the command name is found after them. */

@@ -102,3 +102,19 @@ export function decodePath(path: string): string | undefined {
   }
   return decoded.includes('\0') ? undefined : decoded;
 }
+
+/**
+ * Starts listening and resolves with the port (the one chosen when `port` is 0); rejects when the
+ * address cannot be bound (EADDRINUSE) instead of emitting an unhandled 'error'.
+ */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  return typeof addr === 'object' && addr !== null ? addr.port : 0;
+}

@@ -6,13 +6,14 @@ import type { ResourceInfo, ResourceRegistry } from './registry.js';
 import type { ObjectApi, ObjectApiDeps } from './object-api.js';
 import type { IpAllocator } from './ip-allocator.js';
 import type { PatchHandler } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { CrdController } from './crd-controller.js';
 import { GarbageCollector } from './gc.js';
 import { WorkloadSimulator } from './simulation.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
+import { ValidatingPolicyAdmission } from './validating-policy.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -47,7 +48,10 @@ export function startControllers(deps: ControllerDeps): Controllers {
   const api = deps.makeApi({
     schemaFor: fields.schemaFor,
     fields: fields.tracker,
-    admission: new WebhookAdmission(deps.store),
+    admission: new WebhookAdmission(
+      deps.store,
+      new ValidatingPolicyAdmission(deps.store, deps.registry, deps.logger),
+    ),
   });
   ref.api = api;
   bootstrapNamespaces(deps.store);

@@ -4,7 +4,7 @@ import { FieldErrorType, type FieldError } from './status-errors.js';
 import { asString, isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import type { PrinterColumn, ResourceInfo } from './registry.js';
 import { ALL_VERBS } from './registry.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { compileRules } from './crd-validation-rules.js';
 import { jsonEqual } from './object-meta.js';
 

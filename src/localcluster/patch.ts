@@ -32,7 +32,7 @@ import { groupVersionString } from './registry.js';
 import type { ObjectApi, Target, WriteOptions } from './object-api.js';
 import type { PatchHandler, RestCall } from './rest-handler.js';
 import { writeOptions } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { toScale, updateScale } from './scale.js';
 
 export const PatchType = {

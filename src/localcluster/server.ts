@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { guardServer, silentLogger, type Logger } from '../core/index.js';
+import { guardServer, listen, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
 import { resolveAdminToken } from './admin-token.js';
 import {
@@ -165,15 +165,7 @@ async function serve(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  port = await listen(server, options.port ?? 0, '127.0.0.1');
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
   if (kubeconfigFile !== undefined) writePrivateFile(kubeconfigFile, kubeconfig);

@@ -16,6 +16,7 @@ export {
 export type { FakeDiscovery, OracleRelease, OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
+export { clusterPair, type ClusterPair } from './cluster-pair.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
 export { until, type UntilOptions } from './until.js';
 export { freePort, waitForPort } from './net.js';
@@ -57,6 +58,8 @@ export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from
 export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
 export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
+export { exactRegex, gatorTest, gatorVerifyAgreement, runGator } from './gator.js';
+export type { AgreementCase, GatorViolation } from './gator.js';
 export { startControllerProcess } from './controller-process.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';

@@ -417,6 +417,63 @@ export function defineControllerSuite(target: E2eTarget): void {
       assert.equal((await h.getCm('a'))?.data?.['value'], 'four');
     });
 
+    it('a commit an admission policy denies at the dry-run applies nothing, naming object and policy', async () => {
+      const client = s.cluster.client;
+      const ar = 'admissionregistration.k8s.io/v1';
+      await client.create({
+        apiVersion: ar,
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: 'no-forbidden-values' },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: [''],
+                apiVersions: ['v1'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: ['configmaps'],
+              },
+            ],
+          },
+          validations: [
+            {
+              expression: "!has(object.data) || object.data.value != 'forbidden'",
+              messageExpression: "'value of ' + object.metadata.name + ' is forbidden'",
+            },
+          ],
+        },
+      });
+      await client.create({
+        apiVersion: ar,
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: 'no-forbidden-values' },
+        spec: { policyName: 'no-forbidden-values', validationActions: ['Deny'] },
+      });
+      try {
+        const sha = s.repo.commit({
+          'deploy/a.yaml': cm('a', 'four-b'),
+          'deploy/denied.yaml': cm('denied', 'forbidden'),
+        });
+        await h.annotate({ ...GR, name: 'repo' });
+        const ks = await h.failedAt('app', sha);
+        assert.match(ready(ks)?.message ?? '', /ConfigMap\/apps\/denied/);
+        assert.match(
+          ready(ks)?.message ?? '',
+          /ValidatingAdmissionPolicy 'no-forbidden-values' with binding 'no-forbidden-values' denied request: value of denied is forbidden/,
+        );
+        assert.equal((await h.getCm('a'))?.data?.['value'], 'four', 'a was not written');
+        assert.equal(await h.getCm('denied'), undefined);
+        const fixed = s.repo.commit({ 'deploy/denied.yaml': null });
+        await h.annotate({ ...GR, name: 'repo' });
+        await h.appliedRevision('app', fixed);
+        assert.equal((await h.getCm('a'))?.data?.['value'], 'four-b');
+      } finally {
+        for (const kind of ['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy'])
+          await client.delete({ apiVersion: ar, kind, name: 'no-forbidden-values' });
+      }
+    });
+
     it('applies a Kustomization after the one it dependsOn is Ready', async () => {
       const sha = s.repo.head();
       await h.createKs('dependent', { path: './other', dependsOn: [{ name: 'app' }] });

@@ -300,13 +300,17 @@ function keyString(key: YamlValue): string {
 export function parseYamlDocuments(text: string, v2 = false, resource = false): YamlValue[] {
   // go-yaml v2 (sigs.k8s.io/yaml) lets a later duplicate key win; v3 (kyaml) rejects duplicates.
   // CRLF is one line break in YAML; the parser mishandles it inside multi-line quoted scalars, so normalise first.
-  const normalized = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
-  const docs = parseAllDocuments(normalized, {
-    schema: 'failsafe',
-    uniqueKeys: !v2,
-    merge: false,
-    strict: false,
-  });
+  let normalized = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  let docs = parseAll(normalized, v2);
+  // go-yaml reads a quoted scalar to its closing quote whatever the indentation of its continuation
+  // lines; the yaml package wants them deeper than the key. Indent them and parse again.
+  for (let attempt = 0; attempt < 100 && Array.isArray(docs); attempt++) {
+    const line = unclosedQuoteLine(docs);
+    const fixed = line === undefined ? undefined : reindentQuotedScalar(normalized, line);
+    if (fixed === undefined) break;
+    normalized = fixed;
+    docs = parseAll(normalized, v2);
+  }
   if (!Array.isArray(docs)) return [];
   // kustomize's reader unwraps a List only when the text holds a single document.
   const single = resource && !hasDocumentSeparator(normalized);
@@ -345,6 +349,64 @@ function listItemsOf(doc: Document, single: boolean): ReadContext['listItems'] {
     (kind.value === 'List' || kind.value === 'ResourceList') &&
     (contents.has('items') || contents.has('functionConfig'));
   return unwrapped ? 'nodes' : 'json';
+}
+
+function parseAll(src: string, v2: boolean): ReturnType<typeof parseAllDocuments> {
+  return parseAllDocuments(src, {
+    schema: 'failsafe',
+    uniqueKeys: !v2,
+    merge: false,
+    strict: false,
+  });
+}
+
+/** The 1-based line of the first "Missing closing quote" error, if that is what failed. */
+function unclosedQuoteLine(docs: ReturnType<typeof parseAllDocuments>): number | undefined {
+  if (!Array.isArray(docs)) return undefined;
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err === undefined) continue;
+    if (err.code !== 'MISSING_CHAR' || !/^Missing closing ["']quote/.test(err.message))
+      return undefined;
+    return err.linePos?.[0].line;
+  }
+  return undefined;
+}
+
+/**
+ * Indents the continuation lines of the quoted scalar that opens on `line` one column deeper
+ * than that line, up to the line holding its closing quote; undefined when nothing changes.
+ */
+function reindentQuotedScalar(src: string, line: number): string | undefined {
+  const lines = src.split('\n');
+  const first = lines[line - 1];
+  if (first === undefined) return undefined;
+  const indent = /^ */.exec(first)?.[0].length ?? 0;
+  const open = /(?:^|[:\-[{,]\s+|^\s*)(["'])/.exec(first.slice(indent));
+  const quote = open?.[1];
+  if (quote === undefined) return undefined;
+  let changed = false;
+  for (let i = line; i < lines.length; i++) {
+    const l = lines[i] as string;
+    const own = /^ */.exec(l)?.[0].length ?? 0;
+    if (l.trim() !== '' && own <= indent) {
+      lines[i] = ' '.repeat(indent + 1 - own) + l;
+      changed = true;
+    }
+    if (closesQuote(l, quote)) break;
+  }
+  return changed ? lines.join('\n') : undefined;
+}
+
+function closesQuote(l: string, quote: string): boolean {
+  for (let i = 0; i < l.length; i++) {
+    if (quote === '"' && l[i] === '\\') i++;
+    else if (l[i] === quote) {
+      if (quote === "'" && l[i + 1] === "'") i++;
+      else return true;
+    }
+  }
+  return false;
 }
 
 /** Parses a single-document YAML text (an empty text gives null). */

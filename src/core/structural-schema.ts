@@ -1,8 +1,12 @@
 // Structural-schema work on an object: unknown-field detection and pruning, OpenAPI defaults,
-// and per-field validation (types, enums, required, bounds, patterns) for CRD kinds.
-import { FieldErrorType, type FieldError } from './status-errors.js';
-import { hasOwnKey, ownValue, setOwnValue } from '../core/index.js';
-import { isPlainObject } from './object-meta.js';
+// and per-field validation (types, enums, required, bounds, patterns) with kube-apiserver's
+// messages; CRD kinds in the local cluster and Gatekeeper's constraint kinds both use it.
+import { FieldErrorType, type FieldError } from './field-errors.js';
+import { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** The schema of a declared property (own properties only: a field may be named `constructor`). */
 function propertySchema(s: SchemaNode, key: string): SchemaNode | undefined {
@@ -216,18 +220,19 @@ export function validateSchema(
     }
   }
   if (isPlainObject(value)) {
-    if (Array.isArray(schema.required)) {
-      for (const r of schema.required) {
-        if (typeof r === 'string' && value[r] === undefined)
-          errs.push({ type: FieldErrorType.Required, field: child(path, r) });
-      }
-    }
+    // kube-openapi's object validator: the properties' own errors, then missing required ones
     for (const [key, v] of Object.entries(value)) {
       if (root && ROOT_META_FIELDS.has(key)) continue;
       const sub =
         propertySchema(schema, key) ??
         (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
       if (sub !== undefined) errs.push(...validateSchema(v, sub, child(path, key), false));
+    }
+    if (Array.isArray(schema.required)) {
+      for (const r of schema.required) {
+        if (typeof r === 'string' && value[r] === undefined)
+          errs.push({ type: FieldErrorType.Required, field: child(path, r) });
+      }
     }
   } else if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems)

@@ -1,8 +1,13 @@
 // Structural schema handling for CRDs: pruning, defaults and validation messages.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDefaults, pruneUnknown, validateSchema, type SchemaNode } from './schema-check.js';
-import { fieldErrorString } from './status-errors.js';
+import {
+  applyDefaults,
+  pruneUnknown,
+  validateSchema,
+  type SchemaNode,
+} from './structural-schema.js';
+import { fieldErrorString } from './field-errors.js';
 
 const schema: SchemaNode = {
   type: 'object',
