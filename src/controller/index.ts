@@ -12,8 +12,13 @@ export { startControllers } from './controllers.js';
 export type { ControllersOptions, RunningControllers } from './controllers.js';
 export { CRD_DIR, installCrds, loadCrds } from './crds.js';
 export * from './kustomization/types.js';
-export { kustomizationController, fluxBuild } from './kustomization/controller.js';
-export { kustomizationReconciler } from './kustomization/reconciler.js';
+export {
+  kustomizationController,
+  fluxBuild,
+  targetClients as kustomizationTargetClients,
+} from './kustomization/controller.js';
+export { kustomizationReconciler, withCommonMetadata } from './kustomization/reconciler.js';
+export { readSecret } from './sources/secrets.js';
 export { loadSubstituteFrom } from './kustomization/variables.js';
 export type { BuildInput, BuildManifests } from './kustomization/reconciler.js';
 export { gitRepositoryController } from './sources/gitrepository.js';

@@ -53,7 +53,7 @@ export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
  * The client to apply with: the cluster of spec.kubeConfig (cached by Secret version) or the
  * controller's own, acting as spec.serviceAccountName when set (as Flux impersonates it).
  */
-function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
+export function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
   const remote = new Map<string, { version: string; client: KubeClient }>();
   const impersonating = new Map<string, KubeClient>();
   const asServiceAccount = (base: KubeClient, baseKey: string, ks: Kustomization): KubeClient => {

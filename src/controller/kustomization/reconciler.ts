@@ -347,7 +347,7 @@ function asReasoned(err: unknown, reason: string): FlotillaError {
 }
 
 /** Adds spec.commonMetadata labels and annotations to every object, as Flux does after the build. */
-function withCommonMetadata(objects: KubeObject[], ks: Kustomization): KubeObject[] {
+export function withCommonMetadata(objects: KubeObject[], ks: Kustomization): KubeObject[] {
   const common = ks.spec.commonMetadata;
   if (!common?.labels && !common?.annotations) return objects;
   return objects.map((o) => ({
