@@ -178,8 +178,18 @@ export interface AppDetail {
   readonly history: readonly AppliedRevision[];
   /** Branches of the source repository, for "diff against a branch". */
   readonly branches: readonly string[];
+  /** Commits of the source branch that touched the app's path, newest first. */
+  readonly sourceCommits: readonly SourceCommit[];
+  readonly events: readonly EventRow[];
   /** What the logged-in user may do here. */
   readonly actions: { readonly reconcile: boolean; readonly suspend: boolean; readonly rollback: boolean };
+}
+
+export interface SourceCommit extends CommitInfo {
+  /** The app has applied this commit (or a later one). */
+  readonly applied: boolean;
+  /** The app's applied revision is this commit. */
+  readonly current: boolean;
 }
 
 export interface AppTree {
@@ -269,7 +279,8 @@ export interface ObjectChange {
 export interface ChangeApp {
   readonly app: string;
   readonly cluster: string;
-  /** When that cluster applied the commit (or a later one); '' while not applied. */
+  readonly applied: boolean;
+  /** When that cluster applied the commit (or a later one); '' when not applied or not known. */
   readonly appliedAt: string;
 }
 
@@ -285,7 +296,10 @@ export interface ChangeRow {
   readonly subject: string;
   readonly objects: readonly ObjectChange[];
   readonly files: number;
+  /** The apps the commit reached (the first ones; `appsTotal` counts all). */
   readonly apps: readonly ChangeApp[];
+  readonly appsTotal: number;
+  readonly appsApplied: number;
 }
 
 export interface ChangesPage extends Page<ChangeRow> {

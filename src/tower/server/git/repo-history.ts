@@ -112,17 +112,32 @@ export class RepoHistory {
     }
   }
 
+  /** The mirror with the remote's credentials, for fetch, push and listing. */
+  private authed(auth: GitAuth | undefined): GitMirror {
+    return new GitMirror({ dataDir: this.options.dataDir, url: this.url, ...(auth ? { auth } : {}) });
+  }
+
+  /** Fetches refspecs from the remote into the mirror. */
+  async fetch(refspecs: readonly string[]): Promise<void> {
+    await this.withAuth(async (auth) => {
+      const mirror = this.authed(auth);
+      await mirror.locked(() => mirror.fetch(refspecs));
+    });
+  }
+
+  /** The remote's branch names. */
+  async branches(): Promise<string[]> {
+    const refs = await this.withAuth((auth) => this.authed(auth).lsRemote());
+    return [...refs.keys()]
+      .filter((r) => r.startsWith('refs/heads/'))
+      .map((r) => r.slice('refs/heads/'.length))
+      .sort();
+  }
+
   private async refreshOnce(): Promise<boolean> {
     const ref = `refs/heads/${this.branch}`;
     try {
-      await this.withAuth(async (auth) => {
-        const mirror = new GitMirror({
-          dataDir: this.options.dataDir,
-          url: this.url,
-          ...(auth ? { auth } : {}),
-        });
-        await mirror.locked(() => mirror.fetch([`+${ref}:${ref}`]));
-      });
+      await this.fetch([`+${ref}:${ref}`]);
       this.error = '';
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
