@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   kustomize: async () => [(await import('./commands/kustomize.js')).registerKustomizeCommand],
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
+  tower: async () => [(await import('./commands/tower.js')).registerTowerCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
@@ -89,6 +90,10 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     description: 'print the version of flotilla and of the runtime it runs on',
   },
   rego: { term: 'rego', description: 'evaluate and test Rego policies (OPA compatible)' },
+  tower: {
+    term: 'tower [options]',
+    description: 'serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)',
+  },
 };
 
 /** Global options that take a value, so the command name is found after them. */
