@@ -1,6 +1,6 @@
 // Authentication: the admin bearer token, plus Impersonate-User/Impersonate-Group headers that
 // the admin (system:masters) may use to act as someone else.
-import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError, unauthorized } from './status-errors.js';
 
@@ -31,21 +31,19 @@ function headerList(headers: IncomingHttpHeaders, name: string): string[] {
     .filter((s) => s !== '');
 }
 
-// the admin token's bytes, kept between requests (a server has one token)
-let expectedFor = '';
-let expected = Buffer.alloc(0);
-
-/** Who sent the request, or a 401 error for anonymous or unknown credentials. */
-export function authenticate(headers: IncomingHttpHeaders, adminToken: string): UserInfo {
+/**
+ * Who sent the request, or a 401 error for anonymous or unknown credentials. The admin token is
+ * known by its SHA-256 digest only (the server keeps no clear copy).
+ */
+export function authenticate(headers: IncomingHttpHeaders, adminTokenDigest: Buffer): UserInfo {
   const auth = headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(auth);
   if (!m) throw unauthorized();
-  const given = Buffer.from(m[1]?.trim() ?? '');
-  if (expectedFor !== adminToken) {
-    expected = Buffer.from(adminToken);
-    expectedFor = adminToken;
-  }
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized();
+  const given = createHash('sha256')
+    .update(m[1]?.trim() ?? '')
+    .digest();
+  if (given.length !== adminTokenDigest.length || !timingSafeEqual(given, adminTokenDigest))
+    throw unauthorized();
   const user = headers['impersonate-user'];
   const groups =
     headers['impersonate-group'] === undefined ? [] : headerList(headers, 'impersonate-group');

@@ -37,6 +37,7 @@ import {
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
 import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import { withRuleErrors } from './crd-validation-rules.js';
 import type { UserInfo } from './auth.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -132,6 +133,31 @@ const LABEL_NAMED = new Set(['/Namespace', '/Service']);
 
 function gr(info: ResourceInfo): { group: string; resource: string } {
   return { group: info.group, resource: info.resource };
+}
+
+/** ObjectMeta's string fields: everything downstream (storage keys, names in paths) needs strings. */
+const META_STRINGS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion'] as const;
+
+function goTypeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/**
+ * Refuses a non-string in ObjectMeta's string fields as kube-apiserver's decoder does; a null is
+ * an absent field to Go's decoder, so it is dropped.
+ */
+function checkMetaStrings(info: ResourceInfo, m: Record<string, unknown>): void {
+  for (const field of META_STRINGS) {
+    const v = m[field];
+    if (v === null) delete m[field];
+    else if (v !== undefined && typeof v !== 'string')
+      throw decodeError(
+        info,
+        `json: cannot unmarshal ${goTypeOf(v)} into Go struct field ObjectMeta.metadata.${field} of type string`,
+      );
+  }
 }
 
 /** The kind's name in "X in version Y cannot be handled" messages. */
@@ -239,6 +265,7 @@ export class ObjectApi {
         info,
         'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
       );
+    if (isPlainObject(o.metadata)) checkMetaStrings(info, o.metadata);
   }
 
   private checkNamespace(t: Target, o: KubeObject): void {
@@ -257,8 +284,13 @@ export class ObjectApi {
     m.namespace = t.namespace;
   }
 
-  /** Unknown fields (pruned), defaults and schema errors; returns warnings for Warn. */
-  private applySchema(t: Target, o: KubeObject, validation: FieldValidation): string[] {
+  /** Unknown fields (pruned), defaults, schema errors and validation rules; returns warnings. */
+  private applySchema(
+    t: Target,
+    o: KubeObject,
+    validation: FieldValidation,
+    old?: KubeObject,
+  ): string[] {
     const schema = this.deps.schemaFor(t.info);
     if (schema === undefined) return [];
     const unknown = pruneUnknown(o, schema);
@@ -271,10 +303,21 @@ export class ObjectApi {
       for (const u of unknown) warnings.push(`unknown field "${u}"`);
     if (t.info.crd !== undefined) {
       applyDefaults(o, schema);
-      const errs = validateSchema(o, schema);
-      if (errs.length > 0) throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', errs);
+      const r = withRuleErrors(schema, o, old, validateSchema(o, schema));
+      if (r.errors.length > 0)
+        throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', r.errors);
+      warnings.push(...r.warnings);
     }
     return warnings;
+  }
+
+  /** A status write of a custom resource runs its validation rules on the whole object. */
+  private statusRules(t: Target, o: KubeObject, old: KubeObject): string[] {
+    const schema = t.info.crd === undefined ? undefined : this.deps.schemaFor(t.info);
+    if (schema === undefined) return [];
+    const r = withRuleErrors(schema, o, old, []);
+    if (r.errors.length > 0) throw invalid(t.info.kind, t.info.group, t.name, r.errors);
+    return r.warnings;
   }
 
   private async admit(
@@ -449,7 +492,12 @@ export class ObjectApi {
     )
       m.managedFields = clone(oldMeta.managedFields);
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    const warnings = t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation) : [];
+    const warnings =
+      t.subresource === ''
+        ? this.applySchema(t, o, opts.fieldValidation, oldView)
+        : t.subresource === 'status'
+          ? this.statusRules(t, o, oldView)
+          : [];
     prepareForUpdate(t.info, oldView, o);
     const errs: FieldError[] = [
       ...validateUpdate(t.info, oldView, o),

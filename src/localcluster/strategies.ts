@@ -1,5 +1,6 @@
 // Per-kind behaviour of built-in resources: defaults on create, immutable fields on update,
 // and which parts of an object count as its spec (for generation).
+import { setOwnValue } from '../core/index.js';
 import { FieldErrorType, GoValue, badRequest, type FieldError } from './status-errors.js';
 import { isPlainObject, jsonEqual, type KubeObject } from './object-meta.js';
 import type { ResourceInfo } from './registry.js';
@@ -30,7 +31,11 @@ function foldStringData(o: KubeObject): void {
   if (isPlainObject(o.stringData)) {
     const data = isPlainObject(o.data) ? { ...o.data } : {};
     for (const [k, v] of Object.entries(o.stringData))
-      data[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
+      setOwnValue(
+        data,
+        k,
+        Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64'),
+      );
     o.data = data;
   }
   delete o.stringData;

@@ -6,7 +6,11 @@ export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
 export { corpus, corpusSkip, findCorpus } from './corpora.js';
 export { runOpa } from './opa.js';
-export { buildShippedCli } from './shipped-cli.js';
-export type { ProcessResult, ShippedCli } from './shipped-cli.js';
 export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
 export type { JSONDoc } from './json-mutations.js';
+export { MALFORMED_TARGETS, rawRequest } from './raw-http.js';
+export type { RawRequest, RawResponse } from './raw-http.js';
+export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from './shipped-cli.js';
+export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
+export { openCrd } from './crds.js';
+export type { OpenCrdOptions } from './crds.js';

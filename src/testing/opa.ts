@@ -2,13 +2,13 @@
 // and `flotilla rego` with it.
 import { spawnSync } from 'node:child_process';
 import { oracle } from './oracles.js';
-import type { ProcessResult } from './shipped-cli.js';
+import type { CliResult } from './shipped-cli.js';
 
 /** Runs `opa ARGS` synchronously (throws when the oracle is not built). */
 export function runOpa(
   args: readonly string[],
   options: { readonly cwd?: string; readonly input?: string } = {},
-): ProcessResult {
+): CliResult {
   const r = spawnSync(oracle('opa'), args, {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,

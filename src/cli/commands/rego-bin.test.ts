@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildShippedCli, corpus, corpusSkip, oracleSkip, runOpa } from '../../testing/index.js';
+import { shippedCliRunner, corpus, corpusSkip, oracleSkip, runOpa } from '../../testing/index.js';
 import type { ShippedCli } from '../../testing/index.js';
 
 const GATEKEEPER = 'gatekeeper-library-general';
@@ -14,11 +14,10 @@ const RULE = '-'.repeat(80);
 
 let cli: ShippedCli;
 const tmp = mkdtempSync(join(tmpdir(), 'rego-bin-'));
-before(() => {
-  cli = buildShippedCli();
+before(async () => {
+  cli = await shippedCliRunner();
 });
 after(() => {
-  cli?.dispose();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -66,7 +66,12 @@ export function registerUpCommand(program: Command): void {
       const cluster = await startLocalCluster({ dataDir: join(data, 'cluster'), port: 0, logger });
       const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
       // Pushes (Tower's rollback commits) need credentials, which the GitRepository holds too.
-      const gitServer = await startGitHttpServer({ root: data, basicAuth: gitAuth, allowPush: true });
+      const gitServer = await startGitHttpServer({
+        root: data,
+        logger,
+        basicAuth: gitAuth,
+        allowPush: true,
+      });
       const stops: (() => Promise<void>)[] = [
         () => cluster.stop(),
         () => Promise.resolve(client.close()),

@@ -1,6 +1,14 @@
 // Strategic merge patch as apimachinery's strategicpatch applies it to built-in kinds: merge keys and patch directives.
 import { PatchError } from './errors.js';
-import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json-value.js';
+import {
+  hasOwnKey,
+  isJsonObject,
+  jsonClone,
+  jsonEqual,
+  ownValue,
+  setOwnValue,
+  type JsonObject,
+} from './json-value.js';
 import { fieldSchema } from './schema-walk.js';
 import type { KubeObject, SchemaNode } from './types.js';
 
@@ -60,7 +68,7 @@ function mergeMap(
   if (directive !== undefined) {
     if (directive === 'replace') {
       const replaced: JsonObject = {};
-      for (const k in patch) if (k !== DIRECTIVE) replaced[k] = jsonClone(patch[k]);
+      for (const k in patch) if (k !== DIRECTIVE) setOwnValue(replaced, k, jsonClone(patch[k]));
       return mergeMap({}, replaced, s, path);
     }
     if (directive === 'delete') return {};
@@ -98,11 +106,12 @@ function mergeMap(
       throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
     const fs = fieldSchema(s, field);
     const meta = patchMeta(fs);
-    const orig = Array.isArray(original[field]) ? (original[field] as unknown[]) : [];
-    const patchList = patch[field];
+    const live = ownValue(original, field);
+    const orig = Array.isArray(live) ? (live as unknown[]) : [];
+    const patchList = ownValue(patch, field);
     if (patchList !== undefined && !Array.isArray(patchList))
       throw new PatchError(`strategic merge patch: ${path}.${field} must be a list`, 400);
-    if (!(field in original) && patchList === undefined) {
+    if (!hasOwnKey(original, field) && patchList === undefined) {
       ordered.add(field);
       continue;
     }
@@ -110,7 +119,7 @@ function mergeMap(
     let merged: unknown[];
     let serverOrder = orig;
     if (patchList === undefined) merged = orig;
-    else if (!(field in original)) merged = patchList.map((v) => cleanNew(v, fs?.items));
+    else if (!hasOwnKey(original, field)) merged = patchList.map((v) => cleanNew(v, fs?.items));
     else if (!meta.strategies.includes('merge')) merged = jsonClone(patchList);
     else {
       const r = mergeListDetailed(orig, patchList, fs, meta, `${path}.${field}`);
@@ -118,7 +127,11 @@ function mergeMap(
       serverOrder = r.serverView;
     }
     const [patchItems, serverOnly] = partition(merged, order, meta.mergeKey);
-    original[field] = normalizeOrder(patchItems, serverOnly, order, serverOrder, meta.mergeKey);
+    setOwnValue(
+      original,
+      field,
+      normalizeOrder(patchItems, serverOnly, order, serverOrder, meta.mergeKey),
+    );
     ordered.add(field);
   }
 
@@ -129,8 +142,13 @@ function mergeMap(
       const field = k.slice(DELETE_PRIMITIVE.length);
       if (!Array.isArray(pv))
         throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
-      const cur = original[field];
-      if (Array.isArray(cur)) original[field] = cur.filter((v) => !pv.some((d) => jsonEqual(d, v)));
+      const cur = ownValue(original, field);
+      if (Array.isArray(cur))
+        setOwnValue(
+          original,
+          field,
+          cur.filter((v) => !pv.some((d) => jsonEqual(d, v))),
+        );
       continue;
     }
     if (k.startsWith('$'))
@@ -140,7 +158,7 @@ function mergeMap(
       continue;
     }
     const fs = fieldSchema(s, k);
-    original[k] = mergeValue(original[k], pv, fs, `${path}.${k}`);
+    setOwnValue(original, k, mergeValue(ownValue(original, k), pv, fs, `${path}.${k}`));
   }
   return original;
 }
@@ -215,7 +233,7 @@ function mergeListDetailed(
       continue;
     }
     if (d === 'delete') {
-      if (!(key in v))
+      if (!hasOwnKey(v, key))
         throw new PatchError(
           `strategic merge patch: ${path}: map: ${JSON.stringify(v)} does not contain declared merge key: ${key}`,
         );
@@ -234,7 +252,7 @@ function mergeListDetailed(
   const deleted = base.length < original.length;
   merged = base;
   for (const v of plain) {
-    if (!(key in v))
+    if (!hasOwnKey(v, key))
       throw new PatchError(
         `strategic merge patch: ${path}: map: ${JSON.stringify(v)} does not contain declared merge key: ${key}`,
       );
@@ -291,7 +309,7 @@ function checkOrder(
   let o = 0;
   while (p < items.length && o < order.length) {
     const item = items[p];
-    if (key !== undefined && !(isJsonObject(item) && key in item))
+    if (key !== undefined && !(isJsonObject(item) && hasOwnKey(item, key)))
       throw new PatchError(
         `strategic merge patch: ${path}: map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`,
       );

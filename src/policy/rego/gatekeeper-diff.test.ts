@@ -13,7 +13,7 @@ import { after, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import {
   Rng,
-  buildShippedCli,
+  shippedCliRunner,
   corpus,
   corpusSkip,
   mutate,
@@ -282,54 +282,50 @@ function resultsOf(stdout: string, what: string): Map<number, Value> {
 test(
   'flotilla rego eval and opa eval agree on every gatekeeper-library policy for generated inputs',
   { skip: oracleSkip('opa') || corpusSkip(GATEKEEPER), timeout: 600_000 },
-  () => {
-    const cli = buildShippedCli();
-    try {
-      let total = 0;
-      let matched = 0;
-      let seedCount = 0;
-      const differences: string[] = [];
-      const list = policies(corpus(GATEKEEPER));
-      for (const p of list) {
-        const { cases, seeds } = casesFor(p);
-        seedCount += seeds;
-        const dir = join(tmp, p.name);
-        mkdirSync(dir, { recursive: true });
-        const casesFile = join(dir, 'cases.json');
-        writeFileSync(
-          casesFile,
-          `{"cases":[${cases.map((c) => `{"input":${stringifyJSON(c.input)},"inventory":${stringifyJSON(c.inventory)}}`).join(',')}]}`,
-        );
-        const driverFile = join(dir, 'driver.rego');
-        writeFileSync(driverFile, driver(p.pkg));
-        const args = ['eval', '--v0-compatible', ...p.files.flatMap((f) => ['-d', f])];
-        args.push('-d', casesFile, '-d', driverFile, 'r := data.__diff.r');
-        const ours = cli.run(['rego', ...args]);
-        const opa = runOpa(args);
-        assert.equal(ours.code, 0, `${p.name}: ${ours.stderr}`);
-        assert.equal(opa.code, 0, `${p.name}: ${opa.stdout}`);
-        const mine = resultsOf(ours.stdout, `flotilla on ${p.name}`);
-        const theirs = resultsOf(opa.stdout, `opa on ${p.name}`);
-        cases.forEach((c, i) => {
-          total++;
-          const a = mine.get(i);
-          const b = theirs.get(i);
-          if ((a === undefined && b === undefined) || (a && b && equal(a, b))) matched++;
-          else if (differences.length < 20) {
-            differences.push(
-              `${p.name} #${i}: flotilla ${a ? valueToString(a) : '<undefined>'} opa ${b ? valueToString(b) : '<undefined>'}\n  input ${stringifyJSON(c.input).slice(0, 600)}`,
-            );
-          }
-        });
-      }
-      const rate = ((100 * matched) / total).toFixed(2);
-      console.log(
-        `${list.length} policies × their inputs = ${total} evaluations (${seedCount} seed inputs ` +
-          `from the corpus, ${MUTANTS_PER_SEED} mutants of each): ${matched} match opa (${rate}%)`,
+  async () => {
+    const cli = await shippedCliRunner();
+    let total = 0;
+    let matched = 0;
+    let seedCount = 0;
+    const differences: string[] = [];
+    const list = policies(corpus(GATEKEEPER));
+    for (const p of list) {
+      const { cases, seeds } = casesFor(p);
+      seedCount += seeds;
+      const dir = join(tmp, p.name);
+      mkdirSync(dir, { recursive: true });
+      const casesFile = join(dir, 'cases.json');
+      writeFileSync(
+        casesFile,
+        `{"cases":[${cases.map((c) => `{"input":${stringifyJSON(c.input)},"inventory":${stringifyJSON(c.inventory)}}`).join(',')}]}`,
       );
-      assert.deepEqual(differences, []);
-    } finally {
-      cli.dispose();
+      const driverFile = join(dir, 'driver.rego');
+      writeFileSync(driverFile, driver(p.pkg));
+      const args = ['eval', '--v0-compatible', ...p.files.flatMap((f) => ['-d', f])];
+      args.push('-d', casesFile, '-d', driverFile, 'r := data.__diff.r');
+      const ours = cli.run(['rego', ...args]);
+      const opa = runOpa(args);
+      assert.equal(ours.code, 0, `${p.name}: ${ours.stderr}`);
+      assert.equal(opa.code, 0, `${p.name}: ${opa.stdout}`);
+      const mine = resultsOf(ours.stdout, `flotilla on ${p.name}`);
+      const theirs = resultsOf(opa.stdout, `opa on ${p.name}`);
+      cases.forEach((c, i) => {
+        total++;
+        const a = mine.get(i);
+        const b = theirs.get(i);
+        if ((a === undefined && b === undefined) || (a && b && equal(a, b))) matched++;
+        else if (differences.length < 20) {
+          differences.push(
+            `${p.name} #${i}: flotilla ${a ? valueToString(a) : '<undefined>'} opa ${b ? valueToString(b) : '<undefined>'}\n  input ${stringifyJSON(c.input).slice(0, 600)}`,
+          );
+        }
+      });
     }
+    const rate = ((100 * matched) / total).toFixed(2);
+    console.log(
+      `${list.length} policies × their inputs = ${total} evaluations (${seedCount} seed inputs ` +
+        `from the corpus, ${MUTANTS_PER_SEED} mutants of each): ${matched} match opa (${rate}%)`,
+    );
+    assert.deepEqual(differences, []);
   },
 );
