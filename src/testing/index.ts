@@ -14,3 +14,8 @@ export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from
 export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
 export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
+export { CHROMIUM, chromiumSkip, openChromium } from './chromium.js';
+export type { Chromium } from './chromium.js';
+export { ensureTowerWeb } from './tower-web.js';
+export { FIXTURE_SECRET_VALUE, fleetObjects, startFleetRepo } from './fleet-fixture.js';
+export type { FleetRepo } from './fleet-fixture.js';

@@ -1,29 +1,29 @@
 // Side-by-side diffs of objects for the browser: both sides as YAML with Secret values masked by
 // the apply engine's masking (the one place masking lives), matched by kind, namespace and name.
-import { forDisplay, formatSubject, maskSecrets, objMetadataOf } from '../../../apply/index.js';
+import {
+  LAST_APPLIED_ANNOTATION,
+  forDisplay,
+  formatSubject,
+  maskSecrets,
+  objMetadataOf,
+} from '../../../apply/index.js';
 import type { KubeObject } from '../../../kube/index.js';
 import type { DiffResponse, ObjectDiff } from '../../api/types.js';
-
-/** Shown instead of the annotation in which `kubectl apply` copies a whole manifest. */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Both sides masked (when either is a Secret) and printed for people. */
 export function displayPair(
   left: KubeObject | undefined,
   right: KubeObject | undefined,
 ): { left: string; right: string } {
-  let a = left;
-  let b = right;
-  if (isSecret(a) || isSecret(b)) ({ before: a, after: b } = maskSecrets(a, b));
-  return { left: forDisplay(withoutNoise(a)), right: forDisplay(withoutNoise(b)) };
+  const { before, after } = maskSecrets(left, right);
+  return { left: forDisplay(withoutCopy(before)), right: forDisplay(withoutCopy(after)) };
 }
 
-const isSecret = (o: KubeObject | undefined): boolean => o?.kind === 'Secret' && o.apiVersion === 'v1';
-
-function withoutNoise(obj: KubeObject | undefined): KubeObject | undefined {
-  if (!obj?.metadata.annotations?.[LAST_APPLIED]) return obj;
+/** Without the annotation in which `kubectl apply` keeps a copy of the whole manifest (noise here). */
+function withoutCopy(obj: KubeObject | undefined): KubeObject | undefined {
+  if (!obj?.metadata.annotations?.[LAST_APPLIED_ANNOTATION]) return obj;
   const copy = structuredClone(obj);
-  delete copy.metadata.annotations?.[LAST_APPLIED];
+  delete copy.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
   return copy;
 }
 
