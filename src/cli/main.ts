@@ -152,7 +152,11 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
       '--kubeconfig <path>',
       'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
     )
-    .option('--context <name>', 'kubeconfig context to use')
+    .option(
+      '--context <name>',
+      'kubeconfig context to use (flotilla tower takes several)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('-n, --namespace <name>', 'namespace of the object', 'flux-system')
     .option('-A, --all-namespaces', 'act on all namespaces', false)
     .addOption(

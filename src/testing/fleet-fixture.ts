@@ -1,7 +1,8 @@
 // A small fleet for Tower's tests and benchmark: a Git repository (podinfo for staging and
 // production with different image tags, a config folder holding a Secret), served over smart
 // HTTP with credentials and pushes allowed, and the Flux objects that point clusters at it.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -81,15 +82,22 @@ export interface FleetRepo {
   readonly url: string;
   readonly server: GitHttpServer;
   readonly auth: { readonly username: string; readonly password: string };
-  /** Writes files, commits them as `author` and pushes; returns the new commit id. */
-  commit(files: Readonly<Record<string, string>>, message: string, author?: string): string;
+  /** Writes files, commits them as `author` and pushes; resolves with the new commit id. */
+  commit(files: Readonly<Record<string, string>>, message: string, author?: string): Promise<string>;
   /** The commit id of the remote's main branch. */
-  head(): string;
+  head(): Promise<string>;
   close(): Promise<void>;
 }
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+}
+
+const run = promisify(execFile);
+
+/** Git commands that talk to the server, which runs in this process: never blocking its event loop. */
+async function remote(cwd: string, ...args: string[]): Promise<string> {
+  return (await run('git', args, { cwd, env, encoding: 'utf8' })).stdout.trim();
 }
 
 /** Creates the repository (first commit by Alice) and serves it. */
@@ -118,17 +126,17 @@ export async function startFleetRepo(): Promise<FleetRepo> {
     url,
     server,
     auth,
-    commit(files, message, author = 'Bob <bob@example.com>') {
-      git(work, 'pull', '-q', '--ff-only', 'origin', 'main');
+    async commit(files, message, author = 'Bob <bob@example.com>') {
+      await remote(work, 'pull', '-q', '--ff-only', 'origin', 'main');
       write(files);
       git(work, 'add', '-A');
       const m = /^(.*) <(.*)>$/.exec(author);
       git(work, '-c', `user.name=${m?.[1] ?? author}`, '-c', `user.email=${m?.[2] ?? ''}`, 'commit', '-qm', message);
-      git(work, 'push', '-q', 'origin', 'main');
+      await remote(work, 'push', '-q', 'origin', 'main');
       return git(work, 'rev-parse', 'HEAD');
     },
-    head() {
-      return git(work, 'ls-remote', 'origin', 'refs/heads/main').split('\t')[0] ?? '';
+    async head() {
+      return (await remote(work, 'ls-remote', 'origin', 'refs/heads/main')).split('\t')[0] ?? '';
     },
     async close() {
       await server.close();

@@ -14,7 +14,6 @@ import { CliError } from '../errors.js';
 export const DEFAULT_TOWER_LISTEN = '127.0.0.1:9300';
 
 interface Opts {
-  context: string[];
   listen: string;
   environment: string[];
   authTokenFile?: string;
@@ -117,7 +116,7 @@ export function registerTowerCommand(program: Command): void {
   program
     .command('tower')
     .description('serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)')
-    .option('--context <name>', 'a kubeconfig context to show (repeat for several clusters)', collect, [])
+    .addHelpText('after', '\nEach --context (repeatable) is a cluster; without one, the current context.')
     .option('--listen <host:port>', 'address to serve on (other than loopback needs a login)', DEFAULT_TOWER_LISTEN)
     .option('--environment <context=env>', 'the environment of a context (repeatable)', collect, [])
     .option('--auth-token-file <file>', 'logins: a static token file (token,user,uid,"group1,group2")')
@@ -132,7 +131,7 @@ export function registerTowerCommand(program: Command): void {
       if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CliError(`--log-level: unknown level '${level}'`);
       const logger = createLogger({ level: level as 'debug' | 'info' | 'warn' | 'error' });
       const given = environments(opts.environment);
-      const names = opts.context.length > 0 ? opts.context : ctx.options.context ? [ctx.options.context] : [undefined];
+      const names = ctx.options.contexts.length > 0 ? ctx.options.contexts : [undefined];
       if (new Set(names).size !== names.length) throw new CliError('--context: each context may be given once');
       const clusters: TowerClusterOptions[] = [];
       try {

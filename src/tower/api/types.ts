@@ -181,7 +181,7 @@ export interface AppDetail {
   /** Commits of the source branch that touched the app's path, newest first. */
   readonly sourceCommits: readonly SourceCommit[];
   readonly events: readonly EventRow[];
-  /** What the logged-in user may do here. */
+  /** The actions this app supports (a login is needed besides; rollback needs a Git source). */
   readonly actions: { readonly reconcile: boolean; readonly suspend: boolean; readonly rollback: boolean };
 }
 

@@ -96,8 +96,6 @@ export function apiRouter(deps: ApiDeps): Router {
     return { user: session.user, groups: session.groups };
   };
 
-  const canAct = (req: IncomingMessage): boolean => auth.configured && sessionOf(req) !== undefined;
-
   const idOf = (ctx: RouteContext): string =>
     appId(ctx.params['cluster'] ?? '', ctx.params['kind'] ?? '', ctx.params['namespace'] ?? '', ctx.params['name'] ?? '');
   const json = (ctx: RouteContext, value: unknown, status = 200) => sendJson(ctx.req, ctx.res, status, value);
@@ -167,7 +165,7 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   const app = (suffix: string) => `/api/apps/:cluster/:kind/:namespace/:name${suffix}`;
-  router.add('GET', app(''), async (ctx) => json(ctx, await appDetail(fleet, idOf(ctx), canAct(ctx.req))));
+  router.add('GET', app(''), async (ctx) => json(ctx, await appDetail(fleet, idOf(ctx))));
   router.add('GET', app('/tree'), async (ctx) => json(ctx, await appTree(fleet, idOf(ctx))));
   router.add('GET', app('/events'), async (ctx) => json(ctx, await appEvents(requireApp(fleet, idOf(ctx)))));
   router.add('GET', app('/diff/live'), async (ctx) => json(ctx, await liveDiff(fleet, deps.renderer, idOf(ctx))));

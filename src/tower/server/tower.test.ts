@@ -244,8 +244,8 @@ describe('Tower server', { timeout: 240_000 }, () => {
     await client.patch(configRef, 'merge', { spec: { suspend: false } });
 
     // A commit changes the Secret in Git: the revision diff and a rollback preview are masked too.
-    const first = repo.head();
-    const second = repo.commit(
+    const first = await repo.head();
+    const second = await repo.commit(
       { 'config/staging/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: podinfo-db\nstringData:\n  password: rotated-in-git-5521\n` },
       'Rotate the database password',
     );

@@ -26,19 +26,28 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   return parse<T>(await fetch(url, { credentials: 'same-origin', ...(signal ? { signal } : {}) }));
 }
 
-let session: SessionInfo = { readOnly: true };
+/** Until the server answers, neither read-only nor logged in (the top bar waits). */
+let session: SessionInfo & { loaded?: boolean } = { readOnly: false, loaded: false };
 const sessionListeners = new Set<(s: SessionInfo) => void>();
 
 function setSession(s: SessionInfo): void {
-  session = s;
+  session = { ...s, loaded: true };
   for (const l of sessionListeners) l(s);
 }
 
+/** Reads the session, trying again every two seconds while the server cannot be reached. */
 export async function loadSession(): Promise<void> {
-  setSession(await getJson<SessionInfo>('/api/session'));
+  for (;;) {
+    try {
+      setSession(await getJson<SessionInfo>('/api/session'));
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
-export function useSession(): SessionInfo {
+export function useSession(): SessionInfo & { loaded?: boolean } {
   const [s, set] = useState(session);
   useEffect(() => {
     sessionListeners.add(set);

@@ -30,7 +30,7 @@ function Rows({ rows }: { rows: readonly DiffRow[] }) {
 function ObjectBlock({ o, open }: { o: ObjectDiff; open: boolean }) {
   const [shown, setShown] = useState(open);
   return (
-    <div class={`diff-object change-${o.change}`} data-subject={o.subject}>
+    <div class={`diff-object obj-${o.change}`} data-subject={o.subject}>
       <button type="button" class="diff-title" onClick={() => setShown(!shown)} aria-expanded={shown}>
         <span class={`change change-${o.change}`}>{o.change}</span>
         <span class="subject">{o.subject}</span>

@@ -54,6 +54,7 @@ function LoginForm({ onClose }: { onClose: () => void }) {
 function UserBox() {
   const session = useSession();
   const [open, setOpen] = useState(false);
+  if (!session.loaded) return null;
   if (session.readOnly) return <span class="badge badge-readonly" title="Started without logins: actions are off">read-only</span>;
   if (session.user) {
     return (
@@ -124,4 +125,4 @@ function App() {
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);
-void loadSession().catch(() => undefined);
+void loadSession();

@@ -149,11 +149,7 @@ export async function branchesOf(repo: RepoHistory | undefined): Promise<string[
   return branches;
 }
 
-export async function appDetail(
-  fleet: Fleet,
-  id: string,
-  allowed: boolean,
-): Promise<AppDetail> {
+export async function appDetail(fleet: Fleet, id: string): Promise<AppDetail> {
   const ref = requireApp(fleet, id);
   const full = await readFull(ref);
   const events = await appEvents(ref).catch(() => []);
@@ -168,7 +164,7 @@ export async function appDetail(
     conditionHistory: [...fleet.history.conditionsOf(id)].reverse(),
     history: appliedRevisions(fleet, id),
     branches: await branchesOf(repo),
-    actions: { reconcile: allowed, suspend: allowed, rollback: allowed && repo !== undefined },
+    actions: { reconcile: true, suspend: true, rollback: repo !== undefined },
     sourceCommits: sourceCommits(fleet, id),
     events,
   };

@@ -67,7 +67,7 @@ export const policyReportProvider: ComplianceProvider = {
   violations(obj) {
     const scope = obj['scope'] as { kind?: string; name?: string; namespace?: string } | undefined;
     const results = Array.isArray(obj['results']) ? (obj['results'] as ReportResult[]) : [];
-    return results.flatMap((r) => {
+    return results.filter((r) => FAILING.has(str(r.result))).flatMap((r) => {
       const resources = r.resources?.length ? r.resources : scope ? [scope] : [{}];
       const policy = r.rule ? `${str(r.policy)}/${r.rule}` : str(r.policy);
       return resources.map(

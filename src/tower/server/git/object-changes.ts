@@ -22,9 +22,11 @@ interface ObjectDoc {
   readonly text: string;
 }
 
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
 /** Files that can hold Kubernetes objects. */
 export function isManifestPath(path: string): boolean {
-  return /\.(ya?ml|json)$/i.test(path);
+  return /\.(ya?ml|json)$/i.test(path) || KUSTOMIZATION_FILE.test(path);
 }
 
 function docsOf(text: string, path: string, defaultNamespace: string): ObjectDoc[] {
@@ -39,7 +41,8 @@ function docsOf(text: string, path: string, defaultNamespace: string): ObjectDoc
   return docs.flatMap((d): ObjectDoc[] => {
     if (typeof d !== 'object' || d === null || Array.isArray(d)) return [];
     const o = d as Record<string, unknown>;
-    const kind = typeof o['kind'] === 'string' ? o['kind'] : '';
+    // kustomization.yaml files usually leave out apiVersion and kind.
+    const kind = typeof o['kind'] === 'string' ? o['kind'] : KUSTOMIZATION_FILE.test(path) ? 'Kustomization' : '';
     const meta = (o['metadata'] ?? {}) as Record<string, unknown>;
     if (kind === '') return [];
     // kustomization.yaml files have no name: they are named by their folder.
@@ -49,7 +52,9 @@ function docsOf(text: string, path: string, defaultNamespace: string): ObjectDoc
         : kind === 'Kustomization'
           ? path.slice(0, path.lastIndexOf('/') + 1) || './'
           : '';
-    const namespace = typeof meta['namespace'] === 'string' ? meta['namespace'] : defaultNamespace;
+    // The namespace a kustomization.yaml sets is for what it builds, not for the file itself.
+    const namespace =
+      typeof meta['namespace'] === 'string' ? meta['namespace'] : KUSTOMIZATION_FILE.test(path) ? '' : defaultNamespace;
     return [{ kind, namespace, name, text: JSON.stringify(d) }];
   });
 }

@@ -52,7 +52,8 @@ function Actions({ id, detail, onDone }: { id: string; detail: AppDetail; onDone
       setBusy(false);
     }
   };
-  const disabled = busy || !detail.actions.reconcile;
+  const loggedIn = !session.readOnly && session.user !== undefined;
+  const disabled = busy || !loggedIn || !detail.actions.reconcile;
   const why = session.readOnly ? 'Tower is read-only' : session.user ? undefined : 'Log in to act';
   return (
     <div class="actions" title={why}>
@@ -63,11 +64,11 @@ function Actions({ id, detail, onDone }: { id: string; detail: AppDetail; onDone
         Reconcile
       </button>
       {detail.row.suspended ? (
-        <button type="button" disabled={disabled} onClick={() => void act('resume')} data-action="resume">
+        <button type="button" disabled={busy || !loggedIn || !detail.actions.suspend} onClick={() => void act('resume')} data-action="resume">
           Resume
         </button>
       ) : (
-        <button type="button" disabled={disabled} onClick={() => void act('suspend')} data-action="suspend">
+        <button type="button" disabled={busy || !loggedIn || !detail.actions.suspend} onClick={() => void act('suspend')} data-action="suspend">
           Suspend
         </button>
       )}
@@ -318,6 +319,8 @@ function RollbackPanel({ id, revision, onClose }: { id: string; revision: string
 
 function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: Location }) {
   const [rollback, setRollback] = useState<string | undefined>();
+  const session = useSession();
+  const canRollback = detail.actions.rollback && !session.readOnly && session.user !== undefined;
   const from = loc.query.get('from') ?? '';
   const pick = (rev: string) =>
     navigate(
@@ -350,7 +353,7 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
                     <button type="button" onClick={() => pick(h.revision)}>
                       {from === h.revision ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
                     </button>
-                    {!h.current && detail.actions.rollback ? (
+                    {!h.current && canRollback ? (
                       <button type="button" class="danger-outline" data-action="rollback" onClick={() => setRollback(h.revision)}>
                         Roll back here
                       </button>
@@ -383,7 +386,7 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
                     <button type="button" onClick={() => pick(c.sha)}>
                       {from === c.sha ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
                     </button>
-                    {!c.current && c.applied && detail.actions.rollback ? (
+                    {!c.current && c.applied && canRollback ? (
                       <button type="button" class="danger-outline" data-action="rollback" onClick={() => setRollback(c.sha)}>
                         Roll back here
                       </button>
