@@ -39,7 +39,7 @@ function setSession(s: SessionInfo): void {
 export async function loadSession(): Promise<void> {
   for (;;) {
     try {
-      setSession(await getJson<SessionInfo>('/api/session'));
+      setSession(await getJson<SessionInfo>('/api/session', AbortSignal.timeout(5000)));
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 2000));
