@@ -29,7 +29,11 @@ export interface CliContext {
 export function contextFrom(command: Command): CliContext {
   const raw = command.optsWithGlobals<Record<string, unknown>>();
   const given = raw['context'];
-  const contexts = Array.isArray(given) ? given.map(String) : typeof given === 'string' ? [given] : [];
+  const contexts = Array.isArray(given)
+    ? given.map(String)
+    : typeof given === 'string'
+      ? [given]
+      : [];
   const options: GlobalOptions = {
     kubeconfig: typeof raw['kubeconfig'] === 'string' ? raw['kubeconfig'] : undefined,
     context: contexts.at(-1),

@@ -47,7 +47,9 @@ export interface Chromium {
 /** Starts Chromium with a fresh profile; throws (failing the test) when it is missing. */
 export async function openChromium(): Promise<Chromium> {
   if (!installed()) {
-    throw new Error(`${CHROMIUM} not installed${underCi() ? '; under CI a missing browser is a failure' : ''}`);
+    throw new Error(
+      `${CHROMIUM} not installed${underCi() ? '; under CI a missing browser is a failure' : ''}`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), 'flotilla-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

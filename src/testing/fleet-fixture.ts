@@ -64,7 +64,8 @@ images:
     newTag: 6.5.0
 `,
   'apps/production/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n',
-  'config/staging/kustomization.yaml': 'namespace: podinfo\nresources:\n  - secret.yaml\n  - configmap.yaml\n',
+  'config/staging/kustomization.yaml':
+    'namespace: podinfo\nresources:\n  - secret.yaml\n  - configmap.yaml\n',
   'config/staging/secret.yaml': `apiVersion: v1
 kind: Secret
 metadata:
@@ -72,7 +73,8 @@ metadata:
 stringData:
   password: ${FIXTURE_SECRET_VALUE}
 `,
-  'config/staging/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-settings\ndata:\n  color: blue\n',
+  'config/staging/configmap.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-settings\ndata:\n  color: blue\n',
 };
 
 export interface FleetRepo {
@@ -83,7 +85,11 @@ export interface FleetRepo {
   readonly server: GitHttpServer;
   readonly auth: { readonly username: string; readonly password: string };
   /** Writes files, commits them as `author` and pushes; resolves with the new commit id. */
-  commit(files: Readonly<Record<string, string>>, message: string, author?: string): Promise<string>;
+  commit(
+    files: Readonly<Record<string, string>>,
+    message: string,
+    author?: string,
+  ): Promise<string>;
   /** The commit id of the remote's main branch. */
   head(): Promise<string>;
   close(): Promise<void>;
@@ -114,7 +120,16 @@ export async function startFleetRepo(): Promise<FleetRepo> {
   };
   write(FILES);
   git(work, 'add', '-A');
-  git(work, '-c', 'user.name=Alice', '-c', 'user.email=alice@example.com', 'commit', '-qm', 'Add podinfo and its config');
+  git(
+    work,
+    '-c',
+    'user.name=Alice',
+    '-c',
+    'user.email=alice@example.com',
+    'commit',
+    '-qm',
+    'Add podinfo and its config',
+  );
   execFileSync('git', ['clone', '-q', '--bare', work, join(root, 'fleet.git')], { env });
   const auth = { username: 'fleet', password: 'fleet-git-password' };
   const server = await startGitHttpServer({ root, basicAuth: auth, allowPush: true });
@@ -131,7 +146,16 @@ export async function startFleetRepo(): Promise<FleetRepo> {
       write(files);
       git(work, 'add', '-A');
       const m = /^(.*) <(.*)>$/.exec(author);
-      git(work, '-c', `user.name=${m?.[1] ?? author}`, '-c', `user.email=${m?.[2] ?? ''}`, 'commit', '-qm', message);
+      git(
+        work,
+        '-c',
+        `user.name=${m?.[1] ?? author}`,
+        '-c',
+        `user.email=${m?.[2] ?? ''}`,
+        'commit',
+        '-qm',
+        message,
+      );
       await remote(work, 'push', '-q', 'origin', 'main');
       return git(work, 'rev-parse', 'HEAD');
     },
@@ -148,7 +172,11 @@ export async function startFleetRepo(): Promise<FleetRepo> {
 /** The Flux objects that point a cluster at the fleet repository: source, credentials, apps. */
 export function fleetObjects(
   repo: Pick<FleetRepo, 'url' | 'auth'>,
-  apps: readonly { readonly name: string; readonly path: string; readonly dependsOn?: readonly string[] }[],
+  apps: readonly {
+    readonly name: string;
+    readonly path: string;
+    readonly dependsOn?: readonly string[];
+  }[],
 ): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } },
@@ -162,22 +190,25 @@ export function fleetObjects(
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: 'fleet', namespace: 'flux-system' },
-      spec: { url: repo.url, interval: '1m', ref: { branch: 'main' }, secretRef: { name: 'fleet-git' } },
+      spec: {
+        url: repo.url,
+        interval: '1m',
+        ref: { branch: 'main' },
+        secretRef: { name: 'fleet-git' },
+      },
     },
-    ...apps.map(
-      (a): KubeObject => ({
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: a.name, namespace: 'flux-system' },
-        spec: {
-          interval: '10m',
-          retryInterval: '5s',
-          path: a.path,
-          prune: true,
-          sourceRef: { kind: 'GitRepository', name: 'fleet' },
-          ...(a.dependsOn ? { dependsOn: a.dependsOn.map((name) => ({ name })) } : {}),
-        },
-      }),
-    ),
+    ...apps.map((a): KubeObject => ({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: a.name, namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        retryInterval: '5s',
+        path: a.path,
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'fleet' },
+        ...(a.dependsOn ? { dependsOn: a.dependsOn.map((name) => ({ name })) } : {}),
+      },
+    })),
   ];
 }

@@ -22,7 +22,10 @@ function newest(dir: string): number {
 export async function ensureTowerWeb(): Promise<void> {
   const index = join(projectRoot, 'dist', 'tower', 'web', 'index.html');
   const sources = () =>
-    Math.max(newest(join(projectRoot, 'src', 'tower', 'web')), newest(join(projectRoot, 'src', 'tower', 'api')));
+    Math.max(
+      newest(join(projectRoot, 'src', 'tower', 'web')),
+      newest(join(projectRoot, 'src', 'tower', 'api')),
+    );
   const current = () => existsSync(index) && statSync(index).mtimeMs >= sources();
   const lock = join(projectRoot, 'dist', '.tower-web.lock');
   mkdirSync(join(projectRoot, 'dist'), { recursive: true });

@@ -41,7 +41,11 @@ interface Site {
   readonly controllers: RunningControllers;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
@@ -52,16 +56,39 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 const readyOf = (o: KubeObject) =>
-  (o['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.find((c) => c.type === 'Ready')?.status;
+  (
+    o['status'] as { conditions?: { type: string; status: string }[] } | undefined
+  )?.conditions?.find((c) => c.type === 'Ready')?.status;
 
-async function startSite(name: string, repo: FleetRepo, dir: string, apps: Parameters<typeof fleetObjects>[1]): Promise<Site> {
-  const cluster = await startLocalCluster({ port: 0, inMemory: true, name, simulationDelayMs: 200 });
+async function startSite(
+  name: string,
+  repo: FleetRepo,
+  dir: string,
+  apps: Parameters<typeof fleetObjects>[1],
+): Promise<Site> {
+  const cluster = await startLocalCluster({
+    port: 0,
+    inMemory: true,
+    name,
+    simulationDelayMs: 200,
+  });
   const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
   await installCrds(client);
   const manager = new ResourceManager(client);
   await manager.applyAll([
-    openCrd({ group: 'wgpolicyk8s.io', version: 'v1alpha2', plural: 'policyreports', kind: 'PolicyReport' }),
-    openCrd({ group: 'constraints.gatekeeper.sh', version: 'v1beta1', plural: 'k8srequiredlabels', kind: 'K8sRequiredLabels', namespaced: false }),
+    openCrd({
+      group: 'wgpolicyk8s.io',
+      version: 'v1alpha2',
+      plural: 'policyreports',
+      kind: 'PolicyReport',
+    }),
+    openCrd({
+      group: 'constraints.gatekeeper.sh',
+      version: 'v1beta1',
+      plural: 'k8srequiredlabels',
+      kind: 'K8sRequiredLabels',
+      namespaced: false,
+    }),
   ]);
   await manager.applyAll(fleetObjects(repo, apps));
   const controllers = await startControllers({
@@ -95,14 +122,27 @@ function mergedKubeconfig(sites: readonly Site[]): string {
 
 /** Waits until the page shows exactly `n` elements matching `selector` (the page's CSP forbids eval). */
 function waitCount(page: Page, selector: string, n: number): Promise<boolean> {
-  return until(`${n} × ${selector}`, async () => ((await page.locator(selector).count()) === n ? true : undefined), 30_000);
+  return until(
+    `${n} × ${selector}`,
+    async () => ((await page.locator(selector).count()) === n ? true : undefined),
+    30_000,
+  );
 }
 
 /** Asks a cluster's GitRepository to fetch now. */
 async function requestSource(client: KubeClient): Promise<void> {
-  await client.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace: 'flux-system', name: 'fleet' }, 'merge', {
-    metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } },
-  });
+  await client.patch(
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      namespace: 'flux-system',
+      name: 'fleet',
+    },
+    'merge',
+    {
+      metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } },
+    },
+  );
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -137,7 +177,9 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
       { name: 'podinfo', path: './apps/staging' },
       { name: 'config', path: './config/staging', dependsOn: ['podinfo'] },
     ]);
-    production = await startSite('production', repo, dir, [{ name: 'podinfo', path: './apps/production' }]);
+    production = await startSite('production', repo, dir, [
+      { name: 'podinfo', path: './apps/production' },
+    ]);
     // Policy results as Gatekeeper's audit and a PolicyReport writer leave them.
     await staging.client.create({
       apiVersion: 'constraints.gatekeeper.sh/v1beta1',
@@ -147,8 +189,18 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
       status: {
         totalViolations: 2,
         violations: [
-          { kind: 'Namespace', name: 'podinfo', message: 'you must provide labels: {"owner"}', enforcementAction: 'deny' },
-          { kind: 'Namespace', name: 'flux-system', message: 'you must provide labels: {"owner"}', enforcementAction: 'deny' },
+          {
+            kind: 'Namespace',
+            name: 'podinfo',
+            message: 'you must provide labels: {"owner"}',
+            enforcementAction: 'deny',
+          },
+          {
+            kind: 'Namespace',
+            name: 'flux-system',
+            message: 'you must provide labels: {"owner"}',
+            enforcementAction: 'deny',
+          },
         ],
       },
     });
@@ -163,7 +215,9 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
           result: 'fail',
           severity: 'medium',
           message: 'an image tag is required',
-          resources: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'podinfo' }],
+          resources: [
+            { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'podinfo' },
+          ],
         },
       ],
     });
@@ -171,7 +225,21 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     writeFileSync(kubeconfig, mergedKubeconfig([staging, production]), { mode: 0o600 });
     const tokens = join(dir, 'tokens.csv');
     writeFileSync(tokens, `${TOKEN},alice,1001,"system:masters"\n`);
-    const common = ['tower', '--kubeconfig', kubeconfig, '--context', 'staging', '--context', 'production', '--environment', 'staging=staging', '--environment', 'production=production', '--listen', '127.0.0.1:0'];
+    const common = [
+      'tower',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'staging',
+      '--context',
+      'production',
+      '--environment',
+      'staging=staging',
+      '--environment',
+      'production=production',
+      '--listen',
+      '127.0.0.1:0',
+    ];
     tower = await startCli([...common, '--auth-token-file', tokens, '--data', join(dir, 'tower')]);
     readOnly = await startCli([...common, '--data', join(dir, 'tower-ro')]);
     url = await towerUrl(tower);
@@ -180,7 +248,10 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     page = await browser.context.newPage();
     browser.context.on('response', (res) => {
       if (res.url().includes('/api/') && !res.url().endsWith('/api/stream')) {
-        res.text().then((t) => bodies.push(t), () => undefined);
+        res.text().then(
+          (t) => bodies.push(t),
+          () => undefined,
+        );
       }
     });
   });
@@ -211,7 +282,11 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     await page.click('.view-switch >> text=Matrix');
     await page.waitForSelector('table.matrix');
     assert.equal(await page.locator('table.matrix tbody tr').count(), 2);
-    assert.deepEqual(await page.locator('table.matrix thead th').allTextContents(), ['App', 'productionproduction', 'stagingstaging']);
+    assert.deepEqual(await page.locator('table.matrix thead th').allTextContents(), [
+      'App',
+      'productionproduction',
+      'stagingstaging',
+    ]);
     await shot(page, 'fleet-matrix');
   });
 
@@ -220,10 +295,16 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     await page.click('[data-filter="cluster=production"]');
     await waitCount(page, 'tr[data-app]', 1);
     assert.match(page.url(), /cluster=production/);
-    assert.equal(await page.locator('tr[data-app]').getAttribute('data-app'), 'production/Kustomization/flux-system/podinfo');
+    assert.equal(
+      await page.locator('tr[data-app]').getAttribute('data-app'),
+      'production/Kustomization/flux-system/podinfo',
+    );
     await page.goto(`${url}/fleet?q=config`);
     await waitCount(page, 'tr[data-app]', 1);
-    assert.equal(await page.locator('tr[data-app]').getAttribute('data-app'), 'staging/Kustomization/flux-system/config');
+    assert.equal(
+      await page.locator('tr[data-app]').getAttribute('data-app'),
+      'staging/Kustomization/flux-system/config',
+    );
     await page.fill('input.search', 'podinfo');
     await waitCount(page, 'tr[data-app]', 2);
     assert.match(page.url(), /q=podinfo/);
@@ -236,7 +317,10 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     await shot(page, 'app');
     await page.click('a.tab >> text=Resources');
     await page.waitForSelector('tr[data-object="Deployment/podinfo/podinfo"]');
-    assert.match((await page.locator('tr[data-object="Deployment/podinfo/podinfo"]').textContent()) ?? '', /Healthy/);
+    assert.match(
+      (await page.locator('tr[data-object="Deployment/podinfo/podinfo"]').textContent()) ?? '',
+      /Healthy/,
+    );
     await shot(page, 'app-tree');
   });
 
@@ -244,16 +328,26 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     const configRef = { ...KS, namespace: 'flux-system', name: 'config' };
     await staging.client.patch(configRef, 'merge', { spec: { suspend: true } });
     await staging.controllers.idle();
-    await staging.client.patch({ apiVersion: 'v1', kind: 'Secret', namespace: 'podinfo', name: 'podinfo-db' }, 'merge', {
-      data: { password: Buffer.from(LIVE_SECRET).toString('base64') },
-    });
+    await staging.client.patch(
+      { apiVersion: 'v1', kind: 'Secret', namespace: 'podinfo', name: 'podinfo-db' },
+      'merge',
+      {
+        data: { password: Buffer.from(LIVE_SECRET).toString('base64') },
+      },
+    );
     await page.goto(`${url}/apps/staging/Kustomization/flux-system/config?tab=diff`);
     await page.waitForSelector('[data-subject="Secret/podinfo/podinfo-db"]');
-    const text = (await page.locator('[data-subject="Secret/podinfo/podinfo-db"]').textContent()) ?? '';
+    const text =
+      (await page.locator('[data-subject="Secret/podinfo/podinfo-db"]').textContent()) ?? '';
     assert.match(text, /\*\*\* \(before\)/);
     assert.match(text, /\*\*\* \(after\)/);
     const html = await page.content();
-    for (const v of [FIXTURE_SECRET_VALUE, LIVE_SECRET, Buffer.from(LIVE_SECRET).toString('base64')]) assert.ok(!html.includes(v));
+    for (const v of [
+      FIXTURE_SECRET_VALUE,
+      LIVE_SECRET,
+      Buffer.from(LIVE_SECRET).toString('base64'),
+    ])
+      assert.ok(!html.includes(v));
     await shot(page, 'app-diff');
     await staging.client.patch(configRef, 'merge', { spec: { suspend: false } });
   });
@@ -277,7 +371,10 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     await page.goto(`${url}/changes`);
     await page.waitForSelector('article.change-row');
     const sha = await repo.commit(
-      { 'apps/staging/kustomization.yaml': 'namespace: podinfo\nresources:\n  - namespace.yaml\n  - ../base/podinfo\nimages:\n  - name: ghcr.io/stefanprodan/podinfo\n    newTag: 6.7.1\n' },
+      {
+        'apps/staging/kustomization.yaml':
+          'namespace: podinfo\nresources:\n  - namespace.yaml\n  - ../base/podinfo\nimages:\n  - name: ghcr.io/stefanprodan/podinfo\n    newTag: 6.7.1\n',
+      },
       'Roll podinfo 6.7.1 out to staging',
       'Bob <bob@example.com>',
     );
@@ -288,13 +385,21 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     const article = page.locator(`article[data-commit="${sha}"]`);
     assert.match((await article.textContent()) ?? '', /modified.*Kustomization/);
     assert.match((await article.locator('.author').textContent()) ?? '', /Bob/);
-    await fleetPage.waitForSelector(`tr[data-app="staging/Kustomization/flux-system/podinfo"] code.rev >> text=main@${sha.slice(0, 7)}`, { timeout: 90_000 });
-    await page.waitForSelector(`article[data-commit="${sha}"] a.applied[href="/apps/staging/Kustomization/flux-system/podinfo"]`, { timeout: 90_000 });
+    await fleetPage.waitForSelector(
+      `tr[data-app="staging/Kustomization/flux-system/podinfo"] code.rev >> text=main@${sha.slice(0, 7)}`,
+      { timeout: 90_000 },
+    );
+    await page.waitForSelector(
+      `article[data-commit="${sha}"] a.applied[href="/apps/staging/Kustomization/flux-system/podinfo"]`,
+      { timeout: 90_000 },
+    );
     await shot(page, 'changes');
     await page.click('[data-filter="author=Bob"]');
     await page.waitForURL(/author=Bob/);
-    await until('only Bob\'s commits', async () =>
-      (await page.locator('article .author').allTextContents()).every((a) => a === 'Bob') ? true : undefined,
+    await until("only Bob's commits", async () =>
+      (await page.locator('article .author').allTextContents()).every((a) => a === 'Bob')
+        ? true
+        : undefined,
     );
     await fleetPage.close();
   });
@@ -313,13 +418,20 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     assert.ok(requested);
     await until('the controller to handle it', async () => {
       const k = await staging.client.get({ ...KS, namespace: 'flux-system', name: 'podinfo' });
-      return (k['status'] as { lastHandledReconcileAt?: string }).lastHandledReconcileAt === requested ? true : undefined;
+      return (k['status'] as { lastHandledReconcileAt?: string }).lastHandledReconcileAt ===
+        requested
+        ? true
+        : undefined;
     });
     const events = await staging.client.list(
       { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
       { namespace: 'flux-system', fieldSelector: 'regarding.name=podinfo' },
     );
-    assert.ok(events.items.some((e) => e['reason'] === 'ReconcileRequested' && String(e['note']).startsWith('alice ')));
+    assert.ok(
+      events.items.some(
+        (e) => e['reason'] === 'ReconcileRequested' && String(e['note']).startsWith('alice '),
+      ),
+    );
   });
 
   it('rolls back through a revert commit, previewed first', async () => {
@@ -329,8 +441,14 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     const older = page.locator('tr[data-commit] [data-action="rollback"]').first();
     await older.click();
     await page.waitForSelector('[data-preview]', { timeout: 60_000 });
-    assert.match((await page.locator('.rollback .files').textContent()) ?? '', /apps\/staging\/kustomization\.yaml/);
-    assert.match((await page.locator('.commit-message').textContent()) ?? '', /This reverts commits:\n {2}\w+ Roll podinfo 6\.7\.1 out to staging/);
+    assert.match(
+      (await page.locator('.rollback .files').textContent()) ?? '',
+      /apps\/staging\/kustomization\.yaml/,
+    );
+    assert.match(
+      (await page.locator('.commit-message').textContent()) ?? '',
+      /This reverts commits:\n {2}\w+ Roll podinfo 6\.7\.1 out to staging/,
+    );
     assert.equal(await repo.head(), before, 'nothing is pushed by a preview');
     await shot(page, 'rollback-preview');
     await page.click('[data-action="commit-rollback"]');
@@ -339,9 +457,17 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     assert.notEqual(head, before);
     await until('the revert to be applied', async () => {
       const k = await staging.client.get({ ...KS, namespace: 'flux-system', name: 'podinfo' });
-      return (k['status'] as { lastAppliedRevision?: string }).lastAppliedRevision === `main@sha1:${head}` ? true : undefined;
+      return (k['status'] as { lastAppliedRevision?: string }).lastAppliedRevision ===
+        `main@sha1:${head}`
+        ? true
+        : undefined;
     });
-    const dep = await staging.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'podinfo', name: 'podinfo' });
+    const dep = await staging.client.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'podinfo',
+      name: 'podinfo',
+    });
     assert.match(JSON.stringify(dep['spec']), /podinfo:6\.7\.0"/);
   });
 
@@ -375,7 +501,13 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
 
   it('never sent a Secret value to the browser', () => {
     assert.ok(bodies.length > 20, `${bodies.length} API answers seen`);
-    const values = [FIXTURE_SECRET_VALUE, Buffer.from(FIXTURE_SECRET_VALUE).toString('base64'), LIVE_SECRET, Buffer.from(LIVE_SECRET).toString('base64')];
-    for (const body of bodies) for (const v of values) assert.ok(!body.includes(v), `an API answer carried ${v}`);
+    const values = [
+      FIXTURE_SECRET_VALUE,
+      Buffer.from(FIXTURE_SECRET_VALUE).toString('base64'),
+      LIVE_SECRET,
+      Buffer.from(LIVE_SECRET).toString('base64'),
+    ];
+    for (const body of bodies)
+      for (const v of values) assert.ok(!body.includes(v), `an API answer carried ${v}`);
   });
 });

@@ -66,9 +66,16 @@ export function registerControllerCommand(program: Command): void {
     .option('--tower', 'also serve Tower, the fleet dashboard, for this cluster', false)
     .option('--tower-listen <host:port>', 'with --tower: where Tower listens', DEFAULT_TOWER_LISTEN)
     .option('--tower-auth-token-file <file>', 'with --tower: logins from a static token file')
-    .option('--tower-auth-secret <namespace/name>', 'with --tower: logins from a Secret (key tokens.csv)')
+    .option(
+      '--tower-auth-secret <namespace/name>',
+      'with --tower: logins from a Secret (key tokens.csv)',
+    )
     .option('--tower-environment <env>', 'with --tower: the environment of this cluster')
-    .option('--tower-data <dir>', 'with --tower: where Tower keeps its Git mirrors', '.flotilla/tower')
+    .option(
+      '--tower-data <dir>',
+      'with --tower: where Tower keeps its Git mirrors',
+      '.flotilla/tower',
+    )
     .action(async (opts: Opts, command: Command) => {
       const ctx = contextFrom(command);
       const concurrency = Number(opts.concurrent);

@@ -39,7 +39,8 @@ function environments(pairs: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of pairs) {
     const i = p.indexOf('=');
-    if (i <= 0 || i === p.length - 1) throw new CliError(`--environment: expected CONTEXT=ENVIRONMENT, got '${p}'`);
+    if (i <= 0 || i === p.length - 1)
+      throw new CliError(`--environment: expected CONTEXT=ENVIRONMENT, got '${p}'`);
     out.set(p.slice(0, i), p.slice(i + 1));
   }
   return out;
@@ -48,7 +49,8 @@ function environments(pairs: readonly string[]): Map<string, string> {
 /** `NAMESPACE/NAME` of --auth-secret. */
 export function parseSecretRef(value: string, flag: string): { namespace: string; name: string } {
   const [namespace, name, extra] = value.split('/');
-  if (!namespace || !name || extra !== undefined) throw new CliError(`${flag}: expected NAMESPACE/NAME, got '${value}'`);
+  if (!namespace || !name || extra !== undefined)
+    throw new CliError(`${flag}: expected NAMESPACE/NAME, got '${value}'`);
   return { namespace, name };
 }
 
@@ -56,7 +58,11 @@ export function parseSecretRef(value: string, flag: string): { namespace: string
  * The environment of a cluster: --environment, else the `environment` key of the ConfigMap
  * kube-system/flotilla-cluster in the cluster, else the context's name.
  */
-async function environmentOf(client: KubeClient, context: string, given: Map<string, string>): Promise<string> {
+async function environmentOf(
+  client: KubeClient,
+  context: string,
+  given: Map<string, string>,
+): Promise<string> {
   const flag = given.get(context);
   if (flag) return flag;
   const info = await client
@@ -89,7 +95,8 @@ export async function serveTower(o: TowerServeOptions): Promise<RunningTower> {
     throw new CliError('--tls-cert-file and --tls-key-file go together');
   }
   const first = o.clusters[0];
-  const secret = o.authSecret === undefined ? undefined : parseSecretRef(o.authSecret, '--auth-secret');
+  const secret =
+    o.authSecret === undefined ? undefined : parseSecretRef(o.authSecret, '--auth-secret');
   try {
     return await startTower({
       clusters: o.clusters,
@@ -116,11 +123,24 @@ export function registerTowerCommand(program: Command): void {
   program
     .command('tower')
     .description('serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)')
-    .addHelpText('after', '\nEach --context (repeatable) is a cluster; without one, the current context.')
-    .option('--listen <host:port>', 'address to serve on (other than loopback needs a login)', DEFAULT_TOWER_LISTEN)
+    .addHelpText(
+      'after',
+      '\nEach --context (repeatable) is a cluster; without one, the current context.',
+    )
+    .option(
+      '--listen <host:port>',
+      'address to serve on (other than loopback needs a login)',
+      DEFAULT_TOWER_LISTEN,
+    )
     .option('--environment <context=env>', 'the environment of a context (repeatable)', collect, [])
-    .option('--auth-token-file <file>', 'logins: a static token file (token,user,uid,"group1,group2")')
-    .option('--auth-secret <namespace/name>', 'logins: a Secret with the same CSV under key tokens.csv')
+    .option(
+      '--auth-token-file <file>',
+      'logins: a static token file (token,user,uid,"group1,group2")',
+    )
+    .option(
+      '--auth-secret <namespace/name>',
+      'logins: a Secret with the same CSV under key tokens.csv',
+    )
     .option('--tls-cert-file <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key-file <file>', 'the key of --tls-cert-file (PEM)')
     .option('--data <dir>', 'where Tower keeps its Git mirrors', '.flotilla/tower')
@@ -128,11 +148,13 @@ export function registerTowerCommand(program: Command): void {
     .action(async (opts: Opts, command: Command) => {
       const ctx = contextFrom(command);
       const level = ctx.options.verbose ? 'debug' : opts.logLevel;
-      if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CliError(`--log-level: unknown level '${level}'`);
+      if (!['debug', 'info', 'warn', 'error'].includes(level))
+        throw new CliError(`--log-level: unknown level '${level}'`);
       const logger = createLogger({ level: level as 'debug' | 'info' | 'warn' | 'error' });
       const given = environments(opts.environment);
       const names = ctx.options.contexts.length > 0 ? ctx.options.contexts : [undefined];
-      if (new Set(names).size !== names.length) throw new CliError('--context: each context may be given once');
+      if (new Set(names).size !== names.length)
+        throw new CliError('--context: each context may be given once');
       const clusters: TowerClusterOptions[] = [];
       try {
         for (const context of names) {
@@ -144,10 +166,15 @@ export function registerTowerCommand(program: Command): void {
             ...(ctx.options.kubeconfig ? { path: ctx.options.kubeconfig } : {}),
             context: kc.contextName,
           });
-          clusters.push({ name: kc.contextName, environment: await environmentOf(client, kc.contextName, given), client });
+          clusters.push({
+            name: kc.contextName,
+            environment: await environmentOf(client, kc.contextName, given),
+            client,
+          });
         }
         for (const name of given.keys()) {
-          if (!clusters.some((c) => c.name === name)) throw new CliError(`--environment: '${name}' is not one of the contexts shown`);
+          if (!clusters.some((c) => c.name === name))
+            throw new CliError(`--environment: '${name}' is not one of the contexts shown`);
         }
         const tower = await serveTower({
           clusters,
@@ -161,7 +188,9 @@ export function registerTowerCommand(program: Command): void {
           logger,
         });
         const mode = opts.authTokenFile || opts.authSecret ? 'actions need a login' : 'read-only';
-        ctx.stdout.write(`Tower serving ${tower.url} (${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, ${mode})\n`);
+        ctx.stdout.write(
+          `Tower serving ${tower.url} (${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, ${mode})\n`,
+        );
         await new Promise<void>((done) => {
           const stop = () => {
             process.off('SIGINT', stop);

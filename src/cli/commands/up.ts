@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, errorMessage, type Logger } from '../../core/index.js';
+import { Annotation, createLogger, errorMessage, type Logger } from '../../core/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import { startGitHttpServer } from '../../source/index.js';
 import { ResourceManager } from '../../apply/index.js';
-import { installCrds, startControllers, REQUESTED_AT_ANNOTATION } from '../../controller/index.js';
+import { installCrds, startControllers } from '../../controller/index.js';
 import { contextFrom } from '../context.js';
 import { renderTable } from '../output.js';
 import { paint } from '../style.js';
@@ -50,7 +50,11 @@ export function registerUpCommand(program: Command): void {
       false,
     )
     .option('--timeout <seconds>', 'with --exit-when-ready: how long to wait', '300')
-    .option('--tower-listen <host:port>', "where Tower, the fleet dashboard, listens (another free port if it is taken)", DEFAULT_TOWER_LISTEN)
+    .option(
+      '--tower-listen <host:port>',
+      'where Tower, the fleet dashboard, listens (another free port if it is taken)',
+      DEFAULT_TOWER_LISTEN,
+    )
     .option('--no-tower', 'do not serve Tower')
     .action(async (opts: UpOptions, command: Command) => {
       const ctx = contextFrom(command);
@@ -102,7 +106,9 @@ export function registerUpCommand(program: Command): void {
         });
         stops.push(() => controllers.stop());
         say(`  controllers  running (GitRepository, Kustomization); reconciling ${opts.path}`);
-        const tower = opts.tower ? await startUpTower(client, data, opts.towerListen, logger) : undefined;
+        const tower = opts.tower
+          ? await startUpTower(client, data, opts.towerListen, logger)
+          : undefined;
         if (tower) stops.push(() => tower.stop());
         say('');
 
@@ -117,7 +123,9 @@ export function registerUpCommand(program: Command): void {
             },
             'merge',
             {
-              metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: new Date().toISOString() } },
+              metadata: {
+                annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() },
+              },
             },
           );
         await requestSource();
@@ -285,9 +293,13 @@ async function startUpTower(
   const tokens = join(dir, 'tokens.csv');
   if (!existsSync(tokens)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tokens, `${randomBytes(24).toString('base64url')},admin,admin,"system:masters"\n`, {
-      mode: 0o600,
-    });
+    writeFileSync(
+      tokens,
+      `${randomBytes(24).toString('base64url')},admin,admin,"system:masters"\n`,
+      {
+        mode: 0o600,
+      },
+    );
   }
   const serve = (at: string) =>
     serveTower({

@@ -128,7 +128,8 @@ export interface ConditionChange extends Condition {
   readonly observedAt: string;
 }
 
-export type HealthState = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+export type HealthState =
+  'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
 /** One object of an app's inventory, with its health. */
 export interface TreeNode {
@@ -182,7 +183,11 @@ export interface AppDetail {
   readonly sourceCommits: readonly SourceCommit[];
   readonly events: readonly EventRow[];
   /** The actions this app supports (a login is needed besides; rollback needs a Git source). */
-  readonly actions: { readonly reconcile: boolean; readonly suspend: boolean; readonly rollback: boolean };
+  readonly actions: {
+    readonly reconcile: boolean;
+    readonly suspend: boolean;
+    readonly rollback: boolean;
+  };
 }
 
 export interface SourceCommit extends CommitInfo {
@@ -213,7 +218,12 @@ export interface DiffResponse {
   readonly left: string;
   readonly right: string;
   readonly objects: readonly ObjectDiff[];
-  readonly summary: { readonly added: number; readonly removed: number; readonly modified: number; readonly unchanged: number };
+  readonly summary: {
+    readonly added: number;
+    readonly removed: number;
+    readonly modified: number;
+    readonly unchanged: number;
+  };
 }
 
 export interface RevertPreview {
@@ -227,7 +237,11 @@ export interface RevertPreview {
   readonly commits: readonly CommitInfo[];
   readonly message: string;
   /** Files the revert commit changes, with a flag for those outside the app's path. */
-  readonly files: readonly { readonly path: string; readonly status: string; readonly outsideApp: boolean }[];
+  readonly files: readonly {
+    readonly path: string;
+    readonly status: string;
+    readonly outsideApp: boolean;
+  }[];
   /** Unified diff of the files (text). */
   readonly patch: string;
   /** What the app renders to now versus after the revert. */

@@ -2,7 +2,8 @@
 // a login (session cookie plus CSRF header, or a bearer token) and refused when Tower is read-only.
 import type { IncomingMessage } from 'node:http';
 import type { ClusterInfo, SessionInfo } from '../api/types.js';
-import { AppActions, type Actor } from './apps/actions.js';
+import type { AppActions } from './apps/actions.js';
+import { type Actor } from './apps/actions.js';
 import { liveDiff, revisionDiff } from './apps/app-diff.js';
 import { appDetail, appEvents, requireApp } from './apps/app-detail.js';
 import { APP_SORTS, type FleetQuery } from './apps/app-index.js';
@@ -75,7 +76,11 @@ export function apiRouter(deps: ApiDeps): Router {
   /** The user an action runs as; refuses read-only mode, missing logins and bad CSRF tokens. */
   const actorOf = async (req: IncomingMessage): Promise<Actor> => {
     if (!auth.configured) {
-      throw new HttpError(403, 'ReadOnly', 'Tower is read-only: start it with --auth-token-file or --auth-secret to allow actions');
+      throw new HttpError(
+        403,
+        'ReadOnly',
+        'Tower is read-only: start it with --auth-token-file or --auth-secret to allow actions',
+      );
     }
     const bearer = bearerOf(req);
     if (bearer !== undefined) {
@@ -90,15 +95,24 @@ export function apiRouter(deps: ApiDeps): Router {
       throw new HttpError(403, 'CsrfFailed', 'missing or wrong X-CSRF-Token header');
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `${deps.secure ? 'https' : 'http'}://${req.headers.host ?? ''}`) {
+    if (
+      origin !== undefined &&
+      origin !== `${deps.secure ? 'https' : 'http'}://${req.headers.host ?? ''}`
+    ) {
       throw new HttpError(403, 'CsrfFailed', `cross-origin request from ${origin} refused`);
     }
     return { user: session.user, groups: session.groups };
   };
 
   const idOf = (ctx: RouteContext): string =>
-    appId(ctx.params['cluster'] ?? '', ctx.params['kind'] ?? '', ctx.params['namespace'] ?? '', ctx.params['name'] ?? '');
-  const json = (ctx: RouteContext, value: unknown, status = 200) => sendJson(ctx.req, ctx.res, status, value);
+    appId(
+      ctx.params['cluster'] ?? '',
+      ctx.params['kind'] ?? '',
+      ctx.params['namespace'] ?? '',
+      ctx.params['name'] ?? '',
+    );
+  const json = (ctx: RouteContext, value: unknown, status = 200) =>
+    sendJson(ctx.req, ctx.res, status, value);
   const clusters = (): ClusterInfo[] => {
     const counts = fleet.apps.appsByCluster();
     return [...fleet.clusters.values()].map((c) => c.info(counts.get(c.name) ?? 0));
@@ -115,9 +129,11 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   router.add('POST', '/api/login', async (ctx) => {
-    if (!auth.configured) throw new HttpError(403, 'ReadOnly', 'Tower is read-only: no login is configured');
+    if (!auth.configured)
+      throw new HttpError(403, 'ReadOnly', 'Tower is read-only: no login is configured');
     const addr = ctx.req.socket.remoteAddress ?? '';
-    if (!throttle.allow(addr)) throw new HttpError(429, 'TooManyAttempts', 'too many failed logins; wait a minute');
+    if (!throttle.allow(addr))
+      throw new HttpError(429, 'TooManyAttempts', 'too many failed logins; wait a minute');
     const body = await readJson(ctx.req);
     const token = typeof body['token'] === 'string' ? body['token'].trim() : '';
     const user = await auth.authenticate(token);
@@ -128,13 +144,21 @@ export function apiRouter(deps: ApiDeps): Router {
     const session = auth.login(user);
     const attrs = `HttpOnly; SameSite=Strict; Path=/; Max-Age=28800${deps.secure ? '; Secure' : ''}`;
     ctx.res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session.id}; ${attrs}`);
-    const info: SessionInfo = { user: session.user, groups: session.groups, readOnly: false, csrf: session.csrf };
+    const info: SessionInfo = {
+      user: session.user,
+      groups: session.groups,
+      readOnly: false,
+      csrf: session.csrf,
+    };
     json(ctx, info);
   });
 
   router.add('POST', '/api/logout', (ctx) => {
     auth.logout(cookie(ctx.req, SESSION_COOKIE));
-    ctx.res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    ctx.res.setHeader(
+      'Set-Cookie',
+      `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+    );
     json(ctx, { readOnly: !auth.configured });
   });
 
@@ -146,7 +170,13 @@ export function apiRouter(deps: ApiDeps): Router {
       clusters: listParam(p, 'cluster'),
       environments: listParam(p, 'environment'),
       kinds: listParam(p, 'kind'),
-      statuses: enumListParam(p, 'status', ['ready', 'failing', 'progressing', 'suspended', 'unknown'] as const),
+      statuses: enumListParam(p, 'status', [
+        'ready',
+        'failing',
+        'progressing',
+        'suspended',
+        'unknown',
+      ] as const),
       drift: enumListParam(p, 'drift', ['synced', 'behind', 'failing', 'unknown'] as const),
       namespaces: listParam(p, 'namespace'),
       sort: enumParam(p, 'sort', APP_SORTS, 'name'),
@@ -167,17 +197,34 @@ export function apiRouter(deps: ApiDeps): Router {
   const app = (suffix: string) => `/api/apps/:cluster/:kind/:namespace/:name${suffix}`;
   router.add('GET', app(''), async (ctx) => json(ctx, await appDetail(fleet, idOf(ctx))));
   router.add('GET', app('/tree'), async (ctx) => json(ctx, await appTree(fleet, idOf(ctx))));
-  router.add('GET', app('/events'), async (ctx) => json(ctx, await appEvents(requireApp(fleet, idOf(ctx)))));
-  router.add('GET', app('/diff/live'), async (ctx) => json(ctx, await liveDiff(fleet, deps.renderer, idOf(ctx))));
+  router.add('GET', app('/events'), async (ctx) =>
+    json(ctx, await appEvents(requireApp(fleet, idOf(ctx)))),
+  );
+  router.add('GET', app('/diff/live'), async (ctx) =>
+    json(ctx, await liveDiff(fleet, deps.renderer, idOf(ctx))),
+  );
   router.add('GET', app('/diff/revisions'), async (ctx) => {
     const p = ctx.url.searchParams;
     const from = p.get('from') ?? '';
     const to = p.get('branch') ? `branch:${p.get('branch') ?? ''}` : (p.get('to') ?? '');
-    if (from === '' || to === '') throw new HttpError(400, 'BadQuery', 'give from= and to= (revisions) or branch=');
+    if (from === '' || to === '')
+      throw new HttpError(400, 'BadQuery', 'give from= and to= (revisions) or branch=');
     json(ctx, await revisionDiff(fleet, deps.renderer, idOf(ctx), from, to));
   });
   router.add('GET', app('/changes'), (ctx) =>
-    json(ctx, queryChanges(fleet, { ...pagingOf(ctx.url.searchParams), q: '', authors: [], kinds: [], namespaces: [], types: [], sources: [], app: idOf(ctx) })),
+    json(
+      ctx,
+      queryChanges(fleet, {
+        ...pagingOf(ctx.url.searchParams),
+        q: '',
+        authors: [],
+        kinds: [],
+        namespaces: [],
+        types: [],
+        sources: [],
+        app: idOf(ctx),
+      }),
+    ),
   );
 
   router.add('POST', app('/reconcile'), async (ctx) => {
@@ -185,7 +232,10 @@ export function apiRouter(deps: ApiDeps): Router {
     const body = await readJson(ctx.req);
     json(ctx, await deps.actions.reconcile(idOf(ctx), actor, body['withSource'] === true));
   });
-  for (const [verb, suspended] of [['suspend', true], ['resume', false]] as const) {
+  for (const [verb, suspended] of [
+    ['suspend', true],
+    ['resume', false],
+  ] as const) {
     router.add('POST', app(`/${verb}`), async (ctx) => {
       const actor = await actorOf(ctx.req);
       json(ctx, await deps.actions.setSuspended(idOf(ctx), actor, suspended));
@@ -195,7 +245,8 @@ export function apiRouter(deps: ApiDeps): Router {
     const actor = await actorOf(ctx.req);
     const body = await readJson(ctx.req);
     const revision = typeof body['revision'] === 'string' ? body['revision'] : '';
-    if (revision === '') throw new HttpError(400, 'BadRequest', 'give the revision to roll back to');
+    if (revision === '')
+      throw new HttpError(400, 'BadRequest', 'give the revision to roll back to');
     json(ctx, await deps.actions.previewRollback(idOf(ctx), actor, revision));
   });
   router.add('POST', app('/rollback'), async (ctx) => {
@@ -208,26 +259,32 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.add('GET', '/api/images', (ctx) => {
     const p = ctx.url.searchParams;
-    json(ctx, fleet.images.query({
-      ...pagingOf(p),
-      q: p.get('q') ?? '',
-      environments: listParam(p, 'environment'),
-      clusters: listParam(p, 'cluster'),
-      outdatedOnly: p.get('outdated') === 'true',
-    }));
+    json(
+      ctx,
+      fleet.images.query({
+        ...pagingOf(p),
+        q: p.get('q') ?? '',
+        environments: listParam(p, 'environment'),
+        clusters: listParam(p, 'cluster'),
+        outdatedOnly: p.get('outdated') === 'true',
+      }),
+    );
   });
 
   router.add('GET', '/api/changes', (ctx) => {
     const p = ctx.url.searchParams;
-    json(ctx, queryChanges(fleet, {
-      ...pagingOf(p),
-      q: p.get('q') ?? '',
-      authors: listParam(p, 'author'),
-      kinds: listParam(p, 'kind'),
-      namespaces: listParam(p, 'namespace'),
-      types: enumListParam(p, 'type', ['added', 'modified', 'removed'] as const),
-      sources: p.getAll('source'),
-    }));
+    json(
+      ctx,
+      queryChanges(fleet, {
+        ...pagingOf(p),
+        q: p.get('q') ?? '',
+        authors: listParam(p, 'author'),
+        kinds: listParam(p, 'kind'),
+        namespaces: listParam(p, 'namespace'),
+        types: enumListParam(p, 'type', ['added', 'modified', 'removed'] as const),
+        sources: p.getAll('source'),
+      }),
+    );
   });
 
   router.add('GET', '/api/compliance', (ctx) => {

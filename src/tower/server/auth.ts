@@ -19,7 +19,12 @@ export interface AuthOptions {
   /** A token file (static token CSV). */
   readonly tokenFile?: string;
   /** A Secret holding the same CSV under `key` (default `tokens.csv`). */
-  readonly secret?: { readonly client: KubeClient; readonly namespace: string; readonly name: string; readonly key?: string };
+  readonly secret?: {
+    readonly client: KubeClient;
+    readonly namespace: string;
+    readonly name: string;
+    readonly key?: string;
+  };
   /** How long a session lasts without use. @default 8 hours */
   readonly sessionTtlMs?: number;
   /** How often the file's modification time or the Secret is checked. @default 5000 */
@@ -75,7 +80,10 @@ export function parseTokens(text: string, source: string): TokenUser[] {
     users.push({
       user,
       uid,
-      groups: groups.split(',').map((g) => g.trim()).filter((g) => g !== ''),
+      groups: groups
+        .split(',')
+        .map((g) => g.trim())
+        .filter((g) => g !== ''),
       digest: digestOf(token),
     });
   });
@@ -102,7 +110,10 @@ export class Authenticator {
     const file = this.options.tokenFile;
     if (file !== undefined) {
       const st = await stat(file).catch((err: unknown) => {
-        throw new FlotillaError(`cannot read token file ${file}: ${(err as Error).message}`, { reason: 'InvalidTokenFile', file });
+        throw new FlotillaError(`cannot read token file ${file}: ${(err as Error).message}`, {
+          reason: 'InvalidTokenFile',
+          file,
+        });
       });
       this.fileMtime = st.mtimeMs;
       users.push(...parseTokens(await readFile(file, 'utf8'), file));
@@ -112,20 +123,33 @@ export class Authenticator {
       const key = s.key ?? 'tokens.csv';
       const where = `Secret ${s.namespace}/${s.name}`;
       const secret = await s.client
-        .get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace: s.namespace, name: s.name })
+        .get<KubeObject & { data?: Record<string, string> }>({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: s.namespace,
+          name: s.name,
+        })
         .catch((err: unknown) => {
-          throw new FlotillaError(`cannot read ${where}: ${(err as Error).message}`, { reason: 'InvalidTokenSecret', object: where });
+          throw new FlotillaError(`cannot read ${where}: ${(err as Error).message}`, {
+            reason: 'InvalidTokenSecret',
+            object: where,
+          });
         });
       const data = secret.data?.[key];
       if (data === undefined) {
-        throw new FlotillaError(`${where} has no key '${key}' (a static token CSV: token,user,uid,"groups")`, {
-          reason: 'InvalidTokenSecret',
-          object: where,
-          field: `data.${key}`,
-        });
+        throw new FlotillaError(
+          `${where} has no key '${key}' (a static token CSV: token,user,uid,"groups")`,
+          {
+            reason: 'InvalidTokenSecret',
+            object: where,
+            field: `data.${key}`,
+          },
+        );
       }
       this.secretVersion = secret.metadata.resourceVersion ?? '';
-      users.push(...parseTokens(Buffer.from(data, 'base64').toString('utf8'), `${where} key ${key}`));
+      users.push(
+        ...parseTokens(Buffer.from(data, 'base64').toString('utf8'), `${where} key ${key}`),
+      );
     }
     this.users = users;
     this.loadedAt = Date.now();
@@ -136,11 +160,18 @@ export class Authenticator {
     if (Date.now() - this.loadedAt < (this.options.reloadMs ?? 5000)) return;
     this.loadedAt = Date.now();
     const file = this.options.tokenFile;
-    const fileChanged = file !== undefined && (await stat(file).then((s) => s.mtimeMs, () => -2)) !== this.fileMtime;
+    const fileChanged =
+      file !== undefined &&
+      (await stat(file).then(
+        (s) => s.mtimeMs,
+        () => -2,
+      )) !== this.fileMtime;
     let secretChanged = false;
     const s = this.options.secret;
     if (s) {
-      const obj = await s.client.getOrUndefined({ apiVersion: 'v1', kind: 'Secret', namespace: s.namespace, name: s.name }).catch(() => undefined);
+      const obj = await s.client
+        .getOrUndefined({ apiVersion: 'v1', kind: 'Secret', namespace: s.namespace, name: s.name })
+        .catch(() => undefined);
       secretChanged = (obj?.metadata.resourceVersion ?? '') !== this.secretVersion;
     }
     // A broken file keeps the last good tokens (and the sessions): logins go on working.

@@ -103,7 +103,12 @@ export class TowerCluster {
     return this.informers.get(`${apiVersion}/${kind}`)?.list() ?? [];
   }
 
-  cachedOne(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+  cachedOne(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): KubeObject | undefined {
     return this.informers.get(`${apiVersion}/${kind}`)?.get(name, namespace || undefined);
   }
 
@@ -113,7 +118,9 @@ export class TowerCluster {
     await this.discover(syncTimeoutMs);
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => {
-        fn().catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'cluster task failed'));
+        fn().catch((err: unknown) =>
+          this.log.debug({ err: errorMessage(err) }, 'cluster task failed'),
+        );
       }, ms);
       t.unref();
       this.timers.push(t);
@@ -167,7 +174,10 @@ export class TowerCluster {
   /** Kinds a group/version serves (with list and watch), [] when it is not served. */
   private async kindsOf(groupVersion: string): Promise<string[]> {
     try {
-      const res = await this.client.transport.request({ method: 'GET', path: `/apis/${groupVersion}` });
+      const res = await this.client.transport.request({
+        method: 'GET',
+        path: `/apis/${groupVersion}`,
+      });
       const list = JSON.parse(res.body) as {
         resources?: { name: string; kind: string; verbs?: string[] }[];
       };
@@ -190,4 +200,3 @@ export class TowerCluster {
     }
   }
 }
-

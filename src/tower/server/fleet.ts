@@ -169,10 +169,16 @@ export class Fleet {
       cluster.watch({
         apiVersion,
         kind: 'ImagePolicy',
-        transform: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name ?? '', namespace: o.metadata.namespace ?? '' }, status: o['status'] ?? {} }),
+        transform: (o) => ({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          metadata: { name: o.metadata.name ?? '', namespace: o.metadata.namespace ?? '' },
+          status: o['status'] ?? {},
+        }),
         onEvent: (c, type, obj) => {
           const key = `${c.name}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-          if (this.images.setPolicyLatest(key, type === 'delete' ? undefined : policyLatest(obj))) this.emit('images');
+          if (this.images.setPolicyLatest(key, type === 'delete' ? undefined : policyLatest(obj)))
+            this.emit('images');
         },
       });
     }
@@ -192,7 +198,10 @@ export class Fleet {
       transform: (o) => o,
       onEvent: (c, type, obj) => {
         const key = `${c.name}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-        this.compliance.setException(key, type === 'delete' ? undefined : { ...readException(obj), cluster: c.name });
+        this.compliance.setException(
+          key,
+          type === 'delete' ? undefined : { ...readException(obj), cluster: c.name },
+        );
         this.emit('compliance');
       },
     });
@@ -274,7 +283,12 @@ export class Fleet {
     if (set?.size === 0) this.appsBySource.delete(key);
   }
 
-  private onSource(cluster: TowerCluster, type: InformerEventType, obj: KubeObject, old?: KubeObject): void {
+  private onSource(
+    cluster: TowerCluster,
+    type: InformerEventType,
+    obj: KubeObject,
+    old?: KubeObject,
+  ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const name = obj.metadata.name ?? '';
     const sourceKey = `${cluster.name}/${namespace}/${name}`;
@@ -298,7 +312,8 @@ export class Fleet {
       }
     }
     let changed = false;
-    for (const id of this.appsBySource.get(`${cluster.name}/${obj.kind}/${namespace}/${name}`) ?? []) {
+    for (const id of this.appsBySource.get(`${cluster.name}/${obj.kind}/${namespace}/${name}`) ??
+      []) {
       if (this.updateRow(id)) {
         changed = true;
         this.emit('apps', id);
@@ -357,7 +372,8 @@ export class Fleet {
             environment: cluster.environment,
             violations: provider.violations(obj),
             unlisted: provider.unlisted(obj),
-            policy: provider.engine === 'gatekeeper' ? `${obj.kind}/${obj.metadata.name ?? ''}` : '',
+            policy:
+              provider.engine === 'gatekeeper' ? `${obj.kind}/${obj.metadata.name ?? ''}` : '',
           },
     );
     this.emit('compliance');
@@ -382,7 +398,8 @@ export class Fleet {
 function slimWorkload(obj: KubeObject): KubeObject {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
-    if (k.endsWith('/name') || k.endsWith('/namespace') || k === 'app.kubernetes.io/instance') labels[k] = v;
+    if (k.endsWith('/name') || k.endsWith('/namespace') || k === 'app.kubernetes.io/instance')
+      labels[k] = v;
   }
   return {
     apiVersion: obj.apiVersion,
@@ -399,7 +416,9 @@ function slimWorkload(obj: KubeObject): KubeObject {
 
 /** The latest image an ImagePolicy selected: `status.latestRef` (v1) or `status.latestImage` (v1beta2). */
 function policyLatest(obj: KubeObject): { repository: string; tag: string } | undefined {
-  const status = (obj['status'] as { latestRef?: { name?: string; tag?: string }; latestImage?: string } | undefined) ?? {};
+  const status =
+    (obj['status'] as
+      { latestRef?: { name?: string; tag?: string }; latestImage?: string } | undefined) ?? {};
   if (status.latestRef?.name && status.latestRef.tag) {
     return { repository: status.latestRef.name, tag: status.latestRef.tag };
   }

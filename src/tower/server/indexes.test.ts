@@ -20,7 +20,11 @@ import { commitOf } from './sources.js';
 
 const SHA = 'a'.repeat(40);
 
-function ks(name: string, status: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {
+function ks(
+  name: string,
+  status: Record<string, unknown>,
+  spec: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
@@ -39,9 +43,27 @@ const ctx = (revision?: string): RowContext => ({
 
 describe('app rows', () => {
   it('derives status, drift and behind from a Kustomization', () => {
-    const ready = [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:x', lastTransitionTime: '2025-01-02T00:00:00Z' }];
+    const ready = [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'ReconciliationSucceeded',
+        message: 'Applied revision: main@sha1:x',
+        lastTransitionTime: '2025-01-02T00:00:00Z',
+      },
+    ];
     const obj = kustomizationProvider.transform(
-      ks('apps', { conditions: ready, lastAppliedRevision: `main@sha1:${SHA}`, lastAttemptedRevision: `main@sha1:${SHA}`, inventory: { entries: [{ id: 'a', v: 'v1' }, { id: 'b', v: 'v1' }] } }),
+      ks('apps', {
+        conditions: ready,
+        lastAppliedRevision: `main@sha1:${SHA}`,
+        lastAttemptedRevision: `main@sha1:${SHA}`,
+        inventory: {
+          entries: [
+            { id: 'a', v: 'v1' },
+            { id: 'b', v: 'v1' },
+          ],
+        },
+      }),
     );
     assert.equal(obj.metadata.managedFields, undefined);
     const synced = kustomizationProvider.row(obj, ctx(`main@sha1:${SHA}`));
@@ -54,7 +76,13 @@ describe('app rows', () => {
   });
 
   it('names each state as users read it', () => {
-    const c = (type: string, status: string, reason = '') => ({ type, status, reason, message: '', lastTransitionTime: '' });
+    const c = (type: string, status: string, reason = '') => ({
+      type,
+      status,
+      reason,
+      message: '',
+      lastTransitionTime: '',
+    });
     const cases: [Parameters<typeof statusOf>, ReturnType<typeof statusOf>][] = [
       [[[c('Ready', 'True')], false], 'ready'],
       [[[c('Ready', 'False', 'BuildFailed')], false], 'failing'],
@@ -72,7 +100,12 @@ describe('app rows', () => {
   it('round-trips app ids with odd characters', () => {
     const id = appId('prod/eu', 'Kustomization', 'ns', 'a b%c');
     assert.equal(id, 'prod%2Feu/Kustomization/ns/a%20b%25c');
-    assert.deepEqual(parseAppId(id), { cluster: 'prod/eu', kind: 'Kustomization', namespace: 'ns', name: 'a b%c' });
+    assert.deepEqual(parseAppId(id), {
+      cluster: 'prod/eu',
+      kind: 'Kustomization',
+      namespace: 'ns',
+      name: 'a b%c',
+    });
     assert.equal(parseAppId('a/b/c'), undefined);
     assert.equal(commitOf(`main@sha1:${SHA}`), SHA);
     assert.equal(commitOf('v1.0@sha256:xyz'), undefined);
@@ -128,7 +161,10 @@ describe('AppIndex', () => {
     assert.ok(failing.items.every((r) => r.status === 'failing' && r.cluster === 'c1'));
     assert.equal(failing.total, failing.counts.failing);
     const words = index.query(query({ q: 'BOOM app-0007' }));
-    assert.deepEqual(words.items.map((r) => r.name), ['app-00070', 'app-00077']);
+    assert.deepEqual(
+      words.items.map((r) => r.name),
+      ['app-00070', 'app-00077'],
+    );
     assert.equal(index.counts().total, 1000);
   });
 
@@ -144,14 +180,22 @@ describe('AppIndex', () => {
   it('groups the matrix by app across clusters', () => {
     const m = new AppIndex();
     m.upsert(row(0, { id: 'a/K/ns/x', cluster: 'a', name: 'x', namespace: 'ns' }));
-    m.upsert(row(0, { id: 'b/K/ns/x', cluster: 'b', name: 'x', namespace: 'ns', status: 'failing' }));
+    m.upsert(
+      row(0, { id: 'b/K/ns/x', cluster: 'b', name: 'x', namespace: 'ns', status: 'failing' }),
+    );
     m.upsert(row(0, { id: 'b/K/ns/y', cluster: 'b', name: 'y', namespace: 'ns' }));
     const page = m.matrix(query());
-    assert.deepEqual(page.items.map((r) => [r.key, Object.keys(r.cells).sort()]), [
-      ['Kustomization/ns/x', ['a', 'b']],
-      ['Kustomization/ns/y', ['b']],
-    ]);
-    assert.equal(m.upsert(row(0, { id: 'b/K/ns/y', cluster: 'b', name: 'y', namespace: 'ns' })), false);
+    assert.deepEqual(
+      page.items.map((r) => [r.key, Object.keys(r.cells).sort()]),
+      [
+        ['Kustomization/ns/x', ['a', 'b']],
+        ['Kustomization/ns/y', ['b']],
+      ],
+    );
+    assert.equal(
+      m.upsert(row(0, { id: 'b/K/ns/y', cluster: 'b', name: 'y', namespace: 'ns' })),
+      false,
+    );
     assert.equal(m.remove('b/K/ns/y'), true);
     assert.equal(m.size, 2);
   });
@@ -159,30 +203,63 @@ describe('AppIndex', () => {
 
 describe('object changes of a commit', () => {
   it('matches objects by kind, namespace and name across file versions', () => {
-    const dep = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  image: ${image}\n`;
+    const dep = (image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  image: ${image}\n`;
     const changes = objectChanges([
-      { path: 'apps/web.yaml', before: dep('a'), after: `${dep('b')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n`, namespaceBefore: 'shop', namespaceAfter: 'shop' },
-      { path: 'apps/old.yaml', before: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n  namespace: x\n', after: '', namespaceBefore: '', namespaceAfter: '' },
-      { path: 'apps/kustomization.yaml', before: '', after: 'resources: [web.yaml]\n', namespaceBefore: '', namespaceAfter: '' },
+      {
+        path: 'apps/web.yaml',
+        before: dep('a'),
+        after: `${dep('b')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n`,
+        namespaceBefore: 'shop',
+        namespaceAfter: 'shop',
+      },
+      {
+        path: 'apps/old.yaml',
+        before: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n  namespace: x\n',
+        after: '',
+        namespaceBefore: '',
+        namespaceAfter: '',
+      },
+      {
+        path: 'apps/kustomization.yaml',
+        before: '',
+        after: 'resources: [web.yaml]\n',
+        namespaceBefore: '',
+        namespaceAfter: '',
+      },
       { path: 'broken.yaml', before: '', after: 'a: [\n', namespaceBefore: '', namespaceAfter: '' },
     ]);
     assert.deepEqual(
       changes.map((c) => `${c.change} ${c.kind} ${c.namespace}/${c.name}`),
-      ['modified Deployment shop/web', 'added Service shop/web', 'removed ConfigMap x/old', 'added Kustomization /apps/'],
+      [
+        'modified Deployment shop/web',
+        'added Service shop/web',
+        'removed ConfigMap x/old',
+        'added Kustomization /apps/',
+      ],
     );
   });
 
   it('reads git log --raw -z output', () => {
     const chunk = `${SHA}\x1f${'b'.repeat(40)}\x1fAlice\x1falice@e\x1f2025-01-01T00:00:00+00:00\x1fFix it\0\n:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0a b.yaml\0:000000 100644 ${'0'.repeat(40)} ${'3'.repeat(40)} A\0new.yaml\0`;
     const c = parseLogChunk(chunk);
-    assert.deepEqual([c.header.sha, c.header.parents, c.header.author, c.header.subject], [SHA, ['b'.repeat(40)], 'Alice', 'Fix it']);
-    assert.deepEqual(c.entries.map((e) => e.path), ['a b.yaml', 'new.yaml']);
+    assert.deepEqual(
+      [c.header.sha, c.header.parents, c.header.author, c.header.subject],
+      [SHA, ['b'.repeat(40)], 'Alice', 'Fix it'],
+    );
+    assert.deepEqual(
+      c.entries.map((e) => e.path),
+      ['a b.yaml', 'new.yaml'],
+    );
   });
 });
 
 describe('images', () => {
   it('splits references and orders tags as versions', () => {
-    assert.deepEqual(parseImageRef('registry:5000/team/app:1.2'), { repository: 'registry:5000/team/app', tag: '1.2' });
+    assert.deepEqual(parseImageRef('registry:5000/team/app:1.2'), {
+      repository: 'registry:5000/team/app',
+      tag: '1.2',
+    });
     assert.deepEqual(parseImageRef('nginx'), { repository: 'nginx', tag: 'latest' });
     assert.equal(parseImageRef(`app@sha256:${'f'.repeat(64)}`).tag.startsWith('@sha256:'), true);
     assert.equal(newestTag(['1.2', 'v1.10.0', '1.9.9', 'latest', 'sha-abc']), 'v1.10.0');
@@ -193,15 +270,52 @@ describe('images', () => {
 
   it('marks tags behind the fleet or the ImagePolicy as outdated, environments side by side', () => {
     const idx = new ImageIndex();
-    idx.setWorkload('s', { cluster: 's1', environment: 'staging', workload: 'Deployment/a/web', containers: [{ name: 'web', image: 'ghcr.io/x/web:1.4' }] });
-    idx.setWorkload('p', { cluster: 'p1', environment: 'production', workload: 'Deployment/a/web', containers: [{ name: 'web', image: 'ghcr.io/x/web:1.2' }] });
-    let page = idx.query({ page: 1, pageSize: 10, q: '', environments: [], clusters: [], outdatedOnly: false });
+    idx.setWorkload('s', {
+      cluster: 's1',
+      environment: 'staging',
+      workload: 'Deployment/a/web',
+      containers: [{ name: 'web', image: 'ghcr.io/x/web:1.4' }],
+    });
+    idx.setWorkload('p', {
+      cluster: 'p1',
+      environment: 'production',
+      workload: 'Deployment/a/web',
+      containers: [{ name: 'web', image: 'ghcr.io/x/web:1.2' }],
+    });
+    let page = idx.query({
+      page: 1,
+      pageSize: 10,
+      q: '',
+      environments: [],
+      clusters: [],
+      outdatedOnly: false,
+    });
     assert.equal(page.items[0]?.latest, '1.4');
-    assert.deepEqual(page.items[0]?.environments['production']?.map((u) => [u.tag, u.outdated]), [['1.2', true]]);
-    assert.deepEqual(page.items[0]?.environments['staging']?.map((u) => [u.tag, u.outdated]), [['1.4', false]]);
+    assert.deepEqual(
+      page.items[0]?.environments['production']?.map((u) => [u.tag, u.outdated]),
+      [['1.2', true]],
+    );
+    assert.deepEqual(
+      page.items[0]?.environments['staging']?.map((u) => [u.tag, u.outdated]),
+      [['1.4', false]],
+    );
     idx.setPolicyLatest('pol', { repository: 'ghcr.io/x/web', tag: '1.5' });
-    page = idx.query({ page: 1, pageSize: 10, q: '', environments: [], clusters: [], outdatedOnly: true });
-    assert.deepEqual([page.items[0]?.latest, page.items[0]?.latestFrom, page.items[0]?.environments['staging']?.[0]?.outdated], ['1.5', 'policy', true]);
+    page = idx.query({
+      page: 1,
+      pageSize: 10,
+      q: '',
+      environments: [],
+      clusters: [],
+      outdatedOnly: true,
+    });
+    assert.deepEqual(
+      [
+        page.items[0]?.latest,
+        page.items[0]?.latestFrom,
+        page.items[0]?.environments['staging']?.[0]?.outdated,
+      ],
+      ['1.5', 'policy', true],
+    );
   });
 });
 
@@ -211,8 +325,20 @@ describe('compliance', () => {
     kind: 'PolicyReport',
     metadata: { name: 'r', namespace: 'shop' },
     results: [
-      { policy: 'require-labels', rule: 'team', result: 'fail', severity: 'medium', message: 'label team is required', resources: [{ kind: 'Deployment', name: 'web', namespace: 'shop' }] },
-      { policy: 'require-labels', rule: 'team', result: 'pass', resources: [{ kind: 'Deployment', name: 'api', namespace: 'shop' }] },
+      {
+        policy: 'require-labels',
+        rule: 'team',
+        result: 'fail',
+        severity: 'medium',
+        message: 'label team is required',
+        resources: [{ kind: 'Deployment', name: 'web', namespace: 'shop' }],
+      },
+      {
+        policy: 'require-labels',
+        rule: 'team',
+        result: 'pass',
+        resources: [{ kind: 'Deployment', name: 'api', namespace: 'shop' }],
+      },
     ],
   };
   const constraint: KubeObject = {
@@ -220,59 +346,122 @@ describe('compliance', () => {
     kind: 'K8sRequiredLabels',
     metadata: { name: 'must-have-owner' },
     spec: { enforcementAction: 'warn' },
-    status: { totalViolations: 25, violations: [{ kind: 'Namespace', name: 'shop', message: 'you must provide labels: {"owner"}', enforcementAction: 'warn' }] },
+    status: {
+      totalViolations: 25,
+      violations: [
+        {
+          kind: 'Namespace',
+          name: 'shop',
+          message: 'you must provide labels: {"owner"}',
+          enforcementAction: 'warn',
+        },
+      ],
+    },
   };
 
   it('reads failing PolicyReport results and Gatekeeper violations', () => {
     const r = policyReportProvider.violations(policyReportProvider.transform(report));
-    assert.deepEqual(r.map((v) => [v.policy, v.kind, v.namespace, v.name, v.action]), [['require-labels/team', 'Deployment', 'shop', 'web', 'fail']]);
+    assert.deepEqual(
+      r.map((v) => [v.policy, v.kind, v.namespace, v.name, v.action]),
+      [['require-labels/team', 'Deployment', 'shop', 'web', 'fail']],
+    );
     const c = gatekeeperProvider.transform(constraint);
-    assert.deepEqual(gatekeeperProvider.violations(c).map((v) => [v.policy, v.action, v.name]), [['K8sRequiredLabels/must-have-owner', 'warn', 'shop']]);
+    assert.deepEqual(
+      gatekeeperProvider.violations(c).map((v) => [v.policy, v.action, v.name]),
+      [['K8sRequiredLabels/must-have-owner', 'warn', 'shop']],
+    );
     assert.equal(gatekeeperProvider.unlisted(c), 24);
   });
 
   it('counts what engines counted and applies accepted risks until they expire', () => {
     const idx = new ComplianceIndex();
     const c = gatekeeperProvider.transform(constraint);
-    idx.setEntry('a', { cluster: 'prod', environment: 'production', violations: gatekeeperProvider.violations(c), unlisted: gatekeeperProvider.unlisted(c), policy: 'K8sRequiredLabels/must-have-owner' });
-    idx.setEntry('b', { cluster: 'stage', environment: 'staging', violations: policyReportProvider.violations(report), unlisted: 0, policy: '' });
-    const q = { page: 1, pageSize: 50, q: '', clusters: [], namespaces: [], policies: [], includeAccepted: false };
+    idx.setEntry('a', {
+      cluster: 'prod',
+      environment: 'production',
+      violations: gatekeeperProvider.violations(c),
+      unlisted: gatekeeperProvider.unlisted(c),
+      policy: 'K8sRequiredLabels/must-have-owner',
+    });
+    idx.setEntry('b', {
+      cluster: 'stage',
+      environment: 'staging',
+      violations: policyReportProvider.violations(report),
+      unlisted: 0,
+      policy: '',
+    });
+    const q = {
+      page: 1,
+      pageSize: 50,
+      q: '',
+      clusters: [],
+      namespaces: [],
+      policies: [],
+      includeAccepted: false,
+    };
     let page = idx.query(q);
-    assert.deepEqual(page.matrix.map((m) => [m.policy, m.clusters]), [
-      ['K8sRequiredLabels/must-have-owner', { prod: 25 }],
-      ['require-labels/team', { stage: 1 }],
-    ]);
+    assert.deepEqual(
+      page.matrix.map((m) => [m.policy, m.clusters]),
+      [
+        ['K8sRequiredLabels/must-have-owner', { prod: 25 }],
+        ['require-labels/team', { stage: 1 }],
+      ],
+    );
     const exception = readException({
       apiVersion: 'policy.flotilla.dev/v1',
       kind: 'PolicyException',
       metadata: { name: 'shop-owner', namespace: 'shop' },
-      spec: { constraints: ['must-have-owner'], match: { kinds: ['Namespace'] }, justification: 'migrating', ticket: 'OPS-1', expiresAt: '2099-01-01T00:00:00Z' },
+      spec: {
+        constraints: ['must-have-owner'],
+        match: { kinds: ['Namespace'] },
+        justification: 'migrating',
+        ticket: 'OPS-1',
+        expiresAt: '2099-01-01T00:00:00Z',
+      },
       status: { acceptedBy: 'carol' },
     });
     idx.setException('e', { ...exception, cluster: 'prod' });
     page = idx.query(q);
-    assert.equal(page.items.some((v) => v.policy.startsWith('K8sRequiredLabels')), false);
+    assert.equal(
+      page.items.some((v) => v.policy.startsWith('K8sRequiredLabels')),
+      false,
+    );
     const withAccepted = idx.query({ ...q, includeAccepted: true });
-    assert.equal(withAccepted.items.find((v) => v.policy.startsWith('K8sRequiredLabels'))?.acceptedBy, 'carol');
+    assert.equal(
+      withAccepted.items.find((v) => v.policy.startsWith('K8sRequiredLabels'))?.acceptedBy,
+      'carol',
+    );
     // After expiry the violation is back.
     const later = idx.query(q, Date.parse('2100-01-01T00:00:00Z'));
-    assert.equal(later.items.some((v) => v.policy.startsWith('K8sRequiredLabels')), true);
+    assert.equal(
+      later.items.some((v) => v.policy.startsWith('K8sRequiredLabels')),
+      true,
+    );
     assert.equal(later.risks[0]?.expired, true);
   });
 });
 
 describe('token files', () => {
   it('reads kube-apiserver static token CSV and names bad lines without the token', () => {
-    const users = parseTokens('# comment\nt0ken-a,alice,1,"dev,ops"\n\nt0ken-b,bob\n', 'tokens.csv');
-    assert.deepEqual(users.map((u) => [u.user, u.uid, u.groups]), [
-      ['alice', '1', ['dev', 'ops']],
-      ['bob', '', []],
-    ]);
-    assert.throws(() => parseTokens('secret-token-only\n', 'tokens.csv'), (err: Error) => {
-      assert.match(err.message, /^tokens\.csv:1: expected token,user/);
-      assert.ok(!err.message.includes('secret-token-only'));
-      return true;
-    });
+    const users = parseTokens(
+      '# comment\nt0ken-a,alice,1,"dev,ops"\n\nt0ken-b,bob\n',
+      'tokens.csv',
+    );
+    assert.deepEqual(
+      users.map((u) => [u.user, u.uid, u.groups]),
+      [
+        ['alice', '1', ['dev', 'ops']],
+        ['bob', '', []],
+      ],
+    );
+    assert.throws(
+      () => parseTokens('secret-token-only\n', 'tokens.csv'),
+      (err: Error) => {
+        assert.match(err.message, /^tokens\.csv:1: expected token,user/);
+        assert.ok(!err.message.includes('secret-token-only'));
+        return true;
+      },
+    );
     const session = { id: 's', user: 'alice', groups: [], csrf: 'abc', expiresAt: 0 };
     assert.equal(csrfMatches(session, 'abc'), true);
     assert.equal(csrfMatches(session, 'abd'), false);

@@ -28,7 +28,11 @@ function positiveInt(params: URLSearchParams, name: string, fallback: number, ma
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new HttpError(400, 'BadQuery', `query parameter ${name}: expected a whole number from 1 to ${max}, got '${raw}'`);
+    throw new HttpError(
+      400,
+      'BadQuery',
+      `query parameter ${name}: expected a whole number from 1 to ${max}, got '${raw}'`,
+    );
   }
   return n;
 }
@@ -58,7 +62,11 @@ export function enumListParam<T extends string>(
   const values = listParam(params, name);
   for (const v of values) {
     if (!(allowed as readonly string[]).includes(v)) {
-      throw new HttpError(400, 'BadQuery', `query parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`);
+      throw new HttpError(
+        400,
+        'BadQuery',
+        `query parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`,
+      );
     }
   }
   return values as T[];
@@ -73,7 +81,11 @@ export function enumParam<T extends string>(
   const v = params.get(name);
   if (v === null || v === '') return fallback;
   if (!(allowed as readonly string[]).includes(v)) {
-    throw new HttpError(400, 'BadQuery', `query parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`);
+    throw new HttpError(
+      400,
+      'BadQuery',
+      `query parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`,
+    );
   }
   return v as T;
 }

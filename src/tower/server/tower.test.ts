@@ -19,7 +19,13 @@ import {
   startFleetRepo,
   type FleetRepo,
 } from '../../testing/index.js';
-import type { AppDetail, DiffResponse, FleetPage, RevertPreview, SessionInfo } from '../api/types.js';
+import type {
+  AppDetail,
+  DiffResponse,
+  FleetPage,
+  RevertPreview,
+  SessionInfo,
+} from '../api/types.js';
 import { startTower, type RunningTower } from './tower.js';
 
 interface Answer {
@@ -57,7 +63,11 @@ function call(
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
@@ -83,7 +93,12 @@ describe('Tower server', { timeout: 240_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tower-test-'));
     await ensureTowerWeb();
-    cluster = await startLocalCluster({ port: 0, inMemory: true, name: 'staging', simulationDelayMs: 100 });
+    cluster = await startLocalCluster({
+      port: 0,
+      inMemory: true,
+      name: 'staging',
+      simulationDelayMs: 100,
+    });
     client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
     await installCrds(client);
     repo = await startFleetRepo();
@@ -103,16 +118,21 @@ describe('Tower server', { timeout: 240_000 }, () => {
     for (const name of ['podinfo', 'config']) {
       await until(`${name} ready`, async () => {
         const ks = await client.get({ ...KS, namespace: 'flux-system', name });
-        const ready = (ks['status'] as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.find(
-          (c) => c.type === 'Ready',
-        );
+        const ready = (
+          ks['status'] as { conditions?: { type: string; status: string }[] } | undefined
+        )?.conditions?.find((c) => c.type === 'Ready');
         return ready?.status === 'True' ? true : undefined;
       });
     }
     const tokens = join(dir, 'tokens.csv');
     writeFileSync(tokens, `${TOKEN},alice,1001,"system:masters"\n`);
     const clusters = [{ name: 'staging', environment: 'staging', client }];
-    tower = await startTower({ clusters, dataDir: join(dir, 'tower'), auth: { tokenFile: tokens }, repoIntervalMs: 1000 });
+    tower = await startTower({
+      clusters,
+      dataDir: join(dir, 'tower'),
+      auth: { tokenFile: tokens },
+      repoIntervalMs: 1000,
+    });
     readOnly = await startTower({ clusters, dataDir: join(dir, 'tower-ro') });
   });
 
@@ -128,14 +148,24 @@ describe('Tower server', { timeout: 240_000 }, () => {
 
   it('lists the fleet a page at a time, with filters checked', async () => {
     const all = JSON.parse((await call(tower.url, 'GET', '/api/fleet')).body) as FleetPage;
-    assert.deepEqual(all.items.map((r) => r.name), ['config', 'podinfo']);
+    assert.deepEqual(
+      all.items.map((r) => r.name),
+      ['config', 'podinfo'],
+    );
     assert.equal(all.counts.ready, 2);
     assert.equal(all.items[0]?.drift, 'synced');
     assert.equal(all.items[0]?.behind, 0);
-    const one = JSON.parse((await call(tower.url, 'GET', '/api/fleet?pageSize=1&page=2')).body) as FleetPage;
+    const one = JSON.parse(
+      (await call(tower.url, 'GET', '/api/fleet?pageSize=1&page=2')).body,
+    ) as FleetPage;
     assert.deepEqual([one.total, one.items.length, one.items[0]?.name], [2, 1, 'podinfo']);
-    const found = JSON.parse((await call(tower.url, 'GET', '/api/fleet?q=config')).body) as FleetPage;
-    assert.deepEqual(found.items.map((r) => r.name), ['config']);
+    const found = JSON.parse(
+      (await call(tower.url, 'GET', '/api/fleet?q=config')).body,
+    ) as FleetPage;
+    assert.deepEqual(
+      found.items.map((r) => r.name),
+      ['config'],
+    );
     const big = await call(tower.url, 'GET', '/api/fleet?pageSize=5000');
     assert.equal(big.status, 400);
     assert.match(big.body, /pageSize: expected a whole number from 1 to 200/);
@@ -148,23 +178,34 @@ describe('Tower server', { timeout: 240_000 }, () => {
     for (const path of ['/fleet', '/api/fleet']) {
       const r = await call(tower.url, 'GET', path);
       assert.equal(r.status, 200);
-      assert.match(String(r.headers['content-security-policy']), /default-src 'self'.*frame-ancestors 'none'/);
+      assert.match(
+        String(r.headers['content-security-policy']),
+        /default-src 'self'.*frame-ancestors 'none'/,
+      );
       assert.equal(r.headers['x-frame-options'], 'DENY');
       assert.equal(r.headers['x-content-type-options'], 'nosniff');
     }
-    const rebound = await call(tower.url, 'GET', '/api/fleet', { headers: { host: 'evil.example:80' } });
+    const rebound = await call(tower.url, 'GET', '/api/fleet', {
+      headers: { host: 'evil.example:80' },
+    });
     assert.equal(rebound.status, 421);
   });
 
   it('refuses to listen beyond loopback without a login', async () => {
     await assert.rejects(
-      startTower({ clusters: [{ name: 'x', environment: 'x', client }], dataDir: join(dir, 'x'), host: '0.0.0.0' }),
+      startTower({
+        clusters: [{ name: 'x', environment: 'x', client }],
+        dataDir: join(dir, 'x'),
+        host: '0.0.0.0',
+      }),
       /refusing to listen on 0\.0\.0\.0 without authentication/,
     );
   });
 
   it('is read-only without logins', async () => {
-    const session = JSON.parse((await call(readOnly.url, 'GET', '/api/session')).body) as SessionInfo;
+    const session = JSON.parse(
+      (await call(readOnly.url, 'GET', '/api/session')).body,
+    ) as SessionInfo;
     assert.equal(session.readOnly, true);
     const r = await call(readOnly.url, 'POST', `/api/apps/${APP}/reconcile`, { body: {} });
     assert.equal(r.status, 403);
@@ -174,15 +215,24 @@ describe('Tower server', { timeout: 240_000 }, () => {
   });
 
   it('acts only for a logged-in user with the CSRF token, as that user, recorded as an Event', async () => {
-    assert.equal((await call(tower.url, 'POST', `/api/apps/${APP}/reconcile`, { body: {} })).status, 401);
-    assert.equal((await call(tower.url, 'POST', '/api/login', { body: { token: 'wrong' } })).status, 401);
+    assert.equal(
+      (await call(tower.url, 'POST', `/api/apps/${APP}/reconcile`, { body: {} })).status,
+      401,
+    );
+    assert.equal(
+      (await call(tower.url, 'POST', '/api/login', { body: { token: 'wrong' } })).status,
+      401,
+    );
     const login = await call(tower.url, 'POST', '/api/login', { body: { token: TOKEN } });
     assert.equal(login.status, 200);
     const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
     assert.match(String(login.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
     const { csrf, user } = JSON.parse(login.body) as SessionInfo;
     assert.equal(user, 'alice');
-    const noCsrf = await call(tower.url, 'POST', `/api/apps/${APP}/reconcile`, { body: {}, headers: { cookie } });
+    const noCsrf = await call(tower.url, 'POST', `/api/apps/${APP}/reconcile`, {
+      body: {},
+      headers: { cookie },
+    });
     assert.equal(noCsrf.status, 403);
     assert.match(noCsrf.body, /CsrfFailed/);
     const crossSite = await call(tower.url, 'POST', `/api/apps/${APP}/reconcile`, {
@@ -200,7 +250,10 @@ describe('Tower server', { timeout: 240_000 }, () => {
     assert.ok(requested);
     await until('the controller to handle the request', async () => {
       const k = await client.get({ ...KS, namespace: 'flux-system', name: 'config' });
-      return (k['status'] as { lastHandledReconcileAt?: string }).lastHandledReconcileAt === requested ? true : undefined;
+      return (k['status'] as { lastHandledReconcileAt?: string }).lastHandledReconcileAt ===
+        requested
+        ? true
+        : undefined;
     });
     const events = await client.list(
       { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
@@ -211,22 +264,38 @@ describe('Tower server', { timeout: 240_000 }, () => {
     assert.match(String(mine['note']), /^alice requested a reconcile/);
     assert.equal(mine['reportingController'], 'flotilla/tower');
     // Bearer tokens work for API clients (no cookie, so no CSRF token needed).
-    const bearer = await call(tower.url, 'POST', `/api/apps/${APP}/suspend`, { body: {}, headers: { authorization: `Bearer ${TOKEN}` } });
+    const bearer = await call(tower.url, 'POST', `/api/apps/${APP}/suspend`, {
+      body: {},
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(bearer.status, 200, bearer.body);
-    const resumed = await call(tower.url, 'POST', `/api/apps/${APP}/resume`, { body: {}, headers: { authorization: `Bearer ${TOKEN}` } });
+    const resumed = await call(tower.url, 'POST', `/api/apps/${APP}/resume`, {
+      body: {},
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(resumed.status, 200, resumed.body);
   });
 
   it('never sends a Secret value: live diff, revision diff and rollback preview are masked', async () => {
-    const secretRef = { apiVersion: 'v1', kind: 'Secret', namespace: 'podinfo', name: 'podinfo-db' };
+    const secretRef = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'podinfo',
+      name: 'podinfo-db',
+    };
     const live = await client.get<KubeObject & { data: Record<string, string> }>(secretRef);
-    assert.equal(Buffer.from(live.data['password'] ?? '', 'base64').toString(), FIXTURE_SECRET_VALUE);
+    assert.equal(
+      Buffer.from(live.data['password'] ?? '', 'base64').toString(),
+      FIXTURE_SECRET_VALUE,
+    );
     // Someone changes the Secret in the cluster (the app suspended, so the controller leaves the
     // drift alone): the live diff shows it changed, not its values.
     const configRef = { ...KS, namespace: 'flux-system', name: 'config' };
     await client.patch(configRef, 'merge', { spec: { suspend: true } });
     await controllers.idle();
-    await client.patch(secretRef, 'merge', { data: { password: Buffer.from('changed-live-value-77').toString('base64') } });
+    await client.patch(secretRef, 'merge', {
+      data: { password: Buffer.from('changed-live-value-77').toString('base64') },
+    });
     const forbidden = [
       FIXTURE_SECRET_VALUE,
       Buffer.from(FIXTURE_SECRET_VALUE).toString('base64'),
@@ -246,7 +315,9 @@ describe('Tower server', { timeout: 240_000 }, () => {
     // A commit changes the Secret in Git: the revision diff and a rollback preview are masked too.
     const first = await repo.head();
     const second = await repo.commit(
-      { 'config/staging/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: podinfo-db\nstringData:\n  password: rotated-in-git-5521\n` },
+      {
+        'config/staging/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: podinfo-db\nstringData:\n  password: rotated-in-git-5521\n`,
+      },
       'Rotate the database password',
     );
     forbidden.push('rotated-in-git-5521', Buffer.from('rotated-in-git-5521').toString('base64'));
@@ -254,11 +325,19 @@ describe('Tower server', { timeout: 240_000 }, () => {
       const d = JSON.parse((await call(tower.url, 'GET', `/api/apps/${APP}`)).body) as AppDetail;
       return d.row.revision.endsWith(second) ? d : undefined;
     });
-    const revDiff = await call(tower.url, 'GET', `/api/apps/${APP}/diff/revisions?from=${first}&to=${second}`);
+    const revDiff = await call(
+      tower.url,
+      'GET',
+      `/api/apps/${APP}/diff/revisions?from=${first}&to=${second}`,
+    );
     assert.equal(revDiff.status, 200, revDiff.body);
     for (const v of forbidden) assert.ok(!revDiff.body.includes(v), `revision diff carries ${v}`);
     assert.match(revDiff.body, /\*\*\* \(after\)/);
-    const branchDiff = await call(tower.url, 'GET', `/api/apps/${APP}/diff/revisions?from=${first}&branch=main`);
+    const branchDiff = await call(
+      tower.url,
+      'GET',
+      `/api/apps/${APP}/diff/revisions?from=${first}&branch=main`,
+    );
     assert.equal(branchDiff.status, 200, branchDiff.body);
     assert.equal((JSON.parse(branchDiff.body) as DiffResponse).summary.modified, 1);
     const preview = await call(tower.url, 'POST', `/api/apps/${APP}/rollback/preview`, {
@@ -266,10 +345,14 @@ describe('Tower server', { timeout: 240_000 }, () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     assert.equal(preview.status, 200, preview.body);
-    for (const v of forbidden) assert.ok(!preview.body.includes(v), `rollback preview carries ${v}`);
+    for (const v of forbidden)
+      assert.ok(!preview.body.includes(v), `rollback preview carries ${v}`);
     const p = JSON.parse(preview.body) as RevertPreview;
     assert.match(p.patch, /config\/staging\/secret\.yaml holds a Secret: its content is not shown/);
-    assert.deepEqual(p.commits.map((c) => c.sha), [second]);
+    assert.deepEqual(
+      p.commits.map((c) => c.sha),
+      [second],
+    );
     const detail = await call(tower.url, 'GET', `/api/apps/${APP}`);
     for (const v of forbidden) assert.ok(!detail.body.includes(v), `app detail carries ${v}`);
   });
@@ -283,16 +366,33 @@ describe('Tower server', { timeout: 240_000 }, () => {
     });
     req.end();
     try {
-      await until('the stream to open', () => Promise.resolve(messages.length > 0 ? true : undefined), 5000);
+      await until(
+        'the stream to open',
+        () => Promise.resolve(messages.length > 0 ? true : undefined),
+        5000,
+      );
       const at = Date.now();
-      await client.patch({ ...KS, namespace: 'flux-system', name: 'podinfo' }, 'merge', { spec: { suspend: true } });
-      await until('an apps update', () => Promise.resolve(messages.some((m) => m.includes('"apps"')) ? true : undefined), 5000);
+      await client.patch({ ...KS, namespace: 'flux-system', name: 'podinfo' }, 'merge', {
+        spec: { suspend: true },
+      });
+      await until(
+        'an apps update',
+        () => Promise.resolve(messages.some((m) => m.includes('"apps"')) ? true : undefined),
+        5000,
+      );
       assert.ok(Date.now() - at < 1000, `update took ${Date.now() - at} ms`);
-      const fleet = JSON.parse((await call(tower.url, 'GET', '/api/fleet?status=suspended')).body) as FleetPage;
-      assert.deepEqual(fleet.items.map((r) => r.name), ['podinfo']);
+      const fleet = JSON.parse(
+        (await call(tower.url, 'GET', '/api/fleet?status=suspended')).body,
+      ) as FleetPage;
+      assert.deepEqual(
+        fleet.items.map((r) => r.name),
+        ['podinfo'],
+      );
     } finally {
       req.destroy();
-      await client.patch({ ...KS, namespace: 'flux-system', name: 'podinfo' }, 'merge', { spec: { suspend: false } });
+      await client.patch({ ...KS, namespace: 'flux-system', name: 'podinfo' }, 'merge', {
+        spec: { suspend: false },
+      });
     }
   });
 });

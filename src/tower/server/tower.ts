@@ -40,7 +40,12 @@ export interface TowerOptions {
   /** Logins: a static token file and/or a Secret holding one. Without either, Tower is read-only. */
   readonly auth?: {
     readonly tokenFile?: string;
-    readonly secret?: { readonly client: KubeClient; readonly namespace: string; readonly name: string; readonly key?: string };
+    readonly secret?: {
+      readonly client: KubeClient;
+      readonly namespace: string;
+      readonly name: string;
+      readonly key?: string;
+    };
   };
   /** Serve HTTPS with this certificate and key (PEM). */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
@@ -93,7 +98,11 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   if (auth.configured) await auth.load();
 
   const fleet = new Fleet({
-    clusters: options.clusters.map((c) => ({ name: c.name, environment: c.environment, client: c.client })),
+    clusters: options.clusters.map((c) => ({
+      name: c.name,
+      environment: c.environment,
+      client: c.client,
+    })),
     dataDir: options.dataDir,
     logger: log,
     ...(options.providers ? { providers: options.providers } : {}),
@@ -101,16 +110,31 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   });
   const renderer = new AppRenderer(join(options.dataDir, 'work'));
   const rollbacks = new Rollbacks(fleet, renderer, join(options.dataDir, 'work'));
-  const actions = new AppActions(fleet, rollbacks, `${hostname()}-${randomBytes(4).toString('hex')}`);
+  const actions = new AppActions(
+    fleet,
+    rollbacks,
+    `${hostname()}-${randomBytes(4).toString('hex')}`,
+  );
   await withTimeout(fleet.start(), options.syncTimeoutMs ?? 20_000, log);
   const live = new LiveStream(fleet);
-  const router = apiRouter({ fleet, auth, renderer, actions, live, secure: options.tls !== undefined });
+  const router = apiRouter({
+    fleet,
+    auth,
+    renderer,
+    actions,
+    live,
+    secure: options.tls !== undefined,
+  });
 
   let hosts: Set<string> | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     securityHeaders(res);
     if (hosts && !hosts.has(String(req.headers.host ?? ''))) {
-      throw new HttpError(421, 'MisdirectedRequest', `Tower answers only to ${[...hosts].join(', ')}`);
+      throw new HttpError(
+        421,
+        'MisdirectedRequest',
+        `Tower answers only to ${[...hosts].join(', ')}`,
+      );
     }
     const url = new URL(req.url ?? '/', 'http://tower.invalid');
     if (url.pathname.startsWith('/api/')) {
@@ -118,7 +142,11 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
       if ('allowed' in found) {
         if (found.allowed.length > 0) {
           res.setHeader('Allow', found.allowed.join(', '));
-          throw new HttpError(405, 'MethodNotAllowed', `${req.method ?? ''} is not allowed on ${url.pathname}`);
+          throw new HttpError(
+            405,
+            'MethodNotAllowed',
+            `${req.method ?? ''} is not allowed on ${url.pathname}`,
+          );
         }
         throw new HttpError(404, 'NotFound', `no API at ${url.pathname}`);
       }
@@ -133,7 +161,8 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   };
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
-      if (!(err instanceof HttpError)) log.warn({ err: errorMessage(err), url: req.url }, 'request failed');
+      if (!(err instanceof HttpError))
+        log.warn({ err: errorMessage(err), url: req.url }, 'request failed');
       sendError(req, res, err);
     });
   };
@@ -143,7 +172,12 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => {
-      reject(new FlotillaError(`cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, { reason: 'ListenFailed', cause: err }));
+      reject(
+        new FlotillaError(`cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, {
+          reason: 'ListenFailed',
+          cause: err,
+        }),
+      );
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });
@@ -151,7 +185,10 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   if (isLoopback(host)) hosts = allowedHosts(host.includes(':') ? `[${host}]` : host, port);
   const scheme = options.tls ? 'https' : 'http';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, clusters: [...fleet.clusters.keys()], readOnly: !auth.configured }, 'Tower serving');
+  log.info(
+    { url, clusters: [...fleet.clusters.keys()], readOnly: !auth.configured },
+    'Tower serving',
+  );
   return {
     url,
     fleet,

@@ -17,7 +17,11 @@ async function parse<T>(res: Response): Promise<T> {
   const body = (await res.json().catch(() => ({}))) as unknown;
   if (!res.ok) {
     const e = body as Partial<ApiError>;
-    throw new RequestError(res.status, e.reason ?? 'Error', e.error ?? `${res.status} ${res.statusText}`);
+    throw new RequestError(
+      res.status,
+      e.reason ?? 'Error',
+      e.error ?? `${res.status} ${res.statusText}`,
+    );
   }
   return body as T;
 }
@@ -62,7 +66,10 @@ export async function postJson<T>(url: string, body: unknown = {}): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', ...(session.csrf ? { 'X-CSRF-Token': session.csrf } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(session.csrf ? { 'X-CSRF-Token': session.csrf } : {}),
+    },
     body: JSON.stringify(body),
   });
   return parse<T>(res);
@@ -125,8 +132,14 @@ export interface Loaded<T> {
  * `topics` (and, with `appId`, only when that app changed). Keeps showing the last data while a
  * new fetch runs, so live updates never flash.
  */
-export function useApi<T>(url: string | undefined, topics: readonly Topic[], appId?: string): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: RequestError; loading: boolean }>({ loading: true });
+export function useApi<T>(
+  url: string | undefined,
+  topics: readonly Topic[],
+  appId?: string,
+): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: RequestError; loading: boolean }>({
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const urlRef = useRef(url);
   urlRef.current = url;
@@ -140,7 +153,11 @@ export function useApi<T>(url: string | undefined, topics: readonly Topic[], app
       },
       (err: unknown) => {
         if (ctl.signal.aborted) return;
-        setState((s) => ({ ...s, error: err instanceof RequestError ? err : new RequestError(0, 'Network', String(err)), loading: false }));
+        setState((s) => ({
+          ...s,
+          error: err instanceof RequestError ? err : new RequestError(0, 'Network', String(err)),
+          loading: false,
+        }));
       },
     );
     return () => ctl.abort();
@@ -157,5 +174,10 @@ export function useApi<T>(url: string | undefined, topics: readonly Topic[], app
       liveListeners.delete(l);
     };
   }, [topics.join(','), appId]);
-  return { data: state.data, error: state.error, loading: state.loading, reload: () => setTick((t) => t + 1) };
+  return {
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
+    reload: () => setTick((t) => t + 1),
+  };
 }

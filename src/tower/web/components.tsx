@@ -56,7 +56,13 @@ function ago(iso: string, now: number): string {
   if (Number.isNaN(t)) return '';
   const s = Math.round(Math.abs(now - t) / 1000);
   const span =
-    s < 60 ? `${s}s` : s < 3600 ? `${Math.round(s / 60)}m` : s < 86_400 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+    s < 60
+      ? `${s}s`
+      : s < 3600
+        ? `${Math.round(s / 60)}m`
+        : s < 86_400
+          ? `${Math.round(s / 3600)}h`
+          : `${Math.round(s / 86_400)}d`;
   return t > now + 1000 ? `in ${span}` : `${span} ago`;
 }
 
@@ -75,9 +81,25 @@ export function Age({ iso }: { iso: string }) {
   );
 }
 
-export function Pager({ loc, page, pageSize, total }: { loc: Location; page: number; pageSize: number; total: number }) {
+export function Pager({
+  loc,
+  page,
+  pageSize,
+  total,
+}: {
+  loc: Location;
+  page: number;
+  pageSize: number;
+  total: number;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const go = (p: number) => navigate(withQuery(loc, { page: p === 1 ? undefined : String(p), pageSize: loc.query.get('pageSize') ?? undefined }));
+  const go = (p: number) =>
+    navigate(
+      withQuery(loc, {
+        page: p === 1 ? undefined : String(p),
+        pageSize: loc.query.get('pageSize') ?? undefined,
+      }),
+    );
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
@@ -85,13 +107,23 @@ export function Pager({ loc, page, pageSize, total }: { loc: Location; page: num
       <span class="muted">
         {from.toLocaleString()}–{to.toLocaleString()} of {total.toLocaleString()}
       </span>
-      <button type="button" disabled={page <= 1} onClick={() => go(page - 1)} aria-label="previous page">
+      <button
+        type="button"
+        disabled={page <= 1}
+        onClick={() => go(page - 1)}
+        aria-label="previous page"
+      >
         ‹ Prev
       </button>
       <span class="page-number">
         page {page} / {pages}
       </span>
-      <button type="button" disabled={page >= pages} onClick={() => go(page + 1)} aria-label="next page">
+      <button
+        type="button"
+        disabled={page >= pages}
+        onClick={() => go(page + 1)}
+        aria-label="next page"
+      >
         Next ›
       </button>
     </div>
@@ -103,7 +135,8 @@ export function SearchBox({ loc, placeholder }: { loc: Location; placeholder: st
   const [value, setValue] = useState(loc.query.get('q') ?? '');
   useEffect(() => {
     const t = setTimeout(() => {
-      if ((loc.query.get('q') ?? '') !== value) navigate(withQuery(loc, { q: value === '' ? undefined : value }), true);
+      if ((loc.query.get('q') ?? '') !== value)
+        navigate(withQuery(loc, { q: value === '' ? undefined : value }), true);
     }, 250);
     return () => clearTimeout(t);
   }, [value]);
@@ -134,7 +167,11 @@ export function FilterChips({
   const selected = loc.query.getAll(name).flatMap((v) => v.split(','));
   if (options.length === 0) return null;
   const toggle = (v: string) =>
-    navigate(withQuery(loc, { [name]: selected.includes(v) ? selected.filter((s) => s !== v) : [...selected, v] }));
+    navigate(
+      withQuery(loc, {
+        [name]: selected.includes(v) ? selected.filter((s) => s !== v) : [...selected, v],
+      }),
+    );
   return (
     <div class="chips" role="group" aria-label={label}>
       <span class="chips-label">{label}</span>
@@ -148,7 +185,9 @@ export function FilterChips({
           onClick={() => toggle(o.value)}
         >
           {o.label ?? o.value}
-          {o.count !== undefined ? <span class="chip-count">{o.count.toLocaleString()}</span> : null}
+          {o.count !== undefined ? (
+            <span class="chip-count">{o.count.toLocaleString()}</span>
+          ) : null}
         </button>
       ))}
     </div>
@@ -171,7 +210,15 @@ export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="state">{children}</div>;
 }
 
-export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Section({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section class="card">
       <header class="card-head">

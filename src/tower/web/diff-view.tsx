@@ -31,7 +31,12 @@ function ObjectBlock({ o, open }: { o: ObjectDiff; open: boolean }) {
   const [shown, setShown] = useState(open);
   return (
     <div class={`diff-object obj-${o.change}`} data-subject={o.subject}>
-      <button type="button" class="diff-title" onClick={() => setShown(!shown)} aria-expanded={shown}>
+      <button
+        type="button"
+        class="diff-title"
+        onClick={() => setShown(!shown)}
+        aria-expanded={shown}
+      >
         <span class={`change change-${o.change}`}>{o.change}</span>
         <span class="subject">{o.subject}</span>
       </button>

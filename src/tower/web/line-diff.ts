@@ -18,7 +18,7 @@ const CONTEXT = 3;
 export function alignLines(leftText: string, rightText: string): DiffRow[] {
   const a = leftText === '' ? [] : leftText.replace(/\n$/, '').split('\n');
   const b = rightText === '' ? [] : rightText.replace(/\n$/, '').split('\n');
-  const ops = a.length * b.length > MAX_LINES * MAX_LINES / 4 ? byPosition(a, b) : lcsOps(a, b);
+  const ops = a.length * b.length > (MAX_LINES * MAX_LINES) / 4 ? byPosition(a, b) : lcsOps(a, b);
   return fold(pairChanges(ops));
 }
 
@@ -33,7 +33,10 @@ function lcsOps(a: readonly string[], b: readonly string[]): Op[] {
     const row = table[i] as Uint32Array;
     const next = table[i + 1] as Uint32Array;
     for (let j = m - 1; j >= 0; j--) {
-      row[j] = a[i] === b[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
+      row[j] =
+        a[i] === b[j]
+          ? (next[j + 1] as number) + 1
+          : Math.max(next[j] as number, row[j + 1] as number);
     }
   }
   const ops: Op[] = [];
@@ -41,7 +44,11 @@ function lcsOps(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ kind: 'same', left: { n: i + 1, text: a[i] as string }, right: { n: j + 1, text: b[j] as string } });
+      ops.push({
+        kind: 'same',
+        left: { n: i + 1, text: a[i] as string },
+        right: { n: j + 1, text: b[j] as string },
+      });
       i++;
       j++;
     } else if (j < m && (i >= n || (table[i]?.[j + 1] ?? 0) >= (table[i + 1]?.[j] ?? 0))) {
@@ -60,10 +67,13 @@ function byPosition(a: readonly string[], b: readonly string[]): Op[] {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const l = a[i];
     const r = b[i];
-    if (l !== undefined && r !== undefined && l === r) ops.push({ kind: 'same', left: { n: i + 1, text: l }, right: { n: i + 1, text: r } });
+    if (l !== undefined && r !== undefined && l === r)
+      ops.push({ kind: 'same', left: { n: i + 1, text: l }, right: { n: i + 1, text: r } });
     else {
-      if (l !== undefined) ops.push({ kind: 'removed', left: { n: i + 1, text: l }, right: undefined });
-      if (r !== undefined) ops.push({ kind: 'added', left: undefined, right: { n: i + 1, text: r } });
+      if (l !== undefined)
+        ops.push({ kind: 'removed', left: { n: i + 1, text: l }, right: undefined });
+      if (r !== undefined)
+        ops.push({ kind: 'added', left: undefined, right: { n: i + 1, text: r } });
     }
   }
   return ops;
@@ -112,7 +122,12 @@ function fold(rows: DiffRow[]): DiffRow[] {
     const keepTail = end === rows.length ? 0 : CONTEXT;
     if (run.length > keepHead + keepTail + 1) {
       out.push(...run.slice(0, keepHead));
-      out.push({ kind: 'fold', left: undefined, right: undefined, hidden: run.length - keepHead - keepTail });
+      out.push({
+        kind: 'fold',
+        left: undefined,
+        right: undefined,
+        hidden: run.length - keepHead - keepTail,
+      });
       out.push(...run.slice(run.length - keepTail));
     } else out.push(...run);
     k = end;

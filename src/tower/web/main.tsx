@@ -55,7 +55,12 @@ function UserBox() {
   const session = useSession();
   const [open, setOpen] = useState(false);
   if (!session.loaded) return null;
-  if (session.readOnly) return <span class="badge badge-readonly" title="Started without logins: actions are off">read-only</span>;
+  if (session.readOnly)
+    return (
+      <span class="badge badge-readonly" title="Started without logins: actions are off">
+        read-only
+      </span>
+    );
   if (session.user) {
     return (
       <span class="user">
@@ -111,7 +116,10 @@ function App() {
             </a>
           ))}
         </nav>
-        <span class={connected ? 'live on' : 'live'} title={connected ? 'Live updates on' : 'Reconnecting…'}>
+        <span
+          class={connected ? 'live on' : 'live'}
+          title={connected ? 'Live updates on' : 'Reconnecting…'}
+        >
           {connected ? 'live' : 'offline'}
         </span>
         <UserBox />

@@ -37,7 +37,10 @@ export function useLocation(): Location {
 }
 
 /** A URL with query parameters (empty values left out). */
-export function href(path: string, params: Record<string, string | readonly string[] | undefined> = {}): string {
+export function href(
+  path: string,
+  params: Record<string, string | readonly string[] | undefined> = {},
+): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined) continue;
@@ -48,7 +51,10 @@ export function href(path: string, params: Record<string, string | readonly stri
 }
 
 /** The same location with some query parameters changed (page reset unless given). */
-export function withQuery(loc: Location, changes: Record<string, string | readonly string[] | undefined>): string {
+export function withQuery(
+  loc: Location,
+  changes: Record<string, string | readonly string[] | undefined>,
+): string {
   const params: Record<string, string[]> = {};
   for (const [k, v] of loc.query) (params[k] ??= []).push(v);
   delete params['page'];
@@ -61,7 +67,8 @@ export function withQuery(loc: Location, changes: Record<string, string | readon
 
 /** Follows a link inside the app without a reload (keeps ctrl/middle click working). */
 export function onLinkClick(e: MouseEvent): void {
-  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+    return;
   const a = (e.target as Element | null)?.closest('a');
   if (!a || a.target || a.origin !== window.location.origin || a.hasAttribute('download')) return;
   e.preventDefault();

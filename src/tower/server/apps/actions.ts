@@ -1,9 +1,9 @@
 // Actions on apps, performed through the Kubernetes API as the logged-in user (impersonation, so
 // the cluster's RBAC decides and its audit log names the user) and recorded as Events on the app:
 // reconcile now (optionally its source first), suspend, resume, and roll back through Git.
-import { errorMessage } from '../../../core/index.js';
+import { Annotation, errorMessage } from '../../../core/index.js';
 import { isForbidden, type KubeClient, type KubeObject } from '../../../kube/index.js';
-import { EventRecorder, REQUESTED_AT_ANNOTATION } from '../../../controller/index.js';
+import { EventRecorder } from '../../../controller/index.js';
 import type { ActionResult, RevertPreview } from '../../api/types.js';
 import type { AppRef, Fleet } from '../fleet.js';
 import { HttpError } from '../http/errors.js';
@@ -38,15 +38,26 @@ export class AppActions {
     await this.guard(async () => {
       if (withSource && src) {
         await client.patch(
-          { apiVersion: SOURCE_API_VERSION, kind: src.kind, namespace: src.namespace, name: src.name },
+          {
+            apiVersion: SOURCE_API_VERSION,
+            kind: src.kind,
+            namespace: src.namespace,
+            name: src.name,
+          },
           'merge',
-          { metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } } },
+          { metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } } },
         );
       }
       await ref.provider.requestReconcile(client, ref.obj, requestedAt);
     });
-    const what = withSource && src ? `reconcile of ${src.kind}/${src.name} and the app` : 'reconcile';
-    await this.record(ref, actor, 'ReconcileRequested', `${actor.user} requested a ${what} through Tower`);
+    const what =
+      withSource && src ? `reconcile of ${src.kind}/${src.name} and the app` : 'reconcile';
+    await this.record(
+      ref,
+      actor,
+      'ReconcileRequested',
+      `${actor.user} requested a ${what} through Tower`,
+    );
     return { ok: true, message: `requested a ${what} at ${requestedAt}` };
   }
 
@@ -54,7 +65,12 @@ export class AppActions {
     const ref = requireApp(this.fleet, id);
     await this.guard(() => ref.provider.setSuspended(this.as(ref, actor), ref.obj, suspended));
     const verb = suspended ? 'suspended' : 'resumed';
-    await this.record(ref, actor, suspended ? 'SuspendRequested' : 'ResumeRequested', `${actor.user} ${verb} reconciliation through Tower`);
+    await this.record(
+      ref,
+      actor,
+      suspended ? 'SuspendRequested' : 'ResumeRequested',
+      `${actor.user} ${verb} reconciliation through Tower`,
+    );
     return { ok: true, message: `${ref.provider.kind} ${verb}` };
   }
 
@@ -70,9 +86,18 @@ export class AppActions {
     const full = await readFull(ref);
     await this.guard(() =>
       this.as(ref, actor).patch(
-        { apiVersion: full.apiVersion, kind: full.kind, namespace: full.metadata.namespace, name: full.metadata.name ?? '' },
+        {
+          apiVersion: full.apiVersion,
+          kind: full.kind,
+          namespace: full.metadata.namespace,
+          name: full.metadata.name ?? '',
+        },
         'merge',
-        { metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: new Date().toISOString() } } },
+        {
+          metadata: {
+            annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() },
+          },
+        },
         { dryRun: true },
       ),
     );
@@ -85,7 +110,11 @@ export class AppActions {
       `${actor.user} rolled back to ${prepared.target} through Tower: revert commit ${short} pushed to ${prepared.branch}`,
     );
     await this.reconcile(id, actor, true).catch(() => undefined);
-    return { ok: true, message: `revert commit ${short} pushed to ${prepared.branch}`, commit: prepared.commit };
+    return {
+      ok: true,
+      message: `revert commit ${short} pushed to ${prepared.branch}`,
+      commit: prepared.commit,
+    };
   }
 
   /** A client of the app's cluster acting as the user. */
@@ -104,7 +133,8 @@ export class AppActions {
     try {
       return await fn();
     } catch (err) {
-      if (isForbidden(err)) throw new HttpError(403, 'Forbidden', `the cluster refused: ${errorMessage(err)}`);
+      if (isForbidden(err))
+        throw new HttpError(403, 'Forbidden', `the cluster refused: ${errorMessage(err)}`);
       throw err;
     }
   }
@@ -112,11 +142,21 @@ export class AppActions {
   private async record(ref: AppRef, actor: Actor, reason: string, note: string): Promise<void> {
     let recorder = this.recorders.get(ref.cluster.name);
     if (!recorder) {
-      recorder = new EventRecorder({ client: ref.cluster.client, controller: TOWER_CONTROLLER, instance: this.instance });
+      recorder = new EventRecorder({
+        client: ref.cluster.client,
+        controller: TOWER_CONTROLLER,
+        instance: this.instance,
+      });
       this.recorders.set(ref.cluster.name, recorder);
     }
     const obj: KubeObject = await readFull(ref).catch(() => ref.obj);
-    await recorder.record(obj, { type: 'Normal', reason, note, action: 'TowerAction', annotations: { 'tower.flotilla.dev/user': actor.user } });
+    await recorder.record(obj, {
+      type: 'Normal',
+      reason,
+      note,
+      action: 'TowerAction',
+      annotations: { 'tower.flotilla.dev/user': actor.user },
+    });
   }
 
   close(): void {

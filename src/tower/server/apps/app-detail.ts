@@ -15,7 +15,10 @@ import { HttpError } from '../http/errors.js';
 import { commitOf } from '../sources.js';
 
 /** Events carry the revision they are about in this annotation (Flux's kustomize-controller). */
-const REVISION_ANNOTATIONS = ['kustomize.toolkit.fluxcd.io/revision', 'helm.toolkit.fluxcd.io/revision'];
+const REVISION_ANNOTATIONS = [
+  'kustomize.toolkit.fluxcd.io/revision',
+  'helm.toolkit.fluxcd.io/revision',
+];
 const MAX_EVENTS = 100;
 
 interface KubeEvent extends KubeObject {
@@ -94,7 +97,9 @@ export function learnFromEvents(fleet: Fleet, id: string, events: readonly Event
 function commitInfo(repo: RepoHistory | undefined, revision: string): CommitInfo | undefined {
   const sha = commitOf(revision);
   const c = sha && repo ? repo.commit(sha) : undefined;
-  return c ? { sha: c.sha, author: c.author, email: c.email, date: c.date, subject: c.subject } : undefined;
+  return c
+    ? { sha: c.sha, author: c.author, email: c.email, date: c.date, subject: c.subject }
+    : undefined;
 }
 
 /** Applied revisions, newest first, with their commits. */

@@ -1,7 +1,12 @@
 // The App screen's diffs: live versus desired (the app rendered at its applied revision, dry-run
 // against its target cluster as the controller would apply it, plus what prune would delete), and
 // any two revisions of its source, or a revision against a branch, rendered and compared.
-import { ResourceManager, formatSubject, objMetadataOf, parseObjectId } from '../../../apply/index.js';
+import {
+  ResourceManager,
+  formatSubject,
+  objMetadataOf,
+  parseObjectId,
+} from '../../../apply/index.js';
 import type { KubeObject } from '../../../kube/index.js';
 import type { DiffResponse } from '../../api/types.js';
 import { diffSets, pairRenders } from '../diff/object-diff.js';
@@ -35,23 +40,39 @@ async function desiredObjects(
     namespace: src.namespace,
     name: src.name,
   });
-  const artifact = (source['status'] as { artifact?: { url?: string; digest?: string } } | undefined)
-    ?.artifact;
+  const artifact = (
+    source['status'] as { artifact?: { url?: string; digest?: string } } | undefined
+  )?.artifact;
   if (!artifact?.url || !artifact.digest) {
-    throw new HttpError(409, 'NoArtifact', `${src.kind} ${src.namespace}/${src.name} has no artifact yet`);
+    throw new HttpError(
+      409,
+      'NoArtifact',
+      `${src.kind} ${src.namespace}/${src.name} has no artifact yet`,
+    );
   }
   return renderer.fromArtifact(target, { url: artifact.url, digest: artifact.digest });
 }
 
-export async function liveDiff(fleet: Fleet, renderer: AppRenderer, id: string): Promise<DiffResponse> {
+export async function liveDiff(
+  fleet: Fleet,
+  renderer: AppRenderer,
+  id: string,
+): Promise<DiffResponse> {
   const ref = requireApp(fleet, id);
   const target = await renderTarget(ref, id);
-  const status = (target.full['status'] ?? {}) as { lastAppliedRevision?: string; inventory?: { entries?: { id: string; v: string }[] } };
+  const status = (target.full['status'] ?? {}) as {
+    lastAppliedRevision?: string;
+    inventory?: { entries?: { id: string; v: string }[] };
+  };
   const revision = status.lastAppliedRevision ?? '';
-  if (revision === '') throw new HttpError(409, 'NotApplied', 'the app has not applied any revision yet');
+  if (revision === '')
+    throw new HttpError(409, 'NotApplied', 'the app has not applied any revision yet');
   const desired = await desiredObjects(fleet, renderer, ref, target, revision);
   const client = await ref.provider.targetClient(ref.cluster.client, target.full);
-  const manager = new ResourceManager(client, { ownerLabels: ref.provider.ownerLabels(target.full), verifiedTtlMs: 0 });
+  const manager = new ResourceManager(client, {
+    ownerLabels: ref.provider.ownerLabels(target.full),
+    verifiedTtlMs: 0,
+  });
   const { results } = await manager.diff(desired);
   const bySubject = new Map(desired.map((d) => [formatSubject(objMetadataOf(d)), d]));
   const pairs = results.map((r) => ({
@@ -69,7 +90,12 @@ export async function liveDiff(fleet: Fleet, renderer: AppRenderer, id: string):
       const subject = formatSubject(m);
       if (rendered.has(subject)) continue;
       const apiVersion = m.group === '' ? e.v : `${m.group}/${e.v}`;
-      const live = await client.getOrUndefined({ apiVersion, kind: m.kind, name: m.name, namespace: m.namespace || undefined });
+      const live = await client.getOrUndefined({
+        apiVersion,
+        kind: m.kind,
+        name: m.name,
+        namespace: m.namespace || undefined,
+      });
       if (live) pairs.push({ subject, left: live, right: undefined });
     }
   }
@@ -77,7 +103,10 @@ export async function liveDiff(fleet: Fleet, renderer: AppRenderer, id: string):
 }
 
 /** A revision (`main@sha1:…`, a commit id) or `branch:NAME`, as a commit of the repository. */
-async function resolveRevision(repo: RepoHistory, spec: string): Promise<{ sha: string; label: string }> {
+async function resolveRevision(
+  repo: RepoHistory,
+  spec: string,
+): Promise<{ sha: string; label: string }> {
   if (spec.startsWith('branch:')) {
     const branch = spec.slice('branch:'.length);
     if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..')) {
@@ -89,7 +118,9 @@ async function resolveRevision(repo: RepoHistory, spec: string): Promise<{ sha: 
     if (!sha) throw new HttpError(404, 'NotFound', `branch ${branch} not found in ${repo.url}`);
     return { sha, label: `branch ${branch} (${sha.slice(0, 7)})` };
   }
-  const sha = commitOf(spec) ?? (/^[0-9a-f]{7,64}$/.test(spec) ? await repo.mirror.resolveCommit(spec) : undefined);
+  const sha =
+    commitOf(spec) ??
+    (/^[0-9a-f]{7,64}$/.test(spec) ? await repo.mirror.resolveCommit(spec) : undefined);
   if (!sha) throw new HttpError(400, 'BadQuery', `'${spec}' is not a revision of ${repo.url}`);
   return { sha, label: spec.includes('@') ? spec : sha.slice(0, 12) };
 }

@@ -55,7 +55,12 @@ export class AppHistory {
     let added = false;
     for (const c of conditions) {
       const last = [...list].reverse().find((x) => x.type === c.type);
-      if (last && last.status === c.status && last.reason === c.reason && last.message === c.message)
+      if (
+        last &&
+        last.status === c.status &&
+        last.reason === c.reason &&
+        last.message === c.message
+      )
         continue;
       list.push({ ...c, observedAt: last ? observedAt : c.lastTransitionTime || observedAt });
       added = true;

@@ -87,7 +87,17 @@ export class AppIndex {
     this.rows.set(row.id, row);
     this.haystacks.set(
       row.id,
-      [row.name, row.namespace, row.cluster, row.environment, row.kind, row.source?.name ?? '', row.source?.url ?? '', row.revision, row.message]
+      [
+        row.name,
+        row.namespace,
+        row.cluster,
+        row.environment,
+        row.kind,
+        row.source?.name ?? '',
+        row.source?.url ?? '',
+        row.revision,
+        row.message,
+      ]
         .join('\n')
         .toLowerCase(),
     );
@@ -125,7 +135,10 @@ export class AppIndex {
   }
 
   filter(q: FleetQuery): AppRow[] {
-    const words = q.q.toLowerCase().split(/\s+/).filter((w) => w !== '');
+    const words = q.q
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const inSet = <T>(set: readonly T[], v: T) => set.length === 0 || set.includes(v);
     return this.all().filter((r) => {
       if (!inSet(q.clusters, r.cluster)) return false;
@@ -156,7 +169,10 @@ export class AppIndex {
    */
   matrix(q: FleetQuery): Page<MatrixRow> & { counts: Counts } {
     const rows = this.filter(q);
-    const groups = new Map<string, { kind: AppKind; namespace: string; name: string; cells: Record<string, AppRow> }>();
+    const groups = new Map<
+      string,
+      { kind: AppKind; namespace: string; name: string; cells: Record<string, AppRow> }
+    >();
     for (const r of rows) {
       const key = `${r.kind}/${r.namespace}/${r.name}`;
       let g = groups.get(key);

@@ -46,7 +46,10 @@ export async function appTree(fleet: Fleet, id: string): Promise<AppTree> {
   const manager = new ResourceManager(target);
   const health = await manager.health(shown);
   const workloads = shown.filter((o) => OWNERS.has(o.kind));
-  const owned = workloads.length > 0 ? await ownedObjects(target, [...new Set(workloads.map((w) => w.namespace))]) : [];
+  const owned =
+    workloads.length > 0
+      ? await ownedObjects(target, [...new Set(workloads.map((w) => w.namespace))])
+      : [];
   const liveUids = new Map<string, string>();
   if (owned.length > 0) {
     for (const w of workloads) {

@@ -8,6 +8,11 @@ const MAX_MESSAGE = 600;
 /** The condition types rows and the conditions history use. */
 const KEPT = new Set(['Ready', 'Reconciling', 'Stalled', 'Healthy', 'Released', 'Remediated']);
 
+/** A condition field as text (a field of another type is taken as missing). */
+function text(v: unknown, missing: string): string {
+  return typeof v === 'string' ? v : missing;
+}
+
 /** The conditions of an object, normalised (missing fields as ''). */
 export function conditionsOf(obj: KubeObject): Condition[] {
   const status = obj['status'] as { conditions?: unknown } | undefined;
@@ -17,11 +22,11 @@ export function conditionsOf(obj: KubeObject): Condition[] {
     const r = c as Record<string, unknown>;
     return [
       {
-        type: String(r['type'] ?? ''),
-        status: String(r['status'] ?? 'Unknown'),
-        reason: String(r['reason'] ?? ''),
-        message: String(r['message'] ?? ''),
-        lastTransitionTime: String(r['lastTransitionTime'] ?? ''),
+        type: text(r['type'], ''),
+        status: text(r['status'], 'Unknown'),
+        reason: text(r['reason'], ''),
+        message: text(r['message'], ''),
+        lastTransitionTime: text(r['lastTransitionTime'], ''),
       },
     ];
   });

@@ -2,12 +2,11 @@
 // watch cache, inventory, actions as `flux reconcile/suspend/resume` do them, and the same build
 // the controller runs for diffs.
 import { resolve, sep } from 'node:path';
-import { FlotillaError } from '../../../core/index.js';
+import { Annotation, FlotillaError } from '../../../core/index.js';
 import type { KubeClient, KubeObject } from '../../../kube/index.js';
 import { entryToRef, kustomizationOwnerLabels } from '../../../apply/index.js';
 import {
   KUSTOMIZATION_API_VERSION,
-  REQUESTED_AT_ANNOTATION,
   fluxBuild,
   kustomizationTargetClients,
   loadSubstituteFrom,
@@ -185,7 +184,7 @@ export const kustomizationProvider: AppProvider = {
         name: obj.metadata.name ?? '',
       },
       'merge',
-      { metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } } },
+      { metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } } },
     );
   },
 

@@ -49,7 +49,9 @@ export interface AppProvider {
   /** The labels the app puts on what it applies (for ownership of live objects). */
   ownerLabels(obj: KubeObject): Readonly<Record<string, string>>;
   /** The app (namespace and name) that applied an object, from the object's labels. */
-  ownerOf(labels: Readonly<Record<string, string>>): { namespace: string; name: string } | undefined;
+  ownerOf(
+    labels: Readonly<Record<string, string>>,
+  ): { namespace: string; name: string } | undefined;
 }
 
 /** `cluster/Kind/namespace/name`, each part URI-encoded: an app's id and its URL. */

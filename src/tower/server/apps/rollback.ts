@@ -29,15 +29,25 @@ export interface PreparedRollback extends RevertPreview {
 const PREVIEW_TTL_MS = 15 * 60_000;
 const COMMITTER = { name: 'Flotilla Tower', email: 'tower@flotilla.invalid' };
 
-const git = (repo: RepoHistory, args: readonly string[], extra: { cwd?: string; env?: Record<string, string> } = {}) =>
-  runGit(['--git-dir', repo.mirror.dir, ...args], { ...extra, timeoutMs: 120_000 }).then((r) => r.stdout);
+const git = (
+  repo: RepoHistory,
+  args: readonly string[],
+  extra: { cwd?: string; env?: Record<string, string> } = {},
+) =>
+  runGit(['--git-dir', repo.mirror.dir, ...args], { ...extra, timeoutMs: 120_000 }).then(
+    (r) => r.stdout,
+  );
 
 /** Whether a manifest text holds a Secret (its content then never leaves the server). */
 function holdsSecret(text: string): boolean {
   if (!/\bkind:\s*["']?Secret\b/.test(text)) return false;
   try {
     return parseYamlDocuments(text).some(
-      (d) => typeof d === 'object' && d !== null && !Array.isArray(d) && (d as Record<string, unknown>)['kind'] === 'Secret',
+      (d) =>
+        typeof d === 'object' &&
+        d !== null &&
+        !Array.isArray(d) &&
+        (d as Record<string, unknown>)['kind'] === 'Secret',
     );
   } catch {
     return true;
@@ -45,18 +55,25 @@ function holdsSecret(text: string): boolean {
 }
 
 /** The patch between two commits, with the hunks of files holding Secrets replaced by a note. */
-async function maskedPatch(repo: RepoHistory, from: string, to: string, files: readonly string[]): Promise<string> {
+async function maskedPatch(
+  repo: RepoHistory,
+  from: string,
+  to: string,
+  files: readonly string[],
+): Promise<string> {
   const parts: string[] = [];
   for (const path of files) {
     const [before, after] = await Promise.all(
       [from, to].map((c) =>
-        runGit(['--git-dir', repo.mirror.dir, 'cat-file', '-p', `${c}:${path}`], { okCodes: [0, 128] }).then((r) =>
-          r.code === 0 ? r.stdout : '',
-        ),
+        runGit(['--git-dir', repo.mirror.dir, 'cat-file', '-p', `${c}:${path}`], {
+          okCodes: [0, 128],
+        }).then((r) => (r.code === 0 ? r.stdout : '')),
       ),
     );
     if (holdsSecret(before ?? '') || holdsSecret(after ?? '')) {
-      parts.push(`diff --git a/${path} b/${path}\n# ${path} holds a Secret: its content is not shown\n`);
+      parts.push(
+        `diff --git a/${path} b/${path}\n# ${path} holds a Secret: its content is not shown\n`,
+      );
       continue;
     }
     parts.push(await git(repo, ['diff', '--no-color', '--no-ext-diff', from, to, '--', path]));
@@ -77,25 +94,54 @@ export class Rollbacks {
   async preview(id: string, revision: string, user: string): Promise<RevertPreview> {
     const ref = requireApp(this.fleet, id);
     const repo = this.fleet.repoOf(id);
-    if (!repo) throw new HttpError(409, 'NoGitSource', 'roll back needs a GitRepository source that tracks a branch');
-    const target = commitOf(revision) ?? (/^[0-9a-f]{40,64}$/.test(revision) ? revision : undefined);
+    if (!repo)
+      throw new HttpError(
+        409,
+        'NoGitSource',
+        'roll back needs a GitRepository source that tracks a branch',
+      );
+    const target =
+      commitOf(revision) ?? (/^[0-9a-f]{40,64}$/.test(revision) ? revision : undefined);
     if (!target) throw new HttpError(400, 'BadRequest', `'${revision}' is not a revision`);
     await this.fleet.repos.refreshNow(repo);
     const head = repo.head;
-    if (!head) throw new HttpError(409, 'SourceUnavailable', `${repo.url} could not be fetched: ${repo.lastError}`);
+    if (!head)
+      throw new HttpError(
+        409,
+        'SourceUnavailable',
+        `${repo.url} could not be fetched: ${repo.lastError}`,
+      );
     if (!(await repo.mirror.hasCommit(target)) || !(await repo.mirror.isAncestor(target, head))) {
-      throw new HttpError(409, 'NotAnAncestor', `${target.slice(0, 12)} is not an earlier commit of ${repo.branch}`);
+      throw new HttpError(
+        409,
+        'NotAnAncestor',
+        `${target.slice(0, 12)} is not an earlier commit of ${repo.branch}`,
+      );
     }
     const path = ref.provider.pathOf(ref.obj);
-    const shas = (await git(repo, ['rev-list', '--no-merges', `${target}..${head}`, '--', path === '' ? '.' : path]))
+    const shas = (
+      await git(repo, [
+        'rev-list',
+        '--no-merges',
+        `${target}..${head}`,
+        '--',
+        path === '' ? '.' : path,
+      ])
+    )
       .split('\n')
       .filter((s) => s !== '');
     if (shas.length === 0) {
-      throw new HttpError(409, 'NothingToRevert', `no commit after ${target.slice(0, 12)} changed ${path || 'the repository'}`);
+      throw new HttpError(
+        409,
+        'NothingToRevert',
+        `no commit after ${target.slice(0, 12)} changed ${path || 'the repository'}`,
+      );
     }
     const commits: CommitInfo[] = shas.map((sha) => {
       const c = repo.commit(sha);
-      return c ? { sha, author: c.author, email: c.email, date: c.date, subject: c.subject } : { sha, author: '', email: '', date: '', subject: '' };
+      return c
+        ? { sha, author: c.author, email: c.email, date: c.date, subject: c.subject }
+        : { sha, author: '', email: '', date: '', subject: '' };
     });
     const short = target.slice(0, 7);
     const message = [
@@ -114,7 +160,11 @@ export class Rollbacks {
       .map((l) => {
         const [status = '', ...rest] = l.split('\t');
         const p = rest.join('\t');
-        return { path: p, status, outsideApp: path !== '' && p !== path && !p.startsWith(`${path}/`) };
+        return {
+          path: p,
+          status,
+          outsideApp: path !== '' && p !== path && !p.startsWith(`${path}/`),
+        };
       });
     const full = await readFull(ref);
     const renderTarget = { id, provider: ref.provider, client: ref.cluster.client, full };
@@ -131,8 +181,16 @@ export class Rollbacks {
       commits,
       message,
       files,
-      patch: await maskedPatch(repo, head, commit, files.map((f) => f.path)),
-      diff: diffSets({ left: `${repo.branch} now (${head.slice(0, 7)})`, right: `after the revert` }, pairRenders(now, after)),
+      patch: await maskedPatch(
+        repo,
+        head,
+        commit,
+        files.map((f) => f.path),
+      ),
+      diff: diffSets(
+        { left: `${repo.branch} now (${head.slice(0, 7)})`, right: `after the revert` },
+        pairRenders(now, after),
+      ),
       app: id,
       user,
       commit,
@@ -149,7 +207,11 @@ export class Rollbacks {
     this.prune();
     const p = this.previews.get(previewId);
     if (!p || p.app !== id || p.user !== user) {
-      throw new HttpError(404, 'PreviewNotFound', 'no such rollback preview (it may have expired): preview again');
+      throw new HttpError(
+        404,
+        'PreviewNotFound',
+        'no such rollback preview (it may have expired): preview again',
+      );
     }
     this.previews.delete(previewId);
     return p;
@@ -161,17 +223,32 @@ export class Rollbacks {
     if (!repo) throw new HttpError(409, 'NoGitSource', 'the app no longer has a Git source');
     await this.fleet.repos.refreshNow(repo);
     if (repo.head !== p.head) {
-      throw new HttpError(409, 'BranchMoved', `${repo.branch} moved to ${repo.head.slice(0, 7)} since the preview: preview again`);
+      throw new HttpError(
+        409,
+        'BranchMoved',
+        `${repo.branch} moved to ${repo.head.slice(0, 7)} since the preview: preview again`,
+      );
     }
     await repo.withAuth(async (auth) => {
       await runGit(
-        ['--git-dir', repo.mirror.dir, 'push', '--porcelain', '--', repo.url, `${p.commit}:refs/heads/${repo.branch}`],
+        [
+          '--git-dir',
+          repo.mirror.dir,
+          'push',
+          '--porcelain',
+          '--',
+          repo.url,
+          `${p.commit}:refs/heads/${repo.branch}`,
+        ],
         { env: auth?.env ?? {}, secrets: auth?.secrets ?? [], timeoutMs: 120_000 },
       ).catch((err: unknown) => {
-        throw new FlotillaError(`push to ${repo.url} failed: ${err instanceof Error ? err.message : String(err)}`, {
-          reason: 'PushFailed',
-          category: 'Transient',
-        });
+        throw new FlotillaError(
+          `push to ${repo.url} failed: ${err instanceof Error ? err.message : String(err)}`,
+          {
+            reason: 'PushFailed',
+            category: 'Transient',
+          },
+        );
       });
     });
     await this.fleet.repos.refreshNow(repo);
@@ -197,10 +274,19 @@ export class Rollbacks {
       try {
         await git(repo, ['worktree', 'add', '--detach', '--no-checkout', tree, head]);
         await runGit(['reset', '-q', '--hard', head], { cwd: tree });
-        const reverted = await runGit(['revert', '--no-commit', '--no-edit', ...shas], { cwd: tree, okCodes: [0, 1] });
+        const reverted = await runGit(['revert', '--no-commit', '--no-edit', ...shas], {
+          cwd: tree,
+          okCodes: [0, 1],
+        });
         if (reverted.code !== 0) {
-          const conflicts = (await runGit(['diff', '--name-only', '--diff-filter=U'], { cwd: tree })).stdout.trim();
-          throw new HttpError(409, 'RevertConflict', `the revert does not apply cleanly${conflicts ? `: conflicts in ${conflicts.split('\n').join(', ')}` : ''}`);
+          const conflicts = (
+            await runGit(['diff', '--name-only', '--diff-filter=U'], { cwd: tree })
+          ).stdout.trim();
+          throw new HttpError(
+            409,
+            'RevertConflict',
+            `the revert does not apply cleanly${conflicts ? `: conflicts in ${conflicts.split('\n').join(', ')}` : ''}`,
+          );
         }
         const author = { GIT_AUTHOR_NAME: user, GIT_AUTHOR_EMAIL: user.includes('@') ? user : '' };
         const env = {
@@ -208,7 +294,11 @@ export class Rollbacks {
           GIT_COMMITTER_NAME: COMMITTER.name,
           GIT_COMMITTER_EMAIL: COMMITTER.email,
         };
-        await runGit(['commit', '-q', '--allow-empty-message', '-F', '-'], { cwd: tree, env, input: message });
+        await runGit(['commit', '-q', '--allow-empty-message', '-F', '-'], {
+          cwd: tree,
+          env,
+          input: message,
+        });
         return (await runGit(['rev-parse', 'HEAD'], { cwd: tree })).stdout.trim();
       } finally {
         await git(repo, ['worktree', 'remove', '--force', tree]).catch(() => undefined);

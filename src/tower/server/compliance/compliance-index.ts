@@ -1,11 +1,7 @@
 // Violations across the fleet: per cluster, per policy and per namespace, clusters side by side,
 // with accepted risks (PolicyExceptions) applied: a covered violation is counted apart and names
 // who accepted it; an expired exception stops covering at once.
-import type {
-  AcceptedRisk,
-  ComplianceMatrixRow,
-  Violation,
-} from '../../api/types.js';
+import type { AcceptedRisk, ComplianceMatrixRow, Violation } from '../../api/types.js';
 import { pageOf, type Paging } from '../paging.js';
 import { covers, type FoundViolation, type RiskException } from './providers.js';
 
@@ -68,7 +64,9 @@ export class ComplianceIndex {
           ...v,
           cluster: entry.cluster,
           environment: entry.environment,
-          ...(accepted ? { acceptedBy: accepted.acceptedBy || `${accepted.namespace}/${accepted.name}` } : {}),
+          ...(accepted
+            ? { acceptedBy: accepted.acceptedBy || `${accepted.namespace}/${accepted.name}` }
+            : {}),
         });
       }
     }
@@ -98,7 +96,10 @@ export class ComplianceIndex {
   }
 
   query(q: ComplianceQuery, now = Date.now()) {
-    const words = q.q.toLowerCase().split(/\s+/).filter((w) => w !== '');
+    const words = q.q
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const inSet = (set: readonly string[], v: string) => set.length === 0 || set.includes(v);
     const all = this.violations(now);
     const matching = all.filter(
@@ -120,7 +121,8 @@ export class ComplianceIndex {
       matrix.set(v.policy, { ...row, total: row.total + 1 });
     }
     for (const e of this.entries.values()) {
-      if (e.unlisted === 0 || !inSet(q.clusters, e.cluster) || !inSet(q.policies, e.policy)) continue;
+      if (e.unlisted === 0 || !inSet(q.clusters, e.cluster) || !inSet(q.policies, e.policy))
+        continue;
       if (q.namespaces.length > 0 || words.length > 0) continue;
       const row = matrix.get(e.policy) ?? { policy: e.policy, clusters: {}, total: 0 };
       row.clusters[e.cluster] = (row.clusters[e.cluster] ?? 0) + e.unlisted;
@@ -130,7 +132,9 @@ export class ComplianceIndex {
     for (const v of matching) byNamespace.set(v.namespace, (byNamespace.get(v.namespace) ?? 0) + 1);
     return {
       ...pageOf(matching, q),
-      matrix: [...matrix.values()].sort((a, b) => b.total - a.total || a.policy.localeCompare(b.policy)),
+      matrix: [...matrix.values()].sort(
+        (a, b) => b.total - a.total || a.policy.localeCompare(b.policy),
+      ),
       byNamespace: [...byNamespace]
         .map(([namespace, count]) => ({ namespace, count }))
         .sort((a, b) => b.count - a.count || a.namespace.localeCompare(b.namespace))

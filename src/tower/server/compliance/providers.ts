@@ -67,11 +67,12 @@ export const policyReportProvider: ComplianceProvider = {
   violations(obj) {
     const scope = obj['scope'] as { kind?: string; name?: string; namespace?: string } | undefined;
     const results = Array.isArray(obj['results']) ? (obj['results'] as ReportResult[]) : [];
-    return results.filter((r) => FAILING.has(str(r.result))).flatMap((r) => {
-      const resources = r.resources?.length ? r.resources : scope ? [scope] : [{}];
-      const policy = r.rule ? `${str(r.policy)}/${r.rule}` : str(r.policy);
-      return resources.map(
-        (res): FoundViolation => ({
+    return results
+      .filter((r) => FAILING.has(str(r.result)))
+      .flatMap((r) => {
+        const resources = r.resources?.length ? r.resources : scope ? [scope] : [{}];
+        const policy = r.rule ? `${str(r.policy)}/${r.rule}` : str(r.policy);
+        return resources.map((res): FoundViolation => ({
           policy,
           engine: 'policyreport',
           kind: str(res.kind),
@@ -80,9 +81,8 @@ export const policyReportProvider: ComplianceProvider = {
           message: str(r.message),
           action: str(r.result),
           severity: str(r.severity),
-        }),
-      );
-    });
+        }));
+      });
   },
   unlisted: () => 0,
 };
@@ -120,19 +120,18 @@ export const gatekeeperProvider: ComplianceProvider = {
   },
   violations(obj) {
     const status = (obj['status'] as ConstraintStatus | undefined) ?? {};
-    const action = (obj['spec'] as { enforcementAction?: string } | undefined)?.enforcementAction ?? 'deny';
-    return (status.violations ?? []).map(
-      (v): FoundViolation => ({
-        policy: `${obj.kind}/${obj.metadata.name ?? ''}`,
-        engine: 'gatekeeper',
-        kind: str(v.kind),
-        namespace: str(v.namespace),
-        name: str(v.name),
-        message: str(v.message),
-        action: str(v.enforcementAction) || action,
-        severity: '',
-      }),
-    );
+    const action =
+      (obj['spec'] as { enforcementAction?: string } | undefined)?.enforcementAction ?? 'deny';
+    return (status.violations ?? []).map((v): FoundViolation => ({
+      policy: `${obj.kind}/${obj.metadata.name ?? ''}`,
+      engine: 'gatekeeper',
+      kind: str(v.kind),
+      namespace: str(v.namespace),
+      name: str(v.name),
+      message: str(v.message),
+      action: str(v.enforcementAction) || action,
+      severity: '',
+    }));
   },
   unlisted(obj) {
     const status = (obj['status'] as ConstraintStatus | undefined) ?? {};
@@ -155,7 +154,10 @@ export interface RiskException {
   readonly expiresAt: string;
 }
 
-export const POLICY_EXCEPTION = { apiVersion: 'policy.flotilla.dev/v1', kind: 'PolicyException' } as const;
+export const POLICY_EXCEPTION = {
+  apiVersion: 'policy.flotilla.dev/v1',
+  kind: 'PolicyException',
+} as const;
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.flatMap((x) => (typeof x === 'string' ? [x] : [])) : [];
@@ -190,7 +192,9 @@ export function readException(obj: KubeObject): RiskException {
     names: strings(match['names']),
     justification: str(spec['justification']),
     ticket: str(spec['ticket']),
-    acceptedBy: str(status['acceptedBy']) || str(obj.metadata.annotations?.['policy.flotilla.dev/accepted-by']),
+    acceptedBy:
+      str(status['acceptedBy']) ||
+      str(obj.metadata.annotations?.['policy.flotilla.dev/accepted-by']),
     expiresAt: str(spec['expiresAt']),
   };
 }

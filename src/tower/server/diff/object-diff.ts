@@ -38,13 +38,24 @@ export function objectDiff(
   right: KubeObject | undefined,
 ): ObjectDiff {
   const shown = displayPair(left, right);
-  const change = !left ? 'added' : !right ? 'removed' : shown.left === shown.right ? 'unchanged' : 'modified';
+  const change = !left
+    ? 'added'
+    : !right
+      ? 'removed'
+      : shown.left === shown.right
+        ? 'unchanged'
+        : 'modified';
   return change === 'unchanged'
     ? { subject, change, left: '', right: '' }
     : { subject, change, left: shown.left, right: shown.right };
 }
 
-const ORDER: Record<ObjectDiff['change'], number> = { modified: 0, added: 1, removed: 2, unchanged: 3 };
+const ORDER: Record<ObjectDiff['change'], number> = {
+  modified: 0,
+  added: 1,
+  removed: 2,
+  unchanged: 3,
+};
 
 /** Diffs two sets of objects (two renders, or live against desired). */
 export function diffSets(

@@ -1,7 +1,13 @@
 // The Changes screen: who changed what and when, from the Git history of every source branch,
 // filtered on the server (author, kind, namespace, change type, source, words), each commit linked
 // to the apps it reached (their path holds a changed file) and when each cluster applied it.
-import type { ChangeApp, ChangeRow, ChangeType, ChangesPage, ObjectChange } from '../../api/types.js';
+import type {
+  ChangeApp,
+  ChangeRow,
+  ChangeType,
+  ChangesPage,
+  ObjectChange,
+} from '../../api/types.js';
 import type { Fleet } from '../fleet.js';
 import { pageOf, type Paging } from '../paging.js';
 import { commitOf } from '../sources.js';
@@ -46,19 +52,34 @@ function linkedApps(fleet: Fleet, repo: RepoHistory): LinkedApp[] {
       const position = s ? repo.position(s) : undefined;
       return position === undefined ? [] : [{ position, time: r.appliedAt }];
     });
-    return [{ id, cluster: row.cluster, path: ref.provider.pathOf(ref.obj), appliedAt: sha ? repo.position(sha) : undefined, records }];
+    return [
+      {
+        id,
+        cluster: row.cluster,
+        path: ref.provider.pathOf(ref.obj),
+        appliedAt: sha ? repo.position(sha) : undefined,
+        records,
+      },
+    ];
   });
 }
 
 function reaches(app: LinkedApp, commit: RepoCommit): boolean {
-  return app.path === '' || commit.files.some((f) => f === app.path || f.startsWith(`${app.path}/`));
+  return (
+    app.path === '' || commit.files.some((f) => f === app.path || f.startsWith(`${app.path}/`))
+  );
 }
 
 function linkOf(app: LinkedApp, position: number): ChangeApp {
   const applied = app.appliedAt !== undefined && app.appliedAt <= position;
   // The first record (oldest first) of a revision at or after the commit is when it arrived.
   const first = app.records.find((r) => r.position <= position && r.time !== '');
-  return { app: app.id, cluster: app.cluster, applied, appliedAt: applied && first ? first.time : '' };
+  return {
+    app: app.id,
+    cluster: app.cluster,
+    applied,
+    appliedAt: applied && first ? first.time : '',
+  };
 }
 
 function matchObjects(c: RepoCommit, q: ChangesQuery): readonly ObjectChange[] {
@@ -72,13 +93,22 @@ function matchObjects(c: RepoCommit, q: ChangesQuery): readonly ObjectChange[] {
 }
 
 export function queryChanges(fleet: Fleet, q: ChangesQuery): ChangesPage {
-  const words = q.q.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = q.q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const objectFilter = q.kinds.length > 0 || q.namespaces.length > 0 || q.types.length > 0;
   const authors = new Set<string>();
   const kinds = new Set<string>();
   const namespaces = new Set<string>();
   const sources: string[] = [];
-  const rows: { commit: RepoCommit; repo: RepoHistory; position: number; objects: readonly ObjectChange[]; apps: LinkedApp[] }[] = [];
+  const rows: {
+    commit: RepoCommit;
+    repo: RepoHistory;
+    position: number;
+    objects: readonly ObjectChange[];
+    apps: LinkedApp[];
+  }[] = [];
   for (const repo of fleet.repos.all()) {
     const label = sourceLabel(repo);
     sources.push(label);
@@ -90,11 +120,13 @@ export function queryChanges(fleet: Fleet, q: ChangesQuery): ChangesPage {
         kinds.add(o.kind);
         if (o.namespace) namespaces.add(o.namespace);
       }
-      if (q.authors.length > 0 && !q.authors.includes(c.author) && !q.authors.includes(c.email)) return;
+      if (q.authors.length > 0 && !q.authors.includes(c.author) && !q.authors.includes(c.email))
+        return;
       const objects = matchObjects(c, q);
       if (objectFilter && objects.length === 0) return;
       if (words.length > 0) {
-        const hay = `${c.sha} ${c.subject} ${c.author} ${c.email} ${c.files.join(' ')}`.toLowerCase();
+        const hay =
+          `${c.sha} ${c.subject} ${c.author} ${c.email} ${c.files.join(' ')}`.toLowerCase();
         if (!words.every((w) => hay.includes(w))) return;
       }
       if (q.app !== undefined && !apps.some((a) => a.id === q.app && reaches(a, c))) return;

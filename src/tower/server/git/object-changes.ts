@@ -42,7 +42,12 @@ function docsOf(text: string, path: string, defaultNamespace: string): ObjectDoc
     if (typeof d !== 'object' || d === null || Array.isArray(d)) return [];
     const o = d as Record<string, unknown>;
     // kustomization.yaml files usually leave out apiVersion and kind.
-    const kind = typeof o['kind'] === 'string' ? o['kind'] : KUSTOMIZATION_FILE.test(path) ? 'Kustomization' : '';
+    const kind =
+      typeof o['kind'] === 'string'
+        ? o['kind']
+        : KUSTOMIZATION_FILE.test(path)
+          ? 'Kustomization'
+          : '';
     const meta = (o['metadata'] ?? {}) as Record<string, unknown>;
     if (kind === '') return [];
     // kustomization.yaml files have no name: they are named by their folder.
@@ -54,7 +59,11 @@ function docsOf(text: string, path: string, defaultNamespace: string): ObjectDoc
           : '';
     // The namespace a kustomization.yaml sets is for what it builds, not for the file itself.
     const namespace =
-      typeof meta['namespace'] === 'string' ? meta['namespace'] : KUSTOMIZATION_FILE.test(path) ? '' : defaultNamespace;
+      typeof meta['namespace'] === 'string'
+        ? meta['namespace']
+        : KUSTOMIZATION_FILE.test(path)
+          ? ''
+          : defaultNamespace;
     return [{ kind, namespace, name, text: JSON.stringify(d) }];
   });
 }

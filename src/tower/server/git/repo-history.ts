@@ -114,7 +114,11 @@ export class RepoHistory {
 
   /** The mirror with the remote's credentials, for fetch, push and listing. */
   private authed(auth: GitAuth | undefined): GitMirror {
-    return new GitMirror({ dataDir: this.options.dataDir, url: this.url, ...(auth ? { auth } : {}) });
+    return new GitMirror({
+      dataDir: this.options.dataDir,
+      url: this.url,
+      ...(auth ? { auth } : {}),
+    });
   }
 
   /** Fetches refspecs from the remote into the mirror. */
@@ -143,7 +147,9 @@ export class RepoHistory {
       this.error = err instanceof Error ? err.message : String(err);
       if (this.headSha === '') return false;
     }
-    const head = (await this.git(['rev-parse', '-q', '--verify', `${ref}^{commit}`], [0, 1])).trim();
+    const head = (
+      await this.git(['rev-parse', '-q', '--verify', `${ref}^{commit}`], [0, 1])
+    ).trim();
     if (head === '' || head === this.headSha) return false;
     const raw = await this.readLog(ref);
     const cat = new CatFile(this.mirror.dir);
@@ -160,7 +166,8 @@ export class RepoHistory {
       return p ? [p] : [];
     });
     this.positions = new Map(this.commitList.map((c, i) => [c.sha, i]));
-    for (const sha of [...this.parsed.keys()]) if (!this.positions.has(sha)) this.parsed.delete(sha);
+    for (const sha of [...this.parsed.keys()])
+      if (!this.positions.has(sha)) this.parsed.delete(sha);
     this.headSha = head;
     return true;
   }
@@ -203,7 +210,9 @@ export class RepoHistory {
     const parent = c.header.parents[0];
     const folders = [...new Set(manifests.map((e) => folderOf(e.path)))];
     const nsAfter = await this.namespaces(cat, c.header.sha, folders);
-    const nsBefore = parent ? await this.namespaces(cat, parent, folders) : new Map<string, string>();
+    const nsBefore = parent
+      ? await this.namespaces(cat, parent, folders)
+      : new Map<string, string>();
     const files: FileChange[] = manifests.map((e) => ({
       path: e.path,
       before: texts.get(e.oldBlob) ?? '',
@@ -224,7 +233,8 @@ export class RepoHistory {
     const objects = await cat.read(oids);
     oids.forEach((oid, i) => {
       const o = objects[i];
-      if (o && o.type === 'blob' && o.body.length <= MAX_BLOB) out.set(oid, o.body.toString('utf8'));
+      if (o && o.type === 'blob' && o.body.length <= MAX_BLOB)
+        out.set(oid, o.body.toString('utf8'));
     });
     return out;
   }

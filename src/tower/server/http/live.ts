@@ -40,7 +40,9 @@ export class LiveStream {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write(`retry: 2000\ndata: ${JSON.stringify({ topics: [], apps: [], version: this.version })}\n\n`);
+    res.write(
+      `retry: 2000\ndata: ${JSON.stringify({ topics: [], apps: [], version: this.version })}\n\n`,
+    );
     this.clients.add(res);
     req.socket.setTimeout(0);
     const close = () => this.clients.delete(res);

@@ -29,7 +29,8 @@ export function securityHeaders(res: ServerResponse): void {
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
 }
 
-const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+const acceptsGzip = (req: IncomingMessage): boolean =>
+  /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 
 /** Sends bytes, gzipped when worth it and accepted. */
 export function sendBody(
@@ -52,10 +53,22 @@ export function sendBody(
   res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
-  sendBody(req, res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(value)), {
-    'Cache-Control': 'no-store',
-  });
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+): void {
+  sendBody(
+    req,
+    res,
+    status,
+    'application/json; charset=utf-8',
+    Buffer.from(JSON.stringify(value)),
+    {
+      'Cache-Control': 'no-store',
+    },
+  );
 }
 
 /** Answers an error as `{ error, reason }`; unexpected errors are 500 with their message. */
@@ -81,7 +94,8 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'TooLarge', `request body over ${MAX_BODY} bytes`);
+    if (size > MAX_BODY)
+      throw new HttpError(413, 'TooLarge', `request body over ${MAX_BODY} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -45,7 +45,10 @@ export class StaticFiles {
         if (statSync(path).isDirectory()) walk(path);
         else {
           const url = `/${relative(root, path).split(sep).join('/')}`;
-          this.files.set(url, { body: readFileSync(path), type: TYPES[extname(name)] ?? 'application/octet-stream' });
+          this.files.set(url, {
+            body: readFileSync(path),
+            type: TYPES[extname(name)] ?? 'application/octet-stream',
+          });
         }
       }
     };

@@ -32,18 +32,21 @@ export function containersOf(obj: KubeObject): { name: string; image: string }[]
     obj.kind === 'Pod'
       ? spec
       : obj.kind === 'CronJob'
-        ? ((spec?.['jobTemplate'] as Record<string, unknown> | undefined)?.['spec'] as
-            | Record<string, unknown>
-            | undefined)?.['template']
+        ? (
+            (spec?.['jobTemplate'] as Record<string, unknown> | undefined)?.['spec'] as
+              Record<string, unknown> | undefined
+          )?.['template']
         : spec?.['template']
   ) as Record<string, unknown> | undefined;
-  const pod = (obj.kind === 'Pod' ? podSpec : podSpec?.['spec']) as Record<string, unknown> | undefined;
+  const pod = (obj.kind === 'Pod' ? podSpec : podSpec?.['spec']) as
+    Record<string, unknown> | undefined;
   const out: { name: string; image: string }[] = [];
   for (const field of ['initContainers', 'containers']) {
     const list = pod?.[field];
     if (!Array.isArray(list)) continue;
     for (const c of list as Record<string, unknown>[]) {
-      if (typeof c['image'] === 'string') out.push({ name: String(c['name'] ?? ''), image: c['image'] });
+      if (typeof c['image'] === 'string')
+        out.push({ name: typeof c['name'] === 'string' ? c['name'] : '', image: c['image'] });
     }
   }
   return out;
@@ -88,7 +91,10 @@ export class ImageIndex {
   }
 
   query(q: ImagesQuery): ImagesPage {
-    const words = q.q.toLowerCase().split(/\s+/).filter((w) => w !== '');
+    const words = q.q
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const inSet = (set: readonly string[], v: string) => set.length === 0 || set.includes(v);
     const rows: ImageRow[] = [];
     const environments = new Set<string>();
@@ -104,7 +110,12 @@ export class ImageIndex {
       const outdated = Object.values(envs).some((uses) => uses.some((u) => u.outdated));
       if (q.outdatedOnly && !outdated) continue;
       if (words.length > 0) {
-        const hay = [row.image, ...Object.values(envs).flatMap((u) => u.map((x) => `${x.tag} ${x.app ?? ''} ${x.workload}`))]
+        const hay = [
+          row.image,
+          ...Object.values(envs).flatMap((u) =>
+            u.map((x) => `${x.tag} ${x.app ?? ''} ${x.workload}`),
+          ),
+        ]
           .join(' ')
           .toLowerCase();
         if (!words.every((w) => hay.includes(w))) continue;
@@ -151,7 +162,9 @@ export class ImageIndex {
         (environments[env] ??= []).push({ ...use, outdated: o });
       }
       for (const list of Object.values(environments)) {
-        list.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.workload.localeCompare(b.workload));
+        list.sort(
+          (a, b) => a.cluster.localeCompare(b.cluster) || a.workload.localeCompare(b.workload),
+        );
       }
       rows.push({
         image: repository,

@@ -39,7 +39,15 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
-function Actions({ id, detail, onDone }: { id: string; detail: AppDetail; onDone: (r: ActionResult | RequestError) => void }) {
+function Actions({
+  id,
+  detail,
+  onDone,
+}: {
+  id: string;
+  detail: AppDetail;
+  onDone: (r: ActionResult | RequestError) => void;
+}) {
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const act = async (path: string, body: unknown = {}) => {
@@ -57,18 +65,39 @@ function Actions({ id, detail, onDone }: { id: string; detail: AppDetail; onDone
   const why = session.readOnly ? 'Tower is read-only' : session.user ? undefined : 'Log in to act';
   return (
     <div class="actions" title={why}>
-      <button type="button" class="primary" disabled={disabled} onClick={() => void act('reconcile', { withSource: true })} data-action="reconcile">
+      <button
+        type="button"
+        class="primary"
+        disabled={disabled}
+        onClick={() => void act('reconcile', { withSource: true })}
+        data-action="reconcile"
+      >
         Reconcile with source
       </button>
-      <button type="button" disabled={disabled} onClick={() => void act('reconcile', { withSource: false })} data-action="reconcile-app">
+      <button
+        type="button"
+        disabled={disabled}
+        onClick={() => void act('reconcile', { withSource: false })}
+        data-action="reconcile-app"
+      >
         Reconcile
       </button>
       {detail.row.suspended ? (
-        <button type="button" disabled={busy || !loggedIn || !detail.actions.suspend} onClick={() => void act('resume')} data-action="resume">
+        <button
+          type="button"
+          disabled={busy || !loggedIn || !detail.actions.suspend}
+          onClick={() => void act('resume')}
+          data-action="resume"
+        >
           Resume
         </button>
       ) : (
-        <button type="button" disabled={busy || !loggedIn || !detail.actions.suspend} onClick={() => void act('suspend')} data-action="suspend">
+        <button
+          type="button"
+          disabled={busy || !loggedIn || !detail.actions.suspend}
+          onClick={() => void act('suspend')}
+          data-action="suspend"
+        >
           Suspend
         </button>
       )}
@@ -169,7 +198,10 @@ function TreeRows({ nodes, depth }: { nodes: readonly TreeNode[]; depth: number 
     <>
       {nodes.map((n) => (
         <>
-          <tr key={`${n.kind}/${n.namespace}/${n.name}`} data-object={`${n.kind}/${n.namespace}/${n.name}`}>
+          <tr
+            key={`${n.kind}/${n.namespace}/${n.name}`}
+            data-object={`${n.kind}/${n.namespace}/${n.name}`}
+          >
             <td style={{ paddingLeft: `${0.75 + depth * 1.5}rem` }}>
               {depth > 0 ? <span class="tree-branch">└ </span> : null}
               <span class="kind">{n.kind}</span>{' '}
@@ -241,17 +273,36 @@ function RevisionDiff({ id, loc }: { id: string; loc: Location }) {
   const from = loc.query.get('from') ?? '';
   const to = loc.query.get('to') ?? '';
   const branch = loc.query.get('branch') ?? '';
-  const url = from && (to || branch) ? href(`/api/apps/${id}/diff/revisions`, { from, ...(branch ? { branch } : { to }) }) : undefined;
+  const url =
+    from && (to || branch)
+      ? href(`/api/apps/${id}/diff/revisions`, { from, ...(branch ? { branch } : { to }) })
+      : undefined;
   const res = useApi<DiffResponse>(url, []);
   if (!url) return null;
   return (
-    <Section title={`Compare ${shortRevision(from)} → ${branch ? `branch ${branch}` : shortRevision(to)}`}>
-      {res.data && !res.loading ? <DiffView diff={res.data} /> : res.error ? <ErrorBox error={res.error} /> : <Loading />}
+    <Section
+      title={`Compare ${shortRevision(from)} → ${branch ? `branch ${branch}` : shortRevision(to)}`}
+    >
+      {res.data && !res.loading ? (
+        <DiffView diff={res.data} />
+      ) : res.error ? (
+        <ErrorBox error={res.error} />
+      ) : (
+        <Loading />
+      )}
     </Section>
   );
 }
 
-function RollbackPanel({ id, revision, onClose }: { id: string; revision: string; onClose: () => void }) {
+function RollbackPanel({
+  id,
+  revision,
+  onClose,
+}: {
+  id: string;
+  revision: string;
+  onClose: () => void;
+}) {
   const [preview, setPreview] = useState<RevertPreview | RequestError | undefined>();
   const [result, setResult] = useState<ActionResult | RequestError | undefined>();
   const [busy, setBusy] = useState(false);
@@ -266,17 +317,29 @@ function RollbackPanel({ id, revision, onClose }: { id: string; revision: string
     }
   };
   useEffect(() => {
-    void run(() => postJson<RevertPreview>(`/api/apps/${id}/rollback/preview`, { revision }), setPreview);
+    void run(
+      () => postJson<RevertPreview>(`/api/apps/${id}/rollback/preview`, { revision }),
+      setPreview,
+    );
   }, [id, revision]);
   return (
-    <Section title={`Roll back to ${shortRevision(revision)}`} actions={<button type="button" onClick={onClose}>Close</button>}>
+    <Section
+      title={`Roll back to ${shortRevision(revision)}`}
+      actions={
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      }
+    >
       {preview === undefined ? <Loading /> : null}
       {preview instanceof RequestError ? <ErrorBox error={preview} /> : null}
       {preview && !(preview instanceof RequestError) ? (
         <div class="rollback" data-preview={preview.id}>
           <p>
-            A revert commit on <code>{preview.branch}</code> (on top of <Revision rev={preview.head} />) that reverts{' '}
-            {preview.commits.length} commit{preview.commits.length === 1 ? '' : 's'}. Nothing changes in the cluster until the controller applies it.
+            A revert commit on <code>{preview.branch}</code> (on top of{' '}
+            <Revision rev={preview.head} />) that reverts {preview.commits.length} commit
+            {preview.commits.length === 1 ? '' : 's'}. Nothing changes in the cluster until the
+            controller applies it.
           </p>
           <pre class="commit-message">{preview.message}</pre>
           <h3>Files</h3>
@@ -300,7 +363,12 @@ function RollbackPanel({ id, revision, onClose }: { id: string; revision: string
               class="danger"
               disabled={busy}
               data-action="commit-rollback"
-              onClick={() => void run(() => postJson<ActionResult>(`/api/apps/${id}/rollback`, { preview: preview.id }), setResult)}
+              onClick={() =>
+                void run(
+                  () => postJson<ActionResult>(`/api/apps/${id}/rollback`, { preview: preview.id }),
+                  setResult,
+                )
+              }
             >
               Commit and push the revert
             </button>
@@ -324,7 +392,9 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
   const from = loc.query.get('from') ?? '';
   const pick = (rev: string) =>
     navigate(
-      from && from !== rev ? withQuery(loc, { to: rev, branch: undefined }) : withQuery(loc, { from: rev, to: undefined, branch: undefined }),
+      from && from !== rev
+        ? withQuery(loc, { to: rev, branch: undefined })
+        : withQuery(loc, { from: rev, to: undefined, branch: undefined }),
     );
   return (
     <div>
@@ -345,16 +415,32 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
               {detail.history.map((h) => (
                 <tr key={h.revision} data-revision={h.revision}>
                   <td>
-                    <Revision rev={h.revision} /> {h.current ? <span class="badge badge-ready">current</span> : null}
+                    <Revision rev={h.revision} />{' '}
+                    {h.current ? <span class="badge badge-ready">current</span> : null}
                   </td>
                   <td>{h.commit ? `${h.commit.subject} — ${h.commit.author}` : ''}</td>
-                  <td>{h.appliedAt ? <Age iso={h.appliedAt} /> : <span class="muted">before Tower started</span>}</td>
+                  <td>
+                    {h.appliedAt ? (
+                      <Age iso={h.appliedAt} />
+                    ) : (
+                      <span class="muted">before Tower started</span>
+                    )}
+                  </td>
                   <td class="row-actions">
                     <button type="button" onClick={() => pick(h.revision)}>
-                      {from === h.revision ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
+                      {from === h.revision
+                        ? 'compare from ✓'
+                        : from
+                          ? 'compare to'
+                          : 'compare from'}
                     </button>
                     {!h.current && canRollback ? (
-                      <button type="button" class="danger-outline" data-action="rollback" onClick={() => setRollback(h.revision)}>
+                      <button
+                        type="button"
+                        class="danger-outline"
+                        data-action="rollback"
+                        onClick={() => setRollback(h.revision)}
+                      >
                         Roll back here
                       </button>
                     ) : null}
@@ -381,13 +467,26 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
                   <td>
                     <Age iso={c.date} />
                   </td>
-                  <td>{c.current ? <span class="badge badge-ready">applied</span> : c.applied ? <span class="muted">applied</span> : <span class="badge badge-drift-behind">not yet</span>}</td>
+                  <td>
+                    {c.current ? (
+                      <span class="badge badge-ready">applied</span>
+                    ) : c.applied ? (
+                      <span class="muted">applied</span>
+                    ) : (
+                      <span class="badge badge-drift-behind">not yet</span>
+                    )}
+                  </td>
                   <td class="row-actions">
                     <button type="button" onClick={() => pick(c.sha)}>
                       {from === c.sha ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
                     </button>
                     {!c.current && c.applied && canRollback ? (
-                      <button type="button" class="danger-outline" data-action="rollback" onClick={() => setRollback(c.sha)}>
+                      <button
+                        type="button"
+                        class="danger-outline"
+                        data-action="rollback"
+                        onClick={() => setRollback(c.sha)}
+                      >
                         Roll back here
                       </button>
                     ) : null}
@@ -403,7 +502,14 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
             <select
               name="branch"
               value={loc.query.get('branch') ?? ''}
-              onChange={(e) => navigate(withQuery(loc, { branch: (e.target as HTMLSelectElement).value || undefined, to: undefined }))}
+              onChange={(e) =>
+                navigate(
+                  withQuery(loc, {
+                    branch: (e.target as HTMLSelectElement).value || undefined,
+                    to: undefined,
+                  }),
+                )
+              }
             >
               <option value="">choose…</option>
               {detail.branches.map((b) => (
@@ -415,14 +521,24 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
           </div>
         ) : null}
       </Section>
-      {rollback ? <RollbackPanel key={rollback} id={id} revision={rollback} onClose={() => setRollback(undefined)} /> : null}
+      {rollback ? (
+        <RollbackPanel
+          key={rollback}
+          id={id}
+          revision={rollback}
+          onClose={() => setRollback(undefined)}
+        />
+      ) : null}
       <RevisionDiff id={id} loc={loc} />
     </div>
   );
 }
 
 function ChangesTab({ id, loc }: { id: string; loc: Location }) {
-  const res = useApi<ChangesPage>(href(`/api/apps/${id}/changes`, { page: loc.query.get('page') ?? undefined }), ['changes', 'apps']);
+  const res = useApi<ChangesPage>(
+    href(`/api/apps/${id}/changes`, { page: loc.query.get('page') ?? undefined }),
+    ['changes', 'apps'],
+  );
   if (!res.data) return res.error ? <ErrorBox error={res.error} /> : <Loading />;
   return <ChangeList page={res.data} loc={loc} />;
 }
@@ -437,7 +553,8 @@ export function AppScreen({ id, loc }: { id: string; loc: Location }) {
   return (
     <div class="screen">
       <nav class="crumbs">
-        <a href="/fleet">Fleet</a> › <a href={href('/fleet', { cluster: r.cluster })}>{r.cluster}</a> › {r.namespace}
+        <a href="/fleet">Fleet</a> ›{' '}
+        <a href={href('/fleet', { cluster: r.cluster })}>{r.cluster}</a> › {r.namespace}
       </nav>
       <div class="screen-head">
         <h1>
@@ -466,7 +583,13 @@ export function AppScreen({ id, loc }: { id: string; loc: Location }) {
       ) : null}
       <div class="tabs" role="tablist">
         {TABS.map(([t, label]) => (
-          <a key={t} role="tab" aria-selected={tab === t} class={tab === t ? 'tab on' : 'tab'} href={href(`/apps/${id}`, t === 'overview' ? {} : { tab: t })}>
+          <a
+            key={t}
+            role="tab"
+            aria-selected={tab === t}
+            class={tab === t ? 'tab on' : 'tab'}
+            href={href(`/apps/${id}`, t === 'overview' ? {} : { tab: t })}
+          >
             {label}
           </a>
         ))}

@@ -8,7 +8,9 @@ import { href, type Location } from '../router.js';
 import { appHref } from './fleet.js';
 
 function appLabel(id: string): string {
-  const [cluster = '', kind = '', namespace = '', name = ''] = id.split('/').map(decodeURIComponent);
+  const [cluster = '', kind = '', namespace = '', name = ''] = id
+    .split('/')
+    .map(decodeURIComponent);
   return `${cluster} · ${kind === 'Kustomization' ? '' : `${kind} `}${namespace}/${name}`;
 }
 
@@ -38,7 +40,9 @@ function Change({ c }: { c: ChangeRow }) {
               {o.name}
             </li>
           ))}
-          {c.objects.length > shown.length ? <li class="muted">and {c.objects.length - shown.length} more</li> : null}
+          {c.objects.length > shown.length ? (
+            <li class="muted">and {c.objects.length - shown.length} more</li>
+          ) : null}
         </ul>
       ) : null}
       {c.appsTotal > 0 ? (
@@ -47,12 +51,27 @@ function Change({ c }: { c: ChangeRow }) {
             Reached {c.appsTotal} app{c.appsTotal === 1 ? '' : 's'}, applied on {c.appsApplied}:
           </span>
           {c.apps.map((a) => (
-            <a key={a.app} href={appHref(a.app)} class={a.applied ? 'applied' : 'pending'} data-applied={String(a.applied)}>
+            <a
+              key={a.app}
+              href={appHref(a.app)}
+              class={a.applied ? 'applied' : 'pending'}
+              data-applied={String(a.applied)}
+            >
               {appLabel(a.app)}{' '}
-              {a.applied ? a.appliedAt ? <Age iso={a.appliedAt} /> : <span>applied</span> : <span>pending</span>}
+              {a.applied ? (
+                a.appliedAt ? (
+                  <Age iso={a.appliedAt} />
+                ) : (
+                  <span>applied</span>
+                )
+              ) : (
+                <span>pending</span>
+              )}
             </a>
           ))}
-          {c.appsTotal > c.apps.length ? <span class="muted">and {c.appsTotal - c.apps.length} more</span> : null}
+          {c.appsTotal > c.apps.length ? (
+            <span class="muted">and {c.appsTotal - c.apps.length} more</span>
+          ) : null}
         </div>
       ) : null}
     </article>
@@ -62,14 +81,20 @@ function Change({ c }: { c: ChangeRow }) {
 export function ChangeList({ page, loc }: { page: ChangesPage; loc: Location }) {
   return (
     <div>
-      {page.items.length === 0 ? <Empty>No changes match.</Empty> : page.items.map((c) => <Change key={`${c.source}/${c.sha}`} c={c} />)}
+      {page.items.length === 0 ? (
+        <Empty>No changes match.</Empty>
+      ) : (
+        page.items.map((c) => <Change key={`${c.source}/${c.sha}`} c={c} />)
+      )}
       <Pager loc={loc} page={page.page} pageSize={page.pageSize} total={page.total} />
     </div>
   );
 }
 
 export function ChangesScreen({ loc }: { loc: Location }) {
-  const params = Object.fromEntries([...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]));
+  const params = Object.fromEntries(
+    [...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]),
+  );
   const res = useApi<ChangesPage>(href('/api/changes', params), ['changes', 'apps']);
   const page = res.data;
   if (!page) return res.error ? <ErrorBox error={res.error} /> : <Loading />;
@@ -86,10 +111,32 @@ export function ChangesScreen({ loc }: { loc: Location }) {
           label="Change"
           options={['added', 'modified', 'removed'].map((t) => ({ value: t }))}
         />
-        <FilterChips loc={loc} name="kind" label="Kind" options={page.kinds.map((k) => ({ value: k }))} />
-        <FilterChips loc={loc} name="namespace" label="Namespace" options={page.namespaces.slice(0, 30).map((n) => ({ value: n }))} />
-        <FilterChips loc={loc} name="author" label="Author" options={page.authors.slice(0, 30).map((a) => ({ value: a }))} />
-        {page.sources.length > 1 ? <FilterChips loc={loc} name="source" label="Source" options={page.sources.map((s) => ({ value: s }))} /> : null}
+        <FilterChips
+          loc={loc}
+          name="kind"
+          label="Kind"
+          options={page.kinds.map((k) => ({ value: k }))}
+        />
+        <FilterChips
+          loc={loc}
+          name="namespace"
+          label="Namespace"
+          options={page.namespaces.slice(0, 30).map((n) => ({ value: n }))}
+        />
+        <FilterChips
+          loc={loc}
+          name="author"
+          label="Author"
+          options={page.authors.slice(0, 30).map((a) => ({ value: a }))}
+        />
+        {page.sources.length > 1 ? (
+          <FilterChips
+            loc={loc}
+            name="source"
+            label="Source"
+            options={page.sources.map((s) => ({ value: s }))}
+          />
+        ) : null}
       </div>
       {res.error ? <ErrorBox error={res.error} /> : null}
       <ChangeList page={page} loc={loc} />

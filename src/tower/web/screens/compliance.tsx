@@ -2,11 +2,22 @@
 // side, per namespace, the violations themselves, and the accepted risks with their expiry.
 import type { CompliancePage } from '../../api/types.js';
 import { useApi } from '../api.js';
-import { Age, Empty, ErrorBox, FilterChips, Loading, Pager, SearchBox, Section } from '../components.js';
+import {
+  Age,
+  Empty,
+  ErrorBox,
+  FilterChips,
+  Loading,
+  Pager,
+  SearchBox,
+  Section,
+} from '../components.js';
 import { href, navigate, withQuery, type Location } from '../router.js';
 
 export function ComplianceScreen({ loc }: { loc: Location }) {
-  const params = Object.fromEntries([...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]));
+  const params = Object.fromEntries(
+    [...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]),
+  );
   const res = useApi<CompliancePage>(href('/api/compliance', params), ['compliance']);
   const page = res.data;
   if (!page) return res.error ? <ErrorBox error={res.error} /> : <Loading />;
@@ -24,8 +35,20 @@ export function ComplianceScreen({ loc }: { loc: Location }) {
       </div>
       <div class="filters">
         <SearchBox loc={loc} placeholder="Search policies, objects, messages…" />
-        <FilterChips loc={loc} name="cluster" label="Cluster" options={clusters.map((c) => ({ value: c }))} />
-        <FilterChips loc={loc} name="namespace" label="Namespace" options={page.byNamespace.slice(0, 20).map((n) => ({ value: n.namespace || '(cluster)', count: n.count }))} />
+        <FilterChips
+          loc={loc}
+          name="cluster"
+          label="Cluster"
+          options={clusters.map((c) => ({ value: c }))}
+        />
+        <FilterChips
+          loc={loc}
+          name="namespace"
+          label="Namespace"
+          options={page.byNamespace
+            .slice(0, 20)
+            .map((n) => ({ value: n.namespace || '(cluster)', count: n.count }))}
+        />
       </div>
       <Section title="Policies × clusters">
         {page.matrix.length === 0 ? (
@@ -86,7 +109,9 @@ export function ComplianceScreen({ loc }: { loc: Location }) {
                   </td>
                   <td>
                     <span class={`badge badge-action-${v.action}`}>{v.action}</span>
-                    {v.acceptedBy ? <span class="badge badge-accepted">accepted: {v.acceptedBy}</span> : null}
+                    {v.acceptedBy ? (
+                      <span class="badge badge-accepted">accepted: {v.acceptedBy}</span>
+                    ) : null}
                   </td>
                   <td class="message">{v.message}</td>
                 </tr>
@@ -98,7 +123,13 @@ export function ComplianceScreen({ loc }: { loc: Location }) {
           <input
             type="checkbox"
             checked={loc.query.get('accepted') === 'true'}
-            onChange={() => navigate(withQuery(loc, { accepted: loc.query.get('accepted') === 'true' ? undefined : 'true' }))}
+            onChange={() =>
+              navigate(
+                withQuery(loc, {
+                  accepted: loc.query.get('accepted') === 'true' ? undefined : 'true',
+                }),
+              )
+            }
           />{' '}
           include accepted risks
         </label>
@@ -120,7 +151,10 @@ export function ComplianceScreen({ loc }: { loc: Location }) {
             </thead>
             <tbody>
               {page.risks.map((r) => (
-                <tr key={`${r.cluster}/${r.namespace}/${r.name}`} class={r.expired ? 'expired' : ''}>
+                <tr
+                  key={`${r.cluster}/${r.namespace}/${r.name}`}
+                  class={r.expired ? 'expired' : ''}
+                >
                   <td>
                     {r.cluster} · {r.namespace}/{r.name}
                   </td>
@@ -129,7 +163,13 @@ export function ComplianceScreen({ loc }: { loc: Location }) {
                     {r.justification} {r.ticket ? <span class="muted">({r.ticket})</span> : null}
                   </td>
                   <td>{r.acceptedBy}</td>
-                  <td>{r.expired ? <span class="badge badge-failing">expired</span> : <Age iso={r.expiresAt} />}</td>
+                  <td>
+                    {r.expired ? (
+                      <span class="badge badge-failing">expired</span>
+                    ) : (
+                      <Age iso={r.expiresAt} />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -26,11 +26,15 @@ function CountCards({ counts, fleet, loc }: { counts: Counts; fleet: Counts; loc
       type="button"
       class={`count count-${status ?? 'total'}`}
       data-count={status ?? 'total'}
-      onClick={() => navigate(withQuery(loc, { status: status === undefined ? undefined : [status] }))}
+      onClick={() =>
+        navigate(withQuery(loc, { status: status === undefined ? undefined : [status] }))
+      }
     >
       <span class="count-value">{value.toLocaleString()}</span>
       <span class="count-label">{label}</span>
-      {total !== undefined && total !== value ? <span class="count-of">of {total.toLocaleString()}</span> : null}
+      {total !== undefined && total !== value ? (
+        <span class="count-of">of {total.toLocaleString()}</span>
+      ) : null}
     </button>
   );
   return (
@@ -40,7 +44,12 @@ function CountCards({ counts, fleet, loc }: { counts: Counts; fleet: Counts; loc
       {card('failing', counts.failing, 'failing')}
       {card('progressing', counts.progressing, 'progressing')}
       {card('suspended', counts.suspended, 'suspended')}
-      <button type="button" class="count count-behind" data-count="behind" onClick={() => navigate(withQuery(loc, { drift: ['behind'] }))}>
+      <button
+        type="button"
+        class="count count-behind"
+        data-count="behind"
+        onClick={() => navigate(withQuery(loc, { drift: ['behind'] }))}
+      >
         <span class="count-value">{counts.behind.toLocaleString()}</span>
         <span class="count-label">behind source</span>
       </button>
@@ -52,8 +61,18 @@ function Filters({ page, loc }: { page: FleetPage | MatrixPage; loc: Location })
   return (
     <div class="filters">
       <SearchBox loc={loc} placeholder="Search apps, namespaces, sources, messages…" />
-      <FilterChips loc={loc} name="environment" label="Environment" options={page.environments.map((e) => ({ value: e }))} />
-      <FilterChips loc={loc} name="cluster" label="Cluster" options={page.clusters.map((c) => ({ value: c.name, count: c.apps }))} />
+      <FilterChips
+        loc={loc}
+        name="environment"
+        label="Environment"
+        options={page.environments.map((e) => ({ value: e }))}
+      />
+      <FilterChips
+        loc={loc}
+        name="cluster"
+        label="Cluster"
+        options={page.clusters.map((c) => ({ value: c.name, count: c.apps }))}
+      />
       <FilterChips
         loc={loc}
         name="status"
@@ -70,7 +89,14 @@ function Filters({ page, loc }: { page: FleetPage | MatrixPage; loc: Location })
           { value: 'failing', label: 'not applied' },
         ]}
       />
-      {page.kinds.length > 1 ? <FilterChips loc={loc} name="kind" label="Kind" options={page.kinds.map((k) => ({ value: k }))} /> : null}
+      {page.kinds.length > 1 ? (
+        <FilterChips
+          loc={loc}
+          name="kind"
+          label="Kind"
+          options={page.kinds.map((k) => ({ value: k }))}
+        />
+      ) : null}
     </div>
   );
 }
@@ -82,7 +108,10 @@ function SortHeader({ loc, sort, label }: { loc: Location; sort: string; label: 
   return (
     <th>
       <a
-        href={withQuery(loc, { sort: sort === 'name' ? undefined : sort, desc: active && !desc ? 'true' : undefined })}
+        href={withQuery(loc, {
+          sort: sort === 'name' ? undefined : sort,
+          desc: active && !desc ? 'true' : undefined,
+        })}
         class={active ? 'sort active' : 'sort'}
       >
         {label}
@@ -196,7 +225,13 @@ function MatrixView({ page }: { page: MatrixPage }) {
 
 export function FleetScreen({ loc }: { loc: Location }) {
   const view = loc.query.get('view') === 'matrix' ? 'matrix' : 'list';
-  const res = useApi<FleetPage | MatrixPage>(href('/api/fleet', Object.fromEntries([...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]))), ['apps']);
+  const res = useApi<FleetPage | MatrixPage>(
+    href(
+      '/api/fleet',
+      Object.fromEntries([...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)])),
+    ),
+    ['apps'],
+  );
   const page = res.data;
   useEffect(() => {
     if (page && !document.body.dataset['ready']) {
@@ -207,7 +242,7 @@ export function FleetScreen({ loc }: { loc: Location }) {
   if (!page) return res.error ? <ErrorBox error={res.error} /> : <Loading />;
   // While switching views the last page is of the other shape: wait for the new one.
   const first = page.items[0];
-  if (first && ('cells' in first) !== (view === 'matrix')) return <Loading />;
+  if (first && 'cells' in first !== (view === 'matrix')) return <Loading />;
   const unreachable = page.clusters.filter((c) => !c.reachable);
   return (
     <div class="screen">
@@ -230,7 +265,11 @@ export function FleetScreen({ loc }: { loc: Location }) {
       <CountCards counts={page.counts} fleet={page.fleet} loc={loc} />
       <Filters page={page} loc={loc} />
       {res.error ? <ErrorBox error={res.error} /> : null}
-      {view === 'matrix' ? <MatrixView page={page as MatrixPage} /> : <ListView page={page as FleetPage} loc={loc} />}
+      {view === 'matrix' ? (
+        <MatrixView page={page as MatrixPage} />
+      ) : (
+        <ListView page={page as FleetPage} loc={loc} />
+      )}
       <Pager loc={loc} page={page.page} pageSize={page.pageSize} total={page.total} />
     </div>
   );

@@ -7,12 +7,15 @@ import { href, navigate, withQuery, type Location } from '../router.js';
 import { appHref } from './fleet.js';
 
 export function ImagesScreen({ loc }: { loc: Location }) {
-  const params = Object.fromEntries([...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]));
+  const params = Object.fromEntries(
+    [...new Set(loc.query.keys())].map((k) => [k, loc.query.getAll(k)]),
+  );
   const res = useApi<ImagesPage>(href('/api/images', params), ['images']);
   const page = res.data;
   if (!page) return res.error ? <ErrorBox error={res.error} /> : <Loading />;
   const selected = loc.query.getAll('environment').flatMap((e) => e.split(','));
-  const envs = selected.length > 0 ? page.environments.filter((e) => selected.includes(e)) : page.environments;
+  const envs =
+    selected.length > 0 ? page.environments.filter((e) => selected.includes(e)) : page.environments;
   const outdatedOnly = loc.query.get('outdated') === 'true';
   return (
     <div class="screen">
@@ -23,14 +26,21 @@ export function ImagesScreen({ loc }: { loc: Location }) {
             type="checkbox"
             name="outdated"
             checked={outdatedOnly}
-            onChange={() => navigate(withQuery(loc, { outdated: outdatedOnly ? undefined : 'true' }))}
+            onChange={() =>
+              navigate(withQuery(loc, { outdated: outdatedOnly ? undefined : 'true' }))
+            }
           />{' '}
           only outdated ({page.outdated})
         </label>
       </div>
       <div class="filters">
         <SearchBox loc={loc} placeholder="Search images, tags, apps…" />
-        <FilterChips loc={loc} name="environment" label="Environment" options={page.environments.map((e) => ({ value: e }))} />
+        <FilterChips
+          loc={loc}
+          name="environment"
+          label="Environment"
+          options={page.environments.map((e) => ({ value: e }))}
+        />
       </div>
       {page.items.length === 0 ? (
         <Empty>No images match.</Empty>
@@ -52,7 +62,14 @@ export function ImagesScreen({ loc }: { loc: Location }) {
                   <code>{row.image}</code>
                 </td>
                 <td>
-                  <span class="tag tag-latest" title={row.latestFrom === 'policy' ? 'from the ImagePolicy' : 'newest seen in the fleet'}>
+                  <span
+                    class="tag tag-latest"
+                    title={
+                      row.latestFrom === 'policy'
+                        ? 'from the ImagePolicy'
+                        : 'newest seen in the fleet'
+                    }
+                  >
                     {row.latest || '—'}
                   </span>
                 </td>
@@ -60,11 +77,18 @@ export function ImagesScreen({ loc }: { loc: Location }) {
                   <td key={e}>
                     {(row.environments[e] ?? []).map((u, i) => (
                       <div key={i} class="use">
-                        <span class={u.outdated ? 'tag tag-outdated' : 'tag'} data-outdated={String(u.outdated)}>
+                        <span
+                          class={u.outdated ? 'tag tag-outdated' : 'tag'}
+                          data-outdated={String(u.outdated)}
+                        >
                           {u.tag}
                         </span>{' '}
                         <span class="muted">{u.cluster}</span>{' '}
-                        {u.app ? <a href={appHref(u.app)}>{u.workload.split('/').pop()}</a> : <span>{u.workload.split('/').pop()}</span>}
+                        {u.app ? (
+                          <a href={appHref(u.app)}>{u.workload.split('/').pop()}</a>
+                        ) : (
+                          <span>{u.workload.split('/').pop()}</span>
+                        )}
                       </div>
                     ))}
                   </td>
