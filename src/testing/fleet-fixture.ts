@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { KubeObject } from '../kube/index.js';
+import { Annotation } from '../core/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../source/index.js';
 
 /** The Secret value the fixture commits: tests check it never reaches the browser. */
@@ -167,6 +168,20 @@ export async function startFleetRepo(): Promise<FleetRepo> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Asks a cluster's fleet GitRepository to fetch now, as a push webhook would. */
+export async function requestFleetFetch(client: KubeClient): Promise<void> {
+  await client.patch(
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      namespace: 'flux-system',
+      name: 'fleet',
+    },
+    'merge',
+    { metadata: { annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() } } },
+  );
 }
 
 /** The Flux objects that point a cluster at the fleet repository: source, credentials, apps. */

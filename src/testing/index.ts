@@ -44,5 +44,10 @@ export type { ServedGitRepo } from './git-repo.js';
 export { CHROMIUM, chromiumSkip, openChromium } from './chromium.js';
 export type { Chromium } from './chromium.js';
 export { ensureTowerWeb } from './tower-web.js';
-export { FIXTURE_SECRET_VALUE, fleetObjects, startFleetRepo } from './fleet-fixture.js';
+export {
+  FIXTURE_SECRET_VALUE,
+  fleetObjects,
+  requestFleetFetch,
+  startFleetRepo,
+} from './fleet-fixture.js';
 export type { FleetRepo } from './fleet-fixture.js';

@@ -22,6 +22,7 @@ import {
   fleetObjects,
   openChromium,
   openCrd,
+  requestFleetFetch,
   startCli,
   startFleetRepo,
   type Chromium,
@@ -126,22 +127,6 @@ function waitCount(page: Page, selector: string, n: number): Promise<boolean> {
     `${n} × ${selector}`,
     async () => ((await page.locator(selector).count()) === n ? true : undefined),
     30_000,
-  );
-}
-
-/** Asks a cluster's GitRepository to fetch now. */
-async function requestSource(client: KubeClient): Promise<void> {
-  await client.patch(
-    {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      namespace: 'flux-system',
-      name: 'fleet',
-    },
-    'merge',
-    {
-      metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } },
-    },
   );
 }
 
@@ -379,7 +364,7 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
       'Bob <bob@example.com>',
     );
     // As a push webhook would: the sources fetch now rather than at their next interval.
-    await Promise.all([staging, production].map((s) => requestSource(s.client)));
+    await Promise.all([staging, production].map((s) => requestFleetFetch(s.client)));
     // No reload: the live stream brings the commit to both pages.
     await page.waitForSelector(`article[data-commit="${sha}"]`, { timeout: 90_000 });
     const article = page.locator(`article[data-commit="${sha}"]`);

@@ -16,6 +16,7 @@ import {
   FIXTURE_SECRET_VALUE,
   ensureTowerWeb,
   fleetObjects,
+  requestFleetFetch,
   startFleetRepo,
   type FleetRepo,
 } from '../../testing/index.js';
@@ -320,6 +321,7 @@ describe('Tower server', { timeout: 240_000 }, () => {
       },
       'Rotate the database password',
     );
+    await requestFleetFetch(client);
     forbidden.push('rotated-in-git-5521', Buffer.from('rotated-in-git-5521').toString('base64'));
     await until('the commit applied', async () => {
       const d = JSON.parse((await call(tower.url, 'GET', `/api/apps/${APP}`)).body) as AppDetail;
