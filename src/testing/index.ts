@@ -51,3 +51,4 @@ export {
   startFleetRepo,
 } from './fleet-fixture.js';
 export type { FleetRepo } from './fleet-fixture.js';
+export { mergedKubeconfig } from './kubeconfig.js';

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
-import { parse, stringify } from 'yaml';
 import { KubeClient, type KubeObject } from '../kube/index.js';
 import { startLocalCluster, type LocalCluster } from '../localcluster/index.js';
 import { ResourceManager } from '../apply/index.js';
@@ -20,6 +19,7 @@ import {
   chromiumSkip,
   ensureTowerWeb,
   fleetObjects,
+  mergedKubeconfig,
   openChromium,
   openCrd,
   requestFleetFetch,
@@ -108,19 +108,6 @@ async function startSite(
   return { name, cluster, client, controllers };
 }
 
-/** One kubeconfig with a context per cluster. */
-function mergedKubeconfig(sites: readonly Site[]): string {
-  const docs = sites.map((s) => parse(s.cluster.kubeconfig) as Record<string, unknown[]>);
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: docs.flatMap((d) => d['clusters'] ?? []),
-    users: docs.flatMap((d) => d['users'] ?? []),
-    contexts: docs.flatMap((d) => d['contexts'] ?? []),
-    'current-context': sites[0]?.name,
-  });
-}
-
 /** Waits until the page shows exactly `n` elements matching `selector` (the page's CSP forbids eval). */
 function waitCount(page: Page, selector: string, n: number): Promise<boolean> {
   return until(
@@ -207,7 +194,14 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
       ],
     });
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, mergedKubeconfig([staging, production]), { mode: 0o600 });
+    writeFileSync(
+      kubeconfig,
+      mergedKubeconfig(
+        [staging, production].map((s) => s.cluster.kubeconfig),
+        'staging',
+      ),
+      { mode: 0o600 },
+    );
     const tokens = join(dir, 'tokens.csv');
     writeFileSync(tokens, `${TOKEN},alice,1001,"system:masters"\n`);
     const common = [

@@ -32,11 +32,11 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
 
 /** Until the server answers, neither read-only nor logged in (the top bar waits). */
 let session: SessionInfo & { loaded?: boolean } = { readOnly: false, loaded: false };
-const sessionListeners = new Set<(s: SessionInfo) => void>();
+const sessionListeners = new Set<(s: SessionInfo & { loaded?: boolean }) => void>();
 
 function setSession(s: SessionInfo): void {
   session = { ...s, loaded: true };
-  for (const l of sessionListeners) l(s);
+  for (const l of sessionListeners) l(session);
 }
 
 /** Reads the session, trying again every two seconds while the server cannot be reached. */
@@ -55,6 +55,7 @@ export function useSession(): SessionInfo & { loaded?: boolean } {
   const [s, set] = useState(session);
   useEffect(() => {
     sessionListeners.add(set);
+    set(session); // the session may have come in between the render and this effect
     return () => {
       sessionListeners.delete(set);
     };
