@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, errorMessage, type Logger } from '../../core/index.js';
+import { FlotillaError, createLogger, errorMessage, type Logger } from '../../core/index.js';
 import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
 import { startTower, type RunningTower, type TowerClusterOptions } from '../../tower/index.js';
 import { contextFrom } from '../context.js';
@@ -113,6 +113,12 @@ export async function serveTower(o: TowerServeOptions): Promise<RunningTower> {
         : {}),
     });
   } catch (err) {
+    if (err instanceof FlotillaError && err.reason === 'InsecureListen') {
+      const prefix = o.flag.replace(/listen$/, '');
+      throw new CliError(
+        `${o.flag}: refusing to listen on ${host} without authentication: give ${prefix}auth-token-file or ${prefix}auth-secret, or listen on 127.0.0.1`,
+      );
+    }
     throw new CliError(errorMessage(err));
   }
 }

@@ -87,7 +87,7 @@ export async function startTower(options: TowerOptions): Promise<RunningTower> {
   });
   if (!isLoopback(host) && !auth.configured) {
     throw new FlotillaError(
-      `refusing to listen on ${host} without authentication: give --auth-token-file or --auth-secret, or listen on 127.0.0.1`,
+      `refusing to listen on ${host} without authentication: configure logins (a token file or Secret), or listen on 127.0.0.1`,
       { reason: 'InsecureListen', field: '--listen' },
     );
   }
