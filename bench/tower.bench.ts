@@ -297,6 +297,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const byRoute = new Map<string, number[]>();
     let fleetPage: Fetched | undefined;
+    let matrixPage: Fetched | undefined;
     for (const path of apiMix(0, names)) await get(base, path); // warm-up
     const cpuBefore = cpuMsOf(pid);
     for (let round = 0; round < API_ROUNDS; round++) {
@@ -308,6 +309,7 @@ async function main(): Promise<void> {
         const key = path.includes('view=matrix') ? `${route} (matrix)` : route;
         byRoute.set(key, [...(byRoute.get(key) ?? []), r.ms]);
         if (path === '/api/fleet') fleetPage = r;
+        if (path === '/api/fleet?view=matrix') matrixPage = r;
       }
     }
 
@@ -362,6 +364,11 @@ async function main(): Promise<void> {
     if (fleetPage) {
       console.log(
         `fleet page: ${(fleetPage.bytes / 1024).toFixed(1)} KB in ${ms(fleetPage.ms)}; ratio to the full download: bytes ${(fleetPage.bytes / baselineBytes).toFixed(5)}, time ${(fleetPage.ms / baselineMs).toFixed(4)}`,
+      );
+    }
+    if (matrixPage) {
+      console.log(
+        `matrix page (50 apps × ${CLUSTERS} clusters): ${(matrixPage.bytes / 1024).toFixed(1)} KB`,
       );
     }
     if (loads.length) {

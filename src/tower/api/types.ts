@@ -95,6 +95,12 @@ export interface FleetPage extends Page<AppRow> {
   readonly kinds: readonly AppKind[];
 }
 
+/** One cell of the matrix: what the cell shows (the App screen has the rest). */
+export type MatrixCell = Pick<
+  AppRow,
+  'id' | 'status' | 'revision' | 'drift' | 'suspended' | 'behind'
+>;
+
 /** The Fleet screen's matrix view: one row per app key, one cell per cluster. */
 export interface MatrixRow {
   /** `Kind/namespace/name` */
@@ -103,7 +109,7 @@ export interface MatrixRow {
   readonly namespace: string;
   readonly name: string;
   /** By cluster name; absent where the app does not exist. */
-  readonly cells: Readonly<Record<string, AppRow>>;
+  readonly cells: Readonly<Record<string, MatrixCell>>;
 }
 
 export interface MatrixPage extends Page<MatrixRow> {

@@ -1,11 +1,11 @@
 // The Fleet's rows in memory, with filtering, search, sorting and paging done here on the server,
 // so a page of the Fleet screen carries only the rows it shows, whatever the fleet's size.
 import type {
-  AppKind,
   AppRow,
   AppStatus,
   Counts,
   DriftState,
+  MatrixCell,
   MatrixRow,
   Page,
 } from '../../api/types.js';
@@ -176,33 +176,51 @@ export class AppIndex {
    */
   matrix(q: FleetQuery): Page<MatrixRow> & { counts: Counts } {
     const rows = this.filter(q);
-    const groups = new Map<
-      string,
-      { kind: AppKind; namespace: string; name: string; cells: Record<string, AppRow> }
-    >();
+    const groups = new Map<string, AppRow[]>();
     for (const r of rows) {
       const key = `${r.kind}/${r.namespace}/${r.name}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { kind: r.kind, namespace: r.namespace, name: r.name, cells: {} };
-        groups.set(key, g);
-      }
-      g.cells[r.cluster] = r;
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
     }
-    let keys = [...groups.entries()].map(([key, g]): MatrixRow => ({ key, ...g }));
+    // Keys come in name order (from the sorted rows); a stable sort keeps it among equals.
+    let keys = [...groups.keys()];
     if (q.sort === 'status') {
-      // Keys come in name order (from the sorted rows); a stable sort keeps it among equals.
-      const worst = new Map<MatrixRow, number>();
-      for (const m of keys) {
+      const worst = new Map<string, number>();
+      for (const [key, g] of groups) {
         let w = Infinity;
-        for (const c of Object.values(m.cells)) w = Math.min(w, STATUS_ORDER[c.status]);
-        worst.set(m, w);
+        for (const r of g) w = Math.min(w, STATUS_ORDER[r.status]);
+        worst.set(key, w);
       }
       keys = keys.sort((a, b) => (worst.get(a) ?? 0) - (worst.get(b) ?? 0));
     }
     if (q.desc) keys.reverse();
-    return { ...pageOf(keys, q), counts: count(rows) };
+    const page = pageOf(keys, q);
+    // Only the page's rows are built, and their cells carry only what a cell shows.
+    const items = page.items.map((key): MatrixRow => {
+      const g = groups.get(key) ?? [];
+      const first = g[0];
+      return {
+        key,
+        kind: first?.kind ?? 'Kustomization',
+        namespace: first?.namespace ?? '',
+        name: first?.name ?? '',
+        cells: Object.fromEntries(g.map((r) => [r.cluster, cellOf(r)])),
+      };
+    });
+    return { ...page, items, counts: count(rows) };
   }
+}
+
+function cellOf(r: AppRow): MatrixCell {
+  return {
+    id: r.id,
+    status: r.status,
+    revision: r.revision,
+    drift: r.drift,
+    suspended: r.suspended,
+    ...(r.behind === undefined ? {} : { behind: r.behind }),
+  };
 }
 
 function sameRow(a: AppRow, b: AppRow): boolean {
