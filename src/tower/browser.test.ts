@@ -140,6 +140,7 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
   let browser: Chromium;
   let page: Page;
   const bodies: string[] = [];
+  const origins = new Set<string>();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tower-browser-'));
@@ -225,6 +226,9 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     readOnlyUrl = await towerUrl(readOnly);
     browser = await openChromium();
     page = await browser.context.newPage();
+    browser.context.on('request', (req) => {
+      if (!req.url().startsWith('data:')) origins.add(new URL(req.url()).origin);
+    });
     browser.context.on('response', (res) => {
       if (res.url().includes('/api/') && !res.url().endsWith('/api/stream')) {
         res.text().then(
@@ -476,6 +480,13 @@ describe('Tower in Chromium', { skip: chromiumSkip(), timeout: 900_000 }, () => 
     });
     assert.match(status, /^403 .*ReadOnly/);
     await ro.close();
+  });
+
+  it('fetched nothing from anywhere but Tower itself (no CDN, no network)', () => {
+    assert.deepEqual(
+      [...origins].sort(),
+      [new URL(url).origin, new URL(readOnlyUrl).origin].sort(),
+    );
   });
 
   it('never sent a Secret value to the browser', () => {
