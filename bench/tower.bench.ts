@@ -15,7 +15,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeClient, type KubeObject } from '../src/kube/index.js';
+import { KubeClient, refOf, type KubeObject } from '../src/kube/index.js';
 import { startLocalCluster, type LocalCluster } from '../src/localcluster/index.js';
 import { installCrds } from '../src/controller/index.js';
 import {
@@ -109,13 +109,6 @@ async function seed(client: KubeClient, cluster: number, apps: number): Promise<
     if (i % APPS_PER_DEPLOYMENT === 0) await client.create(deployment(namespace, name, i, cluster));
   });
 }
-
-const refOf = (o: KubeObject) => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  namespace: o.metadata.namespace ?? '',
-  name: o.metadata.name ?? '',
-});
 
 function ready(status: 'True' | 'False', revision: string) {
   return {

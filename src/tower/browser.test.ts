@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { KubeClient, type KubeObject } from '../kube/index.js';
 import { startLocalCluster, type LocalCluster } from '../localcluster/index.js';
@@ -28,6 +27,7 @@ import {
   type Chromium,
   type CliProcess,
   type FleetRepo,
+  until as pollUntil,
 } from '../testing/index.js';
 
 const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
@@ -42,19 +42,9 @@ interface Site {
   readonly controllers: RunningControllers;
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** Polls until `fn` gives a value (the shared helper, with this suite's longer default wait). */
+const until = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
+  pollUntil(what, fn, { timeoutMs });
 
 const readyOf = (o: KubeObject) =>
   (

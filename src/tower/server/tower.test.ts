@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
 import { ResourceManager } from '../../apply/index.js';
@@ -19,6 +18,7 @@ import {
   requestFleetFetch,
   startFleetRepo,
   type FleetRepo,
+  until as pollUntil,
 } from '../../testing/index.js';
 import type {
   AppDetail,
@@ -64,19 +64,9 @@ function call(
   });
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+/** Polls until `fn` gives a value (the shared helper, with this suite's longer default wait). */
+const until = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  pollUntil(what, fn, { timeoutMs });
 
 const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
 const APP = 'staging/Kustomization/flux-system/config';

@@ -3,7 +3,7 @@
 // the controller runs for diffs.
 import { resolve, sep } from 'node:path';
 import { Annotation, FlotillaError } from '../../../core/index.js';
-import type { KubeClient, KubeObject } from '../../../kube/index.js';
+import { refOf, type KubeClient, type KubeObject } from '../../../kube/index.js';
 import { entryToRef, kustomizationOwnerLabels } from '../../../apply/index.js';
 import {
   KUSTOMIZATION_API_VERSION,
@@ -176,29 +176,13 @@ export const kustomizationProvider: AppProvider = {
   },
 
   async requestReconcile(client, obj, requestedAt) {
-    await client.patch(
-      {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name ?? '',
-      },
-      'merge',
-      { metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } } },
-    );
+    await client.patch(refOf(obj), 'merge', {
+      metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } },
+    });
   },
 
   async setSuspended(client, obj, suspended) {
-    await client.patch(
-      {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name ?? '',
-      },
-      'merge',
-      { spec: { suspend: suspended } },
-    );
+    await client.patch(refOf(obj), 'merge', { spec: { suspend: suspended } });
   },
 
   targetClient(client, full) {
