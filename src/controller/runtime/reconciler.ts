@@ -67,12 +67,19 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
       if (!obj) return {};
       if (obj.metadata.deletionTimestamp === undefined)
         obj = await ensureFinalizer(client, ref, obj);
+      // What the cluster holds now: a step may write a progress status mid-way (ctx.patch), and
+      // the final status is compared against that, not against the status the run started from
+      // (else a no-op run that wrote "Fetching manifests…" would leave it there).
+      let stored: unknown = obj.status ?? {};
       const outcome = await reconcileObject(kind, obj, {
         ...options.deps,
         logger: log,
         signal,
         ...(options.fence ? { fence: options.fence } : {}),
-        patchStatus: (status: FluxStatus) => replaceStatus(client, ref, status),
+        patchStatus: async (status: FluxStatus) => {
+          await replaceStatus(client, ref, status);
+          stored = status;
+        },
       });
       // Stopped (shutdown or lost leadership) mid-way: the next leader reconciles again.
       if (signal.aborted) return {};
@@ -81,7 +88,7 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
         options.metrics?.record(kind.kind, obj, true);
         return {};
       }
-      await settle(options, ref, obj, outcome);
+      await settle(options, ref, obj, stored, outcome);
       return {
         ...(outcome.requeueAfterMs === undefined
           ? {}
@@ -92,14 +99,15 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
   };
 }
 
-/** Writes the status (only when it changed), then the events, then the metrics. */
+/** Writes the status (only when it differs from what the cluster holds), then the events, then the metrics. */
 async function settle<O extends FluxObject, D extends ReconcileDeps, W extends Work>(
   options: ReconcilerOptions<O, D, W>,
   ref: ObjectRef,
   obj: KubeObject & O,
+  stored: unknown,
   outcome: ReconcileOutcome<NonNullable<O['status']>>,
 ): Promise<void> {
-  if (!isDeepStrictEqual(outcome.status, obj.status ?? {}))
+  if (!isDeepStrictEqual(outcome.status, stored))
     await replaceStatus(options.client, ref, outcome.status);
   for (const e of outcome.events) {
     await options.recorder?.record(obj, {
