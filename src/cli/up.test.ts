@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, type KubeObject } from '../kube/index.js';
-import { ensureTowerWeb, startCli } from '../testing/index.js';
+import { ensureTowerWeb, startCli, type CliProcess } from '../testing/index.js';
 
 const env = { GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
 
@@ -19,8 +19,10 @@ describe('flotilla up', () => {
   it('reconciles the example fleet, applies a commit, stops on SIGINT and resumes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
     await ensureTowerWeb();
+    let running: CliProcess | undefined;
     try {
       const first = await startUp(data, '--tower-listen', '127.0.0.1:0');
+      running = first;
       await first.waitFor(/All sources and Kustomizations are Ready/);
       assert.match(first.stdout(), /created from examples\/fleet/);
       // Tower's address follows the status table, and it shows the same fleet.
@@ -68,6 +70,7 @@ describe('flotilla up', () => {
       assert.equal(await first.exited, 0);
 
       const second = await startUp(data, '--exit-when-ready', '--timeout', '90', '--no-tower');
+      running = second;
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(
@@ -75,6 +78,8 @@ describe('flotilla up', () => {
         new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha}\\s+False\\s+True`),
       );
     } finally {
+      // A failed assertion must not leave `flotilla up` running.
+      if (running?.child.exitCode === null) await running.stop();
       rmSync(data, { recursive: true, force: true });
     }
   });
