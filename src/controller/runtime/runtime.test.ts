@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
-import { until } from '../../testing/index.js';
+import { openCrd, until } from '../../testing/index.js';
+import { ResourceManager } from '../../apply/index.js';
+import type { FluxObject, ReconcileDeps, ReconcilerKind, Work } from './kind.js';
+import { reconcilerFor } from './reconciler.js';
 import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
 import { Annotation, FlotillaError } from '../../core/index.js';
@@ -251,5 +254,49 @@ describe('ControllerManager', () => {
       }),
       true,
     );
+  });
+});
+
+describe('reconcilerFor', () => {
+  it('writes the final status after a progress patch, even when it equals the one the run started from', async () => {
+    await new ResourceManager(client).applyAll([
+      openCrd({
+        group: 'test.flotilla.dev',
+        plural: 'gadgets',
+        kind: 'Gadget',
+        subresources: { status: {} },
+      }),
+    ]);
+    const kind: ReconcilerKind<FluxObject, ReconcileDeps, Work> = {
+      apiVersion: 'test.flotilla.dev/v1',
+      kind: 'Gadget',
+      conditions: { summary: ['Sized'], negative: [] },
+      work: () => ({}),
+      steps: [
+        async (ctx) => {
+          ctx.progressing('fetching the size');
+          await ctx.patch();
+          ctx.conditions.markTrue('Sized', 'Succeeded', 'size 1');
+        },
+      ],
+    };
+    const reconciler = reconcilerFor({ kind, client, deps: {} });
+    const ref = { apiVersion: 'test.flotilla.dev/v1', kind: 'Gadget', namespace: 'default' };
+    await client.create({
+      ...ref,
+      metadata: { name: 'g', namespace: 'default' },
+      spec: { interval: '5m' },
+    });
+    const readyOf = async () =>
+      (
+        (await client.get({ ...ref, name: 'g' }))['status'] as
+          { conditions?: { type: string; status: string }[] } | undefined
+      )?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const key = { namespace: 'default', name: 'g' };
+    await reconciler.reconcile(key, new AbortController().signal);
+    assert.equal(await readyOf(), 'True');
+    // The second run changes nothing, but wrote "fetching the size" (Ready Unknown) mid-way.
+    await reconciler.reconcile(key, new AbortController().signal);
+    assert.equal(await readyOf(), 'True');
   });
 });
