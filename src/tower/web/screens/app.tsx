@@ -426,25 +426,12 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
                       <span class="muted">before Tower started</span>
                     )}
                   </td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => pick(h.revision)}>
-                      {from === h.revision
-                        ? 'compare from ✓'
-                        : from
-                          ? 'compare to'
-                          : 'compare from'}
-                    </button>
-                    {!h.current && canRollback ? (
-                      <button
-                        type="button"
-                        class="danger-outline"
-                        data-action="rollback"
-                        onClick={() => setRollback(h.revision)}
-                      >
-                        Roll back here
-                      </button>
-                    ) : null}
-                  </td>
+                  <RowActions
+                    rev={h.revision}
+                    from={from}
+                    onPick={pick}
+                    onRollback={!h.current && canRollback ? setRollback : undefined}
+                  />
                 </tr>
               ))}
             </tbody>
@@ -476,21 +463,12 @@ function HistoryTab({ id, detail, loc }: { id: string; detail: AppDetail; loc: L
                       <span class="badge badge-drift-behind">not yet</span>
                     )}
                   </td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => pick(c.sha)}>
-                      {from === c.sha ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
-                    </button>
-                    {!c.current && c.applied && canRollback ? (
-                      <button
-                        type="button"
-                        class="danger-outline"
-                        data-action="rollback"
-                        onClick={() => setRollback(c.sha)}
-                      >
-                        Roll back here
-                      </button>
-                    ) : null}
-                  </td>
+                  <RowActions
+                    rev={c.sha}
+                    from={from}
+                    onPick={pick}
+                    onRollback={!c.current && c.applied && canRollback ? setRollback : undefined}
+                  />
                 </tr>
               ))}
             </tbody>
@@ -600,5 +578,32 @@ export function AppScreen({ id, loc }: { id: string; loc: Location }) {
       {tab === 'history' ? <HistoryTab id={id} detail={d} loc={loc} /> : null}
       {tab === 'changes' ? <ChangesTab id={id} loc={loc} /> : null}
     </div>
+  );
+}
+
+/** A history row's buttons: pick it for a comparison, and roll back to it where allowed. */
+function RowActions(props: {
+  readonly rev: string;
+  readonly from: string | undefined;
+  readonly onPick: (rev: string) => void;
+  readonly onRollback: ((rev: string) => void) | undefined;
+}) {
+  const { rev, from, onPick, onRollback } = props;
+  return (
+    <td class="row-actions">
+      <button type="button" onClick={() => onPick(rev)}>
+        {from === rev ? 'compare from ✓' : from ? 'compare to' : 'compare from'}
+      </button>
+      {onRollback ? (
+        <button
+          type="button"
+          class="danger-outline"
+          data-action="rollback"
+          onClick={() => onRollback(rev)}
+        >
+          Roll back here
+        </button>
+      ) : null}
+    </td>
   );
 }
