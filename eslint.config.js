@@ -40,6 +40,24 @@ export default tseslint.config(
     },
   },
   {
+    // The browser app has its own compiler settings (DOM, JSX, bundler resolution).
+    files: ['src/tower/web/**/*.ts', 'src/tower/web/**/*.tsx'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        project: './src/tower/web/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts', 'bench/**/*.ts'],
     plugins: { flotilla },
     rules: { 'flotilla/layers': 'error' },

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
   policy: async () => [(await import('./commands/policy.js')).registerPolicyCommand],
+  tower: async () => [(await import('./commands/tower.js')).registerTowerCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
@@ -99,6 +100,10 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     term: 'policy',
     description: 'test Gatekeeper policies (gator verify) and show audit results',
   },
+  tower: {
+    term: 'tower [options]',
+    description: 'serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)',
+  },
 };
 
 /** Global options that take a value, so the command name is found after them. */
@@ -157,7 +162,11 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
       '--kubeconfig <path>',
       'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
     )
-    .option('--context <name>', 'kubeconfig context to use')
+    .option(
+      '--context <name>',
+      'kubeconfig context to use (flotilla tower takes several)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('-n, --namespace <name>', 'namespace of the object', 'flux-system')
     .option('-A, --all-namespaces', 'act on all namespaces', false)
     .addOption(

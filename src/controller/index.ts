@@ -12,9 +12,14 @@ export { startControllers } from './controllers.js';
 export type { ControllersOptions, RunningControllers } from './controllers.js';
 export { CRD_DIR, installCrds, loadCrds } from './crds.js';
 export * from './kustomization/types.js';
-export { kustomizationController } from './kustomization/controller.js';
+export {
+  kustomizationController,
+  targetClients as kustomizationTargetClients,
+} from './kustomization/controller.js';
 export { fluxBuild } from './kustomization/build.js';
+export { withCommonMetadata } from './kustomization/apply.js';
 export { kustomizationKind, reconcileKustomization } from './kustomization/kind.js';
+export { readSecret } from './runtime/secrets.js';
 export { loadSubstituteFrom } from './kustomization/variables.js';
 export type { BuildInput, BuildManifests, KustomizationDeps } from './kustomization/work.js';
 export * from './gitrepository/types.js';

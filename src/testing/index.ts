@@ -67,3 +67,14 @@ export type { ServedGitRepo } from './git-repo.js';
 export { gpgAvailable, newAgeKey, newPgpHome, sopsDecrypt, sopsEncrypt } from './sops.js';
 export type { AgeKey, PgpHome, SopsEncryptOptions } from './sops.js';
 export { writeFileTree } from './file-tree.js';
+export { CHROMIUM, chromiumSkip, openChromium } from './chromium.js';
+export type { Chromium } from './chromium.js';
+export { ensureTowerWeb } from './tower-web.js';
+export {
+  FIXTURE_SECRET_VALUE,
+  fleetObjects,
+  requestFleetFetch,
+  startFleetRepo,
+} from './fleet-fixture.js';
+export type { FleetRepo } from './fleet-fixture.js';
+export { mergedKubeconfig } from './kubeconfig.js';

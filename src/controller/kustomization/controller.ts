@@ -27,9 +27,9 @@ export interface KustomizationControllerOptions extends RuntimeOptions {
  * The client to apply with: the cluster of spec.kubeConfig (cached by Secret version) or the
  * controller's own, acting as spec.serviceAccountName when set (as Flux impersonates it).
  */
-function targetClients(
+export function targetClients(
   client: KubeClient,
-  fence: (() => void) | undefined,
+  fence?: () => void,
 ): (ks: Kustomization) => Promise<KubeClient> {
   const remote = new Map<string, { version: string; client: KubeClient }>();
   const impersonating = new Map<string, KubeClient>();
