@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   install: async () => [(await import('./commands/install.js')).registerInstallCommand],
   cluster: async () => [(await import('./commands/cluster.js')).registerClusterCommand],
   kustomize: async () => [(await import('./commands/kustomize.js')).registerKustomizeCommand],
+  helm: async () => [(await import('./commands/helm.js')).registerHelmCommand],
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
 };
@@ -83,6 +84,10 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
   kustomize: {
     term: 'kustomize',
     description: 'render kustomizations natively (kustomize v5.5.0 compatible)',
+  },
+  helm: {
+    term: 'helm',
+    description: 'render Helm charts natively (helm v3.21.4 compatible)',
   },
   version: {
     term: 'version',

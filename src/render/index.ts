@@ -1,7 +1,18 @@
-// render layer: turns source trees into Kubernetes objects (kustomize today; Helm later).
+// render layer: turns source trees into Kubernetes objects (kustomize, Helm charts).
 export { buildKustomization, KustomizeError, LoadRestrictor } from './kustomize/index.js';
-export type { BuildOptions, BuildResult } from './kustomize/index.js';
+export type { BuildOptions, BuildResult, HelmBuildOptions } from './kustomize/index.js';
 export { emitYaml, parseYaml, parseYamlDocuments } from './yaml/index.js';
 export type { YamlValue, YamlMap } from './yaml/index.js';
 export * from './postbuild/index.js';
 export * from './flux/index.js';
+export * from './helm/index.js';
+// Go's text/template with Sprig (Helm charts today; ApplicationSets and image-automation commit messages next).
+export {
+  TemplateSet,
+  ExecError,
+  TemplateParseError,
+  goBytes,
+  goString,
+} from './gotemplate/index.js';
+export type { FuncMap } from './gotemplate/index.js';
+export { sprigFuncs } from './gotemplate/sprig/index.js';

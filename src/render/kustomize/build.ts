@@ -22,6 +22,8 @@ import type { TransformerConfig } from './builtin-config.js';
 import { FieldSpecError, fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
 import { generate, generatorSpecs, readOptions } from './generators.js';
+import { inflateHelmCharts } from './helm-charts.js';
+import type { HelmBuildOptions } from './helm-charts.js';
 import { resourceHash } from './hash.js';
 import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from './json-patch.js';
 import type { JsonPatchOp } from './json-patch.js';
@@ -70,6 +72,8 @@ export interface BuildOptions {
    * @default false (fail, as kustomize does)
    */
   readonly fluxAutogenerate?: boolean;
+  /** helmCharts: `kustomize build --enable-helm` and its --helm-* flags (default: not enabled, as kustomize). */
+  readonly helm?: HelmBuildOptions;
 }
 
 export interface BuildResult {
@@ -100,6 +104,7 @@ interface Context {
   readonly patchSchema: { current: PatchSchema | undefined };
   /** Directories being built, to detect cycles. */
   readonly stack: string[];
+  readonly helm: HelmBuildOptions | undefined;
 }
 
 function appendResources(ra: Accumulator, list: readonly Resource[]): void {
@@ -326,6 +331,15 @@ class Target {
         configuredBy: { apiVersion: 'builtin', kind: `${s.kind}Generator` },
       };
       this.absorb(ra, r);
+    }
+    for (const chart of inflateHelmCharts(this.k, this.ldr, this.ctx.helm)) {
+      for (const r of resourcesFromText(chart.text, chart.source)) {
+        r.origin = {
+          configuredIn,
+          configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' },
+        };
+        this.absorb(ra, r);
+      }
     }
     f.stringList('generators').forEach((p, i) =>
       this.runGeneratorConfig(ra, p, `generators[${i}]`, global),
@@ -1047,6 +1061,7 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     restrictor,
     sandbox,
     stack: [root],
+    helm: options.helm,
   });
   const ra = target.accumulate(emptyAccumulator());
   try {

@@ -106,22 +106,6 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
       },
     );
   }
-  if (
-    v['helmCharts'] !== undefined ||
-    v['helmChartInflationGenerator'] !== undefined ||
-    v['helmGlobals'] !== undefined
-  ) {
-    const field =
-      v['helmCharts'] !== undefined
-        ? 'helmCharts'
-        : v['helmGlobals'] !== undefined
-          ? 'helmGlobals'
-          : 'helmChartInflationGenerator';
-    throw new KustomizeError(`${file}: ${field}: Helm chart inflation is not supported yet`, {
-      file,
-      field,
-    });
-  }
   return { file, raw: v, kind };
 }
 

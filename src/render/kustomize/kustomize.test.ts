@@ -146,13 +146,16 @@ describe('safety', () => {
     );
   });
 
-  test('helmCharts says it is not supported yet', () => {
+  test('helmCharts needs --enable-helm, as with kustomize', () => {
     const root = tree({
       'kustomization.yaml': 'helmCharts:\n- name: nginx\n  repo: https://charts.example.com\n',
     });
     const err = buildError(root);
-    assert.match(err.message, /helmCharts: Helm chart inflation is not supported yet/);
-    assert.equal(err.field, 'helmCharts');
+    assert.match(
+      err.message,
+      /helmCharts\[0\]: trouble configuring builtin HelmChartInflationGenerator with config: `\nname: nginx\nrepo: https:\/\/charts.example.com\n`: must specify --enable-helm/,
+    );
+    assert.equal(err.field, 'helmCharts[0]');
   });
 });
 

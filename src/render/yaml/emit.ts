@@ -1,5 +1,5 @@
 // Writes values exactly as kustomize prints them: JSON round trip then go-yaml v2 Marshal (sorted keys, libyaml emitter rules).
-import { resolveV2, v2StringNeedsQuotes } from './go-yaml-resolve.js';
+import { resolveV2, resolveV3, v2StringNeedsQuotes } from './go-yaml-resolve.js';
 import { isYamlMap } from './parse.js';
 import type { YamlValue } from './parse.js';
 
@@ -153,20 +153,27 @@ function analyze(cps: readonly number[]): Analysis {
   return { multiline: lineBreaks, flowPlain, blockPlain, singleQuoted, block };
 }
 
-/** go-yaml v2 key order: numbers inside strings compare numerically, letters after other characters. */
-export function goYamlKeyLess(a: string, b: string): boolean {
+/**
+ * go-yaml's key order: numbers inside strings compare numerically, letters after other characters
+ * (with `v3`, a letter that follows equal digits sorts before other characters).
+ */
+export function goYamlKeyLess(a: string, b: string, v3 = false): boolean {
   const ar = Array.from(a);
   const br = Array.from(b);
   const isLetter = (s: string): boolean => /\p{L}/u.test(s);
   const isDigit = (s: string | undefined): boolean => s !== undefined && /\p{Nd}/u.test(s);
+  let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ai0 = ar[i] as string;
     const bi0 = br[i] as string;
-    if (ai0 === bi0) continue;
+    if (ai0 === bi0) {
+      digits = isDigit(ai0);
+      continue;
+    }
     const al = isLetter(ai0);
     const bl = isLetter(bi0);
     if (al && bl) return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
-    if (al || bl) return bl;
+    if (al || bl) return v3 && digits ? al : bl;
     let an = 0n;
     let bn = 0n;
     if (ai0 === '0' || bi0 === '0') {
@@ -187,6 +194,19 @@ export function goYamlKeyLess(a: string, b: string): boolean {
     return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
   }
   return ar.length < br.length;
+}
+
+function sortKeysV3(keys: string[]): string[] {
+  return keys.sort((x, y) => (goYamlKeyLess(x, y, true) ? -1 : goYamlKeyLess(y, x, true) ? 1 : 0));
+}
+
+/** go-yaml v3's text for a number: floats with FormatFloat('g', -1), integers (bigint) in decimal. */
+function v3NumberText(v: number | bigint): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (Number.isNaN(v)) return '.nan';
+  if (v === Infinity) return '.inf';
+  if (v === -Infinity) return '-.inf';
+  return goFormatFloatG(v);
 }
 
 function sortKeys(keys: string[]): string[] {
@@ -249,7 +269,18 @@ export function numberText(v: number | bigint): string {
   return json;
 }
 
+/** Which go-yaml's encoder to follow. */
+export interface EmitOptions {
+  /**
+   * go-yaml v3's Encoder (Helm's toYamlPretty): sequences indented under their key, numbers as Go
+   * formats them directly (no JSON round trip), v3 quoting and key order. @default false (v2)
+   */
+  readonly v3?: boolean;
+}
+
 class Emitter {
+  constructor(private readonly v3 = false) {}
+
   private out = '';
   private column = 0;
   private whitespace = true;
@@ -310,7 +341,7 @@ class Emitter {
       return this.blockSequence(v, ctx.mappingContext);
     }
     if (isYamlMap(v)) {
-      const keys = sortKeys(Object.keys(v));
+      const keys = this.v3 ? sortKeysV3(Object.keys(v)) : sortKeys(Object.keys(v));
       if (keys.length === 0) return this.flowEmpty('{', '}');
       return this.blockMapping(v, keys);
     }
@@ -330,7 +361,7 @@ class Emitter {
   }
 
   private blockSequence(items: YamlValue[], mappingContext: boolean): void {
-    const saved = this.increaseIndent(false, mappingContext && !this.indention);
+    const saved = this.increaseIndent(false, !this.v3 && mappingContext && !this.indention);
     for (const item of items) {
       this.writeIndent();
       this.writeIndicator('-', true, false, true);
@@ -365,7 +396,7 @@ class Emitter {
     if (v === null) return this.plainScalarText('null', simpleKey);
     if (typeof v === 'boolean') return this.plainScalarText(v ? 'true' : 'false', simpleKey);
     if (typeof v === 'number' || typeof v === 'bigint')
-      return this.plainScalarText(numberText(v), simpleKey);
+      return this.plainScalarText(this.v3 ? v3NumberText(v) : numberText(v), simpleKey);
     if (typeof v === 'string') {
       const cps = Array.from(v).map((c) => c.codePointAt(0) as number);
       return this.scalarString(v, cps, analyze(cps), simpleKey);
@@ -380,7 +411,7 @@ class Emitter {
   private scalarString(s: string, cps: number[], a: Analysis, simpleKey: boolean): void {
     let style: Style;
     if (s.includes('\n')) style = Style.Literal;
-    else if (!v2StringNeedsQuotes(s)) style = Style.Plain;
+    else if (!v2StringNeedsQuotes(s) && !(this.v3 && resolveV3(s).tag !== 'str')) style = Style.Plain;
     else style = Style.Double;
     this.emitScalar(cps, a, style, simpleKey);
   }
@@ -586,8 +617,8 @@ class Emitter {
 }
 
 /** One value as go-yaml v2 Marshal prints it (always ends with a line break). */
-export function emitYaml(v: YamlValue): string {
-  const e = new Emitter();
+export function emitYaml(v: YamlValue, options: EmitOptions = {}): string {
+  const e = new Emitter(options.v3 ?? false);
   e.document(v);
   return e.result();
 }

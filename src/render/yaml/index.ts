@@ -11,3 +11,4 @@ export {
 } from './parse.js';
 export type { YamlValue, YamlMap } from './parse.js';
 export { emitYaml, numberText, goYamlKeyLess, YamlEmitError } from './emit.js';
+export type { EmitOptions } from './emit.js';
