@@ -49,3 +49,5 @@ export { startControllerProcess } from './controller-process.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
+export { helmPackage, helmRepoIndex, startHelmRepoServer } from './helm-repo.js';
+export type { HelmRepoServer, HelmRepoServerOptions } from './helm-repo.js';

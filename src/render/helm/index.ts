@@ -1,7 +1,7 @@
 // Helm charts rendered natively, byte for byte with `helm template` (Helm v3.21.4).
 export { helmTemplate, templateChart } from './template.js';
 export type { TemplateOptions, TemplateResult } from './template.js';
-export { loadChart, loadDir, loadArchive, loadFiles } from './loader.js';
+export { loadChart, loadDir, loadArchive, loadFiles, chartDirFiles, archiveFiles } from './loader.js';
 export { Chart } from './chart.js';
 export type { Metadata, Dependency, ChartFile } from './chart.js';
 export { HelmError } from './errors.js';
