@@ -24,6 +24,7 @@ import { bucketController } from './bucket/controller.js';
 import { gitRepositoryController } from './gitrepository/controller.js';
 import { helmChartController } from './helmchart/controller.js';
 import { HELMCHART_KIND } from './helmchart/types.js';
+import { helmReleaseController } from './helmrelease/controller.js';
 import { helmRepositoryController } from './helmrepository/controller.js';
 import { HELMREPOSITORY_KIND } from './helmrepository/types.js';
 import { kustomizationController } from './kustomization/controller.js';
@@ -156,6 +157,16 @@ export async function startControllers(options: ControllersOptions): Promise<Run
           ? { requeueDependencyMs: options.requeueDependencyMs }
           : {}),
         ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
+      }),
+    );
+    m.register(
+      helmReleaseController({
+        ...runtime('helmrelease', recorderFor('helm-controller')),
+        store,
+        artifactUrl: resolveArtifact,
+        ...(options.requeueDependencyMs !== undefined
+          ? { requeueDependencyMs: options.requeueDependencyMs }
+          : {}),
       }),
     );
     manager = m;

@@ -1,6 +1,7 @@
 // Helm charts rendered natively, byte for byte with `helm template` (Helm v3.21.4).
-export { helmTemplate, templateChart } from './template.js';
-export type { TemplateOptions, TemplateResult } from './template.js';
+export { helmTemplate, renderRelease, templateChart } from './template.js';
+export type { ReleaseRender, TemplateOptions, TemplateResult } from './template.js';
+export type { Hook as HelmHook } from './manifests.js';
 export { loadChart, loadDir, loadArchive, loadFiles, chartDirFiles, archiveFiles } from './loader.js';
 export { Chart } from './chart.js';
 export type { Metadata, Dependency, ChartFile } from './chart.js';

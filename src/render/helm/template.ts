@@ -18,7 +18,7 @@ import type { LookupFunc } from './funcs.js';
 import { HelmError } from './errors.js';
 import { goPathMatch } from './glob.js';
 import { loadChart } from './loader.js';
-import { sortManifests, splitManifests, trimSpace } from './manifests.js';
+import { sortManifests, splitManifests, trimSpace, type Hook } from './manifests.js';
 import { validateValuesSchemas } from './schema.js';
 import { asValues, coalesceChartValues } from './values.js';
 import type { Warn } from './values.js';
@@ -44,6 +44,8 @@ export interface TemplateOptions {
   readonly disableHooks?: boolean;
   /** --is-upgrade: .Release.IsUpgrade instead of .Release.IsInstall. */
   readonly isUpgrade?: boolean;
+  /** .Release.Revision (a controller's release version). @default 1 */
+  readonly revision?: number;
   /** --skip-schema-validation */
   readonly skipSchemaValidation?: boolean;
   /** --show-only templates (filepath.Match patterns relative to the chart's parent). */
@@ -100,7 +102,7 @@ function renderValues(
   release['Namespace'] = opts.namespace ?? 'default';
   release['IsUpgrade'] = isUpgrade;
   release['IsInstall'] = !isUpgrade;
-  release['Revision'] = 1;
+  release['Revision'] = opts.revision ?? 1;
   release['Service'] = 'Helm';
   top['Capabilities'] = capabilitiesValue(caps);
   top['Release'] = release;
@@ -120,6 +122,54 @@ function renderValues(
 
 /** Renders a loaded chart as `helm template` does; the chart is changed (dependencies processed). */
 export function templateChart(chart: Chart, opts: TemplateOptions = {}): TemplateResult {
+  const { files, releaseName, warn } = renderTemplates(chart, opts);
+  try {
+    return { output: assemble(chart, files, { ...opts, releaseName }, warn) };
+  } catch (e) {
+    if (e instanceof HelmError) e.renderPhase = true;
+    throw e;
+  }
+}
+
+/** What an install or upgrade stores and applies (action.renderResources). */
+export interface ReleaseRender {
+  /** release.Manifest: `---\n# Source: NAME\nCONTENT\n` per object, in install order. */
+  readonly manifest: string;
+  readonly hooks: readonly Hook[];
+  /** The top chart's NOTES.txt, rendered. */
+  readonly notes: string;
+  /** The files under crds/ of the chart and its dependencies. */
+  readonly crds: readonly { readonly filename: string; readonly data: Buffer }[];
+}
+
+/** Renders a chart for a release, as helm install/upgrade does (hooks and manifests apart). */
+export function renderRelease(chart: Chart, opts: TemplateOptions = {}): ReleaseRender {
+  const { files, warn } = renderTemplates(chart, opts);
+  let notes = '';
+  for (const k of [...files.keys()]) {
+    if (!k.endsWith('NOTES.txt')) continue;
+    if (k === `${chart.name()}/templates/NOTES.txt`) notes = files.get(k) ?? '';
+    files.delete(k);
+  }
+  const sorted = sortManifests(files, warn);
+  let manifest = '';
+  for (const m of sorted.manifests) manifest += `---\n# Source: ${m.name}\n${m.content}\n`;
+  const hooks = opts.skipTests
+    ? sorted.hooks.filter((h) => !h.events.includes('test'))
+    : sorted.hooks;
+  return {
+    manifest,
+    hooks,
+    notes,
+    crds: chart.crdObjects().map((c) => ({ filename: c.filename, data: c.file.data })),
+  };
+}
+
+/** Checks the chart, coalesces and validates values and runs the templates. */
+function renderTemplates(
+  chart: Chart,
+  opts: TemplateOptions,
+): { files: Map<string, string>; releaseName: string; warn: Warn } {
   const warn: Warn = opts.warn ?? (() => undefined);
   const type = chart.metadata.type;
   if (type !== '' && type !== 'application')
@@ -143,7 +193,7 @@ export function templateChart(chart: Chart, opts: TemplateOptions = {}): Templat
       );
     }
     const files = renderChart(chart, top, opts.lookup ? { lookup: opts.lookup } : {});
-    return { output: assemble(chart, files, { ...opts, releaseName }, warn) };
+    return { files, releaseName, warn };
   } catch (e) {
     if (e instanceof HelmError) e.renderPhase = true;
     throw e;
