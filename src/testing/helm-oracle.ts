@@ -1,6 +1,6 @@
 // Runs the real `helm` (the oracle built from Helm's Go module) for differential tests, isolated
 // from the machine's Helm and kubeconfig settings, and compares its output with ours.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -51,6 +51,28 @@ export function runHelm(args: readonly string[], cwd?: string): OracleResult {
   });
   // stdout as a Go string of its bytes (bytes that are not UTF-8 kept, as in our output).
   return { status: r.status ?? -1, stdout: goString(r.stdout), stderr: r.stderr.toString('utf8') };
+}
+
+/**
+ * Runs `helm ARGS` without blocking the event loop: for tests whose cluster (the local cluster)
+ * is served by this very process.
+ */
+export function runHelmAsync(args: readonly string[]): Promise<OracleResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(oracle('helm'), [...args], { env: helmEnv() });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        status: code ?? -1,
+        stdout: goString(Buffer.concat(out)),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   helmCorpusCharts,
   helmCorpusDir,
   runHelm,
+  runHelmAsync,
 } from './helm-oracle.js';
 export type { OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
