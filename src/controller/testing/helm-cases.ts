@@ -411,11 +411,14 @@ export function defineHelmCases(c: HelmCaseContext): void {
           : undefined,
       );
       assert.equal(await config(), undefined);
-      assert.equal(
-        await c
+      // The HelmChart's own finalizer runs in the source controller.
+      await c.wait('the generated HelmChart deleted', async () =>
+        (await c
           .client()
-          .getOrUndefined({ ...HCHART, namespace: 'flux-system', name: 'flux-system-demo' }),
-        undefined,
+          .getOrUndefined({ ...HCHART, namespace: 'flux-system', name: 'flux-system-demo' })) ===
+        undefined
+          ? true
+          : undefined,
       );
       const list = await helmJson<unknown[]>('list', '-n', 'flux-system', '--all');
       assert.deepEqual(list, []);
