@@ -59,7 +59,10 @@ export function runHelm(args: readonly string[], cwd?: string): OracleResult {
  */
 export function runHelmAsync(args: readonly string[]): Promise<OracleResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(oracle('helm'), [...args], { env: helmEnv() });
+    const child = spawn(oracle('helm'), [...args], {
+      env: helmEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
