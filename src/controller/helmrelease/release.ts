@@ -53,8 +53,8 @@ export async function reconcileRelease(
   let last = history.at(-1);
   if (last?.info.status.startsWith('pending-')) {
     // A release left pending (a crash, a lost lock): unlock it, as helm-controller does.
-    last.info.status = 'failed';
     last.info.description = `Release unlocked from stale '${last.info.status}' state`;
+    last.info.status = 'failed';
     ctx.fence();
     await storage.update(last);
   }
