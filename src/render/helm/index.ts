@@ -2,7 +2,14 @@
 export { helmTemplate, renderRelease, templateChart } from './template.js';
 export type { ReleaseRender, TemplateOptions, TemplateResult } from './template.js';
 export type { Hook as HelmHook } from './manifests.js';
-export { loadChart, loadDir, loadArchive, loadFiles, chartDirFiles, archiveFiles } from './loader.js';
+export {
+  loadChart,
+  loadDir,
+  loadArchive,
+  loadFiles,
+  chartDirFiles,
+  archiveFiles,
+} from './loader.js';
 export { Chart } from './chart.js';
 export type { Metadata, Dependency, ChartFile } from './chart.js';
 export { HelmError } from './errors.js';
