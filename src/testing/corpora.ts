@@ -1,7 +1,9 @@
 // Finds the shared test corpora (upstream test suites and libraries copied with their SOURCE.md),
 // which live outside the repository in `shared/corpora/<name>` beside the checkout — or beside
 // a parent of it, as for the worktrees under /work/wt/ — or under $CORPORA_DIR.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { projectRoot } from './oracles.js';
 
@@ -32,5 +34,34 @@ export function corpus(name: string): string {
   const dir = findCorpus(name);
   if (dir === undefined)
     throw new Error(`corpus ${name} not found (shared/corpora or $CORPORA_DIR)`);
+  return dir;
+}
+
+const cloned = new Map<string, string>();
+
+/**
+ * A checkout of one of the shared upstream example repositories (`shared/upstream-examples/
+ * NAME.bundle`, see its SOURCE.md), cloned once per process into a temporary folder; undefined
+ * when the bundle is not on this machine.
+ */
+export function upstreamExample(name: string): string | undefined {
+  const done = cloned.get(name);
+  if (done !== undefined) return done;
+  const env = process.env['CORPORA_DIR'];
+  let bundle: string | undefined;
+  const candidates = env ? [join(env, '..', 'upstream-examples')] : [];
+  for (let dir = dirname(projectRoot); dirname(dir) !== dir; dir = dirname(dir))
+    candidates.push(join(dir, 'shared', 'upstream-examples'));
+  for (const c of candidates) {
+    if (existsSync(join(c, `${name}.bundle`))) {
+      bundle = join(c, `${name}.bundle`);
+      break;
+    }
+  }
+  if (bundle === undefined) return undefined;
+  const dir = join(mkdtempSync(join(tmpdir(), `flotilla-${name}-`)), name);
+  const r = spawnSync('git', ['clone', '--quiet', bundle, dir]);
+  if (r.status !== 0) throw new Error(`git clone ${bundle}: ${r.stderr.toString()}`);
+  cloned.set(name, dir);
   return dir;
 }

@@ -10,6 +10,8 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goString } from '../render/index.js';
@@ -54,50 +56,29 @@ export function runHelm(args: readonly string[], cwd?: string): OracleResult {
 }
 
 /**
- * Runs `helm ARGS` without blocking the event loop: for tests whose cluster (the local cluster)
- * is served by this very process.
- */
-export function runHelmAsync(args: readonly string[]): Promise<OracleResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(oracle('helm'), [...args], {
-      env: helmEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        status: code ?? -1,
-        stdout: goString(Buffer.concat(out)),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
-}
-
-/**
- * Compares two renderings line by line. With `allowRandom`, lines that differ only in runs of
- * characters random functions produce (letters, digits, + / =), at the same length, count as
- * equal: charts that call randAlphaNum or genCA print different bytes on every run, Helm's too.
- * Returns a description of the first real difference, or undefined.
+ * Compares two renderings line by line and returns a description of the first real difference,
+ * or undefined. Charts that call randAlphaNum or genCA print different bytes on every run, Helm's
+ * too: `random` says which lines may then differ, each only in runs of the characters random
+ * functions produce (letters, digits, + / =) at the same length, or as a whole base64 value. With
+ * `true`, any line may; with a second rendering by the oracle, only the lines where the oracle's
+ * two renderings differ — every line Helm prints the same twice must be byte-identical in ours.
  */
 export function firstDifference(
   ours: string,
   theirs: string,
-  allowRandom = false,
+  random: boolean | string = false,
 ): string | undefined {
   if (ours === theirs) return undefined;
   const a = ours.split('\n');
   const b = theirs.split('\n');
+  const again = typeof random === 'string' ? random.split('\n') : undefined;
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
-    if (allowRandom && x !== undefined && y !== undefined && sameShape(x, y)) continue;
+    const mayDiffer = again !== undefined ? again[i] !== y : random === true;
+    if (mayDiffer && x !== undefined && y !== undefined && sameShape(x, y)) continue;
     return `line ${i + 1}:\n  ours:   ${JSON.stringify(x)}\n  theirs: ${JSON.stringify(y)}`;
   }
   return undefined;
@@ -165,4 +146,182 @@ export function helmCorpusChart(name: string): string {
   writeFileSync(join(dir, 'Chart.yaml'), chartYaml);
   prepared.set(name, dir);
   return dir;
+}
+
+/** Runs `helm ARGS` without blocking the event loop (for tests that serve helm something). */
+export function runHelmAsync(args: readonly string[]): Promise<OracleResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(oracle('helm'), [...args], { env: helmEnv() });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        status: code ?? -1,
+        stdout: goString(Buffer.concat(out)),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
+/** The resources a fake cluster's discovery lists: group/version → [plural, Kind, namespaced]. */
+const DISCOVERY: Readonly<Record<string, readonly (readonly [string, string, boolean])[]>> = {
+  v1: [
+    ['configmaps', 'ConfigMap', true],
+    ['endpoints', 'Endpoints', true],
+    ['limitranges', 'LimitRange', true],
+    ['namespaces', 'Namespace', false],
+    ['persistentvolumeclaims', 'PersistentVolumeClaim', true],
+    ['persistentvolumes', 'PersistentVolume', false],
+    ['pods', 'Pod', true],
+    ['resourcequotas', 'ResourceQuota', true],
+    ['secrets', 'Secret', true],
+    ['serviceaccounts', 'ServiceAccount', true],
+    ['services', 'Service', true],
+  ],
+  'apps/v1': [
+    ['daemonsets', 'DaemonSet', true],
+    ['deployments', 'Deployment', true],
+    ['replicasets', 'ReplicaSet', true],
+    ['statefulsets', 'StatefulSet', true],
+  ],
+  'batch/v1': [
+    ['cronjobs', 'CronJob', true],
+    ['jobs', 'Job', true],
+  ],
+  'autoscaling/v2': [['horizontalpodautoscalers', 'HorizontalPodAutoscaler', true]],
+  'policy/v1': [['poddisruptionbudgets', 'PodDisruptionBudget', true]],
+  'networking.k8s.io/v1': [
+    ['ingressclasses', 'IngressClass', false],
+    ['ingresses', 'Ingress', true],
+    ['networkpolicies', 'NetworkPolicy', true],
+  ],
+  'rbac.authorization.k8s.io/v1': [
+    ['clusterrolebindings', 'ClusterRoleBinding', false],
+    ['clusterroles', 'ClusterRole', false],
+    ['rolebindings', 'RoleBinding', true],
+    ['roles', 'Role', true],
+  ],
+  'admissionregistration.k8s.io/v1': [
+    ['mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false],
+    ['validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false],
+  ],
+  'apiextensions.k8s.io/v1': [['customresourcedefinitions', 'CustomResourceDefinition', false]],
+  'scheduling.k8s.io/v1': [['priorityclasses', 'PriorityClass', false]],
+  'monitoring.coreos.com/v1': [
+    ['podmonitors', 'PodMonitor', true],
+    ['prometheusrules', 'PrometheusRule', true],
+    ['servicemonitors', 'ServiceMonitor', true],
+  ],
+};
+
+/** A stand-in cluster for `helm install --dry-run=client`: version, discovery, and 404 for objects. */
+export interface FakeDiscovery {
+  readonly url: string;
+  /** What the server reports as its version (its gitVersion). */
+  readonly kubeVersion: string;
+  /** .Capabilities.APIVersions as Helm builds it from this discovery (order aside). */
+  readonly apiVersions: readonly string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves just enough of the Kubernetes API for `helm install --dry-run=client` to print a release:
+ * /version, discovery of common kinds (and monitoring.coreos.com), and NotFound for every object.
+ */
+export async function startFakeDiscovery(kubeVersion = 'v1.31.2'): Promise<FakeDiscovery> {
+  const [major, minor] = kubeVersion.replace(/^v/, '').split('.');
+  const groups = Object.keys(DISCOVERY).filter((gv) => gv.includes('/'));
+  const json = (res: ServerResponse, body: unknown, code = 200): void => {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').replace(/\?.*/, '').replace(/\/$/, '');
+    if (path === '/version') return json(res, { major, minor, gitVersion: kubeVersion });
+    if (path === '/api') return json(res, { kind: 'APIVersions', versions: ['v1'] });
+    if (path === '/apis') {
+      const group = (gv: string): unknown => {
+        const [name, version] = gv.split('/');
+        const v = { groupVersion: gv, version };
+        return { name, versions: [v], preferredVersion: v };
+      };
+      return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(group) });
+    }
+    const gv = /^\/apis?\/(.+)$/.exec(path)?.[1];
+    const list = gv === undefined ? undefined : DISCOVERY[gv];
+    if (list !== undefined) {
+      const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+      const resources = list.map(([name, kind, namespaced]) => ({
+        name,
+        singularName: '',
+        namespaced,
+        kind,
+        verbs,
+      }));
+      return json(res, { kind: 'APIResourceList', groupVersion: gv, resources });
+    }
+    json(
+      res,
+      { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 },
+      404,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const apiVersions = Object.entries(DISCOVERY).flatMap(([gv, list]) => [
+    gv,
+    ...list.map(([, kind]) => `${gv}/${kind}`),
+  ]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    kubeVersion,
+    apiVersions,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The release `helm install --dry-run=client -o json` prints (the fields tests compare). */
+export interface OracleRelease {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: number;
+  readonly manifest: string;
+  readonly info: { readonly notes?: string };
+  readonly hooks?: readonly {
+    readonly name: string;
+    readonly kind: string;
+    readonly path: string;
+    readonly manifest: string;
+    readonly events: readonly string[];
+    readonly weight?: number;
+    readonly delete_policies?: readonly string[];
+    readonly output_log_policies?: readonly string[];
+  }[];
+}
+
+/** `helm install NAME CHART --dry-run=client -o json ARGS` against a FakeDiscovery. */
+export async function helmInstallDryRun(
+  cluster: FakeDiscovery,
+  name: string,
+  chart: string,
+  args: readonly string[] = [],
+): Promise<{ release?: OracleRelease; error?: string }> {
+  const r = await runHelmAsync([
+    'install',
+    name,
+    chart,
+    '--dry-run=client',
+    '-o',
+    'json',
+    '--disable-openapi-validation',
+    '--kube-apiserver',
+    cluster.url,
+    ...args,
+  ]);
+  if (r.status !== 0) return { error: r.stderr };
+  return { release: JSON.parse(r.stdout) as OracleRelease };
 }

@@ -8,10 +8,12 @@ export {
   helmCorpusChart,
   helmCorpusCharts,
   helmCorpusDir,
+  helmInstallDryRun,
   runHelm,
   runHelmAsync,
+  startFakeDiscovery,
 } from './helm-oracle.js';
-export type { OracleResult } from './helm-oracle.js';
+export type { FakeDiscovery, OracleRelease, OracleResult } from './helm-oracle.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
@@ -36,7 +38,7 @@ export {
   type RequestOptions,
   type TestResponse,
 } from './local-cluster-client.js';
-export { corpus, corpusSkip, findCorpus } from './corpora.js';
+export { corpus, corpusSkip, findCorpus, upstreamExample } from './corpora.js';
 export { runOpa } from './opa.js';
 export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
 export type { JSONDoc } from './json-mutations.js';
@@ -52,3 +54,4 @@ export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
 export { helmPackage, helmRepoIndex, startHelmRepoServer } from './helm-repo.js';
 export type { HelmRepoServer, HelmRepoServerOptions } from './helm-repo.js';
+export { writeFileTree } from './file-tree.js';

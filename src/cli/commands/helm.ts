@@ -88,7 +88,7 @@ export function helmTemplateCommand(
         literalValues: flags.setLiteral ?? [],
       }),
       ...(flags.kubeVersion ? { kubeVersion: parseKubeVersion(flags.kubeVersion) } : {}),
-      apiVersions: flags.apiVersions ?? [],
+      extraApiVersions: flags.apiVersions ?? [],
       includeCrds: flags.includeCrds ?? false,
       skipTests: flags.skipTests ?? false,
       disableHooks: flags.hooks === false,
@@ -122,8 +122,10 @@ export function registerHelmCommand(program: Command, out: OutputSink = writeGoS
   helm
     .command('template')
     .description('render chart templates locally and print them, exactly as `helm template` does')
-    .argument('[name]', 'release name (default "release-name")')
-    .argument('<chart>', 'chart folder or packaged chart (.tgz)')
+    // [NAME] CHART: commander fills arguments left to right, so the first is required and the
+    // action tells a lone CHART from NAME CHART, as helm does.
+    .argument('<name>', 'release name (default "release-name"; omit it and give only CHART)')
+    .argument('[chart]', 'chart folder or packaged chart (.tgz)')
     .option(
       '-f, --values <files>',
       'values YAML files (can repeat or separate with commas)',

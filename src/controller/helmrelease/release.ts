@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { ResourceManager, kustomizationOwnerLabels } from '../../apply/index.js';
 import { errorMessage } from '../../core/index.js';
 import type { KubeClient } from '../../kube/index.js';
-import { mergeValueOptions, renderRelease } from '../../render/index.js';
+import { mergeValueOptions, renderRelease, type CrdFile } from '../../render/index.js';
 import { failure, failedCondition, stalling } from '../runtime/reconcile-error.js';
 import { ReleaseCondition as RC, ReleaseReason } from './conditions.js';
 import { runHooks } from './hooks.js';
@@ -449,13 +449,12 @@ async function pruneRemoved(
 
 async function applyCrds(
   manager: ResourceManager,
-  crds: readonly { filename: string; data: Buffer }[],
+  crds: readonly CrdFile[],
   policy: string,
 ): Promise<void> {
   if (policy === 'Skip' || crds.length === 0) return;
   const objects = crds.flatMap((c) =>
-    c.data
-      .toString('utf8')
+    c.content
       .split(/^---\s*$/m)
       .map((d) => parse(d) as Record<string, unknown> | null)
       .filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object'),

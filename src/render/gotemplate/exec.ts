@@ -539,10 +539,15 @@ class State {
       this.iface = false;
       return undefined;
     }
-    const typName = (): string => this.receiverTypeName(receiver, recvIface);
+    // No closure for the type name: this runs for every field access.
     if (receiver === null) {
-      if (recvIface) this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
-      this.errorf(`can't evaluate field ${fieldName} in type ${typName()}`);
+      if (recvIface)
+        this.errorf(
+          `nil pointer evaluating ${this.receiverTypeName(receiver, recvIface)}.${fieldName}`,
+        );
+      this.errorf(
+        `can't evaluate field ${fieldName} in type ${this.receiverTypeName(receiver, recvIface)}`,
+      );
     }
     const method = findMethod(receiver, fieldName);
     if (method !== undefined)
@@ -571,9 +576,13 @@ class State {
       const f = findField(st, fieldName);
       if (f !== undefined) {
         if (t.kind === Kind.Pointer && receiver.isNil())
-          this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
+          this.errorf(
+            `nil pointer evaluating ${this.receiverTypeName(receiver, recvIface)}.${fieldName}`,
+          );
         if (!/^\p{Lu}/u.test(fieldName))
-          this.errorf(`${fieldName} is an unexported field of struct type ${typName()}`);
+          this.errorf(
+            `${fieldName} is an unexported field of struct type ${this.receiverTypeName(receiver, recvIface)}`,
+          );
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         const v = receiver.field(fieldName);
         this.iface = f.type.kind === Kind.Interface;
@@ -584,10 +593,14 @@ class State {
         receiver.isNil() &&
         (st?.kind !== Kind.Struct || f !== undefined)
       ) {
-        this.errorf(`nil pointer evaluating ${typName()}.${fieldName}`);
+        this.errorf(
+          `nil pointer evaluating ${this.receiverTypeName(receiver, recvIface)}.${fieldName}`,
+        );
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typName()}`);
+    this.errorf(
+      `can't evaluate field ${fieldName} in type ${this.receiverTypeName(receiver, recvIface)}`,
+    );
   }
 
   evalCall(

@@ -2,6 +2,7 @@
 // values, schema, templates, files and the dependency tree, with the chart's Go-side methods.
 import {
   formatFloat,
+  goString,
   GoStruct,
   T,
   T2,
@@ -22,6 +23,15 @@ import { HelmError } from './errors.js';
 export interface ChartFile {
   readonly name: string;
   readonly data: Buffer;
+}
+
+const texts = new WeakMap<Buffer, string>();
+
+/** A chart file's bytes as a Go string, decoded once per file however often the chart renders. */
+export function fileText(data: Buffer): string {
+  let text = texts.get(data);
+  if (text === undefined) texts.set(data, (text = goString(data)));
+  return text;
 }
 
 export interface Maintainer {
@@ -102,6 +112,28 @@ export class Chart {
     c.values = this.values;
     c.schema = this.schema;
     c.deps = this.deps;
+    return c;
+  }
+  /**
+   * A copy of the chart tree that rendering may change freely: processing dependencies rewrites
+   * metadata, the values and the subchart list (as Helm's does), so a chart loaded once and
+   * rendered many times is cloned for each render. File contents and values are shared: rendering
+   * replaces `values` rather than changing it, and coalescing copies what it takes from it.
+   */
+  clone(): Chart {
+    const c = new Chart();
+    c.metadata = {
+      ...this.metadata,
+      dependencies:
+        this.metadata.dependencies?.map((d) =>
+          d === null ? null : { ...d, tags: [...d.tags], importValues: [...d.importValues] },
+        ) ?? null,
+    };
+    c.templates = this.templates;
+    c.files = this.files;
+    c.values = this.values;
+    c.schema = this.schema;
+    c.setDependencies(this.deps.map((d) => d.clone()));
     return c;
   }
   /** The CRD files of the chart and its dependencies (crds/*.yaml|yml|json). */

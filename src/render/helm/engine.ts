@@ -1,15 +1,9 @@
 // Helm's rendering engine (pkg/engine): one template set for the chart and all its subcharts,
 // parsed deepest-first so parents' defines win, each template executed with its chart's scope.
-import {
-  DeepRecursion,
-  ExecError,
-  TemplateParseError,
-  goString,
-  newGoMap,
-} from '../gotemplate/index.js';
+import { DeepRecursion, ExecError, TemplateParseError, newGoMap } from '../gotemplate/index.js';
 import type { GoMap } from '../gotemplate/index.js';
 import type { Chart } from './chart.js';
-import { chartValue } from './chart.js';
+import { chartValue, fileText } from './chart.js';
 import { HelmError } from './errors.js';
 import { filesValue } from './files.js';
 import { WARN_END, WARN_START, deepRecursionMessage, newHelmTemplateSet } from './funcs.js';
@@ -63,7 +57,7 @@ function allTemplates(c: Chart, templates: Map<string, Renderable>, vals: GoMap)
   for (const t of c.templates) {
     if (isLibrary(c) && !base(t.name).startsWith('_')) continue;
     templates.set(`${parentId}/${t.name}`, {
-      tpl: goString(t.data),
+      tpl: fileText(t.data),
       vals: next,
       basePath: `${parentId}/templates`,
     });

@@ -6,20 +6,33 @@ import { HelmError } from './errors.js';
 import { yamlReaderError } from './yaml.js';
 import { firstYamlDocument } from './fast-yaml.js';
 
+/** A rendered document that is not a hook (releaseutil.Manifest). */
 export interface Manifest {
+  /** The template it came from, e.g. "mychart/templates/deployment.yaml". */
   readonly name: string;
+  /** The document's YAML, without the `---` separator. */
   readonly content: string;
   readonly kind: string;
   readonly apiVersion: string;
 }
 
+/** A rendered document annotated `helm.sh/hook` (release.Hook). */
 export interface Hook {
+  /** metadata.name */
   readonly name: string;
   readonly kind: string;
+  /** The template it came from. */
   readonly path: string;
+  /** The document's YAML. */
   readonly manifest: string;
+  /** pre-install, post-install, pre-delete, post-delete, pre-upgrade, post-upgrade, pre-rollback, post-rollback, test. */
   readonly events: readonly string[];
+  /** helm.sh/hook-weight (0 when absent or not an integer). */
   readonly weight: number;
+  /** helm.sh/hook-delete-policy, lower-cased: before-hook-creation, hook-succeeded, hook-failed. */
+  readonly deletePolicies: readonly string[];
+  /** helm.sh/hook-output-log-policy, lower-cased: hook-succeeded, hook-failed. */
+  readonly outputLogPolicies: readonly string[];
 }
 
 /** releaseutil.InstallOrder. */
@@ -253,7 +266,13 @@ export function sortManifests(
         warn(`info: skipping unknown hook: "${hookTypes}"`);
         continue;
       }
+      const policies = (annotation: string): string[] => {
+        const v = head.annotations?.[annotation];
+        return v === undefined ? [] : v.split(',').map((p) => trimSpace(p).toLowerCase());
+      };
       hooks.push({
+        deletePolicies: policies('helm.sh/hook-delete-policy'),
+        outputLogPolicies: policies('helm.sh/hook-output-log-policy'),
         name: head.name,
         kind: head.kind,
         path: filePath,

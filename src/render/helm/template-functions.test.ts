@@ -2,11 +2,12 @@
 // fmt corners, every built-in, every Sprig function, Helm's own) rendered by us and by the helm
 // oracle in one chart, compared case by case; failing templates are compared by error message.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { oracleSkip, runHelm } from '../../testing/index.js';
+import { oracleSkip, runHelm, writeFileTree } from '../../testing/index.js';
 import {
   CASE_FILES,
   CASE_HELPERS,
@@ -45,11 +46,7 @@ function writeChart(
     ...CASE_FILES,
   };
   for (const [name, text] of Object.entries(templates)) files[`templates/${name}`] = text;
-  for (const [name, text] of Object.entries(files)) {
-    const p = join(dir, name);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
+  writeFileTree(dir, files);
 }
 
 const clip = (s: string | undefined): string =>
@@ -69,7 +66,7 @@ const OPTS = {
   releaseName: 'rel',
   namespace: 'casens',
   kubeVersion: parseKubeVersion('1.29.4'),
-  apiVersions: ['monitoring.coreos.com/v1'],
+  extraApiVersions: ['monitoring.coreos.com/v1'],
 };
 
 /** Each case either runs inside a define (its output made a YAML comment) or, when it defines templates itself, as the file. */
@@ -155,3 +152,86 @@ describe('template functions against the helm oracle', { skip: oracleSkip('helm'
     );
   });
 });
+
+/** Keys and certificates Sprig generates, one per line as `name: base64(PEM)`. */
+const CRYPTO_TEMPLATE = `{{- $ca := genCA "my-ca" 365 }}
+{{- $caKey := genPrivateKey "ecdsa" }}
+{{- $ca2 := genCAWithKey "keyed-ca" 30 $caKey }}
+{{- $self := genSelfSignedCert "self.example.com" (list "10.0.0.1" "::1") (list "a.example.com" "b.example.com") 10 }}
+{{- $selfK := genSelfSignedCertWithKey "selfk" nil nil 3 (genPrivateKey "ed25519") }}
+{{- $signed := genSignedCert "leaf" (list "192.168.1.1") (list "leaf.svc" "leaf.svc.cluster.local") 90 $ca }}
+{{- $signedK := genSignedCertWithKey "leafk" nil (list "k.svc") 7 $ca2 (genPrivateKey "ecdsa") }}
+{{- $custom := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}
+{{- $leaf2 := genSignedCert "via-custom" nil nil 1 $custom }}
+ca: {{ $ca.Cert | b64enc }}
+cakey: {{ $ca.Key | b64enc }}
+ca2: {{ $ca2.Cert | b64enc }}
+self: {{ $self.Cert | b64enc }}
+selfkey: {{ $self.Key | b64enc }}
+selfk: {{ $selfK.Cert | b64enc }}
+signed: {{ $signed.Cert | b64enc }}
+signedk: {{ $signedK.Cert | b64enc }}
+leaf2: {{ $leaf2.Cert | b64enc }}
+rsa: {{ genPrivateKey "rsa" | b64enc }}
+ecdsa: {{ genPrivateKey "ecdsa" | b64enc }}
+ed25519: {{ genPrivateKey "ed25519" | b64enc }}
+dsa: {{ genPrivateKey "dsa" | b64enc }}
+`;
+
+/** What can be compared of a PEM that differs on every run: its kind and, for certificates, every field but keys, serial and dates. */
+function pemShape(pem: string): unknown {
+  if (pem.includes('BEGIN CERTIFICATE')) {
+    const c = new X509Certificate(pem);
+    const days = (Date.parse(c.validTo) - Date.parse(c.validFrom)) / 86_400_000;
+    return {
+      subject: c.subject,
+      issuer: c.issuer,
+      san: c.subjectAltName,
+      ca: c.ca,
+      usage: c.keyUsage,
+      days: Math.round(days),
+      key: c.publicKey.asymmetricKeyType,
+      bits: c.publicKey.asymmetricKeyDetails?.modulusLength,
+      curve: c.publicKey.asymmetricKeyDetails?.namedCurve,
+      serialBytes: Math.ceil(c.serialNumber.replace(/^0+/, '').length / 2) > 8,
+      selfSigned: c.checkIssued(c),
+      header: pem.split('\n')[0],
+    };
+  }
+  const header = pem.split('\n')[0];
+  if (header?.includes('DSA PRIVATE')) return { header };
+  const k = createPrivateKey(pem);
+  return { header, type: k.asymmetricKeyType, details: k.asymmetricKeyDetails };
+}
+
+function cryptoShapes(output: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const m of output.matchAll(/^(\w+): (\S+)$/gm)) {
+    out[m[1] as string] = pemShape(Buffer.from(m[2] as string, 'base64').toString('utf8'));
+  }
+  return out;
+}
+
+describe(
+  'key and certificate functions against the helm oracle',
+  { skip: oracleSkip('helm') },
+  () => {
+    it('generates keys and certificates of the shape helm generates', () => {
+      const dir = join(root, 'crypto');
+      writeChart(dir, { 'crypto.yaml': CRYPTO_TEMPLATE }, CASE_HELPERS);
+      const theirs = runHelm([
+        'template',
+        'rel',
+        dir,
+        ...ARGS,
+        '--show-only',
+        'templates/crypto.yaml',
+      ]);
+      assert.equal(theirs.status, 0, theirs.stderr);
+      const ours = helmTemplate(dir, { ...OPTS, showOnly: ['templates/crypto.yaml'] }).output;
+      const expected = cryptoShapes(theirs.stdout);
+      assert.equal(Object.keys(expected).length, 13);
+      assert.deepEqual(cryptoShapes(ours), expected);
+    });
+  },
+);

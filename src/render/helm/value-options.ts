@@ -63,23 +63,29 @@ function defaultRead(path: string): Buffer {
   }
 }
 
+/**
+ * Values from YAML (or JSON) text as Helm reads a values file (chartutil.ReadValues): numbers become
+ * float64 (int64 only where --set made them), an empty document an empty map. `source` names the
+ * text in the error ("failed to parse SOURCE: ...").
+ */
+export function parseValues(text: string, source: string): GoMap {
+  try {
+    return readYamlMap(text);
+  } catch (e) {
+    throw new HelmError(
+      `failed to parse ${source}: ${(e as Error).message}`,
+      'ValuesInvalid',
+      source,
+    );
+  }
+}
+
 /** Options.MergeValues: the user-supplied values as one map. */
 export function mergeValueOptions(opts: ValueOptions): GoMap {
   const read = opts.readFile ?? defaultRead;
   let base = newGoMap();
   for (const file of opts.valueFiles ?? []) {
-    const text = read(file).toString('utf8');
-    let current: GoMap;
-    try {
-      current = readYamlMap(text);
-    } catch (e) {
-      throw new HelmError(
-        `failed to parse ${file}: ${(e as Error).message}`,
-        'ValuesInvalid',
-        file,
-      );
-    }
-    base = mergeMaps(base, current);
+    base = mergeMaps(base, parseValues(read(file).toString('utf8'), file));
   }
   const each = (
     list: readonly string[] | undefined,

@@ -6,12 +6,11 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import {
   HelmError,
-  loadChart,
   marshalYaml,
   mergeValueOptions,
   parseKubeVersion,
   renderNameTemplate,
-  templateChart,
+  helmTemplate,
 } from '../helm/index.js';
 import type { GoMap, GoValue } from '../gotemplate/index.js';
 import { isYamlMap, newMap, parseYaml, YamlParseError } from '../yaml/index.js';
@@ -297,13 +296,12 @@ export function inflateHelmCharts(
         readFile: (p) =>
           p === VIRTUAL ? valuesBytes : ldr.readBytes(p, `${field}.additionalValuesFiles`),
       });
-      const chart = loadChart(chartDir);
-      const result = templateChart(chart, {
+      const result = helmTemplate(chartDir, {
         releaseName,
         namespace: c.namespace === '' ? 'default' : c.namespace,
         values,
         ...(c.kubeVersion !== '' ? { kubeVersion: parseKubeVersion(c.kubeVersion) } : {}),
-        apiVersions: c.apiVersions,
+        extraApiVersions: c.apiVersions,
         includeCrds: c.includeCRDs,
         skipTests: c.skipTests,
         disableHooks: c.skipHooks,

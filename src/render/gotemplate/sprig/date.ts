@@ -5,6 +5,7 @@ import { GoInt, GoObject, T, declareMethods, structType } from '../value.js';
 import type { GoType, GoValue } from '../value.js';
 import { GoError } from '../value.js';
 import { fn } from './def.js';
+import { zoneAbbreviations } from './zoneinfo.js';
 
 /** A zone: its name (abbreviation) and offset east of UTC in seconds at a given instant. */
 interface Zone {
@@ -32,6 +33,8 @@ function intlZone(tz: string | undefined, name: string): Location {
       const offset = m
         ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60)
         : 0;
+      const fromFile = tz === undefined ? undefined : zoneAbbreviations(tz)?.(offset);
+      if (fromFile !== undefined) return { name: fromFile, offset };
       let abbr = fmtShort.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
       if (/^GMT[+-]/.test(abbr) || abbr === 'GMT') {
         // Go names zones without an abbreviation by their offset ("+03", "-0430").
@@ -43,12 +46,13 @@ function intlZone(tz: string | undefined, name: string): Location {
   };
 }
 
-function offsetName(offset: number): string {
+/** "+03", "-0430" (how tzdata names zones without an abbreviation); with `minutes`, always "+0300". */
+function offsetName(offset: number, minutes = false): string {
   const sign = offset < 0 ? '-' : '+';
   const a = Math.abs(offset);
   const h = String(Math.floor(a / 3600)).padStart(2, '0');
   const m = Math.floor((a % 3600) / 60);
-  return sign + h + (m === 0 ? '' : String(m).padStart(2, '0'));
+  return sign + h + (m === 0 && !minutes ? '' : String(m).padStart(2, '0'));
 }
 
 let local: Location | undefined;
@@ -339,7 +343,8 @@ export function formatTime(t: GoTime, layout: string): string {
         out += (LONG_DAYS[f.wday] as string).slice(0, 3);
         break;
       case 'MST':
-        out += z.name;
+        // A zone without a name (a fixed offset from Parse) prints as -0700.
+        out += z.name !== '' ? z.name : offsetName(z.offset, true);
         break;
       case '01':
         out += pad(f.month, 2);
@@ -532,6 +537,15 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
     v = v.slice((m as RegExpExecArray)[0].length);
     return Number((m as RegExpExecArray)[0]);
   };
+  const outOfRange = (what: string): never => {
+    throw new GoError(`parsing time ${quoteGo(value)}: ${what} out of range`);
+  };
+  /** A number field Go checks as it reads it (month, hour, minute, second). */
+  const ranged = (min: number, max: number, lo: number, hi: number, what: string): number => {
+    const n = num(min, max);
+    if (n < lo || n > hi) outOfRange(what);
+    return n;
+  };
   for (const c of chunks) {
     if (c.kind === 'lit') {
       if (!v.startsWith(c.text)) bad();
@@ -547,10 +561,10 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
         year += year >= 69 ? 1900 : 2000;
         break;
       case '01':
-        month = num(2, 2);
+        month = ranged(2, 2, 1, 12, 'month');
         break;
       case '1':
-        month = num(1, 2);
+        month = ranged(1, 2, 1, 12, 'month');
         break;
       case 'January':
       case 'Jan': {
@@ -580,25 +594,25 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
         day = num(1, 2);
         break;
       case '15':
-        hour = num(2, 2);
+        hour = ranged(2, 2, 0, 23, 'hour');
         break;
       case '03':
-        hour = num(2, 2);
+        hour = ranged(2, 2, 0, 12, 'hour');
         break;
       case '3':
-        hour = num(1, 2);
+        hour = ranged(1, 2, 0, 12, 'hour');
         break;
       case '04':
-        min = num(2, 2);
+        min = ranged(2, 2, 0, 59, 'minute');
         break;
       case '4':
-        min = num(1, 2);
+        min = ranged(1, 2, 0, 59, 'minute');
         break;
       case '05':
-        sec = num(2, 2);
+        sec = ranged(2, 2, 0, 59, 'second');
         break;
       case '5':
-        sec = num(1, 2);
+        sec = ranged(1, 2, 0, 59, 'second');
         break;
       case 'PM':
       case 'pm': {
@@ -642,6 +656,9 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
     }
   }
   if (v !== '') throw new GoError(`parsing time ${quoteGo(value)}: extra text: ${quoteGo(v)}`);
+  const daysIn =
+    new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
+  if (day < 1 || day > daysIn) outOfRange('day');
   if (pm !== undefined) {
     if (pm && hour < 12) hour += 12;
     else if (!pm && hour === 12) hour = 0;
@@ -658,6 +675,10 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
     );
   const z = loc.zoneAt(utcSec);
   return new GoTime(utcSec - z.offset, nsec, loc);
+}
+
+function leap(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
 function fixedZone(offset: number, loc: Location): Location {

@@ -236,6 +236,12 @@ export const OK_CASES: readonly string[] = [
   '{{ toDate "2006-01-02" "2020-10-11" | date "Monday January 2 2006" }} {{ unixEpoch (toDate "2006-01-02" "2020-10-11") }} {{ htmlDate (toDate "2006-01-02" "2020-10-11") }} {{ dateInZone "15:04 MST" 0 "UTC" }} {{ date "2006" 86400 }}',
   '{{ duration 95 }} {{ duration "3661" }} {{ duration 0 }} {{ durationRound "2h10m" }} {{ durationRound "95s" }} {{ durationRound "800h" }} {{ durationRound 0 }} {{ dateModify "1.5h" (toDate "2006-01-02" "2020-10-11") | date "15:04" }}',
   '{{ toDate "2006-01-02" "bad" }} {{ typeOf now }} {{ len (now | date "2006") }} {{ ago (toDate "2006" "2006") | regexMatch "^[0-9]+h" }}',
+  '{{ $d := toDate "2006-01-02 15:04" "2024-03-05 22:30" }}{{ date_in_zone "2006-01-02 15:04 MST" $d "Asia/Tokyo" }} {{ htmlDateInZone $d "America/New_York" }} {{ date_modify "+1h45m" $d | date "2006-01-02T15:04" }} {{ date_modify "bad" $d | date "15:04" }} {{ must_date_modify "-90m" $d | date "15:04" }} {{ mustDateModify "1.5h" $d | date "15:04" }}',
+  '{{ $d := toDate "2006-01-02 15:04" "2024-07-05 22:30" }}{{ range list "Europe/Berlin" "America/Sao_Paulo" "Asia/Kolkata" "Australia/Adelaide" "Europe/London" "America/Los_Angeles" "Asia/Dubai" }}{{ date_in_zone "Jan 2 15:04 MST -0700" $d . }}; {{ dateInZone "MST" (toDate "2006-01-02" "2024-01-10") . }}; {{ end }}',
+  '{{ mustToDate "2006-01-02" "2024-03-05" }} {{ typeOf (mustToDate "2006-01-02" "2024-03-05") }} {{ toDate "2006-01-02T15:04:05Z07:00" "2024-03-05T10:00:00+02:00" }}',
+  // lists and regexps of the must- kind
+  '{{ push (list 1 2) 3 }} {{ mustPush (list "a") "b" }} {{ push .Values.list "d" }} {{ randInt 5 6 }} {{ randInt -3 -2 }}',
+  '{{ mustRegexMatch "^a.c$" "abc" }} {{ mustRegexFindAll "a." "abacad" -1 }} {{ mustRegexFindAll "a." "abacad" 2 }} {{ mustRegexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }} {{ mustRegexReplaceAllLiteral "a(x*)" "-ax-" "${1}" }} {{ mustRegexSplit "a" "banana" -1 }} {{ mustRegexSplit "a" "banana" 2 }}',
   // hello and misc
   '{{ hello }} {{ getHostByName "localhost" }} {{ lookup "v1" "Pod" "ns" "name" }} {{ lookup "v1" "Pod" "" "" | len }}',
   // Files
@@ -321,6 +327,21 @@ export const ERROR_CASES: readonly string[] = [
   '{{ mustMerge .Values.map 1 }}',
   '{{ set nil "a" 1 }}',
   '{{ urlParse "http://[::1" }}',
+  '{{ mustRegexMatch "(" "x" }}',
+  '{{ mustRegexFindAll "(" "x" -1 }}',
+  '{{ mustRegexReplaceAll "(" "x" "y" }}',
+  '{{ mustRegexReplaceAllLiteral "(" "x" "y" }}',
+  '{{ mustRegexSplit "(" "x" -1 }}',
+  '{{ mustToDate "2006-01-02" "2024-13-45" }}',
+  '{{ mustToDate "2006-01-02" "2023-02-29" }}',
+  '{{ mustToDate "2006-01-02 15:04" "2024-02-29 24:00" }}',
+  '{{ mustToDate "2006-01-02 3:04PM" "2024-02-29 13:00PM" }}',
+  '{{ mustToDate "15:04:05" "10:60:00" }}',
+  '{{ mustToDate "15:04:05" "10:00:61" }}',
+  '{{ must_date_modify "soon" now }}',
+  '{{ mustPush .Values.str "x" }}',
+  '{{ push .Values.int "x" }}',
+  '{{ genPrivateKey "nope" }}',
 ];
 
 /** Extra helpers only the error cases need. */

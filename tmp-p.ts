@@ -1,0 +1,12 @@
+import { helmCorpusChart } from './src/testing/index.js';
+import { helmTemplate, loadChart, parseKubeVersion } from './src/render/helm/index.js';
+const name = process.argv[2] ?? 'prometheus-community+helm-charts~kube-prometheus-stack';
+const dir = helmCorpusChart(name);
+const extra = name.includes('kube-prometheus') ? { values: { 'kube-state-metrics': { kubeRBACProxy: { enabled: false } } } as never } : {};
+const chart = loadChart(dir);
+const opts = { releaseName: 'rel', namespace: 'ns1', kubeVersion: parseKubeVersion('1.36.0'), ...extra };
+for (let i = 0; i < 10; i++) helmTemplate(chart, opts);
+const t = process.cpuUsage();
+for (let i = 0; i < 80; i++) helmTemplate(chart, opts);
+const d = process.cpuUsage(t);
+console.log(name, 'warm cpu per render', ((d.user + d.system) / 80000).toFixed(1), 'ms');
