@@ -166,8 +166,7 @@ function chartConfigs(k: Kustomization): { config: ChartConfig; field: string }[
       valuesMerge: 'valuesMerge',
       releaseName: 'releaseName',
     };
-    for (const [from, to] of Object.entries(rename))
-      if (o[from] !== undefined) c[to] = o[from];
+    for (const [from, to] of Object.entries(rename)) if (o[from] !== undefined) c[to] = o[from];
     const field = `helmChartInflationGenerator[${i}]`;
     out.push({ config: readConfig(k, globals, c, field), field });
   });

@@ -411,7 +411,8 @@ class Emitter {
   private scalarString(s: string, cps: number[], a: Analysis, simpleKey: boolean): void {
     let style: Style;
     if (s.includes('\n')) style = Style.Literal;
-    else if (!v2StringNeedsQuotes(s) && !(this.v3 && resolveV3(s).tag !== 'str')) style = Style.Plain;
+    else if (!v2StringNeedsQuotes(s) && !(this.v3 && resolveV3(s).tag !== 'str'))
+      style = Style.Plain;
     else style = Style.Double;
     this.emitScalar(cps, a, style, simpleKey);
   }
