@@ -3,7 +3,7 @@
 // without any Kubernetes client (tests).
 import type { ReconcileOutcome, ReconcilerKind } from '../runtime/kind.js';
 import { reconcileObject } from '../runtime/reconcile-object.js';
-import { markReconciling, reconcileStorage } from '../sources/artifact-storage.js';
+import { markReconciling, reconcileStorage, removeArtifacts } from '../sources/artifact-storage.js';
 import { reconcileHelmChartArtifact } from './artifact.js';
 import { helmChartConditions } from './conditions.js';
 import { reconcileHelmChartSource } from './source.js';
@@ -21,13 +21,7 @@ export const helmChartKind: ReconcilerKind<HelmChart, HelmChartDeps, HelmChartWo
   conditions: helmChartConditions,
   failureReason: 'ChartPullError',
   steps: [markReconciling, reconcileStorage, reconcileHelmChartSource, reconcileHelmChartArtifact],
-  finalize: async (obj, deps) => {
-    await deps.store.removeAll({
-      kind: HELMCHART_KIND,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
-  },
+  finalize: removeArtifacts(HELMCHART_KIND),
 };
 
 /** Reconciles one HelmChart: builds the chart from its source and stores it when it changed. */

@@ -3,7 +3,7 @@
 // object without any Kubernetes client (tests).
 import type { ReconcileOutcome, ReconcilerKind } from '../runtime/kind.js';
 import { reconcileObject } from '../runtime/reconcile-object.js';
-import { markReconciling, reconcileStorage } from '../sources/artifact-storage.js';
+import { markReconciling, reconcileStorage, removeArtifacts } from '../sources/artifact-storage.js';
 import { reconcileHelmRepositoryArtifact } from './artifact.js';
 import { helmRepositoryConditions } from './conditions.js';
 import { reconcileHelmIndex } from './index-fetch.js';
@@ -32,13 +32,7 @@ export const helmRepositoryKind: ReconcilerKind<
     reconcileHelmIndex,
     reconcileHelmRepositoryArtifact,
   ],
-  finalize: async (obj, deps) => {
-    await deps.store.removeAll({
-      kind: HELMREPOSITORY_KIND,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
-  },
+  finalize: removeArtifacts(HELMREPOSITORY_KIND),
 };
 
 /** Reconciles one HelmRepository: fetches index.yaml and stores it when its digest changed. */
