@@ -12,10 +12,8 @@ export { startControllers } from './controllers.js';
 export type { ControllersOptions, RunningControllers } from './controllers.js';
 export { CRD_DIR, installCrds, loadCrds } from './crds.js';
 export * from './kustomization/types.js';
-export {
-  kustomizationController,
-  targetClients as kustomizationTargetClients,
-} from './kustomization/controller.js';
+export { kustomizationController } from './kustomization/controller.js';
+export { targetClients as kustomizationTargetClients } from './runtime/target-clients.js';
 export { fluxBuild } from './kustomization/build.js';
 export { withCommonMetadata } from './kustomization/apply.js';
 export { kustomizationKind, reconcileKustomization } from './kustomization/kind.js';

@@ -18,3 +18,12 @@ export {
 } from './gotemplate/index.js';
 export type { FuncMap } from './gotemplate/index.js';
 export { sprigFuncs } from './gotemplate/sprig/index.js';
+// Masterminds semver as Helm uses it (chart version ranges of HelmChart and dependencies).
+export {
+  newVersion as parseSemver,
+  newConstraint as parseSemverConstraint,
+  checkConstraint as semverSatisfies,
+  compareVersions as compareSemver,
+  SemverError,
+} from './gotemplate/sprig/semver.js';
+export type { Version as SemverVersion } from './gotemplate/sprig/semver.js';

@@ -66,6 +66,8 @@ export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';
 export { gpgAvailable, newAgeKey, newPgpHome, sopsDecrypt, sopsEncrypt } from './sops.js';
 export type { AgeKey, PgpHome, SopsEncryptOptions } from './sops.js';
+export { helmPackage, helmRepoIndex, startHelmRepoServer } from './helm-repo.js';
+export type { HelmRepoServer, HelmRepoServerOptions } from './helm-repo.js';
 export { writeFileTree } from './file-tree.js';
 export { CHROMIUM, chromiumSkip, openChromium } from './chromium.js';
 export type { Chromium } from './chromium.js';

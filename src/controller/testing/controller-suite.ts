@@ -30,6 +30,7 @@ import {
 import { installCrds } from '../crds.js';
 import { Annotation } from '../../core/index.js';
 import type { Kustomization } from '../kustomization/types.js';
+import { defineHelmCases } from './helm-cases.js';
 
 /** A cluster the suite runs against, started for one test file. */
 export interface E2eCluster {
@@ -862,6 +863,12 @@ stringData:
         assert.match(notes, new RegExp(`ConfigMap/${NS}/handmade deleted`));
         assert.match(notes, new RegExp(`ConfigMap/${NS}/kept deleted`));
       });
+    });
+
+    defineHelmCases({
+      client: () => s.client,
+      kubeconfigPath: () => s.cluster.kubeconfigPath,
+      wait: h.wait,
     });
 
     it('a standby controller takes over within 15 s when the leader is killed', async () => {

@@ -17,7 +17,7 @@ export { HelmError } from './errors.js';
 export type { HelmErrorReason } from './errors.js';
 
 // Charts
-export { loadChart, loadArchive } from './loader.js';
+export { loadChart, loadArchive, loadFiles, chartDirFiles, archiveFiles } from './loader.js';
 export { Chart } from './chart.js';
 export type { Metadata, Dependency, ChartFile } from './chart.js';
 

@@ -33,6 +33,11 @@ export function loadChart(path: string): Chart {
 
 /** Loads a chart folder: walks it in lexical order (following symbolic links), skipping ignored files. */
 export function loadDir(dir: string): Chart {
+  return loadFiles(chartDirFiles(dir));
+}
+
+/** The files of a chart folder as Helm loads (and packages) them: `.helmignore` honoured. */
+export function chartDirFiles(dir: string): ChartFile[] {
   const top = resolve(dir);
   const ignoreFile = join(top, '.helmignore');
   let ignoreText: string | undefined;
@@ -96,7 +101,7 @@ export function loadDir(dir: string): Chart {
     }
   };
   walk(top, '');
-  return loadFiles(files);
+  return files;
 }
 
 /** Loads a packaged chart (.tgz) from disk. */

@@ -188,7 +188,7 @@ export const kustomizationProvider: AppProvider = {
   targetClient(client, full) {
     let clients = targetClientsByCluster.get(client);
     if (!clients) {
-      clients = kustomizationTargetClients(client);
+      clients = kustomizationTargetClients<Kustomization>(client, undefined);
       targetClientsByCluster.set(client, clients);
     }
     return clients(full as Kustomization);
