@@ -3,8 +3,7 @@
 // the repository's credentials) or from the chart folder of a GitRepository or Bucket artifact.
 // A chart whose version equals the stored artifact's (and whose name and values files did not
 // change) is not built again.
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ConditionType, errorMessage } from '../../core/index.js';
@@ -166,16 +165,16 @@ async function buildFromSourceArtifact(
   work.name = chart.metadata.name;
   work.version = version;
   if (isCurrent(ctx, version)) return;
-  const sourceFiles = (path: string): Buffer | undefined => {
+  // Values files are plain files of the source, relative to its root; read before packaging.
+  const valuesFiles = new Map<string, Buffer | undefined>();
+  for (const path of ctx.obj.spec.valuesFiles ?? []) {
     const rel = posix.normalize(path.replace(/^\.?\/+/, ''));
-    if (rel.startsWith('..')) return undefined;
-    try {
-      // Values files are plain files of the source, relative to its root.
-      return readFileSync(join(root, rel));
-    } catch {
-      return undefined;
-    }
-  };
+    valuesFiles.set(
+      path,
+      rel.startsWith('..') ? undefined : await readFile(join(root, rel)).catch(() => undefined),
+    );
+  }
+  const sourceFiles = (path: string): Buffer | undefined => valuesFiles.get(path);
   await packageTree(ctx, work, files, sourceFiles, {
     ...(version === chart.metadata.version ? {} : { version }),
   });
