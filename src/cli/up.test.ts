@@ -60,7 +60,7 @@ describe('flotilla up', () => {
       first.child.kill('SIGINT');
       assert.equal(await first.exited, 0);
 
-      const second = await startUp(data, '--exit-when-ready', '--timeout', '90');
+      const second = await startUp(data, '--exit-when-ready', '--timeout', '90s');
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(

@@ -7,6 +7,7 @@ import { startControllers } from '../../controller/index.js';
 import { contextFrom } from '../context.js';
 import { CliError } from '../errors.js';
 import { connect } from '../kube.js';
+import { teeLogDestination } from '../log-file.js';
 
 interface Opts {
   data: string;
@@ -18,6 +19,7 @@ interface Opts {
   storageAddr: string;
   storageAdvAddr?: string;
   logLevel: string;
+  logFile?: string;
 }
 
 function hostPort(value: string, flag: string): { host: string; port: number } {
@@ -56,6 +58,10 @@ export function registerControllerCommand(program: Command): void {
       'address put into artifact URLs (default: the storage address)',
     )
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option(
+      '--log-file <file>',
+      'also append the log to this file (what `flotilla logs --log-file` reads)',
+    )
     .action(async (opts: Opts, command: Command) => {
       const ctx = contextFrom(command);
       const concurrency = Number(opts.concurrent);
@@ -67,7 +73,13 @@ export function registerControllerCommand(program: Command): void {
       const level = ctx.options.verbose ? 'debug' : opts.logLevel;
       if (!['debug', 'info', 'warn', 'error'].includes(level))
         throw new CliError(`--log-level: unknown level '${level}'`);
-      const logger = createLogger({ level: level as 'debug' | 'info' | 'warn' | 'error' });
+      const tee = opts.logFile
+        ? teeLogDestination({ file: resolve(opts.logFile), stderrLevel: 0 })
+        : undefined;
+      const logger = createLogger({
+        level: level as 'debug' | 'info' | 'warn' | 'error',
+        ...(tee ? { destination: tee } : {}),
+      });
       const client = await connect(ctx);
       const controllers = await startControllers({
         client,
@@ -103,5 +115,6 @@ export function registerControllerCommand(program: Command): void {
         process.on('SIGTERM', stop);
       });
       client.close();
+      await tee?.flushed();
     });
 }
