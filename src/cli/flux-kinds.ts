@@ -111,6 +111,11 @@ export const KustomizationKind: FluxKind = {
 /** Every kind Flotilla serves, in the order flux lists them (`get all`, `get sources all`). */
 export const FLUX_KINDS: readonly FluxKind[] = [BucketKind, GitRepositoryKind, KustomizationKind];
 
+/** The kind's `apiVersion` and `kind`, for an object of it (the descriptor holds more). */
+export function typeMeta(kind: FluxKind): { apiVersion: string; kind: string } {
+  return { apiVersion: kind.apiVersion, kind: kind.kind };
+}
+
 /** The kind named `kind` (case-insensitive), if Flotilla serves it. */
 export function fluxKindNamed(kind: string): FluxKind | undefined {
   return FLUX_KINDS.find((k) => k.kind.toLowerCase() === kind.toLowerCase());

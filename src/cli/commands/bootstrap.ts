@@ -15,7 +15,7 @@ import { contextFrom, type CliContext } from '../context.js';
 import { goDuration } from '../create-flags.js';
 import { CliError } from '../errors.js';
 import { goYaml } from '../flux-export.js';
-import { GitRepositoryKind, KustomizationKind } from '../flux-kinds.js';
+import { GitRepositoryKind, KustomizationKind, typeMeta } from '../flux-kinds.js';
 import { fluxLog, type FluxLog } from '../flux-log.js';
 import { waitForReconcile } from '../flux-wait.js';
 import { gitCredentialsSecret } from '../git-secret.js';
@@ -139,7 +139,7 @@ function syncUrl(flags: BootstrapFlags): string {
 
 function syncManifests(flags: BootstrapFlags, namespace: string): string {
   const repo: KubeObject = {
-    ...GitRepositoryKind,
+    ...typeMeta(GitRepositoryKind),
     metadata: { name: namespace, namespace },
     spec: {
       url: syncUrl(flags),
@@ -149,7 +149,7 @@ function syncManifests(flags: BootstrapFlags, namespace: string): string {
     },
   };
   const ks: KubeObject = {
-    ...KustomizationKind,
+    ...typeMeta(KustomizationKind),
     metadata: { name: namespace, namespace },
     spec: {
       interval: '10m0s',

@@ -17,7 +17,7 @@ import {
 } from '../create-flags.js';
 import { CliError } from '../errors.js';
 import { printExport } from '../flux-export.js';
-import { GitRepositoryKind, KustomizationKind, type FluxKind } from '../flux-kinds.js';
+import { GitRepositoryKind, KustomizationKind, typeMeta, type FluxKind } from '../flux-kinds.js';
 import { fluxLog } from '../flux-log.js';
 import { requestReconcile, waitForReconcile } from '../flux-wait.js';
 import { connect } from '../kube.js';
@@ -73,7 +73,7 @@ export function gitRepositoryManifest(name: string, namespace: string, opts: Git
           ? { tag: opts.tag }
           : { branch: opts.branch ?? '' };
   return {
-    ...GitRepositoryKind,
+    ...typeMeta(GitRepositoryKind),
     metadata: { name, namespace, labels },
     spec: {
       url: opts.url,
@@ -216,7 +216,7 @@ export function kustomizationManifest(name: string, namespace: string, opts: KsO
   }
   if (opts.retryInterval && goDuration(opts.retryInterval, '--retry-interval') !== '0s')
     spec['retryInterval'] = goDuration(opts.retryInterval, '--retry-interval');
-  return { ...KustomizationKind, metadata: { name, namespace, labels }, spec };
+  return { ...typeMeta(KustomizationKind), metadata: { name, namespace, labels }, spec };
 }
 
 /** Creates the object or replaces its labels and spec; flux's `created`/`updated` lines. */
