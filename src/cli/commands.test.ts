@@ -179,9 +179,9 @@ describe('flotilla commands against a cluster', () => {
     assert.equal(res.code, 0, res.stderr);
     assert.match(
       res.stdout,
-      /^apiVersion: v1\ndata:\n {2}env: staging\nkind: ConfigMap\nmetadata:\n {2}name: settings\n {2}namespace: apps\n/,
+      /^apiVersion: v1\ndata:\n {2}env: staging\nkind: ConfigMap\nmetadata:\n {2}labels:\n {4}kustomize.toolkit.fluxcd.io\/name: apps\n {4}kustomize.toolkit.fluxcd.io\/namespace: flux-system\n {2}name: settings\n {2}namespace: apps\n---\n/,
     );
-    assert.match(res.stdout, /---\napiVersion: apps\/v1\nkind: Deployment\n/);
+    assert.match(res.stdout, /---\napiVersion: apps\/v1\nkind: Deployment\n[\s\S]*\n---\n$/);
   });
 
   it('diff ks exits 0 without differences and 1 with them, showing the change', async () => {
