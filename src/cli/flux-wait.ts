@@ -5,7 +5,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Annotation, formatDuration } from '../core/index.js';
 import type { KubeClient, KubeObject } from '../kube/index.js';
-import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import type { FluxKind } from './flux-kinds.js';
 
@@ -24,7 +23,7 @@ interface ReconcileStatus {
 }
 
 export type Outcome =
-  | { readonly state: 'pending'; readonly handled: boolean; readonly progress?: string }
+  | { readonly state: 'pending'; readonly handled: boolean }
   | { readonly state: 'ready' }
   | { readonly state: 'failed'; readonly message: string };
 
@@ -70,13 +69,7 @@ export function reconcileOutcome(obj: KubeObject, requestedAt?: string): Outcome
     status.observedGeneration === generation
   )
     return { state: 'ready' };
-  return {
-    state: 'pending',
-    handled: true,
-    ...(reconciling?.status === 'True' && reconciling.message
-      ? { progress: reconciling.message }
-      : {}),
-  };
+  return { state: 'pending', handled: true };
 }
 
 export interface WaitOptions {
@@ -99,10 +92,9 @@ export async function getFluxObject(
 
 /**
  * Polls the object until its reconcile succeeded (resolves with the object) or failed (throws
- * `<Kind> reconciliation failed: '<message>'`); progress messages go to stderr.
+ * `<Kind> reconciliation failed: '<message>'`); silent meanwhile, as flux is.
  */
 export async function waitForReconcile(
-  ctx: Pick<CliContext, 'stderr'>,
   client: KubeClient,
   kind: FluxKind,
   namespace: string,
@@ -110,17 +102,12 @@ export async function waitForReconcile(
   options: WaitOptions,
 ): Promise<KubeObject> {
   const deadline = Date.now() + options.timeoutMs;
-  let shown = '';
   for (;;) {
     const obj = await getFluxObject(client, kind, namespace, name);
     const outcome = reconcileOutcome(obj, options.requestedAt);
     if (outcome.state === 'ready') return obj;
     if (outcome.state === 'failed')
       throw new CliError(`${kind.kind} reconciliation failed: '${outcome.message}'`);
-    if (outcome.progress && outcome.progress !== shown) {
-      ctx.stderr.write(`  ${outcome.progress}\n`);
-      shown = outcome.progress;
-    }
     if (Date.now() > deadline) {
       const last = conditionOf(obj, 'Ready')?.message;
       throw new CliError(

@@ -307,7 +307,7 @@ async function waitForRevision(
   for (const kind of [GitRepositoryKind, KustomizationKind]) {
     log.waiting(`waiting for ${kind.kind} "${ns}/${ns}" to be reconciled`);
     for (;;) {
-      const obj = await waitForReconcile(ctx, client, kind, ns, ns, options);
+      const obj = await waitForReconcile(client, kind, ns, ns, options);
       if (kind.revision(obj) === expected) break;
       if (Date.now() > deadline)
         throw new CliError(

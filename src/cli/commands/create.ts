@@ -19,7 +19,7 @@ import { CliError } from '../errors.js';
 import { printExport } from '../flux-export.js';
 import { GitRepositoryKind, KustomizationKind, typeMeta, type FluxKind } from '../flux-kinds.js';
 import { fluxLog } from '../flux-log.js';
-import { requestReconcile, waitForReconcile } from '../flux-wait.js';
+import { waitForReconcile } from '../flux-wait.js';
 import { connect } from '../kube.js';
 import { registerCreateSecretCommands, upsertSecret } from './create-secret.js';
 import { registerCreateTenantCommand } from './create-tenant.js';
@@ -253,12 +253,9 @@ async function reconcileCreated(
   const namespace = obj.metadata.namespace ?? '';
   const name = obj.metadata.name ?? '';
   fluxLog(ctx).waiting(`waiting for ${what} reconciliation`);
-  // Tie the wait to a request, so an earlier failure is never taken for this reconcile's.
-  const requestedAt = await requestReconcile(client, kind, namespace, name);
-  return waitForReconcile(ctx, client, kind, namespace, name, {
-    timeoutMs: ctx.options.timeoutMs,
-    requestedAt,
-  });
+  // As flux: no reconcile request (writing one while the controller handles the new object
+  // only doubles its work); the conditions of the object's current generation are the answer.
+  return waitForReconcile(client, kind, namespace, name, { timeoutMs: ctx.options.timeoutMs });
 }
 
 async function createSourceGit(name: string, opts: GitOpts, command: Command): Promise<void> {

@@ -31,7 +31,7 @@ export async function reconcileObject(
   const requestedAt = await requestReconcile(client, kind, namespace, name);
   log.success(`${kind.kind} annotated`);
   log.waiting(`waiting for ${kind.kind} reconciliation`);
-  return waitForReconcile(ctx, client, kind, namespace, name, {
+  return waitForReconcile(client, kind, namespace, name, {
     timeoutMs: ctx.options.timeoutMs,
     requestedAt,
   });
@@ -151,7 +151,7 @@ async function resumeCmd(
         const name = obj.metadata.name ?? '';
         log.waiting(`waiting for ${kind.kind} reconciliation`);
         try {
-          const done = await waitForReconcile(ctx, client, kind, ns, name, {
+          const done = await waitForReconcile(client, kind, ns, name, {
             timeoutMs: ctx.options.timeoutMs,
           });
           return { name, done };
