@@ -72,6 +72,16 @@ export function reconcileOutcome(obj: KubeObject, requestedAt?: string): Outcome
   return { state: 'pending', handled: true };
 }
 
+/** The controller reported that the reconcile failed; `detail` is its message. */
+export class ReconcileFailedError extends CliError {
+  readonly detail: string;
+  constructor(kind: string, detail: string) {
+    super(`${kind} reconciliation failed: '${detail}'`, 1, 'ReconcileFailed');
+    this.name = 'ReconcileFailedError';
+    this.detail = detail;
+  }
+}
+
 export interface WaitOptions {
   readonly timeoutMs: number;
   /** Wait for the reconcile that handles this request (the annotation's value). */
@@ -106,8 +116,7 @@ export async function waitForReconcile(
     const obj = await getFluxObject(client, kind, namespace, name);
     const outcome = reconcileOutcome(obj, options.requestedAt);
     if (outcome.state === 'ready') return obj;
-    if (outcome.state === 'failed')
-      throw new CliError(`${kind.kind} reconciliation failed: '${outcome.message}'`);
+    if (outcome.state === 'failed') throw new ReconcileFailedError(kind.kind, outcome.message);
     if (Date.now() > deadline) {
       const last = conditionOf(obj, 'Ready')?.message;
       throw new CliError(

@@ -9,7 +9,12 @@ import { contextFrom, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { FLUX_KINDS, fluxKindNamed, type FluxKind } from '../flux-kinds.js';
 import { fluxLog } from '../flux-log.js';
-import { getFluxObject, requestReconcile, waitForReconcile } from '../flux-wait.js';
+import {
+  ReconcileFailedError,
+  getFluxObject,
+  requestReconcile,
+  waitForReconcile,
+} from '../flux-wait.js';
 import { connect } from '../kube.js';
 import { verbKindCommand } from '../kind-commands.js';
 
@@ -156,7 +161,13 @@ async function resumeCmd(
           });
           return { name, done };
         } catch (err) {
-          return { name, error: err instanceof Error ? err.message : String(err) };
+          const error =
+            err instanceof ReconcileFailedError
+              ? err.detail
+              : err instanceof Error
+                ? err.message
+                : String(err);
+          return { name, error };
         }
       }),
     );

@@ -221,8 +221,9 @@ async function trace(
         });
       } catch (err) {
         const status = (err as { status?: { message?: string } }).status?.message;
+        // flux 2.9 words it so: `failed to find object:` with --kind, a literal `x:` without.
         throw new CliError(
-          flags.kind ? `failed to find object: ${status ?? String(err)}` : (status ?? String(err)),
+          `${flags.kind ? 'failed to find object' : 'x'}: ${status ?? String(err)}`,
         );
       }
       try {
