@@ -67,12 +67,19 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
       if (!obj) return {};
       if (obj.metadata.deletionTimestamp === undefined)
         obj = await ensureFinalizer(client, ref, obj);
+      // The status in the cluster: the one read, then each one the steps write mid-way
+      // (Reconciling, "in progress"), which settle() must replace even when the outcome
+      // equals the status the reconcile started from.
+      let current: unknown = obj.status ?? {};
       const outcome = await reconcileObject(kind, obj, {
         ...options.deps,
         logger: log,
         signal,
         ...(options.fence ? { fence: options.fence } : {}),
-        patchStatus: (status: FluxStatus) => replaceStatus(client, ref, status),
+        patchStatus: async (status: FluxStatus) => {
+          await replaceStatus(client, ref, status);
+          current = status;
+        },
       });
       // Stopped (shutdown or lost leadership) mid-way: the next leader reconciles again.
       if (signal.aborted) return {};
@@ -81,7 +88,7 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
         options.metrics?.record(kind.kind, obj, true);
         return {};
       }
-      await settle(options, ref, obj, outcome);
+      await settle(options, ref, obj, current, outcome);
       return {
         ...(outcome.requeueAfterMs === undefined
           ? {}
@@ -92,14 +99,15 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
   };
 }
 
-/** Writes the status (only when it changed), then the events, then the metrics. */
+/** Writes the status (only when it differs from `current`, the cluster's), then the events and metrics. */
 async function settle<O extends FluxObject, D extends ReconcileDeps, W extends Work>(
   options: ReconcilerOptions<O, D, W>,
   ref: ObjectRef,
   obj: KubeObject & O,
+  current: unknown,
   outcome: ReconcileOutcome<NonNullable<O['status']>>,
 ): Promise<void> {
-  if (!isDeepStrictEqual(outcome.status, obj.status ?? {}))
+  if (!isDeepStrictEqual(outcome.status, current))
     await replaceStatus(options.client, ref, outcome.status);
   for (const e of outcome.events) {
     await options.recorder?.record(obj, {
