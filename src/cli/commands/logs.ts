@@ -52,8 +52,8 @@ const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 /**
  * A controller log line (pino JSON) as a log entry: the kind from the reconciler's `controller`
- * field, the object from `name`/`namespace` or a `namespace/name` field named after the kind
- * (`kustomization`, `gitrepository`), `object` or `key`. Undefined for a line that is not JSON.
+ * field, the object from a `namespace/name` field named after the kind (`kustomization`,
+ * `gitrepository`), `object` or `key`, else from `name` with `namespace`. Undefined for a line that is not JSON.
  */
 export function parseLogLine(line: string): LogEntry | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -68,17 +68,17 @@ export function parseLogLine(line: string): LogEntry | undefined {
   const kind =
     FLUX_KINDS.find((k) => k.kind.toLowerCase() === controller.toLowerCase())?.kind ??
     (str(j['kind']) || controller);
-  let name = str(j['name']);
+  // pino's own `name` is the logger's name ("flotilla"): an object's name counts only with
+  // its namespace beside it.
+  let name = j['namespace'] === undefined ? '' : str(j['name']);
   let namespace = str(j['namespace']);
-  if (!name) {
-    const ref = [kind.toLowerCase(), controller, 'object', 'key']
-      .map((f) => str(j[f]))
-      .find((v) => v.includes('/'));
-    if (ref) {
-      const slash = ref.indexOf('/');
-      namespace = ref.slice(0, slash);
-      name = ref.slice(slash + 1);
-    }
+  const ref = [kind.toLowerCase(), controller, 'object', 'key']
+    .map((f) => str(j[f]))
+    .find((v) => v.includes('/'));
+  if (ref) {
+    const slash = ref.indexOf('/');
+    namespace = ref.slice(0, slash);
+    name = ref.slice(slash + 1);
   }
   const err = j['err'];
   const error =
