@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { oracleSkip, startFluxCliEnv, type FluxCliEnv } from '../testing/index.js';
+import { oracleSkip, APPS_FIXTURE, startFluxCliEnv, type FluxCliEnv } from '../testing/index.js';
 
 let env: FluxCliEnv;
 let certFile: string;
@@ -14,11 +14,7 @@ let keyFile: string;
 before(async () => {
   env = await startFluxCliEnv({
     namespaces: ['apps'],
-    files: {
-      'apps/kustomization.yaml': 'resources:\n- settings.yaml\n',
-      'apps/settings.yaml':
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  a: b\n',
-    },
+    files: APPS_FIXTURE,
   });
   certFile = join(env.root, 'tls.crt');
   keyFile = join(env.root, 'tls.key');
@@ -94,7 +90,7 @@ describe('create against the cluster', () => {
     ]);
     assert.equal(src.code, 0, src.stderr);
     assert.match(src.stderr, /✔ fetched revision: main@sha1:[0-9a-f]{40}\n$/);
-    const ks = await env.flotilla([
+    const createApps = [
       'create',
       'ks',
       'apps',
@@ -103,7 +99,8 @@ describe('create against the cluster', () => {
       '--path',
       './apps',
       '--prune',
-    ]);
+    ];
+    const ks = await env.flotilla(createApps);
     assert.equal(ks.code, 0, ks.stderr);
     assert.match(
       ks.stderr,
@@ -116,16 +113,7 @@ describe('create against the cluster', () => {
       name: 'settings',
     });
     assert.equal(cm.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'apps');
-    const again = await env.flotilla([
-      'create',
-      'ks',
-      'apps',
-      '--source',
-      'GitRepository/repo',
-      '--path',
-      './apps',
-      '--prune',
-    ]);
+    const again = await env.flotilla(createApps);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /✔ Kustomization updated\n/);
   });

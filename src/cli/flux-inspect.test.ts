@@ -5,18 +5,20 @@
 // same cluster.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { oracleSkip, startCli, startFluxCliEnv, type FluxCliEnv } from '../testing/index.js';
+import {
+  oracleSkip,
+  startCli,
+  APPS_FIXTURE,
+  startFluxCliEnv,
+  type FluxCliEnv,
+} from '../testing/index.js';
 
 let env: FluxCliEnv;
 
 before(async () => {
   env = await startFluxCliEnv({
     namespaces: ['apps'],
-    files: {
-      'apps/kustomization.yaml': 'resources:\n- settings.yaml\n',
-      'apps/settings.yaml':
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  a: b\n',
-    },
+    files: APPS_FIXTURE,
   });
   const run = async (args: string[], code = 0) => {
     const res = await env.flotilla(args);

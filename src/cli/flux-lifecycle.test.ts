@@ -7,7 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGitHttpServer, type GitHttpServer } from '../source/index.js';
-import { startCli, startFluxCliEnv, until, type FluxCliEnv } from '../testing/index.js';
+import {
+  startCli,
+  APPS_FIXTURE,
+  startFluxCliEnv,
+  until,
+  type FluxCliEnv,
+} from '../testing/index.js';
 
 let env: FluxCliEnv;
 let gitServer: GitHttpServer;
@@ -22,11 +28,7 @@ const ks = (name: string) => ({
 before(async () => {
   env = await startFluxCliEnv({
     namespaces: ['apps'],
-    files: {
-      'apps/kustomization.yaml': 'resources:\n- settings.yaml\n',
-      'apps/settings.yaml':
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  a: b\n',
-    },
+    files: APPS_FIXTURE,
   });
   const repos = join(env.root, 'repos');
   mkdirSync(repos);

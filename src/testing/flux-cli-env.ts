@@ -15,6 +15,13 @@ import { startServedGitRepo, type ServedGitRepo } from './git-repo.js';
 import { oracle } from './oracles.js';
 import { runCli, type CliOptions, type CliResult } from './shipped-cli.js';
 
+/** A fleet repository with one Kustomization path, ./apps: a ConfigMap `settings` in `apps`. */
+export const APPS_FIXTURE: Readonly<Record<string, string>> = {
+  'apps/kustomization.yaml': 'resources:\n- settings.yaml\n',
+  'apps/settings.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  a: b\n',
+};
+
 export interface FluxCliEnv {
   readonly root: string;
   readonly kubeconfig: string;

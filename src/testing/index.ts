@@ -38,7 +38,12 @@ export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cl
 export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
 export { startControllerProcess } from './controller-process.js';
-export { startFluxCliEnv, type FluxCliEnv, type FluxCliEnvOptions } from './flux-cli-env.js';
+export {
+  APPS_FIXTURE,
+  startFluxCliEnv,
+  type FluxCliEnv,
+  type FluxCliEnvOptions,
+} from './flux-cli-env.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';

@@ -22,7 +22,7 @@ import { gitCredentialsSecret } from '../git-secret.js';
 import { connect } from '../kube.js';
 import { packageInfo } from '../version.js';
 import { upsertSecret } from './create-secret.js';
-import { defaultImage, installManifests, manifestsYaml, waitForController } from './install.js';
+import { addImageOptions, installManifests, manifestsYaml, waitForController } from './install.js';
 
 interface BootstrapFlags {
   url?: string;
@@ -320,7 +320,7 @@ async function waitForRevision(
 }
 
 export function registerBootstrapCommand(program: Command): void {
-  program
+  const git = program
     .command('bootstrap')
     .description('deploy Flotilla on a cluster the GitOps way')
     .command('git')
@@ -357,15 +357,8 @@ export function registerBootstrapCommand(program: Command): void {
     .option(
       '--commit-message-appendix <text>',
       "string to add to the commit messages, e.g. '[ci skip]'",
-    )
-    .option(
-      '--image <ref>',
-      'controller image (build it from the Dockerfile, see docs/install.md)',
-      defaultImage(),
-    )
-    .option(
-      '--image-pull-secret <name>',
-      'a docker-registry Secret in the namespace to pull the image with',
-    )
-    .action((flags: BootstrapFlags, command: Command) => bootstrapGit(contextFrom(command), flags));
+    );
+  addImageOptions(git).action((flags: BootstrapFlags, command: Command) =>
+    bootstrapGit(contextFrom(command), flags),
+  );
 }

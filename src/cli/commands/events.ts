@@ -13,6 +13,7 @@ import { fluxLog } from '../flux-log.js';
 import { renderFluxTable } from '../flux-table.js';
 import { connect } from '../kube.js';
 import { renderData } from '../output.js';
+import { watchLifetime } from '../watch-until.js';
 
 interface Event extends KubeObject {
   type?: string;
@@ -178,11 +179,7 @@ async function watchEvents(
   types: readonly string[],
   showNamespace: boolean,
 ): Promise<void> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  const timer = setTimeout(stop, ctx.options.timeoutMs);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const lifetime = watchLifetime(ctx.options.timeoutMs);
   let first = true;
   const namespaces = ctx.options.allNamespaces
     ? [undefined]
@@ -191,7 +188,7 @@ async function watchEvents(
     await Promise.all(
       namespaces.map(async (namespace) => {
         let resourceVersion: string | undefined;
-        while (!abort.signal.aborted) {
+        while (!lifetime.signal.aborted) {
           await client.watch(
             EVENTS,
             {
@@ -207,15 +204,13 @@ async function watchEvents(
               first = false;
               ctx.stdout.write(renderFluxTable(head, [row(e, showNamespace, Date.now())]));
             },
-            abort.signal,
+            lifetime.signal,
           );
         }
       }),
     );
   } finally {
-    clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    lifetime.dispose();
   }
 }
 

@@ -13,6 +13,7 @@ import { statusMatches, summaryHeader, summaryRow } from '../flux-tables.js';
 import { connect } from '../kube.js';
 import { kindCommand } from '../kind-commands.js';
 import { renderData } from '../output.js';
+import { watchLifetime } from '../watch-until.js';
 
 interface GetFlags {
   readonly header: boolean;
@@ -146,16 +147,12 @@ async function watchKind(
   name: string | undefined,
   flags: GetFlags,
 ): Promise<void> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  const timer = setTimeout(stop, ctx.options.timeoutMs);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const lifetime = watchLifetime(ctx.options.timeoutMs);
   const filter = statusFilter(flags.statusSelector);
   let first = true;
   let resourceVersion: string | undefined;
   try {
-    while (!abort.signal.aborted) {
+    while (!lifetime.signal.aborted) {
       await client.watch(
         kind,
         { ...listScope(ctx, name, flags), ...(resourceVersion ? { resourceVersion } : {}) },
@@ -171,13 +168,11 @@ async function watchKind(
           first = false;
           ctx.stdout.write(renderFluxTable(header, rows));
         },
-        abort.signal,
+        lifetime.signal,
       );
     }
   } finally {
-    clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    lifetime.dispose();
   }
 }
 

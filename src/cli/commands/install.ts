@@ -133,13 +133,9 @@ export function installManifests(o: InstallOptions): KubeObject[] {
   ];
 }
 
-export function registerInstallCommand(program: Command): void {
-  program
-    .command('install')
-    .description(
-      'install the CRDs, RBAC and controller Deployment into a cluster (or print them with --export)',
-    )
-    .option('--export', 'print the manifests as YAML instead of applying them', false)
+/** `--image` and `--image-pull-secret`, of `install` and `bootstrap git`. */
+export function addImageOptions(command: Command): Command {
+  return command
     .option(
       '--image <ref>',
       'controller image (build it from the Dockerfile, see docs/install.md)',
@@ -148,37 +144,46 @@ export function registerInstallCommand(program: Command): void {
     .option(
       '--image-pull-secret <name>',
       'a docker-registry Secret in the namespace to pull the image with',
-    )
-    .action(
-      async (
-        opts: { export: boolean; image: string; imagePullSecret?: string },
-        command: Command,
-      ) => {
-        const ctx = contextFrom(command);
-        const objects = installManifests({
-          namespace: ctx.options.namespace,
-          image: opts.image,
-          ...(opts.imagePullSecret ? { imagePullSecret: opts.imagePullSecret } : {}),
-        });
-        if (opts.export) {
-          ctx.stdout.write(manifestsYaml(objects));
-          return;
-        }
-        const log = fluxLog(ctx);
-        log.action(`installing components in ${ctx.options.namespace} namespace`);
-        const client = await connect(ctx);
-        try {
-          const manager = new ResourceManager(client);
-          const changes = await manager.applyAll(objects);
-          ctx.stdout.write(`${changes.toString()}\n`);
-          log.waiting('verifying installation');
-          await waitForController(ctx, manager);
-          log.success('install finished');
-        } finally {
-          client.close();
-        }
-      },
     );
+}
+
+export function registerInstallCommand(program: Command): void {
+  const install = program
+    .command('install')
+    .description(
+      'install the CRDs, RBAC and controller Deployment into a cluster (or print them with --export)',
+    )
+    .option('--export', 'print the manifests as YAML instead of applying them', false);
+  addImageOptions(install).action(
+    async (
+      opts: { export: boolean; image: string; imagePullSecret?: string },
+      command: Command,
+    ) => {
+      const ctx = contextFrom(command);
+      const objects = installManifests({
+        namespace: ctx.options.namespace,
+        image: opts.image,
+        ...(opts.imagePullSecret ? { imagePullSecret: opts.imagePullSecret } : {}),
+      });
+      if (opts.export) {
+        ctx.stdout.write(manifestsYaml(objects));
+        return;
+      }
+      const log = fluxLog(ctx);
+      log.action(`installing components in ${ctx.options.namespace} namespace`);
+      const client = await connect(ctx);
+      try {
+        const manager = new ResourceManager(client);
+        const changes = await manager.applyAll(objects);
+        ctx.stdout.write(`${changes.toString()}\n`);
+        log.waiting('verifying installation');
+        await waitForController(ctx, manager);
+        log.success('install finished');
+      } finally {
+        client.close();
+      }
+    },
+  );
 }
 
 /** The manifests as one YAML stream. */
