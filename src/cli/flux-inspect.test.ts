@@ -56,6 +56,8 @@ describe('the reading and managing commands', () => {
       assert.doesNotMatch(failing, /^apps\s*\t/m);
       await same(['get', 'ks', '--status-selector', 'ready=true', '--no-header']);
       await same(['get', 'ks', 'missing']);
+      await same(['get', 'ks', '--show-source']);
+      await same(['get', 'ks', 'apps', '-A', '--show-source', '--no-header']);
     });
 
     it('export: one object, --all of every kind, a missing one', async () => {
@@ -78,6 +80,8 @@ describe('the reading and managing commands', () => {
       await same(['trace', 'configmap', 'nothing', '-n', 'apps']);
       await same(['tree', 'ks', 'apps']);
       await same(['tree', 'ks', 'apps', '--compact']);
+      await same(['tree', 'ks', 'apps', '-o', 'yaml']);
+      await same(['tree', 'ks', 'apps', '-o', 'json']);
     });
 
     it('suspend --all and resume --all', async () => {

@@ -44,10 +44,11 @@ export function statusMatches(obj: KubeObject, type: string, status: string): bo
 }
 
 /** The header of `flux get` for these kinds (NAMESPACE first with -A). */
-export function summaryHeader(allNamespaces: boolean): string[] {
+export function summaryHeader(allNamespaces: boolean, showSource = false): string[] {
   return [
     ...(allNamespaces ? ['Namespace'] : []),
     'Name',
+    ...(showSource ? ['Source'] : []),
     'Revision',
     'Suspended',
     'Ready',
@@ -59,8 +60,14 @@ export function summaryHeader(allNamespaces: boolean): string[] {
 export function summaryRow(
   kind: FluxKind,
   obj: KubeObject,
-  options: { readonly allNamespaces: boolean; readonly includeKind: boolean },
+  options: {
+    readonly allNamespaces: boolean;
+    readonly includeKind: boolean;
+    /** `get ks --show-source`: the source as `Kind/namespace/name`. */
+    readonly showSource?: boolean;
+  },
 ): string[] {
+  const ref = options.showSource ? kind.sourceRef?.(obj) : undefined;
   const name = options.includeKind
     ? `${kind.kind.toLowerCase()}/${obj.metadata.name ?? ''}`
     : (obj.metadata.name ?? '');
@@ -68,6 +75,7 @@ export function summaryRow(
   return [
     ...(options.allNamespaces ? [obj.metadata.namespace ?? ''] : []),
     name,
+    ...(options.showSource ? [ref ? `${ref.kind}/${ref.namespace}/${ref.name}` : ''] : []),
     truncateHex(kind.revision(obj)),
     suspendedOf(obj),
     status,

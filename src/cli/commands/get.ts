@@ -20,6 +20,7 @@ interface GetFlags {
   readonly watch: boolean;
   readonly statusSelector?: string;
   readonly labelSelector?: string;
+  readonly showSource?: boolean;
 }
 
 function addGetFlags(cmd: Command): Command {
@@ -90,10 +91,16 @@ function printKind(
     );
   }
   const filter = statusFilter(flags.statusSelector);
-  const options = { allNamespaces: ctx.options.allNamespaces, includeKind: getAll };
+  const options = {
+    allNamespaces: ctx.options.allNamespaces,
+    includeKind: getAll,
+    showSource: flags.showSource === true,
+  };
   const rows = items.filter(filter).map((o) => summaryRow(kind, o, options));
   if (getAll && rows.length === 0) return;
-  const header = flags.header ? summaryHeader(ctx.options.allNamespaces) : [];
+  const header = flags.header
+    ? summaryHeader(ctx.options.allNamespaces, flags.showSource === true)
+    : [];
   ctx.stdout.write(renderFluxTable(header, rows) + (getAll ? '\n' : ''));
 }
 
@@ -159,12 +166,17 @@ async function watchKind(
         (event) => {
           resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
           if (event.type === 'BOOKMARK') return;
-          const rows = [event.object]
-            .filter(filter)
-            .map((o) =>
-              summaryRow(kind, o, { allNamespaces: ctx.options.allNamespaces, includeKind: false }),
-            );
-          const header = first && flags.header ? summaryHeader(ctx.options.allNamespaces) : [];
+          const rows = [event.object].filter(filter).map((o) =>
+            summaryRow(kind, o, {
+              allNamespaces: ctx.options.allNamespaces,
+              includeKind: false,
+              showSource: flags.showSource === true,
+            }),
+          );
+          const header =
+            first && flags.header
+              ? summaryHeader(ctx.options.allNamespaces, flags.showSource === true)
+              : [];
           first = false;
           ctx.stdout.write(renderFluxTable(header, rows));
         },
@@ -184,6 +196,7 @@ export function registerGetCommand(program: Command): void {
     const leaf = kindCommand(get, words, kind.getWord.aliases, '[name]', group).description(
       `get ${kind.kind} statuses`,
     );
+    if (kind.sourceRef) leaf.option('--show-source', 'show the source of the resource', false);
     addGetFlags(leaf).action((name: string | undefined, flags: GetFlags, command: Command) =>
       runGet(command, [kind], name, flags, false),
     );

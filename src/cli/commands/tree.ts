@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import type { KubeClient } from '../../kube/index.js';
 import { entryToRef, formatSubject } from '../../apply/index.js';
 import type { Kustomization } from '../../controller/index.js';
+import { emitYaml, type YamlMap } from '../../render/index.js';
 import { contextFrom } from '../context.js';
 import { CliError } from '../errors.js';
-import { goYaml } from '../flux-export.js';
 import { KustomizationKind } from '../flux-kinds.js';
 import { connect } from '../kube.js';
 
@@ -121,7 +121,8 @@ export function registerTreeCommand(program: Command): void {
           ctx.options.output === 'json'
             ? JSON.stringify(tree, null, 2)
             : ctx.options.output === 'yaml'
-              ? goYaml(tree)
+              ? // sigs.k8s.io/yaml goes through JSON: the empty core Group stays (`Group: ""`).
+                emitYaml(JSON.parse(JSON.stringify(tree)) as YamlMap)
               : draw(tree);
         // flux prints the tree with Println: one more line break.
         ctx.stdout.write(`${out}\n`);
