@@ -4,8 +4,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { oracleSkip, APPS_FIXTURE, startFluxCliEnv, type FluxCliEnv } from '../testing/index.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  APPS_FIXTURE,
+  oracleSkip,
+  sshdUnavailable,
+  startFluxCliEnv,
+  startSshd,
+  type FluxCliEnv,
+} from '../testing/index.js';
 
 let env: FluxCliEnv;
 let certFile: string;
@@ -216,3 +225,72 @@ describe('create against the cluster', () => {
     assert.equal(sa.metadata.labels?.['toolkit.fluxcd.io/tenant'], 'team');
   });
 });
+
+describe(
+  'create secret git for Git over SSH',
+  {
+    skip: sshdUnavailable() ?? oracleSkip('flux'),
+  },
+  () => {
+    it('generates a key pair (or reads --private-key-file) and scans the host key', async () => {
+      const sshd = await startSshd(join(env.root, 'sshd'));
+      try {
+        const url = `${sshd.url}/srv/fleet.git`;
+        const parse = (out: string) =>
+          (parseYaml(out) as { stringData: Record<string, string> }).stringData;
+        const generated = await env.flotilla([
+          'create',
+          'secret',
+          'git',
+          'deploy',
+          '--url',
+          url,
+          '--export',
+        ]);
+        assert.equal(generated.code, 0, generated.stderr);
+        const data = parse(generated.stdout);
+        // The host key line as flux writes it (flux scans the same server).
+        const theirs = await env.flux([
+          'create',
+          'secret',
+          'git',
+          'deploy',
+          '--url',
+          url,
+          '--export',
+        ]);
+        assert.equal(theirs.code, 0, theirs.stderr);
+        assert.equal(data['known_hosts'], parse(theirs.stdout)['known_hosts']);
+        assert.equal(data['known_hosts']?.trim(), sshd.knownHosts.trim());
+        assert.match(data['identity.pub'] ?? '', /^ecdsa-sha2-nistp384 \S+\n?$/);
+        const keyFile = join(env.root, 'generated-key');
+        writeFileSync(keyFile, data['identity'] ?? '', { mode: 0o600 });
+        const derived = execFileSync('ssh-keygen', ['-y', '-f', keyFile], { encoding: 'utf8' });
+        assert.equal(derived.trim().split(' ').slice(0, 2).join(' '), data['identity.pub']?.trim());
+
+        const clientKey = join(env.root, 'client-key');
+        writeFileSync(clientKey, sshd.clientKey, { mode: 0o600 });
+        const given = await env.flotilla([
+          ...['create', 'secret', 'git', 'deploy', '--url', url, '--private-key-file', clientKey],
+        ]);
+        assert.equal(given.code, 0, given.stderr);
+        assert.match(given.stderr, /✚ deploy key: ssh-ed25519 /);
+        const secret = await env.client.get({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: 'flux-system',
+          name: 'deploy',
+        });
+        const stored = secret['data'] as Record<string, string>;
+        assert.equal(Buffer.from(stored['identity'] ?? '', 'base64').toString(), sshd.clientKey);
+        assert.equal(
+          Buffer.from(stored['known_hosts'] ?? '', 'base64').toString(),
+          data['known_hosts'],
+        );
+        assert.doesNotMatch(given.stdout + given.stderr, /PRIVATE KEY/);
+      } finally {
+        await sshd.close();
+      }
+    });
+  },
+);
