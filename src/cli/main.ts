@@ -55,9 +55,12 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     term: 'reconcile',
     description: 'reconcile sources and resources now and wait for the result',
   },
-  suspend: { term: 'suspend', description: 'suspend the reconciliation of sources and resources' },
+  suspend: {
+    term: 'suspend [options]',
+    description: 'suspend the reconciliation of sources and resources',
+  },
   resume: {
-    term: 'resume',
+    term: 'resume [options]',
     description: 'resume suspended sources and resources and wait for the result',
   },
   create: { term: 'create', description: 'create or update sources and resources' },

@@ -24,7 +24,7 @@ describe('flotilla up', () => {
       assert.match(first.stdout(), /created from examples\/fleet/);
       assert.match(
         first.stdout(),
-        /Kustomization\s+apps\s+main@sha1:[0-9a-f]{40}\s+False\s+True\s+Applied revision/,
+        /Kustomization\s+apps\s+main@sha1:[0-9a-f]{8}\s+False\s+True\s+Applied revision/,
       );
 
       const repo = join(data, 'fleet');
@@ -65,7 +65,7 @@ describe('flotilla up', () => {
       assert.equal(await second.exited, 0);
       assert.match(
         second.stdout(),
-        new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha}\\s+False\\s+True`),
+        new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha.slice(0, 8)}\\s+False\\s+True`),
       );
     } finally {
       rmSync(data, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { CliError } from '../errors.js';
 import { goYaml } from '../flux-export.js';
 import { GitRepositoryKind, KustomizationKind, typeMeta } from '../flux-kinds.js';
 import { fluxLog, type FluxLog } from '../flux-log.js';
-import { waitForReconcile } from '../flux-wait.js';
+import { requestReconcile, waitForReconcile } from '../flux-wait.js';
 import { gitCredentialsSecret } from '../git-secret.js';
 import { connect } from '../kube.js';
 import { packageInfo } from '../version.js';
@@ -302,12 +302,17 @@ async function waitForRevision(
   ns: string,
   expected: string,
 ): Promise<void> {
-  const options = { timeoutMs: ctx.options.timeoutMs };
   const deadline = Date.now() + ctx.options.timeoutMs;
   for (const kind of [GitRepositoryKind, KustomizationKind]) {
     log.waiting(`waiting for ${kind.kind} "${ns}/${ns}" to be reconciled`);
     for (;;) {
-      const obj = await waitForReconcile(client, kind, ns, ns, options);
+      // As flux bootstrap: request a reconcile and wait for that one, so that a Kustomization's
+      // first attempt, made before its source had an artifact, is not taken for the answer.
+      const requestedAt = await requestReconcile(client, kind, ns, ns);
+      const obj = await waitForReconcile(client, kind, ns, ns, {
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        requestedAt,
+      });
       if (kind.revision(obj) === expected) break;
       if (Date.now() > deadline)
         throw new CliError(
