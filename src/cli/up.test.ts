@@ -16,10 +16,12 @@ const startUp = (data: string, ...extra: string[]) =>
   startCli(['up', '--data', data, ...extra], { env });
 
 describe('flotilla up', () => {
-  it('reconciles the example fleet, applies a commit, stops on SIGINT and resumes', async () => {
+  it('reconciles the example fleet, applies a commit, stops on SIGINT and resumes', async (t) => {
     const data = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
     try {
       const first = await startUp(data);
+      // A failed assertion must not leave `flotilla up` running (the test run would never end).
+      t.after(() => first.stop());
       await first.waitFor(/All sources and Kustomizations are Ready/);
       assert.match(first.stdout(), /created from examples\/fleet/);
       assert.match(
@@ -61,6 +63,7 @@ describe('flotilla up', () => {
       assert.equal(await first.exited, 0);
 
       const second = await startUp(data, '--exit-when-ready', '--timeout', '90s');
+      t.after(() => second.stop());
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(
