@@ -1,6 +1,6 @@
 // What every command receives: the global flags, a logger, and the streams to write to.
 import type { Command } from 'commander';
-import { createLogger, type Logger } from '../core/index.js';
+import { createLogger, parseDuration, type Logger } from '../core/index.js';
 
 /** Output formats of `-o/--output`, as kubectl and flux name them. */
 export const OutputFormat = { Table: 'table', Yaml: 'yaml', Json: 'json' } as const;
@@ -16,6 +16,8 @@ export interface GlobalOptions {
   readonly allNamespaces: boolean;
   readonly output: OutputFormat;
   readonly verbose: boolean;
+  /** `--timeout`: how long a command waits for the cluster, in milliseconds. */
+  readonly timeoutMs: number;
 }
 
 export interface CliContext {
@@ -42,6 +44,10 @@ export function contextFrom(command: Command): CliContext {
     allNamespaces: raw['allNamespaces'] === true,
     output: (raw['output'] as OutputFormat | undefined) ?? OutputFormat.Table,
     verbose: raw['verbose'] === true,
+    timeoutMs: parseDuration(
+      typeof raw['timeout'] === 'string' ? raw['timeout'] : '5m0s',
+      '--timeout',
+    ),
   };
   const logger = createLogger({ level: options.verbose ? 'debug' : 'warn' });
   return { options, logger, stdout: process.stdout, stderr: process.stderr };

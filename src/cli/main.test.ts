@@ -83,7 +83,8 @@ describe('flotilla CLI', () => {
     ]);
     assert.equal(res.code, 1);
     assert.equal(res.stdout, '');
-    assert.match(res.stderr, /^error: /);
+    // A flux-style command reports as flux does: `✗ message`.
+    assert.match(res.stderr, /^✗ cannot load kubeconfig \/nonexistent\/kubeconfig: /);
   });
 
   it('prints no colour codes when stderr is not a TTY', async () => {

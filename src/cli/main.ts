@@ -30,6 +30,14 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
   policy: async () => [(await import('./commands/policy.js')).registerPolicyCommand],
   tower: async () => [(await import('./commands/tower.js')).registerTowerCommand],
+  export: async () => [(await import('./commands/export.js')).registerExportCommand],
+  delete: async () => [(await import('./commands/delete.js')).registerDeleteCommand],
+  check: async () => [(await import('./commands/check.js')).registerCheckCommand],
+  logs: async () => [(await import('./commands/logs.js')).registerLogsCommand],
+  trace: async () => [(await import('./commands/trace.js')).registerTraceCommand],
+  stats: async () => [(await import('./commands/stats.js')).registerStatsCommand],
+  uninstall: async () => [(await import('./commands/uninstall.js')).registerUninstallCommand],
+  bootstrap: async () => [(await import('./commands/bootstrap.js')).registerBootstrapCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
@@ -45,17 +53,20 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     term: 'up [options]',
     description: 'run the whole GitOps loop on the embedded local cluster (what `npm start` runs)',
   },
-  get: { term: 'get', description: 'show Flux sources and Kustomizations with their status' },
+  get: { term: 'get', description: 'get the resources and their status' },
   reconcile: {
     term: 'reconcile',
-    description: 'reconcile a source or Kustomization now and wait for the result',
+    description: 'reconcile sources and resources now and wait for the result',
   },
-  suspend: { term: 'suspend', description: 'suspend reconciliation of a source or Kustomization' },
+  suspend: {
+    term: 'suspend [options]',
+    description: 'suspend the reconciliation of sources and resources',
+  },
   resume: {
-    term: 'resume',
-    description: 'resume reconciliation of a source or Kustomization and wait for the result',
+    term: 'resume [options]',
+    description: 'resume suspended sources and resources and wait for the result',
   },
-  create: { term: 'create', description: 'create Flux objects' },
+  create: { term: 'create', description: 'create or update sources and resources' },
   build: {
     term: 'build',
     description: 'render a Kustomization from a local directory as the controller would',
@@ -65,10 +76,10 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     description:
       'show what applying a Kustomization from a local directory would change (exit 1 on differences)',
   },
-  tree: { term: 'tree', description: 'show the objects a Kustomization manages' },
+  tree: { term: 'tree', description: 'print the resources reconciled by Flux' },
   events: {
     term: 'events [options]',
-    description: 'show events (events.k8s.io/v1) of a namespace, oldest first',
+    description: 'display Kubernetes events for Flux resources',
   },
   controller: {
     term: 'controller [options]',
@@ -104,7 +115,49 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     term: 'tower [options]',
     description: 'serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)',
   },
+  export: { term: 'export [options]', description: 'export resources in YAML format' },
+  delete: { term: 'delete [options]', description: 'delete sources and resources' },
+  check: { term: 'check [options]', description: 'check requirements and installation' },
+  logs: {
+    term: 'logs [options]',
+    description: "display formatted logs of Flotilla's controller",
+  },
+  trace: {
+    term: 'trace [options] <args...>',
+    description: 'trace in-cluster objects throughout the GitOps delivery pipeline',
+  },
+  stats: { term: 'stats', description: 'stats of Flux reconciles' },
+  uninstall: {
+    term: 'uninstall [options]',
+    description: 'uninstall Flotilla and its custom resource definitions',
+  },
+  bootstrap: { term: 'bootstrap', description: 'deploy Flotilla on a cluster the GitOps way' },
 };
+
+/**
+ * Commands of `flux`'s command line: like flux, they report a failure as `✗ message` (the API
+ * server's own message for an API error).
+ */
+const FLUX_STYLE = new Set([
+  'get',
+  'reconcile',
+  'suspend',
+  'resume',
+  'create',
+  'export',
+  'delete',
+  'check',
+  'logs',
+  'trace',
+  'stats',
+  'uninstall',
+  'bootstrap',
+  'tree',
+  'events',
+  'install',
+  'build',
+  'diff',
+]);
 
 /** Global options that take a value, so the command name is found after them. */
 const GLOBAL_WITH_VALUE = new Set([
@@ -114,6 +167,7 @@ const GLOBAL_WITH_VALUE = new Set([
   '--namespace',
   '-o',
   '--output',
+  '--timeout',
 ]);
 
 /** The first word on the command line that is not an option or a global option's value. */
@@ -175,6 +229,7 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
         .default('table'),
     )
     .option('--verbose', 'print debug logs to stderr', false)
+    .option('--timeout <duration>', 'timeout for this operation', '5m0s')
     .showHelpAfterError('(run flotilla --help for usage)')
     .exitOverride();
   program.configureOutput({
@@ -216,8 +271,21 @@ export async function run(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     const verbose = argv.includes('--verbose');
-    const message = err instanceof Error && verbose && err.stack ? err.stack : errorMessage(err);
-    process.stderr.write(`${paint(process.stderr, 'red', 'error:')} ${message}\n`);
+    const word = firstWord(argv.slice(2));
+    const fluxStyle = word !== undefined && FLUX_STYLE.has(word);
+    // The API server's own words for a failed request (not imported: main loads no client code).
+    const apiMessage =
+      err instanceof Error && err.name === 'KubeApiError'
+        ? (err as Error & { status?: { message?: string } }).status?.message
+        : undefined;
+    const message =
+      err instanceof Error && verbose && err.stack
+        ? err.stack
+        : fluxStyle && apiMessage
+          ? apiMessage
+          : errorMessage(err);
+    const prefix = fluxStyle ? '\u2717' : 'error:';
+    process.stderr.write(`${paint(process.stderr, 'red', prefix)} ${message}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }

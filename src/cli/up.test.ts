@@ -33,7 +33,7 @@ describe('flotilla up', () => {
       assert.match(readFileSync(join(data, 'tower', 'tokens.csv'), 'utf8'), /^[\w-]+,admin,/);
       assert.match(
         first.stdout(),
-        /Kustomization\s+apps\s+main@sha1:[0-9a-f]{40}\s+False\s+True\s+Applied revision/,
+        /Kustomization\s+apps\s+main@sha1:[0-9a-f]{8}\s+False\s+True\s+Applied revision/,
       );
 
       const repo = join(data, 'fleet');
@@ -69,13 +69,13 @@ describe('flotilla up', () => {
       first.child.kill('SIGINT');
       assert.equal(await first.exited, 0);
 
-      const second = await startUp(data, '--exit-when-ready', '--timeout', '90', '--no-tower');
+      const second = await startUp(data, '--exit-when-ready', '--timeout', '90s', '--no-tower');
       running = second;
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(
         second.stdout(),
-        new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha}\\s+False\\s+True`),
+        new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha.slice(0, 8)}\\s+False\\s+True`),
       );
     } finally {
       // A failed assertion must not leave `flotilla up` running.

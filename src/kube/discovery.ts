@@ -15,10 +15,21 @@ export interface ApiResource {
   readonly verbs: readonly string[];
   /** Subresources served, e.g. `status`, `scale`. */
   readonly subresources: readonly string[];
+  /** The singular name (`deployment`), when the server gives it. */
+  readonly singular?: string;
+  /** Short names (`deploy`), when the server gives them. */
+  readonly shortNames?: readonly string[];
 }
 
 interface ApiResourceList {
-  resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+  resources?: {
+    name: string;
+    kind: string;
+    namespaced: boolean;
+    verbs?: string[];
+    singularName?: string;
+    shortNames?: string[];
+  }[];
 }
 
 interface GroupEntry {
@@ -101,6 +112,49 @@ export class Discovery {
     );
   }
 
+  /**
+   * The resource a user means by `word`, as kubectl resolves it: a plural, singular, short name
+   * or kind (case-insensitive), optionally qualified by its group (`deployments.apps`). Groups
+   * are searched in the server's order (the core group first), each in its preferred version.
+   */
+  async resourceByName(word: string): Promise<ApiResource | undefined> {
+    const lower = word.toLowerCase();
+    const all = await this.preferredResources();
+    const matches = (r: ApiResource, name: string) =>
+      r.plural === name ||
+      r.singular === name ||
+      r.kind.toLowerCase() === name ||
+      (r.shortNames ?? []).includes(name);
+    const plain = all.find((r) => matches(r, lower));
+    if (plain) return plain;
+    // `name.group` (or `name.version.group`) qualifies the resource by its group.
+    for (let i = lower.indexOf('.'); i > 0; i = lower.indexOf('.', i + 1)) {
+      const name = lower.slice(0, i);
+      const rest = lower.slice(i + 1);
+      const found = all.find(
+        (r) => matches(r, name) && (r.group === rest || `${r.version}.${r.group}` === rest),
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Every resource of every group in its preferred version, the core group first. */
+  private async preferredResources(): Promise<ApiResource[]> {
+    const core = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/api' })).body,
+    ) as { versions?: string[] };
+    const groups = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/apis' })).body,
+    ) as { groups?: { preferredVersion?: { groupVersion?: string } }[] };
+    const gvs = [
+      ...(core.versions ?? []).slice(0, 1),
+      ...(groups.groups ?? []).flatMap((g) => g.preferredVersion?.groupVersion ?? []),
+    ];
+    const entries = await Promise.all(gvs.map((gv) => this.fetch(gv, undefined)));
+    return entries.flatMap((e) => [...(e?.byKind.values() ?? [])]);
+  }
+
   /** Forgets everything (or one group/version). */
   invalidate(apiVersion?: string): void {
     if (apiVersion === undefined) this.groups.clear();
@@ -149,6 +203,8 @@ export class Discovery {
         namespaced: r.namespaced,
         verbs: r.verbs ?? [],
         subresources: [],
+        ...(r.singularName ? { singular: r.singularName } : {}),
+        ...(r.shortNames?.length ? { shortNames: r.shortNames } : {}),
       });
     }
     for (const [kind, res] of byKind) {

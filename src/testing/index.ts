@@ -61,6 +61,12 @@ export type { OpenCrdOptions } from './crds.js';
 export { exactRegex, gatorTest, gatorVerifyAgreement, runGator } from './gator.js';
 export type { AgreementCase, GatorViolation } from './gator.js';
 export { startControllerProcess } from './controller-process.js';
+export {
+  APPS_FIXTURE,
+  startFluxCliEnv,
+  type FluxCliEnv,
+  type FluxCliEnvOptions,
+} from './flux-cli-env.js';
 export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
 export { startServedGitRepo } from './git-repo.js';
 export type { ServedGitRepo } from './git-repo.js';

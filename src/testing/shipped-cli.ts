@@ -124,6 +124,8 @@ export interface CliOptions {
   readonly cwd?: string;
   /** Flags for node itself, before the entry. */
   readonly nodeFlags?: readonly string[];
+  /** What the command reads on stdin (a prompt's answer); stdin is closed after it. */
+  readonly input?: string;
 }
 
 export interface CliResult {
@@ -147,7 +149,7 @@ export async function runCli(
 ): Promise<CliResult> {
   const bin = await shippedCli();
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...(options.nodeFlags ?? []), bin, ...args],
       {
@@ -163,6 +165,7 @@ export async function runCli(
           stderr,
         }),
     );
+    child.stdin?.end(options.input ?? '');
   });
 }
 

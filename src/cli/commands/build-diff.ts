@@ -50,7 +50,17 @@ export function registerBuildCommand(program: Command): void {
           ...opts,
         });
         const objects = await buildLocally(client, ks, opts.path);
-        ctx.stdout.write(objects.map((o) => emitYaml(o as unknown as YamlMap)).join('---\n'));
+        // As `flux build ks`: the owner labels the controller sets when it applies, and each
+        // object followed by a document separator.
+        const owner = kustomizationOwnerLabels(name, ctx.options.namespace);
+        ctx.stdout.write(
+          objects
+            .map((o) => {
+              const metadata = { ...o.metadata, labels: { ...o.metadata.labels, ...owner } };
+              return `${emitYaml({ ...o, metadata } as unknown as YamlMap)}---\n`;
+            })
+            .join(''),
+        );
       } finally {
         client?.close();
       }

@@ -8,6 +8,7 @@ import { contextFrom } from '../context.js';
 import { CliError } from '../errors.js';
 import { connect } from '../kube.js';
 import { DEFAULT_TOWER_LISTEN, serveTower } from './tower.js';
+import { teeLogDestination } from '../log-file.js';
 
 interface Opts {
   data: string;
@@ -25,6 +26,7 @@ interface Opts {
   towerAuthSecret?: string;
   towerEnvironment?: string;
   towerData: string;
+  logFile?: string;
 }
 
 function hostPort(value: string, flag: string): { host: string; port: number } {
@@ -76,6 +78,10 @@ export function registerControllerCommand(program: Command): void {
       'with --tower: where Tower keeps its Git mirrors',
       '.flotilla/tower',
     )
+    .option(
+      '--log-file <file>',
+      'also append the log to this file (what `flotilla logs --log-file` reads)',
+    )
     .action(async (opts: Opts, command: Command) => {
       const ctx = contextFrom(command);
       const concurrency = Number(opts.concurrent);
@@ -87,7 +93,13 @@ export function registerControllerCommand(program: Command): void {
       const level = ctx.options.verbose ? 'debug' : opts.logLevel;
       if (!['debug', 'info', 'warn', 'error'].includes(level))
         throw new CliError(`--log-level: unknown level '${level}'`);
-      const logger = createLogger({ level: level as 'debug' | 'info' | 'warn' | 'error' });
+      const tee = opts.logFile
+        ? teeLogDestination({ file: resolve(opts.logFile), stderrLevel: 0 })
+        : undefined;
+      const logger = createLogger({
+        level: level as 'debug' | 'info' | 'warn' | 'error',
+        ...(tee ? { destination: tee } : {}),
+      });
       const client = await connect(ctx);
       const controllers = await startControllers({
         client,
@@ -144,5 +156,6 @@ export function registerControllerCommand(program: Command): void {
         process.on('SIGTERM', stop);
       });
       client.close();
+      await tee?.flushed();
     });
 }

@@ -1,187 +1,235 @@
-// `flotilla reconcile`, `suspend` and `resume` for sources and Kustomizations, as `flux` does them:
-// annotate reconcile.fluxcd.io/requestedAt, then wait (with progress) until the controller has
-// handled that request, and report the revision or the failure.
+// `flotilla reconcile`, `suspend` and `resume` for every kind in the kinds table, as `flux` does
+// them: reconcile annotates reconcile.fluxcd.io/requestedAt and waits until the controller has
+// handled that request; suspend and resume patch spec.suspend (one object, several, or --all in
+// the namespace), resume then waits for the object's new generation. A reported failure ends the
+// wait at once (see flux-wait.ts).
 import type { Command } from 'commander';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { Annotation, parseDuration } from '../../core/index.js';
 import { contextFrom, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { commandNameOf, connect, FluxKinds, type FluxKind } from '../kube.js';
-import { paint } from '../style.js';
+import { FLUX_KINDS, fluxKindNamed, type FluxKind } from '../flux-kinds.js';
+import { fluxLog } from '../flux-log.js';
+import {
+  ReconcileFailedError,
+  getFluxObject,
+  requestReconcile,
+  waitForReconcile,
+} from '../flux-wait.js';
+import { connect } from '../kube.js';
+import { verbKindCommand } from '../kind-commands.js';
 
-interface FluxObject extends KubeObject {
-  spec?: { suspend?: boolean; sourceRef?: { kind: string; name: string; namespace?: string } };
-  status?: {
-    lastHandledReconcileAt?: string;
-    observedGeneration?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    artifact?: { revision?: string };
-    lastAppliedRevision?: string;
-  };
-}
+const suspended = (obj: KubeObject) =>
+  (obj['spec'] as { suspend?: boolean } | undefined)?.suspend === true;
 
-const step = (ctx: CliContext, s: string) =>
-  ctx.stdout.write(`${paint(ctx.stdout, 'cyan', '►')} ${s}\n`);
-const ok = (ctx: CliContext, s: string) =>
-  ctx.stdout.write(`${paint(ctx.stdout, 'green', '✔')} ${s}\n`);
-const wait = (ctx: CliContext, s: string) =>
-  ctx.stdout.write(`${paint(ctx.stdout, 'cyan', '◎')} ${s}\n`);
-
-async function getObject(
+/** Annotates the object and waits for the reconcile that handles the request; flux's lines. */
+export async function reconcileObject(
+  ctx: CliContext,
   client: KubeClient,
   kind: FluxKind,
   namespace: string,
   name: string,
-): Promise<FluxObject> {
-  const obj = await client.getOrUndefined<FluxObject>({ ...kind, namespace, name });
-  if (!obj) throw new CliError(`${kind.kind} '${namespace}/${name}' not found`);
-  return obj;
+): Promise<KubeObject> {
+  const log = fluxLog(ctx);
+  const obj = await getFluxObject(client, kind, namespace, name);
+  if (suspended(obj)) throw new CliError('resource is suspended');
+  log.action(`annotating ${kind.kind} ${name} in ${namespace} namespace`);
+  const requestedAt = await requestReconcile(client, kind, namespace, name);
+  log.success(`${kind.kind} annotated`);
+  log.waiting(`waiting for ${kind.kind} reconciliation`);
+  return waitForReconcile(client, kind, namespace, name, {
+    timeoutMs: ctx.options.timeoutMs,
+    requestedAt,
+  });
 }
 
-/** Requests a reconcile and waits until it was handled; returns the object afterwards. */
-export async function reconcileAndWait(
+async function reconcile(
   ctx: CliContext,
-  client: KubeClient,
   kind: FluxKind,
   name: string,
-  timeoutMs: number,
-): Promise<FluxObject> {
+  withSource: boolean,
+): Promise<void> {
   const ns = ctx.options.namespace;
-  const obj = await getObject(client, kind, ns, name);
-  if (obj.spec?.suspend)
-    throw new CliError(
-      `${kind.kind} '${ns}/${name}' is suspended; run 'flotilla resume ${commandNameOf(kind)} ${name}' first`,
-    );
-  step(ctx, `annotating ${kind.kind} ${name} in ${ns} namespace`);
-  const requestedAt = new Date().toISOString();
-  await client.patch({ ...kind, namespace: ns, name }, 'merge', {
-    metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } },
-  });
-  ok(ctx, `${kind.kind} annotated`);
-  wait(ctx, `waiting for ${kind.kind} reconciliation`);
-  const deadline = Date.now() + timeoutMs;
-  let lastMessage = '';
-  for (;;) {
-    const cur = await getObject(client, kind, ns, name);
-    const conds = cur.status?.conditions ?? [];
-    const ready = conds.find((c) => c.type === 'Ready');
-    const reconciling = conds.find((c) => c.type === 'Reconciling' && c.status === 'True');
-    const progress = reconciling?.message ?? '';
-    if (progress && progress !== lastMessage) {
-      ctx.stdout.write(`  ${progress}\n`);
-      lastMessage = progress;
-    }
-    // Done: applied at this generation, or failed (then Reconciling says it will be retried,
-    // and observedGeneration stays at the last generation that succeeded, as in Flux).
-    const attempted = cur.status?.lastHandledReconcileAt === requestedAt && ready !== undefined;
-    const handled =
-      attempted &&
-      (ready.status === 'False'
-        ? !reconciling || reconciling.reason === 'ProgressingWithRetry'
-        : ready.status === 'True' &&
-          !reconciling &&
-          cur.status?.observedGeneration === cur.metadata.generation);
-    if (handled) {
-      if (ready.status === 'False') {
-        throw new CliError(
-          `${kind.kind} reconciliation failed: ${ready.message ?? ready.reason ?? 'unknown reason'}`,
-        );
+  const client = await connect(ctx);
+  try {
+    if (withSource) {
+      const obj = await getFluxObject(client, kind, ns, name);
+      if (suspended(obj)) throw new CliError('resource is suspended');
+      const ref = kind.sourceRef?.(obj);
+      if (ref) {
+        const sourceKind = fluxKindNamed(ref.kind);
+        if (!sourceKind) throw new CliError(`cannot reconcile source of kind ${ref.kind}`);
+        const src = await reconcileObject(ctx, client, sourceKind, ref.namespace, ref.name);
+        fluxLog(ctx).success(sourceKind.successMessage(src));
       }
-      return cur;
     }
-    if (Date.now() > deadline) {
-      throw new CliError(
-        `timed out after ${timeoutMs / 1000}s waiting for ${kind.kind} '${ns}/${name}' to be reconciled${ready?.message ? ` (last status: ${ready.message})` : ''}; is the controller running?`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    const done = await reconcileObject(ctx, client, kind, ns, name);
+    fluxLog(ctx).success(kind.successMessage(done));
+  } finally {
+    client.close();
   }
 }
 
-function revisionLine(kind: FluxKind, obj: FluxObject): string {
-  return kind.kind === 'Kustomization'
-    ? `applied revision ${obj.status?.lastAppliedRevision ?? ''}`
-    : `fetched revision ${obj.status?.artifact?.revision ?? ''}`;
-}
-
-function kindFor(word: string): FluxKind {
-  if (word === 'ks' || word === 'kustomization' || word === 'kustomizations')
-    return FluxKinds.kustomization;
-  throw new CliError(`unknown kind '${word}'`);
-}
-
-type Verb = 'reconcile' | 'suspend' | 'resume';
-
-async function run(
-  verb: Verb,
+/** The objects named (each once), or all in the namespace with --all; flux's messages for none. */
+async function targets(
+  ctx: CliContext,
+  client: KubeClient,
   kind: FluxKind,
-  name: string,
-  opts: { timeout: string; withSource?: boolean },
-  command: Command,
-) {
-  const ctx = contextFrom(command);
-  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  names: readonly string[],
+  all: boolean,
+): Promise<{ found: KubeObject[]; missing: string[] }> {
+  const namespace = ctx.options.namespace;
+  if (names.length === 0) {
+    if (!all) throw new CliError(`${kind.humanKind} name is required`);
+    return { found: (await client.list(kind, { namespace })).items, missing: [] };
+  }
+  const found: KubeObject[] = [];
+  const missing: string[] = [];
+  for (const name of new Set(names)) {
+    const obj = await client.getOrUndefined({ ...kind, namespace, name });
+    if (obj) found.push(obj);
+    else missing.push(name);
+  }
+  return { found, missing };
+}
+
+async function setSuspend(
+  client: KubeClient,
+  kind: FluxKind,
+  obj: KubeObject,
+  suspend: boolean,
+): Promise<void> {
+  await client.patch(
+    { ...kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' },
+    'merge',
+    { spec: { suspend } },
+  );
+}
+
+async function suspendCmd(
+  ctx: CliContext,
+  kind: FluxKind,
+  names: string[],
+  all: boolean,
+): Promise<void> {
+  const log = fluxLog(ctx);
+  const ns = ctx.options.namespace;
   const client = await connect(ctx);
   try {
-    const ns = ctx.options.namespace;
-    if (verb === 'suspend' || verb === 'resume') {
-      await getObject(client, kind, ns, name);
-      step(
-        ctx,
-        `${verb === 'suspend' ? 'suspending' : 'resuming'} ${kind.kind} ${name} in ${ns} namespace`,
-      );
-      await client.patch({ ...kind, namespace: ns, name }, 'merge', {
-        spec: { suspend: verb === 'suspend' },
-      });
-      ok(ctx, `${kind.kind} ${verb === 'suspend' ? 'suspended' : 'resumed'}`);
-      if (verb === 'suspend') return;
+    const { found, missing } = await targets(ctx, client, kind, names, all);
+    if (names.length === 0 && found.length === 0) throw new CliError('no objects found');
+    for (const name of missing) log.failure(`${kind.kind} ${name} not found in ${ns} namespace`);
+    for (const obj of found) {
+      log.action(`suspending ${kind.humanKind} ${obj.metadata.name ?? ''} in ${ns} namespace`);
+      await setSuspend(client, kind, obj, true);
+      log.success(`${kind.humanKind} suspended`);
     }
-    if (opts.withSource && kind.kind === 'Kustomization') {
-      const ks = await getObject(client, kind, ns, name);
-      const ref = ks.spec?.sourceRef;
-      const sourceKind = ref?.kind === 'Bucket' ? FluxKinds.bucket : FluxKinds.git;
-      if (ref) {
-        const sourceCtx = { ...ctx, options: { ...ctx.options, namespace: ref.namespace ?? ns } };
-        const src = await reconcileAndWait(sourceCtx, client, sourceKind, ref.name, timeoutMs);
-        ok(ctx, revisionLine(sourceKind, src));
+  } finally {
+    client.close();
+  }
+}
+
+async function resumeCmd(
+  ctx: CliContext,
+  kind: FluxKind,
+  names: string[],
+  opts: { all: boolean; wait?: boolean },
+): Promise<void> {
+  const log = fluxLog(ctx);
+  const ns = ctx.options.namespace;
+  // As flux: one named object is waited for unless --wait=false; several only with --wait.
+  const shouldWait = opts.wait ?? names.length === 1;
+  const client = await connect(ctx);
+  try {
+    const { found, missing } = await targets(ctx, client, kind, names, opts.all);
+    if (names.length === 0 && found.length === 0)
+      log.failure(`no ${kind.kind} objects found in ${ns} namespace`);
+    for (const name of missing)
+      log.failure(`${kind.kind} object '${name}' not found in ${ns} namespace`);
+    for (const obj of found) {
+      log.action(`resuming ${kind.humanKind} ${obj.metadata.name ?? ''} in ${ns} namespace`);
+      await setSuspend(client, kind, obj, false);
+      log.success(`${kind.humanKind} resumed`);
+    }
+    if (!shouldWait) return;
+    const results = await Promise.all(
+      found.map(async (obj) => {
+        const name = obj.metadata.name ?? '';
+        log.waiting(`waiting for ${kind.kind} reconciliation`);
+        try {
+          const done = await waitForReconcile(client, kind, ns, name, {
+            timeoutMs: ctx.options.timeoutMs,
+          });
+          return { name, done };
+        } catch (err) {
+          const error =
+            err instanceof ReconcileFailedError
+              ? err.detail
+              : err instanceof Error
+                ? err.message
+                : String(err);
+          return { name, error };
+        }
+      }),
+    );
+    let failed = 0;
+    for (const r of results.sort((a, b) => a.name.localeCompare(b.name))) {
+      if ('error' in r) {
+        failed++;
+        log.failure(`${kind.kind} ${r.name} reconciliation failed: ${r.error ?? ''}`);
+      } else {
+        log.success(`${kind.kind} ${r.name} reconciliation completed`);
+        log.success(kind.successMessage(r.done));
       }
     }
-    const done = await reconcileAndWait(ctx, client, kind, name, timeoutMs);
-    ok(ctx, revisionLine(kind, done));
+    if (failed > 0) throw new CliError(`reconciliation failed for ${failed} ${kind.kind}(s)`);
   } finally {
     client.close();
   }
 }
 
 export function registerReconcileCommands(program: Command): void {
-  for (const verb of ['reconcile', 'suspend', 'resume'] as const) {
-    const description = {
-      reconcile: 'reconcile a source or Kustomization now and wait for the result',
-      suspend: 'suspend reconciliation of a source or Kustomization',
-      resume: 'resume reconciliation of a source or Kustomization and wait for the result',
-    }[verb];
-    const group = program.command(verb).description(description);
-    const ks = group
-      .command('kustomization <name>')
-      .alias('ks')
-      .description(`${verb} a Kustomization`)
-      .option('--timeout <duration>', 'how long to wait', '5m');
-    if (verb === 'reconcile') ks.option('--with-source', 'reconcile its source first', false);
-    ks.action((name: string, opts: { timeout: string; withSource?: boolean }, command: Command) =>
-      run(verb, kindFor('ks'), name, opts, command),
+  const reconcileGroup = program
+    .command('reconcile')
+    .description('reconcile sources and resources now and wait for the result');
+  const suspendGroup = program
+    .command('suspend')
+    .description('suspend the reconciliation of sources and resources')
+    .option('--all', 'suspend all resources in that namespace', false);
+  const resumeGroup = program
+    .command('resume')
+    .description('resume suspended sources and resources and wait for the result')
+    .option('--all', 'resume all resources in that namespace', false)
+    .option('--wait', 'wait for each resource to reconcile (default: when one is named)')
+    .option('--no-wait', 'do not wait for the resources to reconcile');
+  const group = (verb: string) => (word: string) => `${verb} ${word}s`;
+  for (const kind of FLUX_KINDS) {
+    const rec = verbKindCommand(reconcileGroup, kind, '<name>', group('reconcile')).description(
+      `trigger a reconciliation of a ${kind.kind} and wait for it`,
     );
-    const source = group.command('source').description(`${verb} a source`);
-    for (const [word, kind] of [
-      ['git', FluxKinds.git],
-      ['bucket', FluxKinds.bucket],
-    ] as const) {
-      source
-        .command(`${word} <name>`)
-        .description(`${verb} a ${kind.kind}`)
-        .option('--timeout <duration>', 'how long to wait', '5m')
-        .action((name: string, opts: { timeout: string }, command: Command) =>
-          run(verb, kind, name, opts, command),
-        );
-    }
+    if (kind.sourceRef) rec.option('--with-source', 'reconcile its source first', false);
+    rec.action((name: string, opts: { withSource?: boolean }, command: Command) =>
+      reconcile(contextFrom(command), kind, name, opts.withSource === true),
+    );
+    verbKindCommand(suspendGroup, kind, '[names...]', group('suspend'))
+      .description(`suspend reconciliation of ${kind.kind} objects`)
+      .option('--all', 'suspend all resources in that namespace', false)
+      .action((names: string[], opts: { all: boolean }, command: Command) =>
+        suspendCmd(contextFrom(command), kind, names, opts.all || allFlag(command)),
+      );
+    verbKindCommand(resumeGroup, kind, '[names...]', group('resume'))
+      .description(`resume suspended ${kind.kind} objects`)
+      .option('--all', 'resume all resources in that namespace', false)
+      .action((names: string[], opts: { all: boolean }, command: Command) => {
+        const flags = command.optsWithGlobals<{ wait?: boolean; all?: boolean }>();
+        return resumeCmd(contextFrom(command), kind, names, {
+          all: opts.all || flags.all === true,
+          ...(flags.wait === undefined ? {} : { wait: flags.wait }),
+        });
+      });
   }
+}
+
+/** `--all` given before the kind (`suspend --all ks`). */
+function allFlag(command: Command): boolean {
+  return command.optsWithGlobals<{ all?: boolean }>().all === true;
 }

@@ -5,7 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Annotation, createLogger, errorMessage, type Logger } from '../../core/index.js';
+import {
+  Annotation,
+  createLogger,
+  errorMessage,
+  formatDuration,
+  type Logger,
+} from '../../core/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import { startGitHttpServer } from '../../source/index.js';
@@ -14,16 +20,20 @@ import { installCrds, startControllers } from '../../controller/index.js';
 import { contextFrom } from '../context.js';
 import { renderTable } from '../output.js';
 import { paint } from '../style.js';
-import { fluxColumns, readyOf, revisionOf } from '../flux-tables.js';
+import { fluxColumns, readyOf } from '../flux-tables.js';
+import { fluxKindNamed, GitRepositoryKind, KustomizationKind } from '../flux-kinds.js';
 import { ensureFleetRepo, headCommit } from '../up/fleet-repo.js';
 import type { RunningTower } from '../../tower/index.js';
 import { DEFAULT_TOWER_LISTEN, parseListen, serveTower } from './tower.js';
+import { pinoLevel, teeLogDestination } from '../log-file.js';
+
+/** The controllers' log of `flotilla up`, in its data folder. */
+export const CONTROLLER_LOG = 'controller.log';
 
 interface UpOptions {
   data: string;
   path: string;
   exitWhenReady: boolean;
-  timeout: string;
   tower: boolean;
   towerListen: string;
 }
@@ -49,7 +59,6 @@ export function registerUpCommand(program: Command): void {
       'stop once everything is Ready (for scripts); exit 1 if that takes longer than --timeout',
       false,
     )
-    .option('--timeout <seconds>', 'with --exit-when-ready: how long to wait', '300')
     .option(
       '--tower-listen <host:port>',
       'where Tower, the fleet dashboard, listens (another free port if it is taken)',
@@ -60,9 +69,17 @@ export function registerUpCommand(program: Command): void {
       const ctx = contextFrom(command);
       const out = ctx.stdout;
       const say = (line: string) => out.write(`${line}\n`);
-      // The status table shows failures; logs are for --verbose.
-      const logger = createLogger({ level: ctx.options.verbose ? 'debug' : 'error' });
       const data = resolve(opts.data);
+      // The status table shows failures; the terminal gets the log with --verbose only, the
+      // file .flotilla/controller.log all of it (`flotilla logs --log-file` reads it).
+      const tee = teeLogDestination({
+        file: join(data, CONTROLLER_LOG),
+        stderrLevel: ctx.options.verbose ? pinoLevel('debug') : Infinity,
+      });
+      const logger = createLogger({
+        level: ctx.options.verbose ? 'debug' : 'info',
+        destination: tee,
+      });
       const repoDir = join(data, 'fleet');
 
       const seeded = await ensureFleetRepo(repoDir);
@@ -110,6 +127,9 @@ export function registerUpCommand(program: Command): void {
           ? await startUpTower(client, data, opts.towerListen, logger)
           : undefined;
         if (tower) stops.push(() => tower.stop());
+        say(
+          `  log          ${join(data, CONTROLLER_LOG)}  (flotilla logs -A --log-file ${join(data, CONTROLLER_LOG)})`,
+        );
         say('');
 
         let head = await headCommit(repoDir);
@@ -130,7 +150,7 @@ export function registerUpCommand(program: Command): void {
           );
         await requestSource();
 
-        const deadline = Date.now() + Number(opts.timeout) * 1000;
+        const deadline = Date.now() + ctx.options.timeoutMs;
         let lastTable = '';
         let drawnLines = 0;
         let announcedReady = false;
@@ -158,7 +178,7 @@ export function registerUpCommand(program: Command): void {
             const objects = await listFlux(client);
             const table = renderTable(objects, [
               { header: 'kind', value: (o) => o.kind },
-              ...fluxColumns(false),
+              ...fluxColumns((o) => fluxKindNamed(o.kind) ?? GitRepositoryKind),
             ]);
             if (table !== lastTable) {
               if (ctx.stdout.isTTY && drawnLines > 0) out.write(`\u001b[${drawnLines}A\u001b[J`);
@@ -168,7 +188,7 @@ export function registerUpCommand(program: Command): void {
             }
             const kustomizations = objects.filter((o) => o.kind === 'Kustomization');
             for (const ks of kustomizations) {
-              const rev = revisionOf(ks);
+              const rev = KustomizationKind.revision(ks);
               const prev = applied.get(ks.metadata.name ?? '');
               if (announcedReady && readyOf(ks) === 'True' && prev !== undefined && prev !== rev) {
                 say(
@@ -207,7 +227,13 @@ export function registerUpCommand(program: Command): void {
               say('');
             }
             if (opts.exitWhenReady && !announcedReady && Date.now() > deadline) {
-              say(paint(out, 'red', `not everything became Ready within ${opts.timeout}s`));
+              say(
+                paint(
+                  out,
+                  'red',
+                  `not everything became Ready within ${formatDuration(ctx.options.timeoutMs)}`,
+                ),
+              );
               resolveExit(1);
             }
           };
@@ -231,6 +257,7 @@ export function registerUpCommand(program: Command): void {
         stopping = true;
       } finally {
         await stopAll();
+        await tee.flushed();
       }
     });
 }

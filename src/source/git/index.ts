@@ -58,3 +58,4 @@ export {
   type SshVerified,
 } from './ssh-signature.js';
 export { loadTrustedKeys, verifyObjectSignature, type TrustedKeys } from './verify.js';
+export { knownHostsName, scanHostKey, type ScanHostKeyOptions } from './ssh-host-key.js';
