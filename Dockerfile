@@ -26,7 +26,9 @@ RUN sh /tmp/pack/install.sh /tmp/pack/flotilla-*.tgz /usr/local \
 # A numeric user, so that runAsNonRoot can be verified; HOME on the writable /tmp volume
 # (the root filesystem is read-only in the Deployment).
 USER 1000:1000
-ENV HOME=/tmp NODE_ENV=production
+# MALLOC_MMAP_THRESHOLD_: glibc then returns freed buffers of 64 KiB and more to the system
+# (docs/local-cluster.md, "Watch memory under load").
+ENV HOME=/tmp NODE_ENV=production MALLOC_MMAP_THRESHOLD_=65536
 EXPOSE 9090 9440
 ENTRYPOINT ["flotilla"]
 CMD ["controller"]
