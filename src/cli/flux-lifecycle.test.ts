@@ -178,12 +178,17 @@ describe('installation commands', () => {
     const res = await env.flotilla(['uninstall', '--silent']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /✔ uninstall finished\n$/);
-    const crd = await env.client.getOrUndefined({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      name: 'kustomizations.kustomize.toolkit.fluxcd.io',
-    });
-    assert.equal(crd, undefined);
+    // Deleted: the CRD goes once the cluster has removed its custom resources (its finalizer).
+    await until(
+      'the Kustomization CRD to be gone',
+      async () =>
+        (await env.client.getOrUndefined({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: 'kustomizations.kustomize.toolkit.fluxcd.io',
+        })) === undefined,
+      { timeoutMs: 30_000 },
+    );
     const check = await env.flotilla(['check']);
     assert.equal(check.code, 1);
   });

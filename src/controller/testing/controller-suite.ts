@@ -451,6 +451,24 @@ export function defineControllerSuite(target: E2eTarget): void {
         metadata: { name: 'no-forbidden-values' },
         spec: { policyName: 'no-forbidden-values', validationActions: ['Deny'] },
       });
+      // kube-apiserver enforces a new policy once its admission plugin has loaded it (about a
+      // second): wait until a dry-run create of a forbidden ConfigMap is refused.
+      await until('the policy to be enforced', async () => {
+        try {
+          await client.create(
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'probe', namespace: 'apps' },
+              data: { value: 'forbidden' },
+            },
+            { dryRun: true },
+          );
+          return false;
+        } catch (err) {
+          return /no-forbidden-values/.test(String(err));
+        }
+      });
       try {
         const sha = s.repo.commit({
           'deploy/a.yaml': cm('a', 'four-b'),
