@@ -4,3 +4,10 @@ export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './or
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
+export { loadCorpus, CorpusError } from './differential/corpus.js';
+export type { Case, Step } from './differential/corpus.js';
+export { DiffClient } from './differential/client.js';
+export type { Endpoint, Answer } from './differential/client.js';
+export { runCase } from './differential/runner.js';
+export type { CaseResult, StepResult } from './differential/runner.js';
+export { allSteps, figures, formatDifferences, formatFigures } from './differential/report.js';
