@@ -42,6 +42,10 @@ export function loadBuiltinSchemas(): BuiltinSchemas {
 
 function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   const resolved = new Map<string, SchemaNode>();
+  // copies of definitions (a $ref with siblings) are filled once the definitions they copy are
+  // complete: a recursive type is still empty while its own fields are being resolved
+  let pending: (() => void)[] = [];
+  let depth = 0;
 
   const refName = (node: Record<string, unknown>): string | undefined => {
     const ref = node.$ref;
@@ -56,8 +60,11 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
       const def = resolveDef(name);
       if (Object.keys(node).length === 1) return def;
       // A $ref with sibling extensions: the siblings win, as in kube-openapi's v3 'allOf' form.
-      const copy: SchemaNode = { ...def };
-      for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
+      const copy: SchemaNode = {};
+      pending.push(() => {
+        Object.assign(copy, def);
+        for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
+      });
       return copy;
     }
     const out: SchemaNode = {};
@@ -82,7 +89,17 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
     // Registered before its properties are resolved so that recursive types close the cycle.
     const node: SchemaNode = {};
     resolved.set(name, node);
-    Object.assign(node, resolveNode(def));
+    depth++;
+    try {
+      Object.assign(node, resolveNode(def));
+    } finally {
+      depth--;
+    }
+    if (depth === 0) {
+      const fill = pending;
+      pending = [];
+      for (const f of fill) f();
+    }
     return node;
   };
 

@@ -1,0 +1,193 @@
+// Regenerates src/localcluster/merge/schema-data/builtin-openapi.json, the OpenAPI v3 component
+// schemas of the built-in kinds the local cluster serves, from the kube-apiserver oracle: starts a
+// real API server, reads /openapi/v3/<group-version>, keeps the definitions the listed kinds
+// reach, drops descriptions and writes `allOf: [{$ref}]` as `$ref` with its siblings.
+//
+// Run: node --import tsx src/testing/generate-builtin-schemas.ts
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { projectRoot } from './oracles.js';
+import { startRealCluster } from './real-cluster.js';
+
+type Json = Record<string, unknown>;
+
+/** Served kinds as [group-version, kind, document when not the group-version's own]. */
+const KINDS: readonly (readonly [string, string, string?])[] = [
+  ['v1', 'Namespace'],
+  ['v1', 'ConfigMap'],
+  ['v1', 'Secret'],
+  ['v1', 'Service'],
+  ['v1', 'ServiceAccount'],
+  ['v1', 'Pod'],
+  ['v1', 'PodTemplate'],
+  ['v1', 'Endpoints'],
+  ['v1', 'Event'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['v1', 'PersistentVolume'],
+  ['v1', 'ResourceQuota'],
+  ['v1', 'LimitRange'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'StatefulSet'],
+  ['apps/v1', 'DaemonSet'],
+  ['apps/v1', 'ReplicaSet'],
+  ['apps/v1', 'ControllerRevision'],
+  ['batch/v1', 'Job'],
+  ['batch/v1', 'CronJob'],
+  ['networking.k8s.io/v1', 'Ingress'],
+  ['networking.k8s.io/v1', 'IngressClass'],
+  ['networking.k8s.io/v1', 'NetworkPolicy'],
+  ['rbac.authorization.k8s.io/v1', 'Role'],
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+  ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
+  ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding'],
+  ['coordination.k8s.io/v1', 'Lease'],
+  ['events.k8s.io/v1', 'Event'],
+  ['policy/v1', 'PodDisruptionBudget'],
+  ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+  ['autoscaling/v1', 'Scale', 'apps/v1'],
+  ['storage.k8s.io/v1', 'StorageClass'],
+  ['scheduling.k8s.io/v1', 'PriorityClass'],
+  ['authentication.k8s.io/v1', 'TokenRequest', 'v1'],
+  ['authentication.k8s.io/v1', 'TokenReview'],
+  ['authentication.k8s.io/v1', 'SelfSubjectReview'],
+  ['authorization.k8s.io/v1', 'SubjectAccessReview'],
+  ['authorization.k8s.io/v1', 'SelfSubjectAccessReview'],
+  ['authorization.k8s.io/v1', 'LocalSubjectAccessReview'],
+  ['authorization.k8s.io/v1', 'SelfSubjectRulesReview'],
+];
+
+/** Definitions every group-version document carries (the loader adds them to each). */
+const COMMON = [
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+];
+const REF = '#/components/schemas/';
+
+function get(server: string, caPem: string, token: string, path: string): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, server),
+      { ca: caPem, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
+          else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Without descriptions; `allOf: [{$ref}]` becomes `$ref` beside the node's other keys. */
+function compact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(compact);
+  if (!isObject(v)) return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'description') continue;
+    if (k === 'allOf' && Array.isArray(x) && x.length === 1 && isObject(x[0]) && '$ref' in x[0]) {
+      out.$ref = x[0].$ref;
+      continue;
+    }
+    // properties are named by the API, not keywords: keep a field called `description`
+    out[k] = k === 'properties' && isObject(x) ? mapValues(x, compact) : compact(x);
+  }
+  return out;
+}
+
+function mapValues(o: Json, f: (v: unknown) => unknown): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(o)) out[k] = f(v);
+  return out;
+}
+
+function refsOf(v: unknown, into: Set<string>): void {
+  if (Array.isArray(v)) for (const x of v) refsOf(x, into);
+  else if (isObject(v))
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '$ref' && typeof x === 'string' && x.startsWith(REF)) into.add(x.slice(REF.length));
+      else refsOf(x, into);
+    }
+}
+
+function gvPath(gv: string): string {
+  return gv.includes('/') ? `apis/${gv}` : `api/${gv}`;
+}
+
+async function main(): Promise<void> {
+  const cluster = await startRealCluster({ controllerManager: false, fakeNodes: false });
+  try {
+    const docs = new Map<string, Json>();
+    for (const gv of new Set(KINDS.map(([g, , doc]) => doc ?? g)))
+      docs.set(
+        gv,
+        await get(cluster.server, cluster.caPem, cluster.token, `/openapi/v3/${gvPath(gv)}`),
+      );
+    const version = await get(cluster.server, cluster.caPem, cluster.token, '/version');
+    const definitions: Record<string, Json> = {};
+    const kinds: Record<string, string> = {};
+    const groupVersions: Record<string, string[]> = {};
+    for (const [gv, kind, doc] of KINDS) {
+      const schemas = (docs.get(doc ?? gv)?.components as Json | undefined)?.schemas as Json;
+      const name = Object.keys(schemas).find((n) => {
+        const gvk = (schemas[n] as Json)['x-kubernetes-group-version-kind'];
+        const slash = gv.indexOf('/');
+        return (
+          Array.isArray(gvk) &&
+          gvk.some(
+            (e: Json) =>
+              e.kind === kind &&
+              e.version === (slash < 0 ? gv : gv.slice(slash + 1)) &&
+              e.group === (slash < 0 ? '' : gv.slice(0, slash)),
+          )
+        );
+      });
+      if (name === undefined) throw new Error(`no definition of ${gv} ${kind}`);
+      kinds[`${gv}/${kind}`] = name;
+      (groupVersions[gv] ??= []).push(name);
+      const todo = [name, ...COMMON];
+      while (todo.length > 0) {
+        const n = todo.pop()!;
+        if (n in definitions) continue;
+        const def = schemas[n];
+        if (!isObject(def)) throw new Error(`${gv}: missing definition ${n}`);
+        definitions[n] = compact(def) as Json;
+        const refs = new Set<string>();
+        refsOf(definitions[n], refs);
+        todo.push(...refs);
+      }
+    }
+    const sorted: Record<string, Json> = {};
+    for (const k of Object.keys(definitions).sort()) sorted[k] = definitions[k]!;
+    const data = {
+      source: `Generated by src/testing/generate-builtin-schemas.ts from the OpenAPI v3 documents of kube-apiserver ${String(version.gitVersion)}; descriptions stripped.`,
+      kubernetesVersion: String(version.gitVersion),
+      kinds,
+      groupVersions,
+      definitions: sorted,
+    };
+    const out = join(projectRoot, 'src/localcluster/merge/schema-data/builtin-openapi.json');
+    writeFileSync(out, JSON.stringify(data) + '\n');
+    console.log(
+      `wrote ${out}: ${Object.keys(kinds).length} kinds, ${Object.keys(sorted).length} definitions`,
+    );
+  } finally {
+    await cluster.stop();
+  }
+}
+
+await main();
