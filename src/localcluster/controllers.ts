@@ -13,6 +13,7 @@ import { WorkloadSimulator } from './simulation.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
+import { NamespaceExtras } from './namespace-extras.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -22,6 +23,8 @@ export interface ControllerDeps {
   readonly simulationDelayMs: number;
   readonly simulate: boolean;
   readonly namespaceDeletionDelayMs: number;
+  /** The cluster CA (PEM), published in every namespace's kube-root-ca.crt ConfigMap. */
+  readonly caPem: string;
   readonly makeApi: (deps: Omit<ObjectApiDeps, 'store' | 'ips'>) => ObjectApi;
 }
 
@@ -47,6 +50,7 @@ export function startControllers(deps: ControllerDeps): Controllers {
   const api = deps.makeApi({
     schemaFor: fields.schemaFor,
     fields: fields.tracker,
+    typed: fields.typed,
     admission: new WebhookAdmission(deps.store),
   });
   ref.api = api;
@@ -66,7 +70,8 @@ export function startControllers(deps: ControllerDeps): Controllers {
     { delayMs: deps.simulationDelayMs },
     deps.logger,
   );
-  const stops = [crds.start(), gc.start(), ...(deps.simulate ? [sim.start()] : [])];
+  const extras = new NamespaceExtras(deps.store, deps.registry, getApi, deps.caPem, deps.logger);
+  const stops = [crds.start(), gc.start(), extras.start(), ...(deps.simulate ? [sim.start()] : [])];
   return {
     api,
     patcher: fields.patcher,

@@ -59,7 +59,7 @@ describe(
         url: local.url,
         caPem: local.caPem,
         token: local.token,
-        settleMs: 0,
+        settleMs: 3000,
       });
       clients = [realClient, localClient];
       const results: CaseResult[] = [];

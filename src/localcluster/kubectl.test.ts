@@ -2,15 +2,16 @@
 // conflicts, force), diff, wait, rollout status, get -w, namespace deletion, immutable fields.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, type LocalCluster } from './index.js';
+import { oracle, oracleSkip } from '../testing/index.js';
 
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const hasKubectl = spawnSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const SKIP = hasKubectl ? false : `kubectl not found (set KUBECTL or install kubectl)`;
+// the kubectl built by scripts/oracles (v1.36), never the machine's
+const SKIP = oracleSkip('kubectl');
+const KUBECTL = SKIP === false ? oracle('kubectl') : 'kubectl';
 
 let cluster: LocalCluster;
 let dir: string;
@@ -350,7 +351,15 @@ describe('kubectl against the local cluster', { skip: SKIP }, () => {
     assert.equal(d.spec.replicas, 2);
     assert.deepEqual(d.spec.selector, { matchLabels: { app: 'web' } });
     assert.deepEqual(d.spec.template.spec.containers, [
-      { name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: {} },
+      {
+        name: 'nginx',
+        image: 'nginx:1.27',
+        ports: [{ containerPort: 80, protocol: 'TCP' }],
+        resources: {},
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+        imagePullPolicy: 'IfNotPresent',
+      },
     ]);
     const svc = await kubectl(
       'get',

@@ -38,6 +38,8 @@ import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './
 import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
 import type { UserInfo } from './auth.js';
+import type { TypedCodec } from './typed-codec.js';
+import { TypeDecodeError } from './typed-decode.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
 export type FieldValidation = (typeof FieldValidation)[keyof typeof FieldValidation];
@@ -125,6 +127,8 @@ export interface ObjectApiDeps {
   readonly schemaFor: SchemaLookup;
   readonly fields?: FieldTracker;
   readonly admission?: Admission;
+  /** The typed form of built-in kinds (Go's decoding and defaulting); without it bodies are taken as sent. */
+  readonly typed?: TypedCodec;
 }
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
@@ -222,23 +226,30 @@ export class ObjectApi {
 
   private checkTypeMeta(info: ResourceInfo, o: KubeObject): void {
     const expected = groupVersionString(info.group, info.version);
-    if (o.apiVersion !== undefined && o.apiVersion !== expected) {
+    const gv = o.apiVersion === undefined ? expected : asString(o.apiVersion);
+    const kind = o.kind === undefined ? info.kind : asString(o.kind);
+    if (info.crd === undefined && (gv !== expected || kind !== info.kind)) {
+      const version = gv.slice(gv.indexOf('/') + 1);
+      if (gv !== expected && kind === info.kind)
+        throw badRequest(
+          `${kind} in version "${version}" cannot be handled as a ${info.kind}: no kind "${kind}" is registered for version "${gv}" in scheme "pkg/runtime/scheme.go:111"`,
+        );
       throw badRequest(
-        `the API version in the data (${asString(o.apiVersion)}) does not match the expected API version (${expected})`,
+        `${kind} in version "${version}" cannot be handled as a ${info.kind}: converting (${version}.${kind}) to (${info.group === '' ? 'core' : info.group.split('.')[0]}.${info.kind}): unknown conversion`,
       );
     }
-    if (o.kind !== undefined && o.kind !== info.kind) {
+    if (gv !== expected) {
       throw badRequest(
-        `the kind in the data (${asString(o.kind)}) does not match the expected kind (${info.kind})`,
+        `the API version in the data (${gv}) does not match the expected API version (${expected})`,
+      );
+    }
+    if (kind !== info.kind) {
+      throw badRequest(
+        `the kind in the data (${kind}) does not match the expected kind (${info.kind})`,
       );
     }
     o.apiVersion = expected;
     o.kind = info.kind;
-    if (o.metadata !== undefined && !isPlainObject(o.metadata))
-      throw decodeError(
-        info,
-        'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
-      );
   }
 
   private checkNamespace(t: Target, o: KubeObject): void {
@@ -257,24 +268,47 @@ export class ObjectApi {
     m.namespace = t.namespace;
   }
 
-  /** Unknown fields (pruned), defaults and schema errors; returns warnings for Warn. */
-  private applySchema(t: Target, o: KubeObject, validation: FieldValidation): string[] {
+  /**
+   * Decodes a body as kube-apiserver does: Go's type errors for built-in kinds (400), unknown
+   * fields pruned (an error with Strict, warnings with Warn), then defaults (the typed form of
+   * built-in kinds, the schema's defaults for custom resources). Returns the warnings.
+   */
+  private decodeBody(t: Target, o: KubeObject, validation: FieldValidation): string[] {
+    const typed = t.info.crd === undefined ? this.deps.typed : undefined;
+    if (typed !== undefined) {
+      try {
+        typed.decode(t.info, o);
+      } catch (err) {
+        if (err instanceof TypeDecodeError) throw decodeError(t.info, err.message);
+        throw err;
+      }
+    } else if (o.metadata !== undefined && !isPlainObject(o.metadata)) {
+      throw decodeError(
+        t.info,
+        'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
+      );
+    }
     const schema = this.deps.schemaFor(t.info);
-    if (schema === undefined) return [];
-    const unknown = pruneUnknown(o, schema);
     const warnings: string[] = [];
-    if (unknown.length > 0 && validation === FieldValidation.Strict) {
-      const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
-      throw decodeError(t.info, `strict decoding error: ${list}`);
+    if (schema !== undefined) {
+      const unknown = pruneUnknown(o, schema);
+      if (unknown.length > 0 && validation === FieldValidation.Strict) {
+        const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
+        throw decodeError(t.info, `strict decoding error: ${list}`);
+      }
+      if (validation === FieldValidation.Warn)
+        for (const u of unknown) warnings.push(`unknown field "${u}"`);
     }
-    if (validation === FieldValidation.Warn)
-      for (const u of unknown) warnings.push(`unknown field "${u}"`);
-    if (t.info.crd !== undefined) {
-      applyDefaults(o, schema);
-      const errs = validateSchema(o, schema);
-      if (errs.length > 0) throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', errs);
-    }
+    if (typed !== undefined) typed.fill(t.info, o);
+    else if (schema !== undefined) applyDefaults(o, schema);
     return warnings;
+  }
+
+  /** Schema validation of custom resources (built-in kinds are validated per kind). */
+  private schemaErrors(t: Target, o: KubeObject): FieldError[] {
+    if (t.info.crd === undefined) return [];
+    const schema = this.deps.schemaFor(t.info);
+    return schema === undefined ? [] : validateSchema(o, schema);
   }
 
   private async admit(
@@ -326,12 +360,11 @@ export class ObjectApi {
       );
     const o = body;
     this.checkTypeMeta(t.info, o);
+    const warnings = this.decodeBody(t, o, opts.fieldValidation);
     this.checkNamespace(t, o);
     const m = meta(o);
     if (m.name === undefined || m.name === '') {
-      if (typeof m.generateName === 'string' && m.generateName !== '')
-        m.name = `${m.generateName}${randomSuffix()}`;
-      else
+      if (typeof m.generateName !== 'string' || m.generateName === '')
         throw invalid(t.info.kind, t.info.group, '', [
           {
             type: FieldErrorType.Required,
@@ -340,24 +373,29 @@ export class ObjectApi {
           },
         ]);
     }
-    const name = m.name;
-    const nameErrs = validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`));
-    if (nameErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, nameErrs);
-    if (t.info.namespaced) this.requireNamespace(t, name);
-    const warnings = this.applySchema(t, o, opts.fieldValidation);
-    m.uid = randomUUID();
-    m.creationTimestamp = nowRfc3339();
-    delete m.resourceVersion;
-    delete m.deletionTimestamp;
-    delete m.deletionGracePeriodSeconds;
-    delete m.selfLink;
-    if (t.info.hasSpec || t.info.crd !== undefined) m.generation = 1;
-    else delete m.generation;
-    prepareForCreate(t.info, o, this.deps.ips, m.uid);
-    const createErrs = this.kindValidation(t.info, o);
-    if (createErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, createErrs);
+    if (t.info.namespaced) this.requireNamespace(t, m.name ?? '');
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+    // managedFields are recorded on the decoded object, before the strategy resets and allocates
     let obj = trackFields ? this.track(undefined, o, t, opts.manager) : o;
+    const om = meta(obj);
+    if (om.name === undefined || om.name === '')
+      om.name = `${asString(om.generateName)}${randomSuffix()}`;
+    const name = om.name;
+    om.uid = randomUUID();
+    om.creationTimestamp = nowRfc3339();
+    delete om.resourceVersion;
+    delete om.deletionTimestamp;
+    delete om.deletionGracePeriodSeconds;
+    delete om.selfLink;
+    if (t.info.hasSpec || t.info.crd !== undefined) om.generation = 1;
+    else delete om.generation;
+    prepareForCreate(t.info, obj, this.deps.ips, om.uid, this.deps.typed);
+    const errs = [
+      ...validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`)),
+      ...this.schemaErrors(t, obj),
+      ...this.kindValidation(t.info, obj),
+    ];
+    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, name, errs);
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
     obj = adm.object ?? obj;
     warnings.push(...adm.warnings);
@@ -418,49 +456,24 @@ export class ObjectApi {
     ) {
       throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
     }
-    if (t.subresource === 'status') {
-      const n = clone(oldView);
-      n.status = o.status;
-      const nm = meta(n);
-      if (trackFields === false) nm.managedFields = bm.managedFields;
-      o = n;
-    } else if (t.info.subresources.includes('status')) {
-      if (oldView.status === undefined) delete o.status;
-      else o.status = clone(oldView.status);
-    }
+    const warnings = this.decodeBody(t, o, opts.fieldValidation);
     const m = meta(o);
-    m.uid = oldMeta.uid;
-    m.creationTimestamp = oldMeta.creationTimestamp;
-    if (oldMeta.deletionTimestamp !== undefined) {
-      m.deletionTimestamp = oldMeta.deletionTimestamp;
-      m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds ?? 0;
-    } else {
-      delete m.deletionTimestamp;
-      delete m.deletionGracePeriodSeconds;
-    }
-    if (oldMeta.generation !== undefined) m.generation = oldMeta.generation;
-    delete m.selfLink;
-    if (m.generateName === undefined && oldMeta.generateName !== undefined)
-      m.generateName = oldMeta.generateName;
-    // managedFields sent back unchanged are recomputed; an explicit change (e.g. reset) is honoured
-    if (
-      trackFields &&
-      (m.managedFields === undefined || jsonEqual(m.managedFields, oldMeta.managedFields))
-    )
-      m.managedFields = clone(oldMeta.managedFields);
-    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    const warnings = t.subresource === '' ? this.applySchema(t, o, opts.fieldValidation) : [];
-    prepareForUpdate(t.info, oldView, o);
-    const errs: FieldError[] = [
-      ...validateUpdate(t.info, oldView, o),
-      ...(t.subresource === '' ? this.kindValidation(t.info, o) : []),
-    ];
-    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
-    if (generationChanged(t.info, oldView, o)) m.generation = (oldMeta.generation ?? 0) + 1;
+    this.carryOverMeta(oldMeta, m, trackFields);
     if (trackFields) {
       const base = { ...oldView, metadata: { ...oldMeta, managedFields: m.managedFields } };
       o = this.track(base, o, t, opts.manager);
     }
+    o = this.resetForUpdate(t, oldView, o);
+    prepareForUpdate(t.info, oldView, o);
+    const errs: FieldError[] = [
+      ...validateUpdate(t.info, oldView, o),
+      ...(t.subresource === ''
+        ? [...this.schemaErrors(t, o), ...this.kindValidation(t.info, o)]
+        : []),
+    ];
+    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
+    const nm = meta(o);
+    if (generationChanged(t.info, oldView, o)) nm.generation = (oldMeta.generation ?? 0) + 1;
     const adm = await this.admit(AdmissionOperation.Update, t, o, oldView, opts);
     o = adm.object ?? o;
     warnings.push(...adm.warnings);
@@ -470,7 +483,10 @@ export class ObjectApi {
       finalM.deletionTimestamp !== undefined &&
       (finalM.finalizers ?? []).length === 0 &&
       !this.hasSpecFinalizers(o);
-    if (opts.dryRun) return { object: o, warnings, written: false };
+    if (opts.dryRun) {
+      meta(o).resourceVersion = oldMeta.resourceVersion;
+      return { object: o, warnings, written: false };
+    }
     const skey = storageKey(t.info);
     const stored = this.deps.store.put(
       skey,
@@ -484,6 +500,62 @@ export class ObjectApi {
         return { object: this.present(t.info, gone), warnings, written: true };
     }
     return { object: this.present(t.info, stored), warnings, written: true };
+  }
+
+  /** Metadata an update cannot change (uid, creation, deletion, generation) and managedFields. */
+  private carryOverMeta(oldMeta: Readonly<ObjectMeta>, m: ObjectMeta, trackFields: boolean): void {
+    m.uid = oldMeta.uid;
+    m.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp !== undefined) {
+      m.deletionTimestamp = oldMeta.deletionTimestamp;
+      m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds ?? 0;
+    } else {
+      delete m.deletionTimestamp;
+      delete m.deletionGracePeriodSeconds;
+    }
+    if (oldMeta.generation !== undefined) m.generation = oldMeta.generation;
+    else delete m.generation;
+    delete m.selfLink;
+    if (m.generateName === undefined && oldMeta.generateName !== undefined)
+      m.generateName = oldMeta.generateName;
+    // managedFields sent back unchanged are recomputed; an explicit change (e.g. reset) is honoured
+    if (
+      trackFields &&
+      (m.managedFields === undefined || jsonEqual(m.managedFields, oldMeta.managedFields))
+    )
+      m.managedFields = clone(oldMeta.managedFields);
+    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+  }
+
+  /**
+   * What the strategy keeps from the stored object: the status on main-resource updates of kinds
+   * with a status subresource; on /status updates everything but the status (custom resources)
+   * or the spec (and the labels of apps kinds), as kube-apiserver's status strategies do.
+   */
+  private resetForUpdate(t: Target, old: KubeObject, o: KubeObject): KubeObject {
+    if (t.subresource === 'status') {
+      if (t.info.crd !== undefined) {
+        const n = clone(old);
+        meta(n).managedFields = metaOf(o).managedFields;
+        if (o.status === undefined) delete n.status;
+        else n.status = o.status;
+        if (metaOf(n).managedFields === undefined) delete meta(n).managedFields;
+        return n;
+      }
+      if (old.spec === undefined) delete o.spec;
+      else o.spec = clone(old.spec);
+      if (t.info.group === 'apps') {
+        const labels = metaOf(old).labels;
+        if (labels === undefined) delete meta(o).labels;
+        else meta(o).labels = clone(labels);
+      }
+      return o;
+    }
+    if (t.info.subresources.includes('status')) {
+      if (old.status === undefined) delete o.status;
+      else o.status = clone(old.status);
+    }
+    return o;
   }
 
   private kindValidation(info: ResourceInfo, o: KubeObject): FieldError[] {

@@ -101,6 +101,7 @@ async function serve(
     simulationDelayMs: options.simulationDelayMs ?? 1000,
     simulate: options.simulate ?? true,
     namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 500,
+    caPem: pki.caPem,
     makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
   });
   const api = controllers.api;

@@ -150,7 +150,8 @@ describe('loadBuiltinSchemas', () => {
     const crd = s.schemaFor('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
     const props = at(crd, 'spec', 'versions', '[]', 'schema', 'openAPIV3Schema');
     // the map's values are the schema itself (beside a `default`, so a copy sharing its fields)
-    assert.equal(at(props, 'properties').additionalProperties.properties, props.properties);
+    const values = at(props, 'properties').additionalProperties as SchemaNode;
+    assert.equal(values.properties, props.properties);
   });
   it('componentsFor apps/v1 has the kinds, core and meta types, keyed like kube-apiserver', () => {
     const c = s.componentsFor('apps/v1');

@@ -16,6 +16,10 @@ export interface BuiltinSchemas {
   readonly kubernetesVersion: string;
   /** Every known 'apiVersion/Kind' (e.g. 'apps/v1/Deployment') with its definition name. */
   readonly kinds: Readonly<Record<string, string>>;
+  /** The definition a resolved node stands for ('io.k8s.api.core.v1.Container'), if any. */
+  definitionName(node: SchemaNode): string | undefined;
+  /** JSON names of the fields Go always writes (no `omitempty`) of a struct definition. */
+  alwaysWritten(definition: string): readonly string[];
 }
 
 interface SchemaData {
@@ -23,6 +27,7 @@ interface SchemaData {
   kinds: Record<string, string>;
   groupVersions: Record<string, string[]>;
   definitions: Record<string, Record<string, unknown>>;
+  goAlwaysWritten: Record<string, string[]>;
 }
 
 const REF_PREFIX = '#/components/schemas/';
@@ -31,6 +36,8 @@ const COMMON_ROOTS = [
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
   'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
 ];
+
+const NONE: readonly string[] = [];
 
 let cached: BuiltinSchemas | undefined;
 
@@ -42,6 +49,7 @@ export function loadBuiltinSchemas(): BuiltinSchemas {
 
 function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   const resolved = new Map<string, SchemaNode>();
+  const names = new WeakMap<SchemaNode, string>();
   // copies of definitions (a $ref with siblings) are filled once the definitions they copy are
   // complete: a recursive type is still empty while its own fields are being resolved
   let pending: (() => void)[] = [];
@@ -61,6 +69,7 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
       if (Object.keys(node).length === 1) return def;
       // A $ref with sibling extensions: the siblings win, as in kube-openapi's v3 'allOf' form.
       const copy: SchemaNode = {};
+      names.set(copy, name);
       pending.push(() => {
         Object.assign(copy, def);
         for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
@@ -89,6 +98,7 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
     // Registered before its properties are resolved so that recursive types close the cycle.
     const node: SchemaNode = {};
     resolved.set(name, node);
+    names.set(node, name);
     depth++;
     try {
       Object.assign(node, resolveNode(def));
@@ -114,6 +124,8 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   return {
     kubernetesVersion: d.kubernetesVersion,
     kinds: d.kinds,
+    definitionName: (node) => names.get(node),
+    alwaysWritten: (definition) => d.goAlwaysWritten[definition] ?? NONE,
     schemaFor(apiVersion, kind) {
       const name = d.kinds[`${apiVersion}/${kind}`];
       return name === undefined ? undefined : resolveDef(name);

@@ -316,6 +316,7 @@ export function serverSideApply(args: {
 
 /** Records field ownership for a non-apply write (create, update, patch): operation 'Update'. */
 export function trackUpdate(args: {
+  /** The object before the write; for a create, the kind's empty typed object (or undefined). */
   old: KubeObject | undefined;
   updated: KubeObject;
   manager: string;
@@ -323,6 +324,8 @@ export function trackUpdate(args: {
   schema: SchemaNode | undefined;
   subresource?: string;
   now: string;
+  /** Fields the write's strategy resets (e.g. `status` on the main resource): never owned. */
+  resetFields?: readonly (readonly string[])[];
 }): KubeObject {
   if (!isJsonObject(args.updated)) throw new PatchError('update: the object must be a JSON object');
   const subresource = args.subresource ?? '';
@@ -347,6 +350,7 @@ export function trackUpdate(args: {
   const diff = compare(oldBody, newBody, args.schema);
   const changed = diff.modified.clone().addAll(diff.added);
   changed.stripMembers(STRIPPED);
+  if (args.resetFields !== undefined) changed.removeSubtrees(args.resetFields);
   const selfId = identity({
     manager: args.manager,
     operation: 'Update',

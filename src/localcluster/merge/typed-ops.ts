@@ -84,13 +84,10 @@ export function toFieldSet(
 /** Every node of a value as a member (what SMD's Compare reports for an added or removed subtree). */
 function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, path: WalkPath): void {
   if (granularMap(v, s)) {
-    // Structs are containers only (they exist empty in kube's typed objects); maps are members.
-    let any = false;
-    for (const k in v) {
-      any = true;
-      insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), path);
-    }
-    if (!any || s?.properties === undefined) into.m = true;
+    // An added map or struct is a member with its fields. (Structs Go always holds, non-pointer
+    // ones, are never added: the caller compares against a typed object that has them.)
+    for (const k in v) insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), path);
+    into.m = true;
     return;
   }
   if (Array.isArray(v) && v.length > 0) {
