@@ -31,3 +31,24 @@ export function bootstrapNamespaces(store: ObjectStore): void {
     );
   }
 }
+
+/**
+ * Puts a system namespace back when it is deleted (only kube-node-lease can be: the others are
+ * immortal), as kube-apiserver's system namespaces controller does. Returns the stop function.
+ */
+export function keepSystemNamespaces(store: ObjectStore): () => void {
+  const names: ReadonlySet<string> = new Set(SYSTEM_NAMESPACES);
+  let timer: NodeJS.Immediate | undefined;
+  const unlisten = store.hub.listen((ev) => {
+    if (ev.type !== 'DELETED' || ev.skey !== 'namespaces' || !names.has(ev.name)) return;
+    // not from inside the storage event: the store is publishing
+    timer ??= setImmediate(() => {
+      timer = undefined;
+      bootstrapNamespaces(store);
+    });
+  });
+  return () => {
+    unlisten();
+    if (timer !== undefined) clearImmediate(timer);
+  };
+}

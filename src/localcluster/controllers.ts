@@ -10,7 +10,7 @@ import type { SchemaNode } from './schema-check.js';
 import { CrdController } from './crd-controller.js';
 import { GarbageCollector } from './gc.js';
 import { WorkloadSimulator } from './simulation.js';
-import { bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapNamespaces, keepSystemNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
 import { NamespaceExtras } from './namespace-extras.js';
@@ -71,7 +71,13 @@ export function startControllers(deps: ControllerDeps): Controllers {
     deps.logger,
   );
   const extras = new NamespaceExtras(deps.store, deps.registry, getApi, deps.caPem, deps.logger);
-  const stops = [crds.start(), gc.start(), extras.start(), ...(deps.simulate ? [sim.start()] : [])];
+  const stops = [
+    crds.start(),
+    gc.start(),
+    extras.start(),
+    keepSystemNamespaces(deps.store),
+    ...(deps.simulate ? [sim.start()] : []),
+  ];
   return {
     api,
     patcher: fields.patcher,

@@ -32,6 +32,7 @@ import {
   prepareForUpdate,
   validateUpdate,
   generationChanged,
+  hasGeneration,
   type ClusterIpAllocator,
 } from './strategies.js';
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
@@ -65,6 +66,10 @@ export interface WriteOptions {
   /** Manager recorded in managedFields. */
   readonly manager: string;
   readonly fieldValidation: FieldValidation;
+  /** Fields the JSON body gave twice (`data.k`), found while decoding it. */
+  readonly duplicates?: readonly string[];
+  /** Duplicate keys of a YAML body, as Go's yaml package words them. */
+  readonly yamlDuplicates?: readonly string[];
 }
 
 export interface WriteResult {
@@ -132,6 +137,8 @@ export interface ObjectApiDeps {
 }
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
+/** Namespaces the NamespaceLifecycle admission plugin refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 const LABEL_NAMED = new Set(['/Namespace', '/Service']);
 
 function gr(info: ResourceInfo): { group: string; resource: string } {
@@ -273,7 +280,8 @@ export class ObjectApi {
    * fields pruned (an error with Strict, warnings with Warn), then defaults (the typed form of
    * built-in kinds, the schema's defaults for custom resources). Returns the warnings.
    */
-  private decodeBody(t: Target, o: KubeObject, validation: FieldValidation): string[] {
+  private decodeBody(t: Target, o: KubeObject, opts: WriteOptions): string[] {
+    const validation = opts.fieldValidation;
     const typed = t.info.crd === undefined ? this.deps.typed : undefined;
     if (typed !== undefined) {
       try {
@@ -289,16 +297,23 @@ export class ObjectApi {
       );
     }
     const schema = this.deps.schemaFor(t.info);
-    const warnings: string[] = [];
-    if (schema !== undefined) {
-      const unknown = pruneUnknown(o, schema);
-      if (unknown.length > 0 && validation === FieldValidation.Strict) {
-        const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
-        throw decodeError(t.info, `strict decoding error: ${list}`);
-      }
-      if (validation === FieldValidation.Warn)
-        for (const u of unknown) warnings.push(`unknown field "${u}"`);
-    }
+    const unknown = schema === undefined ? [] : pruneUnknown(o, schema);
+    const problems = [
+      ...(opts.duplicates ?? []).map((d) => `duplicate field "${d}"`),
+      ...unknown.map((u) => `unknown field "${u}"`),
+    ];
+    const yamlDups = opts.yamlDuplicates ?? [];
+    if (validation === FieldValidation.Strict && yamlDups.length > 0)
+      throw decodeError(
+        t.info,
+        `strict decoding error: yaml: unmarshal errors:\n  ${yamlDups.join('\n  ')}`,
+      );
+    if (validation === FieldValidation.Strict && problems.length > 0)
+      throw decodeError(t.info, `strict decoding error: ${problems.join(', ')}`);
+    const warnings =
+      validation === FieldValidation.Warn
+        ? [...yamlDups.map((d) => `yaml: unmarshal errors:\n  ${d}`), ...problems]
+        : [];
     if (typed !== undefined) typed.fill(t.info, o);
     else if (schema !== undefined) applyDefaults(o, schema);
     return warnings;
@@ -360,7 +375,7 @@ export class ObjectApi {
       );
     const o = body;
     this.checkTypeMeta(t.info, o);
-    const warnings = this.decodeBody(t, o, opts.fieldValidation);
+    const warnings = this.decodeBody(t, o, opts);
     this.checkNamespace(t, o);
     const m = meta(o);
     if (m.name === undefined || m.name === '') {
@@ -387,7 +402,7 @@ export class ObjectApi {
     delete om.deletionTimestamp;
     delete om.deletionGracePeriodSeconds;
     delete om.selfLink;
-    if (t.info.hasSpec || t.info.crd !== undefined) om.generation = 1;
+    if (hasGeneration(t.info)) om.generation = 1;
     else delete om.generation;
     prepareForCreate(t.info, obj, this.deps.ips, om.uid, this.deps.typed);
     const errs = [
@@ -456,7 +471,7 @@ export class ObjectApi {
     ) {
       throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
     }
-    const warnings = this.decodeBody(t, o, opts.fieldValidation);
+    const warnings = this.decodeBody(t, o, opts);
     const m = meta(o);
     this.carryOverMeta(oldMeta, m, trackFields);
     if (trackFields) {
@@ -580,20 +595,24 @@ export class ObjectApi {
     const view = this.present(t.info, old);
     const m = metaOf(view);
     const pre = opts.preconditions;
+    // kube-apiserver names the kind here (ConfigMap, Deployment.apps), not the resource
+    const byKind = { group: t.info.group, resource: t.info.kind };
     if (pre?.uid !== undefined && pre.uid !== m.uid) {
       throw conflict(
-        gr(t.info),
+        byKind,
         t.name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid ?? ''}`,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${m.uid ?? ''}). The object might have been deleted and then recreated`,
       );
     }
     if (pre?.resourceVersion !== undefined && pre.resourceVersion !== m.resourceVersion) {
       throw conflict(
-        gr(t.info),
+        byKind,
         t.name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion ?? ''}`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${m.resourceVersion ?? ''}). The object might have been modified`,
       );
     }
+    if (t.info.group === '' && t.info.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(t.name))
+      throw forbidden(gr(t.info), t.name, 'this namespace may not be deleted');
     // webhooks may refuse a deletion; there is no object for them to change
     await this.admit(AdmissionOperation.Delete, t, undefined, view, {
       user: opts.user,
@@ -623,7 +642,8 @@ export class ObjectApi {
       const nm = meta(n);
       if (nm.deletionTimestamp === undefined) {
         nm.deletionTimestamp = nowRfc3339();
-        nm.deletionGracePeriodSeconds = 0;
+        // the namespace registry deletes without a grace period field
+        if (!isNamespace) nm.deletionGracePeriodSeconds = 0;
       }
       if (finalizers.length > 0) nm.finalizers = finalizers;
       if (isNamespace)

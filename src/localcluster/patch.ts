@@ -20,6 +20,7 @@ import {
   MODIFIED_CONFLICT,
 } from './status-errors.js';
 import { decodeBody } from './http-io.js';
+import { GoJsonError, parseGoJson } from './go-json.js';
 import {
   clone,
   isPlainObject,
@@ -59,8 +60,48 @@ export function mergeError(err: unknown): unknown {
     return new ApiError(409, 'Conflict', err.message, {
       causes: err.causes.map((c) => ({ ...c })),
     });
-  if (err instanceof PatchError) return new ApiError(422, 'Invalid', err.message);
+  if (err instanceof PatchError) {
+    if (err.status === 500) return new ApiError(500, '', err.message);
+    if (err.status === 400) return badRequest(err.message);
+    return new ApiError(422, 'Invalid', err.message);
+  }
   return err;
+}
+
+/** kube-apiserver answers a JSON patch that does not apply with a generic 422 (the reason is not shown). */
+const JSON_PATCH_FAILED = new ApiError(
+  422,
+  'Invalid',
+  'the server rejected our request due to an error in our request',
+  {},
+);
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** A patch body as kube-apiserver decodes it: Go's errors, `error decoding patch: ...` (400). */
+function decodePatch(body: Buffer, contentType: string): unknown {
+  let doc: unknown;
+  try {
+    doc = parseGoJson(body.toString('utf8'));
+  } catch (err) {
+    if (err instanceof GoJsonError) throw badRequest(`error decoding patch: ${err.message}`);
+    throw err;
+  }
+  if (contentType === PatchType.Json) {
+    if (!Array.isArray(doc))
+      throw badRequest(
+        `error decoding patch: json: cannot unmarshal ${jsonKind(doc)} into Go value of type []handlers.jsonPatchOp`,
+      );
+  } else if (!isPlainObject(doc)) {
+    throw badRequest(
+      `error decoding patch: json: cannot unmarshal ${jsonKind(doc)} into Go value of type map[string]interface {}`,
+    );
+  }
+  return doc;
 }
 
 function runMerge<T>(fn: () => T): T {
@@ -100,8 +141,10 @@ export function createPatchHandler(
     if (!isPlainObject(applied)) throw badRequest('the applied configuration must be an object');
     const expected = groupVersionString(t.info.group, t.info.version);
     if (applied.apiVersion !== expected || applied.kind !== t.info.kind) {
+      const gv = asString(applied.apiVersion);
+      const slash = gv.indexOf('/');
       throw badRequest(
-        `the apiVersion and kind of the applied configuration (${asString(applied.apiVersion)}, ${asString(applied.kind)}) must be ${expected}, ${t.info.kind}`,
+        `invalid object type: ${slash < 0 ? '' : gv.slice(0, slash)}/${slash < 0 ? gv : gv.slice(slash + 1)}, Kind=${asString(applied.kind)}`,
       );
     }
     const appliedName = isPlainObject(applied.metadata) ? applied.metadata.name : undefined;
@@ -167,14 +210,20 @@ export function createPatchHandler(
         throw unsupportedPatch(t.info);
       if (contentType === PatchType.Strategic && t.info.crd !== undefined)
         throw unsupportedPatch(t.info);
-      const patchDoc = decodeBody(body, 'application/json');
-      if (patchDoc === undefined) throw badRequest('the body of the request was empty');
+      const patchDoc = decodePatch(body, contentType);
       const schema = t.subresource === 'scale' ? undefined : schemaFor(t.info);
       for (let attempt = 1; ; attempt++) {
         const current = t.subresource === 'scale' ? toScale(t, api().get(t)) : api().get(t);
         const currentRv = metaOf(current).resourceVersion;
         const patched = runMerge(() => {
-          if (contentType === PatchType.Json) return applyJsonPatch(clone(current), patchDoc);
+          if (contentType === PatchType.Json) {
+            try {
+              return applyJsonPatch(clone(current), patchDoc);
+            } catch (err) {
+              if (err instanceof PatchError) throw JSON_PATCH_FAILED;
+              throw err;
+            }
+          }
           if (contentType === PatchType.Merge) return applyMergePatch(clone(current), patchDoc);
           return applyStrategicMergePatch(clone(current), patchDoc, schema);
         });

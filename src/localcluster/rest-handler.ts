@@ -1,7 +1,14 @@
 // HTTP handling of resource requests: decodes query and body, calls the object API and
 // encodes objects, lists, tables, watch streams and Status responses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, methodNotSupported, notFound } from './status-errors.js';
+import {
+  ApiError,
+  FieldErrorType,
+  badRequest,
+  invalid,
+  methodNotSupported,
+  notFound,
+} from './status-errors.js';
 import {
   decodeObject,
   mediaType,
@@ -11,18 +18,14 @@ import {
   warningHeaders,
 } from './http-io.js';
 import { toJson } from './json-cache.js';
+import { decodeRequestObject } from './request-body.js';
 import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch-stream.js';
 import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
-import {
-  FieldValidation,
-  Propagation,
-  type ObjectApi,
-  type Target,
-  type WriteOptions,
-} from './object-api.js';
+import type { Propagation } from './object-api.js';
+import { FieldValidation, type ObjectApi, type Target, type WriteOptions } from './object-api.js';
 import { getScale, updateScale } from './scale.js';
 import type { RequestInfo } from './request-info.js';
 import type { UserInfo } from './auth.js';
@@ -63,20 +66,46 @@ function target(call: RestCall): Target {
   };
 }
 
-export function parseDryRun(q: URLSearchParams): boolean {
-  const values = q.getAll('dryRun');
-  for (const v of values)
-    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+/** The options kind a verb's query parameters belong to (named in their validation errors). */
+function optionsKind(verb: string): string {
+  switch (verb) {
+    case 'create':
+      return 'CreateOptions';
+    case 'update':
+      return 'UpdateOptions';
+    case 'patch':
+      return 'PatchOptions';
+    default:
+      return 'DeleteOptions';
+  }
+}
+
+function unsupportedOption(
+  verb: string,
+  field: string,
+  value: unknown,
+  supported: string,
+): ApiError {
+  return invalid(optionsKind(verb), 'meta.k8s.io', '', [
+    { type: FieldErrorType.NotSupported, field, value, detail: `supported values: ${supported}` },
+  ]);
+}
+
+export function parseDryRun(
+  q: URLSearchParams,
+  verb: string,
+  extra: readonly string[] = [],
+): boolean {
+  const values = [...q.getAll('dryRun'), ...extra];
+  if (values.some((v) => v !== 'All')) throw unsupportedOption(verb, 'dryRun', values, '"All"');
   return values.length > 0;
 }
 
-export function parseFieldValidation(q: URLSearchParams): FieldValidation {
+export function parseFieldValidation(q: URLSearchParams, verb: string): FieldValidation {
   const v = q.get('fieldValidation');
   if (v === null || v === '') return FieldValidation.Warn;
   if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw badRequest(
-    `fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`,
-  );
+  throw unsupportedOption(verb, 'fieldValidation', v, '"", "Ignore", "Strict", "Warn"');
 }
 
 /** The field manager a write is recorded under: ?fieldManager= or the User-Agent's first token. */
@@ -93,9 +122,9 @@ export function managerFor(call: RestCall): string {
 export function writeOptions(call: RestCall): WriteOptions {
   return {
     user: call.user,
-    dryRun: parseDryRun(call.query),
+    dryRun: parseDryRun(call.query, call.ri.verb),
     manager: managerFor(call),
-    fieldValidation: parseFieldValidation(call.query),
+    fieldValidation: parseFieldValidation(call.query, call.ri.verb),
   };
 }
 
@@ -182,12 +211,25 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
           'MethodNotAllowed',
           'the server does not allow this method on the requested resource',
         );
-      const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);
-      const r = await ctx.api.create(target(call), body, writeOptions(call));
+      const body = decodeRequestObject(
+        await readBody(call.req),
+        call.req.headers['content-type'],
+        info.kind,
+      );
+      const r = await ctx.api.create(target(call), body.object, {
+        ...writeOptions(call),
+        duplicates: body.duplicates,
+        yamlDuplicates: body.yamlDuplicates,
+      });
       return respond(call, 201, r.object, r.warnings);
     }
     case 'update': {
-      const body = decodeObject(await readBody(call.req), call.req.headers['content-type']);
+      const decoded = decodeRequestObject(
+        await readBody(call.req),
+        call.req.headers['content-type'],
+        sub === 'scale' ? 'Scale' : info.kind,
+      );
+      const body = decoded.object;
       if (sub === 'scale')
         return respond(
           call,
@@ -197,7 +239,11 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
       const t = sub === 'finalize' ? { ...target(call), subresource: '' } : target(call);
       if (sub === 'finalize')
         return respond(call, 200, finalizeNamespace(ctx, t, body, call).object);
-      const r = await ctx.api.update(t, body, writeOptions(call));
+      const r = await ctx.api.update(t, body, {
+        ...writeOptions(call),
+        duplicates: decoded.duplicates,
+        yamlDuplicates: decoded.yamlDuplicates,
+      });
       return respond(call, 200, r.object, r.warnings);
     }
     case 'patch': {
@@ -234,7 +280,9 @@ function finalizeNamespace(
     isPlainObject(body.spec) && Array.isArray(body.spec.finalizers)
       ? body.spec.finalizers.map(String)
       : [];
-  return { object: ctx.api.finalizeNamespace(t.name, finalizers, parseDryRun(call.query)) };
+  return {
+    object: ctx.api.finalizeNamespace(t.name, finalizers, parseDryRun(call.query, 'update')),
+  };
 }
 
 function selectors(call: RestCall): {
@@ -314,6 +362,7 @@ function deleteOptionsFrom(
   propagationPolicy?: Propagation;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun: boolean;
+  accepted: boolean;
 } {
   const q = call.query;
   let policy =
@@ -330,19 +379,23 @@ function deleteOptionsFrom(
     policy !== 'Background' &&
     policy !== 'Foreground'
   ) {
-    throw badRequest(
-      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    throw unsupportedOption(
+      'delete',
+      'propagationPolicy',
+      policy,
+      '"Foreground", "Background", "Orphan", "nil"',
     );
   }
   const pre = isPlainObject(body?.preconditions) ? body.preconditions : undefined;
   const preconditions: { uid?: string; resourceVersion?: string } = {};
   if (typeof pre?.uid === 'string') preconditions.uid = pre.uid;
   if (typeof pre?.resourceVersion === 'string') preconditions.resourceVersion = pre.resourceVersion;
-  const dryRunBody = Array.isArray(body?.dryRun) && body.dryRun.includes('All');
+  const dryRunBody = Array.isArray(body?.dryRun) ? body.dryRun.map(String) : [];
   return {
     ...(policy === undefined ? {} : { propagationPolicy: policy }),
     ...(pre === undefined ? {} : { preconditions }),
-    dryRun: parseDryRun(q) || dryRunBody,
+    dryRun: parseDryRun(q, 'delete', dryRunBody),
+    accepted: q.get('orphanDependents') === 'false' || body?.orphanDependents === false,
   };
 }
 
@@ -362,7 +415,8 @@ async function remove(ctx: RestContext, call: RestCall): Promise<void> {
   const opts = deleteOptionsFrom(call, await readDeleteBody(call));
   const r = await ctx.api.delete(target(call), { user: call.user, ...opts });
   if (!r.deleted) {
-    sendJson(call.res, opts.propagationPolicy === Propagation.Foreground ? 202 : 200, r.object);
+    // 202 only when the client asked for cascading deletion the old way (orphanDependents=false)
+    sendJson(call.res, opts.accepted ? 202 : 200, r.object);
     return;
   }
   const m = metaOf(r.object);

@@ -465,7 +465,7 @@ describe('delete', () => {
     assert.equal(wrong.status, 409);
     assert.match(
       asString(wrong.body.message),
-      /Precondition failed: UID in precondition: nope, UID in object meta: /,
+      /Operation cannot be fulfilled on ConfigMap "fin": the UID in the precondition \(nope\) does not match the UID in record/,
     );
     const held = await c.send('DELETE', `${CM}/fin`, {
       body: { preconditions: { uid: cm.body.metadata.uid } },
@@ -516,7 +516,7 @@ describe('immutable fields', () => {
     assert.equal(sel.body.reason, 'Invalid');
     assert.equal(
       sel.body.message,
-      'Deployment.apps "imm" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+      'Deployment.apps "imm" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable',
     );
     assert.equal(sel.body.details.causes[0].field, 'spec.selector');
 

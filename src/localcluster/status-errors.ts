@@ -153,7 +153,7 @@ export function invalid(
   const list = errors.map(fieldErrorString);
   const joined = list.length === 1 ? (list[0] ?? '') : `[${list.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${qk} "${name}" is invalid: ${joined}`, {
-    name,
+    ...(name === '' ? {} : { name }),
     ...(group === '' ? {} : { group }),
     kind,
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })),

@@ -1,6 +1,6 @@
 // Per-kind behaviour of built-in resources: defaults on create, immutable fields on update,
 // and which parts of an object count as its spec (for generation).
-import { FieldErrorType, GoValue, type FieldError } from './status-errors.js';
+import { FieldErrorType, type FieldError } from './status-errors.js';
 import { isPlainObject, jsonEqual, type KubeObject } from './object-meta.js';
 import type { ResourceInfo } from './registry.js';
 import type { TypedCodec } from './typed-codec.js';
@@ -24,17 +24,6 @@ function setDefault(o: Record<string, unknown>, key: string, value: unknown): vo
 
 function kindKey(info: ResourceInfo): string {
   return `${info.group}/${info.kind}`;
-}
-
-/** Secret stringData is write-only: its entries are base64-encoded into data, as the API server does. */
-function foldStringData(o: KubeObject): void {
-  if (isPlainObject(o.stringData)) {
-    const data = isPlainObject(o.data) ? { ...o.data } : {};
-    for (const [k, v] of Object.entries(o.stringData))
-      data[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
-    o.data = data;
-  }
-  delete o.stringData;
 }
 
 /** The status a new object starts with: its kind's empty typed status (custom resources: none). */
@@ -77,9 +66,6 @@ export function prepareForCreate(
     case '/PersistentVolume':
       o.status = { phase: 'Pending' };
       break;
-    case '/Secret':
-      foldStringData(o);
-      break;
     case 'batch/Job':
       jobSelector(o, uid);
       break;
@@ -121,7 +107,6 @@ function jobSelector(o: KubeObject, uid: string): void {
 
 /** Carries over fields an update may leave out (Service clusterIP), before validation. */
 export function prepareForUpdate(info: ResourceInfo, oldObj: KubeObject, o: KubeObject): void {
-  if (kindKey(info) === '/Secret') foldStringData(o);
   if (kindKey(info) === '/Service') {
     const oldSpec = isPlainObject(oldObj.spec) ? oldObj.spec : {};
     const spec = obj(o, 'spec');
@@ -138,22 +123,6 @@ export function prepareForUpdate(info: ResourceInfo, oldObj: KubeObject, o: Kube
     // spec.finalizers only change through the finalize subresource
     spec.finalizers = oldSpec.finalizers ?? [];
   }
-}
-
-/** Go's %#v of a metav1.LabelSelector, as kube-apiserver prints it in immutable-field errors. */
-function goLabelSelector(sel: unknown): string {
-  const s = isPlainObject(sel) ? sel : {};
-  const ml = isPlainObject(s.matchLabels)
-    ? `map[string]string{${Object.entries(s.matchLabels)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
-        .join(', ')}}`
-    : 'map[string]string(nil)';
-  const me =
-    Array.isArray(s.matchExpressions) && s.matchExpressions.length > 0
-      ? `[]v1.LabelSelectorRequirement{...}`
-      : '[]v1.LabelSelectorRequirement(nil)';
-  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
 }
 
 function immutable(field: string, value: unknown): FieldError {
@@ -175,11 +144,11 @@ export function validateUpdate(
     case 'apps/ReplicaSet':
     case 'apps/StatefulSet':
       if (!jsonEqual(oldSpec.selector, spec.selector))
-        errs.push(immutable('spec.selector', new GoValue(goLabelSelector(spec.selector))));
+        errs.push(immutable('spec.selector', spec.selector));
       break;
     case 'batch/Job':
       if (!jsonEqual(oldSpec.selector, spec.selector))
-        errs.push(immutable('spec.selector', new GoValue(goLabelSelector(spec.selector))));
+        errs.push(immutable('spec.selector', spec.selector));
       if (!jsonEqual(oldSpec.template, spec.template))
         errs.push(immutable('spec.template', spec.template));
       if (!jsonEqual(oldSpec.completions, spec.completions))
@@ -214,7 +183,40 @@ export function validateUpdate(
   return errs;
 }
 
-/** Whether a change bumps metadata.generation: spec changes (anything but metadata/status for CRDs). */
+/** What a kind's strategy compares to bump metadata.generation (kinds not listed have none). */
+const GENERATION_SOURCES: Record<string, readonly string[]> = {
+  'apps/Deployment': ['spec', 'metadata.annotations'],
+  'apps/StatefulSet': ['spec'],
+  'apps/DaemonSet': ['spec'],
+  'apps/ReplicaSet': ['spec'],
+  'batch/Job': ['spec'],
+  'batch/CronJob': ['spec'],
+  '/Pod': ['spec'],
+  '/PodTemplate': ['template'],
+  'networking.k8s.io/Ingress': ['spec'],
+  'networking.k8s.io/IngressClass': ['spec'],
+  'networking.k8s.io/NetworkPolicy': ['spec'],
+  'policy/PodDisruptionBudget': ['spec'],
+  'autoscaling/HorizontalPodAutoscaler': ['spec'],
+  'apiextensions.k8s.io/CustomResourceDefinition': ['spec'],
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': ['webhooks'],
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': ['webhooks'],
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': ['spec'],
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': ['spec'],
+};
+
+/** Whether a kind carries metadata.generation (set to 1 on create). */
+export function hasGeneration(info: ResourceInfo): boolean {
+  return info.crd !== undefined || GENERATION_SOURCES[kindKey(info)] !== undefined;
+}
+
+function at(o: KubeObject, path: string): unknown {
+  let v: unknown = o;
+  for (const p of path.split('.')) v = isPlainObject(v) ? v[p] : undefined;
+  return v;
+}
+
+/** Whether a change bumps metadata.generation, as the kind's PrepareForUpdate decides. */
 export function generationChanged(info: ResourceInfo, oldObj: KubeObject, o: KubeObject): boolean {
   if (info.crd !== undefined) {
     const strip = (x: KubeObject): KubeObject => {
@@ -223,6 +225,6 @@ export function generationChanged(info: ResourceInfo, oldObj: KubeObject, o: Kub
     };
     return !jsonEqual(strip(oldObj), strip(o));
   }
-  if (info.hasSpec) return !jsonEqual(oldObj.spec, o.spec);
-  return false;
+  const sources = GENERATION_SOURCES[kindKey(info)] ?? [];
+  return sources.some((p) => !jsonEqual(at(oldObj, p), at(o, p)));
 }

@@ -135,7 +135,16 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
   [CORE + 'ServiceAccountTokenProjection']: (o) => {
     if (o.expirationSeconds === undefined) o.expirationSeconds = 3600;
   },
-  [CORE + 'Secret']: (o) => setIfUnset(o, 'type', 'Opaque'),
+  [CORE + 'Secret']: (o) => {
+    setIfUnset(o, 'type', 'Opaque');
+    // the v1 → internal conversion folds the write-only stringData into data (base64)
+    if (isPlainObject(o.stringData)) {
+      const data = obj(o, 'data');
+      for (const [k, v] of Object.entries(o.stringData))
+        data[k] = Buffer.from(typeof v === 'string' ? v : '').toString('base64');
+    }
+    delete o.stringData;
+  },
   [CORE + 'PersistentVolume']: (o) => {
     setIfUnset(obj(o, 'status'), 'phase', 'Pending');
     const spec = obj(o, 'spec');

@@ -50,6 +50,20 @@ export function applyStrategicMergePatch(
   return out;
 }
 
+/** Go's %v of a map: `map[k1:v1 k2:v2]`, keys sorted. */
+function goMap(m: JsonObject): string {
+  const show = (v: unknown): string =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? goMap(v as JsonObject)
+      : Array.isArray(v)
+        ? `[${v.map(show).join(' ')}]`
+        : String(v);
+  return `map[${Object.keys(m)
+    .sort()
+    .map((k) => `${k}:${show(m[k])}`)
+    .join(' ')}]`;
+}
+
 function mergeMap(
   original: JsonObject,
   patch: JsonObject,
@@ -64,9 +78,11 @@ function mergeMap(
       return mergeMap({}, replaced, s, path);
     }
     if (directive === 'delete') return {};
-    // apimachinery's handleDirectiveInMergeMap accepts only replace and delete on maps.
+    // apimachinery's handleDirectiveInMergeMap accepts only replace and delete on maps; kube-apiserver
+    // answers its error as an internal one (500, Go's %v of the patch map)
     throw new PatchError(
-      `strategic merge patch: unknown patch type: ${JSON.stringify(directive)} in map at ${path || '.'}`,
+      `unknown patch type: ${typeof directive === 'string' ? directive : JSON.stringify(directive)} in map: ${goMap(patch)}`,
+      500,
     );
   }
 

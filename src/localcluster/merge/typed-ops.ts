@@ -50,7 +50,10 @@ export function toFieldSet(
       any = true;
       const key = 'f:' + k;
       path.push(key);
-      toFieldSet(v[k], fieldSchema(s, k), into.child(key), path);
+      const child = into.child(key);
+      toFieldSet(v[k], fieldSchema(s, k), child, path);
+      // SMD: entries that are not declared fields (map values, untyped objects) are members too
+      if (s?.properties?.[k] === undefined || v[k] === null) child.m = true;
       path.pop();
     }
     if (!any) into.m = true;
@@ -70,7 +73,9 @@ export function toFieldSet(
         for (const f in val) {
           const key = 'f:' + f;
           path.push(key);
-          toFieldSet(val[f], fieldSchema(item, f), n.child(key), path);
+          const child = n.child(key);
+          toFieldSet(val[f], fieldSchema(item, f), child, path);
+          if (item?.properties?.[f] === undefined || val[f] === null) child.m = true;
           path.pop();
         }
         path.pop();
@@ -91,12 +96,11 @@ function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, path: 
     return;
   }
   if (Array.isArray(v) && v.length > 0) {
-    // A granular list is a container of its items (kube shows no '.' on it); atomic ones are leaves.
+    // An added list is a member with its items (a list Go always holds, like a Pod's containers,
+    // is never added: the caller compares against a typed object that has it).
+    into.m = true;
     const idx = indexList(v, s, path);
-    if (idx === undefined) {
-      into.m = true;
-      return;
-    }
+    if (idx === undefined) return;
     const item = itemsOf(s);
     const isMap = listInfo(s).kind === 'map';
     for (const k of idx.keys) {
