@@ -60,7 +60,7 @@ export function createFieldSupport(
         }
       },
     },
-    patcher: createPatchHandler(api, schemaFor),
+    patcher: createPatchHandler(api, schemaFor, typed),
     builtinComponents: (gv) => builtins.componentsFor(gv),
     typed,
   };

@@ -314,7 +314,7 @@ describe('kubectl against the local cluster', { skip: SKIP }, () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /The Deployment "imm" is invalid: spec\.selector: Invalid value: \{"matchLabels":\{"app":"other"\}\}: field is immutable/,
+      /The Deployment "imm" is invalid:[^]*spec\.selector: Invalid value: \{"matchLabels":\{"app":"other"\}\}: field is immutable/,
     );
   });
 

@@ -22,7 +22,6 @@ import {
   metaOf,
   nowRfc3339,
   randomSuffix,
-  validateName,
   type KubeObject,
   type ObjectMeta,
 } from './object-meta.js';
@@ -40,6 +39,7 @@ import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
 import type { UserInfo } from './auth.js';
 import type { TypedCodec } from './typed-codec.js';
+import { validateObject } from './validation/kinds.js';
 import { TypeDecodeError } from './typed-decode.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -139,7 +139,6 @@ export interface ObjectApiDeps {
 const NAMESPACES = { group: '', resource: 'namespaces' };
 /** Namespaces the NamespaceLifecycle admission plugin refuses to delete. */
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
-const LABEL_NAMED = new Set(['/Namespace', '/Service']);
 
 function gr(info: ResourceInfo): { group: string; resource: string } {
   return { group: info.group, resource: info.resource };
@@ -406,7 +405,7 @@ export class ObjectApi {
     else delete om.generation;
     prepareForCreate(t.info, obj, this.deps.ips, om.uid, this.deps.typed);
     const errs = [
-      ...validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`)),
+      ...validateObject(t.info, obj),
       ...this.schemaErrors(t, obj),
       ...this.kindValidation(t.info, obj),
     ];
@@ -414,6 +413,9 @@ export class ObjectApi {
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
     obj = adm.object ?? obj;
     warnings.push(...adm.warnings);
+    // resourceVersion keeps its place among the metadata fields; the store fills it in
+    if (!opts.dryRun) meta(obj).resourceVersion = '';
+    this.deps.typed?.order(t.info, obj);
     if (opts.dryRun) return { object: obj, warnings, written: false };
     if (t.info.namespaced) this.requireNamespace(t, name);
     const stored = this.deps.store.put(storageKey(t.info), this.toStorage(t.info, obj), '');
@@ -480,11 +482,16 @@ export class ObjectApi {
     }
     o = this.resetForUpdate(t, oldView, o);
     prepareForUpdate(t.info, oldView, o);
+    // the kind's validation first, then the fields an update may not change, as ValidateXUpdate
     const errs: FieldError[] = [
-      ...validateUpdate(t.info, oldView, o),
       ...(t.subresource === ''
-        ? [...this.schemaErrors(t, o), ...this.kindValidation(t.info, o)]
+        ? [
+            ...validateObject(t.info, o, oldView),
+            ...this.schemaErrors(t, o),
+            ...this.kindValidation(t.info, o),
+          ]
         : []),
+      ...validateUpdate(t.info, oldView, o),
     ];
     if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
     const nm = meta(o);
@@ -498,10 +505,9 @@ export class ObjectApi {
       finalM.deletionTimestamp !== undefined &&
       (finalM.finalizers ?? []).length === 0 &&
       !this.hasSpecFinalizers(o);
-    if (opts.dryRun) {
-      meta(o).resourceVersion = oldMeta.resourceVersion;
-      return { object: o, warnings, written: false };
-    }
+    if (opts.dryRun) meta(o).resourceVersion = oldMeta.resourceVersion;
+    this.deps.typed?.order(t.info, o);
+    if (opts.dryRun) return { object: o, warnings, written: false };
     const skey = storageKey(t.info);
     const stored = this.deps.store.put(
       skey,
@@ -648,6 +654,7 @@ export class ObjectApi {
       if (finalizers.length > 0) nm.finalizers = finalizers;
       if (isNamespace)
         n.status = { ...(isPlainObject(n.status) ? n.status : {}), phase: 'Terminating' };
+      this.deps.typed?.order(t.info, n);
       if (jsonEqual(n, view) || opts.dryRun)
         return { object: opts.dryRun ? n : view, deleted: false };
       const stored = this.deps.store.put(

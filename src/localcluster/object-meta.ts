@@ -1,7 +1,6 @@
 // Helpers over a Kubernetes object's metadata: typed access, name validation, cloning.
 import { randomBytes } from 'node:crypto';
 import { rfc3339 } from '../core/index.js';
-import { FieldErrorType, type FieldError } from './status-errors.js';
 
 export type KubeObject = Record<string, unknown>;
 
@@ -76,39 +75,6 @@ export function randomSuffix(n = 5): string {
   let s = '';
   for (const b of bytes) s += ALNUM[b % ALNUM.length];
   return s;
-}
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Validates metadata.name as a DNS-1123 subdomain (or label for namespaces and services). */
-export function validateName(name: string, label: boolean): FieldError[] {
-  if (label) {
-    if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-      return [
-        {
-          type: FieldErrorType.Invalid,
-          field: 'metadata.name',
-          value: name,
-          detail:
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-        },
-      ];
-    }
-    return [];
-  }
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    return [
-      {
-        type: FieldErrorType.Invalid,
-        field: 'metadata.name',
-        value: name,
-        detail:
-          "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      },
-    ];
-  }
-  return [];
 }
 
 /** Deep equality over JSON values. */

@@ -35,6 +35,9 @@ import type { PatchHandler, RestCall } from './rest-handler.js';
 import { writeOptions } from './rest-handler.js';
 import type { SchemaNode } from './schema-check.js';
 import { toScale, updateScale } from './scale.js';
+import type { TypedCodec } from './typed-codec.js';
+import { TypeDecodeError } from './typed-decode.js';
+import { appliedTypeErrors } from './apply-validation.js';
 
 export const PatchType = {
   Json: 'application/json-patch+json',
@@ -112,9 +115,46 @@ function runMerge<T>(fn: () => T): T {
   }
 }
 
+/** Go's json.Marshal of a map: keys sorted at every level, HTML characters escaped. */
+function goJsonSorted(v: unknown): string {
+  const sort = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sort);
+    if (!isPlainObject(x)) return x;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x).sort()) out[k] = sort(x[k]);
+    return out;
+  };
+  return JSON.stringify(sort(v)).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * A patched built-in object that no longer decodes into its Go type: kube-apiserver answers 422
+ * naming the whole patched object (as Go marshals a map) and Go's decoding error.
+ */
+function checkPatchedTypes(typed: TypedCodec | undefined, t: Target, patched: KubeObject): void {
+  if (typed === undefined || t.info.crd !== undefined || t.subresource !== '') return;
+  try {
+    typed.decode(t.info, clone(patched));
+  } catch (err) {
+    if (!(err instanceof TypeDecodeError)) throw err;
+    throw invalid('', '', '', [
+      {
+        type: FieldErrorType.Invalid,
+        field: 'patch',
+        value: goJsonSorted(patched),
+        detail: err.message,
+      },
+    ]);
+  }
+}
+
 export function createPatchHandler(
   api: () => ObjectApi,
   schemaFor: (info: Target['info']) => SchemaNode | undefined,
+  typed?: TypedCodec,
 ): PatchHandler {
   const apply = async (
     call: RestCall,
@@ -155,6 +195,18 @@ export function createPatchHandler(
     }
     const force = call.query.get('force') === 'true';
     const schema = schemaFor(t.info);
+    const typeErrors = schema === undefined ? [] : appliedTypeErrors(applied, schema);
+    if (typeErrors.length > 0) {
+      const ns = isPlainObject(applied.metadata) ? asString(applied.metadata.namespace) : '';
+      const gvk = `${groupVersionString(t.info.group, t.info.version)}, Kind=${t.info.kind}`;
+      const list =
+        typeErrors.length === 1 ? typeErrors[0] : `errors:\n  ${typeErrors.join('\n  ')}`;
+      throw new ApiError(
+        500,
+        '',
+        `failed to create typed patch object (${ns}/${t.name}; ${gvk}): ${list ?? ''}`,
+      );
+    }
     for (let attempt = 1; ; attempt++) {
       const stored = api().getStored(t);
       // serverSideApply never changes the configuration and shares nothing with its result
@@ -228,6 +280,7 @@ export function createPatchHandler(
           return applyStrategicMergePatch(clone(current), patchDoc, schema);
         });
         if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
+        if (contentType !== PatchType.Strategic) checkPatchedTypes(typed, t, patched);
         try {
           if (t.subresource === 'scale')
             return {

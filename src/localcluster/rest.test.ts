@@ -516,9 +516,9 @@ describe('immutable fields', () => {
     assert.equal(sel.body.reason, 'Invalid');
     assert.equal(
       sel.body.message,
-      'Deployment.apps "imm" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable',
+      'Deployment.apps "imm" is invalid: [spec.template.metadata.labels: Invalid value: {"app":"imm"}: `selector` does not match template `labels`, spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable]',
     );
-    assert.equal(sel.body.details.causes[0].field, 'spec.selector');
+    assert.equal(sel.body.details.causes[1].field, 'spec.selector');
 
     await c.send('POST', CM, {
       body: {

@@ -99,6 +99,10 @@ export const FieldErrorType = {
   Duplicate: 'FieldValueDuplicate',
   TypeInvalid: 'FieldValueTypeInvalid',
   Unknown: 'FieldValueUnknown',
+  TooLong: 'FieldValueTooLong',
+  TooMany: 'FieldValueTooMany',
+  NotFound: 'FieldValueNotFound',
+  Internal: 'InternalError',
 } as const;
 export type FieldErrorType = (typeof FieldErrorType)[keyof typeof FieldErrorType];
 
@@ -127,6 +131,14 @@ export function fieldErrorBody(e: FieldError): string {
       return `Forbidden${detail}`;
     case FieldErrorType.Unknown:
       return `Unknown field${detail}`;
+    case FieldErrorType.TooLong:
+      return `Too long${detail}`;
+    case FieldErrorType.Internal:
+      return `Internal error${detail}`;
+    case FieldErrorType.TooMany:
+      return `Too many: ${renderValue(e.value)}${detail}`;
+    case FieldErrorType.NotFound:
+      return `Not found: ${renderValue(e.value)}${detail}`;
     case FieldErrorType.Duplicate:
       return `Duplicate value: ${renderValue(e.value)}`;
     case FieldErrorType.NotSupported:
@@ -155,7 +167,7 @@ export function invalid(
   return new ApiError(422, 'Invalid', `${qk} "${name}" is invalid: ${joined}`, {
     ...(name === '' ? {} : { name }),
     ...(group === '' ? {} : { group }),
-    kind,
+    ...(kind === '' ? {} : { kind }),
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })),
   });
 }

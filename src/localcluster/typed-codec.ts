@@ -6,7 +6,7 @@ import type { KubeObject } from './object-meta.js';
 import { groupVersionString, type ResourceInfo } from './registry.js';
 import type { SchemaNode } from './schema-check.js';
 import { decodeTyped } from './typed-decode.js';
-import { applyTypedDefaults, zeroObject } from './typed-defaults.js';
+import { applyTypedDefaults, orderTyped, sortKeysDeep, zeroObject } from './typed-defaults.js';
 
 export interface TypedCodec {
   /** The resolved schema of a built-in kind (undefined for custom resources). */
@@ -17,6 +17,8 @@ export interface TypedCodec {
   fill(info: ResourceInfo, o: KubeObject): void;
   /** The empty typed object of a built-in kind (a fresh copy), or undefined. */
   zero(info: ResourceInfo): KubeObject | undefined;
+  /** Puts the fields in the order kube-apiserver writes them (custom resources: sorted keys). */
+  order(info: ResourceInfo, o: KubeObject): void;
 }
 
 export function createTypedCodec(builtins: BuiltinSchemas): TypedCodec {
@@ -34,6 +36,11 @@ export function createTypedCodec(builtins: BuiltinSchemas): TypedCodec {
     fill(info, o) {
       const s = schemaOf(info);
       if (s !== undefined) applyTypedDefaults(o, s, builtins);
+    },
+    order(info, o) {
+      const s = schemaOf(info);
+      if (s === undefined) sortKeysDeep(o);
+      else orderTyped(o, s, builtins);
     },
     zero(info) {
       const s = schemaOf(info);

@@ -11,6 +11,7 @@ type Obj = Record<string, unknown>;
 export interface TypedSchemas {
   definitionName(node: SchemaNode): string | undefined;
   alwaysWritten(definition: string): readonly string[];
+  fieldOrder(definition: string): readonly string[] | undefined;
 }
 
 function obj(o: Obj, key: string): Obj {
@@ -431,4 +432,58 @@ function emptyNulls(o: Obj, s: SchemaNode): void {
       else if (ps.type === 'object' || ps.properties !== undefined) o[k] = {};
     } else if (isPlainObject(v)) emptyNulls(v, ps);
   }
+}
+
+/** Re-inserts an object's keys in the given order (others after, in their order), in place. */
+function reorderKeys(o: Obj, order: readonly string[]): void {
+  const entries = Object.entries(o);
+  const known = new Set(order);
+  for (const [k] of entries) delete o[k];
+  const byKey = new Map(entries);
+  for (const k of order) if (byKey.has(k)) o[k] = byKey.get(k);
+  for (const [k, v] of entries) if (!known.has(k)) o[k] = v;
+}
+
+/**
+ * Puts a built-in object's fields in the order kube-apiserver writes them (in place): struct
+ * fields in Go struct order, map keys sorted, as Go's encoding/json does.
+ */
+export function orderTyped(o: Obj, schema: SchemaNode, types: TypedSchemas): void {
+  orderValue(o, schema, types);
+}
+
+function orderValue(v: unknown, s: SchemaNode | undefined, types: TypedSchemas): void {
+  if (Array.isArray(v)) {
+    for (const x of v) orderValue(x, s?.items, types);
+    return;
+  }
+  // frozen: the fieldsV1 documents the merge module shares between versions (already in order)
+  if (!isPlainObject(v) || Object.isFrozen(v)) return;
+  if (s === undefined) {
+    sortKeysDeep(v);
+    return;
+  }
+  if (s.properties !== undefined) {
+    const def = types.definitionName(s);
+    const order = def === undefined ? undefined : types.fieldOrder(def);
+    if (order !== undefined) reorderKeys(v, order);
+    for (const [k, x] of Object.entries(v)) orderValue(x, s.properties[k], types);
+    return;
+  }
+  // RawExtension, FieldsV1 and other free-form values are written as they are
+  if (!isPlainObject(s.additionalProperties)) return;
+  reorderKeys(v, Object.keys(v).sort());
+  const ap = s.additionalProperties;
+  for (const x of Object.values(v)) orderValue(x, ap, types);
+}
+
+/** Every object's keys sorted, as Go marshals maps (custom resources, untyped parts). */
+export function sortKeysDeep(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) sortKeysDeep(x);
+    return;
+  }
+  if (!isPlainObject(v) || Object.isFrozen(v)) return;
+  reorderKeys(v, Object.keys(v).sort());
+  for (const x of Object.values(v)) sortKeysDeep(x);
 }

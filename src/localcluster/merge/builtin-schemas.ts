@@ -20,6 +20,8 @@ export interface BuiltinSchemas {
   definitionName(node: SchemaNode): string | undefined;
   /** JSON names of the fields Go always writes (no `omitempty`) of a struct definition. */
   alwaysWritten(definition: string): readonly string[];
+  /** JSON names of a struct definition's fields in Go struct order (how kube-apiserver writes them). */
+  fieldOrder(definition: string): readonly string[] | undefined;
 }
 
 interface SchemaData {
@@ -28,6 +30,7 @@ interface SchemaData {
   groupVersions: Record<string, string[]>;
   definitions: Record<string, Record<string, unknown>>;
   goAlwaysWritten: Record<string, string[]>;
+  goFieldOrder: Record<string, string[]>;
 }
 
 const REF_PREFIX = '#/components/schemas/';
@@ -126,6 +129,7 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
     kinds: d.kinds,
     definitionName: (node) => names.get(node),
     alwaysWritten: (definition) => d.goAlwaysWritten[definition] ?? NONE,
+    fieldOrder: (definition) => d.goFieldOrder[definition],
     schemaFor(apiVersion, kind) {
       const name = d.kinds[`${apiVersion}/${kind}`];
       return name === undefined ? undefined : resolveDef(name);
