@@ -36,9 +36,7 @@ function walk(v: unknown, s: SchemaNode | undefined, path: string, errs: string[
     for (const [k, x] of Object.entries(v)) {
       const sub =
         s.properties?.[k] ??
-        (isPlainObject(s.additionalProperties)
-          ? (s.additionalProperties)
-          : undefined);
+        (isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined);
       walk(x, sub, `${path}.${k}`, errs);
     }
     return;

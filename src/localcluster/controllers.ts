@@ -14,6 +14,7 @@ import { bootstrapNamespaces, keepSystemNamespaces } from './bootstrap.js';
 import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
 import { NamespaceExtras } from './namespace-extras.js';
+import { WorkloadControllers } from './workload-controllers.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -70,20 +71,30 @@ export function startControllers(deps: ControllerDeps): Controllers {
     { delayMs: deps.simulationDelayMs },
     deps.logger,
   );
+  const workloads = new WorkloadControllers(
+    deps.store,
+    deps.registry,
+    getApi,
+    { failAfterMs: deps.simulationDelayMs * 2 },
+    deps.logger,
+  );
   const extras = new NamespaceExtras(deps.store, deps.registry, getApi, deps.caPem, deps.logger);
   const stops = [
     crds.start(),
     gc.start(),
     extras.start(),
     keepSystemNamespaces(deps.store),
-    ...(deps.simulate ? [sim.start()] : []),
+    ...(deps.simulate ? [sim.start(), workloads.start()] : []),
   ];
   return {
     api,
     patcher: fields.patcher,
     builtinComponents: fields.builtinComponents,
     crdSchema: (info) => crds.schemaFor(info),
-    idle: () => gc.idle(),
+    idle: async () => {
+      await gc.idle();
+      await workloads.idle();
+    },
     stop: () => {
       for (const s of stops) s();
     },

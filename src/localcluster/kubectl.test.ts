@@ -384,7 +384,11 @@ describe('kubectl against the local cluster', { skip: SKIP }, () => {
     assert.equal((await kubectl('apply', '--server-side', '-f', path)).code, 0);
     const r = await kubectl('delete', '-f', path, '--timeout=20s');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /namespace "tmp" deleted\nconfigmap "a" deleted\nsecret "b" deleted/);
+    // kubectl v1.36 names the namespace of namespaced objects
+    assert.match(
+      r.stdout,
+      /namespace "tmp" deleted\nconfigmap "a" deleted( from tmp namespace)?\nsecret "b" deleted( from tmp namespace)?/,
+    );
   });
 
   it('deletes a namespace with everything inside', async () => {

@@ -40,6 +40,7 @@ import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
 import type { UserInfo } from './auth.js';
 import type { TypedCodec } from './typed-codec.js';
 import { validateObject } from './validation/kinds.js';
+import { admitPodCreate } from './pod-admission.js';
 import { TypeDecodeError } from './typed-decode.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -404,6 +405,10 @@ export class ObjectApi {
     if (hasGeneration(t.info)) om.generation = 1;
     else delete om.generation;
     prepareForCreate(t.info, obj, this.deps.ips, om.uid, this.deps.typed);
+    if (t.info.group === '' && t.info.kind === 'Pod' && this.deps.typed !== undefined) {
+      admitPodCreate(obj, t.namespace, this.deps.store);
+      this.deps.typed.fill(t.info, obj);
+    }
     const errs = [
       ...validateObject(t.info, obj),
       ...this.schemaErrors(t, obj),
@@ -495,7 +500,9 @@ export class ObjectApi {
     ];
     if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
     const nm = meta(o);
-    if (generationChanged(t.info, oldView, o)) nm.generation = (oldMeta.generation ?? 0) + 1;
+    // only the main resource's strategy bumps generation (a /status write never does)
+    if (t.subresource === '' && generationChanged(t.info, oldView, o))
+      nm.generation = (oldMeta.generation ?? 0) + 1;
     const adm = await this.admit(AdmissionOperation.Update, t, o, oldView, opts);
     o = adm.object ?? o;
     warnings.push(...adm.warnings);

@@ -23,7 +23,19 @@ import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch-stream.js';
-import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
+import {
+  groupVersionString,
+  storageKey,
+  type ResourceInfo,
+  type ResourceRegistry,
+} from './registry.js';
+import {
+  encodeContinue,
+  itemsAt,
+  listRequest,
+  parseResourceVersion,
+  validateListOptions,
+} from './list-options.js';
 import type { Propagation } from './object-api.js';
 import { FieldValidation, type ObjectApi, type Target, type WriteOptions } from './object-api.js';
 import { getScale, updateScale } from './scale.js';
@@ -133,25 +145,6 @@ function includeObject(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-function encodeContinue(rv: number, after: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: after })).toString(
-    'base64url',
-  );
-}
-
-function decodeContinue(token: string): { rv: number; start: string } {
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (isPlainObject(v) && typeof v.rv === 'number' && typeof v.start === 'string')
-      return { rv: v.rv, start: v.start };
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest(
-    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
-  );
-}
-
 function keyOf(o: KubeObject): string {
   const m = metaOf(o);
   return `${m.namespace ?? ''}/${m.name ?? ''}`;
@@ -201,7 +194,7 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
       if (sub === 'scale') return respond(call, 200, getScale(ctx.api, target(call)));
       return respond(call, 200, ctx.api.get(target(call)));
     case 'list':
-      return list(ctx, call);
+      return await list(ctx, call);
     case 'watch':
       return watch(ctx, call);
     case 'create': {
@@ -295,22 +288,23 @@ function selectors(call: RestCall): {
   };
 }
 
-function list(ctx: RestContext, call: RestCall): void {
+async function list(ctx: RestContext, call: RestCall): Promise<void> {
+  validateListOptions(call.query, false);
   const { labels, fields } = selectors(call);
-  const rv = ctx.api.store.currentRv();
-  let items = ctx.api.list(call.info, call.ri.namespace).filter((o) => labels(o) && fields(o));
-  const cont = call.query.get('continue');
-  if (cont !== null && cont !== '') {
-    const { start } = decodeContinue(cont);
-    items = items.filter((o) => keyOf(o) > start);
-  }
+  const req = await listRequest(call.query, ctx.api.store);
+  const ns = call.info.namespaced && call.ri.namespace !== '' ? call.ri.namespace : undefined;
+  const continued = req.start !== '';
+  let items = itemsAt(ctx.api.store, storageKey(call.info), ns, req.rv, continued)
+    .map((o) => ctx.api.present(call.info, o))
+    .filter((o) => labels(o) && fields(o));
+  if (continued) items = items.filter((o) => keyOf(o) > req.start);
   const limit = Number(call.query.get('limit') ?? '0');
-  const listMeta: Record<string, unknown> = { resourceVersion: String(rv) };
+  const listMeta: Record<string, unknown> = { resourceVersion: String(req.rv) };
   if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
     const remaining = items.length - limit;
     items = items.slice(0, limit);
     const last = items[items.length - 1];
-    if (last !== undefined) listMeta.continue = encodeContinue(rv, keyOf(last));
+    if (last !== undefined) listMeta.continue = encodeContinue(req.rv, keyOf(last));
     listMeta.remainingItemCount = remaining;
   }
   if (wantsTable(call.req.headers.accept)) {
@@ -327,6 +321,9 @@ function list(ctx: RestContext, call: RestCall): void {
 }
 
 function watch(ctx: RestContext, call: RestCall): void {
+  validateListOptions(call.query, true);
+  const rvText = call.query.get('resourceVersion') ?? '';
+  if (rvText !== '' && rvText !== '0') parseResourceVersion(rvText);
   const { labels, fields } = selectors(call);
   const table = wantsTable(call.req.headers.accept);
   const include = includeObject(call.query);
@@ -339,6 +336,7 @@ function watch(ctx: RestContext, call: RestCall): void {
     fields,
     resourceVersion: call.query.get('resourceVersion') ?? '',
     allowBookmarks: call.query.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: call.query.get('sendInitialEvents') === 'true',
     timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30 * 60 * 1000,
     bookmarkIntervalMs: ctx.bookmarkIntervalMs,
     render: (obj, first) => {
