@@ -15,6 +15,8 @@ import { createFieldSupport } from './field-support.js';
 import { WebhookAdmission } from './admission.js';
 import { NamespaceExtras } from './namespace-extras.js';
 import { WorkloadControllers } from './workload-controllers.js';
+import { RbacPolicyControllers } from './rbac/policy-controllers.js';
+import { ServiceAccountTokens } from './sa-tokens.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -26,16 +28,21 @@ export interface ControllerDeps {
   readonly namespaceDeletionDelayMs: number;
   /** The cluster CA (PEM), published in every namespace's kube-root-ca.crt ConfigMap. */
   readonly caPem: string;
+  /** The key service account tokens are signed with (the serving key, PEM). */
+  readonly signingKeyPem: string;
   readonly makeApi: (deps: Omit<ObjectApiDeps, 'store' | 'ips'>) => ObjectApi;
 }
 
 export interface Controllers {
   readonly api: ObjectApi;
+  readonly tokens: ServiceAccountTokens;
   readonly patcher: PatchHandler | undefined;
   readonly builtinComponents: (gv: string) => Record<string, unknown> | undefined;
   readonly crdSchema: (info: ResourceInfo) => SchemaNode | undefined;
   /** Resolves when controller queues are empty (tests). */
   idle(): Promise<void>;
+  /** Resolves once the bootstrap objects (RBAC policy) exist: the server listens after that. */
+  ready(): Promise<void>;
   stop(): void;
 }
 
@@ -79,8 +86,10 @@ export function startControllers(deps: ControllerDeps): Controllers {
     deps.logger,
   );
   const extras = new NamespaceExtras(deps.store, deps.registry, getApi, deps.caPem, deps.logger);
+  const rbac = new RbacPolicyControllers(deps.store, deps.registry, getApi, deps.logger);
   const stops = [
     crds.start(),
+    rbac.start(),
     gc.start(),
     extras.start(),
     keepSystemNamespaces(deps.store),
@@ -88,12 +97,15 @@ export function startControllers(deps: ControllerDeps): Controllers {
   ];
   return {
     api,
+    tokens: new ServiceAccountTokens(deps.signingKeyPem, deps.store),
     patcher: fields.patcher,
     builtinComponents: fields.builtinComponents,
     crdSchema: (info) => crds.schemaFor(info),
+    ready: () => rbac.idle(),
     idle: async () => {
       await gc.idle();
       await workloads.idle();
+      await rbac.idle();
     },
     stop: () => {
       for (const s of stops) s();

@@ -428,6 +428,25 @@ export class ObjectApi {
     return { object: this.present(t.info, stored), warnings, written: true };
   }
 
+  /**
+   * A create that is answered and not stored (access reviews, TokenRequest): decoded, defaulted
+   * and given managedFields like any create, then completed by `answer`.
+   */
+  review(
+    t: Target,
+    body: KubeObject,
+    opts: WriteOptions,
+    answer: (o: KubeObject) => KubeObject,
+  ): WriteResult {
+    const o = body;
+    this.checkTypeMeta(t.info, o);
+    const warnings = this.decodeBody(t, o, opts);
+    const tracked = this.track(undefined, o, t, opts.manager);
+    const out = answer(tracked);
+    this.deps.typed?.order(t.info, out);
+    return { object: out, warnings, written: false };
+  }
+
   private requireNamespace(t: Target, name: string): void {
     const ns = this.deps.store.get('namespaces', '', t.namespace);
     if (ns === undefined) throw notFound(NAMESPACES, t.namespace);

@@ -21,7 +21,7 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly string[];
-  readonly subresources: readonly ('status' | 'scale')[];
+  readonly subresources: readonly ('status' | 'scale' | 'token')[];
   /** Where the scale subresource reads and writes (CRDs may choose; workloads use .spec.replicas). */
   readonly scale?: {
     readonly specReplicasPath: string;
@@ -55,8 +55,10 @@ interface BuiltinRow {
   namespaced: boolean;
   shortNames?: string[];
   categories?: string[];
-  sub?: ('status' | 'scale')[];
+  sub?: ('status' | 'scale' | 'token')[];
   spec?: boolean;
+  /** Verbs when not all of them: the create-only review kinds. */
+  verbs?: readonly string[];
 }
 
 const ALL = ['all'];
@@ -88,6 +90,7 @@ const BUILTINS: BuiltinRow[] = [
     resource: 'serviceaccounts',
     namespaced: true,
     shortNames: ['sa'],
+    sub: ['token'],
   },
   {
     gv: 'v1',
@@ -320,7 +323,29 @@ const BUILTINS: BuiltinRow[] = [
     namespaced: false,
     shortNames: ['pc'],
   },
+  ...[
+    ['authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false],
+    ['authentication.k8s.io/v1', 'SelfSubjectReview', 'selfsubjectreviews', false],
+    ['authorization.k8s.io/v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false],
+    ['authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false],
+    ['authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false],
+  ].map(([gv, kind, resource, namespaced]): BuiltinRow => ({
+    gv: gv as string,
+    kind: kind as string,
+    resource: resource as string,
+    namespaced: namespaced as boolean,
+    verbs: ['create'],
+  })),
 ];
+
+/** Kinds that are never stored: a create computes an answer (access reviews, token reviews). */
+export function isReview(info: ResourceInfo): boolean {
+  return (
+    (info.group === 'authorization.k8s.io' || info.group === 'authentication.k8s.io') &&
+    info.verbs.length === 1
+  );
+}
 
 export function splitGroupVersion(gv: string): { group: string; version: string } {
   const i = gv.indexOf('/');
@@ -343,7 +368,7 @@ function builtinInfo(row: BuiltinRow): ResourceInfo {
     namespaced: row.namespaced,
     shortNames: row.shortNames ?? [],
     categories: row.categories ?? [],
-    verbs: ALL_VERBS,
+    verbs: row.verbs ?? ALL_VERBS,
     subresources: sub,
     ...(sub.includes('scale')
       ? {

@@ -19,12 +19,17 @@ import {
 } from './http-io.js';
 import { toJson } from './json-cache.js';
 import { decodeRequestObject } from './request-body.js';
+import type { RbacAuthorizer } from './rbac/authorizer.js';
+import { reviewStatus } from './rbac/reviews.js';
+import type { ServiceAccountTokens } from './sa-tokens.js';
+import { requestToken } from './token-request.js';
 import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch-stream.js';
 import {
   groupVersionString,
+  isReview,
   storageKey,
   type ResourceInfo,
   type ResourceRegistry,
@@ -54,6 +59,10 @@ export interface PatchHandler {
 
 export interface RestContext {
   readonly api: ObjectApi;
+  /** For access reviews. */
+  readonly authorizer: RbacAuthorizer;
+  /** Service account tokens (TokenRequest, TokenReview). */
+  readonly tokens: ServiceAccountTokens;
   readonly registry: ResourceRegistry;
   readonly patcher: PatchHandler | undefined;
   /** @default 60000 */
@@ -198,6 +207,8 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
     case 'watch':
       return watch(ctx, call);
     case 'create': {
+      if (sub === 'token' && info.kind === 'ServiceAccount') return createToken(ctx, call);
+      if (isReview(info)) return createReview(ctx, call);
       if (ri.name !== '')
         throw new ApiError(
           405,
@@ -261,6 +272,47 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
         'the server does not allow this method on the requested resource',
       );
   }
+}
+
+async function createReview(ctx: RestContext, call: RestCall): Promise<void> {
+  const body = decodeRequestObject(
+    await readBody(call.req),
+    call.req.headers['content-type'],
+    call.info.kind,
+  );
+  const r = ctx.api.review(
+    target(call),
+    body.object,
+    { ...writeOptions(call), duplicates: body.duplicates },
+    (o) => ({
+      ...o,
+      status: reviewStatus(call.info, o, {
+        authorizer: ctx.authorizer,
+        user: call.user,
+        namespace: call.ri.namespace,
+        authenticateToken: (t) => ctx.tokens.authenticate(t),
+      }),
+    }),
+  );
+  respond(call, 201, r.object, r.warnings);
+}
+
+async function createToken(ctx: RestContext, call: RestCall): Promise<void> {
+  const body = decodeRequestObject(
+    await readBody(call.req),
+    call.req.headers['content-type'],
+    'TokenRequest',
+  );
+  const o = requestToken(
+    ctx.api,
+    ctx.tokens,
+    call.info,
+    call.ri.namespace,
+    call.ri.name,
+    body.object,
+    writeOptions(call),
+  );
+  sendJson(call.res, 201, o);
 }
 
 function finalizeNamespace(

@@ -4,7 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/index.js';
 import { ApiError, internalError, pathNotFound } from './status-errors.js';
 import { sendError, sendJson } from './http-io.js';
-import { authenticate } from './auth.js';
+import {
+  authorize,
+  identify,
+  pathAttributes,
+  resourceAttributes,
+  type AccessControl,
+} from './access.js';
 import { parseRequestInfo } from './request-info.js';
 import {
   aggregatedDiscovery,
@@ -21,7 +27,8 @@ import type { OpenApiService } from './openapi.js';
 export interface RouterDeps {
   readonly rest: RestContext;
   readonly openapi: OpenApiService;
-  readonly adminToken: string;
+  /** Authentication (admin and service account tokens), impersonation and RBAC. */
+  readonly access: AccessControl;
   readonly serverAddress: () => string;
   readonly logger: Logger;
   readonly isReady: () => boolean;
@@ -111,7 +118,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     const ready = path.startsWith('/readyz') ? deps.isReady() : true;
     return sendText(res, ready ? 200 : 500, ready ? 'ok' : 'not ready');
   }
-  const user = authenticate(req.headers, deps.adminToken);
+  const user = identify(deps.access, req.headers);
   if (deps.logger.isLevelEnabled('debug')) {
     // the audit trail: who did what, including who impersonated whom
     const started = Date.now();
@@ -130,6 +137,12 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
       );
     });
   }
+  const ri = parseRequestInfo(method, path, url.query);
+  authorize(
+    deps.access,
+    user,
+    ri.isResource ? resourceAttributes(ri) : pathAttributes(method, path),
+  );
   if (method === 'GET' && (path === '/api' || path === '/apis')) {
     const aggregated = wantsAggregated(req.headers.accept);
     if (aggregated !== undefined) {
@@ -173,7 +186,6 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     if (doc === undefined) throw pathNotFound();
     return sendJson(res, 200, doc);
   }
-  const ri = parseRequestInfo(method, path, url.query);
   if (!ri.isResource) throw pathNotFound();
   const info = deps.rest.registry.lookup(ri.group, ri.version, ri.resource);
   if (info === undefined) throw pathNotFound();

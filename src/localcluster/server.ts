@@ -16,6 +16,7 @@ import { OpenApiService } from './openapi.js';
 import { createRouter } from './router.js';
 import { startControllers } from './controllers.js';
 import { lockDataDir } from './data-lock.js';
+import { RbacAuthorizer } from './rbac/authorizer.js';
 
 export interface LocalClusterOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
@@ -102,9 +103,12 @@ async function serve(
     simulate: options.simulate ?? true,
     namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 500,
     caPem: pki.caPem,
+    signingKeyPem: pki.keyPem,
     makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
   });
+  await controllers.ready();
   const api = controllers.api;
+  const authorizer = new RbacAuthorizer(store);
   const openapi = new OpenApiService(
     registry,
     controllers.builtinComponents,
@@ -115,12 +119,14 @@ async function serve(
   const router = createRouter({
     rest: {
       api,
+      authorizer,
+      tokens: controllers.tokens,
       registry,
       patcher: controllers.patcher,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
     },
     openapi,
-    adminToken: token,
+    access: { adminToken: token, authorizer, tokens: controllers.tokens },
     serverAddress: () => `127.0.0.1:${port}`,
     logger,
     isReady: () => true,

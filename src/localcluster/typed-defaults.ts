@@ -360,21 +360,6 @@ function isZero(v: unknown): boolean {
   return v === '' || v === 0 || v === false;
 }
 
-/** The value Go writes for an unset field it always writes. */
-function zeroValue(s: SchemaNode): unknown {
-  switch (s.type) {
-    case 'string':
-      return s.format === 'byte' || s.format === 'date-time' ? null : '';
-    case 'integer':
-    case 'number':
-      return 0;
-    case 'boolean':
-      return false;
-    default:
-      return null;
-  }
-}
-
 /**
  * Fills the typed form of a built-in object in place: present fields Go always writes, declared
  * defaults, then the kind's SetDefaults_* functions, walking down from the root.
@@ -391,7 +376,9 @@ function fillStruct(o: Obj, s: SchemaNode, types: TypedSchemas, defaults: boolea
     if (o[k] !== undefined) continue;
     const d = ps.default;
     if (isPlainObject(d) && Object.keys(d).length === 0) o[k] = {};
-    else if (always.includes(k)) o[k] = d !== undefined ? clone(d) : zeroValue(ps);
+    // Go writes always-written fields; kube-openapi gives the non-pointer ones their zero value as
+    // default, so one without a default is a pointer, slice or map: null
+    else if (always.includes(k)) o[k] = d !== undefined ? clone(d) : null;
     else if (defaults && d !== undefined && !isZero(d)) o[k] = clone(d);
   }
   if (defaults && def !== undefined) DEFAULTERS[def]?.(o);
@@ -413,25 +400,13 @@ function fillValue(v: unknown, s: SchemaNode, types: TypedSchemas, defaults: boo
 
 /**
  * The empty typed object of a kind (Go's `new(Kind)` as unstructured): what kube-apiserver
- * compares a create against to record managedFields. Lists and maps Go always writes (as null)
- * are empty here, so that their items count as added, not the list itself.
+ * compares a create against to record managedFields. Lists and maps Go always writes are null
+ * here, which the comparison takes as empty containers (their items are added, not the list).
  */
 export function zeroObject(schema: SchemaNode, types: TypedSchemas): Obj {
   const o: Obj = {};
   fillStruct(o, schema, types, false);
-  emptyNulls(o, schema);
   return o;
-}
-
-function emptyNulls(o: Obj, s: SchemaNode): void {
-  for (const [k, v] of Object.entries(o)) {
-    const ps = s.properties?.[k];
-    if (ps === undefined) continue;
-    if (v === null) {
-      if (ps.type === 'array') o[k] = [];
-      else if (ps.type === 'object' || ps.properties !== undefined) o[k] = {};
-    } else if (isPlainObject(v)) emptyNulls(v, ps);
-  }
 }
 
 /** Re-inserts an object's keys in the given order (others after, in their order), in place. */

@@ -149,6 +149,9 @@ function compareWalk(
   n: unknown,
   sc: SchemaNode | undefined,
 ): void {
+  // a null list or map (what Go holds for an unset slice or map) compares as an empty one
+  if (o === null && Array.isArray(n)) o = [];
+  else if (o === null && granularMap(n, sc)) o = {};
   if (granularMap(o, sc) && granularMap(n, sc)) {
     for (const k in n) {
       const key = 'f:' + k;
