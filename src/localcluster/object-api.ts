@@ -490,6 +490,16 @@ export class ObjectApi {
     bm.name = t.name;
     this.checkNamespace(t, o);
     const oldMeta = metaOf(oldView);
+    // custom resources allow no unconditional update (their strategy's AllowUnconditionalUpdate)
+    if (t.info.crd !== undefined && (bm.resourceVersion === undefined || bm.resourceVersion === ''))
+      throw invalid(t.info.resource, t.info.group, t.name, [
+        {
+          type: FieldErrorType.Invalid,
+          field: 'metadata.resourceVersion',
+          value: 0,
+          detail: 'must be specified for an update',
+        },
+      ]);
     if (
       bm.resourceVersion !== undefined &&
       bm.resourceVersion !== '' &&

@@ -179,6 +179,12 @@ const BUILTINS: BuiltinRow[] = [
     spec: true,
   },
   {
+    gv: 'apps/v1',
+    kind: 'ControllerRevision',
+    resource: 'controllerrevisions',
+    namespaced: true,
+  },
+  {
     gv: 'batch/v1',
     kind: 'Job',
     resource: 'jobs',

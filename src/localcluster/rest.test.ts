@@ -142,11 +142,11 @@ describe('discovery', () => {
     const aggDeploy = (appsGroup.versions[0].resources as Json[]).find(
       (r) => r.resource === 'deployments',
     );
-    assert.deepEqual(aggDeploy.responseKind, { group: 'apps', version: 'v1', kind: 'Deployment' });
+    assert.deepEqual(aggDeploy.responseKind, { group: '', version: '', kind: 'Deployment' });
     assert.equal(aggDeploy.scope, 'Namespaced');
     assert.deepEqual(
       (aggDeploy.subresources as Json[]).map((x) => x.subresource),
-      ['status', 'scale'],
+      ['scale', 'status'],
     );
     const core = await c.send('GET', '/api', {
       headers: {

@@ -36,6 +36,15 @@ export interface RouterDeps {
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
+function knownGroup(deps: RouterDeps, group: string): boolean {
+  return deps.rest.registry.groups().some((g) => g.name === group);
+}
+
+function sendEmpty404(res: ServerResponse): void {
+  res.writeHead(404, { 'Cache-Control': 'no-cache, private', 'Content-Length': 0 });
+  res.end();
+}
+
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
@@ -161,7 +170,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (method === 'GET' && path === '/openapi/v2') return sendOpenApiV2(req, res);
   if (method === 'GET' && path.startsWith('/openapi/v3/')) {
     const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
-    if (doc === undefined) throw pathNotFound();
+    if (doc === undefined) return sendEmpty404(res);
     res.writeHead(200, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(doc),
@@ -171,6 +180,9 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     return;
   }
   const parts = path.split('/').filter((p) => p !== '');
+  // paths under a group kube-apiserver does not serve reach no handler: its mux answers in text
+  if (parts[0] === 'apis' && parts.length >= 2 && !knownGroup(deps, parts[1] ?? ''))
+    return sendText(res, 404, '404 page not found\n');
   if (method === 'GET' && parts[0] === 'api' && parts.length === 2) {
     const doc = apiResourceList(deps.rest.registry, '', parts[1] ?? '');
     if (doc === undefined) throw pathNotFound();

@@ -93,17 +93,13 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Without descriptions; `allOf: [{$ref}]` becomes `$ref` beside the node's other keys. */
+/** Without descriptions (the data is served as kube-apiserver serves it otherwise). */
 function compact(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(compact);
   if (!isObject(v)) return v;
   const out: Json = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'description') continue;
-    if (k === 'allOf' && Array.isArray(x) && x.length === 1 && isObject(x[0]) && '$ref' in x[0]) {
-      out.$ref = x[0].$ref;
-      continue;
-    }
     // properties are named by the API, not keywords: keep a field called `description`
     out[k] = k === 'properties' && isObject(x) ? mapValues(x, compact) : compact(x);
   }

@@ -289,6 +289,18 @@ describe('Kustomization controller, end to end', () => {
         kind: 'Namespace',
         metadata: { name: 'apps' },
       });
+      // the remote cluster authorizes the impersonated service account with RBAC
+      await remoteClient.create({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'deployer' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        },
+        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'apps' }],
+      });
       await client.create({
         apiVersion: 'v1',
         kind: 'Secret',

@@ -58,8 +58,11 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   let pending: (() => void)[] = [];
   let depth = 0;
 
+  /** A reference: `$ref`, or kube-openapi's `allOf: [{$ref}]` (which lets siblings like `default` sit beside it). */
   const refName = (node: Record<string, unknown>): string | undefined => {
-    const ref = node.$ref;
+    const all = node.allOf;
+    const ref =
+      Array.isArray(all) && all.length === 1 && isObject(all[0]) ? all[0].$ref : node.$ref;
     if (typeof ref !== 'string') return undefined;
     if (!ref.startsWith(REF_PREFIX)) throw new Error(`builtin schemas: unsupported $ref ${ref}`);
     return ref.slice(REF_PREFIX.length);
@@ -75,7 +78,7 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
       names.set(copy, name);
       pending.push(() => {
         Object.assign(copy, def);
-        for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
+        for (const [k, v] of Object.entries(node)) if (k !== '$ref' && k !== 'allOf') copy[k] = v;
       });
       return copy;
     }
