@@ -299,7 +299,7 @@ describe('Kustomization controller, end to end', () => {
           kind: 'ClusterRole',
           name: 'cluster-admin',
         },
-        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'apps' }],
+        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'flux-system' }],
       });
       await client.create({
         apiVersion: 'v1',
