@@ -41,6 +41,7 @@ import type { UserInfo } from './auth.js';
 import type { TypedCodec } from './typed-codec.js';
 import { validateObject } from './validation/kinds.js';
 import { admitPodCreate } from './pod-admission.js';
+import { eventFromCore, eventToCore } from './event-conversion.js';
 import { TypeDecodeError } from './typed-decode.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
@@ -145,6 +146,11 @@ function gr(info: ResourceInfo): { group: string; resource: string } {
   return { group: info.group, resource: info.resource };
 }
 
+/** The group validation errors name: the stored type's (events.k8s.io Events are core Events). */
+function kindGroup(info: ResourceInfo): string {
+  return info.storage?.group ?? info.group;
+}
+
 /** The kind's name in "X in version Y cannot be handled" messages. */
 function decodeError(info: ResourceInfo, detail: string): ApiError {
   return badRequest(
@@ -212,10 +218,12 @@ export class ObjectApi {
   present(info: ResourceInfo, stored: KubeObject): KubeObject {
     const apiVersion = groupVersionString(info.group, info.version);
     if (stored.apiVersion === apiVersion) return stored;
+    if (info.storage !== undefined) return eventFromCore(stored, apiVersion);
     return { ...stored, apiVersion };
   }
 
   private toStorage(info: ResourceInfo, o: KubeObject): KubeObject {
+    if (info.storage !== undefined) return eventToCore(o);
     o.apiVersion = groupVersionString(info.group, info.storageVersion);
     o.kind = info.kind;
     return o;
@@ -414,7 +422,7 @@ export class ObjectApi {
       ...this.schemaErrors(t, obj),
       ...this.kindValidation(t.info, obj),
     ];
-    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, name, errs);
+    if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), name, errs);
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
     obj = adm.object ?? obj;
     warnings.push(...adm.warnings);
@@ -527,7 +535,7 @@ export class ObjectApi {
         : []),
       ...validateUpdate(t.info, oldView, o),
     ];
-    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
+    if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), t.name, errs);
     const nm = meta(o);
     // only the main resource's strategy bumps generation (a /status write never does)
     if (t.subresource === '' && generationChanged(t.info, oldView, o))

@@ -35,6 +35,8 @@ export interface ResourceInfo {
   readonly printerColumns?: readonly PrinterColumn[];
   /** For CRD kinds: whether the kind carries generation (always) — built-ins with a spec too. */
   readonly hasSpec: boolean;
+  /** Where objects are stored when another group's resource holds them (events.k8s.io Events: core events). */
+  readonly storage?: { readonly group: string; readonly resource: string };
 }
 
 export const ALL_VERBS = [
@@ -59,6 +61,7 @@ interface BuiltinRow {
   spec?: boolean;
   /** Verbs when not all of them: the create-only review kinds. */
   verbs?: readonly string[];
+  storage?: { group: string; resource: string };
 }
 
 const ALL = ['all'];
@@ -295,6 +298,7 @@ const BUILTINS: BuiltinRow[] = [
     resource: 'events',
     namespaced: true,
     shortNames: ['ev'],
+    storage: { group: '', resource: 'events' },
   },
   {
     gv: 'policy/v1',
@@ -388,6 +392,7 @@ function builtinInfo(row: BuiltinRow): ResourceInfo {
     storageVersion: version,
     // generation is tracked for kinds whose spec carries desired state (and for every CRD kind)
     hasSpec: row.spec ?? false,
+    ...(row.storage === undefined ? {} : { storage: row.storage }),
   };
 }
 
@@ -472,8 +477,13 @@ export class ResourceRegistry {
 }
 
 /** The key objects of one group/resource are stored under, whatever version served them. */
-export function storageKey(info: { readonly group: string; readonly resource: string }): string {
-  return info.group === '' ? info.resource : `${info.resource}.${info.group}`;
+export function storageKey(info: {
+  readonly group: string;
+  readonly resource: string;
+  readonly storage?: { readonly group: string; readonly resource: string };
+}): string {
+  const s = info.storage ?? info;
+  return s.group === '' ? s.resource : `${s.resource}.${s.group}`;
 }
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first (v2 > v1 > v1beta2 > v1beta1 > v1alpha1). */

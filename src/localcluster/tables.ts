@@ -3,6 +3,7 @@ import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import { groupVersionString, type PrinterColumn, type ResourceInfo } from './registry.js';
 import { evaluate as evaluateJsonPath, parseJsonPath } from './jsonpath.js';
 import columnData from './table-columns.json' with { type: 'json' };
+import { eventToCore } from './event-conversion.js';
 
 interface ColumnDefinition {
   name: string;
@@ -222,7 +223,7 @@ function eventCells(o: KubeObject): Cell[] {
   const source =
     s(src.component) !== ''
       ? [s(src.component), s(src.host)].filter((x) => x !== '').join(', ')
-      : [s(o.reportingController), s(o.reportingInstance)].filter((x) => x !== '').join(', ');
+      : [s(o.reportingComponent), s(o.reportingInstance)].filter((x) => x !== '').join(', ');
   return [
     last,
     s(o.type),
@@ -451,7 +452,7 @@ const CELLS: Record<string, CellFn> = {
     ];
   },
   '/Event': eventCells,
-  'events.k8s.io/Event': eventCells,
+  'events.k8s.io/Event': (o) => eventCells(eventToCore(o)),
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': (o) => [
     name(o),
     list(o.webhooks).length,

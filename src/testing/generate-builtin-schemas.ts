@@ -123,6 +123,7 @@ function refsOf(v: unknown, into: Set<string>): void {
 
 interface GoField {
   readonly json: string;
+  /** Left out when empty (omitempty, or omitzero: Go 1.24). */
   readonly omitempty: boolean;
   /** Embedded struct whose fields are inlined (`json:",inline"`). */
   readonly inline?: string;
@@ -144,7 +145,14 @@ function goStructs(dir: string): Map<string, GoField[]> {
         const embedded = t[2] === undefined ? (t[1] ?? '') : undefined;
         if (options.includes('inline') && embedded !== undefined)
           fields.push({ json: '', omitempty: true, inline: embedded.replace(/^.*\./, '') });
-        else fields.push({ json: name ?? '', omitempty: options.includes('omitempty') });
+        else {
+          // encoding/json never omits a struct: a zero metav1.Time (not a pointer) is written
+          // as null despite omitempty; only omitzero leaves it out
+          const zeroTime = /^(?:metav1\.)?(?:Micro)?Time$/.test(t[2] ?? '');
+          const omitted =
+            options.includes('omitzero') || (options.includes('omitempty') && !zeroTime);
+          fields.push({ json: name ?? '', omitempty: omitted });
+        }
       }
       out.set(m[1] ?? '', fields);
     }

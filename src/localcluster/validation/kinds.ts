@@ -21,9 +21,16 @@ import {
   validateObjectMeta,
   type NameFn,
 } from './meta.js';
-import { isConfigMapKey, isDns1123Label, isDns1123Subdomain, isValidPortNum } from './names.js';
+import {
+  isConfigMapKey,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isQualifiedName,
+  isValidPortNum,
+} from './names.js';
 import { validatePodSpec, validatePodTemplateSpec } from './pod.js';
 import { FieldErrorType } from '../status-errors.js';
+import { eventToCore } from '../event-conversion.js';
 
 type Obj = Record<string, unknown>;
 
@@ -422,6 +429,68 @@ function validateBinding(o: KubeObject, namespaced: boolean): FieldError[] {
   return errs;
 }
 
+function isZeroTime(v: unknown): boolean {
+  return typeof v !== 'string' || v === '';
+}
+
+/**
+ * Events, in their core/v1 form (kube-apiserver validates the internal type whichever API
+ * wrote it): the legacy checks both APIs make, and the strict ones of events.k8s.io/v1.
+ */
+function validateEvent(o: KubeObject, strict: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const ns = str(objOf(o.metadata).namespace);
+  const involvedNs = str(objOf(o.involvedObject).namespace);
+  const controllerField = strict ? 'reportingController' : 'reportingComponent';
+  const controller = str(o.reportingComponent);
+  if (isZeroTime(o.eventTime)) {
+    if (involvedNs === '' ? ns !== '' && ns !== 'default' : involvedNs !== ns)
+      errs.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
+  } else {
+    if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system')
+      errs.push(invalid('involvedObject.namespace', '', 'does not match event.namespace'));
+    if (controller === '') errs.push(required(controllerField));
+    for (const msg of isQualifiedName(controller))
+      errs.push(invalid(controllerField, controller, msg));
+    errs.push(...limitedText(o, 'reportingInstance', 128, true));
+    errs.push(...limitedText(o, 'action', 128, true));
+    errs.push(...limitedText(o, 'reason', 128, true));
+    errs.push(...limitedText(o, 'message', 1024, false));
+  }
+  for (const msg of isDns1123Subdomain(ns)) errs.push(invalid('namespace', ns, msg));
+  return strict ? [...errs, ...strictEventErrors(o)] : errs;
+}
+
+function limitedText(o: KubeObject, field: string, max: number, needed: boolean): FieldError[] {
+  const v = str(o[field]);
+  const errs: FieldError[] = [];
+  if (needed && v === '') errs.push(required(field));
+  if (v.length > max) errs.push(invalid(field, '', `can have at most ${max} characters`));
+  return errs;
+}
+
+/** What events.k8s.io/v1 adds to the legacy checks (ValidateEventCreate). */
+function strictEventErrors(o: KubeObject): FieldError[] {
+  const errs = validateObjectMeta(o, true, nameIsDnsSubdomain);
+  const series = o.series;
+  if (isPlainObject(series)) {
+    if (typeof series.count !== 'number' || series.count < 2)
+      errs.push(invalid('series.count', '', 'should be at least 2'));
+    if (isZeroTime(series.lastObservedTime)) errs.push(required('series.lastObservedTime'));
+  }
+  if (isZeroTime(o.eventTime)) errs.push(required('eventTime'));
+  if (o.type !== 'Normal' && o.type !== 'Warning')
+    errs.push(invalid('type', '', `has invalid value: ${str(o.type)}`));
+  if (!isZeroTime(o.firstTimestamp)) errs.push(invalid('firstTimestamp', '', 'needs to be unset'));
+  if (!isZeroTime(o.lastTimestamp)) errs.push(invalid('lastTimestamp', '', 'needs to be unset'));
+  if (typeof o.count === 'number' && o.count !== 0)
+    errs.push(invalid('count', '', 'needs to be unset'));
+  const source = objOf(o.source);
+  if (str(source.component) !== '' || str(source.host) !== '')
+    errs.push(invalid('source', '', 'needs to be unset'));
+  return errs;
+}
+
 interface KindRules {
   readonly name: NameFn;
   readonly spec?: (o: KubeObject) => FieldError[];
@@ -464,6 +533,9 @@ const DEFAULT_RULES: KindRules = { name: nameIsDnsSubdomain };
  * named as DNS subdomains) and, for built-in kinds, the kind's own checks.
  */
 export function validateObject(info: ResourceInfo, o: KubeObject, old?: KubeObject): FieldError[] {
+  // events validate their metadata themselves (after the legacy checks)
+  if (info.kind === 'Event' && (info.group === '' || info.group === 'events.k8s.io'))
+    return info.group === '' ? validateEvent(o, false) : validateEvent(eventToCore(o), true);
   const rules =
     info.crd !== undefined ? DEFAULT_RULES : (RULES[`${info.group}/${info.kind}`] ?? DEFAULT_RULES);
   const errs = validateObjectMeta(o, info.namespaced, rules.name);
