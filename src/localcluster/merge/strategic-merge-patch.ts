@@ -248,7 +248,8 @@ function mergeListDetailed(
   }
   if (replace) return plainResult(plain.map((v) => cleanNew(v, item)));
   const deleted = base.length < original.length;
-  merged = base;
+  // new items are appended to a copy: the live order (`base`) knows only the live items
+  merged = [...base];
   for (const v of plain) {
     if (!(key in v))
       throw new PatchError(
