@@ -9,15 +9,17 @@ import { dirname, relative, resolve, sep } from 'node:path';
 export const ALLOWED = {
   core: [],
   kube: ['core'],
-  localcluster: ['core'],
+  cel: ['core'],
+  localcluster: ['core', 'cel'],
   source: ['core'],
   render: ['core'],
   apply: ['core', 'kube', 'render'],
   controller: ['core', 'kube', 'source', 'render', 'apply'],
-  policy: ['core', 'kube', 'render'],
-  tower: ['core', 'kube', 'source', 'render', 'apply', 'controller', 'policy'],
+  policy: ['core', 'kube', 'render', 'cel'],
+  tower: ['core', 'kube', 'source', 'render', 'apply', 'controller', 'policy', 'cel'],
   cli: [
     'core',
+    'cel',
     'kube',
     'localcluster',
     'source',
@@ -29,7 +31,17 @@ export const ALLOWED = {
   ],
   // Helpers shared by tests (oracles, a real kube-apiserver, polling, test servers). Not shipped:
   // product code may not import it (no product layer lists it); tests may (TEST_EXTRA).
-  testing: ['core', 'kube', 'localcluster', 'source', 'render', 'apply', 'controller', 'policy'],
+  testing: [
+    'core',
+    'cel',
+    'kube',
+    'localcluster',
+    'source',
+    'render',
+    'apply',
+    'controller',
+    'policy',
+  ],
 };
 
 /** Layers that tests and benchmarks may import on top of their own layer's allowance. */

@@ -40,7 +40,7 @@ binaries() {
     opa) echo "opa=github.com/open-policy-agent/opa" ;;
     sops) echo "sops=github.com/getsops/sops/v3/cmd/sops" ;;
     gator) echo "gator=github.com/open-policy-agent/gatekeeper/v3/cmd/gator" ;;
-    flux) echo "flux=github.com/fluxcd/flux2/v2/cmd/flux" ;;
+    flux) echo "flux=./cmd/flux" ;;
     kwok) echo "kwok=sigs.k8s.io/kwok/cmd/kwok" ;;
   esac
 }
@@ -52,6 +52,28 @@ ldflags() {
     flux) echo "-s -w -X main.VERSION=2.9.5" ;;
     opa) echo "-s -w -X github.com/open-policy-agent/opa/v1/version.Version=1.22.4" ;;
     *) echo "-s -w" ;;
+  esac
+}
+
+# The folder `go build` runs in. Usually the tool's module here; flux's CLI embeds install
+# manifests that its Makefile downloads from GitHub (cmd/flux/manifests/*.yaml, not in the
+# module), so it is built in a copy of its own module with a placeholder manifest: every command
+# works but `flux install` (Flotilla's tests compare the others).
+build_dir() {
+  local tool=$1 dir=$2
+  case "$tool" in
+    flux)
+      local src
+      src="$(cd "$dir" && go list -m -f '{{.Dir}}' github.com/fluxcd/flux2/v2)" || return 1
+      rm -rf "$out/src/flux2"
+      mkdir -p "$out/src"
+      cp -r "$src" "$out/src/flux2" && chmod -R u+w "$out/src/flux2" || return 1
+      mkdir -p "$out/src/flux2/cmd/flux/manifests"
+      printf '# placeholder: flux install manifests are not built for the oracle\n' \
+        >"$out/src/flux2/cmd/flux/manifests/placeholder.yaml"
+      echo "$out/src/flux2"
+      ;;
+    *) echo "$dir" ;;
   esac
 }
 
@@ -70,21 +92,35 @@ for tool in "${tools[@]}"; do
   stamp="$( (cat "$dir"/go.mod "$dir"/go.sum "$dir"/*.go 2>/dev/null; binaries "$tool"; ldflags "$tool"; go env GOVERSION) | sha256sum | cut -c1-16)"
   all_there=1
   for pair in $(binaries "$tool"); do [ -x "$out/bin/${pair%%=*}" ] || all_there=0; done
+  [ "$tool" = kwok ] && [ ! -s "$out/share/kwok-stages.yaml" ] && all_there=0
   if ((all_there)) && [ "$(cat "$out/stamps/$tool" 2>/dev/null)" = "$stamp" ]; then
     echo "oracles: $tool is up to date"
     continue
   fi
   start=$(date +%s)
   ok=1
-  for pair in $(binaries "$tool"); do
+  bdir="$(build_dir "$tool" "$dir")" || ok=0
+  ((ok)) && for pair in $(binaries "$tool"); do
     bin="${pair%%=*}"
     pkg="${pair#*=}"
-    if ! (cd "$dir" && go build -trimpath -ldflags "$(ldflags "$tool")" -o "$out/bin/$bin.tmp" "$pkg"); then
+    if ! (cd "$bdir" && go build -trimpath -ldflags "$(ldflags "$tool")" -o "$out/bin/$bin.tmp" "$pkg"); then
       ok=0
       break
     fi
     mv -f "$out/bin/$bin.tmp" "$out/bin/$bin"
   done
+  if ((ok)) && [ "$tool" = kwok ]; then
+    # kwok needs Stage configs to move nodes and pods through their lives; take upstream's "fast"
+    # stages from its module (kustomize/stage/...) into one --config file.
+    kdir="$(cd "$dir" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)" || ok=0
+    if ((ok)); then
+      mkdir -p "$out/share"
+      for f in "$kdir"/kustomize/stage/node/fast/node-initialize.yaml "$kdir"/kustomize/stage/pod/fast/pod-*.yaml; do
+        echo '---'
+        cat "$f"
+      done >"$out/share/kwok-stages.yaml"
+    fi
+  fi
   secs=$(($(date +%s) - start))
   if ((ok)); then
     echo "$stamp" >"$out/stamps/$tool"

@@ -15,7 +15,14 @@ import type { ManagerContext } from './context.js';
 import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
 import { hasDrifted } from './drift.js';
 import { desiredHash } from './verified-cache.js';
-import { DryRunError, describeApiError, isImmutableError, type DryRunFailure } from './errors.js';
+import {
+  DryRunError,
+  describeApiError,
+  dryRunFailure,
+  isImmutableError,
+  type DryRunFailure,
+} from './errors.js';
+import { isSecret } from './mask.js';
 import { formatSubject, objMetadataOf, formatObjectId } from './object-id.js';
 import { anyInMetadata, type ApplyOptions } from './options.js';
 import { normalizeObject } from './normalize.js';
@@ -75,13 +82,7 @@ async function prepare(
         pendingKinds.add(`${obj.apiVersion}/${obj.kind}`);
         return obj;
       }
-      const err = new NoKindMatchError(gvk);
-      failures.push({
-        subject: formatObject(obj),
-        field: 'apiVersion',
-        message: err.message,
-        error: err,
-      });
+      failures.push(dryRunFailure(obj, new NoKindMatchError(gvk), 'apiVersion'));
       return undefined;
     }
     if (resource.namespaced) obj.metadata.namespace ||= ctx.client.defaultNamespace;
@@ -197,14 +198,14 @@ async function plan(
       anyInMetadata(live?.metadata, opts.forceSelector);
     if (live && isImmutableError(err)) {
       if (forced) return { obj, live, action: Action.Created, recreate: true };
-      const d = describeApiError(err);
+      const d = describeApiError(err, obj);
       throw new FlotillaError(
         `${formatObject(obj)}: ${d.message}; an immutable field changed: set force (spec.force or the annotation kustomize.toolkit.fluxcd.io/force: enabled) to recreate the object`,
         {
           reason: 'ImmutableFieldChanged',
           object: formatObject(obj),
           ...(d.field ? { field: d.field } : {}),
-          cause: err,
+          ...(isSecret(obj) ? {} : { cause: err }),
         },
       );
     }
@@ -270,15 +271,7 @@ async function planAll(
     const obj = objects[i] as KubeObject;
     if (r.ok) plans.push(r.value);
     else if (deferrable(obj, r.error)) deferred.push(obj);
-    else {
-      const d = describeApiError(r.error);
-      failures.push({
-        subject: formatObject(obj),
-        field: d.field ?? (r.error instanceof FlotillaError ? r.error.field : undefined),
-        message: d.message,
-        error: r.error,
-      });
-    }
+    else failures.push(dryRunFailure(obj, r.error));
   });
   return { plans, deferred, failures };
 }

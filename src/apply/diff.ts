@@ -1,10 +1,10 @@
 // Diff: server-side dry-run of each object against the cluster, with a human diff per change.
-import { NoKindMatchError, formatObject, isNotFound, type KubeObject } from '../kube/index.js';
+import { NoKindMatchError, isNotFound, type KubeObject } from '../kube/index.js';
 import { Action, ChangeSet, type ChangeSetEntry } from './changeset.js';
 import { settleLimit } from './concurrency.js';
 import type { ManagerContext } from './context.js';
 import { hasDrifted } from './drift.js';
-import { DryRunError, describeApiError, type DryRunFailure } from './errors.js';
+import { DryRunError, dryRunFailure, type DryRunFailure } from './errors.js';
 import { unifiedDiff } from './human-diff.js';
 import { normalizeObject } from './normalize.js';
 import { formatSubject, objMetadataOf } from './object-id.js';
@@ -127,13 +127,7 @@ export async function diffAll(
       });
       return;
     }
-    const d = describeApiError(r.error);
-    failures.push({
-      subject: formatObject(obj),
-      field: d.field,
-      message: d.message,
-      error: r.error,
-    });
+    failures.push(dryRunFailure(obj, r.error));
   });
   if (failures.length > 0) throw new DryRunError(failures);
   const changeSet = new ChangeSet();

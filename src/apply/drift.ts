@@ -1,4 +1,5 @@
 // Drift detection: does the server-side dry-run result differ from the live object?
+import { hasOwnKey, setOwnValue } from '../core/index.js';
 import type { KubeObject } from '../kube/index.js';
 
 /**
@@ -14,7 +15,8 @@ export function hasDrifted(live: KubeObject | undefined, dryRun: KubeObject): bo
 
 function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (k !== 'metadata' && k !== 'status') out[k] = v;
+  for (const [k, v] of Object.entries(obj))
+    if (k !== 'metadata' && k !== 'status') setOwnValue(out, k, v);
   return out;
 }
 
@@ -32,5 +34,5 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   if (ak.length !== bk.length) return false;
-  return ak.every((k) => deepEqual(ao[k], bo[k]));
+  return ak.every((k) => hasOwnKey(bo, k) && deepEqual(ao[k], bo[k]));
 }

@@ -1,6 +1,7 @@
 // Errors of the apply engine: failed dry-runs (naming object, field and message) and immutables.
 import { ErrorCategory, FlotillaError, errorMessage } from '../core/index.js';
-import { KubeApiError } from '../kube/index.js';
+import { KubeApiError, formatObject, type KubeObject } from '../kube/index.js';
+import { isSecret, redactSecretValues } from './mask.js';
 
 /** One object whose server-side dry-run failed. */
 export interface DryRunFailure {
@@ -10,15 +11,43 @@ export interface DryRunFailure {
   readonly error: unknown;
 }
 
-/** Describes an API error as `field: message` lines where the server named fields. */
-export function describeApiError(err: unknown): { field: string | undefined; message: string } {
+/**
+ * Describes an API error as `field: message` lines where the server named fields. Given the
+ * object the error is about, a Secret's values quoted in the message are masked.
+ */
+export function describeApiError(
+  err: unknown,
+  obj?: KubeObject,
+): { field: string | undefined; message: string } {
+  let field: string | undefined;
+  let message = errorMessage(err);
   if (err instanceof KubeApiError) {
-    const causes = err.causes.filter((c) => c.field || c.message);
-    const field = causes.find((c) => c.field)?.field;
-    const serverMessage = err.status.message ?? errorMessage(err);
-    return { field, message: serverMessage };
+    field = err.causes.find((c) => c.field)?.field;
+    message = err.status.message ?? message;
   }
-  return { field: undefined, message: errorMessage(err) };
+  return { field, message: obj === undefined ? message : redactSecretValues(message, [obj]) };
+}
+
+/**
+ * The failure of one object's dry-run. For a Secret the error itself is replaced by one with the
+ * masked message, so that nothing logging the failure or its cause can print a value.
+ */
+export function dryRunFailure(obj: KubeObject, err: unknown, field?: string): DryRunFailure {
+  const d = describeApiError(err, obj);
+  const error =
+    isSecret(obj) && d.message !== describeApiError(err).message
+      ? new FlotillaError(d.message, {
+          reason: err instanceof FlotillaError ? err.reason : 'DryRunFailed',
+          category: err instanceof FlotillaError ? err.category : ErrorCategory.Terminal,
+          object: formatObject(obj),
+        })
+      : err;
+  return {
+    subject: formatObject(obj),
+    field: d.field ?? field ?? (err instanceof FlotillaError ? err.field : undefined),
+    message: d.message,
+    error,
+  };
 }
 
 /** Thrown when any object fails its dry-run: nothing has been written. */

@@ -15,11 +15,14 @@ function forDisplay(obj: KubeObject | undefined): string {
   delete m.uid;
   delete m.creationTimestamp;
   delete copy['status'];
-  return stringify(copy, { sortMapEntries: true });
+  try {
+    return stringify(copy, { sortMapEntries: true });
+  } catch (err) {
+    // the YAML printer recurses deeper than JSON's: a deeply nested object is shown as JSON
+    if (!(err instanceof RangeError)) throw err;
+    return `${JSON.stringify(copy, null, 2)}\n`;
+  }
 }
-
-const isSecret = (o: KubeObject | undefined): boolean =>
-  o?.kind === 'Secret' && o.apiVersion === 'v1';
 
 /**
  * A unified diff (3 lines of context) from `live` to `merged`, headed by the subject.
@@ -30,9 +33,7 @@ export function unifiedDiff(
   live: KubeObject | undefined,
   merged: KubeObject | undefined,
 ): string {
-  let before = live;
-  let after = merged;
-  if (isSecret(live) || isSecret(merged)) ({ before, after } = maskSecrets(live, merged));
+  const { before, after } = maskSecrets(live, merged);
   const a = forDisplay(before);
   const b = forDisplay(after);
   if (a === b) return '';

@@ -14,6 +14,8 @@ export * from './human-diff.js';
 export { stageOf } from './apply.js';
 export type { DiffResult } from './diff.js';
 export type { DeleteFailure, PruneResult } from './delete.js';
+export { NamespacePruneRefused } from './delete.js';
+export { PRUNE_NAMESPACE_CONTENTS_ANNOTATION } from './namespace-prune.js';
 export type { ObjectHealth } from './wait.js';
 export * from './resource-manager.js';
 export * from './health/index.js';

@@ -268,6 +268,32 @@ describe('ResourceManager against the local cluster', () => {
     assert.doesNotMatch(d, /aHVudGVyMg|Y2hhbmdlZA/);
   });
 
+  it('diff masks the values kubectl left in the last-applied annotation (issue 22 item 6)', async () => {
+    // a Secret applied client-side by kubectl: its annotation holds the applied manifest
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'kubectl-applied', namespace: 'team-a' },
+      stringData: { password: 'correct-horse' },
+    };
+    await kube.create({
+      ...manifest,
+      metadata: {
+        ...manifest.metadata,
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(manifest),
+        },
+      },
+    });
+    const desired = secret('kubectl-applied', 'team-a', 'battery-staple');
+    const { results } = await rm.diff([desired]);
+    const d = results[0]?.entry.diff ?? '';
+    assert.match(d, /last-applied-configuration/);
+    for (const value of ['correct-horse', 'battery-staple'])
+      for (const form of [value, Buffer.from(value).toString('base64').slice(0, 12)])
+        assert.equal(d.includes(form), false, `${form} in:\n${d}`);
+  });
+
   it('honours the reconcile, ssa and force annotations', async () => {
     const objs = [
       cm('disabled', 'team-a', { a: '1' }, { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }),

@@ -1,5 +1,10 @@
 // Normalises desired objects before apply, so server defaults do not show up as drift.
-import { FlotillaError } from '../core/index.js';
+import {
+  FlotillaError,
+  MAX_NESTING_DEPTH,
+  exceedsNestingDepth,
+  setOwnValue,
+} from '../core/index.js';
 import { formatObject, type KubeObject } from '../kube/index.js';
 
 type Json = Record<string, unknown>;
@@ -35,6 +40,11 @@ export function normalizeObject(input: unknown, source?: string): KubeObject {
   need('kind', typeof input['kind'] === 'string' && input['kind'] !== '');
   need('metadata', isObj(input['metadata']));
   need('metadata.name', typeof name === 'string' && name !== '');
+  if (exceedsNestingDepth(input))
+    throw new FlotillaError(
+      `${label}${where}: nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays`,
+      { reason: 'InvalidObject', object: label, ...(source ? { file: source } : {}) },
+    );
   // A JSON round trip: much faster than structuredClone for plain objects, and drops undefined.
   const obj = JSON.parse(JSON.stringify(input)) as KubeObject;
   delete obj['status'];
@@ -43,7 +53,7 @@ export function normalizeObject(input: unknown, source?: string): KubeObject {
   if (obj.apiVersion === 'v1' && obj.kind === 'Secret' && isObj(obj['stringData'])) {
     const data = isObj(obj['data']) ? obj['data'] : {};
     for (const [k, v] of Object.entries(obj['stringData'])) {
-      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      setOwnValue(data, k, Buffer.from(String(v), 'utf8').toString('base64'));
     }
     obj['data'] = data;
     delete obj['stringData'];

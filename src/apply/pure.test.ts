@@ -3,12 +3,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FlotillaError } from '../core/index.js';
-import type { KubeObject } from '../kube/index.js';
+import { KubeApiError, type KubeObject } from '../kube/index.js';
 import {
   formatObjectId,
   hasDrifted,
   inventoryOf,
+  maskSecret,
   maskSecrets,
+  describeApiError,
   mergeInventory,
   normalizeObject,
   objMetadataOf,
@@ -277,6 +279,93 @@ describe('secret masking and human diffs', () => {
     const golden = new URL('./testdata/human-diff.golden', import.meta.url);
     if (process.env['UPDATE_GOLDEN']) writeFileSync(golden, text);
     assert.equal(text, readFileSync(golden, 'utf8'));
+  });
+});
+
+describe('Secret content masked wherever it appears (issue 22 item 6)', () => {
+  const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+  /** A Secret as `kubectl apply` (client-side) leaves it: values in data and in its annotation. */
+  const applied = (password: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: 's',
+      namespace: 'apps',
+      annotations: {
+        [LAST_APPLIED]: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 's', namespace: 'apps' },
+          stringData: { password },
+          data: { token: Buffer.from(`${password}-token`).toString('base64') },
+        }),
+      },
+      managedFields: [
+        {
+          manager: 'kubectl-client-side-apply',
+          operation: 'Update',
+          fieldsV1: { 'f:data': { 'f:password': {}, [`v:"${password}"`]: {} } },
+        },
+      ],
+    },
+    data: { password: Buffer.from(password).toString('base64') },
+  });
+  const leaks = (text: string, password: string): boolean =>
+    text.includes(password) ||
+    text.includes(Buffer.from(password).toString('base64').replace(/=+$/, '')) ||
+    text.includes(Buffer.from(`${password}-token`).toString('base64').replace(/=+$/, ''));
+
+  it('maskSecret masks data, stringData, the last-applied annotation and managedFields values', () => {
+    const masked = maskSecret(applied('hunter2'));
+    assert.equal(leaks(JSON.stringify(masked), 'hunter2'), false, JSON.stringify(masked));
+    const annotation = JSON.parse(masked.metadata.annotations?.[LAST_APPLIED] ?? '{}') as {
+      stringData: Record<string, string>;
+      data: Record<string, string>;
+    };
+    assert.deepEqual(annotation.stringData, { password: MaskDefault });
+    assert.deepEqual(annotation.data, { token: MaskDefault });
+    assert.deepEqual(masked['data'], { password: MaskDefault });
+    // keys stay visible; values, wherever they are, do not
+    assert.match(JSON.stringify(masked.metadata.managedFields), /f:password/);
+    const cm = o('v1', 'ConfigMap', 'c', 'apps', { data: { a: 'hunter2' } });
+    assert.deepEqual(maskSecret(cm), cm, 'other kinds are left as they are');
+  });
+
+  it('diffs show a changed last-applied annotation without its values', () => {
+    const text = unifiedDiff('Secret/apps/s', applied('hunter2'), applied('swordfish'));
+    assert.notEqual(text, '');
+    assert.equal(leaks(text, 'hunter2') || leaks(text, 'swordfish'), false, text);
+    assert.match(text, /last-applied-configuration/);
+    assert.match(text, /\*\*\* \(before\)/);
+  });
+
+  it('a Secret whose annotation is not JSON has it masked as a whole', () => {
+    const odd = applied('hunter2');
+    odd.metadata.annotations = { [LAST_APPLIED]: 'password=hunter2' };
+    assert.equal(JSON.stringify(maskSecret(odd)).includes('hunter2'), false);
+  });
+
+  it('API error messages about a Secret do not carry its values', () => {
+    const s = applied('hunter2');
+    const message =
+      'Secret "s" is invalid: data[password]: Invalid value: "aHVudGVyMg==": hunter2 is weak';
+    const err = new KubeApiError(message, {
+      code: 422,
+      method: 'PATCH',
+      path: '/api/v1/namespaces/apps/secrets/s',
+      status: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        code: 422,
+        reason: 'Invalid',
+        message,
+        details: { causes: [{ field: 'data[password]', message: 'Invalid value: "hunter2"' }] },
+      },
+    });
+    const d = describeApiError(err, s);
+    assert.equal(leaks(d.message, 'hunter2'), false, d.message);
+    assert.match(d.message, /Secret "s" is invalid: data\[password\]: Invalid value: "\*\*\*"/);
   });
 });
 

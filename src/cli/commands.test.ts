@@ -1,18 +1,18 @@
 // The flux-style commands end to end: a local cluster, a Git server and the controllers run in
-// this process; each command runs as a real `flotilla` process with --kubeconfig.
+// this process; each command runs as the shipped `flotilla` (bin/flotilla.js over the bundle)
+// with --kubeconfig.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startLocalCluster, type LocalCluster } from '../localcluster/index.js';
 import { KubeClient } from '../kube/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../source/index.js';
 import { installCrds, startControllers, type RunningControllers } from '../controller/index.js';
+import { runCli } from '../testing/index.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const env = {
   ...process.env,
   GIT_CONFIG_NOSYSTEM: '1',
@@ -27,18 +27,8 @@ let root: string;
 let work: string;
 let kubeconfig: string;
 
-/** Runs flotilla without blocking this process's event loop (the servers live here). */
-function flotilla(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/bin.ts', '--kubeconfig', kubeconfig, ...args],
-      { cwd: repoRoot, env, encoding: 'utf8' },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** Runs the shipped flotilla without blocking this process's event loop (the servers live here). */
+const flotilla = (...args: string[]) => runCli(['--kubeconfig', kubeconfig, ...args], { env });
 
 function commit(files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {

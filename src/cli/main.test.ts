@@ -1,25 +1,16 @@
-// End-to-end tests of the CLI skeleton: the real entry point run as a child process.
+// End-to-end tests of the CLI skeleton: the shipped entry (bin/flotilla.js over the bundle) run
+// as a child process.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runCli } from '../testing/index.js';
 import { colourEnabled } from './style.js';
 import { renderTable } from './output.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function flotilla(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const flotilla = (args: string[]) => runCli(args, { env: { NO_COLOR: '' } });
 
 describe('flotilla CLI', () => {
-  it('--help lists every command group and the global flags', () => {
-    const res = flotilla(['--help']);
+  it('--help lists every command group and the global flags', async () => {
+    const res = await flotilla(['--help']);
     assert.equal(res.code, 0);
     const groups = [
       'cluster',
@@ -53,41 +44,49 @@ describe('flotilla CLI', () => {
     }
   });
 
-  it('version prints JSON with -o json', () => {
-    const res = flotilla(['version', '-o', 'json']);
+  it('version prints JSON with -o json', async () => {
+    const res = await flotilla(['version', '-o', 'json']);
     assert.equal(res.code, 0);
     const info = JSON.parse(res.stdout) as Record<string, string>;
     assert.equal(info['node'], process.versions.node);
     assert.match(info['flotilla'] ?? '', /^\d+\.\d+\.\d+/);
   });
 
-  it('version prints a table by default and YAML with -o yaml', () => {
-    assert.match(flotilla(['version']).stdout, /^COMPONENT\s+VERSION\nflotilla\s+\d/);
-    assert.match(flotilla(['version', '-o', 'yaml']).stdout, /^flotilla: \d+\.\d+\.\d+\nnode: /);
+  it('version prints a table by default and YAML with -o yaml', async () => {
+    assert.match((await flotilla(['version'])).stdout, /^COMPONENT\s+VERSION\nflotilla\s+\d/);
+    assert.match(
+      (await flotilla(['version', '-o', 'yaml'])).stdout,
+      /^flotilla: \d+\.\d+\.\d+\nnode: /,
+    );
   });
 
-  it('an unknown command fails on stderr with a non-zero exit code', () => {
-    const res = flotilla(['bogus']);
+  it('an unknown command fails on stderr with a non-zero exit code', async () => {
+    const res = await flotilla(['bogus']);
     assert.notEqual(res.code, 0);
     assert.equal(res.stdout, '');
     assert.match(res.stderr, /unknown command 'bogus'/);
   });
 
-  it('an invalid output format is refused', () => {
-    const res = flotilla(['version', '-o', 'xml']);
+  it('an invalid output format is refused', async () => {
+    const res = await flotilla(['version', '-o', 'xml']);
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /argument 'xml' is invalid/);
   });
 
-  it('a command that cannot reach a cluster fails on stderr, printing no result', () => {
-    const res = flotilla(['get', 'kustomizations', '--kubeconfig', '/nonexistent/kubeconfig']);
+  it('a command that cannot reach a cluster fails on stderr, printing no result', async () => {
+    const res = await flotilla([
+      'get',
+      'kustomizations',
+      '--kubeconfig',
+      '/nonexistent/kubeconfig',
+    ]);
     assert.equal(res.code, 1);
     assert.equal(res.stdout, '');
     assert.match(res.stderr, /^error: /);
   });
 
-  it('prints no colour codes when stderr is not a TTY', () => {
-    const res = flotilla(['get', 'ks', '--kubeconfig', '/nonexistent/kubeconfig']);
+  it('prints no colour codes when stderr is not a TTY', async () => {
+    const res = await flotilla(['get', 'ks', '--kubeconfig', '/nonexistent/kubeconfig']);
     assert.ok(res.stderr.length > 0);
     assert.ok(!res.stderr.includes('\u001b['), 'no ANSI escapes');
   });

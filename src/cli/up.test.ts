@@ -1,56 +1,29 @@
-// `flotilla up` as a user runs it: everything becomes Ready, a commit in the working copy is
-// applied, Ctrl-C stops cleanly, and a second run resumes from the persisted state.
+// `flotilla up` as a user runs it, the shipped entry: everything becomes Ready, a commit in the
+// working copy is applied, Ctrl-C stops cleanly, and a second run resumes from the persisted state.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KubeClient, type KubeObject } from '../kube/index.js';
+import { startCli } from '../testing/index.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
+const env = { GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
 
-function startUp(data: string, ...extra: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/bin.ts', 'up', '--data', data, ...extra],
-    {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const waitFor = async (pattern: RegExp, timeoutMs = 90_000) => {
-    const end = Date.now() + timeoutMs;
-    while (!pattern.test(out)) {
-      if (Date.now() > end || child.exitCode !== null) {
-        throw new Error(
-          `did not see ${pattern} (exit ${child.exitCode}); stdout:\n${out}\nstderr:\n${err}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return { child, waitFor, exited, output: () => out };
-}
+/** `flotilla up` as shipped (bin/flotilla.js over the bundle). */
+const startUp = (data: string, ...extra: string[]) =>
+  startCli(['up', '--data', data, ...extra], { env });
 
 describe('flotilla up', () => {
   it('reconciles the example fleet, applies a commit, stops on SIGINT and resumes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
     try {
-      const first = startUp(data);
+      const first = await startUp(data);
       await first.waitFor(/All sources and Kustomizations are Ready/);
-      assert.match(first.output(), /created from examples\/fleet/);
+      assert.match(first.stdout(), /created from examples\/fleet/);
       assert.match(
-        first.output(),
+        first.stdout(),
         /Kustomization\s+apps\s+main@sha1:[0-9a-f]{40}\s+False\s+True\s+Applied revision/,
       );
 
@@ -60,11 +33,10 @@ describe('flotilla up', () => {
       execFileSync(
         'git',
         ['-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qam', 'Scale podinfo'],
-        { cwd: repo, env },
+        { cwd: repo, env: { ...process.env, ...env } },
       );
       const sha = execFileSync('git', ['rev-parse', 'HEAD'], {
         cwd: repo,
-        env,
         encoding: 'utf8',
       }).trim();
       await first.waitFor(
@@ -72,32 +44,27 @@ describe('flotilla up', () => {
       );
       await first.waitFor(new RegExp(`✔ Kustomization/apps applied main@sha1:${sha}`));
 
-      const kubeconfig = join(data, 'cluster', 'kubeconfig');
-      const replicas = execFileSync(
-        'kubectl',
-        [
-          '--kubeconfig',
-          kubeconfig,
-          'get',
-          'deployment',
-          'podinfo',
-          '-n',
-          'podinfo',
-          '-o',
-          'jsonpath={.spec.replicas}',
-        ],
-        { encoding: 'utf8' },
-      );
+      const client = await KubeClient.fromKubeConfig({
+        yaml: readFileSync(join(data, 'cluster', 'kubeconfig'), 'utf8'),
+      });
+      const deployment = await client.get<{ spec?: { replicas?: number } } & KubeObject>({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'podinfo',
+        name: 'podinfo',
+      });
+      client.close();
+      const replicas = String(deployment.spec?.replicas);
       assert.equal(replicas, '2');
 
       first.child.kill('SIGINT');
       assert.equal(await first.exited, 0);
 
-      const second = startUp(data, '--exit-when-ready', '--timeout', '90');
+      const second = await startUp(data, '--exit-when-ready', '--timeout', '90');
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(
-        second.output(),
+        second.stdout(),
         new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha}\\s+False\\s+True`),
       );
     } finally {

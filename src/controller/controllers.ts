@@ -163,6 +163,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   if (options.health !== false) {
     health = await startHealthServer({
       metrics,
+      logger: log,
       ready: () => ready || (elector !== undefined && !elector.isLeader),
       ...(options.health?.host ? { host: options.health.host } : {}),
       ...(options.health?.port !== undefined ? { port: options.health.port } : {}),

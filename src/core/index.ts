@@ -5,3 +5,13 @@ export * from './metrics.js';
 export * from './duration.js';
 export * from './conditions.js';
 export { lazyRequire } from './lazy-require.js';
+export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
+export {
+  answerMalformedUrl,
+  decodePath,
+  guardRequests,
+  guardServer,
+  parseRequestUrl,
+} from './http-guard.js';
+export type { GuardOptions, RequestHandler } from './http-guard.js';
+export { MAX_NESTING_DEPTH, exceedsNestingDepth } from './nesting.js';

@@ -68,6 +68,31 @@ export class Discovery {
     }
   }
 
+  /**
+   * Every namespaced resource that can be listed, in the preferred version of each group (what
+   * a namespace's deletion goes through). Asks the server afresh, so new CRDs are included.
+   */
+  async namespacedResources(): Promise<ApiResource[]> {
+    const core = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/api' })).body,
+    ) as {
+      versions?: string[];
+    };
+    const groups = JSON.parse(
+      (await this.transport.request({ method: 'GET', path: '/apis' })).body,
+    ) as {
+      groups?: { preferredVersion?: { groupVersion?: string } }[];
+    };
+    const gvs = [
+      ...(core.versions ?? []),
+      ...(groups.groups ?? []).flatMap((g) => g.preferredVersion?.groupVersion ?? []),
+    ];
+    const entries = await Promise.all(gvs.map((gv) => this.fetch(gv, undefined)));
+    return entries.flatMap((e) =>
+      [...(e?.byKind.values() ?? [])].filter((r) => r.namespaced && r.verbs.includes('list')),
+    );
+  }
+
   /** Forgets everything (or one group/version). */
   invalidate(apiVersion?: string): void {
     if (apiVersion === undefined) this.groups.clear();

@@ -1,6 +1,6 @@
 // Runs client-go exec credential plugins (ExecCredential v1/v1beta1) and caches their answer.
 import { spawn } from 'node:child_process';
-import { FlotillaError } from '../core/index.js';
+import { FlotillaError, setOwnValue } from '../core/index.js';
 import type { ExecConfig } from './kubeconfig-file.js';
 
 /** What a plugin returned. */
@@ -91,7 +91,7 @@ export class ExecCredentialProvider {
       },
     };
     const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env) };
-    for (const e of cfg.env) env[e.name] = e.value;
+    for (const e of cfg.env) setOwnValue(env, e.name, e.value);
     env['KUBERNETES_EXEC_INFO'] = JSON.stringify(input);
     const stdout = await this.spawn(env, interactive);
     return this.parse(stdout);

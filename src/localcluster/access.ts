@@ -14,14 +14,14 @@ import type { ServiceAccountTokens } from './sa-tokens.js';
 import type { RequestInfo } from './request-info.js';
 
 export interface AccessControl {
-  readonly adminToken: string;
+  readonly adminTokenDigest: Buffer;
   readonly authorizer: RbacAuthorizer;
   readonly tokens: ServiceAccountTokens;
 }
 
 /** The authenticated (and, with Impersonate-* headers, impersonated) user of a request. */
 export function identify(ac: AccessControl, headers: IncomingHttpHeaders): UserInfo {
-  const user = authenticate(headers, ac.adminToken, (t) => ac.tokens.authenticate(t));
+  const user = authenticate(headers, ac.adminTokenDigest, (t) => ac.tokens.authenticate(t));
   return impersonate(user, headers, (who, what) => {
     const apiGroup = what.resource === 'uids' ? 'authentication.k8s.io' : '';
     const attrs: Attributes = {

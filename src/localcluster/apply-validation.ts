@@ -1,6 +1,7 @@
 // The type check structured-merge-diff makes of a server-side apply configuration before merging
 // it ("failed to create typed patch object"): scalars of the wrong type, maps and lists where the
 // schema says otherwise, with SMD's paths and messages.
+import { ownValue } from '../core/index.js';
 import { isPlainObject } from './object-meta.js';
 import type { SchemaNode } from './schema-check.js';
 
@@ -35,7 +36,9 @@ function walk(v: unknown, s: SchemaNode | undefined, path: string, errs: string[
     if (!isPlainObject(v)) return; // Go's decoding reports these
     for (const [k, x] of Object.entries(v)) {
       const sub =
-        s.properties?.[k] ??
+        (s.properties === undefined
+          ? undefined
+          : (ownValue(s.properties, k) as SchemaNode | undefined)) ??
         (isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined);
       walk(x, sub, `${path}.${k}`, errs);
     }

@@ -1,7 +1,7 @@
 // Authentication: the admin bearer token and service account tokens; Impersonate-User,
 // Impersonate-Group and Impersonate-Uid headers switch the identity when the real user may
 // `impersonate` (checked by the authorizer, as kube-apiserver's impersonation filter does).
-import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest, unauthorized } from './status-errors.js';
 
@@ -42,26 +42,22 @@ function headerList(headers: IncomingHttpHeaders, name: string): string[] {
     .filter((s) => s !== '');
 }
 
-// the admin token's bytes, kept between requests (a server has one token)
-let expectedFor = '';
-let expected = Buffer.alloc(0);
-
-/** Who sent the request, or a 401 error for anonymous or unknown credentials. */
+/**
+ * Who sent the request, or a 401 error for anonymous or unknown credentials. The admin token is
+ * known by its SHA-256 digest only (the server keeps no clear copy).
+ */
 export function authenticate(
   headers: IncomingHttpHeaders,
-  adminToken: string,
+  adminTokenDigest: Buffer,
   tokens?: TokenAuthenticator,
 ): UserInfo {
   const auth = headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(auth);
   if (!m) throw unauthorized();
   const token = m[1]?.trim() ?? '';
-  const given = Buffer.from(token);
-  if (expectedFor !== adminToken) {
-    expected = Buffer.from(adminToken);
-    expectedFor = adminToken;
-  }
-  if (given.length === expected.length && timingSafeEqual(given, expected)) return ADMIN_USER;
+  const given = createHash('sha256').update(token).digest();
+  if (given.length === adminTokenDigest.length && timingSafeEqual(given, adminTokenDigest))
+    return ADMIN_USER;
   const user = tokens?.(token);
   if (user === undefined) throw unauthorized();
   return user;

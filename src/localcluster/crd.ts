@@ -5,6 +5,8 @@ import { asString, isPlainObject, metaOf, type KubeObject } from './object-meta.
 import type { PrinterColumn, ResourceInfo } from './registry.js';
 import { ALL_VERBS } from './registry.js';
 import type { SchemaNode } from './schema-check.js';
+import { compileRules } from './crd-validation-rules.js';
+import { jsonEqual } from './object-meta.js';
 
 export const CRD_SKEY = 'customresourcedefinitions.apiextensions.k8s.io';
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -112,7 +114,22 @@ export function validateCrd(o: KubeObject): FieldError[] {
         detail: 'must be object at the root',
       });
   });
+  errs.push(...ruleErrors(versions));
   return errs;
+}
+
+/**
+ * Compile and cost errors of the versions' validation rules, at the path kube-apiserver reports
+ * them: `spec.validation` when every version has the same schema (its internal form), else
+ * each version's own.
+ */
+function ruleErrors(versions: readonly CrdVersion[]): FieldError[] {
+  const first = versions[0]?.schema;
+  if (first !== undefined && versions.every((v) => jsonEqual(v.schema, first)))
+    return compileRules(first, 'spec.validation.openAPIV3Schema').errors;
+  return versions.flatMap(
+    (v, i) => compileRules(v.schema, `spec.versions[${i}].schema.openAPIV3Schema`).errors,
+  );
 }
 
 /** The resources a CRD serves: one ResourceInfo per served version, with its schema. */

@@ -1,6 +1,7 @@
 // core/v1 Event and events.k8s.io/v1 Event are one resource served in two groups (as in
 // kube-apiserver, where both convert to the same internal type and share storage): objects are
 // stored in the core form and converted field by field for events.k8s.io/v1.
+import { hasOwnKey, setOwnValue } from '../core/index.js';
 import { isPlainObject, type KubeObject } from './object-meta.js';
 
 /** events.k8s.io/v1 field → core/v1 field, for the fields whose names differ. */
@@ -57,8 +58,9 @@ const EVENTS_ORDER = [
 
 function ordered(o: KubeObject, order: readonly string[]): KubeObject {
   const out: KubeObject = {};
-  for (const k of order) if (o[k] !== undefined) out[k] = o[k];
-  for (const [k, v] of Object.entries(o)) if (!(k in out) && v !== undefined) out[k] = v;
+  for (const k of order) if (hasOwnKey(o, k) && o[k] !== undefined) out[k] = o[k];
+  for (const [k, v] of Object.entries(o))
+    if (!hasOwnKey(out, k) && v !== undefined) setOwnValue(out, k, v);
   return out;
 }
 

@@ -6,6 +6,14 @@ export function rememberJson(obj: object, text: string): void {
   cache.set(obj, text);
 }
 
+/**
+ * Drops the text of an object no longer served but still kept (a superseded version in the watch
+ * history): the rare watch that resumes that far back serialises it again.
+ */
+export function forgetJson(obj: object): void {
+  cache.delete(obj);
+}
+
 /** JSON text of a value, from the cache for stored objects. */
 export function toJson(value: unknown): string {
   if (typeof value === 'object' && value !== null) {

@@ -1,6 +1,7 @@
 // The JSONPath of Kubernetes (client-go's util/jsonpath) as CRD printer columns use it:
 // `.status.conditions[?(@.type=="Ready")].status`, `.spec.tags[*]`, `.items[0]`, `..name`,
 // `['a.b']`, slices and filters with ==, !=, <, <=, >, >= and existence.
+import { hasOwnKey } from '../core/index.js';
 
 type Segment =
   | { readonly kind: 'field'; readonly name: string }
@@ -139,7 +140,7 @@ function parseBracket(inner: string, whole: string): Segment {
 
 function recursive(v: unknown, name: string, out: unknown[]): void {
   if (isObject(v)) {
-    if (name in v) out.push(v[name]);
+    if (hasOwnKey(v, name)) out.push(v[name]);
     for (const x of Object.values(v)) recursive(x, name, out);
   } else if (Array.isArray(v)) for (const x of v) recursive(x, name, out);
 }
@@ -168,7 +169,7 @@ function step(values: unknown[], seg: Segment): unknown[] {
   for (const v of values) {
     switch (seg.kind) {
       case 'field':
-        if (isObject(v) && seg.name in v) out.push(v[seg.name]);
+        if (isObject(v) && hasOwnKey(v, seg.name)) out.push(v[seg.name]);
         break;
       case 'recursive':
         recursive(v, seg.name, out);

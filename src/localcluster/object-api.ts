@@ -37,6 +37,7 @@ import {
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
 import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import { withRuleErrors } from './crd-validation-rules.js';
 import type { UserInfo } from './auth.js';
 import type { TypedCodec } from './typed-codec.js';
 import { validateObject } from './validation/kinds.js';
@@ -149,6 +150,31 @@ function gr(info: ResourceInfo): { group: string; resource: string } {
 /** The group validation errors name: the stored type's (events.k8s.io Events are core Events). */
 function kindGroup(info: ResourceInfo): string {
   return info.storage?.group ?? info.group;
+}
+
+/** ObjectMeta's string fields: everything downstream (storage keys, names in paths) needs strings. */
+const META_STRINGS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion'] as const;
+
+function goTypeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/**
+ * Refuses a non-string in ObjectMeta's string fields as kube-apiserver's decoder does; a null is
+ * an absent field to Go's decoder, so it is dropped.
+ */
+function checkMetaStrings(info: ResourceInfo, m: Record<string, unknown>): void {
+  for (const field of META_STRINGS) {
+    const v = m[field];
+    if (v === null) delete m[field];
+    else if (v !== undefined && typeof v !== 'string')
+      throw decodeError(
+        info,
+        `json: cannot unmarshal ${goTypeOf(v)} into Go struct field ObjectMeta.metadata.${field} of type string`,
+      );
+  }
 }
 
 /** The kind's name in "X in version Y cannot be handled" messages. */
@@ -303,7 +329,7 @@ export class ObjectApi {
         t.info,
         'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
       );
-    }
+    } else if (isPlainObject(o.metadata)) checkMetaStrings(t.info, o.metadata);
     const schema = this.deps.schemaFor(t.info);
     const unknown = schema === undefined ? [] : pruneUnknown(o, schema);
     const problems = [
@@ -327,11 +353,22 @@ export class ObjectApi {
     return warnings;
   }
 
-  /** Schema validation of custom resources (built-in kinds are validated per kind). */
-  private schemaErrors(t: Target, o: KubeObject): FieldError[] {
+  /**
+   * Schema validation and validation rules of custom resources (built-in kinds are validated per
+   * kind); the rules' warnings go to `warnings`. A status write runs the rules only.
+   */
+  private schemaErrors(
+    t: Target,
+    o: KubeObject,
+    old: KubeObject | undefined,
+    warnings: string[],
+  ): FieldError[] {
     if (t.info.crd === undefined) return [];
     const schema = this.deps.schemaFor(t.info);
-    return schema === undefined ? [] : validateSchema(o, schema);
+    if (schema === undefined) return [];
+    const r = withRuleErrors(schema, o, old, t.subresource === '' ? validateSchema(o, schema) : []);
+    warnings.push(...r.warnings);
+    return r.errors;
   }
 
   private async admit(
@@ -419,7 +456,7 @@ export class ObjectApi {
     }
     const errs = [
       ...validateObject(t.info, obj),
-      ...this.schemaErrors(t, obj),
+      ...this.schemaErrors(t, obj, undefined, warnings),
       ...this.kindValidation(t.info, obj),
     ];
     if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), name, errs);
@@ -529,10 +566,12 @@ export class ObjectApi {
       ...(t.subresource === ''
         ? [
             ...validateObject(t.info, o, oldView),
-            ...this.schemaErrors(t, o),
+            ...this.schemaErrors(t, o, oldView, warnings),
             ...this.kindValidation(t.info, o),
           ]
-        : []),
+        : t.subresource === 'status'
+          ? this.schemaErrors(t, o, oldView, warnings)
+          : []),
       ...validateUpdate(t.info, oldView, o),
     ];
     if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), t.name, errs);

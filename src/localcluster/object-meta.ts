@@ -1,6 +1,6 @@
 // Helpers over a Kubernetes object's metadata: typed access, name validation, cloning.
 import { randomBytes } from 'node:crypto';
-import { rfc3339 } from '../core/index.js';
+import { ownValue, rfc3339, setOwnValue } from '../core/index.js';
 
 export type KubeObject = Record<string, unknown>;
 
@@ -95,7 +95,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     const av = ao[k];
     if (av === undefined || !Object.prototype.hasOwnProperty.call(ao, k)) continue;
     n++;
-    if (!jsonEqual(av, bo[k])) return false;
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(av, bo[k])) return false;
   }
   for (const k in bo) if (bo[k] !== undefined && Object.prototype.hasOwnProperty.call(bo, k)) n--;
   return n === 0;
@@ -107,7 +107,7 @@ export function getPath(obj: unknown, path: string): unknown {
   for (const part of path.replace(/^\./, '').split('.')) {
     if (part === '') continue;
     if (!isPlainObject(cur)) return undefined;
-    cur = cur[part];
+    cur = ownValue(cur, part);
   }
   return cur;
 }
@@ -119,15 +119,15 @@ export function setPath(obj: KubeObject, path: string, value: unknown): void {
     .filter((p) => p !== '');
   let cur: Record<string, unknown> = obj;
   for (const part of parts.slice(0, -1)) {
-    let next = cur[part];
+    let next = ownValue(cur, part);
     if (!isPlainObject(next)) {
       next = {};
-      cur[part] = next;
+      setOwnValue(cur, part, next);
     }
     cur = next as Record<string, unknown>;
   }
   const last = parts[parts.length - 1];
-  if (last !== undefined) cur[last] = value;
+  if (last !== undefined) setOwnValue(cur, last, value);
 }
 
 /** A JSON value as text for messages and table cells ('' for null/undefined). */

@@ -19,7 +19,7 @@ import {
   FieldErrorType,
   MODIFIED_CONFLICT,
 } from './status-errors.js';
-import { decodeBody } from './http-io.js';
+import { decodeBody, rejectTooDeep } from './http-io.js';
 import { GoJsonError, parseGoJson } from './go-json.js';
 import {
   clone,
@@ -88,8 +88,10 @@ function jsonKind(v: unknown): string {
 /** A patch body as kube-apiserver decodes it: Go's errors, `error decoding patch: ...` (400). */
 function decodePatch(body: Buffer, contentType: string): unknown {
   let doc: unknown;
+  const text = body.toString('utf8');
+  rejectTooDeep(text, 'JSON');
   try {
-    doc = parseGoJson(body.toString('utf8'));
+    doc = parseGoJson(text);
   } catch (err) {
     if (err instanceof GoJsonError) throw badRequest(`error decoding patch: ${err.message}`);
     throw err;

@@ -4,7 +4,7 @@
 import { parseDocument } from 'yaml';
 import { badRequest } from './status-errors.js';
 import { isPlainObject, type KubeObject } from './object-meta.js';
-import { decodeBody, mediaType } from './http-io.js';
+import { decodeBody, mediaType, rejectTooDeep, rejectTooDeepValue } from './http-io.js';
 import { duplicateFields, GoJsonError, parseGoJson, summarizeData } from './go-json.js';
 
 export interface DecodedObject {
@@ -37,8 +37,16 @@ const YAML_TYPES = new Set([
   'application/apply-patch+yaml',
 ]);
 
+/** Go's yaml line numbers: 1-based, of the position given. */
+function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 function decodeYaml(body: Buffer): { value: unknown; duplicates: string[] } {
   const text = body.toString('utf8');
+  rejectTooDeep(text, 'YAML');
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0)
     throw badRequest(`error decoding YAML: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
@@ -47,11 +55,13 @@ function decodeYaml(body: Buffer): { value: unknown; duplicates: string[] } {
   const strict = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   for (const e of strict.errors) {
     if (e.code !== 'DUPLICATE_KEY') continue;
-    const line = e.linePos?.[0]?.line ?? 0;
+    const line = lineAt(text, e.pos[0]);
     const key = /"?([^"]*)"?$/.exec(text.slice(e.pos[0], e.pos[1]))?.[1] ?? '';
     duplicates.push(`line ${line}: key ${JSON.stringify(key)} already set in map`);
   }
-  return { value: doc.toJS() as unknown, duplicates };
+  const value = doc.toJS() as unknown;
+  rejectTooDeepValue(value, 'YAML');
+  return { value, duplicates };
 }
 
 /** Decodes the body of a create or update of `kind`; errors are kube-apiserver's 400s. */
@@ -78,6 +88,7 @@ export function decodeRequestObject(
   }
   const text = body.toString('utf8');
   if (text.trim() === '') throw unrecognized(kind, body, 'unexpected end of JSON input');
+  rejectTooDeep(text, 'JSON');
   let value: unknown;
   try {
     value = parseGoJson(text);

@@ -1,4 +1,6 @@
 // Turns a request path and method into what it asks for (like kube-apiserver's RequestInfo).
+import { decodePath } from '../core/index.js';
+import { badRequest } from './status-errors.js';
 
 export interface RequestInfo {
   readonly isResource: boolean;
@@ -39,7 +41,12 @@ export function parseRequestInfo(
   const parts = path
     .split('/')
     .filter((p) => p !== '')
-    .map(decodeURIComponent);
+    .map((p) => {
+      const decoded = decodePath(p);
+      if (decoded === undefined)
+        throw badRequest(`malformed request path: ${JSON.stringify(path)}`);
+      return decoded;
+    });
   const nonResource: RequestInfo = {
     isResource: false,
     verb: method.toLowerCase(),

@@ -67,6 +67,10 @@ export interface RestContext {
   readonly patcher: PatchHandler | undefined;
   /** @default 60000 */
   readonly bookmarkIntervalMs: number;
+  /** Unsent bytes after which a watcher that does not read is closed. */
+  readonly watchBacklogBytes?: number;
+  /** Told about each watcher closed for falling behind. */
+  readonly onSlowWatcher?: (resource: string, backlog: number) => void;
 }
 
 export interface RestCall {
@@ -391,6 +395,8 @@ function watch(ctx: RestContext, call: RestCall): void {
     sendInitialEvents: call.query.get('sendInitialEvents') === 'true',
     timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30 * 60 * 1000,
     bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+    ...(ctx.watchBacklogBytes === undefined ? {} : { backlogBytes: ctx.watchBacklogBytes }),
+    onSlowWatcher: (backlog) => ctx.onSlowWatcher?.(info.resource, backlog),
     render: (obj, first) => {
       const o = ctx.api.present(info, obj);
       if (!table) return o;

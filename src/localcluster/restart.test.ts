@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, readKubeconfig } from './index.js';
 import { TestClient, eventually } from './http-test-client.js';
+import { openCrd } from '../testing/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-lc-restart-'));
 
@@ -21,26 +22,7 @@ describe('restart', () => {
       body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep' }, data: { a: '1' } },
     });
     await c1.send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      body: {
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'things.example.com' },
-        spec: {
-          group: 'example.com',
-          scope: 'Cluster',
-          names: { plural: 'things', kind: 'Thing' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: {
-                openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          ],
-        },
-      },
+      body: openCrd({ group: 'example.com', plural: 'things', kind: 'Thing', namespaced: false }),
     });
     await eventually(
       async () => (await c1.send('GET', '/apis/example.com/v1/things')).status === 200,

@@ -1,8 +1,14 @@
 // Routes every HTTPS request: health and version, discovery, OpenAPI, then authenticated
 // resource requests to the REST handler; every failure becomes a metav1.Status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../core/index.js';
-import { ApiError, internalError, pathNotFound } from './status-errors.js';
+import {
+  decodePath,
+  errorMessage,
+  guardRequests,
+  parseRequestUrl,
+  type Logger,
+} from '../core/index.js';
+import { ApiError, badRequest, internalError, pathNotFound } from './status-errors.js';
 import { sendError, sendJson } from './http-io.js';
 import {
   authorize,
@@ -81,29 +87,46 @@ function sendOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
 export function createRouter(
   deps: RouterDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    route(deps, req, res).catch((err: unknown) => {
-      if (err instanceof ApiError) {
+  return guardRequests(
+    async (req, res) => {
+      try {
+        await route(deps, req, res);
+      } catch (err) {
+        // API errors are answers; anything else escaped a handler and is logged by the guard
+        if (!(err instanceof ApiError)) throw err;
         sendError(res, err);
-        return;
       }
-      deps.logger.error({ err, url: req.url, method: req.method }, 'request failed');
-      sendError(res, internalError(err instanceof Error ? err.message : String(err)));
-    });
-  };
+    },
+    {
+      logger: deps.logger,
+      server: 'local cluster',
+      answer: (res, err) => sendError(res, internalError(errorMessage(err))),
+    },
+  );
 }
 
 // request targets made of these characters mean the same to the WHATWG URL parser as they read
 const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 const DOT_SEGMENT = /\/\.\.?(\/|$)/;
 
-/** Path and query of the request target; the URL parser only for targets that need it. */
+/**
+ * Path and query of the request target; the URL parser only for targets that need it. A target
+ * that is no URL (`//:99999/`) or whose path does not decode (`%E0%A4%A`) is a 400, as Go's HTTP
+ * server answers it before kube-apiserver sees the request.
+ */
 function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
   const q = target.indexOf('?');
   const raw = q < 0 ? target : target.slice(0, q);
-  if (PLAIN_TARGET.test(raw) && !DOT_SEGMENT.test(raw) && !target.includes('#'))
+  if (
+    PLAIN_TARGET.test(raw) &&
+    !raw.startsWith('//') &&
+    !DOT_SEGMENT.test(raw) &&
+    !target.includes('#')
+  )
     return { pathname: raw, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
-  const url = new URL(target, 'https://localhost');
+  const url = parseRequestUrl(target);
+  if (url === undefined || decodePath(url.pathname) === undefined)
+    throw badRequest(`malformed request URL: ${JSON.stringify(target.slice(0, 200))}`);
   return { pathname: url.pathname, query: url.searchParams };
 }
 

@@ -1,7 +1,14 @@
 // Structural-schema work on an object: unknown-field detection and pruning, OpenAPI defaults,
 // and per-field validation (types, enums, required, bounds, patterns) for CRD kinds.
 import { FieldErrorType, type FieldError } from './status-errors.js';
+import { hasOwnKey, ownValue, setOwnValue } from '../core/index.js';
 import { isPlainObject } from './object-meta.js';
+
+/** The schema of a declared property (own properties only: a field may be named `constructor`). */
+function propertySchema(s: SchemaNode, key: string): SchemaNode | undefined {
+  const props = s.properties;
+  return props === undefined ? undefined : (ownValue(props, key) as SchemaNode | undefined);
+}
 
 /** An OpenAPI v3 schema node (the shape CRDs and the merge module use). */
 export interface SchemaNode {
@@ -60,7 +67,7 @@ function prune(
     const addl = schema.additionalProperties;
     const embedded = root || schema['x-kubernetes-embedded-resource'] === true;
     for (const key in value) {
-      const sub = props?.[key];
+      const sub = propertySchema(schema, key);
       if (sub !== undefined) {
         if (typeof value[key] === 'object' && value[key] !== null)
           prune(value[key], sub, { parent: at, key }, false, unknown);
@@ -86,9 +93,11 @@ export function applyDefaults(value: unknown, schema: SchemaNode | undefined): v
   if (schema === undefined) return;
   if (isPlainObject(value)) {
     for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-      if (value[key] === undefined && sub.default !== undefined)
-        value[key] = structuredClone(sub.default);
-      if (value[key] !== undefined) applyDefaults(value[key], sub);
+      if (!hasOwnKey(value, key) || value[key] === undefined) {
+        if (sub.default === undefined) continue;
+        setOwnValue(value, key, structuredClone(sub.default));
+      }
+      applyDefaults(value[key], sub);
     }
     if (isPlainObject(schema.additionalProperties)) {
       for (const v of Object.values(value)) applyDefaults(v, schema.additionalProperties);
@@ -216,7 +225,7 @@ export function validateSchema(
     for (const [key, v] of Object.entries(value)) {
       if (root && ROOT_META_FIELDS.has(key)) continue;
       const sub =
-        schema.properties?.[key] ??
+        propertySchema(schema, key) ??
         (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
       if (sub !== undefined) errs.push(...validateSchema(v, sub, child(path, key), false));
     }

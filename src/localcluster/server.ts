@@ -1,12 +1,18 @@
 // startLocalCluster: wires storage, registry, controllers and the HTTPS server together and
 // writes DATA/kubeconfig once the server listens.
 import { createServer, type Server } from 'node:https';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { silentLogger, type Logger } from '../core/index.js';
+import { guardServer, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
-import { generateToken } from './auth.js';
+import { resolveAdminToken } from './admin-token.js';
+import {
+  createPrivateFile,
+  restrictSecretFiles,
+  securePrivateDir,
+  writePrivateFile,
+} from './private-files.js';
 import { buildKubeconfig, KUBECONFIG_FILE } from './kubeconfig.js';
 import { ObjectStore } from './store.js';
 import { ResourceRegistry } from './registry.js';
@@ -39,6 +45,16 @@ export interface LocalClusterOptions {
   readonly bookmarkIntervalMs?: number;
   /** Watch events kept for resuming watches; older versions get 410 Gone. @default 20000 */
   readonly watchHistory?: number;
+  /**
+   * Bytes of objects (as JSON) the watch history may hold besides its count; the oldest events go
+   * first. @default 16777216 (16 MiB)
+   */
+  readonly watchHistoryBytes?: number;
+  /**
+   * Unsent bytes a watcher may fall behind by before the server closes it (kube-apiserver closes
+   * unresponsive watchers; clients re-list). @default 16777216 (16 MiB)
+   */
+  readonly watchBacklogBytes?: number;
 }
 
 export interface LocalCluster {
@@ -62,7 +78,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const name = options.name ?? 'flotilla-local';
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const dataDir = options.dataDir;
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir !== undefined) securePrivateDir(dataDir, logger);
   // only a persistent database needs the directory to itself
   const unlock = dataDir !== undefined && !inMemory ? lockDataDir(dataDir) : () => undefined;
   try {
@@ -81,16 +97,24 @@ async function serve(
   dataDir: string | undefined,
   unlock: () => void,
 ): Promise<LocalCluster> {
+  if (dataDir !== undefined) restrictSecretFiles(dataDir, logger);
   const pki = await loadOrCreatePki(dataDir, name);
+  const dbPath = inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE);
+  if (dbPath !== ':memory:') createPrivateFile(dbPath);
   const store = new ObjectStore({
-    path: inMemory || dataDir === undefined ? ':memory:' : join(dataDir, DB_FILE),
+    path: dbPath,
     ...(options.watchHistory === undefined ? {} : { watchHistory: options.watchHistory }),
+    ...(options.watchHistoryBytes === undefined
+      ? {}
+      : { watchHistoryBytes: options.watchHistoryBytes }),
   });
-  let token = store.getMeta('adminToken');
-  if (token === undefined) {
-    token = generateToken();
-    store.setMeta('adminToken', token);
-  }
+  const kubeconfigFile = dataDir === undefined ? undefined : join(dataDir, KUBECONFIG_FILE);
+  const { token, digest } = resolveAdminToken(
+    store,
+    kubeconfigFile !== undefined && existsSync(kubeconfigFile)
+      ? readFileSync(kubeconfigFile, 'utf8')
+      : undefined,
+  );
   store.hub.onListenerError = (err) => logger.error({ err }, 'a storage event listener failed');
   const registry = new ResourceRegistry();
   const ips = serviceIpAllocators(store.list('services'));
@@ -124,9 +148,17 @@ async function serve(
       registry,
       patcher: controllers.patcher,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
+      ...(options.watchBacklogBytes === undefined
+        ? {}
+        : { watchBacklogBytes: options.watchBacklogBytes }),
+      onSlowWatcher: (resource, backlog) =>
+        logger.warn(
+          { resource, backlog },
+          'closed a watcher that does not keep up with its events',
+        ),
     },
     openapi,
-    access: { adminToken: token, authorizer, tokens: controllers.tokens },
+    access: { adminTokenDigest: digest, authorizer, tokens: controllers.tokens },
     serverAddress: () => `127.0.0.1:${port}`,
     logger,
     isReady: () => true,
@@ -135,6 +167,7 @@ async function serve(
     { cert: pki.certPem, key: pki.keyPem, keepAliveTimeout: 30000 },
     router,
   );
+  guardServer(server, { logger, server: 'local cluster' });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -150,11 +183,8 @@ async function serve(
   port = typeof addr === 'object' && addr !== null ? addr.port : 0;
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
-  let kubeconfigPath: string | undefined;
-  if (dataDir !== undefined) {
-    kubeconfigPath = join(dataDir, KUBECONFIG_FILE);
-    writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  }
+  if (kubeconfigFile !== undefined) writePrivateFile(kubeconfigFile, kubeconfig);
+  const kubeconfigPath = kubeconfigFile;
   logger.info({ url, dataDir, inMemory }, 'local cluster serving');
   let stopped = false;
   return {

@@ -111,6 +111,9 @@ export class GoValue {
   constructor(readonly text: string) {}
 }
 
+/** field.OmitValueType: an Invalid error that shows no value (`spec: Invalid value: why`). */
+export const OMIT_VALUE = new GoValue('');
+
 function renderValue(value: unknown): string {
   if (value instanceof GoValue) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
@@ -140,12 +143,15 @@ export function fieldErrorBody(e: FieldError): string {
     case FieldErrorType.NotFound:
       return `Not found: ${renderValue(e.value)}${detail}`;
     case FieldErrorType.Duplicate:
-      return `Duplicate value: ${renderValue(e.value)}`;
+      return e.value === OMIT_VALUE
+        ? 'Duplicate value'
+        : `Duplicate value: ${renderValue(e.value)}`;
     case FieldErrorType.NotSupported:
       return `Unsupported value: ${renderValue(e.value)}${detail}`;
     case FieldErrorType.TypeInvalid:
       return `Invalid value: ${renderValue(e.value)}${detail}`;
     default:
+      if (e.value === OMIT_VALUE) return `Invalid value${detail}`;
       return `Invalid value: ${renderValue(e.value)}${detail}`;
   }
 }

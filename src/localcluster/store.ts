@@ -4,13 +4,15 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { WatchHub, WatchEventType, type StoreEvent } from './watch-hub.js';
 import { metaOf, type KubeObject } from './object-meta.js';
-import { rememberJson } from './json-cache.js';
+import { forgetJson, rememberJson, toJson } from './json-cache.js';
 
 export interface ObjectStoreOptions {
   /** SQLite file, or ':memory:'. */
   readonly path: string;
   /** @default 20000 */
   readonly watchHistory?: number;
+  /** @default DEFAULT_WATCH_HISTORY_BYTES */
+  readonly watchHistoryBytes?: number;
 }
 
 function nsKey(namespace: string, name: string): string {
@@ -66,10 +68,12 @@ export class ObjectStore {
       this.stmtDel.run(skey, ns, name);
       this.stmtRv.run(String(rv));
     });
-    this.hub = new WatchHub(
-      this.rv,
-      options.watchHistory === undefined ? {} : { historySize: options.watchHistory },
-    );
+    this.hub = new WatchHub(this.rv, {
+      ...(options.watchHistory === undefined ? {} : { historySize: options.watchHistory }),
+      ...(options.watchHistoryBytes === undefined
+        ? {}
+        : { historyBytes: options.watchHistoryBytes }),
+    });
   }
 
   private bucket(skey: string): Map<string, KubeObject> {
@@ -92,6 +96,17 @@ export class ObjectStore {
 
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)').run(key, value);
+  }
+
+  /** Deletes a kept value so that its bytes are gone from the database and its WAL too. */
+  deleteMetaSecurely(key: string): void {
+    this.db.pragma('secure_delete = ON');
+    try {
+      this.db.prepare('DELETE FROM meta WHERE k = ?').run(key);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
   }
 
   /** The stored object; callers must not mutate it. */
@@ -138,6 +153,7 @@ export class ObjectStore {
     rememberJson(obj, json);
     this.rv = rv;
     b.set(key, obj);
+    if (old !== undefined) forgetJson(old);
     this.publish({
       rv,
       type: old === undefined ? WatchEventType.Added : WatchEventType.Modified,
@@ -146,6 +162,7 @@ export class ObjectStore {
       name,
       object: obj,
       old,
+      size: json.length,
     });
     return obj;
   }
@@ -162,7 +179,18 @@ export class ObjectStore {
     this.rv = rv;
     b.delete(key);
     const gone = { ...old, metadata: { ...metaOf(old), resourceVersion: String(rv) } };
-    this.publish({ rv, type: WatchEventType.Deleted, skey, namespace, name, object: gone, old });
+    const size = toJson(old).length; // cached: the stored version was serialised when written
+    forgetJson(old);
+    this.publish({
+      rv,
+      type: WatchEventType.Deleted,
+      skey,
+      namespace,
+      name,
+      object: gone,
+      old,
+      size,
+    });
     return gone;
   }
 

@@ -69,9 +69,20 @@ export function prepareForCreate(
     case 'batch/Job':
       jobSelector(o, uid);
       break;
+    case 'apiextensions.k8s.io/CustomResourceDefinition':
+      storedVersions(o);
+      break;
     default:
       break;
   }
+}
+
+/** A new CRD has stored its storage version (the CRD strategy's PrepareForCreate). */
+function storedVersions(o: KubeObject): void {
+  const spec = obj(o, 'spec');
+  const versions: unknown[] = Array.isArray(spec.versions) ? spec.versions : [];
+  const storage = versions.find((v) => isPlainObject(v) && v.storage === true);
+  if (isPlainObject(storage)) obj(o, 'status').storedVersions = [storage.name];
 }
 
 /** Cluster IPs and node ports, as the Service REST storage allocates them. */

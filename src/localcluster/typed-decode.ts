@@ -2,6 +2,7 @@
 // is an error worded like Go's encoding/json ("json: cannot unmarshal string into Go struct field
 // DeploymentSpec.spec.replicas of type int32"), integers must fit their Go type, times parse as
 // RFC 3339, quantities and base64 fields are checked, and `null` resets a field as Go does.
+import { ownValue, setOwnValue } from '../core/index.js';
 import { isPlainObject } from './object-meta.js';
 import type { SchemaNode } from './schema-check.js';
 
@@ -150,7 +151,7 @@ function decodeStruct(
 ): void {
   const props = s.properties ?? {};
   for (const key of Object.keys(o)) {
-    const sub = props[key];
+    const sub = ownValue(props, key) as SchemaNode | undefined;
     if (sub === undefined) continue; // unknown fields are the field validation's business
     const v = o[key];
     if (v === null) {
@@ -241,10 +242,10 @@ function decodeValue(v: unknown, s: SchemaNode, names: TypeNames, where: Where):
       if (!isPlainObject(v)) throw mismatch(jsonKind(v), where, goTypeOf(s, names));
       for (const k of Object.keys(v)) {
         const x = v[k];
-        if (x === null) v[k] = zeroOf(ap, names);
+        if (x === null) setOwnValue(v, k, zeroOf(ap, names));
         else {
           const next = decodeValue(x, ap, names, where);
-          if (next !== x) v[k] = next;
+          if (next !== x) setOwnValue(v, k, next);
         }
       }
       return v;

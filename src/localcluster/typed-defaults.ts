@@ -2,6 +2,7 @@
 // writes (non-pointer structs, fields without `omitempty`) are present, the declarative
 // `+default` values and the SetDefaults_* functions of k8s.io/kubernetes/pkg/apis/*/v1 are
 // applied, top-down as the generated defaulters call them.
+import { ownValue, setOwnValue } from '../core/index.js';
 import { clone, isPlainObject } from './object-meta.js';
 import type { SchemaNode } from './schema-check.js';
 
@@ -142,7 +143,7 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
     if (isPlainObject(o.stringData)) {
       const data = obj(o, 'data');
       for (const [k, v] of Object.entries(o.stringData))
-        data[k] = Buffer.from(typeof v === 'string' ? v : '').toString('base64');
+        setOwnValue(data, k, Buffer.from(typeof v === 'string' ? v : '').toString('base64'));
     }
     delete o.stringData;
   },
@@ -383,7 +384,7 @@ function fillStruct(o: Obj, s: SchemaNode, types: TypedSchemas, defaults: boolea
   }
   if (defaults && def !== undefined) DEFAULTERS[def]?.(o);
   for (const k of Object.keys(o)) {
-    const ps = props[k];
+    const ps = ownValue(props, k) as SchemaNode | undefined;
     if (ps !== undefined) fillValue(o[k], ps, types, defaults);
   }
 }
@@ -415,8 +416,9 @@ function reorderKeys(o: Obj, order: readonly string[]): void {
   const known = new Set(order);
   for (const [k] of entries) delete o[k];
   const byKey = new Map(entries);
-  for (const k of order) if (byKey.has(k)) o[k] = byKey.get(k);
-  for (const [k, v] of entries) if (!known.has(k)) o[k] = v;
+  // keys come from input (map keys such as __proto__ are data): set them as own properties
+  for (const k of order) if (byKey.has(k)) setOwnValue(o, k, byKey.get(k));
+  for (const [k, v] of entries) if (!known.has(k)) setOwnValue(o, k, v);
 }
 
 /**
@@ -442,7 +444,8 @@ function orderValue(v: unknown, s: SchemaNode | undefined, types: TypedSchemas):
     const def = types.definitionName(s);
     const order = def === undefined ? undefined : types.fieldOrder(def);
     if (order !== undefined) reorderKeys(v, order);
-    for (const [k, x] of Object.entries(v)) orderValue(x, s.properties[k], types);
+    for (const [k, x] of Object.entries(v))
+      orderValue(x, ownValue(s.properties, k) as SchemaNode | undefined, types);
     return;
   }
   // RawExtension, FieldsV1 and other free-form values are written as they are

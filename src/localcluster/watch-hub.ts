@@ -16,6 +16,8 @@ export interface StoreEvent {
   readonly object: KubeObject;
   /** The object before this change (MODIFIED and DELETED). */
   readonly old: KubeObject | undefined;
+  /** Length of the object's JSON text: what keeping the event in the history costs. */
+  readonly size: number;
 }
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -23,13 +25,28 @@ export type StoreListener = (event: StoreEvent) => void;
 export interface WatchHubOptions {
   /** How many events are kept for watches that resume from a resourceVersion. @default 20000 */
   readonly historySize?: number;
+  /**
+   * How many bytes of objects (as JSON) the kept events may hold; the oldest go first, so a few
+   * large objects cannot pin gigabytes of old versions. @default DEFAULT_WATCH_HISTORY_BYTES
+   */
+  readonly historyBytes?: number;
 }
 
+/**
+ * 16 MiB of objects: thousands of events of ordinary objects (minutes to hours of history at the
+ * write rates a GitOps cluster sees; informers reconnect within seconds), a few hundred of 64 KiB.
+ */
+export const DEFAULT_WATCH_HISTORY_BYTES = 16 * 1024 * 1024;
+
 export class WatchHub {
-  private readonly history: StoreEvent[] = [];
+  /** The kept events are history[head..]; the dropped prefix is cut off now and then. */
+  private history: StoreEvent[] = [];
+  private head = 0;
+  private bytes = 0;
   private readonly historySize: number;
+  private readonly historyBytes: number;
   private readonly listeners = new Set<StoreListener>();
-  /** Every event with rv > horizon is in `history`. */
+  /** Every event with rv > horizon is kept. */
   private horizon: number;
 
   /** Called when a listener throws; the other listeners still get the event. */
@@ -38,15 +55,13 @@ export class WatchHub {
   constructor(startRv: number, options: WatchHubOptions = {}) {
     this.horizon = startRv;
     this.historySize = options.historySize ?? 20000;
+    this.historyBytes = options.historyBytes ?? DEFAULT_WATCH_HISTORY_BYTES;
   }
 
   publish(event: StoreEvent): void {
     this.history.push(event);
-    if (this.history.length > this.historySize) {
-      const dropped = this.history.splice(0, this.history.length - this.historySize);
-      const last = dropped[dropped.length - 1];
-      if (last) this.horizon = last.rv;
-    }
+    this.bytes += event.size;
+    this.trim();
     for (const l of [...this.listeners]) {
       try {
         l(event);
@@ -54,6 +69,25 @@ export class WatchHub {
         // one broken watcher or controller must not fail the write that already happened
         this.onListenerError(err);
       }
+    }
+  }
+
+  /** Drops the oldest events past the count or byte budget (the newest one always stays). */
+  private trim(): void {
+    const h = this.history;
+    while (
+      h.length - this.head > 1 &&
+      (h.length - this.head > this.historySize || this.bytes > this.historyBytes)
+    ) {
+      const dropped = h[this.head]!;
+      this.bytes -= dropped.size;
+      this.horizon = dropped.rv;
+      h[this.head] = undefined as unknown as StoreEvent; // let the objects go now
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > h.length) {
+      this.history = h.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -68,7 +102,7 @@ export class WatchHub {
     if (rv < this.horizon) throw gone(`too old resource version: ${rv} (${this.horizon + 1})`);
     if (rv >= currentRv) return [];
     // binary search the first event with event.rv > rv
-    let lo = 0;
+    let lo = this.head;
     let hi = this.history.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;

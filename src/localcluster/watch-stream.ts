@@ -24,10 +24,41 @@ export interface WatchRequest {
   readonly bookmarkIntervalMs: number;
   /** Turns each object into what is sent (version rewrite, Table row). */
   readonly render: (obj: KubeObject, first: boolean) => KubeObject;
+  /**
+   * Unsent bytes a watcher may fall behind by before it is closed (the initial events do not
+   * count until they have drained once). @default DEFAULT_WATCH_BACKLOG_BYTES
+   */
+  readonly backlogBytes?: number;
+  /** Called when a watcher is closed for falling behind. */
+  readonly onSlowWatcher?: (backlog: number) => void;
 }
+
+/**
+ * kube-apiserver closes a watcher that does not keep up with its events ("Forcing watcher close
+ * due to unresponsiveness") and the client re-lists; so does this server once the bytes waiting
+ * to be sent to one watcher pass this.
+ */
+export const DEFAULT_WATCH_BACKLOG_BYTES = 16 * 1024 * 1024;
 
 export interface WatchHandle {
   stop(): void;
+}
+
+/** The line last encoded, shared by every watcher sent the same object as the same type. */
+let lastLine:
+  { readonly object: KubeObject; readonly type: string; readonly bytes: Buffer } | undefined;
+
+/**
+ * One watch event as bytes. Watchers of one resource get each event in the same synchronous
+ * loop, mostly as the same stored object: they share one Buffer (and a backlog of it) instead of
+ * holding a copy each.
+ */
+function eventLine(type: string, object: KubeObject): Buffer {
+  if (lastLine !== undefined && lastLine.object === object && lastLine.type === type)
+    return lastLine.bytes;
+  const bytes = Buffer.from(`{"type":"${type}","object":${toJson(object)}}\n`);
+  lastLine = { object, type, bytes };
+  return bytes;
 }
 
 /** Streams events until the client goes away, the timeout passes or `stop()` is called. */
@@ -41,10 +72,19 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
   let closed = false;
   const pending: StoreEvent[] = [];
   let ready = false;
+  const backlogLimit = w.backlogBytes ?? DEFAULT_WATCH_BACKLOG_BYTES;
+  // set once the watch is under way; a watcher dropped before that has none to clear
+  const timers: {
+    bookmark?: ReturnType<typeof setInterval>;
+    timeout?: ReturnType<typeof setTimeout>;
+  } = {};
+  let allowance = backlogLimit;
 
   const write = (type: string, object: KubeObject): void => {
     if (closed) return;
-    res.write(`{"type":"${type}","object":${toJson(object)}}\n`);
+    res.write(eventLine(type, object));
+    // writableLength: what the response and its socket still hold, unsent
+    if (ready && res.writableLength > allowance) dropSlowWatcher();
   };
   const send = (type: string, obj: KubeObject): void => {
     write(type, w.render(obj, first));
@@ -105,26 +145,40 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
     return { stop: () => undefined };
   }
   ready = true;
+  // the initial events may be many; the limit counts from when they have been sent
+  allowance = res.writableLength + backlogLimit;
+  if (res.writableLength > 0) res.once('drain', () => (allowance = backlogLimit));
+  else allowance = backlogLimit;
   for (const ev of pending.splice(0)) handle(ev);
+  if (closed) return { stop: () => undefined }; // dropped while catching up
 
-  const bookmark = w.allowBookmarks
-    ? setInterval(() => {
-        write('BOOKMARK', {
-          kind: w.info.kind,
-          apiVersion: groupVersionString(w.info.group, w.info.version),
-          metadata: { resourceVersion: String(store.currentRv()) },
-        });
-      }, w.bookmarkIntervalMs)
-    : undefined;
-  const timeout = setTimeout(() => stop(), w.timeoutMs);
+  if (w.allowBookmarks)
+    timers.bookmark = setInterval(() => {
+      write('BOOKMARK', {
+        kind: w.info.kind,
+        apiVersion: groupVersionString(w.info.group, w.info.version),
+        metadata: { resourceVersion: String(store.currentRv()) },
+      });
+    }, w.bookmarkIntervalMs);
+  timers.timeout = setTimeout(() => stop(), w.timeoutMs);
 
-  function stop(): void {
-    if (closed) return;
+  function release(): void {
     closed = true;
     unlisten();
-    if (bookmark) clearInterval(bookmark);
-    clearTimeout(timeout);
+    clearInterval(timers.bookmark);
+    clearTimeout(timers.timeout);
+  }
+  function stop(): void {
+    if (closed) return;
+    release();
     res.end();
+  }
+  /** Closes the connection at once: ending it would wait for the backlog it cannot send. */
+  function dropSlowWatcher(): void {
+    const backlog = res.writableLength;
+    release();
+    res.destroy();
+    w.onSlowWatcher?.(backlog);
   }
   res.on('close', stop);
   return { stop };

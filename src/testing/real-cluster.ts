@@ -4,7 +4,14 @@
 // certificates. Start one per test file (`before`), stop it in `after`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { findOracle, oracle, oracleSkip, type OracleName } from './oracles.js';
+import { findOracle, oracle, oraclesBinDir, oracleSkip, type OracleName } from './oracles.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -192,6 +199,7 @@ function call(
   method: string,
   path: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -201,7 +209,7 @@ function call(
         ca: caPem,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': contentType }),
         },
         timeout: 5000,
       },
@@ -376,6 +384,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       (options.fakeNodes ?? true) &&
       controllerManager &&
       findOracle('kwok') !== undefined &&
+      existsSync(join(oraclesBinDir(), '..', 'share', 'kwok-stages.yaml')) &&
       findOracle('kube-scheduler') !== undefined;
     if (fakeNodes) {
       run('kube-scheduler', oracle('kube-scheduler'), [
@@ -390,6 +399,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       ]);
       run('kwok', oracle('kwok'), [
         `--kubeconfig=${kubeconfigPath}`,
+        // upstream's "fast" node and pod stages, copied from its module by the oracle build
+        `--config=${join(oraclesBinDir(), '..', 'share', 'kwok-stages.yaml')}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         '--cidr=10.244.0.0/16',
@@ -428,6 +439,23 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
         },
         () => logTail('kwok'),
       );
+      // A new node carries the not-ready taint until the node lifecycle controller lifts it;
+      // that controller is off (it would mark a node without kubelet heartbeats unreachable and
+      // evict its Pods), so lift it here.
+      const untaint = await call(
+        server,
+        caPem,
+        token,
+        'PATCH',
+        '/api/v1/nodes/kwok-node-0',
+        {
+          spec: { taints: null },
+        },
+        'application/merge-patch+json',
+      );
+      if (untaint.status !== 200) {
+        throw new Error(`untainting the fake node: ${untaint.status} ${untaint.body}`);
+      }
     }
 
     const startupMs = Date.now() - t0;

@@ -3,14 +3,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -19,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { buildShippedTree } from '../../testing/index.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -39,17 +38,9 @@ async function flotilla(args: string[], nodeFlags: string[] = []) {
   }
 }
 
+// a tree of its own, not the shared one of the run: these tests watch its code cache from the start
 before(async () => {
-  // The same layout as a checkout: bin/ next to dist/bundle/, packages from node_modules.
-  mkdirSync(join(tree, 'bin'));
-  copyFileSync(join(root, 'bin', 'flotilla.js'), bin);
-  copyFileSync(join(root, 'bin', 'package.json'), join(tree, 'bin', 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  await run(process.execPath, [
-    join(root, 'scripts', 'build-cli.js'),
-    '--outdir',
-    join(tree, 'dist', 'bundle'),
-  ]);
+  await buildShippedTree(tree);
 });
 after(() => rmSync(tree, { recursive: true, force: true }));
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Command } from 'commander';
+import { oracleSkip, runOpa } from '../../testing/index.js';
 import { CliError } from '../errors.js';
 import { regoEval, regoTest, registerRegoCommand } from './rego.js';
 
@@ -64,7 +65,6 @@ test('rego eval prints OPA’s JSON result, with data files placed at their dire
             location: { row: 1, col: 1 },
           },
         ],
-        bindings: {},
       },
     ],
   });
@@ -91,16 +91,16 @@ test('rego eval: undefined with --fail, and compile errors, are CliErrors', () =
   );
 });
 
-test('rego test reports PASS/FAIL per test and the totals', () => {
+test('rego test reports failed tests as opa test does, with the totals and exit code 2', () => {
   const r = regoTest([policyDir]);
-  assert.equal(r.passed, false);
+  assert.equal(r.exitCode, 2);
   const lines = r.report.trimEnd().split('\n');
-  assert.match(lines[0] ?? '', /^data\.admission\.test_missing_owner: PASS \(\d+\.\d+ms\)$/);
-  assert.match(lines[1] ?? '', /^data\.admission\.test_wrong: FAIL \(\d+\.\d+ms\)$/);
+  assert.equal(lines[0], `${join(policyDir, 'admission_test.rego')}:7:`);
+  assert.match(lines[1] ?? '', /^data\.admission\.test_wrong: FAIL \(\d+(\.\d+)?(ns|µs|ms|s)\)$/);
   assert.deepEqual(lines.slice(2), ['-'.repeat(80), 'PASS: 1/2', 'FAIL: 1/2']);
 });
 
-test('rego test through the command exits 1 on failure', async () => {
+test('rego test through the command sets exit code 2 on failure and writes no error', async () => {
   const program = new Command().exitOverride();
   registerRegoCommand(program);
   const original = process.stdout.write.bind(process.stdout);
@@ -110,12 +110,41 @@ test('rego test through the command exits 1 on failure', async () => {
     return true;
   };
   try {
-    await assert.rejects(
-      program.parseAsync(['node', 'flotilla', 'rego', 'test', policyDir]),
-      (e: unknown) => e instanceof CliError && e.exitCode === 1,
-    );
+    await program.parseAsync(['node', 'flotilla', 'rego', 'test', policyDir]);
+    assert.equal(process.exitCode, 2);
   } finally {
     process.stdout.write = original;
+    process.exitCode = undefined;
   }
   assert.match(chunks.join(''), /FAIL: 1\/2/);
 });
+
+test(
+  'rego eval loads __proto__, constructor and prototype keys and folders as plain data, as opa does',
+  { skip: oracleSkip('opa') },
+  () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+    const dir = join(tmp, 'proto');
+    mkdirSync(join(dir, '__proto__'), { recursive: true });
+    mkdirSync(join(dir, 'constructor'), { recursive: true });
+    writeFileSync(
+      join(dir, '__proto__', 'data.json'),
+      '{"polluted": "dir", "__proto__": {"x": 1}}',
+    );
+    writeFileSync(join(dir, 'constructor', 'data.yaml'), 'prototype:\n  polluted: yaml\n');
+    writeFileSync(
+      join(tmp, 'proto-input.yaml'),
+      '__proto__:\n  polluted: input\nconstructor: {prototype: 1}\n',
+    );
+    const args = ['-d', dir, '-i', join(tmp, 'proto-input.yaml'), 'x := [data, input]'];
+    const ours = regoEval('x := [data, input]', {
+      data: [dir],
+      input: join(tmp, 'proto-input.yaml'),
+    });
+    const opa = runOpa(['eval', ...args]);
+    assert.equal(ours.stdout, opa.stdout);
+    assert.match(ours.stdout, /"polluted": "dir"/);
+    assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(','), before);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  },
+);

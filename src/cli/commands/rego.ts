@@ -2,44 +2,58 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../core/index.js';
-import { compile, fromJS, isRegoError, parseJSON, RegoVersion, toJS } from '../../policy/index.js';
-import type { Policy, RegoModuleSource, Value } from '../../policy/index.js';
+import {
+  compile,
+  EMPTY_OBJECT,
+  isRegoError,
+  ObjectBuilder,
+  parseJSON,
+  parseYAML,
+  RegoVersion,
+  runTests,
+  str,
+  toJSON,
+} from '../../policy/index.js';
+import type { DetailedResult, Policy, RegoModuleSource, Value } from '../../policy/index.js';
 import { CliError } from '../errors.js';
+import { formatTestReport } from './rego-test-report.js';
 
 /** Policy modules and data documents loaded from files and directories. */
 export interface LoadedFiles {
   readonly modules: RegoModuleSource[];
-  /** The data document: files are placed at the path of their directory, as `opa` does. */
-  readonly data: Record<string, unknown>;
+  /**
+   * The data document: files are placed at the path of their directory, as `opa` does. Kept as
+   * a Rego value: numbers exact (`1e400`, integers beyond 2^53) and every key an own key.
+   */
+  readonly data: Value;
 }
 
-function put(
-  data: Record<string, unknown>,
-  path: readonly string[],
-  doc: unknown,
-  file: string,
-): void {
-  let cur = data;
-  for (const seg of path) {
-    const next = cur[seg];
-    if (next === undefined) cur[seg] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      throw new CliError(`${file}: data conflicts with a document at ${path.join('.')}`);
-    }
-    cur = cur[seg] as Record<string, unknown>;
+/** `doc`'s keys merged into `base` at `path` (a later file's key replaces an earlier one's). */
+function put(base: Value, path: readonly string[], doc: Value, file: string): Value {
+  if (base.kind !== 'object') {
+    throw new CliError(`${file}: data conflicts with a document at ${path.join('.')}`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new CliError(`${file}: a data file must hold an object`);
+  const b = new ObjectBuilder();
+  base.forEach((k, v) => {
+    b.set(k, v);
+  });
+  if (path.length === 0) {
+    if (doc.kind !== 'object') throw new CliError(`${file}: a data file must hold an object`);
+    doc.forEach((k, v) => {
+      b.set(k, v);
+    });
+    return b.build();
   }
-  for (const [k, v] of Object.entries(doc)) cur[k] = v;
+  const [seg, ...rest] = path as [string, ...string[]];
+  b.set(str(seg), put(base.get(str(seg)) ?? EMPTY_OBJECT, rest, doc, file));
+  return b.build();
 }
 
 /** Reads .rego, .json and .yaml/.yml files from the given files and directories (recursively). */
 export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): LoadedFiles {
   const modules: RegoModuleSource[] = [];
-  const data: Record<string, unknown> = {};
+  let data: Value = EMPTY_OBJECT;
   const visit = (path: string, root: string, explicit: boolean): void => {
     let st;
     try {
@@ -61,15 +75,14 @@ export function loadFiles(paths: readonly string[], regoVersion: RegoVersion): L
       modules.push({ file: path, source: text(), regoVersion });
     } else if (path.endsWith('.json')) {
       try {
-        // Lossless: integers beyond 2^53 stay exact (bigint) on their way into Rego values.
-        put(data, at, toJS(parseJSON(text())), path);
+        data = put(data, at, parseJSON(text()), path);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${path}: ${errorMessage(err)}`);
       }
     } else if (path.endsWith('.yaml') || path.endsWith('.yml')) {
       try {
-        put(data, at, parseYaml(text()), path);
+        data = put(data, at, parseYAML(text()), path);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${path}: ${errorMessage(err)}`);
@@ -113,7 +126,7 @@ function readInput(file: string): Value {
     throw new CliError(`${file}: ${errorMessage(err)}`);
   }
   try {
-    if (file.endsWith('.yaml') || file.endsWith('.yml')) return fromJS(parseYaml(text));
+    if (file.endsWith('.yaml') || file.endsWith('.yml')) return parseYAML(text);
     return parseJSON(text);
   } catch (err) {
     throw new CliError(`${file}: ${errorMessage(err)}`);
@@ -135,6 +148,43 @@ export interface RegoEvalFlags {
   readonly explain?: boolean;
 }
 
+/**
+ * `opa eval`'s JSON output, byte for byte: Go's indented encoding of its result set (members in
+ * the order of its structs, `bindings` left out when empty, values exact: numbers as written,
+ * sets sorted, `<`, `>`, `&` escaped).
+ */
+function resultJSON(results: DetailedResult['results'], texts: DetailedResult['texts']): string {
+  if (results.length === 0) return '{}';
+  const value = (v: Value, depth: number): string =>
+    toJSON(v, { indent: '  ', prefix: '  '.repeat(depth) });
+  const rows = results.map((r) => {
+    const exprs = r.expressions.map((v, i) => {
+      const t = texts[i];
+      return [
+        '        {',
+        `          "value": ${value(v, 5)},`,
+        `          "text": ${toJSON(str(t?.text ?? ''))},`,
+        '          "location": {',
+        `            "row": ${t?.row ?? 1},`,
+        `            "col": ${t?.col ?? 1}`,
+        '          }',
+        '        }',
+      ].join('\n');
+    });
+    const names = [...r.bindings.keys()].sort();
+    const bindings = names.map(
+      (n) => `        ${toJSON(str(n))}: ${value(r.bindings.get(n) as Value, 4)}`,
+    );
+    return [
+      '    {',
+      `      "expressions": [\n${exprs.join(',\n')}\n      ]${bindings.length > 0 ? ',' : ''}`,
+      ...(bindings.length > 0 ? [`      "bindings": {\n${bindings.join(',\n')}\n      }`] : []),
+      '    }',
+    ].join('\n');
+  });
+  return `{\n  "result": [\n${rows.join(',\n')}\n  ]\n}`;
+}
+
 /** `rego eval`: returns the text to print (OPA's JSON result) and the print() lines for stderr. */
 export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string; stderr: string } {
   const version = flags.v0 ? RegoVersion.V0 : RegoVersion.V1;
@@ -148,17 +198,11 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
       strictBuiltinErrors: flags.strict ?? false,
       trace: flags.explain ?? false,
     };
-    const { results, prints, trace } = policy.evalWithOutput(query, opts);
+    const { results, prints, trace, texts } = policy.evalDetailed(query, opts);
     if (flags.fail && results.length === 0) {
       throw new CliError('query is undefined', 1, 'RegoUndefined');
     }
-    const body = results.length === 0 ? {} : { result: results };
-    // Integers beyond 2^53 are printed exactly, as OPA prints them.
-    const text = JSON.stringify(
-      body,
-      (_, v: unknown) => (typeof v === 'bigint' ? `\u0000big:${v.toString()}` : v),
-      2,
-    ).replace(/"\\u0000big:(-?\d+)"/g, '$1');
+    const text = resultJSON(results, texts);
     const stderr = [...prints, ...trace].map((l) => l + '\n').join('');
     return { stdout: text + '\n', stderr };
   } catch (err) {
@@ -167,55 +211,53 @@ export function regoEval(query: string, flags: RegoEvalFlags): { stdout: string;
   }
 }
 
-/** `rego test`: runs every `test_*` rule; returns the report and whether all passed. */
-export function regoTest(
-  dirs: readonly string[],
-  flags: { readonly v0?: boolean } = {},
-): { report: string; passed: boolean } {
-  const loaded = loadFiles(dirs, flags.v0 ? RegoVersion.V0 : RegoVersion.V1);
-  const policy = compileOrFail(loaded);
-  const tests = policy
-    .rulePaths()
-    .filter((p) => (p[p.length - 1] ?? '').startsWith('test_') && !policy.isFunction(p));
-  const lines: string[] = [];
-  let pass = 0;
-  let fail = 0;
-  for (const path of tests) {
-    const name = `data.${path.join('.')}`;
-    const start = process.hrtime.bigint();
-    let status: string;
-    let detail = '';
-    try {
-      const d = policy.evalDetailed(`x := ${refText(path)}`, { data: loaded.data });
-      const v = d.results[0]?.bindings.get('x');
-      status = v?.kind === 'boolean' && v.value ? 'PASS' : 'FAIL';
-      if (d.prints.length > 0) detail = d.prints.map((l) => `\n  ${l}`).join('');
-    } catch (err) {
-      status = 'ERROR';
-      detail = `\n  ${errorMessage(err)}`;
-    }
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (status === 'PASS') pass++;
-    else fail++;
-    lines.push(`${name}: ${status} (${ms.toFixed(3)}ms)${status === 'PASS' ? '' : detail}`);
-  }
-  lines.push('-'.repeat(80));
-  if (fail === 0) lines.push(`PASS: ${pass}/${tests.length}`);
-  else {
-    if (pass > 0) lines.push(`PASS: ${pass}/${tests.length}`);
-    lines.push(`FAIL: ${fail}/${tests.length}`);
-  }
-  return { report: lines.join('\n') + '\n', passed: fail === 0 && tests.length > 0 };
+export interface RegoTestFlags {
+  /** Parse modules with the v0 syntax (`--v0-compatible`). @default false */
+  readonly v0?: boolean;
+  /** Report every test, print() output of passing ones and explain failures. @default false */
+  readonly verbose?: boolean;
+  /** Run only the tests whose full name matches this regular expression. @default all */
+  readonly run?: string;
+  /** Skipped (`todo_test_`) tests do not make the exit code non-zero. @default false */
+  readonly exitZeroOnSkipped?: boolean;
+  /** Fail (exit 1) when no test ran. @default false */
+  readonly failOnEmpty?: boolean;
 }
 
-/** `data.a["b-c"]`: a reference to a rule path that stays valid for any key. */
-function refText(path: readonly string[]): string {
-  return (
-    'data' +
-    path
-      .map((s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`))
-      .join('')
+/**
+ * `rego test`: runs every test rule as `opa test` does and returns its report (OPA's layout) and
+ * exit code: 0 when every test passed, 2 when one failed, errored or (unless exitZeroOnSkipped)
+ * was skipped.
+ */
+export function regoTest(
+  paths: readonly string[],
+  flags: RegoTestFlags = {},
+): { report: string; exitCode: number } {
+  const loaded = loadFiles(paths, flags.v0 ? RegoVersion.V0 : RegoVersion.V1);
+  let run: RegExp | undefined;
+  try {
+    run = flags.run === undefined ? undefined : new RegExp(flags.run);
+  } catch (err) {
+    throw new CliError(`--run: ${errorMessage(err)}`);
+  }
+  let results;
+  try {
+    results = runTests(loaded.modules, {
+      data: loaded.data,
+      ...(run && { run }),
+      explainFailures: flags.verbose ?? false,
+    });
+  } catch (err) {
+    throw new CliError(regoErrorText(err), 1, 'RegoCompileFailed');
+  }
+  if (results.length === 0 && flags.failOnEmpty) {
+    throw new CliError('no tests were run', 1, 'RegoNoTests');
+  }
+  const bad = results.some(
+    (r) => r.outcome !== 'PASS' && !(r.outcome === 'SKIPPED' && flags.exitZeroOnSkipped),
   );
+  const report = formatTestReport(results, { verbose: flags.verbose ?? false });
+  return { report, exitCode: bad ? 2 : 0 };
 }
 
 export function registerRegoCommand(program: Command): void {
@@ -233,7 +275,8 @@ export function registerRegoCommand(program: Command): void {
       [] as string[],
     )
     .option('-i, --input <file>', 'input document (JSON or YAML)')
-    .option('--v0', 'parse modules with the Rego v0 syntax', false)
+    .option('--v0-compatible', 'parse modules with the Rego v0 syntax (as OPA 0.x)', false)
+    .option('--v0', 'short for --v0-compatible', false)
     .option(
       '--strict-builtin-errors',
       'fail on built-in errors instead of making the call undefined',
@@ -251,6 +294,7 @@ export function registerRegoCommand(program: Command): void {
         opts: {
           data: string[];
           input?: string;
+          v0Compatible: boolean;
           v0: boolean;
           strictBuiltinErrors: boolean;
           fail: boolean;
@@ -260,7 +304,7 @@ export function registerRegoCommand(program: Command): void {
         const out = regoEval(query, {
           data: opts.data,
           ...(opts.input === undefined ? {} : { input: opts.input }),
-          v0: opts.v0,
+          v0: opts.v0Compatible || opts.v0,
           strict: opts.strictBuiltinErrors,
           fail: opts.fail,
           explain: opts.explain,
@@ -271,12 +315,36 @@ export function registerRegoCommand(program: Command): void {
     );
   rego
     .command('test')
-    .description('run every test_* rule like `opa test`: PASS/FAIL per test and a total')
+    .description('run every test_* rule like `opa test`, with its report layout and exit codes')
     .argument('<paths...>', 'policy and data files or directories')
-    .option('--v0', 'parse modules with the Rego v0 syntax', false)
-    .action((paths: string[], opts: { v0: boolean }) => {
-      const r = regoTest(paths, { v0: opts.v0 });
-      process.stdout.write(r.report);
-      if (!r.passed) throw new CliError('some tests failed', 1, 'RegoTestFailed');
-    });
+    .option('--v0-compatible', 'parse modules with the Rego v0 syntax (as OPA 0.x)', false)
+    .option('--v0', 'short for --v0-compatible', false)
+    .option('-v, --verbose', 'report every test and explain failures (FAILURES section)', false)
+    .option('-r, --run <regex>', 'run only the tests whose full name matches')
+    .option('-z, --exit-zero-on-skipped', 'skipped (todo_test_) tests leave the exit code 0', false)
+    .option('--fail-on-empty', 'exit 1 when no test was run', false)
+    .action(
+      (
+        paths: string[],
+        opts: {
+          v0Compatible: boolean;
+          v0: boolean;
+          verbose: boolean;
+          run?: string;
+          exitZeroOnSkipped: boolean;
+          failOnEmpty: boolean;
+        },
+      ) => {
+        const r = regoTest(paths, {
+          v0: opts.v0Compatible || opts.v0,
+          verbose: opts.verbose,
+          ...(opts.run === undefined ? {} : { run: opts.run }),
+          exitZeroOnSkipped: opts.exitZeroOnSkipped,
+          failOnEmpty: opts.failOnEmpty,
+        });
+        process.stdout.write(r.report);
+        // As opa: a failed test is reported on stdout only, with exit code 2.
+        if (r.exitCode !== 0) process.exitCode = r.exitCode;
+      },
+    );
 }

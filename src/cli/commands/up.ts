@@ -56,7 +56,7 @@ export function registerUpCommand(program: Command): void {
       const seeded = await ensureFleetRepo(repoDir);
       const cluster = await startLocalCluster({ dataDir: join(data, 'cluster'), port: 0, logger });
       const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
-      const gitServer = await startGitHttpServer({ root: data });
+      const gitServer = await startGitHttpServer({ root: data, logger });
       const stops: (() => Promise<void>)[] = [
         () => cluster.stop(),
         () => Promise.resolve(client.close()),

@@ -361,3 +361,122 @@ describe('Kustomization controller, end to end', () => {
     assert.equal(await getCm('c'), undefined);
   });
 });
+
+// Issue 22 item 5: pruning a Namespace never destroys what it should not. A Namespace that
+// still holds objects of the current revision is never pruned; one holding objects the
+// Kustomization does not manage or must not prune only with the opt-in annotation; and what a
+// Namespace prune took with it is reported.
+describe('Kustomization controller, namespace prune safety', () => {
+  const NS = 'team-x';
+  const nsYaml = (annotations = '') =>
+    `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n${annotations}`;
+  const inNs = (name: string, extra = '') =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${NS}\n${extra}data:\n  value: "x"\n`;
+  const namespaceRef = { apiVersion: 'v1', kind: 'Namespace', name: NS };
+  const cmRef = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name });
+
+  /** Waits for the reconcile of `sha` to fail, returning the Ready message. */
+  async function failedAt(sha: string): Promise<string> {
+    await requestReconcile({ ...GR, name: 'nsrepo' });
+    return until(`nsprune failing at ${sha.slice(0, 7)}`, async () => {
+      const ks = await getKs('nsprune');
+      const r = ready(ks);
+      return ks.status?.lastAttemptedRevision?.endsWith(sha) && r?.status === 'False'
+        ? r.message
+        : undefined;
+    });
+  }
+
+  async function appliedNow(sha: string): Promise<Kustomization> {
+    await requestReconcile({ ...GR, name: 'nsrepo' });
+    return appliedRevision('nsprune', sha);
+  }
+
+  it('sets up a Namespace with objects in it', async () => {
+    const sha = write({
+      'nsprune/ns.yaml': nsYaml(),
+      'nsprune/declared.yaml': inNs('declared'),
+      // keeps the path in the revision when the files under test are gone
+      'nsprune/anchor.yaml': cm('nsprune-anchor', 'x'),
+    });
+    await client.create({
+      ...GR,
+      metadata: { name: 'nsrepo', namespace: 'flux-system' },
+      spec: { url: `${gitServer.url}/repo.git`, interval: '10m', ref: { branch: 'main' } },
+    });
+    await client.create({
+      ...KS,
+      metadata: { name: 'nsprune', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './nsprune',
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'nsrepo' },
+      },
+    });
+    await appliedNow(sha);
+    assert.ok(await client.getOrUndefined(cmRef('declared')));
+  });
+
+  it('never prunes a Namespace holding objects of the current revision', async () => {
+    const sha = write({ 'nsprune/ns.yaml': null });
+    const message = await failedAt(sha);
+    assert.match(message, new RegExp(`Namespace/${NS}`));
+    assert.match(message, new RegExp(`ConfigMap/${NS}/declared`));
+    assert.ok(await client.getOrUndefined(namespaceRef), 'the Namespace is kept');
+    assert.ok(await client.getOrUndefined(cmRef('declared')), 'what is in it is kept');
+  });
+
+  it('never prunes a Namespace holding unmanaged or prune-disabled objects without the opt-in', async () => {
+    let sha = write({
+      'nsprune/ns.yaml': nsYaml(),
+      'nsprune/declared.yaml': null,
+      'nsprune/kept.yaml': inNs(
+        'kept',
+        '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n',
+      ),
+    });
+    await appliedNow(sha);
+    assert.equal(await client.getOrUndefined(cmRef('declared')), undefined, 'declared pruned');
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'handmade', namespace: NS },
+      data: { value: 'made by hand' },
+    });
+    sha = write({ 'nsprune/ns.yaml': null, 'nsprune/kept.yaml': null });
+    const message = await failedAt(sha);
+    assert.match(message, new RegExp(`ConfigMap/${NS}/handmade`));
+    assert.match(message, new RegExp(`ConfigMap/${NS}/kept`));
+    assert.match(message, /flotilla\.dev\/prune-namespace-contents/);
+    assert.ok(await client.getOrUndefined(namespaceRef), 'the Namespace is kept');
+    assert.ok(await client.getOrUndefined(cmRef('handmade')), 'the unmanaged object is kept');
+    assert.ok(await client.getOrUndefined(cmRef('kept')), 'the prune-disabled object is kept');
+  });
+
+  it('with the opt-in annotation prunes the Namespace and reports what went with it', async () => {
+    let sha = write({
+      'nsprune/ns.yaml': nsYaml(
+        '  annotations:\n    flotilla.dev/prune-namespace-contents: "true"\n',
+      ),
+    });
+    await appliedNow(sha);
+    sha = write({ 'nsprune/ns.yaml': null });
+    const ks = await appliedNow(sha);
+    assert.equal(ready(ks)?.status, 'True');
+    await until('the Namespace is gone', async () =>
+      (await client.getOrUndefined(namespaceRef)) ? undefined : true,
+    );
+    const events = await client.list(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: 'flux-system' },
+    );
+    const notes = events.items
+      .filter((e) => (e['regarding'] as { name?: string } | undefined)?.name === 'nsprune')
+      .map((e) => (typeof e['note'] === 'string' ? e['note'] : ''))
+      .join('\n');
+    assert.match(notes, new RegExp(`Namespace/${NS} deleted`));
+    assert.match(notes, new RegExp(`ConfigMap/${NS}/handmade deleted`));
+    assert.match(notes, new RegExp(`ConfigMap/${NS}/kept deleted`));
+  });
+});

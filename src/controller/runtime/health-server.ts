@@ -1,9 +1,17 @@
 // The controller's own HTTP endpoints: /healthz (alive), /readyz (caches synced, leader or
 // standby) and /metrics (Prometheus), as Flux controllers serve them.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from '../../core/index.js';
-import { renderMetrics } from '../../core/index.js';
+import type { Logger, Registry } from '../../core/index.js';
+import {
+  answerMalformedUrl,
+  decodePath,
+  guardRequests,
+  guardServer,
+  parseRequestUrl,
+  renderMetrics,
+  silentLogger,
+} from '../../core/index.js';
 
 export interface HealthServerOptions {
   /** @default '127.0.0.1' */
@@ -13,6 +21,8 @@ export interface HealthServerOptions {
   readonly metrics: Registry;
   /** Whether the controller is ready to serve (informers synced). */
   readonly ready: () => boolean;
+  /** Where errors of the server itself go. @default silentLogger() */
+  readonly logger?: Logger;
 }
 
 export interface HealthServer {
@@ -21,8 +31,14 @@ export interface HealthServer {
 }
 
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const logger = options.logger ?? silentLogger();
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = parseRequestUrl(req.url);
+    const path = url === undefined ? undefined : decodePath(url.pathname);
+    if (path === undefined) {
+      answerMalformedUrl(res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -40,7 +56,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
-  });
+  };
+  const server: Server = createServer(guardRequests(handle, { logger, server: 'health' }));
+  guardServer(server, { logger, server: 'health' });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -1,6 +1,6 @@
 // JSON patch (RFC 6902) as kube-apiserver applies it for application/json-patch+json, test op included.
 import { PatchError } from './errors.js';
-import { isJsonObject, jsonClone, jsonEqual } from './json-value.js';
+import { hasOwnKey, isJsonObject, jsonClone, jsonEqual, setOwnValue } from './json-value.js';
 import type { KubeObject } from './types.js';
 
 type Container = Record<string, unknown> | unknown[];
@@ -31,7 +31,7 @@ function applyOperation(doc: unknown, raw: unknown, index: number): unknown {
     throw new PatchError(`json patch: operation ${index} (${op}) has no "path" string`);
   const where = `${op} operation ${index} on path "${path}"`;
   const value = (): unknown => {
-    if (!('value' in raw)) throw new PatchError(`json patch: ${where} has no "value"`);
+    if (!hasOwnKey(raw, 'value')) throw new PatchError(`json patch: ${where} has no "value"`);
     return jsonClone(raw.value);
   };
   const from = (): string => {
@@ -109,7 +109,7 @@ function get(doc: unknown, tokens: string[], where: string): unknown {
   let cur = doc;
   for (const t of tokens) {
     if (Array.isArray(cur)) cur = cur[arrayIndex(t, cur.length, false, where)];
-    else if (isJsonObject(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = cur[t];
+    else if (isJsonObject(cur) && hasOwnKey(cur, t)) cur = cur[t];
     else throw new PatchError(`json patch: ${where}: doc is missing path: missing value`);
   }
   return cur;
@@ -120,7 +120,7 @@ function add(doc: unknown, tokens: string[], value: unknown, where: string): unk
   const parent = parentOf(doc, tokens, where);
   const last = tokens[tokens.length - 1]!;
   if (Array.isArray(parent)) parent.splice(arrayIndex(last, parent.length, true, where), 0, value);
-  else parent[last] = value;
+  else setOwnValue(parent, last, value);
   return doc;
 }
 
@@ -133,7 +133,7 @@ function remove(doc: unknown, tokens: string[], where: string): { doc: unknown; 
     const i = arrayIndex(last, parent.length, false, where);
     return { doc, removed: parent.splice(i, 1)[0] };
   }
-  if (!Object.prototype.hasOwnProperty.call(parent, last))
+  if (!hasOwnKey(parent, last))
     throw new PatchError(`json patch: ${where}: doc is missing key: missing value`);
   const removed = parent[last];
   delete parent[last];

@@ -1,4 +1,8 @@
 // JSON value helpers shared by the patch engines: type tests, deep equality and copying.
+import { hasOwnKey, ownValue, setOwnValue } from '../../core/index.js';
+
+/** Own-property access by keys from input (`__proto__`, `constructor` are fields, see core). */
+export { hasOwnKey, ownValue, setOwnValue };
 
 export type JsonObject = Record<string, unknown>;
 
@@ -41,6 +45,6 @@ export function jsonClone<T>(v: T): T {
   }
   const out: JsonObject = {};
   const o = v as JsonObject;
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = jsonClone(o[k]);
+  for (const k in o) if (hasOwnKey(o, k)) setOwnValue(out, k, jsonClone(o[k]));
   return out as T;
 }

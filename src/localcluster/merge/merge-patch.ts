@@ -1,6 +1,6 @@
 // JSON merge patch (RFC 7386) as kube-apiserver applies it for application/merge-patch+json.
 import { PatchError } from './errors.js';
-import { isJsonObject, jsonClone, type JsonObject } from './json-value.js';
+import { isJsonObject, jsonClone, ownValue, setOwnValue, type JsonObject } from './json-value.js';
 import type { KubeObject } from './types.js';
 
 /**
@@ -22,8 +22,8 @@ export function mergeInto(target: unknown, patch: JsonObject): JsonObject {
   for (const key of Object.keys(patch)) {
     const pv = patch[key];
     if (pv === null) delete out[key];
-    else if (isJsonObject(pv)) out[key] = mergeInto(out[key], pv);
-    else out[key] = jsonClone(pv);
+    else if (isJsonObject(pv)) setOwnValue(out, key, mergeInto(ownValue(out, key), pv));
+    else setOwnValue(out, key, jsonClone(pv));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // How a schema node merges: list types and keys, atomic maps, child schemas (structured-merge-diff's reading of OpenAPI).
 import { PatchError } from './errors.js';
-import { isJsonObject } from './json-value.js';
+import { isJsonObject, ownValue } from './json-value.js';
 import type { SchemaNode } from './types.js';
 
 export type ListKind = 'atomic' | 'set' | 'map';
@@ -48,7 +48,9 @@ export function isAtomicMap(s: SchemaNode | undefined): boolean {
 /** The schema of one field of an object node; undefined means untyped (maps granular, lists atomic). */
 export function fieldSchema(s: SchemaNode | undefined, key: string): SchemaNode | undefined {
   if (s === undefined) return undefined;
-  const p = s.properties?.[key];
+  const props = s.properties;
+  // own properties only: a field named `constructor` is not Object's constructor
+  const p = props === undefined ? undefined : (ownValue(props, key) as SchemaNode | undefined);
   if (p !== undefined) return p;
   const ap = s.additionalProperties;
   return typeof ap === 'object' ? ap : undefined;
@@ -101,9 +103,11 @@ function keyValue(
   path: { toString(): string },
   index: number,
 ): unknown {
-  const v = item[k];
+  const v = ownValue(item, k);
   if (v !== undefined && v !== null) return v;
-  const d = itemSchema?.properties?.[k]?.default;
+  const props = itemSchema?.properties;
+  const d =
+    props === undefined ? undefined : (ownValue(props, k) as SchemaNode | undefined)?.default;
   if (d !== undefined) return d;
   throw new PatchError(
     `${String(path)}: element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`,

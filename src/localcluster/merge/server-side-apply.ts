@@ -1,7 +1,7 @@
 // Server-side apply and update tracking as kube-apiserver's fieldmanager does them: managedFields per manager, pruning, conflicts.
 import { ApplyConflictError, PatchError } from './errors.js';
 import { FieldSet, WalkPath } from './field-set.js';
-import { isJsonObject, jsonClone, type JsonObject } from './json-value.js';
+import { hasOwnKey, isJsonObject, jsonClone, type JsonObject } from './json-value.js';
 import { resetItemKeys } from './schema-walk.js';
 import { compare, merge, removeItems, toFieldSet } from './typed-ops.js';
 import type { KubeObject, SchemaNode } from './types.js';
@@ -188,7 +188,7 @@ function cmp(a: string, b: string): number {
 /** The object without metadata.managedFields (shallow copies only where needed). */
 function withoutManagedFields(obj: KubeObject): KubeObject {
   const meta = obj.metadata;
-  if (!isJsonObject(meta) || !('managedFields' in meta)) return obj;
+  if (!isJsonObject(meta) || !hasOwnKey(meta, 'managedFields')) return obj;
   const m = { ...meta };
   delete m.managedFields;
   return { ...obj, metadata: m };

@@ -1,6 +1,14 @@
 // Strategic merge patch as apimachinery's strategicpatch applies it to built-in kinds: merge keys and patch directives.
 import { PatchError } from './errors.js';
-import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json-value.js';
+import {
+  hasOwnKey,
+  isJsonObject,
+  jsonClone,
+  jsonEqual,
+  ownValue,
+  setOwnValue,
+  type JsonObject,
+} from './json-value.js';
 import { fieldSchema } from './schema-walk.js';
 import type { KubeObject, SchemaNode } from './types.js';
 
@@ -74,7 +82,7 @@ function mergeMap(
   if (directive !== undefined) {
     if (directive === 'replace') {
       const replaced: JsonObject = {};
-      for (const k in patch) if (k !== DIRECTIVE) replaced[k] = jsonClone(patch[k]);
+      for (const k in patch) if (k !== DIRECTIVE) setOwnValue(replaced, k, jsonClone(patch[k]));
       return mergeMap({}, replaced, s, path);
     }
     if (directive === 'delete') return {};
@@ -114,11 +122,12 @@ function mergeMap(
       throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
     const fs = fieldSchema(s, field);
     const meta = patchMeta(fs);
-    const orig = Array.isArray(original[field]) ? (original[field] as unknown[]) : [];
-    const patchList = patch[field];
+    const live = ownValue(original, field);
+    const orig = Array.isArray(live) ? (live as unknown[]) : [];
+    const patchList = ownValue(patch, field);
     if (patchList !== undefined && !Array.isArray(patchList))
       throw new PatchError(`strategic merge patch: ${path}.${field} must be a list`, 400);
-    if (!(field in original) && patchList === undefined) {
+    if (!hasOwnKey(original, field) && patchList === undefined) {
       ordered.add(field);
       continue;
     }
@@ -126,7 +135,7 @@ function mergeMap(
     let merged: unknown[];
     let serverOrder = orig;
     if (patchList === undefined) merged = orig;
-    else if (!(field in original)) merged = patchList.map((v) => cleanNew(v, fs?.items));
+    else if (!hasOwnKey(original, field)) merged = patchList.map((v) => cleanNew(v, fs?.items));
     else if (!meta.strategies.includes('merge')) merged = jsonClone(patchList);
     else {
       const r = mergeListDetailed(orig, patchList, fs, meta, `${path}.${field}`);
@@ -134,7 +143,11 @@ function mergeMap(
       serverOrder = r.serverView;
     }
     const [patchItems, serverOnly] = partition(merged, order, meta.mergeKey);
-    original[field] = normalizeOrder(patchItems, serverOnly, order, serverOrder, meta.mergeKey);
+    setOwnValue(
+      original,
+      field,
+      normalizeOrder(patchItems, serverOnly, order, serverOrder, meta.mergeKey),
+    );
     ordered.add(field);
   }
 
@@ -145,8 +158,13 @@ function mergeMap(
       const field = k.slice(DELETE_PRIMITIVE.length);
       if (!Array.isArray(pv))
         throw new PatchError(`strategic merge patch: ${path}.${k} must be a list`, 400);
-      const cur = original[field];
-      if (Array.isArray(cur)) original[field] = cur.filter((v) => !pv.some((d) => jsonEqual(d, v)));
+      const cur = ownValue(original, field);
+      if (Array.isArray(cur))
+        setOwnValue(
+          original,
+          field,
+          cur.filter((v) => !pv.some((d) => jsonEqual(d, v))),
+        );
       continue;
     }
     if (k.startsWith('$'))
@@ -156,7 +174,7 @@ function mergeMap(
       continue;
     }
     const fs = fieldSchema(s, k);
-    original[k] = mergeValue(original[k], pv, fs, `${path}.${k}`);
+    setOwnValue(original, k, mergeValue(ownValue(original, k), pv, fs, `${path}.${k}`));
   }
   return original;
 }
@@ -231,7 +249,7 @@ function mergeListDetailed(
       continue;
     }
     if (d === 'delete') {
-      if (!(key in v))
+      if (!hasOwnKey(v, key))
         throw new PatchError(
           `strategic merge patch: ${path}: map: ${JSON.stringify(v)} does not contain declared merge key: ${key}`,
         );
@@ -251,7 +269,7 @@ function mergeListDetailed(
   // new items are appended to a copy: the live order (`base`) knows only the live items
   merged = [...base];
   for (const v of plain) {
-    if (!(key in v))
+    if (!hasOwnKey(v, key))
       throw new PatchError(
         `strategic merge patch: ${path}: map: ${JSON.stringify(v)} does not contain declared merge key: ${key}`,
       );
@@ -308,7 +326,7 @@ function checkOrder(
   let o = 0;
   while (p < items.length && o < order.length) {
     const item = items[p];
-    if (key !== undefined && !(isJsonObject(item) && key in item))
+    if (key !== undefined && !(isJsonObject(item) && hasOwnKey(item, key)))
       throw new PatchError(
         `strategic merge patch: ${path}: map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`,
       );

@@ -1,6 +1,14 @@
 // Schema-aware operations of server-side apply: field sets of values, merge, comparison and removal (structured-merge-diff semantics).
 import { FieldSet, WalkPath } from './field-set.js';
-import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json-value.js';
+import {
+  hasOwnKey,
+  isJsonObject,
+  jsonClone,
+  jsonEqual,
+  ownValue,
+  setOwnValue,
+  type JsonObject,
+} from './json-value.js';
 import { fieldSchema, isAtomicMap, itemKey, listInfo } from './schema-walk.js';
 import type { SchemaNode } from './types.js';
 
@@ -156,7 +164,7 @@ function compareWalk(
     for (const k in n) {
       const key = 'f:' + k;
       const cs = fieldSchema(sc, k);
-      if (!(k in o)) insertAll(n[k], cs, nodeAt(out.added, path, key), path);
+      if (!hasOwnKey(o, k)) insertAll(n[k], cs, nodeAt(out.added, path, key), path);
       else {
         path.push(key);
         compareWalk(out, path, o[k], n[k], cs);
@@ -164,7 +172,7 @@ function compareWalk(
       }
     }
     for (const k in o) {
-      if (k in n) continue;
+      if (hasOwnKey(n, k)) continue;
       insertAll(o[k], fieldSchema(sc, k), nodeAt(out.removed, path, 'f:' + k), path);
     }
     return;
@@ -215,7 +223,7 @@ export function merge(
         continue;
       }
       path.push('f:' + k);
-      out[k] = merge(out[k], cv, fieldSchema(s, k), path);
+      setOwnValue(out, k, merge(ownValue(out, k), cv, fieldSchema(s, k), path));
       path.pop();
     }
     return out;
@@ -321,9 +329,9 @@ export function removeItems(
     for (const [k, ln] of last.c) {
       if (k[0] !== 'f') continue;
       const f = k.slice(2);
-      if (!(f in v)) continue;
+      if (!hasOwnKey(v, f)) continue;
       const kn = keep?.get(k);
-      const isNamed = named && s.properties![f] !== undefined;
+      const isNamed = named && ownValue(s.properties!, f) !== undefined;
       let next: unknown;
       if (isUnit(ln, isNamed) && !isUnit(kn, isNamed)) next = REMOVED;
       else {
@@ -334,7 +342,7 @@ export function removeItems(
       if (next === v[f]) continue;
       out ??= { ...v };
       if (next === REMOVED) delete out[f];
-      else out[f] = next;
+      else setOwnValue(out, f, next);
     }
     return out ?? v;
   }

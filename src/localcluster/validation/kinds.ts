@@ -1,6 +1,7 @@
 // Per-kind validation of built-in objects as kube-apiserver's registry strategies run it on create
 // and update (ValidateObjectMeta, then the kind's spec checks), in kube-apiserver's order and
 // words. Kinds without checks of their own get the ObjectMeta validation.
+import { hasOwnKey } from '../../core/index.js';
 import type { FieldError } from '../status-errors.js';
 import { isPlainObject, jsonEqual, type KubeObject } from '../object-meta.js';
 import type { ResourceInfo } from '../registry.js';
@@ -63,7 +64,8 @@ function validateConfigMap(o: KubeObject): FieldError[] {
   let size = 0;
   for (const [k, v] of Object.entries(data)) {
     for (const msg of isConfigMapKey(k)) errs.push(invalid(`data[${k}]`, k, msg));
-    if (k in binary) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+    if (hasOwnKey(binary, k))
+      errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
     size += Buffer.byteLength(str(v));
   }
   for (const [k, v] of Object.entries(binary)) {
@@ -94,7 +96,7 @@ function validateSecret(o: KubeObject): FieldError[] {
       detail: `may not be more than ${MAX_CONFIG_SIZE} bytes`,
     });
   const need = (key: string): void => {
-    if (!(key in data)) errs.push(required(`data[${key}]`));
+    if (!hasOwnKey(data, key)) errs.push(required(`data[${key}]`));
   };
   switch (str(o.type)) {
     case 'kubernetes.io/service-account-token': {
@@ -110,7 +112,7 @@ function validateSecret(o: KubeObject): FieldError[] {
       need('.dockerconfigjson');
       break;
     case 'kubernetes.io/basic-auth':
-      if (!('username' in data) && !('password' in data)) {
+      if (!hasOwnKey(data, 'username') && !hasOwnKey(data, 'password')) {
         need('username');
         need('password');
       }

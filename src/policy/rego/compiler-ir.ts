@@ -66,7 +66,16 @@ export interface IRWith {
 export type IRExpr = (
   | { readonly k: 'term'; readonly term: IRTerm }
   | { readonly k: 'unify'; readonly a: IRTerm; readonly b: IRTerm }
-  | { readonly k: 'not'; readonly body: readonly IRExpr[] }
+  | {
+      readonly k: 'not';
+      readonly body: readonly IRExpr[];
+      /**
+       * Terms OPA evaluates before the negation (compiler-hoist.ts) that yield at most one
+       * value: each is evaluated into its slot first, and the expression fails when one is
+       * undefined. (Ones that iterate stay expressions of their own, before this one.)
+       */
+      readonly guards?: readonly { readonly slot: number; readonly term: IRTerm }[];
+    }
   | {
       readonly k: 'somein';
       readonly key: IRTerm | undefined;

@@ -6,6 +6,7 @@ import type { CallTarget, IRExpr, IRRule, IRTerm, IRWith, RuleNode } from './com
 import type { Annotation, RuleMetadata } from './compiler-annotations.js';
 import { NO_METADATA, parseAnnotations, ruleMetadata } from './compiler-annotations.js';
 import { RegoError } from './errors.js';
+import { hoistNegated } from './compiler-hoist.js';
 import { refNames } from './parser.js';
 import type { Value } from './value.js';
 import { arr, bool, NULL, numFromText, ObjectBuilder, SetBuilder, str } from './value.js';
@@ -72,7 +73,6 @@ function checkConstArgs(
 export const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
   'http.send',
   'net.lookup_ip_addr',
-  'providers.aws.sign_req',
   'opa.runtime',
 ]);
 
@@ -111,6 +111,8 @@ export interface CompiledPolicy {
 /** What a body is compiled against: the globals in view and the slot counter of its frame. */
 class FrameCompiler {
   nslots = 0;
+  /** Variables generated for terms evaluated before a negation. */
+  private hoisted = 0;
   readonly slotNames: string[] = [];
   constructor(
     readonly globals: ReadonlyMap<string, Global>,
@@ -213,7 +215,7 @@ class FrameCompiler {
         const child = new Scope(scope, namesOfBody(t.body, [t.term]), declaredNames(t.body));
         const body = this.body(t.body, child, new Set());
         const term = this.term(t.term, child);
-        this.checkSafe([term], body.bound, t.loc);
+        this.checkSafe([term], withClosure(body.bound, child), t.loc);
         return { t: t.type, term, body: body.exprs, closure: [...child.closure] };
       }
       case 'objectcompr': {
@@ -225,7 +227,7 @@ class FrameCompiler {
         const body = this.body(t.body, child, new Set());
         const key = this.term(t.key, child);
         const value = this.term(t.value, child);
-        this.checkSafe([key, value], body.bound, t.loc);
+        this.checkSafe([key, value], withClosure(body.bound, child), t.loc);
         return { t: 'objectcompr', key, value, body: body.exprs, closure: [...child.closure] };
       }
       case 'call':
@@ -463,6 +465,40 @@ class FrameCompiler {
     return undefined;
   }
 
+  /**
+   * Compiles the expressions of a body in order. A negated expression may become several: what
+   * OPA evaluates before the negation (compiler-hoist.ts), then the negation. `sources` (when
+   * given) receives the index of the written expression each compiled one stands for, -1 for
+   * generated ones.
+   */
+  exprList(exprs: readonly Expr[], scope: Scope, sources?: Map<IRExpr, number>): IRExpr[] {
+    const out: IRExpr[] = [];
+    exprs.forEach((e, i) => {
+      let c: IRExpr;
+      if (e.type === 'expr' && e.negated) {
+        const { before, expr } = hoistNegated(e, () => `$h${this.hoisted++}`);
+        const hoisted = before.map((b) => this.expr(b, scope));
+        c = this.expr(expr, scope);
+        if (c.k === 'not' && hoisted.length > 0 && hoisted.every(singleValued)) {
+          // No iteration and no `with`: the terms are guards evaluated by the negation itself.
+          const guards = hoisted.map((h) => {
+            const u = h as Extract<IRExpr, { k: 'unify' }>;
+            return { slot: (u.a as { slot: number }).slot, term: u.b };
+          });
+          c = { ...c, guards };
+        } else {
+          for (const h of hoisted) {
+            sources?.set(h, -1);
+            out.push(h);
+          }
+        }
+      } else c = this.expr(e, scope);
+      sources?.set(c, i);
+      out.push(c);
+    });
+    return out;
+  }
+
   /** Compiles and orders a body; returns the exprs and the slots bound after it. */
   body(
     exprs: readonly Expr[],
@@ -470,7 +506,7 @@ class FrameCompiler {
     initial: ReadonlySet<number>,
     extraUse: readonly IRTerm[] = [],
   ): { exprs: IRExpr[]; bound: Set<number> } {
-    const compiled = exprs.map((e) => this.expr(e, scope));
+    const compiled = this.exprList(exprs, scope);
     const init = new Set(initial);
     for (const c of scope.closure) init.add(c);
     return this.schedule(compiled, init, extraUse);
@@ -508,16 +544,36 @@ class FrameCompiler {
       }
       if (picked < 0) {
         const e = remaining[0] as IRExpr;
-        const need = new Set<number>();
-        exprSlots(e, need);
-        const unsafe = [...need].filter((s) => !bound.has(s)).map((s) => this.slotNames[s] ?? '?');
-        const names = [...new Set(unsafe.filter((n) => !n.startsWith('$')))];
-        throw new RegoError('rego_unsafe_var_error', `var ${names[0] ?? '_'} is unsafe`, e.loc);
+        throw new RegoError(
+          'rego_unsafe_var_error',
+          `var ${this.unsafeName(e, bound)} is unsafe`,
+          e.loc,
+        );
       }
       out.push(remaining[picked] as IRExpr);
       remaining.splice(picked, 1);
     }
     return { exprs: out, bound };
+  }
+
+  /**
+   * The variable OPA names first for an expression that cannot be ordered: of its unbound
+   * variables, leaving out the one an assignment would bind (`x := a[_]` with `a` unbound
+   * names `_` and `a`), the first in name order (`_` for a wildcard).
+   */
+  private unsafeName(e: IRExpr, bound: ReadonlySet<number>): string {
+    const need = new Set<number>();
+    exprSlots(e, need);
+    const target = e.k === 'unify' ? [e.a, e.b].find((t) => t.t === 'local') : undefined;
+    const name = (s: number): string => {
+      const n = this.slotNames[s] ?? '?';
+      return n.startsWith('$_') ? '_' : n;
+    };
+    const unbound = [...need].filter((s) => !bound.has(s));
+    const named = unbound.filter((s) => !name(s).startsWith('$'));
+    const inputs = named.filter((s) => target?.t !== 'local' || target.slot !== s);
+    const names = (inputs.length > 0 ? inputs : named).map(name).sort();
+    return names[0] ?? '_';
   }
 
   checkSafe(terms: readonly IRTerm[], bound: ReadonlySet<number>, loc: Location): void {
@@ -550,6 +606,17 @@ function globalTerm(g: Global): IRTerm {
   const path: IRTerm[] = g.path.map((v) => ({ t: 'const', v }));
   const head: IRTerm = g.kind === 'data' ? { t: 'data' } : { t: 'input' };
   return path.length === 0 ? head : { t: 'ref', head, path };
+}
+
+/**
+ * What is bound after a comprehension's body: its own bindings and every outer variable it
+ * uses, including those first met in the head (`[x | cond]` with `x` bound outside), which
+ * join the closure only once the head is compiled, after the body.
+ */
+function withClosure(bound: ReadonlySet<number>, scope: Scope): Set<number> {
+  const out = new Set(bound);
+  for (const c of scope.closure) out.add(c);
+  return out;
 }
 
 /** Names a body declares with `:=` or `some`. */
@@ -822,14 +889,12 @@ function exprOK(
       return bound;
     }
     case 'not': {
+      // OPA: every variable of a negated expression is bound before it (no local variables).
       const inner = new Set<number>();
-      for (const x of e.body) exprSlots(x, inner);
-      for (const s of inner) {
-        if ((uses.get(s) ?? 0) > 1 || initial.has(s)) {
-          if (!bound.has(s)) return undefined;
-        }
-      }
-      let b: Set<number> | undefined = bound;
+      exprSlots(e, inner);
+      for (const s of inner) if (!bound.has(s)) return undefined;
+      let b: Set<number> | undefined = new Set(bound);
+      for (const g of e.guards ?? []) b.add(g.slot);
       for (const x of e.body) {
         b = b ? exprOK(x, b, uses, initial) : undefined;
       }
@@ -839,6 +904,37 @@ function exprOK(
       for (const m of e.mods) if (!evaluable(m.value, bound) && !m.fn) return undefined;
       return exprOK(e.inner, bound, uses, initial);
     }
+  }
+}
+
+/**
+ * A `$h = term` expression generated for a negation whose term yields at most one value: it
+ * iterates over no reference and calls no relation (`walk`).
+ */
+function singleValued(e: IRExpr): boolean {
+  if (e.k !== 'unify' || e.a.t !== 'local') return false;
+  const need = new Set<number>();
+  const out = new Set<number>();
+  needed(e.b, need, out);
+  return out.size === 0 && !callsRelation(e.b);
+}
+
+function callsRelation(t: IRTerm): boolean {
+  switch (t.t) {
+    case 'call':
+      return (
+        (t.target.kind === 'builtin' && t.target.def.relation === true) ||
+        t.args.some(callsRelation)
+      );
+    case 'ref':
+      return callsRelation(t.head) || t.path.some(callsRelation);
+    case 'array':
+    case 'set':
+      return t.items.some(callsRelation);
+    case 'object':
+      return t.keys.some(callsRelation) || t.values.some(callsRelation);
+    default:
+      return false;
   }
 }
 
@@ -878,9 +974,15 @@ function exprSlots(e: IRExpr, out: Set<number>): void {
       for (const s of inner) if (!own.has(s)) out.add(s);
       return;
     }
-    case 'not':
-      for (const x of e.body) exprSlots(x, out);
+    case 'not': {
+      // Guards bind their own slots; everything else they and the body use comes from outside.
+      const inner = new Set<number>();
+      for (const x of e.body) exprSlots(x, inner);
+      for (const g of e.guards ?? []) termSlots(g.term, inner);
+      for (const g of e.guards ?? []) inner.delete(g.slot);
+      for (const s of inner) out.add(s);
       return;
+    }
     case 'with':
       for (const m of e.mods) termSlots(m.value, out);
       exprSlots(e.inner, out);
@@ -1080,6 +1182,7 @@ function refsOfExpr(e: IRExpr, out: (string | undefined)[][]): void {
       refsOfTerm(e.b, out);
       return;
     case 'not':
+      for (const g of e.guards ?? []) refsOfTerm(g.term, out);
       for (const x of e.body) refsOfExpr(x, out);
       return;
     case 'somein':
@@ -1183,7 +1286,7 @@ function compileRule(fc: FrameCompiler, r: Rule, prefixLen: number): IRRule {
       args.push(fc.term(a, scope));
     }
   }
-  const compiled = r.body.map((e) => fc.expr(e, scope));
+  const compiled = fc.exprList(r.body, scope);
   const keys = keyTerms.map((k) => fc.term(k, scope));
   const value = fc.term(head.value, scope);
   const body = fc.schedule([...compiled, ...argExprs], initial, [...keys, value]);
@@ -1231,8 +1334,8 @@ export interface CompiledQuery {
 export function compileQueryBody(exprs: readonly Expr[], policy: CompiledPolicy): CompiledQuery {
   const fc = new FrameCompiler(new Map(), policy.builtins, policy.functions);
   const scope = new Scope(undefined, namesOfBody(exprs, []), declaredNames(exprs));
-  const compiled = exprs.map((e) => fc.expr(e, scope));
-  const sourceIndex = new Map<IRExpr, number>(compiled.map((e, i) => [e, i]));
+  const sourceIndex = new Map<IRExpr, number>();
+  const compiled = fc.exprList(exprs, scope, sourceIndex);
   const body = fc.schedule(compiled, new Set());
   const vars = [...scope.names.entries()]
     .filter(([n]) => !n.startsWith('$'))

@@ -1,13 +1,13 @@
 // OPA's language conformance corpus (v1 cases) run through the engine, with per-category counts.
 //
-// The corpus lives outside the repository at ../shared/corpora/opa-conformance-v1 (relative to
-// the repository root); see its SOURCE.md. Cases of left-out categories are listed as skipped with
+// The corpus lives outside the repository in shared/corpora/opa-conformance-v1 (found by
+// src/testing/corpora.ts); see its SOURCE.md. Cases of left-out categories are listed as skipped with
 // the reason and never counted as passed.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { corpus as corpusDir, corpusSkip } from '../../testing/index.js';
 import { RegoError } from './errors.js';
 import { compile } from './eval-query.js';
 import { parseJSON, toJSON } from './json.js';
@@ -18,12 +18,10 @@ import { compileQueryBody, compileModules } from './compiler.js';
 import { Evaluator } from './eval.js';
 import { defaultBuiltins } from './builtin-registry.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const corpus = join(repoRoot, '..', 'shared', 'corpora', 'opa-conformance-v1');
+const corpusName = 'opa-conformance-v1';
 
 /** Categories left out on purpose, with the reason printed in the report. */
 const SKIPPED: Readonly<Record<string, string>> = {
-  'providers-aws': 'providers.aws.sign_req is left out (cloud provider signing)',
   netlookupipaddr: 'net.lookup_ip_addr needs the network',
   invalidkeyerror: 'http.send needs the network',
 };
@@ -233,11 +231,8 @@ function runCase(c: Case): Outcome {
   };
 }
 
-test('OPA v1 conformance corpus', (t) => {
-  if (!existsSync(corpus)) {
-    t.skip(`corpus not found at ${corpus}`);
-    return;
-  }
+test('OPA v1 conformance corpus', { skip: corpusSkip(corpusName) }, () => {
+  const corpus = corpusDir(corpusName);
   const only = process.env['REGO_CONFORMANCE_ONLY'];
   const verbose = process.env['REGO_CONFORMANCE_VERBOSE'] === '1';
   let passed = 0;

@@ -1,7 +1,8 @@
 // Tests of Rego error formatting (OPA's wording).
 
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
+import { compile } from './index.js';
 import {
   builtinError,
   operandElementError,
@@ -61,4 +62,27 @@ describe('RegoError', () => {
     assert.equal(e.location?.row, 1);
     assert.equal(e.at({ file: 'b.rego', row: 9, col: 9 }).location?.file, 'a.rego');
   });
+});
+
+test('input nested too deeply for the evaluator is a Rego error, not a stack overflow', () => {
+  const policy = compile([
+    {
+      file: 'deep.rego',
+      source: 'package deep\nimport rego.v1\nwalked contains p if walk(input, [p, _])\n',
+    },
+  ]);
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 20_000; i++) deep = { a: [deep] };
+  assert.throws(
+    () => policy.eval('data.deep.walked', { input: deep }),
+    (err: unknown) =>
+      err instanceof RegoError &&
+      err.code === 'eval_internal_error' &&
+      /nested too deeply/.test(err.message),
+  );
+  // a shallow input still evaluates afterwards
+  assert.equal(
+    policy.eval('count(data.deep.walked)', { input: { a: [1] } })[0]?.expressions[0]?.value,
+    3,
+  );
 });

@@ -6,7 +6,7 @@ import type { RuleNode } from './compiler-ir.js';
 import type { CompiledPolicy, CompiledQuery } from './compiler.js';
 import { compileModules, compileQueryBody } from './compiler.js';
 import { Evaluator } from './eval.js';
-import { RegoError } from './errors.js';
+import { RegoError, RegoErrorCode } from './errors.js';
 import { parseModule, parseQuery, RegoVersion } from './parser.js';
 import type { JSValue, Value } from './value.js';
 import { EMPTY_OBJECT, fromJS, isValue, toJS, TRUE } from './value.js';
@@ -58,6 +58,8 @@ export interface DetailedResult {
   }[];
   readonly prints: readonly string[];
   readonly trace: readonly string[];
+  /** The text and position of each query expression, in the order of `expressions`. */
+  readonly texts: readonly { readonly text: string; readonly row: number; readonly col: number }[];
 }
 
 interface PreparedQuery {
@@ -110,6 +112,10 @@ export class Policy {
 
   /** Evaluates a query; values stay Rego values. Throws RegoError on errors. */
   evalDetailed(query: string, options: EvalOptions = {}): DetailedResult {
+    return withinStack(() => this.evalDetailedUnguarded(query, options));
+  }
+
+  private evalDetailedUnguarded(query: string, options: EvalOptions): DetailedResult {
     const q = this.prepare(query);
     const prints: string[] = [];
     const trace: string[] = [];
@@ -140,17 +146,17 @@ export class Policy {
       if (e.k === 'term') {
         return ev.evalTerm(e.term, frame, (v) => {
           if (v.kind === 'boolean' && !v.value) return false;
-          values[at] = v;
+          if (at >= 0) values[at] = v;
           return step(i + 1);
         });
       }
       return ev.evalExpr(e, frame, () => {
-        values[at] = TRUE;
+        if (at >= 0) values[at] = TRUE;
         return step(i + 1);
       });
     };
     step(0);
-    return { results, prints, trace };
+    return { results, prints, trace, texts: q.texts };
   }
 
   /** Evaluates a query and returns OPA's result shape (an empty array when undefined). */
@@ -165,16 +171,40 @@ export class Policy {
   ): { results: QueryResult[]; prints: readonly string[]; trace: readonly string[] } {
     const q = this.prepare(query);
     const d = this.evalDetailed(query, options);
-    const results = d.results.map((r) => ({
-      expressions: r.expressions.map((v, i) => ({
-        value: toJS(v),
-        text: q.texts[i]?.text ?? '',
-        location: { row: q.texts[i]?.row ?? 1, col: q.texts[i]?.col ?? 1 },
+    const results = withinStack(() =>
+      d.results.map((r) => ({
+        expressions: r.expressions.map((v, i) => ({
+          value: toJS(v),
+          text: q.texts[i]?.text ?? '',
+          location: { row: q.texts[i]?.row ?? 1, col: q.texts[i]?.col ?? 1 },
+        })),
+        bindings: Object.fromEntries([...r.bindings].map(([k, v]) => [k, toJS(v)])),
       })),
-      bindings: Object.fromEntries([...r.bindings].map(([k, v]) => [k, toJS(v)])),
-    }));
+    );
     return { results, prints: d.prints, trace: d.trace };
   }
+}
+
+/**
+ * Runs `fn`, turning a JavaScript stack overflow (input or data nested thousands of levels deep,
+ * which the recursive evaluator and built-ins cannot walk) into a Rego error the caller can report,
+ * instead of an internal RangeError.
+ */
+function withinStack<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw tooDeep(e) ?? e;
+  }
+}
+
+function tooDeep(e: unknown): RegoError | undefined {
+  return e instanceof RangeError && /call stack/i.test(e.message)
+    ? new RegoError(
+        RegoErrorCode.EvalInternalError,
+        'value nested too deeply to evaluate (maximum call stack size exceeded)',
+      )
+    : undefined;
 }
 
 function toValue(x: unknown, what: string): Value {
@@ -182,7 +212,7 @@ function toValue(x: unknown, what: string): Value {
   try {
     return fromJS(x, what);
   } catch (e) {
-    throw new RegoError('eval_type_error', (e as Error).message);
+    throw tooDeep(e) ?? new RegoError('eval_type_error', (e as Error).message);
   }
 }
 

@@ -48,6 +48,21 @@ function conflict(msg: string, loc?: Location): RegoError {
   return new RegoError('eval_conflict_error', msg, loc);
 }
 
+/** How many conflicting values an error lists (OPA's maxConflicts). */
+const MAX_CONFLICTS = 10;
+
+function compareLocations(a: Location, b: Location): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.row - b.row || a.col - b.col;
+}
+
+/** A value on one line, cut at 80 characters (OPA's frameText). */
+function frameText(text: string): string {
+  const flat = text.split(/\s+/).filter(Boolean).join(' ');
+  const chars = [...flat];
+  return chars.length > 80 ? chars.slice(0, 80).join('') + '...' : flat;
+}
+
 /** One evaluation of a query against a compiled policy. */
 export class Evaluator {
   private state: State;
@@ -84,11 +99,13 @@ export class Evaluator {
       case 'unify':
         return this.unify(e.a, e.b, f, k);
       case 'not': {
+        if (e.guards && !this.evalGuards(e.guards, f)) return false;
         let found = false;
         this.evalBody(e.body, 0, f, () => {
           found = true;
           return true;
         });
+        if (e.guards) for (const g of e.guards) f[g.slot] = undefined;
         return found ? false : k();
       }
       case 'some':
@@ -125,6 +142,26 @@ export class Evaluator {
       case 'with':
         return this.evalWith(e.mods, f, (restore) => this.evalExpr(e.inner, f, () => restore(k)));
     }
+  }
+
+  /** Evaluates a negation's guards into their slots; false when one is undefined. */
+  private evalGuards(
+    guards: NonNullable<Extract<IRExpr, { k: 'not' }>['guards']>,
+    f: Frame,
+  ): boolean {
+    for (const g of guards) {
+      let value: Value | undefined;
+      this.evalTerm(g.term, f, (v) => {
+        value = v;
+        return true;
+      });
+      if (value === undefined) {
+        for (const h of guards) f[h.slot] = undefined;
+        return false;
+      }
+      f[g.slot] = value;
+    }
+    return true;
   }
 
   /** Evaluates an expression, recording `Eval` and, when it has no solution, `Fail`. */
@@ -454,6 +491,16 @@ export class Evaluator {
       if (o) return this.walkValue(this.patchBelow(o.value, at), path, i, f, k);
     }
     if (node === undefined) {
+      // Step towards a replacement below: at its path it is read as is, above it merged in.
+      if (overlay && i < path.length && this.overlayBelow(at)) {
+        const p = path[i] as IRTerm;
+        const k0 = p.t === 'const' ? p.v : p.t === 'local' ? f[p.slot] : undefined;
+        const key = k0?.kind === 'number' && k0.isInteger() ? str(numberText(k0)) : k0;
+        if (key?.kind === 'string') {
+          const childBase = base?.kind === 'object' ? base.getStr(key.value) : undefined;
+          return this.walkData(undefined, childBase, [...at, key.value], path, i + 1, f, k);
+        }
+      }
       if (base === undefined) {
         if (overlay && this.overlayBelow(at)) base = EMPTY_OBJECT;
         else return false;
@@ -516,14 +563,32 @@ export class Evaluator {
     return false;
   }
 
+  /**
+   * A document read above `with` replacements: each replacement merged in at its path, as OPA
+   * merges its replacement tree with the base document (objects merge key by key, the
+   * replacement wins elsewhere).
+   */
   private patchBelow(v: Value, at: readonly string[]): Value {
     let out = v;
     for (const o of this.state.overlay?.values() ?? []) {
       if (o.path.length > at.length && at.every((s, j) => o.path[j] === s)) {
-        out = upsert(out, o.path.slice(at.length).map(str), o.value);
+        const rel = o.path.slice(at.length).map(str);
+        // A replaced rule (virtual document) is replaced whole; base data is merged with.
+        out = upsert(out, rel, o.value, !this.isVirtual(o.path));
       }
     }
     return out;
+  }
+
+  /** Whether a rule defines the document at `path` or one of its parents. */
+  private isVirtual(path: readonly string[]): boolean {
+    let n: RuleNode | undefined = this.policy.root;
+    for (const s of path) {
+      n = n.children.get(s);
+      if (n === undefined) return false;
+      if (n.rules.length > 0 || n.defaults.length > 0) return true;
+    }
+    return false;
   }
 
   /** The full value of a rule tree node (its rules, the nodes below it and base data). */
@@ -583,7 +648,8 @@ export class Evaluator {
       if (base !== undefined && own !== undefined && base.kind !== 'object') return base;
       if (own !== undefined) return own;
       // A package without rules is an empty object.
-      return first ? base : (base ?? EMPTY_OBJECT);
+      const doc = first ? base : (base ?? EMPTY_OBJECT);
+      return doc !== undefined && this.state.overlay ? this.patchBelow(doc, at) : doc;
     }
     // Merge the nodes below (and base data) into an object.
     const b = new ObjectBuilder();
@@ -608,17 +674,23 @@ export class Evaluator {
   }
 
   /** Values one rule (and its else chain) produces; conflicts between solutions are errors. */
-  private ruleValue(r: IRRule, args: readonly Value[] | undefined, msg: string): Value | undefined {
+  private ruleValue(
+    node: RuleNode,
+    r: IRRule,
+    args: readonly Value[] | undefined,
+  ): Value | undefined {
     let cur: IRRule | undefined = r;
     while (cur) {
       const rule: IRRule = cur;
       let result: Value | undefined;
-      const f = this.frame(rule);
       const onValue = (v: Value): boolean => {
-        if (result !== undefined && !equal(result, v)) throw conflict(msg, rule.loc);
+        if (result !== undefined && !equal(result, v)) {
+          throw this.conflictError(node, args, rule);
+        }
         result = v;
         return rule.constHead;
       };
+      const f = this.frame(rule);
       if (args) {
         this.unifyItems(rule.args, args, 0, f, () =>
           this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
@@ -628,6 +700,67 @@ export class Evaluator {
       cur = rule.elseRule;
     }
     return undefined;
+  }
+
+  /** Calls `onValue` with each value one rule (without its else chain) produces. */
+  private ruleSolutions(
+    rule: IRRule,
+    args: readonly Value[] | undefined,
+    onValue: (v: Value) => boolean,
+  ): void {
+    const f = this.frame(rule);
+    if (args) {
+      this.unifyItems(rule.args, args, 0, f, () =>
+        this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue)),
+      );
+    } else this.evalBody(rule.body, 0, f, () => this.evalTerm(rule.value, f, onValue));
+  }
+
+  /**
+   * OPA's conflict error for a complete rule or function: once a conflict is found, the rules
+   * are evaluated again to list every value that differs from the first (one per rule, at most
+   * 10) with the rule that produced it, in source order. Raised at the rule that conflicted.
+   */
+  private conflictError(node: RuleNode, args: readonly Value[] | undefined, at: IRRule): RegoError {
+    const path = `data.${node.path.join('.')}`;
+    const head = args
+      ? `function ${path} produced conflicting values for the same inputs`
+      : `rule ${path} produced conflicting values`;
+    const values: { v: Value; loc: Location }[] = [];
+    let more = false;
+    const STOP = new Error('conflict listing ends');
+    try {
+      for (const r of node.rules) {
+        for (let cur: IRRule | undefined = r; cur; cur = cur.elseRule) {
+          const rule: IRRule = cur;
+          let produced = false;
+          try {
+            this.ruleSolutions(rule, args, (v) => {
+              produced = true;
+              if (values.length > 0 && equal((values[0] as { v: Value }).v, v)) return false;
+              if (values.length === MAX_CONFLICTS) {
+                more = true;
+                throw STOP;
+              }
+              values.push({ v, loc: rule.loc });
+              return values.length > 1;
+            });
+          } catch {
+            // Anything else going wrong was not what ended the evaluation: list what was found.
+            throw STOP;
+          }
+          if (produced) break;
+        }
+      }
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
+    if (values.length < 2) return conflict(head, at.loc);
+    values.sort((a, b) => compareLocations(a.loc, b.loc));
+    const lines = values.map(
+      ({ v, loc }) => `\n  ${frameText(valueToString(v))} at ${loc.file}:${loc.row}`,
+    );
+    return conflict(`${head}:${lines.join('')}${more ? '\n  ...' : ''}`, at.loc);
   }
 
   private defaultValue(node: RuleNode): Value | undefined {
@@ -643,11 +776,10 @@ export class Evaluator {
 
   private evalComplete(node: RuleNode): Value | undefined {
     let result: Value | undefined;
-    const msg = 'complete rules must not produce multiple outputs';
     for (const r of node.rules) {
-      const v = this.ruleValue(r, undefined, msg);
+      const v = this.ruleValue(node, r, undefined);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) throw conflict(msg, r.loc);
+      if (result !== undefined && !equal(result, v)) throw this.conflictError(node, undefined, r);
       result = v;
     }
     return result ?? this.defaultValue(node);
@@ -777,13 +909,12 @@ export class Evaluator {
     for (const s of path) node = node?.children.get(s);
     if (!node)
       throw new RegoError('eval_internal_error', `undefined function data.${path.join('.')}`, loc);
-    const msg = 'functions must not produce multiple outputs for same inputs';
     let result: Value | undefined;
     for (const r of node.rules) {
       if (r.args.length !== args.length) continue;
-      const v = this.ruleValue(r, args, msg);
+      const v = this.ruleValue(node, r, args);
       if (v === undefined) continue;
-      if (result !== undefined && !equal(result, v)) throw conflict(msg, loc);
+      if (result !== undefined && !equal(result, v)) throw this.conflictError(node, args, r);
       result = v;
     }
     if (result === undefined) result = this.defaultValue(node);
@@ -1051,12 +1182,30 @@ export function lookup(v: Value, key: Value): Value | undefined {
 }
 
 /** A copy of `v` with `path` set to `x`, creating objects along the way. */
-function upsert(v: Value | undefined, path: readonly Value[], x: Value): Value {
-  if (path.length === 0) return x;
+/** OPA's merge of a replacement over a base document: objects key by key, else the replacement. */
+function mergeOverlay(rep: Value, base: Value): Value {
+  if (rep.kind !== 'object' || base.kind !== 'object') return rep;
+  const b = new ObjectBuilder();
+  rep.forEach((k, v) => {
+    const other = base.get(k);
+    b.set(k, other === undefined ? v : mergeOverlay(v, other));
+  });
+  base.forEach((k, v) => {
+    if (rep.get(k) === undefined) b.set(k, v);
+  });
+  return b.build();
+}
+
+/**
+ * `x` put at `path` in `v` (objects created on the way). With `merge`, an object already at the
+ * path is merged with x (x's keys win), as OPA merges a replacement into a base document.
+ */
+function upsert(v: Value | undefined, path: readonly Value[], x: Value, merge = false): Value {
+  if (path.length === 0) return merge && v !== undefined ? mergeOverlay(x, v) : x;
   const [key, ...rest] = path as [Value, ...Value[]];
   const b = new ObjectBuilder();
   if (v?.kind === 'object') v.forEach((kk, vv) => void b.set(kk, vv));
   const child = v?.kind === 'object' ? v.get(key) : undefined;
-  b.set(key, upsert(child, rest, x));
+  b.set(key, upsert(child, rest, x, merge));
   return b.build();
 }

@@ -8,10 +8,13 @@ export type {
   RegoModuleSource,
 } from './eval-query.js';
 export { parseModule, parseQuery, RegoVersion } from './parser.js';
+export { runTests } from './test-runner.js';
+export type { TestOutcome, TestResult, TestRunOptions, TestTraceEvent } from './test-runner.js';
 export type { ParseOptions } from './parser.js';
 export { RegoError, RegoErrorCode, isRegoError } from './errors.js';
 export { defaultBuiltins } from './builtin-registry.js';
 export { UNSUPPORTED_BUILTINS } from './compiler.js';
 export type { Value } from './value.js';
-export { fromJS, toJS, valueToString } from './value.js';
+export { EMPTY_OBJECT, fromJS, ObjectBuilder, str, toJS, valueToString } from './value.js';
+export { parseYAML, YamlSyntaxError } from './yaml.js';
 export { parseJSON, toJSON } from './json.js';

@@ -142,8 +142,11 @@ class Parser {
       const names = path.slice(1).map((t) => (t.type === 'string' ? t.value : ''));
       if (root === 'future' && names[0] === 'keywords') {
         if (names.length === 1) for (const k of KEYWORDS) this.kw.add(k);
-        else if (KEYWORDS.includes(names[1] as Keyword)) this.kw.add(names[1] as Keyword);
-        else throw this.err(iloc, `unexpected keyword, must be one of [contains every if in]`);
+        else if (KEYWORDS.includes(names[1] as Keyword)) {
+          this.kw.add(names[1] as Keyword);
+          // As OPA's scanner: importing `every` also imports `in`.
+          if (names[1] === 'every') this.kw.add('in');
+        } else throw this.err(iloc, `unexpected keyword, must be one of [contains every if in]`);
         continue;
       }
       if (root === 'rego' && names.length === 1 && names[0] === 'v1') {
@@ -231,6 +234,9 @@ class Parser {
         if (!this.isOp(')')) this.expectOp(',');
       }
       this.next();
+      // OPA: a head with no arguments, `f() := v`, is a complete rule named f (so `f` reads
+      // it and `f()` is an undefined function).
+      if (args.length === 0) args = undefined;
     }
     const trueAt = (l: Location): Term => ({ type: 'boolean', value: true, loc: l });
     if (isDefault) {
@@ -387,7 +393,12 @@ class Parser {
       this.next();
       negated = true;
     }
-    if (this.isKw('every')) return this.parseEvery(loc, negated);
+    if (this.isKw('every')) {
+      if (negated) {
+        throw this.err(this.tok.loc, "unexpected every keyword: illegal negation of 'every'");
+      }
+      return this.parseEvery(loc, negated);
+    }
     let term = this.parseTermIn(false, true);
     if ((this.isOp('=') || this.isOp(':=')) && !this.tok.nl) {
       const op = this.next().value === ':=' ? 'assign' : 'eq';

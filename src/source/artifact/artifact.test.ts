@@ -20,6 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar-stream';
 import { FlotillaError } from '../../core/index.js';
+import { MALFORMED_TARGETS, rawRequest } from '../../testing/index.js';
 import {
   ArtifactStore,
   buildArtifact,
@@ -407,6 +408,14 @@ describe('artifact server and fetchArtifact', () => {
       assert.equal((await get(path, method)).status, status, `${method} ${path}`);
     }
     assert.equal((await get('/healthz')).body, 'ok\n');
+  });
+
+  it('answers malformed URLs with 400 and keeps serving (issue 22 item 2)', async () => {
+    for (const target of MALFORMED_TARGETS) {
+      const res = await rawRequest(server.url, target);
+      assert.equal(res.status, 400, `${target}: ${res.status} ${res.text}`);
+    }
+    assert.equal((await get(`/${good.path}`)).status, 200);
   });
 
   it('downloads, verifies and extracts an artifact', async () => {

@@ -4,7 +4,15 @@ import { lstat, readlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage, silentLogger, type Logger } from '../../core/index.js';
+import {
+  answerMalformedUrl,
+  decodePath,
+  guardRequests,
+  guardServer,
+  parseRequestUrl,
+  silentLogger,
+  type Logger,
+} from '../../core/index.js';
 import type { ArtifactStore } from './store.js';
 
 export interface ArtifactServerOptions {
@@ -51,12 +59,10 @@ export async function startArtifactServer(options: ArtifactServerOptions): Promi
       send(405, 'method not allowed');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://artifact.local');
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      send(400, 'bad path');
+    const url = parseRequestUrl(req.url);
+    const path = url === undefined ? undefined : decodePath(url.pathname);
+    if (path === undefined) {
+      answerMalformedUrl(res);
       return;
     }
     if (path === '/healthz' || path === '/readyz') {
@@ -107,19 +113,14 @@ export async function startArtifactServer(options: ArtifactServerOptions): Promi
     }
     const stream = createReadStream(abs);
     stream.on('error', (err) => {
-      logger.warn({ err: errorMessage(err), path }, 'artifact read failed');
+      logger.warn({ err, path }, 'artifact read failed');
       res.destroy(err);
     });
     stream.pipe(res);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      logger.error({ err: errorMessage(err) }, 'artifact server error');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+  const server = createServer(guardRequests(handle, { logger, server: 'artifact' }));
+  guardServer(server, { logger, server: 'artifact' });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 // Verifies commit and tag signatures (OpenPGP via openpgp, SSH via sshsig) against trusted keys.
 import type * as OpenPgp from 'openpgp';
 import type { PublicKey } from 'openpgp';
+import { lazyRequire } from '../../core/index.js';
 import type { SecretData } from './auth.js';
 import type { ParsedObject } from './objects.js';
 import { parseSshPublicKeys, verifySshSignature, type SshPublicKey } from './ssh-signature.js';
@@ -11,10 +12,12 @@ export interface TrustedKeys {
   readonly ssh: readonly SshPublicKey[];
 }
 
-/** openpgp is large (about 18 MB of heap): it is loaded only when an OpenPGP key is read. */
-function loadOpenpgp(): Promise<typeof OpenPgp> {
-  return import('openpgp');
-}
+/**
+ * openpgp is large (about 18 MB of heap): it is loaded only when an OpenPGP key is read. Through
+ * require, not import(): the shipped CLI runs its bundle from a V8 code cache, where a dynamic
+ * import() has no loader and fails.
+ */
+const loadOpenpgp = lazyRequire<typeof OpenPgp>('openpgp');
 
 function text(v: string | Uint8Array): string {
   return typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
@@ -36,7 +39,7 @@ export async function loadTrustedKeys(data: SecretData): Promise<TrustedKeys> {
     const isSsh = name.endsWith('.sshpub') || (!isPgp && /^\s*(ssh-|ecdsa-sha2-|sk-)/m.test(body));
     try {
       if (isPgp) {
-        const openpgp = await loadOpenpgp();
+        const openpgp = loadOpenpgp();
         const keys = await openpgp.readKeys({ armoredKeys: body });
         pgp.push(...keys.map((k) => k.toPublic()));
       } else if (isSsh) {
@@ -68,7 +71,7 @@ export async function verifyObjectSignature(obj: ParsedObject, keys: TrustedKeys
     throw new Error('unsupported signature format');
   if (keys.pgp.length === 0)
     throw new Error('OpenPGP signature found but no OpenPGP public keys (*.asc) are trusted');
-  const openpgp = await loadOpenpgp();
+  const openpgp = loadOpenpgp();
   const signature = await openpgp.readSignature({ armoredSignature: sig });
   const message = await openpgp.createMessage({ binary: new Uint8Array(obj.payload) });
   const result = await openpgp.verify({

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MALFORMED_TARGETS, rawRequest } from '../../testing/index.js';
 import { startGitHttpServer } from './http-server.js';
 
 const env = {
@@ -88,6 +89,21 @@ describe('startGitHttpServer', () => {
       );
     } finally {
       await writable.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('answers malformed URLs with 400 and keeps serving (issue 22 item 2)', async () => {
+    const root = seed();
+    const server = await startGitHttpServer({ root });
+    try {
+      for (const target of [...MALFORMED_TARGETS, '/repo.git/%E0%A4%A', '/repo.git/info/refs%']) {
+        const res = await rawRequest(server.url, target);
+        assert.equal(res.status, 400, `${target}: ${res.status} ${res.text}`);
+      }
+      await remote(root, 'clone', '-q', `${server.url}/repo.git`, 'clone');
+    } finally {
+      await server.close();
       rmSync(root, { recursive: true, force: true });
     }
   });

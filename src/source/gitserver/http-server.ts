@@ -3,9 +3,21 @@
 // fleet repository with it, and tests use it as a real Git server.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FlotillaError } from '../../core/index.js';
+import {
+  answerMalformedUrl,
+  decodePath,
+  FlotillaError,
+  guardRequests,
+  guardServer,
+  parseRequestUrl,
+  silentLogger,
+  type Logger,
+} from '../../core/index.js';
+
+/** Paths with an empty, '.' or '..' segment, which git http-backend refuses as aliases. */
+const ALIASED = /\/\/|\/\.\.?(\/|$)/;
 
 /** Where Debian's (and most distributions') git installs http-backend. */
 export const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -23,6 +35,8 @@ export interface GitHttpServerOptions {
   readonly allowPush?: boolean;
   /** @default GIT_HTTP_BACKEND */
   readonly backend?: string;
+  /** Where errors of requests and of the server go. @default silentLogger() */
+  readonly logger?: Logger;
 }
 
 export interface GitHttpServer {
@@ -44,8 +58,9 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`
     : undefined;
   const bearer = options.bearerToken !== undefined ? `Bearer ${options.bearerToken}` : undefined;
+  const logger = options.logger ?? silentLogger();
   let count = 0;
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     count++;
     const auth = req.headers.authorization ?? '';
     if ((basic || bearer) && auth !== basic && auth !== bearer) {
@@ -54,7 +69,13 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         .end('unauthorized');
       return;
     }
-    const u = new URL(req.url ?? '/', 'http://localhost');
+    const u = parseRequestUrl(req.url);
+    const pathInfo = u === undefined ? undefined : decodePath(u.pathname);
+    // http-backend answers 500 to paths it calls aliased (empty, '.' or '..' segments)
+    if (u === undefined || pathInfo === undefined || ALIASED.test(pathInfo)) {
+      answerMalformedUrl(res);
+      return;
+    }
     const cgi = spawn(backend, [], {
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -67,7 +88,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         GIT_CONFIG_KEY_0: 'http.receivepack',
         GIT_CONFIG_VALUE_0: options.allowPush ? 'true' : 'false',
         REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(u.pathname),
+        PATH_INFO: pathInfo,
         QUERY_STRING: u.search.slice(1),
         CONTENT_TYPE: req.headers['content-type'] ?? '',
         REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
@@ -77,6 +98,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       },
     });
     req.pipe(cgi.stdin);
+    // a client gone mid-request ends the CGI program's input; nothing else to do
+    req.on('error', () => cgi.stdin.destroy());
     cgi.stdin.on('error', () => undefined);
     let head = Buffer.alloc(0);
     let headersDone = false;
@@ -89,18 +112,17 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       const sep = head.indexOf('\r\n\r\n');
       if (sep < 0) return;
       headersDone = true;
-      let status = 200;
-      const headers: Record<string, string> = {};
-      for (const line of head.subarray(0, sep).toString().split('\r\n')) {
-        const i = line.indexOf(':');
-        if (i < 0) continue;
-        const k = line.slice(0, i).trim();
-        const v = line.slice(i + 1).trim();
-        if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
-        else headers[k] = v;
+      // an event callback: the request guard cannot see what it throws
+      try {
+        const { status, headers } = cgiHeaders(head.subarray(0, sep).toString());
+        res.writeHead(status, headers);
+        res.write(head.subarray(sep + 4));
+      } catch (err) {
+        logger.error({ err, url: req.url }, 'git http-backend answered with bad headers');
+        cgi.kill();
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
       }
-      res.writeHead(status, headers);
-      res.write(head.subarray(sep + 4));
     });
     cgi.on('error', (err) => {
       if (!res.headersSent) res.writeHead(500);
@@ -111,7 +133,9 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       res.end();
     });
     cgi.stderr.resume();
-  });
+  };
+  const server: Server = createServer(guardRequests(handle, { logger, server: 'git' }));
+  guardServer(server, { logger, server: 'git' });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -126,4 +150,19 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+/** The status and headers of a CGI response head (`Status: 404 Not Found` and header lines). */
+function cgiHeaders(head: string): { status: number; headers: Record<string, string> } {
+  let status = 200;
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i < 0) continue;
+    const k = line.slice(0, i).trim();
+    const v = line.slice(i + 1).trim();
+    if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
+    else headers[k] = v;
+  }
+  return { status, headers };
 }

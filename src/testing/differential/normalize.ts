@@ -182,7 +182,7 @@ export function stripKeys(v: unknown, keys: ReadonlySet<string>): void {
 
 function show(v: unknown): string {
   const s = v === undefined ? '(absent)' : JSON.stringify(v);
-  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
+  return s.length > 1000 ? `${s.slice(0, 997)}...` : s;
 }
 
 /** The differences between two JSON values, as `path: real … local …` lines (at most `max`). */

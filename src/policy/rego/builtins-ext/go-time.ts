@@ -4,6 +4,7 @@
 // nanoseconds 0..999,999,999. Zone offsets come from Intl (the tz database ICU ships with Node).
 
 import { tzAbbreviation } from './tz-abbreviations.js';
+import { lookupTable } from '../lookup-table.js';
 
 export interface Instant {
   readonly sec: number;
@@ -369,7 +370,7 @@ function nextStdChunk(layout: string): Chunk {
 }
 
 /** Named layouts OPA accepts in place of a layout string. */
-export const NAMED_LAYOUTS: Readonly<Record<string, string>> = {
+export const NAMED_LAYOUTS: Readonly<Record<string, string>> = lookupTable({
   ANSIC: 'Mon Jan _2 15:04:05 2006',
   UnixDate: 'Mon Jan _2 15:04:05 MST 2006',
   RubyDate: 'Mon Jan 02 15:04:05 -0700 2006',
@@ -380,7 +381,7 @@ export const NAMED_LAYOUTS: Readonly<Record<string, string>> = {
   RFC1123Z: 'Mon, 02 Jan 2006 15:04:05 -0700',
   RFC3339: '2006-01-02T15:04:05Z07:00',
   RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
-};
+});
 
 function pad(n: number, width: number): string {
   const s = String(Math.abs(n)).padStart(width, '0');
@@ -883,7 +884,7 @@ export function parseTime(layout: string, value: string): Instant {
 // ---------------------------------------------------------------------------------------------
 // Durations
 
-const UNITS: Readonly<Record<string, bigint>> = {
+const UNITS: Readonly<Record<string, bigint>> = lookupTable({
   ns: 1n,
   us: 1000n,
   µs: 1000n,
@@ -892,7 +893,7 @@ const UNITS: Readonly<Record<string, bigint>> = {
   s: 1000000000n,
   m: 60000000000n,
   h: 3600000000000n,
-};
+});
 
 const MAX_INT64 = 9223372036854775807n;
 

@@ -1,5 +1,6 @@
-// The extended built-in functions of the Rego engine: regex, glob, time, net, uuid, rand, crypto, jwt, JSON Schema.
+// The extended built-in functions of the Rego engine: regex, glob, time, net, uuid, rand, crypto, jwt, JSON Schema, AWS request signing.
 import type { BuiltinDef } from '../builtin-types.js';
+import { AWS_BUILTINS } from './aws-sign.js';
 import { GLOB_BUILTINS } from './glob.js';
 import { HASH_BUILTINS } from './hash.js';
 import { JSON_SCHEMA_BUILTINS } from './json-schema-builtins.js';
@@ -21,4 +22,5 @@ export const EXT_BUILTINS: readonly BuiltinDef[] = [
   ...JWT_BUILTINS,
   ...X509_BUILTINS,
   ...JSON_SCHEMA_BUILTINS,
+  ...AWS_BUILTINS,
 ];

@@ -37,7 +37,7 @@ const ROWS: readonly Row[] = [
   [
     'json.match_schema',
     [{}, ID_SCHEMA],
-    `[false,[${err('required', '(root)', 'id is required')}]]`,
+    `[false,[${err('required', '(Root)', 'id is required')}]]`,
   ],
   [
     'json.match_schema',
@@ -50,7 +50,7 @@ const ROWS: readonly Row[] = [
       { a: 1, b: 2 },
       { properties: { a: {} }, additionalProperties: false },
     ],
-    `[false,[${err('additional_property_not_allowed', '(root)', 'Additional property b is not allowed')}]]`,
+    `[false,[${err('additional_property_not_allowed', '(Root)', 'Additional property b is not allowed')}]]`,
   ],
   [
     'json.match_schema',
@@ -63,7 +63,7 @@ const ROWS: readonly Row[] = [
   [
     'json.match_schema',
     ['"ab"', { type: 'string', minLength: 3, pattern: '^x' }],
-    `[false,[${err('string_gte', '(root)', 'String length must be greater than or equal to 3')},${err('pattern', '(root)', "Does not match pattern '^x'")}]]`,
+    `[false,[${err('string_gte', '(Root)', 'String length must be greater than or equal to 3')},${err('pattern', '(Root)', "Does not match pattern '^x'")}]]`,
   ],
   [
     'json.match_schema',
@@ -78,12 +78,12 @@ const ROWS: readonly Row[] = [
   [
     'json.match_schema',
     [[1, 1], { uniqueItems: true }],
-    `[false,[${err('unique', '(root)', 'array items[0,1] must be unique')}]]`,
+    `[false,[${err('unique', '(Root)', 'array items[0,1] must be unique')}]]`,
   ],
   [
     'json.match_schema',
     ['"x"', { anyOf: [{ type: 'number' }, { type: 'boolean' }] }],
-    `[false,[${err('number_any_of', '(root)', 'Must validate at least one schema (anyOf)')},${err('invalid_type', '(root)', 'Invalid type. Expected: number, given: string')}]]`,
+    `[false,[${err('number_any_of', '(Root)', 'Must validate at least one schema (anyOf)')},${err('invalid_type', '(Root)', 'Invalid type. Expected: number, given: string')}]]`,
   ],
   [
     'json.match_schema',

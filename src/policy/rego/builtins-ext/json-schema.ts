@@ -1,6 +1,7 @@
 // JSON Schema (drafts 4, 6, 7) validation with gojsonschema's error types, fields and messages, as OPA reports them.
 import { compileGoRegexp } from './go-regexp.js';
 import { parseIP } from './ip-net.js';
+import { lookupTable } from '../lookup-table.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -40,7 +41,8 @@ function deepEqual(a: Json, b: Json): boolean {
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
     return (
-      ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k]!, b[k]!))
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k]!, b[k]!))
     );
   }
   return false;
@@ -203,7 +205,7 @@ export class CompiledSchema {
     for (const raw of pointer.replace(/^\//, '').split('/')) {
       const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
       if (Array.isArray(cur)) cur = cur[Number(key)] ?? null;
-      else if (isObject(cur) && key in cur) cur = cur[key]!;
+      else if (isObject(cur) && Object.hasOwn(cur, key)) cur = cur[key]!;
       else throw new SchemaCompileError(`Object has no key '${key}'`);
     }
     return cur;
@@ -212,13 +214,13 @@ export class CompiledSchema {
   /** Validates a document; errors in gojsonschema's order. */
   validate(doc: Json): SchemaError[] {
     const errors: SchemaError[] = [];
-    this.validateNode(this.root, doc, ['(root)'], errors);
+    this.validateNode(this.root, doc, ['(Root)'], errors);
     return errors;
   }
 
   private add(errors: SchemaError[], type: string, path: readonly string[], desc: string): void {
     const context = path.join('.');
-    const field = context === '(root)' ? context : context.replace(/^\(root\)\./, '');
+    const field = context === '(Root)' ? context : context.replace(/^\(Root\)\./, '');
     errors.push({ type, field, desc, error: `${field}: ${desc}` });
   }
 
@@ -259,7 +261,7 @@ export class CompiledSchema {
     this.validateCommon(s, v, path, errors);
     if (isObject(v) && isObject(s['properties'])) {
       for (const [k, sub] of Object.entries(s['properties'])) {
-        if (k in v) this.validateNode(sub, v[k]!, [...path, k], errors);
+        if (Object.hasOwn(v, k)) this.validateNode(sub, v[k]!, [...path, k], errors);
       }
     }
   }
@@ -323,10 +325,10 @@ export class CompiledSchema {
     const deps = s['dependencies'];
     if (isObject(deps) && isObject(v)) {
       for (const [k, dep] of Object.entries(deps)) {
-        if (!(k in v)) continue;
+        if (!Object.hasOwn(v, k)) continue;
         if (Array.isArray(dep)) {
           for (const d of dep) {
-            if (typeof d === 'string' && !(d in v))
+            if (typeof d === 'string' && !Object.hasOwn(v, d))
               this.add(errors, 'missing_dependency', path, `Has a dependency on ${d}`);
           }
         } else this.validateNode(dep, v, path, errors);
@@ -351,7 +353,7 @@ export class CompiledSchema {
     path: readonly string[],
     errors: SchemaError[],
   ): void {
-    const field = path.length === 1 ? '(root)' : path.slice(1).join('.');
+    const field = path.length === 1 ? '(Root)' : path.slice(1).join('.');
     if (s['const'] !== undefined && this.draft >= 6 && !deepEqual(s['const'], v)) {
       this.add(errors, 'const', path, `${field} does not match: ${show(s['const'])}`);
     }
@@ -431,7 +433,7 @@ export class CompiledSchema {
     const required = s['required'];
     if (Array.isArray(required)) {
       for (const r of required) {
-        if (typeof r === 'string' && !(r in v))
+        if (typeof r === 'string' && !Object.hasOwn(v, r))
           this.add(errors, 'required', path, `${r} is required`);
       }
     }
@@ -546,7 +548,7 @@ export class CompiledSchema {
   }
 }
 
-const FORMATS: Readonly<Record<string, (s: string) => boolean>> = {
+const FORMATS: Readonly<Record<string, (s: string) => boolean>> = lookupTable({
   'date-time': (s) =>
     /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s),
   date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s),
@@ -571,7 +573,7 @@ const FORMATS: Readonly<Record<string, (s: string) => boolean>> = {
       return false;
     }
   },
-};
+});
 
 function checkFormat(format: string, v: string): boolean {
   const f = FORMATS[format];

@@ -13,6 +13,7 @@ import {
 } from 'node:crypto';
 import { opaBase64UrlDecode } from './go-base64.js';
 import { pemDecode } from './pem.js';
+import { lookupTable } from '../lookup-table.js';
 
 /** A key usable for a JWS algorithm: an asymmetric key object or an HMAC secret. */
 export type JwsKey = KeyObject | Buffer;
@@ -116,17 +117,21 @@ export function keysFromCertOrJwk(certificate: string): VerificationKey[] {
   return keys.filter((k) => k.alg === '' || JWS_ALGORITHMS.has(k.alg));
 }
 
-const HASHES: Readonly<Record<string, string>> = {
+const HASHES: Readonly<Record<string, string>> = lookupTable({
   '256': 'sha256',
   '384': 'sha384',
   '512': 'sha512',
-};
-const CURVES: Readonly<Record<string, string>> = {
+});
+const CURVES: Readonly<Record<string, string>> = lookupTable({
   ES256: 'prime256v1',
   ES384: 'secp384r1',
   ES512: 'secp521r1',
-};
-const CURVE_BYTES: Readonly<Record<string, number>> = { ES256: 32, ES384: 48, ES512: 66 };
+});
+const CURVE_BYTES: Readonly<Record<string, number>> = lookupTable({
+  ES256: 32,
+  ES384: 48,
+  ES512: 66,
+});
 
 function isKeyObject(k: JwsKey): k is KeyObject {
   return !Buffer.isBuffer(k);

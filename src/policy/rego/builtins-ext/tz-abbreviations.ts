@@ -2,12 +2,13 @@
 //
 // ICU names most zones outside North America "GMT+1" and the like; the tz database has letters
 // for many of them. Keyed by zone, then by UTC offset in seconds (standard and daylight time).
+import { lookupTable } from '../lookup-table.js';
 
 const CET = { 3600: 'CET', 7200: 'CEST' };
 const EET = { 7200: 'EET', 10800: 'EEST' };
 const AEST = { 36000: 'AEST', 39600: 'AEDT' };
 
-const ZONES: Record<string, Readonly<Record<number, string>>> = {
+const ZONES: Record<string, Readonly<Record<number, string>>> = lookupTable({
   'Europe/London': { 0: 'GMT', 3600: 'BST' },
   'Europe/Dublin': { 0: 'GMT', 3600: 'IST' },
   'Europe/Lisbon': { 0: 'WET', 3600: 'WEST' },
@@ -38,7 +39,7 @@ const ZONES: Record<string, Readonly<Record<number, string>>> = {
   'America/Halifax': { [-14400]: 'AST', [-10800]: 'ADT' },
   'America/St_Johns': { [-12600]: 'NST', [-9000]: 'NDT' },
   'America/Mexico_City': { [-21600]: 'CST', [-18000]: 'CDT' },
-};
+});
 
 for (const z of [
   'Berlin',

@@ -21,6 +21,7 @@ import {
   type GoJSON,
   type ParsedCert,
 } from './x509-parse.js';
+import { lookupTable } from '../lookup-table.js';
 
 function toValue(j: GoJSON): Value {
   return fromJS(j);
@@ -121,7 +122,7 @@ function verifyChain(certs: readonly ParsedCert[], opts: VerifyOptions): ParsedC
   return chain;
 }
 
-const KEY_USAGE_NAMES: Readonly<Record<string, number>> = {
+const KEY_USAGE_NAMES: Readonly<Record<string, number>> = lookupTable({
   KeyUsageAny: 0,
   KeyUsageServerAuth: 1,
   KeyUsageClientAuth: 2,
@@ -136,7 +137,7 @@ const KEY_USAGE_NAMES: Readonly<Record<string, number>> = {
   KeyUsageNetscapeServerGatedCrypto: 11,
   KeyUsageMicrosoftCommercialCodeSigning: 12,
   KeyUsageMicrosoftKernelCodeSigning: 13,
-};
+});
 
 /** OPA's extractVerifyOpts. */
 function verifyOptions(o: ObjectValue): VerifyOptions {
@@ -220,11 +221,11 @@ function goPrivateKeyJSON(key: KeyObject): GoJSON {
   return Buffer.concat([seed, pub]).toString('base64');
 }
 
-const PRIVATE_KEY_BLOCKS: Readonly<Record<string, 'pkcs1' | 'pkcs8' | 'sec1'>> = {
+const PRIVATE_KEY_BLOCKS: Readonly<Record<string, 'pkcs1' | 'pkcs8' | 'sec1'>> = lookupTable({
   'RSA PRIVATE KEY': 'pkcs1',
   'PRIVATE KEY': 'pkcs8',
   'EC PRIVATE KEY': 'sec1',
-};
+});
 
 /** OPA's getPrivateKeysFromPEMData (the input may be base64 of PEM). */
 function privateKeysFromPem(pemData: string): KeyObject[] {

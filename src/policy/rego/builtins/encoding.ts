@@ -1,6 +1,6 @@
 // Encoding built-ins with Go's semantics and error wording: base64, base64url, hex, urlquery, json and yaml.
 
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { BuiltinDef } from '../builtin-types.js';
 import { T } from '../builtin-types.js';
 import { builtinError, operandError } from '../errors.js';
@@ -9,18 +9,14 @@ import {
   arr,
   bool,
   FALSE,
-  floatText,
-  fromJS,
   goQuote,
-  num,
-  numFromBigInt,
-  numFromText,
   ObjectBuilder,
   str,
   toJS,
   valueToString,
   type Value,
 } from '../value.js';
+import { parseYAML, YamlSyntaxError } from '../yaml.js';
 import { objectOperand, stringOperand } from './operands.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -246,39 +242,13 @@ function marshalWithOptions(v: Value, o: Value): Value {
 
 /** YAML to a value with YAML 1.1 scalars (yes/no/on/off booleans) as Go's yaml.v2 reads them; integers stay exact. */
 function yamlToValue(name: string, s: string): Value {
-  const doc = parseDocument(s, { intAsBigInt: true, uniqueKeys: false, version: '1.1' });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw builtinError(
-      name,
-      `error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ''}${e.message.split('\n')[0]!}`,
-    );
+  try {
+    return parseYAML(s);
+  } catch (e) {
+    if (!(e instanceof YamlSyntaxError)) throw e;
+    const where = e.line !== undefined ? `line ${e.line}: ` : '';
+    throw builtinError(name, `error converting YAML to JSON: yaml: ${where}${e.message}`);
   }
-  return yamlJS(doc.toJS({ maxAliasCount: 1000 }));
-}
-
-function yamlJS(x: unknown): Value {
-  if (x === undefined) return fromJS(null);
-  if (typeof x === 'number') {
-    if (Number.isInteger(x)) return num(x);
-    if (!Number.isFinite(x)) throw new TypeError(`yaml: ${x} is not representable in JSON`);
-    return numFromText(floatText(x)) ?? num(x);
-  }
-  if (typeof x === 'bigint') return numFromBigInt(x);
-  if (x instanceof Date) return str(x.toISOString());
-  if (Array.isArray(x)) return arr(x.map(yamlJS));
-  if (x instanceof Map) {
-    const b = new ObjectBuilder();
-    for (const [k, v] of x) b.set(str(typeof k === 'string' ? k : String(k)), yamlJS(v));
-    return b.build();
-  }
-  if (x !== null && typeof x === 'object') {
-    const b = new ObjectBuilder();
-    for (const [k, v] of Object.entries(x)) b.set(str(k), yamlJS(v));
-    return b.build();
-  }
-  return fromJS(x);
 }
 
 function yamlMarshal(v: Value): string {
