@@ -23,11 +23,29 @@ function keyOf(item: unknown, keys: unknown): string | undefined {
 /** SMD's validation errors (`.spec.replicas: expected numeric (int or float), got string`). */
 export function appliedTypeErrors(value: unknown, schema: SchemaNode): string[] {
   const errs: string[] = [];
-  walk(value, schema, '', errs);
+  walk(value, schema, '', errs, true);
   return errs;
 }
 
-function walk(v: unknown, s: SchemaNode | undefined, path: string, errs: string[]): void {
+/** Where a map may hold fields its schema does not name. */
+function openMap(s: SchemaNode): boolean {
+  return (
+    s['x-kubernetes-preserve-unknown-fields'] === true ||
+    s.additionalProperties === true ||
+    isPlainObject(s.additionalProperties) ||
+    s.properties === undefined
+  );
+}
+
+const ROOT_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
+
+function walk(
+  v: unknown,
+  s: SchemaNode | undefined,
+  path: string,
+  errs: string[],
+  root = false,
+): void {
   if (s === undefined || v === null || v === undefined) return;
   if (s['x-kubernetes-preserve-unknown-fields'] === true && s.properties === undefined) return;
   const format = typeof s.format === 'string' ? s.format : '';
@@ -35,11 +53,17 @@ function walk(v: unknown, s: SchemaNode | undefined, path: string, errs: string[
   if (s.properties !== undefined || s.type === 'object') {
     if (!isPlainObject(v)) return; // Go's decoding reports these
     for (const [k, x] of Object.entries(v)) {
-      const sub =
-        (s.properties === undefined
+      const declared =
+        s.properties === undefined
           ? undefined
-          : (ownValue(s.properties, k) as SchemaNode | undefined)) ??
-        (isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined);
+          : (ownValue(s.properties, k) as SchemaNode | undefined);
+      if (declared === undefined && !openMap(s) && !(root && ROOT_FIELDS.has(k))) {
+        // SMD stops walking a map at its first undeclared field
+        errs.push(`${path}.${k}: field not declared in schema`);
+        return;
+      }
+      const sub =
+        declared ?? (isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined);
       walk(x, sub, `${path}.${k}`, errs);
     }
     return;

@@ -36,7 +36,7 @@ import {
 } from './strategies.js';
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
 import type { ObjectStore } from './store.js';
-import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import { CRD_CLEANUP_FINALIZER } from './crd.js';
 import { withRuleErrors } from './crd-validation-rules.js';
 import type { UserInfo } from './auth.js';
 import type { TypedCodec } from './typed-codec.js';
@@ -406,6 +406,16 @@ export class ObjectApi {
     });
   }
 
+  /**
+   * The first apply to an object nobody manages: kube-apiserver first records its fields as
+   * owned by "before-first-apply" (an update from the kind's empty object), then applies.
+   */
+  adoptUnmanaged(t: Target, live: KubeObject): KubeObject {
+    const mf = metaOf(live).managedFields;
+    if (Array.isArray(mf) && mf.length > 0) return live;
+    return this.track(undefined, live, t, 'before-first-apply');
+  }
+
   async create(
     t: Target,
     body: KubeObject,
@@ -457,7 +467,6 @@ export class ObjectApi {
     const errs = [
       ...validateObject(t.info, obj),
       ...this.schemaErrors(t, obj, undefined, warnings),
-      ...this.kindValidation(t.info, obj),
     ];
     if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), name, errs);
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
@@ -564,11 +573,7 @@ export class ObjectApi {
     // the kind's validation first, then the fields an update may not change, as ValidateXUpdate
     const errs: FieldError[] = [
       ...(t.subresource === ''
-        ? [
-            ...validateObject(t.info, o, oldView),
-            ...this.schemaErrors(t, o, oldView, warnings),
-            ...this.kindValidation(t.info, o),
-          ]
+        ? [...validateObject(t.info, o, oldView), ...this.schemaErrors(t, o, oldView, warnings)]
         : t.subresource === 'status'
           ? this.schemaErrors(t, o, oldView, warnings)
           : []),
@@ -660,12 +665,6 @@ export class ObjectApi {
       else o.status = clone(old.status);
     }
     return o;
-  }
-
-  private kindValidation(info: ResourceInfo, o: KubeObject): FieldError[] {
-    if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition')
-      return validateCrd(o);
-    return [];
   }
 
   private hasSpecFinalizers(o: KubeObject): boolean {

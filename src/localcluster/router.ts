@@ -46,6 +46,20 @@ function knownGroup(deps: RouterDeps, group: string): boolean {
   return deps.rest.registry.groups().some((g) => g.name === group);
 }
 
+/**
+ * A version a custom resource group does not serve: kube-apiserver's CRD handler passes such
+ * requests on to the mux, which answers in text (built-in groups answer with a Status).
+ */
+function unservedCustomVersion(deps: RouterDeps, group: string, version: string): boolean {
+  const g = deps.rest.registry.groups().find((x) => x.name === group);
+  if (g === undefined || g.versions.includes(version)) return false;
+  const served = g.versions[0];
+  return (
+    served !== undefined &&
+    deps.rest.registry.resourcesIn(group, served).some((info) => info.crd !== undefined)
+  );
+}
+
 function sendEmpty404(res: ServerResponse): void {
   res.writeHead(404, { 'Cache-Control': 'no-cache, private', 'Content-Length': 0 });
   res.end();
@@ -205,6 +219,8 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   const parts = path.split('/').filter((p) => p !== '');
   // paths under a group kube-apiserver does not serve reach no handler: its mux answers in text
   if (parts[0] === 'apis' && parts.length >= 2 && !knownGroup(deps, parts[1] ?? ''))
+    return sendText(res, 404, '404 page not found\n');
+  if (parts[0] === 'apis' && parts.length >= 4 && unservedCustomVersion(deps, parts[1]!, parts[2]!))
     return sendText(res, 404, '404 page not found\n');
   if (method === 'GET' && parts[0] === 'api' && parts.length === 2) {
     const doc = apiResourceList(deps.rest.registry, '', parts[1] ?? '');

@@ -83,7 +83,9 @@ describe('special keys over HTTP', () => {
         body: h.body.replace('NAME', name),
         contentType: h.type,
       });
-      assert.ok(r.status < 500, `${h.type} ${h.body}: ${r.status} ${r.text}`);
+      // kube-apiserver refuses an apply naming undeclared fields with its typed-patch 500
+      const refused = h.type.includes('apply') && /field not declared in schema/.test(r.text);
+      assert.ok(r.status < 500 || refused, `${h.type} ${h.body}: ${r.status} ${r.text}`);
       assertPrototypeUntouched();
       await assertStillWritable(name);
     }

@@ -40,8 +40,9 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
     };
+    // metav1.Status writes reason only when there is one (omitempty)
+    if (this.reason !== '') status.reason = this.reason;
     if (this.details !== undefined) status.details = this.details;
     status.code = this.code;
     return status;

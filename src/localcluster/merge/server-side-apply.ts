@@ -345,6 +345,16 @@ export function trackUpdate(args: {
     return newBody;
   const clientSet = subresource === '' && Array.isArray(sent) && sent.length > 0;
   const managers = decodeManagedFields(clientSet ? args.updated : args.old);
+  // kube-apiserver's skipNonAppliedManager: an existing object that nobody manages stays
+  // unmanaged through updates (creates start tracking; an apply adopts it, see adoptUnmanaged)
+  const oldMeta = args.old?.metadata;
+  if (
+    managers.size === 0 &&
+    isJsonObject(oldMeta) &&
+    typeof oldMeta.uid === 'string' &&
+    oldMeta.uid !== ''
+  )
+    return newBody;
   const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
 
   const diff = compare(oldBody, newBody, args.schema);

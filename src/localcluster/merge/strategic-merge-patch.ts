@@ -174,9 +174,44 @@ function mergeMap(
       continue;
     }
     const fs = fieldSchema(s, k);
-    setOwnValue(original, k, mergeValue(ownValue(original, k), pv, fs, `${path}.${k}`));
+    const orig = ownValue(original, k);
+    // a value new to the object, or of another JSON type, is taken from the patch without its
+    // directives; a map holding a directive is dropped altogether (apimachinery's removeDirectives)
+    if (!hasOwnKey(original, k) || orig === null || goKind(orig) !== goKind(pv)) {
+      const [v, keep] = removeDirectives(pv);
+      if (keep) setOwnValue(original, k, v);
+      else delete original[k];
+      continue;
+    }
+    setOwnValue(original, k, mergeValue(orig, pv, fs, `${path}.${k}`));
   }
   return original;
+}
+
+function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'slice';
+  if (isJsonObject(v)) return 'map';
+  return typeof v;
+}
+
+/** apimachinery's removeDirectives: [value, keep]. */
+function removeDirectives(v: unknown): [unknown, boolean] {
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const [nv, keep] = removeDirectives(x);
+      if (keep) out.push(nv);
+    }
+    return [out, true];
+  }
+  if (!isJsonObject(v)) return [v, true];
+  if (hasOwnKey(v, DIRECTIVE)) return [undefined, false];
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    const [nv, keep] = removeDirectives(x);
+    if (keep) setOwnValue(out, k, nv);
+  }
+  return [out, true];
 }
 
 function mergeValue(orig: unknown, pv: unknown, s: SchemaNode | undefined, path: string): unknown {

@@ -32,6 +32,7 @@ import {
 import { validatePodSpec, validatePodTemplateSpec } from './pod.js';
 import { FieldErrorType } from '../status-errors.js';
 import { eventToCore } from '../event-conversion.js';
+import { validateCrd } from './crd.js';
 
 type Obj = Record<string, unknown>;
 
@@ -538,6 +539,8 @@ export function validateObject(info: ResourceInfo, o: KubeObject, old?: KubeObje
   // events validate their metadata themselves (after the legacy checks)
   if (info.kind === 'Event' && (info.group === '' || info.group === 'events.k8s.io'))
     return info.group === '' ? validateEvent(o, false) : validateEvent(eventToCore(o), true);
+  if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition')
+    return validateCrd(o, old);
   const rules =
     info.crd !== undefined ? DEFAULT_RULES : (RULES[`${info.group}/${info.kind}`] ?? DEFAULT_RULES);
   const errs = validateObjectMeta(o, info.namespaced, rules.name);
