@@ -16,11 +16,13 @@ import {
   treeTarballStream,
   fetchResolved,
   planRef,
-  reconcileGitRepository,
   resolveRemoteRef,
+} from '../src/source/index.js';
+import {
+  reconcileGitRepository,
   type GitRepository,
   type GitRepositoryStatus,
-} from '../src/source/index.js';
+} from '../src/controller/index.js';
 
 const FILES = 5000;
 const ROUNDS = 7;
@@ -133,7 +135,7 @@ try {
     t = performance.now();
     const again = await reconcileGitRepository(obj(r.status), deps);
     noop.push(performance.now() - t);
-    if (again.newArtifact) throw new Error('unchanged remote produced a new artifact');
+    if (again.artifactChanged) throw new Error('unchanged remote produced a new artifact');
   }
 
   const ours: number[] = [];
@@ -157,7 +159,7 @@ try {
       ours.push(performance.now() - t);
       const c1 = cpuMs();
       oursCpu.push(c1.self - c0.self + c1.children - c0.children);
-      if (!next.newArtifact)
+      if (!next.artifactChanged)
         throw new Error(
           `new commit produced no artifact: ${JSON.stringify(next.status.conditions)}`,
         );

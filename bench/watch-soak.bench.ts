@@ -4,8 +4,9 @@
 // ratio of the RSS after the load (watchers gone, a GC run) to the RSS before it is the figure.
 // Aim: within 20% (ratio <= 1.20). Without a byte cap on the watch history and without closing
 // watchers that do not read, RSS grows with every write and is not returned. glibc's allocator
-// keeps much of the memory TLS and socket buffers freed (see docs/local-cluster.md); run with
-// MALLOC_MMAP_THRESHOLD_=65536 to see the process return it.
+// keeps much of the memory TLS and socket buffers freed (see docs/local-cluster.md) unless
+// MALLOC_MMAP_THRESHOLD_=65536 is set, as `npm start` and the installed controller set it: the
+// server runs with that setting, and with SOAK_ALLOCATOR=default with glibc's defaults.
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
@@ -129,7 +130,14 @@ function watch(t: Target, path: string, stalled: boolean): Watcher {
 async function main(): Promise<void> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
+    env:
+      process.env['SOAK_ALLOCATOR'] === 'default'
+        ? process.env
+        : { MALLOC_MMAP_THRESHOLD_: '65536', ...process.env },
   });
+  console.log(
+    `allocator: MALLOC_MMAP_THRESHOLD_=${process.env['SOAK_ALLOCATOR'] === 'default' ? (process.env['MALLOC_MMAP_THRESHOLD_'] ?? '(glibc default)') : (process.env['MALLOC_MMAP_THRESHOLD_'] ?? '65536')}`,
+  );
   const target = await new Promise<Target>((resolve) =>
     child.once('message', (m) => resolve(m as Target)),
   );

@@ -59,6 +59,15 @@ export function layerOf(file, srcRoot) {
   return layer === undefined ? undefined : { layer, rest: rest.join('/') };
 }
 
+/**
+ * Whether a file is test code, which the build leaves out: a test or benchmark, or anything in a
+ * `testing/` folder (src/testing/ and a layer's own testing/ folders).
+ * @param {string} file
+ */
+export function isTestCode(file) {
+  return /\.(test|bench)\.[cm]?[jt]s$/.test(file) || /[/\\]testing([/\\]|$)/.test(file);
+}
+
 /** @type {import('eslint').Rule.RuleModule} */
 export const layersRule = {
   meta: {
@@ -76,6 +85,8 @@ export const layersRule = {
         "layer '{{from}}' must not import layer '{{to}}' (allowed: {{allowed}}); see ARCHITECTURE.md",
       notIndex: "import another layer through its index: use '{{suggest}}' instead of '{{source}}'",
       unknownLayer: "'{{layer}}' is not a known layer under src/; add it to eslint-rules/layers.js",
+      testOnly:
+        "product code must not import test code '{{source}}' (src/testing/, a testing/ folder or a *.test file): the build does not ship it",
     },
   },
   create(context) {
@@ -83,7 +94,7 @@ export const layersRule = {
     const srcRoot = resolve(context.cwd, options.srcRoot ?? 'src');
     const filename = context.filename;
     const from = layerOf(filename, srcRoot);
-    const isTest = /\.(test|bench)\.[cm]?[jt]s$/.test(filename) || /\/testing\//.test(filename);
+    const isTest = isTestCode(filename);
 
     /** @param {import('estree').Node & { source?: { value?: unknown } | null }} node */
     function check(node) {
@@ -92,6 +103,10 @@ export const layersRule = {
       const target = resolve(dirname(filename), source);
       const to = layerOf(target, srcRoot);
       if (!to) return;
+      if (from && !isTest && isTestCode(target)) {
+        context.report({ node, messageId: 'testOnly', data: { source } });
+        return;
+      }
       if (!from) {
         // Code outside src/ (bench, scripts) may import any layer, through its index.
         if (to.rest !== 'index.js' && to.rest !== 'index.ts') {

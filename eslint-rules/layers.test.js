@@ -34,8 +34,41 @@ tester.run('flotilla/layers', layersRule, {
       code: "import { x } from '../src/apply/index.js';",
       options,
     },
+    {
+      filename: '/repo/src/controller/gitrepository/gitrepository.test.ts',
+      code: "import { until } from '../../testing/index.js';",
+      options,
+    },
+    {
+      filename: '/repo/src/policy/rego/builtins/encoding.test.ts',
+      code: "import { runCases } from './testing/builtin-cases.js';",
+      options,
+    },
+    {
+      filename: '/repo/src/testing/git-servers.ts',
+      code: "import { startGitHttpServer } from '../source/index.js';",
+      options,
+    },
   ],
   invalid: [
+    {
+      filename: '/repo/src/controller/controllers.ts',
+      code: "import { until } from '../testing/index.js';",
+      options,
+      errors: [{ messageId: 'testOnly' }],
+    },
+    {
+      filename: '/repo/src/policy/rego/builtins/strings.ts',
+      code: "import { runCases } from './testing/builtin-cases.js';",
+      options,
+      errors: [{ messageId: 'testOnly' }],
+    },
+    {
+      filename: '/repo/src/apply/engine.ts',
+      code: "export { fixture } from './engine.test.js';",
+      options,
+      errors: [{ messageId: 'testOnly' }],
+    },
     {
       filename: '/repo/src/core/errors.ts',
       code: "import { x } from '../apply/index.js';",

@@ -112,16 +112,22 @@ async function prepare(
 /** Objects of one kind in one namespace from which a list beats single gets. */
 const LIST_THRESHOLD = 8;
 
+/** The live objects, and the objects that could not be read (e.g. RBAC forbids the get). */
+interface LiveObjects {
+  readonly live: Map<KubeObject, KubeObject | undefined>;
+  readonly errors: Map<KubeObject, unknown>;
+}
+
 /**
  * Reads the live objects: one list per kind and namespace where many objects share them,
  * single gets otherwise. A no-op reconcile of thousands of objects then costs a handful of
- * lists plus the dry-runs.
+ * lists plus the dry-runs. A read that fails is recorded against its objects, not thrown.
  */
 async function fetchLive(
   ctx: ManagerContext,
   objects: readonly KubeObject[],
   concurrency: number,
-): Promise<Map<KubeObject, KubeObject | undefined>> {
+): Promise<LiveObjects> {
   const groups = new Map<string, KubeObject[]>();
   for (const o of objects) {
     const key = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
@@ -130,6 +136,7 @@ async function fetchLive(
     else groups.set(key, [o]);
   }
   const out = new Map<KubeObject, KubeObject | undefined>();
+  const errors = new Map<KubeObject, unknown>();
   const singles: KubeObject[] = [];
   const lists: KubeObject[][] = [];
   for (const g of groups.values()) {
@@ -139,12 +146,16 @@ async function fetchLive(
   await mapLimit(lists, concurrency, async (g) => {
     const first = g[0] as KubeObject;
     const ns = first.metadata.namespace;
-    const list = await ctx.client.list(
-      { apiVersion: first.apiVersion, kind: first.kind },
-      ns ? { namespace: ns } : {},
-    );
-    const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
-    for (const o of g) out.set(o, byName.get(o.metadata.name));
+    try {
+      const list = await ctx.client.list(
+        { apiVersion: first.apiVersion, kind: first.kind },
+        ns ? { namespace: ns } : {},
+      );
+      const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
+      for (const o of g) out.set(o, byName.get(o.metadata.name));
+    } catch (err) {
+      for (const o of g) errors.set(o, err);
+    }
   });
   await mapLimit(singles, concurrency, async (o) => {
     const ref = {
@@ -153,9 +164,13 @@ async function fetchLive(
       name: o.metadata.name ?? '',
       namespace: o.metadata.namespace,
     };
-    out.set(o, await ctx.client.getOrUndefined(ref));
+    try {
+      out.set(o, await ctx.client.getOrUndefined(ref));
+    } catch (err) {
+      errors.set(o, err);
+    }
   });
-  return out;
+  return { live: out, errors };
 }
 
 /** Dry-runs the desired object and compares it with the live one; decides the action. */
@@ -253,19 +268,38 @@ async function deleteForRecreate(ctx: ManagerContext, p: Plan, opts: ApplyOption
   }
 }
 
-/** Dry-runs a batch; collects failures instead of stopping at the first. */
+/**
+ * Dry-runs a batch; collects failures instead of stopping at the first. With `deferToNamespaces`,
+ * objects in a Namespace of the batch that does not exist yet are deferred without a dry-run,
+ * which could only fail (NotFound): they are dry-run once the Namespace is written.
+ */
 async function planAll(
   ctx: ManagerContext,
-  objects: readonly KubeObject[],
+  batch: readonly KubeObject[],
   opts: ApplyOptions,
   deferrable: (obj: KubeObject, err: unknown) => boolean,
+  deferToNamespaces = false,
 ): Promise<{ plans: Plan[]; deferred: KubeObject[]; failures: DryRunFailure[] }> {
-  const lives = await fetchLive(ctx, objects, opts.concurrency);
-  const results = await settleLimit(objects, opts.concurrency, (o) =>
-    plan(ctx, o, lives.get(o), opts),
-  );
+  const { live, errors } = await fetchLive(ctx, batch, opts.concurrency);
+  const absent = new Set<string | undefined>();
+  if (deferToNamespaces) {
+    for (const o of batch) {
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && live.has(o) && !live.get(o)) {
+        absent.add(o.metadata.name);
+      }
+    }
+  }
+  const deferred = batch.filter((o) => absent.has(o.metadata.namespace));
+  const objects =
+    absent.size === 0 ? batch : batch.filter((o) => !absent.has(o.metadata.namespace));
+  const results = await settleLimit(objects, opts.concurrency, async (o) => {
+    // As Flux's ssa manager: the dry-run's answer names what is wrong (a read forbidden by RBAC
+    // is usually a write forbidden too); when it passes, the failed read still stops the object.
+    const p = await plan(ctx, o, live.get(o), opts);
+    if (errors.has(o)) throw errors.get(o);
+    return p;
+  });
   const plans: Plan[] = [];
-  const deferred: KubeObject[] = [];
   const failures: DryRunFailure[] = [];
   results.forEach((r, i) => {
     const obj = objects[i] as KubeObject;
@@ -329,7 +363,7 @@ export async function applyAllStaged(
       newNamespaces.has(obj.metadata.namespace));
 
   const ready = prepared.filter((o) => !pendingKinds.has(`${o.apiVersion}/${o.kind}`));
-  const first = await planAll(ctx, ready, opts, deferrable);
+  const first = await planAll(ctx, ready, opts, deferrable, true);
   const failures = [...prepFailures, ...first.failures];
   if (failures.length > 0) throw new DryRunError(failures);
 

@@ -1,5 +1,5 @@
 // Diff: server-side dry-run of each object against the cluster, with a human diff per change.
-import { NoKindMatchError, isNotFound, type KubeObject } from '../kube/index.js';
+import { NoKindMatchError, isNotFound, parseApiVersion, type KubeObject } from '../kube/index.js';
 import { Action, ChangeSet, type ChangeSetEntry } from './changeset.js';
 import { settleLimit } from './concurrency.js';
 import type { ManagerContext } from './context.js';
@@ -26,7 +26,7 @@ async function diffOne(
 ): Promise<DiffResult> {
   const obj = normalizeObject(input);
   const resource = await ctx.client.discovery.resourceFor({
-    ...splitGv(obj.apiVersion),
+    ...parseApiVersion(obj.apiVersion),
     kind: obj.kind,
   });
   if (resource.namespaced) obj.metadata.namespace ||= ctx.client.defaultNamespace;
@@ -66,13 +66,6 @@ async function diffOne(
   };
 }
 
-function splitGv(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.indexOf('/');
-  return i < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-}
-
 /**
  * Dry-runs every object and reports what apply would do, with a masked unified diff for each
  * object that would change. Writes nothing. Any dry-run failure throws DryRunError.
@@ -104,7 +97,7 @@ export async function diffAll(
       results.push(r.value);
       return;
     }
-    const { group } = splitGv(obj.apiVersion);
+    const { group } = parseApiVersion(obj.apiVersion);
     const waitsForKind =
       r.error instanceof NoKindMatchError && newKinds.has(`${group}/${obj.kind}`);
     const waitsForNamespace =

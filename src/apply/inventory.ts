@@ -1,5 +1,5 @@
 // Inventory of applied objects in Flux's format (status.inventory.entries of {id, v}) and diffs.
-import { apiVersionOf, type KubeObject } from '../kube/index.js';
+import { apiVersionOf, parseApiVersion, type KubeObject } from '../kube/index.js';
 import type { ChangeSet } from './changeset.js';
 import { formatObjectId, objMetadataOf, parseObjectId, type ObjMetadata } from './object-id.js';
 import { compareObjMetadata } from './sort.js';
@@ -20,7 +20,7 @@ export function inventoryOf(objects: readonly KubeObject[]): Inventory {
   const byId = new Map<string, InventoryEntry>();
   for (const obj of objects) {
     const id = formatObjectId(objMetadataOf(obj));
-    byId.set(id, { id, v: versionOf(obj.apiVersion) });
+    byId.set(id, { id, v: parseApiVersion(obj.apiVersion).version });
   }
   return { entries: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
 }
@@ -33,14 +33,9 @@ export function inventoryOfChangeSet(changeSet: ChangeSet): Inventory {
   const byId = new Map<string, InventoryEntry>();
   for (const e of changeSet.entries) {
     const id = formatObjectId(e.objMetadata);
-    byId.set(id, { id, v: versionOf(e.groupVersion) });
+    byId.set(id, { id, v: parseApiVersion(e.groupVersion).version });
   }
   return { entries: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-}
-
-function versionOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
 }
 
 /** An inventory entry as a reference the client can address. */

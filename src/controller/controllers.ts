@@ -4,15 +4,24 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { KubeClient } from '../kube/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
 import { createMetricsRegistry, silentLogger, type Logger, type Registry } from '../core/index.js';
-import { ArtifactStore, startArtifactServer, type ArtifactServer } from '../source/index.js';
+import {
+  ArtifactStore,
+  BUCKET_KIND,
+  startArtifactServer,
+  type ArtifactServer,
+} from '../source/index.js';
+import { GITREPOSITORY_KIND } from './gitrepository/types.js';
 import { EventRecorder } from './runtime/event-recorder.js';
 import { startHealthServer, type HealthServer } from './runtime/health-server.js';
 import { LeaderElector } from './runtime/leader-election.js';
 import { ControllerManager } from './runtime/manager.js';
-import { bucketController } from './sources/bucket.js';
-import { gitRepositoryController } from './sources/gitrepository.js';
+import { ReconcileMetrics } from './runtime/reconcile-metrics.js';
+import type { ObjectKey } from './runtime/manager.js';
+import type { SourceArtifact } from './kustomization/source.js';
+import { bucketController } from './bucket/controller.js';
+import { gitRepositoryController } from './gitrepository/controller.js';
 import { kustomizationController } from './kustomization/controller.js';
 
 export interface ControllersOptions {
@@ -73,9 +82,20 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     advertise: options.artifacts?.advertise === undefined,
   });
   if (options.artifacts?.advertise) store.setHostname(options.artifacts.advertise);
+  let elector: LeaderElector | undefined;
+  // With leader election, every write (status, events, objects applied, artifacts stored) first
+  // checks that the lease cannot have been taken over: a paused leader writes nothing stale.
+  const fence = options.leaderElection
+    ? () => {
+        if (!elector) throw new Error('not leading');
+        elector.checkLease();
+      }
+    : undefined;
+  const client = fence ? options.client.guarded(fence) : options.client;
+  const reconcileMetrics = new ReconcileMetrics(metrics);
   const recorderFor = (controller: string) =>
     new EventRecorder({
-      client: options.client,
+      client,
       controller: `flotilla/${controller}`,
       instance: identity,
       logger: log,
@@ -95,29 +115,29 @@ export async function startControllers(options: ControllersOptions): Promise<Run
         ? { minRetryDelayMs: options.minRetryDelayMs }
         : {}),
     });
+    const runtime = (controller: string, recorder: EventRecorder) => ({
+      client,
+      recorder,
+      metrics: reconcileMetrics,
+      logger: log.child({ controller }),
+      ...(fence ? { fence } : {}),
+    });
+    const sourceRecorder = recorderFor('source-controller');
     m.register(
       gitRepositoryController({
-        client: options.client,
+        ...runtime('gitrepository', sourceRecorder),
         store,
         dataDir: options.dataDir,
-        recorder: recorderFor('source-controller'),
-        logger: log.child({ controller: 'gitrepository' }),
       }),
     );
-    m.register(
-      bucketController({
-        client: options.client,
-        store,
-        recorder: recorderFor('source-controller'),
-        logger: log.child({ controller: 'bucket' }),
-      }),
-    );
+    m.register(bucketController({ ...runtime('bucket', sourceRecorder), store }));
     m.register(
       kustomizationController({
-        client: options.client,
+        ...runtime('kustomization', recorderFor('kustomize-controller')),
         workDir: join(options.dataDir, 'work'),
-        recorder: recorderFor('kustomize-controller'),
-        logger: log.child({ controller: 'kustomization' }),
+        artifactUrl: artifactResolver(store, (kind, key) =>
+          m.cached(SOURCE_API_VERSION, kind, key),
+        ),
         ...(options.requeueDependencyMs !== undefined
           ? { requeueDependencyMs: options.requeueDependencyMs }
           : {}),
@@ -135,7 +155,6 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     await m?.stop();
   };
 
-  let elector: LeaderElector | undefined;
   if (options.leaderElection) {
     const le = options.leaderElection;
     elector = new LeaderElector({
@@ -184,5 +203,41 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       await health?.close();
       await artifactServer.close();
     },
+  };
+}
+
+const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+/** The source kinds this process reconciles, by the folder of their artifacts in the storage. */
+const SOURCE_KINDS: Readonly<Record<string, string>> = {
+  gitrepository: GITREPOSITORY_KIND,
+  bucket: BUCKET_KIND,
+};
+
+/**
+ * Where the Kustomization controller downloads a source's artifact from: this process's own
+ * storage when it has the file (the URL is re-resolved against it, so artifacts advertised by a
+ * previous leader still resolve after a takeover); `undefined` while a source this process
+ * reconciles still advertises another storage (it will store the artifact itself shortly);
+ * else the advertised URL (e.g. a source reconciled by another shard).
+ */
+function artifactResolver(
+  store: ArtifactStore,
+  reconciledHere: (kind: string, key: ObjectKey) => KubeObject | undefined,
+): (artifact: SourceArtifact) => Promise<string | undefined> {
+  return async (artifact) => {
+    let url: URL;
+    try {
+      url = new URL(artifact.url);
+    } catch {
+      return artifact.url;
+    }
+    const path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    if (await store.exists({ path }).catch(() => false)) return store.urlFor(path);
+    const [folder = '', namespace = '', name = ''] = path.split('/');
+    const kind = SOURCE_KINDS[folder];
+    if (!kind || url.host === new URL(store.urlFor(path)).host) return artifact.url;
+    const source = reconciledHere(kind, { namespace, name }) as
+      (KubeObject & { spec?: { suspend?: boolean } }) | undefined;
+    return source && source.spec?.suspend !== true ? undefined : artifact.url;
   };
 }

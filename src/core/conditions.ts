@@ -16,9 +16,11 @@ export const ConditionType = {
   Stalled: 'Stalled',
   Healthy: 'Healthy',
   ArtifactInStorage: 'ArtifactInStorage',
+  ArtifactOutdated: 'ArtifactOutdated',
   SourceVerified: 'SourceVerified',
   FetchFailed: 'FetchFailed',
-  ArtifactOutdated: 'ArtifactOutdated',
+  IncludeUnavailable: 'IncludeUnavailable',
+  StorageOperationFailed: 'StorageOperationFailed',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -37,52 +39,11 @@ export const Reason = {
   InvalidPath: 'InvalidPath',
   PruneFailed: 'PruneFailed',
   Suspended: 'Suspended',
+  NewArtifact: 'NewArtifact',
+  NewRevision: 'NewRevision',
+  ArchiveOperationFailed: 'ArchiveOperationFailed',
+  InvalidSpec: 'InvalidSpec',
 } as const;
-
-/** Options of {@link setCondition}. */
-export interface SetConditionInput {
-  readonly type: string;
-  readonly status: Condition['status'];
-  readonly reason: string;
-  readonly message: string;
-  readonly observedGeneration?: number;
-}
-
-/**
- * Returns `conditions` with one condition set. `lastTransitionTime` changes only when the status
- * changes, as the Kubernetes API conventions require; the order of other conditions is kept.
- */
-export function setCondition(
-  conditions: readonly Condition[] | undefined,
-  input: SetConditionInput,
-  now: Date = new Date(),
-): Condition[] {
-  const list = [...(conditions ?? [])];
-  const i = list.findIndex((c) => c.type === input.type);
-  const previous = i >= 0 ? list[i] : undefined;
-  const next: Condition = {
-    type: input.type,
-    status: input.status,
-    ...(input.observedGeneration !== undefined
-      ? { observedGeneration: input.observedGeneration }
-      : {}),
-    lastTransitionTime:
-      previous && previous.status === input.status ? previous.lastTransitionTime : rfc3339(now),
-    reason: input.reason,
-    message: input.message,
-  };
-  if (i >= 0) list[i] = next;
-  else list.push(next);
-  return list;
-}
-
-/** Returns `conditions` without the condition of a type. */
-export function removeCondition(
-  conditions: readonly Condition[] | undefined,
-  type: string,
-): Condition[] {
-  return (conditions ?? []).filter((c) => c.type !== type);
-}
 
 /** The condition of a type, if present. */
 export function findCondition(

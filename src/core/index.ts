@@ -4,6 +4,18 @@ export * from './logging.js';
 export * from './metrics.js';
 export * from './duration.js';
 export * from './conditions.js';
+export { ConditionSet } from './condition-set.js';
+export { Annotation, EventAnnotation } from './annotations.js';
+export {
+  labelSelectorRequirements,
+  matchesLabels,
+  matchesRequirement,
+  parseLabelSelector,
+  splitSelectorTerms,
+  type LabelOperator,
+  type LabelRequirement,
+  type LabelSelectorObject,
+} from './label-selector.js';
 export { lazyRequire } from './lazy-require.js';
 export { hasOwnKey, ownValue, setOwnValue } from './own-keys.js';
 export {

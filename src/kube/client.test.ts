@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster } from '../localcluster/index.js';
+import { until } from '../testing/index.js';
 import {
   Informer,
   SharedInformers,
@@ -26,14 +27,6 @@ const cm = (name: string, data: Record<string, string>, namespace = 'default'): 
   metadata: { name, namespace, labels: { suite: 'client' } },
   data,
 });
-
-async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('KubeClient against the local cluster', () => {
   let cluster: Cluster;
@@ -88,7 +81,7 @@ describe('KubeClient against the local cluster', () => {
     assert.deepEqual((await kube.get(ref))['data'], { b: '3', c: '4' }, 'dry-run changes nothing');
 
     await kube.delete(ref);
-    await eventually(() => true, 'delete');
+    await until('delete', () => true);
     await assert.rejects(kube.get(ref), (e: unknown) => isNotFound(e));
   });
 
@@ -222,7 +215,7 @@ describe('KubeClient against the local cluster', () => {
     await informer.start();
     try {
       await kube.create(cm('watched', { x: '1' }, 'kube-node-lease'));
-      await eventually(() => informer.get('watched', 'kube-node-lease') !== undefined, 'add');
+      await until('add', () => informer.get('watched', 'kube-node-lease') !== undefined);
       const live = await kube.get({
         apiVersion: 'v1',
         kind: 'ConfigMap',
@@ -256,7 +249,7 @@ describe('KubeClient against the local cluster', () => {
       assert.ok(informer.hasSynced);
       assert.ok(informer.get('before', 'kube-public'));
       await kube.create(cm('later', { x: '1' }, 'kube-public'));
-      await eventually(() => informer.get('later', 'kube-public') !== undefined, 'add');
+      await until('add', () => informer.get('later', 'kube-public') !== undefined);
       // Let the 1 s server-side watch timeout pass: the informer must re-watch from its resourceVersion.
       await new Promise((r) => setTimeout(r, 1300));
       await kube.patch(
@@ -264,12 +257,12 @@ describe('KubeClient against the local cluster', () => {
         PatchType.Merge,
         { data: { x: '2' } },
       );
-      await eventually(
+      await until(
+        'update',
         () =>
           (informer.get('later', 'kube-public')?.['data'] as Record<string, string> | undefined)?.[
             'x'
           ] === '2',
-        'update',
       );
       await kube.delete({
         apiVersion: 'v1',
@@ -277,7 +270,7 @@ describe('KubeClient against the local cluster', () => {
         name: 'later',
         namespace: 'kube-public',
       });
-      await eventually(() => informer.get('later', 'kube-public') === undefined, 'delete');
+      await until('delete', () => informer.get('later', 'kube-public') === undefined);
       assert.deepEqual(
         events.filter(([, n]) => n === 'later').map(([t]) => t),
         ['add', 'update', 'delete'],
@@ -326,12 +319,9 @@ describe('Informer bookmarks and 410 Gone', () => {
       const listed = Number(informer.lastResourceVersion);
       // More events than the forgetful server keeps, none of them for this informer.
       for (let i = 0; i < 12; i++) await kube.create(cm(`churn-${i}`, { i: String(i) }, 'default'));
-      await eventually(() => check(informer, listed), 'bookmark or relist', 6000);
+      await until('bookmark or relist', () => check(informer, listed), { timeoutMs: 6000 });
       await kube.create(cm('after', { x: '1' }, 'kube-public'));
-      await eventually(
-        () => informer.get('after', 'kube-public') !== undefined,
-        'event after resume',
-      );
+      await until('event after resume', () => informer.get('after', 'kube-public') !== undefined);
       assert.deepEqual(events, ['add steady', 'add after'], 'no spurious events');
       return informer;
     } finally {

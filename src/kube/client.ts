@@ -9,7 +9,12 @@ import {
   type ClusterConnection,
   type KubeConfigOptions,
 } from './kubeconfig.js';
-import { KubeTransport, type TransportOptions } from './transport.js';
+import {
+  KubeTransport,
+  type TransportOptions,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.js';
 import {
   formatObject,
   gvkOf,
@@ -92,19 +97,42 @@ export interface KubeClientOptions extends TransportOptions {
   readonly fieldManager?: string;
 }
 
+/** Called before every request that changes something; throws to refuse it. */
+export type WriteGuard = () => void;
+
 /** The typed client. One per API server; safe to share. */
 export class KubeClient {
   readonly discovery: Discovery;
   readonly fieldManager: string;
   readonly defaultNamespace: string;
+  readonly #writeGuard: WriteGuard | undefined;
 
   constructor(
     readonly transport: KubeTransport,
-    options: { readonly fieldManager?: string } = {},
+    options: {
+      readonly fieldManager?: string;
+      /** Shares another client's discovery cache (same server). */
+      readonly discovery?: Discovery;
+      readonly writeGuard?: WriteGuard;
+    } = {},
   ) {
-    this.discovery = new Discovery(transport);
+    this.discovery = options.discovery ?? new Discovery(transport);
     this.fieldManager = options.fieldManager ?? 'flotilla';
     this.defaultNamespace = transport.connection.namespace;
+    this.#writeGuard = options.writeGuard;
+  }
+
+  /**
+   * This client (same connection pool and discovery cache) with a guard run before every write
+   * (create, update, patch, delete; dry-runs too): a controller refuses to write once its
+   * leader lease may have expired. Reads and watches are not guarded.
+   */
+  guarded(writeGuard: WriteGuard): KubeClient {
+    return new KubeClient(this.transport, {
+      fieldManager: this.fieldManager,
+      discovery: this.discovery,
+      writeGuard,
+    });
   }
 
   /** Connects with a kubeconfig (file, text, context). */
@@ -132,6 +160,7 @@ export class KubeClient {
       new KubeTransport(this.transport.connection, { impersonate: { user, groups } }),
       {
         fieldManager: this.fieldManager,
+        ...(this.#writeGuard ? { writeGuard: this.#writeGuard } : {}),
       },
     );
   }
@@ -178,7 +207,7 @@ export class KubeClient {
 
   async get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T> {
     const path = await this.objectPath(ref);
-    const res = await this.transport.request({ method: 'GET', path, object: formatObject(ref) });
+    const res = await this.send({ method: 'GET', path, object: formatObject(ref) });
     return JSON.parse(res.body) as T;
   }
 
@@ -204,7 +233,7 @@ export class KubeClient {
     let cont: string | undefined;
     let first: KubeList<T> | undefined;
     do {
-      const res = await this.transport.request({
+      const res = await this.send({
         method: 'GET',
         path,
         query: {
@@ -231,7 +260,7 @@ export class KubeClient {
 
   async create<T extends KubeObject = KubeObject>(obj: T, options: WriteOptions = {}): Promise<T> {
     const { path } = await this.pathFor(gvkOf(obj), obj.metadata.namespace);
-    const res = await this.transport.request({
+    const res = await this.send({
       method: 'POST',
       path,
       query: this.writeQuery(options),
@@ -243,7 +272,7 @@ export class KubeClient {
 
   async update<T extends KubeObject = KubeObject>(obj: T, options: WriteOptions = {}): Promise<T> {
     const path = await this.objectPath(refFrom(obj));
-    const res = await this.transport.request({
+    const res = await this.send({
       method: 'PUT',
       path,
       query: this.writeQuery(options),
@@ -259,7 +288,7 @@ export class KubeClient {
     options: WriteOptions = {},
   ): Promise<T> {
     const path = `${await this.objectPath(refFrom(obj))}/status`;
-    const res = await this.transport.request({
+    const res = await this.send({
       method: 'PUT',
       path,
       query: this.writeQuery(options),
@@ -283,7 +312,7 @@ export class KubeClient {
       query['fieldManager'] = options.fieldManager ?? this.fieldManager;
       if (options.force) query['force'] = 'true';
     }
-    const res = await this.transport.request({
+    const res = await this.send({
       method: 'PATCH',
       path,
       query,
@@ -313,7 +342,7 @@ export class KubeClient {
     if (options.gracePeriodSeconds !== undefined)
       body['gracePeriodSeconds'] = options.gracePeriodSeconds;
     if (options.uid !== undefined) body['preconditions'] = { uid: options.uid };
-    const res = await this.transport.request({
+    const res = await this.send({
       method: 'DELETE',
       path,
       query: options.dryRun ? { dryRun: 'All' } : {},
@@ -386,6 +415,12 @@ export class KubeClient {
       lines.close();
       res.destroy();
     }
+  }
+
+  /** Sends a request, running the write guard first unless it only reads. */
+  private send(req: TransportRequest): Promise<TransportResponse> {
+    if (req.method !== 'GET') this.#writeGuard?.();
+    return this.transport.request(req);
   }
 
   private writeQuery(options: WriteOptions): Record<string, string> {

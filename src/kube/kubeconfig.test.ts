@@ -1,7 +1,6 @@
 // Tests kubeconfig loading and the keep-alive transport against a real HTTPS server on 127.0.0.1.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlotillaError } from '../core/index.js';
+import { makeTestCertificates, type TestCertificates } from '../testing/index.js';
 import {
   KubeClient,
   KubeApiError,
@@ -18,102 +18,13 @@ import {
   isNotFound,
 } from './index.js';
 
-/** Issues a CA, a serving certificate for 127.0.0.1 and a client certificate with openssl. */
-function makePki(dir: string): {
-  caPem: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-} {
-  const run = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  };
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=test-ca',
-  );
-  for (const [name, cn, ext] of [
-    [
-      'server',
-      'apiserver',
-      'subjectAltName=IP:127.0.0.1,DNS:apiserver.test\nextendedKeyUsage=serverAuth',
-    ],
-    ['client', 'jane', 'extendedKeyUsage=clientAuth'],
-  ] as const) {
-    run(
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${cn}`,
-    );
-    writeFileSync(join(dir, `${name}.ext`), ext.replace('\\n', '\n'));
-    run(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
-    );
-  }
-  const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
-  return {
-    caPem: read('ca.crt'),
-    serverCert: read('server.crt'),
-    serverKey: read('server.key'),
-    clientCert: read('client.crt'),
-    clientKey: read('client.key'),
-  };
-}
-
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-/** The certificates are made with the openssl CLI; without it the suite is skipped, saying why. */
-const opensslMissing = ((): string | false => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'pipe' });
-    return false;
-  } catch {
-    return 'openssl is not installed (apt-get install openssl)';
-  }
-})();
-
-describe('kubeconfig and transport', { skip: opensslMissing }, () => {
+describe('kubeconfig and transport', () => {
   let server: https.Server;
   let url = '';
   let caPem = '';
-  let pki: ReturnType<typeof makePki>;
+  let pki: TestCertificates;
   const seen: { auth: string | undefined; cn: string | undefined; path: string }[] = [];
   const sockets = new Set<Socket>();
   let maxOpen = 0;
@@ -122,8 +33,12 @@ describe('kubeconfig and transport', { skip: opensslMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-kube-'));
 
   before(async () => {
-    pki = makePki(dir);
-    caPem = pki.caPem;
+    pki = await makeTestCertificates({
+      dnsNames: ['apiserver.test'],
+      serverName: 'apiserver',
+      clientName: 'jane',
+    });
+    caPem = pki.caCert;
     server = https.createServer(
       {
         cert: pki.serverCert,

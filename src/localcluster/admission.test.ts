@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, type Json } from './http-test-client.js';
+import { TestClient, type Json } from '../testing/index.js';
 import { createServingPki } from './pki.js';
 import { asString } from './object-meta.js';
 

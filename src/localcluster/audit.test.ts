@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../core/index.js';
 import { startLocalCluster } from './index.js';
-import { TestClient, eventually } from './http-test-client.js';
+import { TestClient, eventually } from '../testing/index.js';
 
 describe('audit', () => {
   it('logs user, groups and impersonator of every request', async () => {

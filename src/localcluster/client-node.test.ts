@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreV1Api, KubeConfig, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { eventually } from './http-test-client.js';
+import { eventually } from '../testing/index.js';
 
 let cluster: LocalCluster;
 let kc: KubeConfig;

@@ -8,9 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, type Json, type TestResponse } from './http-test-client.js';
 import { COMMON, CORPUS, COSTS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
-import { realClusterSkip, startRealCluster, type RealCluster } from '../testing/index.js';
+import {
+  realClusterSkip,
+  startRealCluster,
+  type RealCluster,
+  TestClient,
+  type Json,
+  type TestResponse,
+} from '../testing/index.js';
 
 const GROUP = 'rules.example.com';
 

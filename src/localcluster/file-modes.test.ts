@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient } from './http-test-client.js';
+import { TestClient } from '../testing/index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flotilla-modes-'));
 after(() => rmSync(work, { recursive: true, force: true }));

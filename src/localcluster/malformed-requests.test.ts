@@ -4,9 +4,14 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- JSON API responses are read through the `Json` (any) type */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MALFORMED_TARGETS, openCrd, rawRequest } from '../testing/index.js';
+import {
+  MALFORMED_TARGETS,
+  openCrd,
+  rawRequest,
+  TestClient,
+  eventually,
+} from '../testing/index.js';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, eventually } from './http-test-client.js';
 import { MAX_BODY_BYTES, MAX_NESTING_DEPTH } from './http-io.js';
 
 let cluster: LocalCluster;

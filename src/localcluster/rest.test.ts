@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, type Json } from './http-test-client.js';
+import { TestClient, type Json } from '../testing/index.js';
 import { asString } from './object-meta.js';
 
 let cluster: LocalCluster;

@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCluster, readKubeconfig } from './index.js';
-import { TestClient, eventually } from './http-test-client.js';
-import { openCrd } from '../testing/index.js';
+import { TestClient, eventually, openCrd } from '../testing/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-lc-restart-'));
 

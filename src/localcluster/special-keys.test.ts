@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient } from './http-test-client.js';
+import { TestClient } from '../testing/index.js';
 
 const pristine = Object.getOwnPropertyNames(Object.prototype).sort();
 

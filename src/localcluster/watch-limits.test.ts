@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { startLocalCluster, type LocalCluster } from './index.js';
-import { TestClient, eventually } from './http-test-client.js';
+import { TestClient, eventually } from '../testing/index.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 const HISTORY_BYTES = 1024 * 1024;

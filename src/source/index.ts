@@ -3,5 +3,4 @@ export * from './ignore/index.js';
 export * from './artifact/index.js';
 export * from './bucket/index.js';
 export * from './git/index.js';
-export * from './gitrepository/index.js';
 export * from './gitserver/index.js';

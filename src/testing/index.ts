@@ -1,5 +1,7 @@
-// Helpers shared by tests: the oracles (upstream programs built from their Go modules) and a real
-// kube-apiserver. Not shipped by the build; product code may not import this folder.
+// Helpers shared by tests: the oracles (upstream programs built from their Go modules), a real
+// kube-apiserver, polling, certificates, Git and object-storage servers, an HTTP client of the
+// local cluster, corpora, JSON mutations, raw HTTP, the shipped CLI. Not shipped by the build;
+// product code may not import this folder.
 export { findOracle, oracle, oracleSkip, oraclesBinDir, projectRoot } from './oracles.js';
 export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
@@ -11,6 +13,27 @@ export type { Endpoint, Answer } from './differential/client.js';
 export { runCase } from './differential/runner.js';
 export type { CaseResult, StepResult } from './differential/runner.js';
 export { allSteps, figures, formatDifferences, formatFigures } from './differential/report.js';
+export { until, type UntilOptions } from './until.js';
+export { freePort, waitForPort } from './net.js';
+export {
+  makeTestCertificates,
+  newKeyPair,
+  privateKeyPem,
+  toPem,
+  writeTestCertificates,
+  type TestCertificateFiles,
+  type TestCertificateOptions,
+  type TestCertificates,
+} from './certificates.js';
+export * from './git-servers.js';
+export * from './object-storage.js';
+export {
+  TestClient,
+  eventually,
+  type Json,
+  type RequestOptions,
+  type TestResponse,
+} from './local-cluster-client.js';
 export { corpus, corpusSkip, findCorpus } from './corpora.js';
 export { runOpa } from './opa.js';
 export { BigJSON, mutate, Rng, stringifyJSON } from './json-mutations.js';
@@ -21,3 +44,7 @@ export { buildShippedTree, runCli, shippedCli, shippedCliRunner, startCli } from
 export type { CliOptions, CliProcess, CliResult, ShippedCli } from './shipped-cli.js';
 export { openCrd } from './crds.js';
 export type { OpenCrdOptions } from './crds.js';
+export { startControllerProcess } from './controller-process.js';
+export type { ControllerProcess, ControllerProcessOptions } from './controller-process.js';
+export { startServedGitRepo } from './git-repo.js';
+export type { ServedGitRepo } from './git-repo.js';

@@ -5,24 +5,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, webcrypto } from 'node:crypto';
 import {
-  createWriteStream,
+  appendFileSync,
+  closeSync,
   existsSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import { makeTestCertificates, newKeyPair, privateKeyPem, toPem } from './certificates.js';
+import { freePort } from './net.js';
 import { findOracle, oracle, oraclesBinDir, oracleSkip, type OracleName } from './oracles.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** A user the static token file knows, for tests of authorization and impersonation. */
 export interface RealClusterUser {
@@ -72,28 +70,6 @@ export function realClusterAvailable(): boolean {
   return realClusterSkip() === false;
 }
 
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function toPem(der: ArrayBuffer, label: string): string {
-  const lines =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
 interface Pki {
   caCert: string;
   caKey: string;
@@ -104,61 +80,25 @@ interface Pki {
 }
 
 async function makePki(): Promise<Pki> {
-  const now = Date.now();
-  const notBefore = new Date(now - 3600_000);
-  const notAfter = new Date(now + 7 * 24 * 3600_000);
-  const caKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=flotilla-test-kubernetes-ca',
-    keys: caKeys,
-    signingAlgorithm: EC,
-    notBefore,
-    notAfter,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+  const certs = await makeTestCertificates({
+    caName: 'flotilla-test-kubernetes-ca',
+    serverName: 'kube-apiserver',
+    dnsNames: [
+      'localhost',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
     ],
+    ipAddresses: ['127.0.0.1', '10.0.0.1'],
   });
-  const servingKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
-  const serving = await x509.X509CertificateGenerator.create({
-    serialNumber: randomBytes(8).toString('hex'),
-    subject: 'CN=kube-apiserver',
-    issuer: ca.subject,
-    notBefore,
-    notAfter,
-    signingAlgorithm: EC,
-    publicKey: servingKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    extensions: [
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'dns', value: 'localhost' },
-        { type: 'dns', value: 'kubernetes' },
-        { type: 'dns', value: 'kubernetes.default' },
-        { type: 'dns', value: 'kubernetes.default.svc' },
-        { type: 'dns', value: 'kubernetes.default.svc.cluster.local' },
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'ip', value: '10.0.0.1' },
-      ]),
-    ],
-  });
-  const saKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
-  const key = async (k: webcrypto.CryptoKey) =>
-    toPem(await webcrypto.subtle.exportKey('pkcs8', k), 'PRIVATE KEY');
+  const saKeys = await newKeyPair();
   return {
-    caCert: ca.toString('pem') + '\n',
-    caKey: await key(caKeys.privateKey),
-    servingCert: serving.toString('pem') + '\n',
-    servingKey: await key(servingKeys.privateKey),
-    saKey: await key(saKeys.privateKey),
+    caCert: certs.caCert,
+    caKey: certs.caKey,
+    servingCert: certs.serverCert,
+    servingKey: certs.serverKey,
+    saKey: await privateKeyPem(saKeys.privateKey),
     saPub: toPem(await webcrypto.subtle.exportKey('spki', saKeys.publicKey), 'PUBLIC KEY'),
   };
 }
@@ -239,13 +179,17 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
   const run = (name: string, bin: string, args: string[]): ChildProcess => {
     const logPath = join(dir, `${name}.log`);
     logs.set(name, logPath);
-    const out = createWriteStream(logPath);
-    const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    // The log file is the child's own stdout and stderr: piped through this process, a test that
+    // blocks its event loop (execFileSync of kubectl) would fill the pipe and stall the server.
+    const fd = openSync(logPath, 'a');
+    const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
     child.on('exit', (code, signal) => {
       if (!stopped) {
-        out.write(`\n[flotilla test] ${name} exited (code ${code}, signal ${signal})\n`);
+        appendFileSync(
+          logPath,
+          `\n[flotilla test] ${name} exited (code ${code}, signal ${signal})\n`,
+        );
       }
     });
     children.push({ name, child });
@@ -328,7 +272,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(dir, 'sa.pub')}`,
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      '--service-cluster-ip-range=10.0.0.0/16',
       '--allow-privileged=true',
       '--profiling=false',
       '--v=0',

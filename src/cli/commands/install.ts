@@ -65,6 +65,9 @@ export function installManifests(namespace: string, image: string): KubeObject[]
                   '--storage-addr=0.0.0.0:9090',
                   `--storage-adv-addr=${NAME}.${namespace}.svc.cluster.local`,
                 ],
+                // glibc returns freed buffers of 64 KiB and more to the system only with this
+                // set before the process starts (docs/local-cluster.md, "Watch memory").
+                env: [{ name: 'MALLOC_MMAP_THRESHOLD_', value: '65536' }],
                 ports: [
                   { name: 'http', containerPort: 9090, protocol: 'TCP' },
                   { name: 'healthz', containerPort: 9440, protocol: 'TCP' },

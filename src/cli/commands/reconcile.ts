@@ -3,8 +3,7 @@
 // handled that request, and report the revision or the failure.
 import type { Command } from 'commander';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { parseDuration } from '../../core/index.js';
-import { REQUESTED_AT_ANNOTATION } from '../../controller/index.js';
+import { Annotation, parseDuration } from '../../core/index.js';
 import { contextFrom, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { commandNameOf, connect, FluxKinds, type FluxKind } from '../kube.js';
@@ -56,7 +55,7 @@ export async function reconcileAndWait(
   step(ctx, `annotating ${kind.kind} ${name} in ${ns} namespace`);
   const requestedAt = new Date().toISOString();
   await client.patch({ ...kind, namespace: ns, name }, 'merge', {
-    metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } },
+    metadata: { annotations: { [Annotation.ReconcileRequestedAt]: requestedAt } },
   });
   ok(ctx, `${kind.kind} annotated`);
   wait(ctx, `waiting for ${kind.kind} reconciliation`);
@@ -72,12 +71,16 @@ export async function reconcileAndWait(
       ctx.stdout.write(`  ${progress}\n`);
       lastMessage = progress;
     }
+    // Done: applied at this generation, or failed (then Reconciling says it will be retried,
+    // and observedGeneration stays at the last generation that succeeded, as in Flux).
+    const attempted = cur.status?.lastHandledReconcileAt === requestedAt && ready !== undefined;
     const handled =
-      cur.status?.lastHandledReconcileAt === requestedAt &&
-      cur.status.observedGeneration === cur.metadata.generation &&
-      !reconciling &&
-      ready !== undefined &&
-      ready.status !== 'Unknown';
+      attempted &&
+      (ready.status === 'False'
+        ? !reconciling || reconciling.reason === 'ProgressingWithRetry'
+        : ready.status === 'True' &&
+          !reconciling &&
+          cur.status?.observedGeneration === cur.metadata.generation);
     if (handled) {
       if (ready.status === 'False') {
         throw new CliError(

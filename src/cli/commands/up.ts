@@ -3,12 +3,12 @@
 // live status table; a commit in the working copy is applied within seconds.
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, errorMessage } from '../../core/index.js';
+import { Annotation, createLogger, errorMessage } from '../../core/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import { startGitHttpServer } from '../../source/index.js';
 import { ResourceManager } from '../../apply/index.js';
-import { installCrds, startControllers, REQUESTED_AT_ANNOTATION } from '../../controller/index.js';
+import { installCrds, startControllers } from '../../controller/index.js';
 import { contextFrom } from '../context.js';
 import { renderTable } from '../output.js';
 import { paint } from '../style.js';
@@ -100,7 +100,9 @@ export function registerUpCommand(program: Command): void {
             },
             'merge',
             {
-              metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: new Date().toISOString() } },
+              metadata: {
+                annotations: { [Annotation.ReconcileRequestedAt]: new Date().toISOString() },
+              },
             },
           );
         await requestSource();

@@ -2,58 +2,34 @@
 // from spec.kubeConfig, and the watches that re-trigger reconciles (a source's new artifact, a
 // dependency becoming ready).
 import { KubeClient, type KubeObject } from '../../kube/index.js';
-import { ErrorCategory, FlotillaError, type Logger } from '../../core/index.js';
-import { buildFluxKustomization } from '../../render/index.js';
-import type { EventRecorder } from '../runtime/event-recorder.js';
-import type { ControllerRegistration, ObjectKey } from '../runtime/manager.js';
-import { readSecret } from '../sources/secrets.js';
-import { kustomizationReconciler, type BuildInput } from './reconciler.js';
+import { ErrorCategory, FlotillaError } from '../../core/index.js';
+import type { ControllerRegistration, ObjectKey, Watch } from '../runtime/manager.js';
+import { reconcilerFor, type RuntimeOptions } from '../runtime/reconciler.js';
+import { readSecret } from '../runtime/secrets.js';
+import { fluxBuild } from './build.js';
+import { kustomizationKind } from './kind.js';
+import type { SourceArtifact } from './source.js';
 import { KUSTOMIZATION_API_VERSION, KUSTOMIZATION_KIND, type Kustomization } from './types.js';
+import { KustomizationCache } from './work.js';
 
-export interface KustomizationControllerOptions {
+export interface KustomizationControllerOptions extends RuntimeOptions {
   readonly client: KubeClient;
   /** Where artifacts are extracted for builds. */
   readonly workDir: string;
-  readonly recorder?: EventRecorder;
   readonly requeueDependencyMs?: number;
   readonly healthPollMs?: number;
-  readonly logger?: Logger;
-}
-
-/** The Flux build of a Kustomization, as the reconciler's build phase. */
-export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
-  const spec = input.kustomization.spec;
-  return Promise.resolve(
-    buildFluxKustomization({
-      root: input.root,
-      dir: input.dir,
-      overlay: {
-        ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
-        ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
-        ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
-        ...(spec.components ? { components: spec.components } : {}),
-        ...(spec.patches
-          ? {
-              patches: spec.patches.map((p) => ({
-                patch: p.patch,
-                ...(p.target ? { target: { ...p.target } } : {}),
-              })),
-            }
-          : {}),
-        ...(spec.images ? { images: spec.images } : {}),
-      },
-      postBuild: spec.postBuild !== undefined,
-      substituteFrom: input.substituteFrom,
-      ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
-    }) as KubeObject[],
-  );
+  /** Where to download a source artifact from (see KustomizationDeps.artifactUrl). */
+  readonly artifactUrl?: (artifact: SourceArtifact) => Promise<string | undefined>;
 }
 
 /**
  * The client to apply with: the cluster of spec.kubeConfig (cached by Secret version) or the
  * controller's own, acting as spec.serviceAccountName when set (as Flux impersonates it).
  */
-function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeClient> {
+function targetClients(
+  client: KubeClient,
+  fence: (() => void) | undefined,
+): (ks: Kustomization) => Promise<KubeClient> {
   const remote = new Map<string, { version: string; client: KubeClient }>();
   const impersonating = new Map<string, KubeClient>();
   const asServiceAccount = (base: KubeClient, baseKey: string, ks: Kustomization): KubeClient => {
@@ -98,7 +74,11 @@ function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeC
       });
     }
     cached?.client.close();
-    const c = await KubeClient.fromKubeConfig({ yaml: Buffer.from(kubeconfig).toString('utf8') });
+    const remoteClient = await KubeClient.fromKubeConfig({
+      yaml: Buffer.from(kubeconfig).toString('utf8'),
+    });
+    // Writes to a remote cluster are fenced by this controller's lease like any other.
+    const c = fence ? remoteClient.guarded(fence) : remoteClient;
     remote.set(key, { version, client: c });
     return asServiceAccount(c, `${key}@${version}`, ks);
   };
@@ -107,18 +87,30 @@ function targetClients(client: KubeClient): (ks: Kustomization) => Promise<KubeC
 export function kustomizationController(
   options: KustomizationControllerOptions,
 ): ControllerRegistration {
-  const reconcile = kustomizationReconciler({
-    client: options.client,
-    build: fluxBuild,
-    workDir: options.workDir,
-    targetClient: targetClients(options.client),
-    ...(options.recorder ? { recorder: options.recorder } : {}),
-    ...(options.requeueDependencyMs !== undefined
-      ? { requeueDependencyMs: options.requeueDependencyMs }
-      : {}),
-    ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+  return reconcilerFor({
+    ...options,
+    kind: kustomizationKind,
+    deps: {
+      client: options.client,
+      build: fluxBuild,
+      workDir: options.workDir,
+      targetClient: targetClients(options.client, options.fence),
+      cache: new KustomizationCache(),
+      ...(options.artifactUrl ? { artifactUrl: options.artifactUrl } : {}),
+      ...(options.requeueDependencyMs !== undefined
+        ? { requeueDependencyMs: options.requeueDependencyMs }
+        : {}),
+      ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
+    },
+    watches: kustomizationWatches(),
   });
+}
+
+/**
+ * What re-triggers a Kustomization besides its own changes: a source's new artifact, and a
+ * dependency becoming ready.
+ */
+function kustomizationWatches(): Watch[] {
   const refersTo = (ks: Kustomization, kind: string, source: KubeObject) =>
     ks.spec.sourceRef.kind === kind &&
     ks.spec.sourceRef.name === source.metadata.name &&
@@ -146,35 +138,29 @@ export function kustomizationController(
         .map(keyOf);
     },
   });
-  return {
-    name: 'kustomization',
-    apiVersion: KUSTOMIZATION_API_VERSION,
-    kind: KUSTOMIZATION_KIND,
-    reconcile,
-    watches: [
-      sourceWatch('GitRepository'),
-      sourceWatch('Bucket'),
-      {
-        // A Kustomization that became ready releases the ones that depend on it.
-        apiVersion: KUSTOMIZATION_API_VERSION,
-        kind: KUSTOMIZATION_KIND,
-        map: (changed: KubeObject, cached: readonly KubeObject[]) => {
-          const ready = (changed as Kustomization).status?.conditions?.some(
-            (c) => c.type === 'Ready' && c.status === 'True',
-          );
-          if (!ready) return [];
-          return (cached as Kustomization[])
-            .filter(
-              (ks) =>
-                (ks.spec.dependsOn ?? []).some(
-                  (d) =>
-                    d.name === changed.metadata.name &&
-                    (d.namespace ?? ks.metadata.namespace) === changed.metadata.namespace,
-                ) && !ks.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-            )
-            .map(keyOf);
-        },
+  return [
+    sourceWatch('GitRepository'),
+    sourceWatch('Bucket'),
+    {
+      // A Kustomization that became ready releases the ones that depend on it.
+      apiVersion: KUSTOMIZATION_API_VERSION,
+      kind: KUSTOMIZATION_KIND,
+      map: (changed: KubeObject, cached: readonly KubeObject[]) => {
+        const ready = (changed as Kustomization).status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        );
+        if (!ready) return [];
+        return (cached as Kustomization[])
+          .filter(
+            (ks) =>
+              (ks.spec.dependsOn ?? []).some(
+                (d) =>
+                  d.name === changed.metadata.name &&
+                  (d.namespace ?? ks.metadata.namespace) === changed.metadata.namespace,
+              ) && !ks.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          )
+          .map(keyOf);
       },
-    ],
-  };
+    },
+  ];
 }

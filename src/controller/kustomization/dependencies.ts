@@ -1,10 +1,13 @@
-// dependsOn: a Kustomization waits until each dependency is Ready at its source's current revision.
+// Kustomization sub-reconciler for dependsOn: a Kustomization waits until each dependency is
+// Ready at its source's current revision.
 import type { KubeClient } from '../../kube/index.js';
 import { isNotFound } from '../../kube/index.js';
-import { findCondition } from '../../core/index.js';
+import { Reason, errorMessage, findCondition, formatDuration } from '../../core/index.js';
+import { waiting } from '../runtime/reconcile-error.js';
 import type { Kustomization } from './types.js';
 import { KUSTOMIZATION_API_VERSION, KUSTOMIZATION_KIND } from './types.js';
 import { resolveSource } from './source.js';
+import type { KustomizationContext } from './work.js';
 
 /**
  * Returns undefined when every dependency is ready, or a message naming the first one that
@@ -50,4 +53,22 @@ export async function checkDependencies(
     }
   }
   return undefined;
+}
+
+/**
+ * Sub-reconciler: nothing is fetched or applied before every dependency is ready; until then
+ * Ready=False DependencyNotReady and another look after requeueDependencyMs.
+ */
+export async function reconcileDependencies(ctx: KustomizationContext): Promise<void> {
+  const notReady = await checkDependencies(ctx.deps.client, ctx.obj).catch((err: unknown) =>
+    errorMessage(err),
+  );
+  if (notReady === undefined) return;
+  const wait = ctx.deps.requeueDependencyMs ?? 30_000;
+  throw waiting(
+    Reason.DependencyNotReady,
+    `Dependencies do not meet ready condition (${notReady}), retrying in ${formatDuration(wait)}`,
+    wait,
+    'Normal',
+  );
 }

@@ -1,8 +1,17 @@
-// Resolves a Kustomization's sourceRef to the source object and its current artifact.
+// Kustomization sub-reconciler: resolves the sourceRef to the source object and its current artifact.
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { isNotFound } from '../../kube/index.js';
-import { ErrorCategory, FlotillaError, Reason } from '../../core/index.js';
+import {
+  ConditionType,
+  ErrorCategory,
+  EventAnnotation,
+  FlotillaError,
+  Reason,
+  formatDuration,
+} from '../../core/index.js';
+import type { StepResult } from '../runtime/kind.js';
 import type { CrossNamespaceSourceReference } from './types.js';
+import { timeoutOf, type KustomizationContext, type KustomizationWork } from './work.js';
 
 /** The artifact fields a consumer needs from a source's `status.artifact`. */
 export interface SourceArtifact {
@@ -67,4 +76,42 @@ export async function resolveSource(
     });
   }
   return { source, artifact: { url: a.url, revision: a.revision, digest: a.digest } };
+}
+
+/** How soon to look again for an artifact this controller is about to store (after a takeover). */
+const ARTIFACT_PENDING_REQUEUE_MS = 1000;
+
+/**
+ * Sub-reconciler: the source's current artifact. After a leader takeover a source's status can
+ * still name the previous leader's storage until this controller has stored the artifact
+ * itself; then the reconcile waits a moment instead of failing on an address that is gone.
+ */
+export async function reconcileSource(
+  ctx: KustomizationContext,
+  work: KustomizationWork,
+): Promise<StepResult> {
+  const ks = ctx.obj;
+  const { artifact } = await resolveSource(
+    ctx.deps.client,
+    ks.spec.sourceRef,
+    ks.metadata.namespace ?? 'default',
+  );
+  const url = ctx.deps.artifactUrl ? await ctx.deps.artifactUrl(artifact) : artifact.url;
+  if (url === undefined) {
+    return {
+      requeueAfterMs: ARTIFACT_PENDING_REQUEUE_MS,
+      message: `artifact of ${describeSourceRef(ks.spec.sourceRef, ks.metadata.namespace ?? 'default')} not yet in this controller's storage`,
+    };
+  }
+  work.artifact = { ...artifact, url };
+  ctx.status.lastAttemptedRevision = artifact.revision;
+  ctx.annotateEvents({ [EventAnnotation.KustomizeRevision]: artifact.revision });
+  ctx.conditions.markTrue(
+    ConditionType.Reconciling,
+    Reason.Progressing,
+    `Fetching manifests for revision ${artifact.revision} with a timeout of ${formatDuration(timeoutOf(ctx))}`,
+  );
+  ctx.conditions.markUnknown(ConditionType.Ready, Reason.Progressing, 'Reconciliation in progress');
+  await ctx.patch();
+  return undefined;
 }

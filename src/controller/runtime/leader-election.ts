@@ -3,8 +3,9 @@
 // for a whole lease duration (measured on their own clock, so clock skew does not matter).
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../kube/index.js';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../core/index.js';
-import { errorMessage, silentLogger } from '../../core/index.js';
+import { ErrorCategory, FlotillaError, errorMessage, silentLogger } from '../../core/index.js';
 import { microTime } from './micro-time.js';
 
 export interface LeaderElectionOptions {
@@ -49,7 +50,8 @@ export class LeaderElector {
   #leading: AbortController | undefined;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
-  #lastRenew = 0;
+  /** performance.now() until which no other candidate can have taken the lease. */
+  #validUntil = 0;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
@@ -62,10 +64,35 @@ export class LeaderElector {
       ...options,
     };
     this.#log = options.logger ?? silentLogger();
+    if (this.#o.renewDeadlineMs >= this.#o.leaseDurationMs) {
+      throw new FlotillaError(
+        'leader election: renewDeadlineMs must be shorter than leaseDurationMs',
+        {
+          reason: 'InvalidOption',
+          field: 'renewDeadlineMs',
+        },
+      );
+    }
   }
 
   get isLeader(): boolean {
     return this.#leading !== undefined;
+  }
+
+  /**
+   * Fencing: throws unless this process leads and its last successful renewal was sent less than
+   * renewDeadlineMs ago. Others take the lease only after a whole leaseDurationMs without a
+   * renewal (measured from when they saw it, which is after it was sent), so a write checked
+   * here lands before any other leader's first write, with leaseDurationMs − renewDeadlineMs of
+   * margin for the request to reach the server. A process that was paused (SIGSTOP, a long GC,
+   * a suspended VM) past that point refuses every write until it has renewed again.
+   */
+  checkLease(): void {
+    if (this.#leading && performance.now() < this.#validUntil) return;
+    throw new FlotillaError(
+      `not writing: the leader lease '${this.#o.namespace}/${this.#o.name}' may have been taken over (no renewal for ${this.#o.renewDeadlineMs} ms)`,
+      { reason: 'LeaseExpired', category: ErrorCategory.Transient },
+    );
   }
 
   /** Starts campaigning; returns at once. */
@@ -98,9 +125,10 @@ export class LeaderElector {
   async #run(): Promise<void> {
     while (!this.#stopped) {
       try {
+        const sent = performance.now();
         const ok = await this.#tryAcquireOrRenew();
         if (ok) {
-          this.#lastRenew = Date.now();
+          this.#validUntil = sent + this.#o.renewDeadlineMs;
           if (!this.#leading) {
             this.#leading = new AbortController();
             this.#log.info({ lease: this.#o.name, identity: this.#o.identity }, 'became leader');
@@ -113,7 +141,7 @@ export class LeaderElector {
       } catch (err) {
         this.#log.debug({ err: errorMessage(err) }, 'leader election attempt failed');
       }
-      if (this.#leading && Date.now() - this.#lastRenew > this.#o.renewDeadlineMs) {
+      if (this.#leading && performance.now() >= this.#validUntil) {
         this.#log.warn({ lease: this.#o.name }, 'failed to renew the lease in time');
         this.#lose();
       }

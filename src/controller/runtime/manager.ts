@@ -4,11 +4,8 @@
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { SharedInformers, dropManagedFields, objectKey } from '../../kube/index.js';
 import type { Logger, Registry } from '../../core/index.js';
-import { Counter, Histogram, errorMessage, silentLogger } from '../../core/index.js';
+import { Annotation, Counter, Histogram, errorMessage, silentLogger } from '../../core/index.js';
 import { WorkQueue, type ReconcileResult } from './work-queue.js';
-
-/** Annotation users set (with any new value, usually a timestamp) to ask for a reconcile now. */
-export const REQUESTED_AT_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
 
 export interface ObjectKey {
   readonly namespace: string;
@@ -55,11 +52,16 @@ interface Running {
 export function shouldReconcileOnUpdate(old: KubeObject | undefined, obj: KubeObject): boolean {
   if (!old) return true;
   if (old.metadata.generation !== obj.metadata.generation) return true;
-  const was = old.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
-  const now = obj.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
+  const was = old.metadata.annotations?.[Annotation.ReconcileRequestedAt];
+  const now = obj.metadata.annotations?.[Annotation.ReconcileRequestedAt];
   if (was !== now && now !== undefined) return true;
   if (!old.metadata.deletionTimestamp && obj.metadata.deletionTimestamp) return true;
   return false;
+}
+
+/** The metric of this name in a registry, created once. */
+function registered<M>(registry: Registry, name: string, create: (name: string) => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? create(name);
 }
 
 function keyString(key: ObjectKey): string {
@@ -90,19 +92,30 @@ export class ControllerManager {
     // the caches need no managedFields, which are often half of an object.
     this.informers = new SharedInformers(options.client, this.#log, dropManagedFields);
     if (options.metrics) {
-      this.#duration = new Histogram({
-        name: 'flotilla_reconcile_duration_seconds',
-        help: 'Duration of reconciles, by kind.',
-        labelNames: ['kind'],
-        buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-        registers: [options.metrics],
-      });
-      this.#total = new Counter({
-        name: 'flotilla_reconcile_total',
-        help: 'Reconciles, by kind and result (success or error).',
-        labelNames: ['kind', 'result'],
-        registers: [options.metrics],
-      });
+      // A process that loses and regains leadership starts a new manager on the same registry.
+      this.#duration = registered(
+        options.metrics,
+        'flotilla_reconcile_duration_seconds',
+        (name) =>
+          new Histogram({
+            name,
+            help: 'Duration of reconciles, by kind.',
+            labelNames: ['kind'],
+            buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+            registers: [options.metrics as Registry],
+          }),
+      );
+      this.#total = registered(
+        options.metrics,
+        'flotilla_reconcile_total',
+        (name) =>
+          new Counter({
+            name,
+            help: 'Reconciles, by kind and result (success or error).',
+            labelNames: ['kind', 'result'],
+            registers: [options.metrics as Registry],
+          }),
+      );
     }
   }
 
@@ -132,7 +145,7 @@ export class ControllerManager {
           const end = this.#duration?.startTimer({ kind: reg.kind });
           try {
             const result = await reg.reconcile(parseKey(key), signal);
-            this.#total?.inc({ kind: reg.kind, result: 'success' });
+            this.#total?.inc({ kind: reg.kind, result: result?.failed ? 'error' : 'success' });
             return result;
           } catch (err) {
             this.#total?.inc({ kind: reg.kind, result: 'error' });

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCluster, type LocalCluster } from '../../localcluster/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
+import { until } from '../../testing/index.js';
 import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
-import { ControllerManager, REQUESTED_AT_ANNOTATION, shouldReconcileOnUpdate } from './manager.js';
+import { Annotation, FlotillaError } from '../../core/index.js';
+import { ControllerManager, shouldReconcileOnUpdate } from './manager.js';
 
 let cluster: LocalCluster;
 let client: KubeClient;
@@ -21,14 +23,6 @@ after(async () => {
   client.close();
   await cluster.stop();
 });
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 describe('LeaderElector', () => {
   it('elects one leader, and a second candidate takes over when the first stops renewing', async () => {
@@ -47,14 +41,14 @@ describe('LeaderElector', () => {
     const a = make('a');
     const b = make('b');
     a.start();
-    await until(() => a.isLeader);
+    await until('a.isLeader', () => a.isLeader);
     b.start();
     await sleep(400);
     assert.equal(b.isLeader, false, 'b waits while a renews');
     // As after a crash: a stops renewing without releasing the lease.
     const crashed = Date.now();
     await a.stop({ release: false });
-    await until(() => b.isLeader, 5000);
+    await until('b.isLeader', () => b.isLeader, { timeoutMs: 5000 });
     const tookMs = Date.now() - crashed;
     assert.ok(tookMs < 3000, `takeover took ${tookMs} ms`);
     const lease = await client.get<
@@ -72,6 +66,58 @@ describe('LeaderElector', () => {
     await a.stop();
   });
 
+  it('fences writes: once the renew deadline has passed without a renewal, checkLease throws', async () => {
+    const elector = new LeaderElector({
+      client,
+      namespace: 'default',
+      name: 'flotilla-test-fence',
+      identity: 'fenced',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 800,
+      retryPeriodMs: 100,
+      onStartedLeading: () => undefined,
+    });
+    assert.throws(() => elector.checkLease(), /not writing/, 'not leading yet');
+    elector.start();
+    await until('leading', () => elector.isLeader);
+    elector.checkLease();
+    // As SIGSTOP would: nothing runs in this process for longer than the renew deadline.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 900);
+    assert.throws(
+      () => elector.checkLease(),
+      (e: unknown) => e instanceof FlotillaError && e.reason === 'LeaseExpired',
+    );
+    // A guarded client refuses writes then, and still reads.
+    const guarded = client.guarded(() => elector.checkLease());
+    await assert.rejects(
+      guarded.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'late', namespace: 'default' },
+      }),
+      /not writing/,
+    );
+    assert.equal(
+      await guarded.getOrUndefined({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'default',
+        name: 'late',
+      }),
+      undefined,
+    );
+    // Renewed again (no one else took the lease), it may write.
+    await until('renewed', () => {
+      try {
+        elector.checkLease();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await elector.stop();
+  });
+
   it('releases the lease on stop so the next candidate takes over at once', async () => {
     const a = new LeaderElector({
       client,
@@ -83,7 +129,7 @@ describe('LeaderElector', () => {
       onStartedLeading: () => undefined,
     });
     a.start();
-    await until(() => a.isLeader);
+    await until('a.isLeader', () => a.isLeader);
     await a.stop();
     const b = new LeaderElector({
       client,
@@ -95,7 +141,7 @@ describe('LeaderElector', () => {
       onStartedLeading: () => undefined,
     });
     b.start();
-    await until(() => b.isLeader, 3000);
+    await until('b.isLeader', () => b.isLeader, { timeoutMs: 3000 });
     await b.stop();
   });
 });
@@ -170,17 +216,17 @@ describe('ControllerManager', () => {
       },
     };
     await client.create(dep);
-    await until(() => seen.length === 1);
+    await until('seen.length === 1', () => seen.length === 1);
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'mgr', name: 'web' };
     await client.patch(ref, 'merge', { metadata: { labels: { x: 'y' } } });
     await sleep(300);
     assert.equal(seen.length, 1, 'a label change does not trigger');
     await client.patch(ref, 'merge', { spec: { replicas: 2 } });
-    await until(() => seen.length === 2);
+    await until('seen.length === 2', () => seen.length === 2);
     await client.patch(ref, 'merge', {
-      metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: 'now' } },
+      metadata: { annotations: { [Annotation.ReconcileRequestedAt]: 'now' } },
     });
-    await until(() => seen.length === 3);
+    await until('seen.length === 3', () => seen.length === 3);
     await manager.stop();
   });
 

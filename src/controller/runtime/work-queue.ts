@@ -8,6 +8,8 @@ import { errorMessage, silentLogger } from '../../core/index.js';
 export interface ReconcileResult {
   /** Run this key again after this many milliseconds (e.g. the jittered interval). */
   readonly requeueAfterMs?: number;
+  /** The reconcile failed (reported in status) but is retried on schedule, not with backoff. */
+  readonly failed?: boolean;
 }
 
 export type Reconcile<K> = (key: K) => Promise<ReconcileResult | void>;

@@ -1,4 +1,9 @@
 // Patch and replacement targets: kustomize's Selector (anchored regexes on gvk/name/namespace, label/annotation selectors).
+import {
+  errorMessage,
+  matchesRequirement,
+  parseLabelSelector as parseLabelRequirements,
+} from '../../core/index.js';
 import { isYamlMap } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
 import { effectiveNamespace, scalarString } from './resource.js';
@@ -47,50 +52,13 @@ function anchored(p: string | undefined): RegExp | undefined {
 
 type Requirement = (labels: Record<string, string>) => boolean;
 
-/** Parses a Kubernetes label selector string ("a=b,c!=d,e in (f,g),!h,i"). */
+/** Parses a Kubernetes label selector string ("a=b,c!=d,e in (f,g),!h,i") with core's parser. */
 export function parseLabelSelector(sel: string): Requirement[] {
-  const out: Requirement[] = [];
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of sel) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
+  try {
+    return parseLabelRequirements(sel).map((r) => (l) => matchesRequirement(r, l));
+  } catch (err) {
+    throw new SelectorError(errorMessage(err));
   }
-  parts.push(cur);
-  for (const raw of parts) {
-    const p = raw.trim();
-    if (p === '') continue;
-    let m = /^(\S+?)\s+(in|notin)\s+\((.*)\)$/.exec(p);
-    if (m) {
-      const key = m[1] as string;
-      const values = new Set((m[3] as string).split(',').map((x) => x.trim()));
-      if (m[2] === 'in') out.push((l) => key in l && values.has(l[key] as string));
-      else out.push((l) => !(key in l) || !values.has(l[key] as string));
-      continue;
-    }
-    m = /^(.+?)\s*(==|!=|=)\s*(.*)$/.exec(p);
-    if (m) {
-      const key = (m[1] as string).trim();
-      const value = (m[3] as string).trim();
-      if (m[2] === '!=') out.push((l) => l[key] !== value);
-      else out.push((l) => key in l && l[key] === value);
-      continue;
-    }
-    if (p.startsWith('!')) {
-      const key = p.slice(1).trim();
-      out.push((l) => !(key in l));
-      continue;
-    }
-    if (!/^[A-Za-z0-9._/-]+$/.test(p))
-      throw new SelectorError(`unable to parse requirement: '${p}'`);
-    out.push((l) => p in l);
-  }
-  return out;
 }
 
 function asStrings(m: YamlValue): Record<string, string> {

@@ -1,4 +1,4 @@
-// bucket: Flux's Bucket source (S3-compatible, AWS and Azure Blob) reconciled into artifacts.
+// bucket: the Bucket kind's types and its storage clients (S3-compatible, AWS, Azure Blob); the reconciler is controller/bucket.
 // Names are exported explicitly (Bucket-prefixed where generic) to stay clear of the git exports.
 export {
   BUCKET_API_VERSION,
@@ -8,15 +8,8 @@ export {
   type BucketMetadata,
   type BucketSpec,
   type BucketStatus,
-  type Condition as BucketCondition,
   type SecretData as BucketSecretData,
-  type SourceEvent as BucketEvent,
 } from './types.js';
-export {
-  reconcileBucket,
-  type BucketReconcileDeps,
-  type BucketReconcileResult,
-} from './reconcile.js';
 export {
   BucketReason,
   createBucketClient,

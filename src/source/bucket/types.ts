@@ -1,4 +1,5 @@
 // The Bucket kind (source.toolkit.fluxcd.io/v1) as Flotilla reads and writes it.
+import type { Condition } from '../../core/index.js';
 import type { Artifact } from '../artifact/index.js';
 
 export const BUCKET_API_VERSION = 'source.toolkit.fluxcd.io/v1';
@@ -40,18 +41,6 @@ export interface BucketSpec {
   readonly suspend?: boolean;
 }
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-/** metav1.Condition */
-export interface Condition {
-  readonly type: string;
-  readonly status: ConditionStatus;
-  readonly observedGeneration?: number;
-  readonly lastTransitionTime: string;
-  readonly reason: string;
-  readonly message: string;
-}
-
 export interface BucketStatus {
   readonly observedGeneration?: number;
   readonly conditions?: readonly Condition[];
@@ -75,14 +64,6 @@ export interface Bucket {
   readonly metadata: BucketMetadata;
   readonly spec: BucketSpec;
   readonly status?: BucketStatus;
-}
-
-/** A Kubernetes event to record on the object. */
-export interface SourceEvent {
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Decoded `data` of a Secret (values as text). */

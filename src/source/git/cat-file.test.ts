@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CatFile } from './index.js';
-import { FixtureRepo, git } from './testing/git-servers.js';
+import { FixtureRepo, git } from '../../testing/index.js';
 
 let root: string;
 let repo: FixtureRepo;

@@ -1,7 +1,6 @@
 // Tests the Git library against real servers on 127.0.0.1: http-backend (basic, bearer) and git daemon.
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +24,12 @@ import {
 import {
   FixtureRepo,
   git,
-  makeTestPki,
+  makeTestCertificates,
   startGitDaemon,
   startHttpGitServer,
   type RunningServer,
-  type TestPki,
-} from './testing/git-servers.js';
+  type TestCertificates,
+} from '../../testing/index.js';
 
 let root: string;
 let repos: string;
@@ -200,15 +199,11 @@ describe('in-process ref listing matches git ls-remote', () => {
 });
 
 describe('https with ca.crt and client certificates', () => {
-  const noOpenssl = existsSync('/usr/bin/openssl')
-    ? undefined
-    : 'openssl not installed (needed to make test certificates)';
-  let pki: TestPki;
+  let pki: TestCertificates;
   let tlsServer: RunningServer | undefined;
   let mtlsServer: RunningServer | undefined;
   before(async () => {
-    if (noOpenssl) return;
-    pki = await makeTestPki(join(root, 'pki'));
+    pki = await makeTestCertificates();
     tlsServer = await startHttpGitServer({
       root: repos,
       basic: { username: 'alice', password: 's3cret-pw' },
@@ -255,8 +250,7 @@ describe('https with ca.crt and client certificates', () => {
   ];
   for (const tc of cases) {
     for (const inProcess of [true, false]) {
-      it(`${tc.name} (${inProcess ? 'in-process listing' : 'git binary'})`, async (t) => {
-        if (noOpenssl) return t.skip(noOpenssl);
+      it(`${tc.name} (${inProcess ? 'in-process listing' : 'git binary'})`, async () => {
         const url = `${tc.server().url}/app.git`;
         const auth = await prepareGitAuth(url, tc.data());
         try {

@@ -10,13 +10,8 @@ export {
 export { CatFile, type GitObject } from './cat-file.js';
 export { checkoutCommit, resolveSubmoduleUrl, type CheckoutOptions } from './checkout.js';
 export { checkHistory, type HistoryCheck } from './history.js';
-export {
-  GitMirror,
-  normaliseGitUrl,
-  parseLsRemote,
-  type GitMirrorOptions,
-  type RemoteRef,
-} from './mirror.js';
+export { GitMirror, normaliseGitUrl, type GitMirrorOptions } from './mirror.js';
+export { parseLsRemote, type RemoteRef } from './remote-refs.js';
 export { parseCommit, parseTag, type ParsedObject } from './objects.js';
 export {
   DEFAULT_BRANCH,

@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
 import type { HttpAuth } from './auth.js';
-import { parseLsRemote, type RemoteRef } from './mirror.js';
+import { parseLsRemote, type RemoteRef } from './remote-refs.js';
 import { redact } from './run-git.js';
 
 export interface LsRefsOptions {

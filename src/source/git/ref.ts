@@ -1,7 +1,7 @@
 // Flux's Git reference rules: precedence commit > name > semver > tag > branch, and revision strings.
 import semver from 'semver';
 import { ErrorCategory, FlotillaError } from '../../core/index.js';
-import type { RemoteRef } from './mirror.js';
+import type { RemoteRef } from './remote-refs.js';
 
 /** `spec.ref` of a GitRepository. */
 export interface GitRepositoryRef {

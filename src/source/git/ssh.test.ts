@@ -15,7 +15,7 @@ import {
   revisionString,
   verifySshSignature,
 } from './index.js';
-import { FixtureRepo, sshdUnavailable, startSshd, type SshServer } from './testing/git-servers.js';
+import { FixtureRepo, sshdUnavailable, startSshd, type SshServer } from '../../testing/index.js';
 
 let root: string;
 before(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildArtifact } from '../artifact/index.js';
 import { GitMirror, checkoutCommit, planTreeTarball, treeTarballStream } from './index.js';
-import { FixtureRepo, git } from './testing/git-servers.js';
+import { FixtureRepo, git } from '../../testing/index.js';
 
 let root: string;
 let mirror: GitMirror;

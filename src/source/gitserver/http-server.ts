@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   answerMalformedUrl,
@@ -35,6 +36,8 @@ export interface GitHttpServerOptions {
   readonly allowPush?: boolean;
   /** @default GIT_HTTP_BACKEND */
   readonly backend?: string;
+  /** Serve HTTPS with this key pair (PEM); with `clientCa`, require a client certificate it signed. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly clientCa?: string };
   /** Where errors of requests and of the server go. @default silentLogger() */
   readonly logger?: Logger;
 }
@@ -134,7 +137,20 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     });
     cgi.stderr.resume();
   };
-  const server: Server = createServer(guardRequests(handle, { logger, server: 'git' }));
+  const handler = guardRequests(handle, { logger, server: 'git' });
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.clientCa
+            ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
+        },
+        handler,
+      )
+    : createServer(handler);
   guardServer(server, { logger, server: 'git' });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -142,7 +158,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     requests: () => count,
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@
 
 import { describe } from 'node:test';
 import { numFromText } from '../value.js';
-import { j, runCases, s, type BuiltinCase } from './testing.js';
+import { j, runCases, s, type BuiltinCase } from './testing/builtin-cases.js';
 
 const err = (error: string): { error: string } => ({ error });
 const n = (t: string) => numFromText(t)!;

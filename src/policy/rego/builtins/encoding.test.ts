@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { numFromText, valueToString, type Value } from '../value.js';
-import { callBuiltin, j, runCases, s, type BuiltinCase } from './testing.js';
+import { callBuiltin, j, runCases, s, type BuiltinCase } from './testing/builtin-cases.js';
 
 const err = (error: string): { error: string } => ({ error });
 const n = (t: string) => numFromText(t)!;

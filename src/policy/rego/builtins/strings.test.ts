@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { numFromText } from '../value.js';
 import { goSprintf, toGoArg } from './sprintf.js';
-import { j, runCases, s, type BuiltinCase } from './testing.js';
+import { j, runCases, s, type BuiltinCase } from './testing/builtin-cases.js';
 
 const err = (error: string): { error: string } => ({ error });
 
