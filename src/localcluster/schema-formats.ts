@@ -38,7 +38,7 @@ function isDateTime(s: string): boolean {
   return m !== null && m[1]! <= '23' && m[2]! <= '59' && m[3]! <= '59';
 }
 
-const GO_UNITS = new Set(['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h']);
+const GO_UNITS = new Set(['ns', 'us', '\u00b5s', '\u03bcs', 'ms', 's', 'm', 'h']);
 
 /** Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, or "0". */
 function isGoDuration(s: string): boolean {
@@ -56,7 +56,7 @@ function isGoDuration(s: string): boolean {
 
 const SCALA_UNITS = [
   ['ns', 'nano'],
-  ['us', 'µs', 'micro'],
+  ['us', '\u00b5s', 'micro'],
   ['ms', 'milli'],
   ['s', 'sec'],
   ['m', 'min'],
@@ -69,7 +69,7 @@ const SCALA_UNITS = [
 function isDuration(s: string): boolean {
   if (isGoDuration(s)) return true;
   let ok = false;
-  for (const m of s.matchAll(/((\d+)\s*([A-Za-zµ]+))/g)) {
+  for (const m of s.matchAll(/((\d+)\s*([A-Za-z\u00b5]+))/g)) {
     const unit = m[3]!.trim().toLowerCase();
     for (const variants of SCALA_UNITS) {
       const last = variants.length - 1;
