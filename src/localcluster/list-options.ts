@@ -2,6 +2,7 @@
 // resourceVersionMatch (Exact lists are served at that version, rebuilt from the watch history,
 // as etcd serves a revision), continue tokens that pin the first page's version, sendInitialEvents.
 import { ApiError, FieldErrorType, badRequest, invalid, type FieldError } from './status-errors.js';
+import { goJsonSyntaxError } from './go-json.js';
 import { isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import type { ObjectStore } from './store.js';
 
@@ -90,13 +91,15 @@ export function validateListOptions(q: URLSearchParams, watch: boolean): void {
   if (errs.length > 0) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
 
-/** A resourceVersion parameter as a number (400 like kube-apiserver for anything else). */
-export function parseResourceVersion(text: string): number {
-  if (!/^[0-9]+$/.test(text))
-    throw badRequest(
-      `invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`,
-    );
-  return Number(text);
+/**
+ * A resourceVersion parameter as a number. Anything else is a 400 on lists; a watch (`forWatch`)
+ * answers kube-apiserver's bare 500 (the cacher's error is not an API status).
+ */
+export function parseResourceVersion(text: string, forWatch = false): number {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  const why = `resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`;
+  if (forWatch) throw new ApiError(500, '', why);
+  throw badRequest(`invalid resource version: ${why}`);
 }
 
 export function encodeContinue(rv: number, after: string): string {
@@ -105,17 +108,30 @@ export function encodeContinue(rv: number, after: string): string {
   );
 }
 
+/** kube-apiserver's answer to a continue token it cannot use (storage.DecodeContinue's errors). */
+function invalidContinue(reason: string): ApiError {
+  return badRequest(`invalid continue token: continue key is not valid${reason}`);
+}
+
 function decodeContinue(token: string): { rv: number; start: string } {
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (isPlainObject(v) && typeof v.rv === 'number' && typeof v.start === 'string')
-      return { rv: v.rv, start: v.start.endsWith('\u0000') ? v.start.slice(0, -1) : v.start };
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest(
-    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
-  );
+  // base64.RawURLEncoding: the URL alphabet without padding
+  const bad = token.search(/[^A-Za-z0-9_-]/);
+  if (bad >= 0 || token.length % 4 === 1)
+    throw invalidContinue(`: illegal base64 data at input byte ${bad >= 0 ? bad : token.length - 1}`);
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const syntax = goJsonSyntaxError(text);
+  if (syntax !== undefined) throw invalidContinue(`: ${syntax}`);
+  const v = JSON.parse(text) as unknown;
+  const o = isPlainObject(v) ? v : {};
+  if (o.v !== 'meta.k8s.io/v1')
+    throw invalidContinue(
+      `: server does not recognize this encoded version ${typeof o.v === 'string' ? o.v : ''}`,
+    );
+  if (typeof o.rv !== 'number' || o.rv === 0)
+    throw invalidContinue(': incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof o.start !== 'string' || o.start === '')
+    throw invalidContinue(': encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: o.rv, start: o.start.endsWith('\u0000') ? o.start.slice(0, -1) : o.start };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -570,15 +570,19 @@ export class ObjectApi {
     }
     o = this.resetForUpdate(t, oldView, o);
     prepareForUpdate(t.info, oldView, o);
-    // the kind's validation first, then the fields an update may not change, as ValidateXUpdate
-    const errs: FieldError[] = [
-      ...(t.subresource === ''
+    // in ValidateXUpdate's order: the kind's validation, then the fields an update may not
+    // change; ConfigMaps and Secrets check their immutable fields first
+    const kindErrs =
+      t.subresource === ''
         ? [...validateObject(t.info, o, oldView), ...this.schemaErrors(t, o, oldView, warnings)]
         : t.subresource === 'status'
           ? this.schemaErrors(t, o, oldView, warnings)
-          : []),
-      ...validateUpdate(t.info, oldView, o),
-    ];
+          : [];
+    const updateErrs = validateUpdate(t.info, oldView, o);
+    const immutableFirst = t.info.group === '' && ['ConfigMap', 'Secret'].includes(t.info.kind);
+    const errs: FieldError[] = immutableFirst
+      ? [...updateErrs, ...kindErrs]
+      : [...kindErrs, ...updateErrs];
     if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), t.name, errs);
     const nm = meta(o);
     // only the main resource's strategy bumps generation (a /status write never does)
@@ -732,6 +736,8 @@ export class ObjectApi {
         nm.deletionTimestamp = nowRfc3339();
         // the namespace registry deletes without a grace period field
         if (!isNamespace) nm.deletionGracePeriodSeconds = 0;
+        // the generic store's markAsDeleting: an object with a generation gets a new one
+        if (typeof nm.generation === 'number' && nm.generation > 0) nm.generation += 1;
       }
       if (finalizers.length > 0) nm.finalizers = finalizers;
       if (isNamespace)

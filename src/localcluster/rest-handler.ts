@@ -7,7 +7,7 @@ import {
   badRequest,
   invalid,
   methodNotSupported,
-  notFound,
+  pathNotFound,
 } from './status-errors.js';
 import {
   decodeObject,
@@ -198,7 +198,8 @@ export async function handleResource(ctx: RestContext, call: RestCall): Promise<
     !(info.subresources as readonly string[]).includes(sub) &&
     !(sub === 'finalize' && info.kind === 'Namespace')
   ) {
-    throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, ri.name);
+    // no route serves it: the mux's 404
+    throw pathNotFound();
   }
   if (info.namespaced === false && ri.namespace !== '')
     throw badRequest(`the server could not find the requested resource`);
@@ -367,20 +368,42 @@ async function list(ctx: RestContext, call: RestCall): Promise<void> {
     sendJson(call.res, 200, toTable(call.info, items, listMeta, includeObject(call.query)));
     return;
   }
-  // items are stored objects whose JSON is cached: splice it in rather than serialising again
+  sendList(call, listMeta, items);
+}
+
+/** A `<Kind>List`; items are stored objects whose JSON is cached, spliced in as text. */
+function sendList(call: RestCall, metadata: Record<string, unknown>, items: KubeObject[]): void {
   const head = JSON.stringify({
     kind: `${call.info.kind}List`,
     apiVersion: groupVersionString(call.info.group, call.info.version),
-    metadata: listMeta,
+    metadata,
   });
-  sendJsonText(call.res, 200, `${head.slice(0, -1)},"items":[${items.map(toJson).join(',')}]}`);
+  const body = items.map((o) => itemJson(call.info, o)).join(',');
+  sendJsonText(call.res, 200, `${head.slice(0, -1)},"items":[${body}]}`);
+}
+
+/**
+ * A list item's JSON. Lists of built-in kinds are typed lists whose items carry no kind and
+ * apiVersion on kube-apiserver; custom resources are unstructured and keep them.
+ */
+function itemJson(info: ResourceInfo, o: KubeObject): string {
+  const text = toJson(o);
+  if (info.crd !== undefined) return text;
+  const typeMeta = `${JSON.stringify({ kind: o.kind, apiVersion: o.apiVersion }).slice(0, -1)},`;
+  if (text.startsWith(typeMeta)) return `{${text.slice(typeMeta.length)}`;
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
+  return JSON.stringify(rest);
 }
 
 function watch(ctx: RestContext, call: RestCall): void {
   validateListOptions(call.query, true);
   const rvText = call.query.get('resourceVersion') ?? '';
-  if (rvText !== '' && rvText !== '0') parseResourceVersion(rvText);
-  const { labels, fields } = selectors(call);
+  if (rvText !== '' && rvText !== '0') parseResourceVersion(rvText, true);
+  const { labels, fields: selected } = selectors(call);
+  // a watch of one object (/watch/.../configmaps/NAME) selects metadata.name
+  const name = call.ri.name;
+  const fields: typeof selected =
+    name === '' ? selected : (o) => metaOf(o).name === name && selected(o);
   const table = wantsTable(call.req.headers.accept);
   const include = includeObject(call.query);
   const timeoutSeconds = Number(call.query.get('timeoutSeconds') ?? '0');
@@ -507,10 +530,5 @@ async function deleteCollection(ctx: RestContext, call: RestCall): Promise<void>
       if (!(err instanceof ApiError && err.code === 404)) throw err;
     }
   }
-  sendJson(call.res, 200, {
-    kind: `${call.info.kind}List`,
-    apiVersion: groupVersionString(call.info.group, call.info.version),
-    metadata: { resourceVersion: String(ctx.api.store.currentRv()) },
-    items: deleted,
-  });
+  sendList(call, { resourceVersion: String(ctx.api.store.currentRv()) }, deleted);
 }

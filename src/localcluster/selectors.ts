@@ -9,6 +9,7 @@ import {
   type LabelRequirement,
 } from '../core/index.js';
 import { badRequest } from './status-errors.js';
+import { isQualifiedName, isValidLabelValue } from './validation/names.js';
 import { asString, getPath, metaOf, type KubeObject } from './object-meta.js';
 
 export type Matcher = (obj: KubeObject) => boolean;
@@ -24,7 +25,24 @@ export function parseLabelSelector(s: string | null | undefined): Matcher {
   } catch (err) {
     throw badRequest(errorMessage(err));
   }
+  for (const r of reqs) {
+    const problem = requirementProblem(r);
+    if (problem !== undefined) throw badRequest(`unable to parse requirement: ${problem}`);
+  }
   return (obj) => matchesLabels(reqs, metaOf(obj).labels ?? {});
+}
+
+/** labels.NewRequirement's key and value checks, worded as its field errors (no path: `<nil>`). */
+function requirementProblem(r: LabelRequirement): string | undefined {
+  const keyErrs = isQualifiedName(r.key);
+  if (keyErrs.length > 0)
+    return `<nil>: Invalid value: ${JSON.stringify(r.key)}: ${keyErrs.join('; ')}`;
+  for (const v of r.values) {
+    const errs = isValidLabelValue(v);
+    if (errs.length > 0)
+      return `[${r.key}]: Invalid value: ${JSON.stringify(v)}: ${errs.join('; ')}`;
+  }
+  return undefined;
 }
 
 /** A metav1.LabelSelector (matchLabels + matchExpressions) as a predicate over label maps. */

@@ -100,7 +100,13 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
       if (before) send('DELETED', ev.object);
     } else if (now && before) send('MODIFIED', ev.object);
     else if (now) send('ADDED', ev.object);
-    else if (before) send('DELETED', { ...ev.object });
+    // an object leaving the selector: its previous content at the event's resourceVersion (the
+    // cacher's convertToWatchEvent)
+    else if (before && ev.old !== undefined)
+      send('DELETED', {
+        ...ev.old,
+        metadata: { ...metaOf(ev.old), resourceVersion: metaOf(ev.object).resourceVersion },
+      });
   };
 
   const unlisten = store.hub.listen((ev) => {

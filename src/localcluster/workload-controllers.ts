@@ -88,7 +88,7 @@ function podReady(p: KubeObject): boolean {
 function condition(
   prev: unknown,
   type: string,
-  status: boolean,
+  status: boolean | 'Unknown',
   reason: string,
   message: string,
   now: string,
@@ -96,7 +96,7 @@ function condition(
   const old: unknown = (Array.isArray(prev) ? (prev as unknown[]) : []).find(
     (c) => isPlainObject(c) && c.type === type,
   );
-  const s = status ? 'True' : 'False';
+  const s = status === 'Unknown' ? status : status ? 'True' : 'False';
   const same = isPlainObject(old) && old.status === s;
   const unchanged = same && old.reason === reason && old.message === message;
   return {
@@ -107,6 +107,20 @@ function condition(
     reason,
     message,
   };
+}
+
+/**
+ * deploymentutil.SetDeploymentCondition: a condition whose status and reason are unchanged stays
+ * where it is; any other replaces the old one at the end of the list (so the order is the
+ * order of changes, as on kube-controller-manager).
+ */
+function setCondition(list: Obj[], c: Obj): Obj[] {
+  const old = list.find((x) => x.type === c.type);
+  if (old !== undefined && old.status === c.status && old.reason === c.reason) {
+    if (old.message === c.message) return list;
+    return list.map((x) => (x === old ? c : x));
+  }
+  return [...list.filter((x) => x.type !== c.type), c];
 }
 
 export interface WorkloadControllerOptions {
@@ -413,7 +427,7 @@ export class WorkloadControllers {
     const failing = newRs !== undefined && templateFails(newRs) && !complete;
     const progressing =
       spec.paused === true
-        ? condition(prev, 'Progressing', true, 'DeploymentPaused', 'Deployment is paused', now)
+        ? condition(prev, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now)
         : failing && this.deadlinePassed(prev)
           ? condition(
               prev,
@@ -458,15 +472,24 @@ export class WorkloadControllers {
             'Deployment does not have minimum availability.',
             now,
           );
+    // calculateStatus: unavailable counts the replica sets' desired replicas, not the
+    // deployment's; zero counts are omitted (omitempty). A paused deployment has its Progressing
+    // condition set before the status is calculated.
+    const total = all.reduce((n, rs) => n + num(objOf(rs.spec).replicas), 0);
+    const unavailable = Math.max(0, total - available);
+    let conditions = Array.isArray(prev) ? prev.filter(isPlainObject) : [];
+    for (const c of spec.paused === true
+      ? [progressing, availableCond]
+      : [availableCond, progressing])
+      conditions = setCondition(conditions, c);
     const status: Obj = {
       observedGeneration: metaOf(live).generation ?? 1,
-      replicas,
-      updatedReplicas: updated,
+      ...(replicas > 0 ? { replicas } : {}),
+      ...(updated > 0 ? { updatedReplicas: updated } : {}),
       ...(ready > 0 ? { readyReplicas: ready } : {}),
       ...(available > 0 ? { availableReplicas: available } : {}),
-      ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
-      terminatingReplicas: 0,
-      conditions: [availableCond, progressing],
+      ...(unavailable > 0 ? { unavailableReplicas: unavailable } : {}),
+      conditions,
     };
     if (failing && !this.deadlinePassed(prev))
       this.later(this.options.failAfterMs, () => this.enqueueDeployment(live));
@@ -531,7 +554,7 @@ export class WorkloadControllers {
     const ready = pods.filter(podReady).length;
     const status: Obj = {
       replicas: pods.length,
-      fullyLabeledReplicas: pods.length,
+      ...(pods.length > 0 ? { fullyLabeledReplicas: pods.length } : {}),
       ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
       terminatingReplicas: 0,
       observedGeneration: metaOf(live).generation ?? 1,
