@@ -117,7 +117,9 @@ function decodeContinue(token: string): { rv: number; start: string } {
   // base64.RawURLEncoding: the URL alphabet without padding
   const bad = token.search(/[^A-Za-z0-9_-]/);
   if (bad >= 0 || token.length % 4 === 1)
-    throw invalidContinue(`: illegal base64 data at input byte ${bad >= 0 ? bad : token.length - 1}`);
+    throw invalidContinue(
+      `: illegal base64 data at input byte ${bad >= 0 ? bad : token.length - 1}`,
+    );
   const text = Buffer.from(token, 'base64url').toString('utf8');
   const syntax = goJsonSyntaxError(text);
   if (syntax !== undefined) throw invalidContinue(`: ${syntax}`);
