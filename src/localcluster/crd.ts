@@ -16,6 +16,7 @@ interface CrdVersion {
   schema: SchemaNode | undefined;
   subresources: Record<string, unknown>;
   columns: PrinterColumn[];
+  selectableFields: string[];
 }
 
 function str(v: unknown): string {
@@ -33,6 +34,11 @@ function versionsOf(spec: Record<string, unknown>): CrdVersion[] {
         ? (v.schema.openAPIV3Schema as SchemaNode)
         : undefined,
     subresources: isPlainObject(v.subresources) ? v.subresources : {},
+    // `.spec.color` is selected as `spec.color`
+    selectableFields: (Array.isArray(v.selectableFields) ? v.selectableFields : [])
+      .filter(isPlainObject)
+      .map((f) => str(f.jsonPath).replace(/^\./, ''))
+      .filter((f) => f !== ''),
     columns: (Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : [])
       .filter(isPlainObject)
       .map((c) => ({
@@ -87,6 +93,7 @@ export function crdResources(
         storageVersion: storage,
         crd: metaOf(o).name ?? '',
         printerColumns: v.columns,
+        selectableFields: v.selectableFields,
         hasSpec: true,
       };
       return { info, schema: v.schema };

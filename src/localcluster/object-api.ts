@@ -73,6 +73,11 @@ export interface WriteOptions {
   readonly duplicates?: readonly string[];
   /** Duplicate keys of a YAML body, as Go's yaml package words them. */
   readonly yamlDuplicates?: readonly string[];
+  /**
+   * The subresource a write of the main resource is recorded as in managedFields: `scale`,
+   * whose writes update the workload itself.
+   */
+  readonly recordAs?: string;
 }
 
 export interface WriteResult {
@@ -394,6 +399,7 @@ export class ObjectApi {
     updated: KubeObject,
     t: Target,
     manager: string,
+    subresource = t.subresource,
   ): KubeObject {
     if (this.deps.fields === undefined) return updated;
     return this.deps.fields.track({
@@ -402,7 +408,7 @@ export class ObjectApi {
       manager,
       apiVersion: groupVersionString(t.info.group, t.info.version),
       info: t.info,
-      subresource: t.subresource,
+      subresource,
     });
   }
 
@@ -566,7 +572,7 @@ export class ObjectApi {
     this.carryOverMeta(oldMeta, m, trackFields);
     if (trackFields) {
       const base = { ...oldView, metadata: { ...oldMeta, managedFields: m.managedFields } };
-      o = this.track(base, o, t, opts.manager);
+      o = this.track(base, o, t, opts.manager, opts.recordAs);
     }
     o = this.resetForUpdate(t, oldView, o);
     prepareForUpdate(t.info, oldView, o);
@@ -621,7 +627,9 @@ export class ObjectApi {
     m.creationTimestamp = oldMeta.creationTimestamp;
     if (oldMeta.deletionTimestamp !== undefined) {
       m.deletionTimestamp = oldMeta.deletionTimestamp;
-      m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds ?? 0;
+      // a namespace is deleted without a grace period field, and keeps none
+      if (oldMeta.deletionGracePeriodSeconds === undefined) delete m.deletionGracePeriodSeconds;
+      else m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
     } else {
       delete m.deletionTimestamp;
       delete m.deletionGracePeriodSeconds;

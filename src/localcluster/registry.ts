@@ -33,6 +33,8 @@ export interface ResourceInfo {
   /** Set for kinds a CRD defines. */
   readonly crd?: string;
   readonly printerColumns?: readonly PrinterColumn[];
+  /** For CRD kinds: the version's selectableFields, as field selector labels (`spec.color`). */
+  readonly selectableFields?: readonly string[];
   /** For CRD kinds: whether the kind carries generation (always) — built-ins with a spec too. */
   readonly hasSpec: boolean;
   /** Where objects are stored when another group's resource holds them (events.k8s.io Events: core events). */

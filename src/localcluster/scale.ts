@@ -78,6 +78,6 @@ export async function updateScale(
     (t.info.scale ?? { specReplicasPath: '.spec.replicas' }).specReplicasPath,
     replicas,
   );
-  const r = await api.update({ ...t, subresource: '' }, next, opts);
+  const r = await api.update({ ...t, subresource: '' }, next, { ...opts, recordAs: 'scale' });
   return toScale(t, r.object);
 }

@@ -56,6 +56,34 @@ function pathString(at: PathLink | undefined): string {
   return s;
 }
 
+/** ObjectMeta's JSON fields: what GetObjectMetaWithOptions keeps of a custom resource's metadata. */
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
+
+function pruneObjectMeta(meta: unknown, at: PathLink, unknown: string[]): void {
+  if (!isPlainObject(meta)) return;
+  for (const key of Object.keys(meta)) {
+    if (OBJECT_META_FIELDS.has(key)) continue;
+    unknown.push(pathString({ parent: at, key }));
+    delete meta[key];
+  }
+}
+
 function prune(
   value: unknown,
   schema: SchemaNode | undefined,
@@ -73,7 +101,10 @@ function prune(
       if (sub !== undefined) {
         if (typeof value[key] === 'object' && value[key] !== null)
           prune(value[key], sub, { parent: at, key }, false, unknown);
-      } else if (embedded && ROOT_META_FIELDS.has(key)) continue;
+      } else if (embedded && ROOT_META_FIELDS.has(key)) {
+        if (key === 'metadata') pruneObjectMeta(value[key], { parent: at, key }, unknown);
+        continue;
+      }
       else if (isPlainObject(addl)) prune(value[key], addl, { parent: at, key }, false, unknown);
       // fields are kept where the schema allows anything: preserve-unknown-fields,
       // additionalProperties: true, or an object schema that declares nothing at all

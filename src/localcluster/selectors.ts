@@ -95,16 +95,25 @@ const KIND_FIELDS: Record<string, readonly string[]> = {
 function readField(o: KubeObject, field: string): string {
   if (field === 'source') return asString(getPath(o, '.source.component'));
   if (field === 'status.successful') return asString(getPath(o, '.status.succeeded') ?? 0);
-  return asString(getPath(o, `.${field}`));
+  const v = getPath(o, `.${field}`);
+  // selectable fields of custom resources may be integers or booleans
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : asString(v);
 }
 
 /** Parses `?fieldSelector=`: metadata.name and metadata.namespace everywhere, plus the kind's own fields. */
 export function parseFieldSelector(
   s: string | null | undefined,
-  kind?: { readonly group: string; readonly kind: string },
+  kind?: {
+    readonly group: string;
+    readonly kind: string;
+    readonly selectableFields?: readonly string[];
+  },
 ): Matcher {
   if (s === null || s === undefined || s.trim() === '') return MATCH_ALL;
-  const allowed = kind === undefined ? [] : (KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []);
+  const allowed =
+    kind === undefined
+      ? []
+      : [...(KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []), ...(kind.selectableFields ?? [])];
   const checks: Matcher[] = [];
   for (const part of splitSelectorTerms(s)) {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);

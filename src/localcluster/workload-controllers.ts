@@ -489,6 +489,7 @@ export class WorkloadControllers {
       ...(ready > 0 ? { readyReplicas: ready } : {}),
       ...(available > 0 ? { availableReplicas: available } : {}),
       ...(unavailable > 0 ? { unavailableReplicas: unavailable } : {}),
+      terminatingReplicas: 0,
       conditions,
     };
     if (failing && !this.deadlinePassed(prev))

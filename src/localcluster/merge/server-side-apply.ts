@@ -375,7 +375,8 @@ export function trackUpdate(args: {
   if (!untouched) {
     const set = (previous?.set.difference(diff.removed) ?? new FieldSet()).addAll(gained);
     set.prune();
-    const time = gained.isEmpty() ? previous?.time : args.now;
+    // the scale handler converts its entries back to the parent without a time
+    const time = subresource === 'scale' ? undefined : gained.isEmpty() ? previous?.time : args.now;
     if (set.isEmpty()) managers.delete(selfId);
     else
       managers.set(selfId, {

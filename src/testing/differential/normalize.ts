@@ -199,6 +199,14 @@ export function differences(real: unknown, local: unknown, max = 12): string[] {
       a.forEach((x, i) => walk(x, b[i], `${path}[${i}]`));
       return;
     }
+    if (typeof a === 'string' && typeof b === 'string' && a !== b && a.length + b.length > 400) {
+      // long texts (messages quoting whole objects): where they part
+      let i = 0;
+      while (a[i] === b[i]) i++;
+      const around = (t: string): string => JSON.stringify(t.slice(Math.max(0, i - 80), i + 160));
+      out.push(`${path}: differ at ${i}: real …${around(a)}… | local …${around(b)}…`);
+      return;
+    }
     if (JSON.stringify(a) !== JSON.stringify(b))
       out.push(`${path || '(root)'}: real ${show(a)} | local ${show(b)}`);
   };
