@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
-import { guardServer, silentLogger, type Logger } from '../core/index.js';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { FlotillaError, guardServer, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
 import { resolveAdminToken } from './admin-token.js';
 import {
@@ -78,6 +78,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const name = options.name ?? 'flotilla-local';
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const dataDir = options.dataDir;
+  // a taken port fails at once, before any file is written or controller started
+  if (options.port !== undefined && options.port !== 0) await assertPortFree(options.port);
   if (dataDir !== undefined) securePrivateDir(dataDir, logger);
   // only a persistent database needs the directory to itself
   const unlock = dataDir !== undefined && !inMemory ? lockDataDir(dataDir) : () => undefined;
@@ -172,13 +174,14 @@ async function serve(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  try {
+    await listen(server, options.port ?? 0);
+  } catch (err) {
+    // nothing may keep the process alive or hold the database after a failed start
+    controllers.stop();
+    store.close();
+    throw err;
+  }
   const addr = server.address();
   port = typeof addr === 'object' && addr !== null ? addr.port : 0;
   const url = `https://127.0.0.1:${port}`;
@@ -205,4 +208,32 @@ async function serve(
       unlock();
     },
   };
+}
+
+function portError(port: number, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new FlotillaError(
+      `cannot serve the local cluster on 127.0.0.1:${port}: the port is already in use (choose another with --port)`,
+      { reason: 'PortInUse', cause: err },
+    );
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function listen(server: NetServer, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown): void => reject(portError(port, err));
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+}
+
+/** Listens on the port and lets it go: whether `listen` will succeed a moment later. */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createNetServer();
+  await listen(probe, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
