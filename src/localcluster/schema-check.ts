@@ -104,8 +104,7 @@ function prune(
       } else if (embedded && ROOT_META_FIELDS.has(key)) {
         if (key === 'metadata') pruneObjectMeta(value[key], { parent: at, key }, unknown);
         continue;
-      }
-      else if (isPlainObject(addl)) prune(value[key], addl, { parent: at, key }, false, unknown);
+      } else if (isPlainObject(addl)) prune(value[key], addl, { parent: at, key }, false, unknown);
       // fields are kept where the schema allows anything: preserve-unknown-fields,
       // additionalProperties: true, or an object schema that declares nothing at all
       else if (addl === true || preserves(schema) || (props === undefined && addl === undefined))

@@ -4,10 +4,10 @@
 //
 // Run: node --import tsx src/testing/generate-bootstrap-rbac.ts
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { projectRoot } from './oracles.js';
 import { startRealCluster } from './real-cluster.js';
+import { getJson as get } from './get-json.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,22 +18,6 @@ const LISTS = [
   ['Role', `/apis/rbac.authorization.k8s.io/v1/roles?${SELECTOR}`],
   ['RoleBinding', `/apis/rbac.authorization.k8s.io/v1/rolebindings?${SELECTOR}`],
 ] as const;
-
-function get(server: string, caPem: string, token: string, path: string): Promise<Json> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, server),
-      { ca: caPem, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Only what a fresh object carries: name, namespace, labels, annotations and the content. */
 function strip(kind: string, o: Json): Json {

@@ -6,10 +6,10 @@
 // Run: node --import tsx src/testing/generate-builtin-schemas.ts
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { projectRoot } from './oracles.js';
 import { startRealCluster } from './real-cluster.js';
+import { getJson as get } from './get-json.js';
 
 type Json = Record<string, unknown>;
 
@@ -69,25 +69,6 @@ const COMMON = [
   'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
 ];
 const REF = '#/components/schemas/';
-
-function get(server: string, caPem: string, token: string, path: string): Promise<Json> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, server),
-      { ca: caPem, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
-          else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

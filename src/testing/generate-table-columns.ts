@@ -4,37 +4,15 @@
 //
 // Run: node --import tsx src/testing/generate-table-columns.ts
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { projectRoot } from './oracles.js';
 import { startRealCluster } from './real-cluster.js';
 import { startLocalCluster } from '../localcluster/index.js';
+import { getJson as get } from './get-json.js';
 
 type Json = Record<string, unknown>;
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-
-function get(
-  server: string,
-  caPem: string,
-  token: string,
-  path: string,
-  accept: string,
-): Promise<Json> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, server),
-      { ca: caPem, headers: { authorization: `Bearer ${token}`, accept } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function main(): Promise<void> {
   const [real, local] = await Promise.all([

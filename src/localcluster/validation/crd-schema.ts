@@ -372,15 +372,17 @@ function nestedValidation(
     errs.push(forbidden(prop(path, 'metadata'), 'must not be specified in a nested context'));
 }
 
+/** A map or list type extension on a node of another (or no) type. */
+function typeRequiredBy(path: string, type: string, want: string, ext: string): FieldError {
+  const detail = `must be ${want} if ${ext} is specified`;
+  return type === ''
+    ? required(child(path, 'type'), detail)
+    : invalid(child(path, 'type'), type, detail);
+}
+
 /** validateStructuralCompleteness: what allOf/anyOf/oneOf/not name must exist in the schema. */
 function completeness(s: Schema, path: string, errs: FieldError[]): void {
-  const nested = [
-    ...(isPlainObject(s.not) ? [[s.not, `${path}.not`] as const] : []),
-    ...list(s, 'allOf').map((n, i) => [n, `${path}.allOf[${i}]`] as const),
-    ...list(s, 'anyOf').map((n, i) => [n, `${path}.anyOf[${i}]`] as const),
-    ...list(s, 'oneOf').map((n, i) => [n, `${path}.oneOf[${i}]`] as const),
-  ];
-  for (const [n, vPath] of nested) nestedCompleteness(n, s, path, vPath, errs);
+  completenessOf(s, s, path, path, errs);
 }
 
 function nestedCompleteness(
@@ -564,29 +566,14 @@ function listAndMapTypes(s: Schema, path: string, errs: FieldError[]): void {
   const keys = Array.isArray(s['x-kubernetes-list-map-keys'])
     ? (s['x-kubernetes-list-map-keys'] as unknown[]).map(String)
     : [];
-  if (typeof mapType === 'string' && type !== 'object') {
-    if (type === '')
-      errs.push(
-        required(child(path, 'type'), 'must be object if x-kubernetes-map-type is specified'),
-      );
-    else
-      errs.push(
-        invalid(child(path, 'type'), type, 'must be object if x-kubernetes-map-type is specified'),
-      );
-  }
+  if (typeof mapType === 'string' && type !== 'object')
+    errs.push(typeRequiredBy(path, type, 'object', 'x-kubernetes-map-type'));
   if (typeof mapType === 'string' && mapType !== 'atomic' && mapType !== 'granular')
     errs.push(notSupported(child(path, 'x-kubernetes-map-type'), mapType, ['atomic', 'granular']));
   const items = obj(s.items);
-  if (typeof listType === 'string' && type !== 'array') {
-    if (type === '')
-      errs.push(
-        required(child(path, 'type'), 'must be array if x-kubernetes-list-type is specified'),
-      );
-    else
-      errs.push(
-        invalid(child(path, 'type'), type, 'must be array if x-kubernetes-list-type is specified'),
-      );
-  } else if (listType === 'set' && items !== undefined) {
+  if (typeof listType === 'string' && type !== 'array')
+    errs.push(typeRequiredBy(path, type, 'array', 'x-kubernetes-list-type'));
+  else if (listType === 'set' && items !== undefined) {
     const it = str(items.type);
     const itemList = items['x-kubernetes-list-type'];
     if (it === 'array' && typeof itemList === 'string' && itemList !== 'atomic')
