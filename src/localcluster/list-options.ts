@@ -92,14 +92,14 @@ export function validateListOptions(q: URLSearchParams, watch: boolean): void {
 }
 
 /**
- * A resourceVersion parameter as a number. Anything else is a 400 on lists; a watch (`forWatch`)
- * answers kube-apiserver's bare 500 (the cacher's error is not an API status).
+ * A resourceVersion parameter as a number; anything else is a 400. (kube-apiserver answers a
+ * watch with a bare 500 here, its cacher's error; no input may make this server answer 500.)
  */
-export function parseResourceVersion(text: string, forWatch = false): number {
+export function parseResourceVersion(text: string): number {
   if (/^[0-9]+$/.test(text)) return Number(text);
-  const why = `resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`;
-  if (forWatch) throw new ApiError(500, '', why);
-  throw badRequest(`invalid resource version: ${why}`);
+  throw badRequest(
+    `invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`,
+  );
 }
 
 export function encodeContinue(rv: number, after: string): string {

@@ -398,7 +398,7 @@ function itemJson(info: ResourceInfo, o: KubeObject): string {
 function watch(ctx: RestContext, call: RestCall): void {
   validateListOptions(call.query, true);
   const rvText = call.query.get('resourceVersion') ?? '';
-  if (rvText !== '' && rvText !== '0') parseResourceVersion(rvText, true);
+  if (rvText !== '' && rvText !== '0') parseResourceVersion(rvText);
   const { labels, fields: selected } = selectors(call);
   // a watch of one object (/watch/.../configmaps/NAME) selects metadata.name
   const name = call.ri.name;
