@@ -40,6 +40,24 @@ export default tseslint.config(
     },
   },
   {
+    // The browser app has its own compiler settings (DOM, JSX, bundler resolution).
+    files: ['src/tower/web/**/*.ts', 'src/tower/web/**/*.tsx'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        project: './src/tower/web/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts', 'bench/**/*.ts'],
     plugins: { flotilla },
     rules: { 'flotilla/layers': 'error' },
@@ -56,6 +74,32 @@ export default tseslint.config(
           selector: "ImportExpression:not([source.type='Literal'][source.value=/^\\.\\.?\\//])",
           message:
             "a dynamic import() of a package fails in the shipped bundle; load it with core's lazyRequire",
+        },
+      ],
+    },
+  },
+  {
+    // Reconcile paths never block the event loop: one synchronous file or process call stalls
+    // every other reconcile, watch and health probe of the controller (issue 24).
+    files: [
+      'src/controller/**/*.ts',
+      'src/apply/**/*.ts',
+      'src/source/**/*.ts',
+      'src/render/flux/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:fs', 'fs', 'node:child_process', 'child_process'],
+              importNamePattern: 'Sync$',
+              message:
+                'no synchronous file system or child process calls in reconcile paths: use node:fs/promises or spawn',
+            },
+          ],
         },
       ],
     },

@@ -1,11 +1,17 @@
 // Benchmark of artifact building: a 5,000-file tree archived by ArtifactStore.archive (with
 // Flux's ignore rules) against `tar -czf` of the same tree, in the same run; prints the ratio.
+// Then the consumer side: fetch to disk, and into memory as the controller does, against tar -xzf.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ArtifactStore, fetchArtifact, startArtifactServer } from '../src/source/index.js';
+import {
+  ArtifactStore,
+  fetchArtifact,
+  fetchArtifactTree,
+  startArtifactServer,
+} from '../src/source/index.js';
 
 const DIRS = 50;
 const FILES_PER_DIR = 100;
@@ -69,11 +75,15 @@ try {
   const latest = await store.archive(owner, tree, { revision: 'final' });
   await fetchArtifact(latest.url, latest.digest, join(work, 'fetched-warmup'));
   const fetches: number[] = [];
+  const trees: number[] = [];
   const untars: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     let t = performance.now();
     await fetchArtifact(latest.url, latest.digest, join(work, `fetched-${i}`));
     fetches.push(performance.now() - t);
+    t = performance.now();
+    await fetchArtifactTree(latest.url, latest.digest, `/artifact/run-${i}`);
+    trees.push(performance.now() - t);
     const out = join(work, `untar-${i}`);
     mkdirSync(out);
     t = performance.now();
@@ -101,6 +111,11 @@ try {
     `tar -xzf baseline (local file, no download/verify):  median ${untarMs.toFixed(1)} ms`,
   );
   console.log(`ratio fetchArtifact / tar -xzf: ${(fetchMs / untarMs).toFixed(2)}x`);
+  const treeMs = median(trees);
+  console.log(
+    `fetchArtifactTree (download + verify + unpack into memory, what the controller does): median ${treeMs.toFixed(1)} ms`,
+  );
+  console.log(`ratio fetchArtifactTree / tar -xzf: ${(treeMs / untarMs).toFixed(2)}x`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

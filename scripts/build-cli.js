@@ -23,7 +23,7 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
  * (`kustomize build`, `version`, `--help`). Every other dependency stays a require() resolved
  * from node_modules at run time (native addons, large clients, packages reading their own files).
  */
-const INLINED = new Set(['commander', 'yaml']);
+const INLINED = new Set(['commander', 'yaml', 're2js']);
 
 /** The bundle's own URL; `import.meta.url` of the bundled modules is derived from it. */
 const BUNDLE_URL = '__flotillaBundleUrl';

@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/index.js';
 import { maskSecrets } from './mask.js';
 
 /** Fields that change on every write and say nothing about the desired state. */
-function forDisplay(obj: KubeObject | undefined): string {
+export function forDisplay(obj: KubeObject | undefined): string {
   if (!obj) return '';
   const copy = structuredClone(obj);
   const m = copy.metadata;

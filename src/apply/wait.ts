@@ -47,10 +47,17 @@ export async function waitForSet(
   opts: WaitOptions,
 ): Promise<ObjectHealth[]> {
   const deadline = Date.now() + opts.timeout;
+  // An object found healthy is not read again: each poll reads only those still pending.
+  const healthy = new Map<ObjectRef, ObjectHealth>();
   for (;;) {
-    const results = await checkHealth(ctx, refs, opts.concurrency);
-    const pending = results.filter((r) => !done(r.health.status));
-    if (pending.length === 0) return results;
+    const checked = await checkHealth(
+      ctx,
+      refs.filter((r) => !healthy.has(r)),
+      opts.concurrency,
+    );
+    for (const r of checked) if (done(r.health.status)) healthy.set(r.ref, r);
+    const pending = checked.filter((r) => !done(r.health.status));
+    if (pending.length === 0) return refs.map((r) => healthy.get(r) as ObjectHealth);
     const failed = pending.filter((r) => r.health.status === HealthStatus.Degraded);
     if (opts.failFast && failed.length > 0) {
       throw new FlotillaError(`health check failed: ${describe(failed)}`, {

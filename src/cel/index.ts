@@ -38,3 +38,4 @@ export { authorizerValue } from './lib/authz.js';
 export { MATH, ENCODERS, STRINGS_V3 } from './lib/extensions.js';
 export type { Authorizer, AuthzAttributes, CallContext, Library } from './library.js';
 export type { CostEstimate } from './cost.js';
+export * from './admission/index.js';

@@ -117,7 +117,11 @@ export function assignable(formal: CelT, actual: CelT, b: Map<string, CelT>): bo
       b.set(formal.name, actual);
       return true;
     }
-    if (assignable(bound, actual, b)) return true;
+    if (assignable(bound, actual, b)) {
+      // keep the more general of the two (cel-go's mostGeneral): `c ? null : dyn` is dyn
+      if (!isEqualOrLessSpecific(bound, actual)) b.set(formal.name, actual);
+      return true;
+    }
     if (isDyn(actual)) return true;
     // widen to the more general (e.g. null to a message-like type)
     if (assignable(actual, bound, new Map(b))) {
@@ -152,6 +156,18 @@ export function assignable(formal: CelT, actual: CelT, b: Map<string, CelT>): bo
     case 'type':
       return actual.k === 'type';
   }
+}
+
+/** cel-go's isEqualOrLessSpecific: whether `a` is at least as general as `b`. */
+function isEqualOrLessSpecific(a: CelT, b: CelT): boolean {
+  if (isDyn(a) || a.k === 'param') return true;
+  if (isDyn(b) || b.k === 'param') return false;
+  if (a.k !== b.k) return false;
+  if (a.k === 'list' && b.k === 'list') return isEqualOrLessSpecific(a.elem, b.elem);
+  if (a.k === 'map' && b.k === 'map')
+    return isEqualOrLessSpecific(a.key, b.key) && isEqualOrLessSpecific(a.value, b.value);
+  if (a.k === 'prim' && b.k === 'prim') return a.name === b.name;
+  return true;
 }
 
 /** The more general of two types for a join (list literal elements, conditional branches). */

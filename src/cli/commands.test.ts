@@ -11,7 +11,7 @@ import { startLocalCluster, type LocalCluster } from '../localcluster/index.js';
 import { KubeClient } from '../kube/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../source/index.js';
 import { installCrds, startControllers, type RunningControllers } from '../controller/index.js';
-import { runCli } from '../testing/index.js';
+import { newAgeKey, oracleSkip, runCli, sopsEncrypt } from '../testing/index.js';
 
 const env = {
   ...process.env,
@@ -182,6 +182,36 @@ describe('flotilla commands against a cluster', () => {
       /^apiVersion: v1\ndata:\n {2}env: staging\nkind: ConfigMap\nmetadata:\n {2}name: settings\n {2}namespace: apps\n/,
     );
     assert.match(res.stdout, /---\napiVersion: apps\/v1\nkind: Deployment\n/);
+  });
+
+  it('build ks and diff ks mask SOPS-encrypted Secret values, as flux build does', async (t) => {
+    const skip = oracleSkip('sops');
+    if (skip) return t.skip(skip);
+    const key = await newAgeKey();
+    const dir = join(work, 'sops-apps');
+    mkdirSync(dir, { recursive: true });
+    const secret =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\nstringData:\n  password: cli-secret-value\n';
+    writeFileSync(
+      join(dir, 'secret.yaml'),
+      sopsEncrypt(secret, 'secret.yaml', {
+        age: [key.recipient],
+        flags: ['--encrypted-regex', '^(data|stringData)$'],
+      }),
+    );
+    try {
+      const built = await flotilla('build', 'ks', 'apps', '--path', dir);
+      assert.equal(built.code, 0, built.stderr);
+      assert.match(
+        built.stdout,
+        /stringData:\n {2}password: '\*\*SOPS\*\*'|password: "\*\*SOPS\*\*"|password: \*\*SOPS\*\*/,
+      );
+      assert.doesNotMatch(built.stdout, /ENC\[|sops:/);
+      const diffed = await flotilla('diff', 'ks', 'apps', '--path', dir);
+      assert.doesNotMatch(diffed.stdout + diffed.stderr, /cli-secret-value/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('diff ks exits 0 without differences and 1 with them, showing the change', async () => {

@@ -8,7 +8,10 @@ export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
 export interface GlobalOptions {
   readonly kubeconfig: string | undefined;
+  /** The last --context given. */
   readonly context: string | undefined;
+  /** Every --context given, in order (commands that show several clusters). */
+  readonly contexts: readonly string[];
   readonly namespace: string;
   readonly allNamespaces: boolean;
   readonly output: OutputFormat;
@@ -25,9 +28,16 @@ export interface CliContext {
 /** Reads the global flags from any (sub)command and builds the context a command runs in. */
 export function contextFrom(command: Command): CliContext {
   const raw = command.optsWithGlobals<Record<string, unknown>>();
+  const given = raw['context'];
+  const contexts = Array.isArray(given)
+    ? given.map(String)
+    : typeof given === 'string'
+      ? [given]
+      : [];
   const options: GlobalOptions = {
     kubeconfig: typeof raw['kubeconfig'] === 'string' ? raw['kubeconfig'] : undefined,
-    context: typeof raw['context'] === 'string' ? raw['context'] : undefined,
+    context: contexts.at(-1),
+    contexts,
     namespace: typeof raw['namespace'] === 'string' ? raw['namespace'] : 'flux-system',
     allNamespaces: raw['allNamespaces'] === true,
     output: (raw['output'] as OutputFormat | undefined) ?? OutputFormat.Table,

@@ -1,9 +1,9 @@
 // Builds a Kustomization from a local directory the way the controller would (the same Flux
 // build, substitution included), for `flotilla build ks` and `flotilla diff ks`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { diskFs } from '../core/index.js';
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import { fluxBuild, loadSubstituteFrom, type Kustomization } from '../controller/index.js';
@@ -79,18 +79,15 @@ export async function buildLocally(
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new CliError(`--path: '${path}' is not a directory`);
   const root = sourceRoot(dir);
-  const work = mkdtempSync(join(tmpdir(), 'flotilla-build-'));
-  try {
-    // The build writes the Flux overlay into the tree, so it works on a copy.
-    cpSync(root, work, { recursive: true, filter: (src) => !src.split('/').includes('.git') });
-    const substituteFrom = client ? await loadSubstituteFrom(client, ks) : [];
-    return await fluxBuild({
-      root: work,
-      dir: join(work, relative(root, dir)),
-      kustomization: ks,
-      substituteFrom,
-    });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  // The build writes nothing: Flux's overlay of the kustomization file is read from memory.
+  const substituteFrom = client ? await loadSubstituteFrom(client, ks) : [];
+  return fluxBuild({
+    fs: diskFs,
+    root,
+    dir,
+    kustomization: ks,
+    substituteFrom,
+    // No keys here: encrypted Secret values are masked, as `flux build` does.
+    decryption: 'mask',
+  });
 }

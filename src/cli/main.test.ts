@@ -25,6 +25,7 @@ describe('flotilla CLI', () => {
       'controller',
       'install',
       'up',
+      'tower',
       'create',
       'kustomize',
       'version',

@@ -25,8 +25,11 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   install: async () => [(await import('./commands/install.js')).registerInstallCommand],
   cluster: async () => [(await import('./commands/cluster.js')).registerClusterCommand],
   kustomize: async () => [(await import('./commands/kustomize.js')).registerKustomizeCommand],
+  helm: async () => [(await import('./commands/helm.js')).registerHelmCommand],
   version: async () => [(await import('./commands/version.js')).registerVersionCommand],
   rego: async () => [(await import('./commands/rego.js')).registerRegoCommand],
+  policy: async () => [(await import('./commands/policy.js')).registerPolicyCommand],
+  tower: async () => [(await import('./commands/tower.js')).registerTowerCommand],
 };
 // suspend and resume live in the same module as reconcile.
 COMMANDS['suspend'] = COMMANDS['reconcile'] as () => Promise<Register[]>;
@@ -84,11 +87,23 @@ const LISTING: Record<string, { readonly term: string; readonly description: str
     term: 'kustomize',
     description: 'render kustomizations natively (kustomize v5.5.0 compatible)',
   },
+  helm: {
+    term: 'helm',
+    description: 'render Helm charts natively (helm v3.21.4 compatible)',
+  },
   version: {
     term: 'version',
     description: 'print the version of flotilla and of the runtime it runs on',
   },
   rego: { term: 'rego', description: 'evaluate and test Rego policies (OPA compatible)' },
+  policy: {
+    term: 'policy',
+    description: 'test Gatekeeper policies (gator verify) and show audit results',
+  },
+  tower: {
+    term: 'tower [options]',
+    description: 'serve Tower, the fleet dashboard, for one or more clusters (kubeconfig contexts)',
+  },
 };
 
 /** Global options that take a value, so the command name is found after them. */
@@ -147,7 +162,11 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
       '--kubeconfig <path>',
       'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
     )
-    .option('--context <name>', 'kubeconfig context to use')
+    .option(
+      '--context <name>',
+      'kubeconfig context to use (flotilla tower takes several)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('-n, --namespace <name>', 'namespace of the object', 'flux-system')
     .option('-A, --all-namespaces', 'act on all namespaces', false)
     .addOption(

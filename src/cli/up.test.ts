@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, type KubeObject } from '../kube/index.js';
-import { startCli } from '../testing/index.js';
+import { ensureTowerWeb, startCli, type CliProcess } from '../testing/index.js';
 
 const env = { GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
 
@@ -18,10 +18,19 @@ const startUp = (data: string, ...extra: string[]) =>
 describe('flotilla up', () => {
   it('reconciles the example fleet, applies a commit, stops on SIGINT and resumes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
+    await ensureTowerWeb();
+    let running: CliProcess | undefined;
     try {
-      const first = await startUp(data);
+      const first = await startUp(data, '--tower-listen', '127.0.0.1:0');
+      running = first;
       await first.waitFor(/All sources and Kustomizations are Ready/);
       assert.match(first.stdout(), /created from examples\/fleet/);
+      // Tower's address follows the status table, and it shows the same fleet.
+      await first.waitFor(/Tower\s+http:\/\/127\.0\.0\.1:\d+/);
+      const tower = /Tower\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(first.stdout())?.[1] ?? '';
+      const fleet = (await (await fetch(`${tower}/api/fleet`)).json()) as { total: number };
+      assert.ok(fleet.total >= 2, `${fleet.total} apps in Tower`);
+      assert.match(readFileSync(join(data, 'tower', 'tokens.csv'), 'utf8'), /^[\w-]+,admin,/);
       assert.match(
         first.stdout(),
         /Kustomization\s+apps\s+main@sha1:[0-9a-f]{40}\s+False\s+True\s+Applied revision/,
@@ -60,7 +69,8 @@ describe('flotilla up', () => {
       first.child.kill('SIGINT');
       assert.equal(await first.exited, 0);
 
-      const second = await startUp(data, '--exit-when-ready', '--timeout', '90');
+      const second = await startUp(data, '--exit-when-ready', '--timeout', '90', '--no-tower');
+      running = second;
       await second.waitFor(/resumed/);
       assert.equal(await second.exited, 0);
       assert.match(
@@ -68,6 +78,8 @@ describe('flotilla up', () => {
         new RegExp(`Kustomization\\s+apps\\s+main@sha1:${sha}\\s+False\\s+True`),
       );
     } finally {
+      // A failed assertion must not leave `flotilla up` running.
+      if (running?.child.exitCode === null) await running.stop();
       rmSync(data, { recursive: true, force: true });
     }
   });

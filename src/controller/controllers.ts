@@ -22,6 +22,11 @@ import type { ObjectKey } from './runtime/manager.js';
 import type { SourceArtifact } from './kustomization/source.js';
 import { bucketController } from './bucket/controller.js';
 import { gitRepositoryController } from './gitrepository/controller.js';
+import { helmChartController } from './helmchart/controller.js';
+import { HELMCHART_KIND } from './helmchart/types.js';
+import { helmReleaseController } from './helmrelease/controller.js';
+import { helmRepositoryController } from './helmrepository/controller.js';
+import { HELMREPOSITORY_KIND } from './helmrepository/types.js';
 import { kustomizationController } from './kustomization/controller.js';
 
 export interface ControllersOptions {
@@ -131,17 +136,36 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       }),
     );
     m.register(bucketController({ ...runtime('bucket', sourceRecorder), store }));
+    m.register(helmRepositoryController({ ...runtime('helmrepository', sourceRecorder), store }));
+    const resolveArtifact = artifactResolver(store, (kind, key) =>
+      m.cached(SOURCE_API_VERSION, kind, key),
+    );
+    m.register(
+      helmChartController({
+        ...runtime('helmchart', sourceRecorder),
+        store,
+        artifactUrl: resolveArtifact,
+        tmpDir: join(options.dataDir, 'work'),
+      }),
+    );
     m.register(
       kustomizationController({
         ...runtime('kustomization', recorderFor('kustomize-controller')),
-        workDir: join(options.dataDir, 'work'),
-        artifactUrl: artifactResolver(store, (kind, key) =>
-          m.cached(SOURCE_API_VERSION, kind, key),
-        ),
+        artifactUrl: resolveArtifact,
         ...(options.requeueDependencyMs !== undefined
           ? { requeueDependencyMs: options.requeueDependencyMs }
           : {}),
         ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
+      }),
+    );
+    m.register(
+      helmReleaseController({
+        ...runtime('helmrelease', recorderFor('helm-controller')),
+        store,
+        artifactUrl: resolveArtifact,
+        ...(options.requeueDependencyMs !== undefined
+          ? { requeueDependencyMs: options.requeueDependencyMs }
+          : {}),
       }),
     );
     manager = m;
@@ -211,6 +235,8 @@ const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
 const SOURCE_KINDS: Readonly<Record<string, string>> = {
   gitrepository: GITREPOSITORY_KIND,
   bucket: BUCKET_KIND,
+  helmrepository: HELMREPOSITORY_KIND,
+  helmchart: HELMCHART_KIND,
 };
 
 /**

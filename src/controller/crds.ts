@@ -1,5 +1,6 @@
 // The CRDs Flotilla's controllers serve (Flux's own schemas, shipped in config/crd/), and their
 // installation into a cluster with the apply engine (which waits until they are Established).
+// eslint-disable-next-line no-restricted-imports -- read once by `flotilla install` and at start-up, never in a reconcile
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

@@ -3,6 +3,7 @@
 // malformed URL is a 400 and an error escaping a handler is logged and answered 500, never an
 // uncaught exception that stops the process with every other server and controller in it.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Logger } from './logging.js';
 
 /** A request handler, synchronous or asynchronous. */
@@ -101,4 +102,20 @@ export function decodePath(path: string): string | undefined {
     return undefined;
   }
   return decoded.includes('\0') ? undefined : decoded;
+}
+
+/**
+ * Starts listening and resolves with the port (the one chosen when `port` is 0); rejects when the
+ * address cannot be bound (EADDRINUSE) instead of emitting an unhandled 'error'.
+ */
+export async function listen(server: NetServer, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  return typeof addr === 'object' && addr !== null ? addr.port : 0;
 }

@@ -228,10 +228,26 @@ export class KubeClient {
     type: { readonly apiVersion: string; readonly kind: string },
     options: ListOptions = {},
   ): Promise<KubeList<T>> {
-    const { path } = await this.pathFor(gvkOf(type), options.namespace ?? '*');
     const items: T[] = [];
-    let cont: string | undefined;
     let first: KubeList<T> | undefined;
+    for await (const page of this.listPages<T>(type, options)) {
+      first ??= page;
+      items.push(...page.items);
+      first.metadata = page.metadata;
+    }
+    return { ...(first as KubeList<T>), items };
+  }
+
+  /**
+   * Lists a kind one page at a time (`limit` objects each), so that a caller that handles each
+   * page and lets it go (an audit) holds at most one page in memory.
+   */
+  async *listPages<T extends KubeObject = KubeObject>(
+    type: { readonly apiVersion: string; readonly kind: string },
+    options: ListOptions = {},
+  ): AsyncGenerator<KubeList<T>> {
+    const { path } = await this.pathFor(gvkOf(type), options.namespace ?? '*');
+    let cont: string | undefined;
     do {
       const res = await this.send({
         method: 'GET',
@@ -245,17 +261,16 @@ export class KubeClient {
         },
       });
       const page = JSON.parse(res.body) as KubeList<T>;
-      first ??= page;
       // Lists omit apiVersion/kind on items; put them back so items are whole objects.
       for (const item of page.items ?? []) {
         item.apiVersion ??= type.apiVersion;
         item.kind ??= type.kind;
-        items.push(item);
       }
+      page.items ??= [];
       cont = page.metadata?.continue || undefined;
-      if (!cont) first.metadata = page.metadata ?? {};
+      page.metadata ??= {};
+      yield page;
     } while (cont);
-    return { ...first, items };
   }
 
   async create<T extends KubeObject = KubeObject>(obj: T, options: WriteOptions = {}): Promise<T> {

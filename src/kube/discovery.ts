@@ -73,6 +73,14 @@ export class Discovery {
    * a namespace's deletion goes through). Asks the server afresh, so new CRDs are included.
    */
   async namespacedResources(): Promise<ApiResource[]> {
+    return (await this.listableResources()).filter((r) => r.namespaced);
+  }
+
+  /**
+   * Every resource (namespaced or not) that can be listed, in the preferred version of each
+   * group (what an audit goes through). Asks the server afresh, so new CRDs are included.
+   */
+  async listableResources(): Promise<ApiResource[]> {
     const core = JSON.parse(
       (await this.transport.request({ method: 'GET', path: '/api' })).body,
     ) as {
@@ -89,7 +97,7 @@ export class Discovery {
     ];
     const entries = await Promise.all(gvs.map((gv) => this.fetch(gv, undefined)));
     return entries.flatMap((e) =>
-      [...(e?.byKind.values() ?? [])].filter((r) => r.namespaced && r.verbs.includes('list')),
+      [...(e?.byKind.values() ?? [])].filter((r) => r.verbs.includes('list')),
     );
   }
 

@@ -14,6 +14,8 @@ export interface TransportOptions {
   readonly userAgent?: string;
   /** Act as this user (Impersonate-User / Impersonate-Group headers), e.g. a service account. */
   readonly impersonate?: { readonly user: string; readonly groups?: readonly string[] };
+  /** Told each `Warning` header's text (admission warnings, deprecations), as kubectl prints them. */
+  readonly onWarning?: (warning: string) => void;
 }
 
 export interface TransportRequest {
@@ -51,6 +53,7 @@ export class KubeTransport {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly impersonate: TransportOptions['impersonate'];
+  private readonly onWarning: TransportOptions['onWarning'];
 
   constructor(
     readonly connection: ClusterConnection,
@@ -60,6 +63,7 @@ export class KubeTransport {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.userAgent = options.userAgent ?? 'flotilla';
     this.impersonate = options.impersonate;
+    this.onWarning = options.onWarning;
     const tls = connection.tls;
     const agentOptions: https.AgentOptions = {
       keepAlive: true,
@@ -196,6 +200,7 @@ export class KubeTransport {
         r.destroy(new Error(`no answer within ${timeoutMs} ms`));
       });
       r.on('response', (res) => {
+        if (this.onWarning !== undefined) for (const w of warningsOf(res)) this.onWarning(w);
         readBody(res).then((body) => resolve({ status: res.statusCode ?? 0, body }), reject);
       });
       r.on('error', (err) => reject(transportError(req, err)));
@@ -225,6 +230,18 @@ export class KubeTransport {
 
 function transportError(req: TransportRequest, err: Error): KubeTransportError {
   return new KubeTransportError(`${req.method} ${req.path}: ${err.message}`, err);
+}
+
+/** The texts of RFC 7234 Warning headers (`299 - "text"`), unquoted as client-go does. */
+export function warningsOf(res: IncomingMessage): string[] {
+  const out: string[] = [];
+  // rawHeaders: one entry per header line (headers.warning would join them with commas)
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    if (res.rawHeaders[i]?.toLowerCase() !== 'warning') continue;
+    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(res.rawHeaders[i + 1] ?? '');
+    if (m?.[1] !== undefined) out.push(m[1].replace(/\\(.)/g, '$1'));
+  }
+  return out;
 }
 
 function readBody(res: IncomingMessage): Promise<string> {

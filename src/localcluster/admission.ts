@@ -1,6 +1,7 @@
-// Admission webhooks: MutatingWebhookConfigurations then ValidatingWebhookConfigurations, called
-// over HTTPS with AdmissionReview v1 (caBundle, rules, namespace/object selectors, failurePolicy,
-// timeoutSeconds, dry run side effects); their warnings come back as Warning headers.
+// Admission: MutatingWebhookConfigurations, ValidatingAdmissionPolicies (validating-policy.ts),
+// then ValidatingWebhookConfigurations; webhooks are called over HTTPS with AdmissionReview v1
+// (caBundle, rules, namespace/object selectors, failurePolicy, timeoutSeconds, dry run side
+// effects); warnings come back as Warning headers.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import { applyJsonPatch } from './merge/index.js';
@@ -9,6 +10,7 @@ import { asString, isPlainObject, metaOf, type KubeObject } from './object-meta.
 import { labelSelectorObjectMatcher } from './selectors.js';
 import type { Admission, AdmissionAttributes } from './object-api.js';
 import type { ObjectStore } from './store.js';
+import type { ValidatingPolicyAdmission } from './validating-policy.js';
 
 const MUTATING_SKEY = 'mutatingwebhookconfigurations.admissionregistration.k8s.io';
 const VALIDATING_SKEY = 'validatingwebhookconfigurations.admissionregistration.k8s.io';
@@ -61,7 +63,8 @@ export function rulesMatch(hook: Record<string, unknown>, attrs: AdmissionAttrib
   });
 }
 
-function selectorsMatch(
+/** Whether a webhook's (or policy's) namespaceSelector and objectSelector admit the request. */
+export function selectorsMatch(
   store: ObjectStore,
   hook: Record<string, unknown>,
   attrs: AdmissionAttributes,
@@ -209,8 +212,15 @@ function denied(name: string, response: Record<string, unknown>): ApiError {
   );
 }
 
+/**
+ * The admission chain: mutating webhooks, then ValidatingAdmissionPolicies (when given), then
+ * validating webhooks — kube-apiserver's order.
+ */
 export class WebhookAdmission implements Admission {
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly policies?: ValidatingPolicyAdmission,
+  ) {}
 
   async admit(
     attrs: AdmissionAttributes,
@@ -237,6 +247,7 @@ export class WebhookAdmission implements Admission {
       }
     }
     const final = { ...attrs, object };
+    if (this.policies !== undefined) warnings.push(...this.policies.validate(final, object));
     const results = await Promise.all(
       this.matching(VALIDATING_SKEY, final).map(async (hook) => ({
         hook,

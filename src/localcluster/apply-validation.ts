@@ -3,7 +3,7 @@
 // schema says otherwise, with SMD's paths and messages.
 import { ownValue } from '../core/index.js';
 import { isPlainObject } from './object-meta.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 
 /** Go's %T of a JSON value as Go's JSON decoding produces it. */
 function goType(v: unknown): string {

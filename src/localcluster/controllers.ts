@@ -6,7 +6,7 @@ import type { ResourceInfo, ResourceRegistry } from './registry.js';
 import type { ObjectApi, ObjectApiDeps } from './object-api.js';
 import type { IpAllocator } from './ip-allocator.js';
 import type { PatchHandler } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { CrdController } from './crd-controller.js';
 import { GarbageCollector } from './gc.js';
 import { WorkloadSimulator } from './simulation.js';
@@ -17,6 +17,7 @@ import { NamespaceExtras } from './namespace-extras.js';
 import { WorkloadControllers } from './workload-controllers.js';
 import { RbacPolicyControllers } from './rbac/policy-controllers.js';
 import { ServiceAccountTokens } from './sa-tokens.js';
+import { ValidatingPolicyAdmission } from './validating-policy.js';
 
 export interface ControllerDeps {
   readonly store: ObjectStore;
@@ -59,7 +60,10 @@ export function startControllers(deps: ControllerDeps): Controllers {
     schemaFor: fields.schemaFor,
     fields: fields.tracker,
     typed: fields.typed,
-    admission: new WebhookAdmission(deps.store),
+    admission: new WebhookAdmission(
+      deps.store,
+      new ValidatingPolicyAdmission(deps.store, deps.registry, deps.logger),
+    ),
   });
   ref.api = api;
   bootstrapNamespaces(deps.store);

@@ -6,7 +6,7 @@ import { clone, jsonEqual, metaOf, nowRfc3339, type KubeObject } from './object-
 import { storageKey, type ResourceInfo, type ResourceRegistry } from './registry.js';
 import { Propagation, type ObjectApi } from './object-api.js';
 import type { ObjectStore } from './store.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { CRD_CLEANUP_FINALIZER, CRD_SKEY, crdResources, establishedStatus } from './crd.js';
 import { SerialQueue } from './event-queue.js';
 import { controllerUser, controllerWrite } from './internal-user.js';

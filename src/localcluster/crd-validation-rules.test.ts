@@ -2,18 +2,16 @@
 // sent to both servers; status codes, messages and causes must be identical (the generated
 // `selfTypeN` names aside). Prints the match rate.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- JSON API responses are read through the `Json` (any) type */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCluster, type LocalCluster } from './index.js';
 import { COMMON, CORPUS, COSTS, MORE, type RuleCase } from './crd-validation-rules.corpus.js';
 import {
+  clusterPair,
   realClusterSkip,
-  startRealCluster,
-  type RealCluster,
-  TestClient,
+  type TestClient,
   type Json,
   type TestResponse,
 } from '../testing/index.js';
@@ -145,21 +143,10 @@ describe(
   'CRD validation rules: local cluster against kube-apiserver',
   { skip: realClusterSkip() },
   () => {
-    let local: LocalCluster;
-    let real: RealCluster;
-    before(async () => {
-      [local, real] = await Promise.all([
-        startLocalCluster({ inMemory: true, simulate: false }),
-        startRealCluster({ controllerManager: false, fakeNodes: false }),
-      ]);
-    });
-    after(async () => {
-      await Promise.all([local?.stop(), real?.stop()]);
-    });
+    const clusters = clusterPair();
 
     it('answers every request of the corpus as kube-apiserver does', async () => {
-      const lc = new TestClient(local);
-      const rcl = new TestClient({ url: real.server, caPem: real.caPem, token: real.token });
+      const { local: lc, real: rcl } = clusters();
       const outcomes: Outcome[] = [];
       for (const [i, rc] of [...CORPUS, ...MORE, ...COSTS, ...COMMON].entries()) {
         const [l, r] = await Promise.all([runCase(lc, rc, i), runCase(rcl, rc, i)]);

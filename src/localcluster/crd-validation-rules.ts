@@ -26,7 +26,7 @@ import {
   fieldErrorString,
   type FieldError,
 } from './status-errors.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 
 interface RuleSpec {
   readonly rule: string;

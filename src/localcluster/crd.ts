@@ -4,7 +4,7 @@
 import { asString, isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import type { PrinterColumn, ResourceInfo } from './registry.js';
 import { ALL_VERBS } from './registry.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 
 export const CRD_SKEY = 'customresourcedefinitions.apiextensions.k8s.io';
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';

@@ -6,7 +6,7 @@ import { mergeError } from './patch.js';
 import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
 import type { FieldTracker, ObjectApi } from './object-api.js';
 import type { PatchHandler } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { createPatchHandler } from './patch.js';
 import { createTypedCodec, type TypedCodec } from './typed-codec.js';
 

@@ -34,7 +34,7 @@ import {
   hasGeneration,
   type ClusterIpAllocator,
 } from './strategies.js';
-import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from './schema-check.js';
+import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from '../core/index.js';
 import type { ObjectStore } from './store.js';
 import { CRD_CLEANUP_FINALIZER } from './crd.js';
 import { withRuleErrors } from './crd-validation-rules.js';

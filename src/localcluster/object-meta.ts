@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { ownValue, rfc3339, setOwnValue } from '../core/index.js';
 
+export { jsonEqual } from '../core/index.js';
+
 export type KubeObject = Record<string, unknown>;
 
 export interface ObjectMeta {
@@ -75,30 +77,6 @@ export function randomSuffix(n = 5): string {
   let s = '';
   for (const b of bytes) s += ALNUM[b % ALNUM.length];
   return s;
-}
-
-/** Deep equality over JSON values. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  // keys holding undefined count as absent (they do not survive JSON); no key arrays allocated
-  let n = 0;
-  for (const k in ao) {
-    const av = ao[k];
-    if (av === undefined || !Object.prototype.hasOwnProperty.call(ao, k)) continue;
-    n++;
-    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(av, bo[k])) return false;
-  }
-  for (const k in bo) if (bo[k] !== undefined && Object.prototype.hasOwnProperty.call(bo, k)) n--;
-  return n === 0;
 }
 
 /** Reads a value by a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type` not supported beyond dots). */

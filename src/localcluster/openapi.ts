@@ -2,7 +2,7 @@
 // `fieldValidation` parameter kubectl checks for server-side field validation) and components.
 import { createHash } from 'node:crypto';
 import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import parameterData from './openapi-parameters.json' with { type: 'json' };
 
 /** Built-in `components.schemas` for a group-version ('v1', 'apps/v1'), from the merge module's data. */

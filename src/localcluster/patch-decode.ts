@@ -5,7 +5,7 @@
 // patches — with Go's type error, or the strict decoding error of unknown fields.
 import { hasOwnKey } from '../core/index.js';
 import { clone, isPlainObject, type KubeObject } from './object-meta.js';
-import { pruneUnknown, type SchemaNode } from './schema-check.js';
+import { pruneUnknown, type SchemaNode } from '../core/index.js';
 import { FieldErrorType, invalid } from './status-errors.js';
 import type { TypedCodec } from './typed-codec.js';
 import { TypeDecodeError } from './typed-decode.js';

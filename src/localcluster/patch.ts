@@ -33,7 +33,7 @@ import { groupVersionString } from './registry.js';
 import { FieldValidation, type ObjectApi, type Target, type WriteOptions } from './object-api.js';
 import type { PatchHandler, RestCall } from './rest-handler.js';
 import { writeOptions } from './rest-handler.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { toScale, updateScale } from './scale.js';
 import type { TypedCodec } from './typed-codec.js';
 import { appliedTypeErrors } from './apply-validation.js';

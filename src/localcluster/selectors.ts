@@ -9,7 +9,7 @@ import {
   type LabelRequirement,
 } from '../core/index.js';
 import { badRequest } from './status-errors.js';
-import { isQualifiedName, isValidLabelValue } from './validation/names.js';
+import { isQualifiedName, isValidLabelValue } from '../core/index.js';
 import { asString, getPath, metaOf, type KubeObject } from './object-meta.js';
 
 export type Matcher = (obj: KubeObject) => boolean;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { FlotillaError, guardServer, silentLogger, type Logger } from '../core/index.js';
+import { FlotillaError, guardServer, listen, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
 import { resolveAdminToken } from './admin-token.js';
 import {
@@ -175,15 +175,13 @@ async function serve(
     s.on('close', () => sockets.delete(s));
   });
   try {
-    await listen(server, options.port ?? 0);
+    port = await listenLocal(server, options.port ?? 0);
   } catch (err) {
     // nothing may keep the process alive or hold the database after a failed start
     controllers.stop();
     store.close();
     throw err;
   }
-  const addr = server.address();
-  port = typeof addr === 'object' && addr !== null ? addr.port : 0;
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
   if (kubeconfigFile !== undefined) writePrivateFile(kubeconfigFile, kubeconfig);
@@ -220,20 +218,18 @@ function portError(port: number, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function listen(server: NetServer, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const fail = (err: unknown): void => reject(portError(port, err));
-    server.once('error', fail);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', fail);
-      resolve();
-    });
-  });
+/** Core's `listen` on 127.0.0.1, with a taken port reported as a typed PortInUse error. */
+async function listenLocal(server: NetServer, port: number): Promise<number> {
+  try {
+    return await listen(server, port, '127.0.0.1');
+  } catch (err) {
+    throw portError(port, err);
+  }
 }
 
 /** Listens on the port and lets it go: whether `listen` will succeed a moment later. */
 async function assertPortFree(port: number): Promise<void> {
   const probe = createNetServer();
-  await listen(probe, port);
+  await listenLocal(probe, port);
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 }

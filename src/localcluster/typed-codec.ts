@@ -4,7 +4,7 @@
 import type { BuiltinSchemas } from './merge/index.js';
 import type { KubeObject } from './object-meta.js';
 import { groupVersionString, type ResourceInfo } from './registry.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 import { decodeTyped } from './typed-decode.js';
 import { applyTypedDefaults, orderTyped, sortKeysDeep, zeroObject } from './typed-defaults.js';
 

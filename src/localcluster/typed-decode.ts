@@ -4,7 +4,7 @@
 // RFC 3339, quantities and base64 fields are checked, and `null` resets a field as Go does.
 import { ownValue, setOwnValue } from '../core/index.js';
 import { isPlainObject } from './object-meta.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 
 /** Schema lookups the decoder needs besides the resolved schema itself. */
 export interface TypeNames {

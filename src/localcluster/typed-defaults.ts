@@ -4,7 +4,7 @@
 // applied, top-down as the generated defaulters call them.
 import { ownValue, setOwnValue } from '../core/index.js';
 import { clone, isPlainObject } from './object-meta.js';
-import type { SchemaNode } from './schema-check.js';
+import type { SchemaNode } from '../core/index.js';
 
 type Obj = Record<string, unknown>;
 

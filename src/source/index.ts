@@ -4,3 +4,4 @@ export * from './artifact/index.js';
 export * from './bucket/index.js';
 export * from './git/index.js';
 export * from './gitserver/index.js';
+export * from './helm/index.js';

@@ -7,6 +7,8 @@ export interface OpenCrdOptions {
   readonly kind: string;
   /** @default true */
   readonly namespaced?: boolean;
+  /** The served and stored version. @default 'v1' */
+  readonly version?: string;
   /** The version's `subresources` (`status`, `scale`). */
   readonly subresources?: Readonly<Record<string, unknown>>;
 }
@@ -28,7 +30,7 @@ export function openCrd(o: OpenCrdOptions): {
       names: { plural: o.plural, kind: o.kind },
       versions: [
         {
-          name: 'v1',
+          name: o.version ?? 'v1',
           served: true,
           storage: true,
           schema: {

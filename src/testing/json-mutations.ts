@@ -5,6 +5,8 @@
 // Numbers that JSON.parse would round are kept exact as `BigJSON` and written as their digits
 // by `stringifyJSON`, so both sides of a comparison read the same text.
 
+import type { Rng } from './rng.js';
+
 /** A number written as these exact digits in the JSON text. */
 export class BigJSON {
   constructor(readonly digits: string) {}
@@ -12,27 +14,6 @@ export class BigJSON {
 
 export type JSONDoc =
   null | boolean | number | string | BigJSON | JSONDoc[] | { [k: string]: JSONDoc };
-
-/** A small seeded pseudo-random generator (mulberry32): the same seed, the same inputs. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)] as T;
-  }
-}
 
 const STRINGS = [
   '',

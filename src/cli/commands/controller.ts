@@ -7,6 +7,7 @@ import { startControllers } from '../../controller/index.js';
 import { contextFrom } from '../context.js';
 import { CliError } from '../errors.js';
 import { connect } from '../kube.js';
+import { DEFAULT_TOWER_LISTEN, serveTower } from './tower.js';
 
 interface Opts {
   data: string;
@@ -18,6 +19,12 @@ interface Opts {
   storageAddr: string;
   storageAdvAddr?: string;
   logLevel: string;
+  tower: boolean;
+  towerListen: string;
+  towerAuthTokenFile?: string;
+  towerAuthSecret?: string;
+  towerEnvironment?: string;
+  towerData: string;
 }
 
 function hostPort(value: string, flag: string): { host: string; port: number } {
@@ -56,6 +63,19 @@ export function registerControllerCommand(program: Command): void {
       'address put into artifact URLs (default: the storage address)',
     )
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option('--tower', 'also serve Tower, the fleet dashboard, for this cluster', false)
+    .option('--tower-listen <host:port>', 'with --tower: where Tower listens', DEFAULT_TOWER_LISTEN)
+    .option('--tower-auth-token-file <file>', 'with --tower: logins from a static token file')
+    .option(
+      '--tower-auth-secret <namespace/name>',
+      'with --tower: logins from a Secret (key tokens.csv)',
+    )
+    .option('--tower-environment <env>', 'with --tower: the environment of this cluster')
+    .option(
+      '--tower-data <dir>',
+      'with --tower: where Tower keeps its Git mirrors',
+      '.flotilla/tower',
+    )
     .action(async (opts: Opts, command: Command) => {
       const ctx = contextFrom(command);
       const concurrency = Number(opts.concurrent);
@@ -92,12 +112,33 @@ export function registerControllerCommand(program: Command): void {
         },
         'controllers started',
       );
+      const tower = opts.tower
+        ? await serveTower({
+            clusters: [
+              {
+                name: ctx.options.context ?? 'cluster',
+                environment: opts.towerEnvironment ?? ctx.options.context ?? 'default',
+                client,
+              },
+            ],
+            listen: opts.towerListen,
+            flag: '--tower-listen',
+            data: opts.towerData,
+            authTokenFile: opts.towerAuthTokenFile,
+            authSecret: opts.towerAuthSecret,
+            logger,
+          }).catch(async (err: unknown) => {
+            await controllers.stop();
+            throw err;
+          })
+        : undefined;
+      if (tower) logger.info({ url: tower.url }, 'Tower serving');
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           logger.info('stopping');
-          controllers.stop().then(done, done);
+          Promise.all([tower?.stop(), controllers.stop()]).then(() => done(), done);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

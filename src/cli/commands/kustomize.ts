@@ -3,6 +3,7 @@ import { writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { buildKustomization, LoadRestrictor } from '../../render/index.js';
+import type { HelmBuildOptions } from '../../render/index.js';
 import { errorMessage } from '../../core/index.js';
 import { CliError } from '../errors.js';
 
@@ -11,6 +12,8 @@ export interface KustomizeBuildFlags {
   readonly loadRestrictor?: LoadRestrictor;
   /** @default false */
   readonly fluxAutogenerate?: boolean;
+  /** helmCharts (--enable-helm and the --helm-* flags); @default not enabled */
+  readonly helm?: HelmBuildOptions;
 }
 
 /** Builds `dir` and returns the YAML; failures become a CliError (nothing partial is returned). */
@@ -19,6 +22,7 @@ export function kustomizeBuild(dir: string, flags: KustomizeBuildFlags = {}): st
     return buildKustomization(dir, {
       loadRestrictor: flags.loadRestrictor ?? LoadRestrictor.RootOnly,
       fluxAutogenerate: flags.fluxAutogenerate ?? false,
+      ...(flags.helm !== undefined ? { helm: flags.helm } : {}),
     }).yaml;
   } catch (err) {
     throw new CliError(errorMessage(err), 1, 'KustomizeBuildFailed');
@@ -34,8 +38,8 @@ export type OutputSink = (text: string) => void;
  * non-blocking and full (EAGAIN), the rest goes through `process.stdout`, which waits for it;
  * a reader that went away (EPIPE, e.g. `| head`) ends the output quietly.
  */
-export function writeStdout(text: string): void {
-  const data = Buffer.from(text, 'utf8');
+export function writeStdout(text: string | Uint8Array): void {
+  const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let offset = 0;
   while (offset < data.length) {
     try {
@@ -73,11 +77,41 @@ export function registerKustomizeCommand(program: Command, out: OutputSink = wri
       'like Flux, build every manifest when the directory has no kustomization.yaml',
       false,
     )
-    .action((dir: string, opts: { loadRestrictor: LoadRestrictor; fluxAutogenerate: boolean }) => {
-      const yaml = kustomizeBuild(dir, {
-        loadRestrictor: opts.loadRestrictor,
-        fluxAutogenerate: opts.fluxAutogenerate,
-      });
-      out(yaml);
-    });
+    .option('--enable-helm', 'render helmCharts (with the built-in Helm engine)', false)
+    .option(
+      '--helm-kube-version <version>',
+      "Kubernetes version for the charts' Capabilities.KubeVersion",
+    )
+    .option(
+      '--helm-api-versions <versions>',
+      "API versions for the charts' Capabilities.APIVersions (comma separated, can repeat)",
+      (v: string, prev: string[] = []) => [...prev, ...v.split(',')],
+    )
+    .option(
+      '--helm-command <path>',
+      'accepted for compatibility; charts render without a helm binary',
+    )
+    .action(
+      (
+        dir: string,
+        opts: {
+          loadRestrictor: LoadRestrictor;
+          fluxAutogenerate: boolean;
+          enableHelm: boolean;
+          helmKubeVersion?: string;
+          helmApiVersions?: string[];
+        },
+      ) => {
+        const yaml = kustomizeBuild(dir, {
+          loadRestrictor: opts.loadRestrictor,
+          fluxAutogenerate: opts.fluxAutogenerate,
+          helm: {
+            enabled: opts.enableHelm,
+            ...(opts.helmKubeVersion !== undefined ? { kubeVersion: opts.helmKubeVersion } : {}),
+            ...(opts.helmApiVersions !== undefined ? { apiVersions: opts.helmApiVersions } : {}),
+          },
+        });
+        out(yaml);
+      },
+    );
 }

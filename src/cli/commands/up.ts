@@ -1,9 +1,11 @@
 // `flotilla up`: the whole GitOps loop on one machine — a local cluster, a fleet Git repository
 // served over HTTP, the CRDs, a GitRepository and a root Kustomization, the controllers, and a
 // live status table; a commit in the working copy is applied within seconds.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Annotation, createLogger, errorMessage } from '../../core/index.js';
+import { Annotation, createLogger, errorMessage, type Logger } from '../../core/index.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import { startGitHttpServer } from '../../source/index.js';
@@ -14,12 +16,16 @@ import { renderTable } from '../output.js';
 import { paint } from '../style.js';
 import { fluxColumns, readyOf, revisionOf } from '../flux-tables.js';
 import { ensureFleetRepo, headCommit } from '../up/fleet-repo.js';
+import type { RunningTower } from '../../tower/index.js';
+import { DEFAULT_TOWER_LISTEN, parseListen, serveTower } from './tower.js';
 
 interface UpOptions {
   data: string;
   path: string;
   exitWhenReady: boolean;
   timeout: string;
+  tower: boolean;
+  towerListen: string;
 }
 
 const NS = 'flux-system';
@@ -44,6 +50,12 @@ export function registerUpCommand(program: Command): void {
       false,
     )
     .option('--timeout <seconds>', 'with --exit-when-ready: how long to wait', '300')
+    .option(
+      '--tower-listen <host:port>',
+      'where Tower, the fleet dashboard, listens (another free port if it is taken)',
+      DEFAULT_TOWER_LISTEN,
+    )
+    .option('--no-tower', 'do not serve Tower')
     .action(async (opts: UpOptions, command: Command) => {
       const ctx = contextFrom(command);
       const out = ctx.stdout;
@@ -54,9 +66,16 @@ export function registerUpCommand(program: Command): void {
       const repoDir = join(data, 'fleet');
 
       const seeded = await ensureFleetRepo(repoDir);
+      const gitAuth = fleetCredentials(data);
       const cluster = await startLocalCluster({ dataDir: join(data, 'cluster'), port: 0, logger });
       const client = await KubeClient.fromKubeConfig({ yaml: cluster.kubeconfig });
-      const gitServer = await startGitHttpServer({ root: data, logger });
+      // Pushes (Tower's rollback commits) need credentials, which the GitRepository holds too.
+      const gitServer = await startGitHttpServer({
+        root: data,
+        logger,
+        basicAuth: gitAuth,
+        allowPush: true,
+      });
       const stops: (() => Promise<void>)[] = [
         () => cluster.stop(),
         () => Promise.resolve(client.close()),
@@ -75,7 +94,7 @@ export function registerUpCommand(program: Command): void {
         );
         await installCrds(client);
         await new ResourceManager(client).applyAll(
-          bootstrapObjects(`${gitServer.url}/fleet/.git`, opts.path),
+          bootstrapObjects(`${gitServer.url}/fleet/.git`, opts.path, gitAuth),
         );
         const controllers = await startControllers({
           client,
@@ -87,6 +106,10 @@ export function registerUpCommand(program: Command): void {
         });
         stops.push(() => controllers.stop());
         say(`  controllers  running (GitRepository, Kustomization); reconciling ${opts.path}`);
+        const tower = opts.tower
+          ? await startUpTower(client, data, opts.towerListen, logger)
+          : undefined;
+        if (tower) stops.push(() => tower.stop());
         say('');
 
         let head = await headCommit(repoDir);
@@ -164,6 +187,11 @@ export function registerUpCommand(program: Command): void {
               drawnLines = 0;
               say('');
               say(paint(out, 'green', '✔ All sources and Kustomizations are Ready.'));
+              if (tower) {
+                say(
+                  `  Tower        ${paint(out, 'bold', tower.url)}  (the fleet in your browser; to act, log in with the token in ${join(data, 'tower', 'tokens.csv')})`,
+                );
+              }
               if (opts.exitWhenReady) {
                 resolveExit(0);
                 return;
@@ -207,15 +235,25 @@ export function registerUpCommand(program: Command): void {
     });
 }
 
-/** The objects `up` creates: the flux-system namespace, the fleet GitRepository and the root Kustomization. */
-function bootstrapObjects(url: string, path: string): KubeObject[] {
+/** The objects `up` creates: the flux-system namespace, the fleet GitRepository and its credentials, and the root Kustomization. */
+function bootstrapObjects(
+  url: string,
+  path: string,
+  auth: { username: string; password: string },
+): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'fleet-git', namespace: NS },
+      stringData: { username: auth.username, password: auth.password },
+    },
     {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: 'fleet', namespace: NS },
-      spec: { url, interval: '1m', ref: { branch: 'main' } },
+      spec: { url, interval: '1m', ref: { branch: 'main' }, secretRef: { name: 'fleet-git' } },
     },
     {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -229,6 +267,53 @@ function bootstrapObjects(url: string, path: string): KubeObject[] {
       },
     },
   ];
+}
+
+/** The fleet repository's credentials (kept in the data folder, so a second run resumes). */
+function fleetCredentials(data: string): { username: string; password: string } {
+  const file = join(data, 'git-password');
+  if (!existsSync(file)) {
+    mkdirSync(data, { recursive: true });
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return { username: 'flotilla', password: readFileSync(file, 'utf8').trim() };
+}
+
+/**
+ * Tower for the local cluster, with a login for this machine's user (a token in
+ * DATA/tower/tokens.csv); on another free port when the asked one is taken.
+ */
+async function startUpTower(
+  client: KubeClient,
+  data: string,
+  listen: string,
+  logger: Logger,
+): Promise<RunningTower> {
+  const dir = join(data, 'tower');
+  const tokens = join(dir, 'tokens.csv');
+  if (!existsSync(tokens)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      tokens,
+      `${randomBytes(24).toString('base64url')},admin,admin,"system:masters"\n`,
+      {
+        mode: 0o600,
+      },
+    );
+  }
+  const serve = (at: string) =>
+    serveTower({
+      clusters: [{ name: 'local', environment: 'staging', client }],
+      listen: at,
+      flag: '--tower-listen',
+      data: dir,
+      authTokenFile: tokens,
+      logger,
+    });
+  return serve(listen).catch((err: unknown) => {
+    if (!/EADDRINUSE/.test(errorMessage(err))) throw err;
+    return serve(`${parseListen(listen, '--tower-listen').host}:0`);
+  });
 }
 
 async function listFlux(client: KubeClient): Promise<KubeObject[]> {

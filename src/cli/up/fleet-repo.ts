@@ -54,6 +54,7 @@ export async function ensureFleetRepo(
         },
       );
     }
+    await acceptPushes(dir);
     return { created: false };
   }
   mkdirSync(dir, { recursive: true });
@@ -71,7 +72,16 @@ export async function ensureFleetRepo(
     '-m',
     'Initial fleet from examples/fleet',
   );
+  await acceptPushes(dir);
   return { created: true };
+}
+
+/**
+ * Lets pushes to `main` (Tower's rollback commits) update the working copy too, as long as it has
+ * no uncommitted changes (git's `updateInstead`).
+ */
+async function acceptPushes(dir: string): Promise<void> {
+  await git(dir, 'config', 'receive.denyCurrentBranch', 'updateInstead');
 }
 
 /** The commit the working copy's `main` points at, with its subject line. */

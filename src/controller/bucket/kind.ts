@@ -9,7 +9,7 @@ import {
 } from '../../source/index.js';
 import type { ReconcileOutcome, ReconcilerKind } from '../runtime/kind.js';
 import { reconcileObject } from '../runtime/reconcile-object.js';
-import { markReconciling, reconcileStorage } from '../sources/artifact-storage.js';
+import { markReconciling, reconcileStorage, removeArtifacts } from '../sources/artifact-storage.js';
 import { reconcileBucketArtifact } from './artifact.js';
 import { bucketConditions } from './conditions.js';
 import { reconcileBucketSource } from './source.js';
@@ -29,13 +29,7 @@ export const bucketKind: ReconcilerKind<Bucket, BucketReconcileDeps, BucketWork>
     reconcileBucketSource,
     reconcileBucketArtifact,
   ],
-  finalize: async (obj, deps) => {
-    await deps.store.removeAll({
-      kind: BUCKET_KIND,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
-  },
+  finalize: removeArtifacts(BUCKET_KIND),
 };
 
 /**

@@ -62,7 +62,7 @@ export async function reconcilePrune(
 }
 
 /** Adds spec.commonMetadata labels and annotations to every object, as Flux does after the build. */
-function withCommonMetadata(objects: KubeObject[], ks: Kustomization): KubeObject[] {
+export function withCommonMetadata(objects: KubeObject[], ks: Kustomization): KubeObject[] {
   const common = ks.spec.commonMetadata;
   if (!common?.labels && !common?.annotations) return objects;
   return objects.map((o) => ({

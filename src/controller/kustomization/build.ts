@@ -1,15 +1,15 @@
 // Kustomization sub-reconciler: fetches the source artifact, checks spec.path, and renders the
-// manifests with Flux's build — or reuses the last build when the artifact, the spec and the
-// substitution values are all unchanged (no fetch, no kustomize build).
+// manifests with Flux's build (decrypting with the keys of spec.decryption) — or reuses the last
+// build when the artifact, the spec, the substitution values and the keys are all unchanged (no
+// fetch, no kustomize build).
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import type { KubeObject } from '../../kube/index.js';
-import { ConditionType, Reason, errorMessage } from '../../core/index.js';
+import { ConditionType, Reason, errorMessage, type ReadFs } from '../../core/index.js';
 import { buildFluxKustomization } from '../../render/index.js';
-import { fetchArtifact } from '../../source/index.js';
 import { failure } from '../runtime/reconcile-error.js';
 import { asReasoned } from './reasons.js';
+import { loadDecryptionKeys } from './decryption.js';
 import { loadSubstituteFrom } from './variables.js';
 import {
   cacheKey,
@@ -28,47 +28,51 @@ export async function reconcileBuild(
   const artifact = work.artifact;
   if (!artifact) throw new Error('internal error: no source artifact resolved');
   const substituteFrom = await loadSubstituteFrom(ctx.deps.client, ks);
+  const keys = await loadDecryptionKeys(ctx.deps.client, ks);
   work.buildKey = createHash('sha256')
-    .update(JSON.stringify([artifact.digest, ks.spec, substituteFrom]))
+    .update(JSON.stringify([artifact.digest, ks.spec, substituteFrom, keys?.digest ?? null]))
     .digest('hex');
   work.rendered = ctx.deps.cache.build(cacheKey(ks), work.buildKey);
   if (work.rendered) return;
-  await mkdir(ctx.deps.workDir, { recursive: true });
-  const dir = await mkdtemp(
-    join(ctx.deps.workDir, `${ks.metadata.namespace ?? 'default'}-${ks.metadata.name}-`),
-  );
-  ctx.defer(() => rm(dir, { recursive: true, force: true }));
-  const root = join(dir, 'source');
+  let held;
   try {
-    await fetchArtifact(artifact.url, artifact.digest, root, { timeoutMs: timeoutOf(ctx) });
+    // One download and unpacking per digest, shared by every Kustomization of the revision.
+    held = await ctx.deps.artifacts.hold(artifact.url, artifact.digest, {
+      timeoutMs: timeoutOf(ctx),
+    });
   } catch (err) {
     throw failure(Reason.ArtifactFailed, `failed to fetch artifact: ${errorMessage(err)}`, err);
   }
-  const path = await buildPath(root, ks.spec.path, artifact.revision);
+  ctx.defer(() => held.release());
+  const root = held.root;
+  const path = buildPath(held.fs, root, ks.spec.path, artifact.revision);
   ctx.conditions.markTrue(
     ConditionType.Reconciling,
     Reason.Progressing,
     `Building manifests for revision ${artifact.revision}`,
   );
   try {
-    work.rendered = await ctx.deps.build({ root, dir: path, kustomization: ks, substituteFrom });
+    const decryption = keys ? await keys.decryptor() : undefined;
+    work.rendered = await ctx.deps.build({
+      fs: held.fs,
+      root,
+      dir: path,
+      kustomization: ks,
+      substituteFrom,
+      ...(decryption ? { decryption } : {}),
+    });
   } catch (err) {
     throw asReasoned(err, Reason.BuildFailed);
   }
 }
 
 /** The directory of spec.path, which must be a directory inside the artifact. */
-async function buildPath(
-  root: string,
-  path: string | undefined,
-  revision: string,
-): Promise<string> {
-  const dir = resolve(root, path ?? './');
-  if (dir !== root && !dir.startsWith(root + sep)) {
+function buildPath(fs: ReadFs, root: string, path: string | undefined, revision: string): string {
+  const dir = posix.resolve(root, path ?? './');
+  if (dir !== root && !dir.startsWith(root + '/')) {
     throw failure(Reason.InvalidPath, `spec.path '${path ?? ''}' points outside the source`);
   }
-  const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) {
+  if (fs.kind(dir) !== 'dir') {
     throw failure(
       Reason.InvalidPath,
       `kustomization path not found: '${path ?? './'}' in revision ${revision}`,
@@ -80,28 +84,28 @@ async function buildPath(
 /** The Flux build of a Kustomization, as the reconciler's build phase. */
 export function fluxBuild(input: BuildInput): Promise<KubeObject[]> {
   const spec = input.kustomization.spec;
-  return Promise.resolve(
-    buildFluxKustomization({
-      root: input.root,
-      dir: input.dir,
-      overlay: {
-        ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
-        ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
-        ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
-        ...(spec.components ? { components: spec.components } : {}),
-        ...(spec.patches
-          ? {
-              patches: spec.patches.map((p) => ({
-                patch: p.patch,
-                ...(p.target ? { target: { ...p.target } } : {}),
-              })),
-            }
-          : {}),
-        ...(spec.images ? { images: spec.images } : {}),
-      },
-      postBuild: spec.postBuild !== undefined,
-      substituteFrom: input.substituteFrom,
-      ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
-    }) as KubeObject[],
-  );
+  return buildFluxKustomization({
+    fs: input.fs,
+    root: input.root,
+    dir: input.dir,
+    overlay: {
+      ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
+      ...(spec.namePrefix ? { namePrefix: spec.namePrefix } : {}),
+      ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}),
+      ...(spec.components ? { components: spec.components } : {}),
+      ...(spec.patches
+        ? {
+            patches: spec.patches.map((p) => ({
+              patch: p.patch,
+              ...(p.target ? { target: { ...p.target } } : {}),
+            })),
+          }
+        : {}),
+      ...(spec.images ? { images: spec.images } : {}),
+    },
+    postBuild: spec.postBuild !== undefined,
+    substituteFrom: input.substituteFrom,
+    ...(spec.postBuild?.substitute ? { substitute: spec.postBuild.substitute } : {}),
+    ...(input.decryption ? { decryption: input.decryption } : {}),
+  }) as Promise<KubeObject[]>;
 }

@@ -24,10 +24,13 @@ export async function reconcileHealth(
   await ctx.patch();
   const started = Date.now();
   try {
-    await work.manager.wait(toCheck, {
-      timeout: timeoutOf(ctx),
-      interval: ctx.deps.healthPollMs ?? 1000,
-    });
+    // Parked: the worker applies other Kustomizations while these objects become ready.
+    await ctx.park(
+      work.manager.wait(toCheck, {
+        timeout: timeoutOf(ctx),
+        interval: ctx.deps.healthPollMs ?? 1000,
+      }),
+    );
   } catch (err) {
     ctx.conditions.markFalse(ConditionType.Healthy, Reason.HealthCheckFailed, errorMessage(err));
     throw asReasoned(err, Reason.HealthCheckFailed);

@@ -1,20 +1,27 @@
 // What one Kustomization reconcile needs (deps), what its sub-reconcilers hand on to each other
 // (work), and the caches kept between reconciles of the same object.
+import type { ReadFs } from '../../core/index.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
+import type { ArtifactTreeCache } from '../../source/index.js';
 import type { ChangeSet, Inventory, ResourceManager } from '../../apply/index.js';
+import type { FluxDecryptor } from '../../render/index.js';
 import type { ReconcileDeps, StepContext } from '../runtime/kind.js';
 import type { SourceArtifact } from './source.js';
 import type { Kustomization } from './types.js';
 
-/** What the build phase gets: the extracted artifact and the directory to build inside it. */
+/** What the build phase gets: the artifact's files and the directory to build inside it. */
 export interface BuildInput {
-  /** Root of the extracted source artifact; nothing may be loaded from outside it. */
+  /** The artifact's files (held in memory, shared with other builds: read only). */
+  readonly fs: ReadFs;
+  /** Root of the source artifact in `fs`; nothing may be loaded from outside it. */
   readonly root: string;
   /** The directory of `spec.path`, inside `root`. */
   readonly dir: string;
   readonly kustomization: Kustomization;
   /** postBuild variables: substituteFrom maps in order, then spec.postBuild.substitute. */
   readonly substituteFrom: readonly Record<string, string>[];
+  /** SOPS: the keys of spec.decryption, or `mask` for a local build without keys. */
+  readonly decryption?: FluxDecryptor | 'mask';
 }
 
 /** Renders the manifests of a Kustomization (overlay, kustomize build, substitution). */
@@ -58,8 +65,8 @@ export interface KustomizationDeps extends ReconcileDeps {
   /** Client of the cluster the Kustomization object lives in. */
   readonly client: KubeClient;
   readonly build: BuildManifests;
-  /** Where artifacts are extracted for a build (a fresh folder per reconcile). */
-  readonly workDir: string;
+  /** The source artifacts builds read, unpacked in memory once per digest. */
+  readonly artifacts: ArtifactTreeCache;
   /** Client for the cluster to apply to (spec.kubeConfig, spec.serviceAccountName). @default client */
   readonly targetClient?: (ks: Kustomization) => Promise<KubeClient>;
   /**

@@ -4,6 +4,7 @@
 // events, requeue with jitter, metrics and the leader-lease fence (see ARCHITECTURE.md).
 import type { Condition, ConditionSet, Logger } from '../../core/index.js';
 import type { ReconcileError } from './reconcile-error.js';
+import type { Park } from './work-queue.js';
 
 /** The metadata the runtime reads. */
 export interface FluxObjectMeta {
@@ -65,6 +66,8 @@ export interface ReconcileDeps {
   readonly fence?: () => void;
   /** Aborts when the controller stops or loses leadership. */
   readonly signal?: AbortSignal;
+  /** Frees this reconcile's worker while a wait settles (the work queue's park). @default waits holding it */
+  readonly park?: Park;
 }
 
 /** The conditions a kind owns beyond Ready, Reconciling and Stalled (Flux's summarize.Conditions). */
@@ -104,6 +107,11 @@ export interface StepContext<O extends FluxObject, D extends ReconcileDeps = Rec
   /** spec.timeout when set; each kind has its own default. */
   readonly timeoutMs: number | undefined;
   readonly signal: AbortSignal;
+  /**
+   * Waits for `waiting` without holding a worker, so other objects are reconciled meanwhile
+   * (e.g. a health wait); the reconcile goes on once a worker is free again.
+   */
+  park<T>(waiting: Promise<T>): Promise<T>;
   /** Records an Event to emit once the status is written. */
   event(event: ReconcileEvent): void;
   /** Annotations every Event of this reconcile carries, failures included (e.g. the revision). */

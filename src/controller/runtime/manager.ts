@@ -5,7 +5,7 @@ import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { SharedInformers, dropManagedFields, objectKey } from '../../kube/index.js';
 import type { Logger, Registry } from '../../core/index.js';
 import { Annotation, Counter, Histogram, errorMessage, silentLogger } from '../../core/index.js';
-import { WorkQueue, type ReconcileResult } from './work-queue.js';
+import { WorkQueue, type Park, type ReconcileResult } from './work-queue.js';
 
 export interface ObjectKey {
   readonly namespace: string;
@@ -24,7 +24,11 @@ export interface ControllerRegistration {
   readonly name: string;
   readonly apiVersion: string;
   readonly kind: string;
-  readonly reconcile: (key: ObjectKey, signal: AbortSignal) => Promise<ReconcileResult | void>;
+  readonly reconcile: (
+    key: ObjectKey,
+    signal: AbortSignal,
+    park?: Park,
+  ) => Promise<ReconcileResult | void>;
   /** Related kinds whose changes re-trigger reconciles (e.g. a source's new artifact). */
   readonly watches?: readonly Watch[];
 }
@@ -141,10 +145,10 @@ export class ControllerManager {
     const signal = this.#abort.signal;
     for (const reg of this.#registrations) {
       const queue = new WorkQueue(
-        async (key: string) => {
+        async (key: string, park: Park) => {
           const end = this.#duration?.startTimer({ kind: reg.kind });
           try {
-            const result = await reg.reconcile(parseKey(key), signal);
+            const result = await reg.reconcile(parseKey(key), signal, park);
             this.#total?.inc({ kind: reg.kind, result: result?.failed ? 'error' : 'success' });
             return result;
           } catch (err) {

@@ -231,6 +231,7 @@ function stepContext<O extends FluxObject, D extends ReconcileDeps>(
     intervalMs: durations.intervalMs,
     timeoutMs: durations.timeoutMs,
     signal,
+    park: deps.park ?? ((waiting) => waiting),
     artifactChanged: false,
     event: (e) => void run.events.push(e),
     annotateEvents: (annotations) => void Object.assign(run.eventAnnotations, annotations),

@@ -18,6 +18,7 @@ import type {
   Work,
 } from './kind.js';
 import type { ControllerRegistration, ObjectKey, Watch } from './manager.js';
+import type { Park } from './work-queue.js';
 import { reconcileObject } from './reconcile-object.js';
 import type { ReconcileMetrics } from './reconcile-metrics.js';
 import { replaceStatus } from './status.js';
@@ -61,18 +62,30 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
     name: options.name ?? kind.kind.toLowerCase(),
     ...type,
     ...(options.watches ? { watches: options.watches } : {}),
-    reconcile: async (key: ObjectKey, signal: AbortSignal): Promise<ReconcileResult> => {
+    reconcile: async (
+      key: ObjectKey,
+      signal: AbortSignal,
+      park?: Park,
+    ): Promise<ReconcileResult> => {
       const ref: ObjectRef = { ...type, namespace: key.namespace, name: key.name };
       let obj = await client.getOrUndefined<KubeObject & O>(ref);
       if (!obj) return {};
       if (obj.metadata.deletionTimestamp === undefined)
         obj = await ensureFinalizer(client, ref, obj);
+      // What the object's status is now: as read, then as each intermediate patch left it. The
+      // final status is written when it differs from this (not from the status as read: a
+      // progress message patched meanwhile must not be left behind).
+      let current: unknown = obj.status ?? {};
       const outcome = await reconcileObject(kind, obj, {
         ...options.deps,
         logger: log,
         signal,
+        ...(park ? { park } : {}),
         ...(options.fence ? { fence: options.fence } : {}),
-        patchStatus: (status: FluxStatus) => replaceStatus(client, ref, status),
+        patchStatus: async (status: FluxStatus) => {
+          await replaceStatus(client, ref, status);
+          current = status;
+        },
       });
       // Stopped (shutdown or lost leadership) mid-way: the next leader reconciles again.
       if (signal.aborted) return {};
@@ -81,7 +94,7 @@ export function reconcilerFor<O extends FluxObject, D extends ReconcileDeps, W e
         options.metrics?.record(kind.kind, obj, true);
         return {};
       }
-      await settle(options, ref, obj, outcome);
+      await settle(options, ref, obj, current, outcome);
       return {
         ...(outcome.requeueAfterMs === undefined
           ? {}
@@ -97,9 +110,10 @@ async function settle<O extends FluxObject, D extends ReconcileDeps, W extends W
   options: ReconcilerOptions<O, D, W>,
   ref: ObjectRef,
   obj: KubeObject & O,
+  current: unknown,
   outcome: ReconcileOutcome<NonNullable<O['status']>>,
 ): Promise<void> {
-  if (!isDeepStrictEqual(outcome.status, obj.status ?? {}))
+  if (!isDeepStrictEqual(outcome.status, current))
     await replaceStatus(options.client, ref, outcome.status);
   for (const e of outcome.events) {
     await options.recorder?.record(obj, {

@@ -10,6 +10,9 @@ import { LeaderElector } from './leader-election.js';
 import { EventRecorder } from './event-recorder.js';
 import { Annotation, FlotillaError } from '../../core/index.js';
 import { ControllerManager, shouldReconcileOnUpdate } from './manager.js';
+import { reconcilerFor } from './reconciler.js';
+import type { FluxObject, ReconcileDeps, Work } from './kind.js';
+import { installCrds } from '../crds.js';
 
 let cluster: LocalCluster;
 let client: KubeClient;
@@ -251,5 +254,51 @@ describe('ControllerManager', () => {
       }),
       true,
     );
+  });
+});
+
+describe('reconcilerFor', () => {
+  it('writes the final status when a progress patch changed it, even if it equals the status read', async () => {
+    await installCrds(client);
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'progress' } });
+    const ref = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      namespace: 'progress',
+      name: 'repo',
+    } as const;
+    await client.create({
+      ...ref,
+      metadata: { name: ref.name, namespace: ref.namespace },
+      spec: { url: 'https://example.test/repo.git', interval: '5m' },
+    });
+    const reg = reconcilerFor<FluxObject, ReconcileDeps, Work>({
+      client,
+      deps: {},
+      kind: {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        conditions: { summary: ['Stored'], negative: [] },
+        steps: [
+          async (ctx) => {
+            ctx.progressing('working on it');
+            await ctx.patch();
+          },
+          (ctx) => {
+            ctx.conditions.markTrue('Stored', 'Succeeded', 'done');
+            return Promise.resolve();
+          },
+        ],
+      },
+    });
+    const readyMessage = async () =>
+      (await client.get<FluxObject & KubeObject>(ref)).status?.conditions?.find(
+        (c) => c.type === 'Ready',
+      )?.message;
+    await reg.reconcile({ namespace: ref.namespace, name: ref.name }, new AbortController().signal);
+    assert.equal(await readyMessage(), 'done');
+    // The second reconcile ends where the first did, but patched "working on it" meanwhile.
+    await reg.reconcile({ namespace: ref.namespace, name: ref.name }, new AbortController().signal);
+    assert.equal(await readyMessage(), 'done');
   });
 });

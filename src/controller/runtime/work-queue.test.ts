@@ -68,6 +68,81 @@ describe('WorkQueue', () => {
     await q.stop();
   });
 
+  it('a parked reconcile frees its worker for other keys and resumes before new keys', async () => {
+    // One worker: 'slow' parks on a wait that ends only once 'b' and 'c' ran on that worker.
+    const order: string[] = [];
+    let release!: () => void;
+    const waiting = new Promise<void>((r) => (release = r));
+    let active = 0;
+    let maxActive = 0;
+    const q = new WorkQueue(
+      async (key, park) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        order.push(`start ${key}`);
+        if (key === 'slow') {
+          active--;
+          await park(waiting);
+          active++;
+          order.push('resumed slow');
+        } else if (key === 'c') {
+          release();
+          q.add('d');
+          await sleep(5);
+        }
+        order.push(`end ${key}`);
+        active--;
+      },
+      { concurrency: 1 },
+    );
+    for (const k of ['slow', 'b', 'c']) q.add(k);
+    q.start();
+    await sleep(1);
+    assert.equal(q.parked, 1, 'slow is parked');
+    await q.idle();
+    assert.equal(maxActive, 1, 'never more reconciles running than workers');
+    assert.deepEqual(order, [
+      'start slow',
+      'start b',
+      'end b',
+      'start c',
+      'end c',
+      // Resumed before 'd', which was queued while it waited.
+      'resumed slow',
+      'end slow',
+      'start d',
+      'end d',
+    ]);
+    assert.equal(q.parked, 0);
+    await q.stop();
+  });
+
+  it('a parked key is not reconciled twice at once: an add while parked runs after it', async () => {
+    const runs: string[] = [];
+    let release!: () => void;
+    const waiting = new Promise<void>((r) => (release = r));
+    let first = true;
+    const q = new WorkQueue(
+      async (key, park) => {
+        runs.push(`start ${key}`);
+        if (first) {
+          first = false;
+          q.add('a');
+          setTimeout(release, 10);
+          await park(waiting);
+        }
+        runs.push(`end ${key}`);
+      },
+      { concurrency: 2 },
+    );
+    q.add('a');
+    q.start();
+    await sleep(2);
+    await q.idle();
+    assert.deepEqual(runs, ['start a', 'end a', 'start a', 'end a']);
+    await q.stop();
+  });
+
   it('retries a failing key with exponential backoff and resets after success', async () => {
     const times: number[] = [];
     const errors: number[] = [];

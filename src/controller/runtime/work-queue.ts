@@ -12,7 +12,13 @@ export interface ReconcileResult {
   readonly failed?: boolean;
 }
 
-export type Reconcile<K> = (key: K) => Promise<ReconcileResult | void>;
+/**
+ * Gives up the worker while `waiting` settles (a health wait, a timer) and takes one again after:
+ * the key stays in processing (no second reconcile of it starts), but other keys use the worker.
+ */
+export type Park = <T>(waiting: Promise<T>) => Promise<T>;
+
+export type Reconcile<K> = (key: K, park: Park) => Promise<ReconcileResult | void>;
 
 export interface WorkQueueOptions {
   /** Keys processed at the same time. @default 4 (Flux's `--concurrent`) */
@@ -42,6 +48,10 @@ export class WorkQueue<K extends string = string> {
   readonly #failures = new Map<K, number>();
   readonly #timers = new Map<K, { due: number; timer: NodeJS.Timeout }>();
   readonly #inflight = new Set<Promise<void>>();
+  /** Workers in use: reconciles running, not parked. */
+  #active = 0;
+  /** Parked reconciles whose wait is over, waiting for a worker (before new keys get one). */
+  readonly #resuming: (() => void)[] = [];
   #running = false;
   #stopped = false;
   #idleWaiters: (() => void)[] = [];
@@ -141,19 +151,42 @@ export class WorkQueue<K extends string = string> {
   }
 
   #pump(): void {
-    while (this.#running && this.#processing.size < this.#concurrency && this.#queue.length > 0) {
+    while (this.#active < this.#concurrency && this.#resuming.length > 0) {
+      this.#active++;
+      (this.#resuming.shift() as () => void)();
+    }
+    while (this.#running && this.#active < this.#concurrency && this.#queue.length > 0) {
       const key = this.#queue.shift() as K;
       this.#queued.delete(key);
       this.#processing.add(key);
+      this.#active++;
       const p = this.#process(key).finally(() => this.#inflight.delete(p));
       this.#inflight.add(p);
     }
   }
 
+  /** Number of reconciles parked (waiting without a worker). */
+  get parked(): number {
+    return this.#processing.size - this.#active;
+  }
+
+  readonly #park: Park = async <T>(waiting: Promise<T>): Promise<T> => {
+    this.#active--;
+    this.#pump();
+    try {
+      return await waiting;
+    } finally {
+      await new Promise<void>((resume) => {
+        this.#resuming.push(resume);
+        this.#pump();
+      });
+    }
+  };
+
   async #process(key: K): Promise<void> {
     let requeueAfter: number | undefined;
     try {
-      const result = await this.#reconcile(key);
+      const result = await this.#reconcile(key, this.#park);
       this.#failures.delete(key);
       requeueAfter = result?.requeueAfterMs;
     } catch (err) {
@@ -167,6 +200,7 @@ export class WorkQueue<K extends string = string> {
       this.#onError?.(key, err, requeueAfter);
     } finally {
       this.#processing.delete(key);
+      this.#active--;
     }
     if (!this.#stopped) {
       if (this.#dirty.delete(key)) this.add(key);

@@ -163,3 +163,16 @@ function recovered<O extends FluxObject<SourceStatus>, D extends SourceDeps>(
     !failures.some((t) => ctx.conditions.has(t))
   );
 }
+
+/** A source kind's clean-up on deletion: every stored artifact of the object is removed. */
+export function removeArtifacts<O extends FluxObject<SourceStatus>>(
+  kind: string,
+): (obj: O, deps: SourceDeps) => Promise<void> {
+  return async (obj, deps) => {
+    await deps.store.removeAll({
+      kind,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name,
+    });
+  };
+}

@@ -13,8 +13,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import {
+  gpgAvailable,
+  newAgeKey,
+  newPgpHome,
   oracleSkip,
   realClusterSkip,
+  sopsEncrypt,
   startControllerProcess,
   startRealCluster,
   startServedGitRepo,
@@ -26,6 +30,7 @@ import {
 import { installCrds } from '../crds.js';
 import { Annotation } from '../../core/index.js';
 import type { Kustomization } from '../kustomization/types.js';
+import { defineHelmCases } from './helm-cases.js';
 
 /** A cluster the suite runs against, started for one test file. */
 export interface E2eCluster {
@@ -413,6 +418,63 @@ export function defineControllerSuite(target: E2eTarget): void {
       assert.equal((await h.getCm('a'))?.data?.['value'], 'four');
     });
 
+    it('a commit an admission policy denies at the dry-run applies nothing, naming object and policy', async () => {
+      const client = s.cluster.client;
+      const ar = 'admissionregistration.k8s.io/v1';
+      await client.create({
+        apiVersion: ar,
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: 'no-forbidden-values' },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: [''],
+                apiVersions: ['v1'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: ['configmaps'],
+              },
+            ],
+          },
+          validations: [
+            {
+              expression: "!has(object.data) || object.data.value != 'forbidden'",
+              messageExpression: "'value of ' + object.metadata.name + ' is forbidden'",
+            },
+          ],
+        },
+      });
+      await client.create({
+        apiVersion: ar,
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: 'no-forbidden-values' },
+        spec: { policyName: 'no-forbidden-values', validationActions: ['Deny'] },
+      });
+      try {
+        const sha = s.repo.commit({
+          'deploy/a.yaml': cm('a', 'four-b'),
+          'deploy/denied.yaml': cm('denied', 'forbidden'),
+        });
+        await h.annotate({ ...GR, name: 'repo' });
+        const ks = await h.failedAt('app', sha);
+        assert.match(ready(ks)?.message ?? '', /ConfigMap\/apps\/denied/);
+        assert.match(
+          ready(ks)?.message ?? '',
+          /ValidatingAdmissionPolicy 'no-forbidden-values' with binding 'no-forbidden-values' denied request: value of denied is forbidden/,
+        );
+        assert.equal((await h.getCm('a'))?.data?.['value'], 'four', 'a was not written');
+        assert.equal(await h.getCm('denied'), undefined);
+        const fixed = s.repo.commit({ 'deploy/denied.yaml': null });
+        await h.annotate({ ...GR, name: 'repo' });
+        await h.appliedRevision('app', fixed);
+        assert.equal((await h.getCm('a'))?.data?.['value'], 'four-b');
+      } finally {
+        for (const kind of ['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy'])
+          await client.delete({ apiVersion: ar, kind, name: 'no-forbidden-values' });
+      }
+    });
+
     it('applies a Kustomization after the one it dependsOn is Ready', async () => {
       const sha = s.repo.head();
       await h.createKs('dependent', { path: './other', dependsOn: [{ name: 'app' }] });
@@ -591,6 +653,110 @@ export function defineControllerSuite(target: E2eTarget): void {
       assert.equal(await h.getCm('c'), undefined);
     });
 
+    // spec.decryption (issue 16): files encrypted by the real sops for an age key and an OpenPGP
+    // key are decrypted with the keys of the referenced Secret; no plaintext reaches the status,
+    // the Events or the controller's log; a wrong key fails naming the file and the recipients.
+    it('decrypts SOPS-encrypted Secrets and generator envs with age and OpenPGP keys', async (t) => {
+      const skip = oracleSkip('sops') || (gpgAvailable() ? false : 'gpg is not installed');
+      if (skip) return t.skip(skip);
+      const age = await newAgeKey();
+      const pgp = newPgpHome();
+      const wrong = await newAgeKey();
+      try {
+        const secret = `apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: e2e-age-secret-value
+`;
+        const files = {
+          'secrets/kustomization.yaml':
+            'resources:\n- secret.yaml\nsecretGenerator:\n- name: env\n  envs:\n  - app.env\n',
+          'secrets/secret.yaml': sopsEncrypt(secret, 'secret.yaml', {
+            age: [age.recipient],
+            flags: ['--encrypted-regex', '^(data|stringData)$'],
+          }).toString(),
+          'secrets/app.env': sopsEncrypt('API_TOKEN=e2e-pgp-secret-value\n', 'app.env', {
+            pgp: [pgp.fingerprint],
+            gnupgHome: pgp.home,
+          }).toString(),
+        };
+        const sha = s.repo.commit(files);
+        const keys = (name: string, data: Record<string, string>) =>
+          s.client.create({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name, namespace: 'flux-system' },
+            stringData: data,
+          });
+        await keys('sops-keys', {
+          'identity.agekey': age.identity,
+          'key.asc': pgp.armoredPrivateKey,
+        });
+        await keys('wrong-keys', { 'identity.agekey': wrong.identity });
+        await h.annotate({ ...GR, name: 'repo' });
+        const decryption = (name: string) => ({ provider: 'sops', secretRef: { name } });
+        await h.createKs('sops', {
+          path: './secrets',
+          targetNamespace: 'apps',
+          decryption: decryption('sops-keys'),
+        });
+        await h.createKs('sops-wrong', {
+          path: './secrets',
+          targetNamespace: 'apps',
+          nameSuffix: '-wrong',
+          decryption: decryption('wrong-keys'),
+        });
+        const ks = await h.appliedRevision('sops', sha);
+        type Secret = KubeObject & { data?: Record<string, string> };
+        const db = await s.client.get<Secret>({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: 'apps',
+          name: 'db',
+        });
+        assert.equal(
+          Buffer.from(db.data?.['password'] ?? '', 'base64').toString(),
+          'e2e-age-secret-value',
+        );
+        const generated = (
+          await s.client.list<Secret>({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'apps' })
+        ).items.find((x) => (x.metadata.name ?? '').startsWith('env-'));
+        assert.equal(
+          Buffer.from(generated?.data?.['API_TOKEN'] ?? '', 'base64').toString(),
+          'e2e-pgp-secret-value',
+        );
+        const failed = await h.failedAt('sops-wrong', sha);
+        const message = ready(failed)?.message ?? '';
+        assert.equal(ready(failed)?.reason, 'BuildFailed');
+        // The generator's env file is decrypted first (before the build): it names the file
+        // and the key it is encrypted for.
+        assert.match(message, /failed to decrypt 'secrets\/app\.env'/);
+        assert.match(message, new RegExp(pgp.fingerprint));
+        // No plaintext in any status, Event or log line.
+        const events = await s.client.list(
+          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+          { namespace: 'flux-system' },
+        );
+        const seen = [
+          JSON.stringify(ks.status),
+          JSON.stringify(failed.status),
+          JSON.stringify(events.items),
+          ...s.processes.map((p) => p.tail(100_000)),
+        ].join('\n');
+        for (const value of ['e2e-age-secret-value', 'e2e-pgp-secret-value', age.identity]) {
+          assert.ok(!seen.includes(value), `a decrypted value or key leaked: ${value.slice(0, 8)}`);
+        }
+        for (const name of ['sops', 'sops-wrong']) {
+          await s.client.delete({ ...KS, namespace: 'flux-system', name });
+          await h.gone({ ...KS, namespace: 'flux-system', name });
+        }
+      } finally {
+        pgp.close();
+      }
+    });
+
     // Pruning a Namespace never destroys what it should not (issue 22 item 5): one holding
     // objects of the current revision is never pruned; one holding objects the Kustomization does
     // not manage or must not prune only with the opt-in annotation; what went with it is reported.
@@ -694,6 +860,12 @@ export function defineControllerSuite(target: E2eTarget): void {
         assert.match(notes, new RegExp(`ConfigMap/${NS}/handmade deleted`));
         assert.match(notes, new RegExp(`ConfigMap/${NS}/kept deleted`));
       });
+    });
+
+    defineHelmCases({
+      client: () => s.client,
+      kubeconfigPath: () => s.cluster.kubeconfigPath,
+      wait: h.wait,
     });
 
     it('a standby controller takes over within 15 s when the leader is killed', async () => {

@@ -5,7 +5,7 @@
 import { RE2JS } from 're2js';
 import { hasOwnKey } from '../../core/index.js';
 import { isPlainObject } from '../object-meta.js';
-import { pruneUnknown, validateSchema } from '../schema-check.js';
+import { pruneUnknown, validateSchema } from '../../core/index.js';
 import { fieldErrorString, GoValue, type FieldError } from '../status-errors.js';
 import { forbidden, invalid, notSupported, required } from './meta.js';
 import { goSchemaValue } from './crd-go-values.js';

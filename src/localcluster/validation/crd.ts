@@ -7,7 +7,7 @@ import { hasOwnKey } from '../../core/index.js';
 import { isPlainObject, jsonEqual, metaOf, type KubeObject } from '../object-meta.js';
 import { FieldErrorType, GoValue, type FieldError } from '../status-errors.js';
 import { compileRules } from '../crd-validation-rules.js';
-import { isDns1035Label, isDns1123Subdomain } from './names.js';
+import { isDns1035Label, isDns1123Subdomain } from '../../core/index.js';
 import {
   duplicate,
   forbidden,

@@ -28,7 +28,7 @@ import {
   isDns1123Subdomain,
   isQualifiedName,
   isValidPortNum,
-} from './names.js';
+} from '../../core/index.js';
 import { validatePodSpec, validatePodTemplateSpec } from './pod.js';
 import { FieldErrorType } from '../status-errors.js';
 import { eventToCore } from '../event-conversion.js';

@@ -8,7 +8,7 @@ import {
   isQualifiedName,
   isValidLabelValue,
   maskTrailingDash,
-} from './names.js';
+} from '../../core/index.js';
 
 /** A name check (`prefix`: the name is a generateName prefix). */
 export type NameFn = (name: string, prefix: boolean) => string[];

@@ -19,7 +19,7 @@ import {
   isRelaxedEnvVarName,
   isValidPortName,
   isValidPortNum,
-} from './names.js';
+} from '../../core/index.js';
 import { FieldErrorType } from '../status-errors.js';
 import { compareQuantities, quantityIsNegative } from './quantity.js';
 

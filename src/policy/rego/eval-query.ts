@@ -241,5 +241,13 @@ export function compile(
       regoVersion: m.regoVersion ?? options.regoVersion ?? RegoVersion.V1,
     }),
   );
+  return compileParsed(parsed, options);
+}
+
+/** Compiles modules parsed with parseModule (callers that inspect the syntax tree first). */
+export function compileParsed(
+  parsed: readonly Module[],
+  options: Pick<CompileOptions, 'builtins'> = {},
+): Policy {
   return new Policy(compileModules(parsed, options.builtins ?? defaultBuiltins()));
 }

@@ -1,5 +1,5 @@
 // The Rego engine: parse, compile and evaluate OPA policies (v0 and v1 syntax) in process.
-export { compile, Policy } from './eval-query.js';
+export { compile, compileParsed, Policy } from './eval-query.js';
 export type {
   CompileOptions,
   DetailedResult,
@@ -8,6 +8,7 @@ export type {
   RegoModuleSource,
 } from './eval-query.js';
 export { parseModule, parseQuery, RegoVersion } from './parser.js';
+export type { Module, Term, Expr, Rule } from './ast.js';
 export { runTests } from './test-runner.js';
 export type { TestOutcome, TestResult, TestRunOptions, TestTraceEvent } from './test-runner.js';
 export type { ParseOptions } from './parser.js';
@@ -15,6 +16,14 @@ export { RegoError, RegoErrorCode, isRegoError } from './errors.js';
 export { defaultBuiltins } from './builtin-registry.js';
 export { UNSUPPORTED_BUILTINS } from './compiler.js';
 export type { Value } from './value.js';
-export { EMPTY_OBJECT, fromJS, ObjectBuilder, str, toJS, valueToString } from './value.js';
+export {
+  EMPTY_OBJECT,
+  fromJS,
+  ObjectBuilder,
+  objectFromRecord,
+  str,
+  toJS,
+  valueToString,
+} from './value.js';
 export { parseYAML, YamlSyntaxError } from './yaml.js';
 export { parseJSON, toJSON } from './json.js';

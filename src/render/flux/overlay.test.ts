@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyFluxOverlay } from './overlay.js';
 
+/** The value as plain JSON data (the render layer builds maps without a prototype). */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
 describe('applyFluxOverlay', () => {
   const base = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -17,7 +20,7 @@ describe('applyFluxOverlay', () => {
   };
 
   it('returns the kustomization unchanged when the overlay is empty', () => {
-    assert.deepEqual(applyFluxOverlay(base, {}), base);
+    assert.deepEqual(plain(applyFluxOverlay(base, {})), base);
   });
 
   it('sets namespace, prefix and suffix, appends components and patches', () => {
@@ -31,8 +34,8 @@ describe('applyFluxOverlay', () => {
     assert.equal(out['namespace'], 'apps');
     assert.equal(out['namePrefix'], 'p-');
     assert.equal(out['nameSuffix'], '-s');
-    assert.deepEqual(out['components'], ['../c']);
-    assert.deepEqual(out['patches'], [
+    assert.deepEqual(plain(out['components']), ['../c']);
+    assert.deepEqual(plain(out['patches']), [
       { path: 'p.yaml' },
       { patch: 'x', target: { kind: 'Deployment' } },
       { patch: 'y' },
@@ -47,7 +50,7 @@ describe('applyFluxOverlay', () => {
         { name: 'busybox', digest: 'sha256:abc' },
       ],
     });
-    assert.deepEqual(out['images'], [
+    assert.deepEqual(plain(out['images']), [
       { name: 'nginx', newName: 'ghcr.io/nginx', newTag: '2.0' },
       { name: 'redis', newTag: '7' },
       { name: 'busybox', digest: 'sha256:abc' },
@@ -56,7 +59,7 @@ describe('applyFluxOverlay', () => {
 
   it('fills apiVersion and kind of a bare kustomization', () => {
     const out = applyFluxOverlay({ resources: ['x.yaml'] }, { targetNamespace: 'n' });
-    assert.deepEqual(out, {
+    assert.deepEqual(plain(out), {
       resources: ['x.yaml'],
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',

@@ -29,7 +29,7 @@ export function applyFluxOverlay(
   kustomization: Kustomization,
   overlay: FluxOverlay,
 ): Kustomization {
-  const out: Kustomization = { ...kustomization };
+  const out: Kustomization = copyMap(kustomization);
   out['apiVersion'] ??= 'kustomize.config.k8s.io/v1beta1';
   out['kind'] ??= 'Kustomization';
   if (overlay.targetNamespace) out['namespace'] = overlay.targetNamespace;
@@ -43,14 +43,14 @@ export function applyFluxOverlay(
       ...asArray(out['patches']),
       ...overlay.patches.map((p) => ({
         patch: p.patch,
-        ...(p.target && Object.keys(p.target).length > 0 ? { target: { ...p.target } } : {}),
+        ...(p.target && Object.keys(p.target).length > 0 ? { target: copyMap(p.target) } : {}),
       })),
     ];
   }
   if (overlay.images?.length) {
-    const images = asArray(out['images']).map((i) => ({ ...(i as Record<string, unknown>) }));
+    const images = asArray(out['images']).map((i) => copyMap(i as Record<string, unknown>));
     for (const image of overlay.images) {
-      const entry: Record<string, unknown> = { name: image.name };
+      const entry = copyMap({ name: image.name });
       if (image.newName) entry['newName'] = image.newName;
       if (image.newTag) entry['newTag'] = image.newTag;
       if (image.digest) entry['digest'] = image.digest;
@@ -60,6 +60,13 @@ export function applyFluxOverlay(
     }
     out['images'] = images;
   }
+  return out;
+}
+
+/** A shallow copy without a prototype: keys from the input (even `__proto__`) stay plain keys. */
+function copyMap(m: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(m)) out[k] = v;
   return out;
 }
 

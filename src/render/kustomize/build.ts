@@ -1,15 +1,13 @@
 // The kustomize build: accumulate resources, generators, components and transformers per kustomization, then finish at the top.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix, relative, resolve, sep } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { diskFs, type ReadFs } from '../../core/index.js';
 import {
-  cloneValue,
   emitYaml,
   isYamlMap,
   newMap,
   parseYamlDocuments,
+  scalarSource,
   YamlEmitError,
-  YamlParseError,
 } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import {
@@ -22,9 +20,11 @@ import type { TransformerConfig } from './builtin-config.js';
 import { FieldSpecError, fieldSpecsFrom, mergeFieldSpecs } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
 import { generate, generatorSpecs, readOptions } from './generators.js';
+import { inflateHelmCharts } from './helm-charts.js';
+import type { HelmBuildOptions } from './helm-charts.js';
 import { resourceHash } from './hash.js';
-import { applyJsonPatch, decodeJsonPatch, JsonPatchError } from './json-patch.js';
-import type { JsonPatchOp } from './json-patch.js';
+import { Patcher } from './patches.js';
+import { resourcesFromText } from './resource-factory.js';
 import { Fields, KUSTOMIZATION_FILE_NAMES, loadKustomization } from './kustomization.js';
 import type { Kustomization } from './kustomization.js';
 import { configFromCrdDefinitions } from './crds.js';
@@ -35,19 +35,16 @@ import { applyReplacements } from './replacements.js';
 import {
   idEquals,
   idKey,
+  annotationText,
   idString,
   originText,
-  Resource,
   scalarString,
   transformationsText,
 } from './resource.js';
-import type { Origin } from './resource.js';
+import type { Origin, Resource } from './resource.js';
 import type { ResId } from './resource.js';
-import { selectorFrom, selectResources, SelectorError } from './selector.js';
-import type { Selector } from './selector.js';
 import { patchSchemaFromOpenApi } from './openapi-patch-meta.js';
 import type { PatchSchema } from './openapi-patch-meta.js';
-import { MergeError, strategicMerge } from './strategic-merge.js';
 import {
   imagesTransform,
   mapEntriesTransform,
@@ -70,6 +67,14 @@ export interface BuildOptions {
    * @default false (fail, as kustomize does)
    */
   readonly fluxAutogenerate?: boolean;
+  /**
+   * Where files are read from, e.g. an artifact held in memory, or the disk with Flux's overlay
+   * of the kustomization file.
+   * @default the disk
+   */
+  readonly fs?: ReadFs;
+  /** helmCharts: `kustomize build --enable-helm` and its --helm-* flags (default: not enabled, as kustomize). */
+  readonly helm?: HelmBuildOptions;
 }
 
 export interface BuildResult {
@@ -94,12 +99,15 @@ interface Context {
   readonly originPath: string;
   /** The top kustomization asked for transformer annotations (buildMetadata applies to the whole build). */
   readonly recordTransformers: boolean;
+  /** The top kustomization asked for origin annotations. */
+  readonly recordOrigins: boolean;
   readonly restrictor: LoadRestrictor;
   readonly sandbox: string | undefined;
   /** The strategic-merge schema in force: kustomize keeps one per build (set by `openapi.path`). */
   readonly patchSchema: { current: PatchSchema | undefined };
   /** Directories being built, to detect cycles. */
   readonly stack: string[];
+  readonly helm: HelmBuildOptions | undefined;
 }
 
 function appendResources(ra: Accumulator, list: readonly Resource[]): void {
@@ -124,70 +132,25 @@ function appendResource(ra: Accumulator, r: Resource): void {
   appendResources(ra, [r]);
 }
 
-/** kustomize's resource factory: parse documents, drop empty ones, inline `*List` kinds (items go to the end). */
-export function resourcesFromText(text: string, source: string): Resource[] {
-  let docs: YamlValue[];
-  try {
-    docs = parseYamlDocuments(text, false, true);
-  } catch (err) {
-    if (err instanceof YamlParseError)
-      throw new KustomizeError(`${source}: invalid YAML: ${err.message}`, { file: source });
-    throw err;
-  }
-  const queue: YamlValue[] = docs.filter(
-    (d) => d !== null && !(isYamlMap(d) && Object.keys(d).length === 0),
-  );
-  const out: Resource[] = [];
-  while (queue.length > 0) {
-    const d = queue.shift() as YamlValue;
-    if (!isYamlMap(d))
-      throw new KustomizeError(`${source}: a resource document must be a YAML map`, {
-        file: source,
-      });
-    const kind = scalarString(d['kind']);
-    if (kind.endsWith('List') && 'items' in d) {
-      const items = d['items'];
-      if (items === null || items === undefined) continue;
-      if (!Array.isArray(items))
-        throw new KustomizeError(`${source}: items field in ${kind} is not a sequence`, {
-          file: source,
-        });
-      queue.push(...items.filter((i) => i !== null));
-      continue;
-    }
-    if (kind === '')
-      throw new KustomizeError(`${source}: missing Resource metadata: a resource needs 'kind'`, {
-        file: source,
-        field: 'kind',
-      });
-    const r = new Resource(d, source);
-    if (r.name === '') {
-      throw new KustomizeError(`${source}: missing metadata.name in ${kind} object`, {
-        file: source,
-        field: 'metadata.name',
-      });
-    }
-    // kustomize's reader rewrites annotations (stringified above); an empty map disappears.
-    // List items were not read with the annotation rule above: stringify their scalar values too.
-    const ann = r.annotations();
-    for (const [k, v] of Object.entries(ann)) {
-      if (v === null) ann[k] = '';
-      else if (typeof v !== 'string' && typeof v !== 'object') ann[k] = String(v);
-    }
-    r.setAnnotations(ann);
-    out.push(r);
-  }
-  return out;
-}
-
 class Target {
   readonly fields: Fields;
+  private readonly patcher: Patcher;
   constructor(
     readonly ldr: FileLoader,
     readonly k: Kustomization,
     readonly ctx: Context,
   ) {
     this.fields = new Fields(k);
+    this.patcher = new Patcher({
+      file: k.file,
+      ldr,
+      schema: () => ctx.patchSchema.current,
+      // Origins are tracked (and visible to JSON patches) whenever either annotation is asked for.
+      buildAnnotations: {
+        origin: ctx.recordOrigins || ctx.recordTransformers,
+        transformations: ctx.recordTransformers,
+      },
+    });
     const openapi = k.raw['openapi'];
     if (
       isYamlMap(openapi) &&
@@ -327,6 +290,15 @@ class Target {
       };
       this.absorb(ra, r);
     }
+    for (const chart of inflateHelmCharts(this.k, this.ldr, this.ctx.helm)) {
+      for (const r of resourcesFromText(chart.text, chart.source)) {
+        r.origin = {
+          configuredIn,
+          configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' },
+        };
+        this.absorb(ra, r);
+      }
+    }
     f.stringList('generators').forEach((p, i) =>
       this.runGeneratorConfig(ra, p, `generators[${i}]`, global),
     );
@@ -414,8 +386,8 @@ class Target {
         },
       );
     }
-    const labels = { ...old.labels(), ...res.labels() };
-    const annotations = { ...old.annotations(), ...res.annotations() };
+    const labels = cloneMerge(old.labels(), res.labels());
+    const annotations = cloneMerge(old.annotations(), res.annotations());
     setMeta(res, 'labels', labels);
     setMeta(res, 'annotations', annotations);
     res.name = old.name;
@@ -445,7 +417,7 @@ class Target {
   private record(
     ra: Accumulator,
     kind: string,
-    by?: { apiVersion: string; kind: string; name?: string },
+    by?: { apiVersion: string; kind: string; name?: string; namespace?: string },
     configuredIn?: string,
   ): void {
     if (!this.ctx.recordTransformers) return;
@@ -453,7 +425,12 @@ class Target {
       configuredIn: configuredIn ?? joinOrigin(this.ctx.originPath, basename(this.k.file)),
       configuredBy: by ?? { apiVersion: 'builtin', kind },
     };
-    for (const r of ra.resources) r.transformations.push(o);
+    // As kustomize's AddTransformerAnnotation: a resource without an origin (a JSON patch may
+    // have removed it) takes the transformer as its origin.
+    for (const r of ra.resources) {
+      if (r.origin === undefined) r.origin = o;
+      else r.transformations.push(o);
+    }
   }
 
   private runTransformers(ra: Accumulator): void {
@@ -463,13 +440,16 @@ class Target {
     const psm = f.list('patchesStrategicMerge');
     if (psm.length > 0) {
       const patches: Resource[] = [];
-      psm.forEach((p, i) => patches.push(...this.loadSmPatches(p, `patchesStrategicMerge[${i}]`)));
-      for (const p of patches) this.applySmPatchById(ra, p, 'patchesStrategicMerge');
+      psm.forEach((p, i) =>
+        patches.push(...this.patcher.loadSmPatches(p, `patchesStrategicMerge[${i}]`)),
+      );
+      for (const p of patches)
+        this.patcher.applySmPatchById(ra.resources, p, 'patchesStrategicMerge', true);
       this.record(ra, 'PatchStrategicMergeTransformer');
     }
     // 2. patches
     f.mapList('patches').forEach((p, i) => {
-      this.applyPatchEntry(ra, p, `patches[${i}]`);
+      this.patcher.applyPatchEntry(ra.resources, p, `patches[${i}]`);
       this.record(ra, 'PatchTransformer');
     });
     // 3. namespace
@@ -514,7 +494,7 @@ class Target {
     }
     // 8. patchesJson6902
     f.mapList('patchesJson6902').forEach((p, i) => {
-      this.applyJson6902Entry(ra, p, `patchesJson6902[${i}]`);
+      this.patcher.applyJson6902Entry(ra.resources, p, `patchesJson6902[${i}]`);
       this.record(ra, 'PatchJson6902Transformer');
     });
     // 9. replicas
@@ -549,6 +529,7 @@ class Target {
           name: str('name'),
           newName: str('newName'),
           newTag: str('newTag'),
+          tagSuffix: str('tagSuffix'),
           digest: str('digest'),
         },
         cfg.images,
@@ -593,208 +574,6 @@ class Target {
     }
   }
 
-  private loadSmPatches(entry: YamlValue, field: string): Resource[] {
-    if (typeof entry === 'string') {
-      // Legacy: the entry may be the patch itself rather than a path.
-      if (entry.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(entry)) {
-        return resourcesFromText(entry, `${this.k.file} (${field})`);
-      }
-      const text = this.ldr.readFile(entry, field);
-      return resourcesFromText(text, resolve(this.ldr.root, entry));
-    }
-    if (isYamlMap(entry)) return [new Resource(cloneValue(entry), `${this.k.file} (${field})`)];
-    this.fail(field, 'expected a file path or an inline patch');
-  }
-
-  private applySmPatchById(ra: Accumulator, patch: Resource, field: string): void {
-    const id = patch.curId();
-    const matches = ra.resources.filter((r) => r.allIds().some((o) => idEquals(o, id)));
-    if (matches.length === 0) {
-      this.fail(
-        field,
-        `no matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
-      );
-    }
-    if (matches.length > 1) {
-      this.fail(
-        field,
-        `multiple matches for Id ${idString(id)}; failed to find unique target for patch ${idString(id)}`,
-      );
-    }
-    this.applySmPatch(ra, matches, patch, field, false);
-  }
-
-  private applySmPatch(
-    ra: Accumulator,
-    targets: Resource[],
-    patch: Resource,
-    field: string,
-    retarget: boolean,
-  ): void {
-    for (const res of targets) {
-      const p = patch.clone();
-      if (retarget) {
-        const kind = p.kind;
-        p.setGvk(res.gvk);
-        if (kind !== '') p.kind = kind;
-      }
-      const name = res.name;
-      const ns = res.namespace;
-      const kind = res.kind;
-      if (patch.allowNameChange || patch.allowKindChange) res.storePreviousId();
-      let merged: YamlMap | undefined;
-      try {
-        merged = strategicMerge(res.obj, p.obj, this.ctx.patchSchema.current);
-      } catch (err) {
-        if (err instanceof MergeError) this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (merged === undefined || Object.keys(merged).length === 0) {
-        ra.resources.splice(ra.resources.indexOf(res), 1);
-        continue;
-      }
-      res.obj = merged;
-      if (!patch.allowKindChange) res.kind = kind;
-      if (!patch.allowNameChange) res.name = name;
-      res.namespace = ns;
-    }
-  }
-
-  private applyPatchEntry(ra: Accumulator, entry: YamlMap, field: string): void {
-    const inline = entry['patch'];
-    const path = entry['path'];
-    let text: string;
-    if (
-      typeof inline === 'string' &&
-      inline.trim() !== '' &&
-      typeof path === 'string' &&
-      path !== ''
-    ) {
-      this.fail(field, "patch and path can't be set at the same time");
-    }
-    if (typeof inline === 'string' && inline.trim() !== '') text = inline.trim();
-    else if (typeof path === 'string' && path !== '')
-      text = this.ldr.readFile(path, `${field}.path`);
-    else this.fail(field, 'must specify one of patch and path');
-    let target: Selector | undefined;
-    try {
-      target = selectorFrom(entry['target'], `${field}.target`);
-    } catch (err) {
-      this.fail(`${field}.target`, (err as Error).message);
-    }
-    const options = isYamlMap(entry['options']) ? entry['options'] : newMap();
-    const json = this.tryJsonPatch(text);
-    if (json !== undefined) {
-      if (!target) this.fail(field, `must specify a target for JSON patch ${text}`);
-      this.applyJsonPatchTo(ra, this.select(ra, target, field), json, field);
-      return;
-    }
-    const patches = resourcesFromText(text, `${this.k.file} (${field})`);
-    for (const p of patches) {
-      p.allowNameChange = options['allowNameChange'] === true;
-      p.allowKindChange = options['allowKindChange'] === true;
-    }
-    if (target) {
-      if (patches.length > 1) {
-        this.fail(
-          field,
-          'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field',
-        );
-      }
-      const patch = patches[0];
-      if (!patch) return;
-      this.applySmPatch(ra, this.select(ra, target, field), patch, field, true);
-      return;
-    }
-    for (const p of patches) this.applySmPatchById(ra, p, field);
-  }
-
-  private tryJsonPatch(text: string): JsonPatchOp[] | undefined {
-    const t = text.trimStart();
-    if (t.startsWith('[') || t.startsWith('-')) {
-      try {
-        return decodeJsonPatch(text);
-      } catch (err) {
-        if (t.startsWith('['))
-          throw new KustomizeError(`${this.k.file}: ${(err as Error).message}`, {
-            file: this.k.file,
-          });
-        return undefined;
-      }
-    }
-    return undefined;
-  }
-
-  private select(ra: Accumulator, target: Selector, field: string): Resource[] {
-    try {
-      return selectResources(ra.resources, target);
-    } catch (err) {
-      if (err instanceof SelectorError) this.fail(`${field}.target`, err.message);
-      throw err;
-    }
-  }
-
-  private applyJsonPatchTo(
-    ra: Accumulator,
-    targets: Resource[],
-    ops: JsonPatchOp[],
-    field: string,
-  ): void {
-    for (const res of targets) {
-      res.storePreviousId();
-      let out: YamlValue;
-      try {
-        out = applyJsonPatch(res.obj, ops);
-      } catch (err) {
-        if (err instanceof JsonPatchError)
-          this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (!isYamlMap(out))
-        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
-      res.obj = out;
-      const ann = res.annotations();
-      res.setAnnotations(ann);
-    }
-    void ra;
-  }
-
-  private applyJson6902Entry(ra: Accumulator, entry: YamlMap, field: string): void {
-    let target: Selector | undefined;
-    try {
-      target = selectorFrom(entry['target'], `${field}.target`);
-    } catch (err) {
-      this.fail(`${field}.target`, (err as Error).message);
-    }
-    if (!target) this.fail(field, 'must specify a target');
-    let text: string;
-    if (typeof entry['patch'] === 'string' && entry['patch'].trim() !== '') text = entry['patch'];
-    else if (typeof entry['path'] === 'string' && entry['path'] !== '')
-      text = this.ldr.readFile(entry['path'], `${field}.path`);
-    else this.fail(field, 'must specify one of patch and path');
-    let ops: JsonPatchOp[];
-    try {
-      ops = decodeJsonPatch(text);
-    } catch (err) {
-      this.fail(field, (err as Error).message);
-    }
-    const targets = this.select(ra, target, field);
-    for (const res of targets) {
-      let out: YamlValue;
-      try {
-        out = applyJsonPatch(res.obj, ops);
-      } catch (err) {
-        if (err instanceof JsonPatchError)
-          this.fail(field, `${idString(res.curId())}: ${err.message}`);
-        throw err;
-      }
-      if (!isYamlMap(out))
-        this.fail(field, `${idString(res.curId())}: the JSON patch must leave an object`);
-      res.obj = out;
-      res.setAnnotations(res.annotations());
-    }
-  }
-
   private runTransformerConfig(ra: Accumulator, path: string, field: string): void {
     if (path.includes('\n')) {
       // Legacy: the entry may be the configuration itself rather than a path.
@@ -825,11 +604,12 @@ class Target {
   ): void {
     this.runBuiltinConfigInner(ra, c, field);
     const meta = isYamlMap(c['metadata']) ? c['metadata'] : newMap();
-    const by: { apiVersion: string; kind: string; name?: string } = {
+    const by: { apiVersion: string; kind: string; name?: string; namespace?: string } = {
       apiVersion: scalarString(c['apiVersion']),
       kind: scalarString(c['kind']),
     };
     if (scalarString(meta['name']) !== '') by.name = scalarString(meta['name']);
+    if (scalarString(meta['namespace']) !== '') by.namespace = scalarString(meta['namespace']);
     this.record(ra, by.kind, by, configuredIn);
   }
 
@@ -883,6 +663,7 @@ class Target {
             name: scalarString(it['name']),
             newName: scalarString(it['newName']),
             newTag: scalarString(it['newTag']),
+            tagSuffix: scalarString(it['tagSuffix']),
             digest: scalarString(it['digest']),
           },
           specs('fieldSpecs'),
@@ -890,18 +671,24 @@ class Target {
         return;
       }
       case 'PatchTransformer':
-        this.applyPatchEntry(ra, c, field);
+        this.patcher.applyPatchEntry(ra.resources, c, field);
         return;
       case 'PatchJson6902Transformer':
-        this.applyJson6902Entry(ra, { ...c, patch: c['jsonOp'] ?? c['patch'] ?? null }, field);
+        this.patcher.applyJson6902Entry(
+          ra.resources,
+          cloneMerge(c, { patch: c['jsonOp'] ?? c['patch'] ?? null }),
+          field,
+        );
         return;
       case 'PatchStrategicMergeTransformer': {
         const paths = Array.isArray(c['paths']) ? c['paths'] : [];
         const patches: Resource[] = [];
-        paths.forEach((p, i) => patches.push(...this.loadSmPatches(p, `${field}.paths[${i}]`)));
+        paths.forEach((p, i) =>
+          patches.push(...this.patcher.loadSmPatches(p, `${field}.paths[${i}]`)),
+        );
         if (typeof c['patches'] === 'string')
           patches.push(...resourcesFromText(c['patches'], `${this.k.file} (${field})`));
-        for (const p of patches) this.applySmPatchById(ra, p, field);
+        for (const p of patches) this.patcher.applySmPatchById(ra.resources, p, field, true);
         return;
       }
       case 'ReplicaCountTransformer': {
@@ -935,6 +722,13 @@ function joinOrigin(base: string, p: string): string {
   return posix.normalize(posix.join(base === '' ? '.' : base, p));
 }
 
+/** A new map with the entries of `maps` (later ones win), without a prototype. */
+function cloneMerge(...maps: ReadonlyArray<Readonly<Record<string, YamlValue>>>): YamlMap {
+  const out = newMap();
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = v;
+  return out;
+}
+
 function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string, YamlValue>): void {
   const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
   r.obj['metadata'] = meta;
@@ -953,12 +747,12 @@ function setMeta(r: Resource, field: 'labels' | 'annotations', m: Record<string,
  * without apiVersion and kind fails the build — skipping it would silently drop (and then prune)
  * what it used to define.
  */
-function isManifestFile(path: string): boolean {
+function isManifestFile(fs: ReadFs, path: string): boolean {
   // Flux compares the extension case-sensitively (".yaml"/".yml").
   if (!/\.ya?ml$/.test(path)) return false;
   let docs: YamlValue[];
   try {
-    docs = parseYamlDocuments(readFileSync(path, 'utf8'));
+    docs = parseYamlDocuments(fs.readFile(path).toString('utf8'));
   } catch (err) {
     throw new KustomizeError(
       `failed to decode Kubernetes YAML from ${path}: ${err instanceof Error ? err.message : String(err)}`,
@@ -982,21 +776,17 @@ function isManifestFile(path: string): boolean {
 }
 
 /** Flux's generated kustomization: manifests under the root, sub-directories with a kustomization as bases. */
-function autogenerate(root: string): Kustomization {
+function autogenerate(fs: ReadFs, root: string): Kustomization {
   const resources: string[] = [];
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    for (const name of fs.readdir(dir).sort()) {
       const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        if (
-          KUSTOMIZATION_FILE_NAMES.some(
-            (n) => statSync(join(p, n), { throwIfNoEntry: false }) !== undefined,
-          )
-        ) {
+      const kind = fs.kind(p);
+      if (kind === 'dir') {
+        if (KUSTOMIZATION_FILE_NAMES.some((n) => fs.kind(join(p, n)) !== undefined)) {
           resources.push(relative(root, p));
         } else walk(p);
-      } else if (st.isFile() && isManifestFile(p)) resources.push(relative(root, p));
+      } else if (kind === 'file' && isManifestFile(fs, p)) resources.push(relative(root, p));
     }
   };
   walk(root);
@@ -1008,10 +798,11 @@ function autogenerate(root: string): Kustomization {
 /** Builds the kustomization in `dir` exactly as `kubectl kustomize dir` (kustomize v5.5.0) would. */
 export function buildKustomization(dir: string, options: BuildOptions = {}): BuildResult {
   const restrictor = options.loadRestrictor ?? LoadRestrictor.RootOnly;
+  const fs = options.fs ?? diskFs;
   let root: string;
   try {
-    root = realpathSync(dir);
-    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    root = fs.realpath(dir);
+    if (fs.kind(root) !== 'dir') throw new Error('not a directory');
   } catch {
     throw new KustomizeError(
       `must build at directory: not a valid directory: '${dir}' does not exist or is not a directory`,
@@ -1020,8 +811,8 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
       },
     );
   }
-  const sandbox = options.sandboxRoot === undefined ? undefined : realpathSync(options.sandboxRoot);
-  const ldr = new FileLoader(root, restrictor, sandbox);
+  const sandbox = options.sandboxRoot === undefined ? undefined : fs.realpath(options.sandboxRoot);
+  const ldr = new FileLoader(root, restrictor, sandbox, fs);
   ldr.checkSandbox(root, dir, 'directory');
   let k = loadKustomization(ldr);
   if (k === undefined) {
@@ -1031,22 +822,20 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
         { file: root },
       );
     }
-    k = autogenerate(root);
+    k = autogenerate(fs, root);
   }
-  if (k.kind === 'Component') {
-    throw new KustomizeError(`${k.file}: kind: a Component cannot be built on its own`, {
-      file: k.file,
-      field: 'kind',
-    });
-  }
+  // A Component built on its own is built like a Kustomization, as kustomize does; only its use
+  // as a resource (or a Kustomization's use as a component) is an error.
   const buildMetadata = new Fields(k).stringList('buildMetadata');
   const target = new Target(ldr, k, {
     originPath: '',
     recordTransformers: buildMetadata.includes('transformerAnnotations'),
+    recordOrigins: buildMetadata.includes('originAnnotations'),
     patchSchema: { current: undefined },
     restrictor,
     sandbox,
     stack: [root],
+    helm: options.helm,
   });
   const ra = target.accumulate(emptyAccumulator());
   try {
@@ -1067,13 +856,14 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
   let out = ra.resources.filter(
     (r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true',
   );
+  out = applySortOptions(out, k);
   if (buildMetadata.includes('managedByLabel')) {
-    // kubectl's embedded kustomize reports its version as "(devel)".
+    // The kustomize v5.5.0 release names itself so (kubectl's embedded copy says "(devel)").
     for (const r of out) {
       const meta = isYamlMap(r.obj['metadata']) ? r.obj['metadata'] : newMap();
       r.obj['metadata'] = meta;
       const labels = isYamlMap(meta['labels']) ? meta['labels'] : newMap();
-      labels['app.kubernetes.io/managed-by'] = 'kustomize-(devel)';
+      labels['app.kubernetes.io/managed-by'] = 'kustomize-v5.5.0';
       meta['labels'] = labels;
     }
   }
@@ -1084,9 +874,12 @@ export function buildKustomization(dir: string, options: BuildOptions = {}): Bui
     }
     if (r.transformations.length > 0)
       ann['alpha.config.kubernetes.io/transformations'] = transformationsText(r.transformations);
-    if (Object.keys(ann).length > 0) r.setAnnotations(ann);
+    // Removing the build annotations rewrites all annotations as strings (a node's text).
+    for (const [key, v] of Object.entries(ann))
+      if (typeof v !== 'string') ann[key] = scalarSource(ann, key) ?? annotationText(v);
+    // An empty annotations map kept through the build goes here.
+    r.setAnnotations(ann);
   }
-  out = applySortOptions(out, k);
   const objects = out.map((r) => r.obj);
   let yaml: string;
   try {

@@ -7,9 +7,13 @@ import { test } from 'node:test';
 import { buildKustomization, KustomizeError } from '../index.js';
 
 // The corpus lives next to the project: <project root>/../shared/corpora/kustomize-v5.5.0, where the project root
-// is three levels above this file (src/render/kustomize).
+// is three levels above this file (src/render/kustomize); a git worktree one level further down finds it too.
 const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
-const corpus = resolve(projectRoot, '..', 'shared', 'corpora', 'kustomize-v5.5.0');
+const corpus =
+  [resolve(projectRoot, '..'), resolve(projectRoot, '..', '..')]
+    .map((d) => join(d, 'shared', 'corpora', 'kustomize-v5.5.0'))
+    .find((d) => existsSync(d)) ??
+  resolve(projectRoot, '..', 'shared', 'corpora', 'kustomize-v5.5.0');
 
 function firstDifference(a: string, b: string): string {
   const la = a.split('\n');

@@ -1,200 +1,304 @@
-// Dotted field paths (`spec.containers.[name=app].image`, `ports[1].port`, `*`) used by vars and replacements.
-import { isYamlMap, newMap, resolveV3Value } from '../yaml/index.js';
+// Dotted field paths as kyaml reads them for vars and replacements: SmarterPathSplitter, the
+// PathGetter lookup (sources, vars) and the PathMatcher walk (replacement targets, with create).
+import { isYamlMap, newMap, resolveV3Value, scalarSource } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 
-type Segment =
-  | { kind: 'field'; name: string }
-  | { kind: 'index'; index: number }
-  | { kind: 'match'; key: string; value: string }
-  | { kind: 'wild' };
+/** A path kyaml cannot walk (wrong node kind, bad list element, bad index): the build fails. */
+export class FieldPathError extends Error {}
 
-/** Splits a path on dots outside brackets, separating `name[x]` into `name` and `[x]`. */
-export function parseFieldPath(path: string): Segment[] {
-  const raw: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const ch of path) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth--;
-    if (ch === '.' && depth === 0) {
-      raw.push(cur);
-      cur = '';
-    } else cur += ch;
+/** kyaml's PathSplitter: splits on the delimiter (`\.` escapes it); a leading delimiter is dropped. */
+function pathSplitter(path: string, delimiter: string): string[] {
+  let ps = path.split(delimiter);
+  if (ps.length > 1 && ps[0] === '') ps = ps.slice(1);
+  const res: string[] = [ps[0] as string];
+  for (let i = 1; i < ps.length; i++) {
+    const last = res.length - 1;
+    const prev = res[last] as string;
+    if (prev.endsWith('\\')) res[last] = prev.slice(0, -1) + delimiter + (ps[i] as string);
+    else res.push(ps[i] as string);
   }
-  raw.push(cur);
-  const out: Segment[] = [];
-  for (const part of raw) {
-    let p = part;
-    const b = p.indexOf('[');
-    if (b > 0) {
-      out.push(field(p.slice(0, b)));
-      p = p.slice(b);
+  return res;
+}
+
+/**
+ * kyaml's SmarterPathSplitter: a bracketed element that the delimiter split is joined again; it
+ * keeps its brackets when it holds `=` (a list matcher) and loses them otherwise (a map key with
+ * dots, e.g. `[cert-manager.io/inject-ca-from]`). A bracketed element without the delimiter keeps
+ * its brackets (and must then be a matcher).
+ */
+export function splitFieldPath(path: string, delimiter = '.'): string[] {
+  const split = pathSplitter(path, delimiter);
+  const out: string[] = [];
+  for (let i = 0; i < split.length; i++) {
+    const elem = split[i] as string;
+    if (!(elem.startsWith('[') && !elem.endsWith(']'))) {
+      out.push(elem);
+      continue;
     }
-    while (p.startsWith('[')) {
-      const e = p.indexOf(']');
-      const inner = e < 0 ? p.slice(1) : p.slice(1, e);
-      p = e < 0 ? '' : p.slice(e + 1);
-      const eq = inner.indexOf('=');
-      if (eq >= 0) out.push({ kind: 'match', key: inner.slice(0, eq), value: inner.slice(eq + 1) });
-      else if (/^-?\d+$/.test(inner)) out.push({ kind: 'index', index: Number(inner) });
-      else out.push(field(inner));
+    const bracketed = [elem];
+    while (i < split.length - 1) {
+      i++;
+      bracketed.push(split[i] as string);
+      if ((split[i] as string).endsWith(']')) break;
     }
-    if (p !== '') out.push(field(p));
+    const joined = bracketed.join(delimiter);
+    out.push(joined.includes('=') ? joined : joined.replace(/^\[+|\]+$/g, ''));
   }
   return out;
 }
 
-function field(name: string): Segment {
-  if (name === '*') return { kind: 'wild' };
-  if (/^\d+$/.test(name)) return { kind: 'index', index: Number(name) };
-  return { kind: 'field', name };
+/** kyaml's convertSliceIndex (vars): `ports[0]` becomes `ports`, `0`. */
+export function convertSliceIndex(parts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of parts) {
+    const m = /^(.*)\[(\d+)\]$/s.exec(s);
+    if (!m) {
+      out.push(s);
+      continue;
+    }
+    if (m[1] !== '') out.push(m[1] as string);
+    out.push(m[2] as string);
+  }
+  return out;
 }
 
-function scalarText(v: YamlValue | undefined): string {
+function isListIndex(p: string): boolean {
+  return p.startsWith('[') && p.endsWith(']');
+}
+
+/** strconv.Atoi: optional sign, decimal digits, int64 range. */
+function atoi(p: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(p)) return undefined;
+  const n = Number(p);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function isIdxNumber(p: string): boolean {
+  const n = atoi(p);
+  return n !== undefined && n >= 0;
+}
+
+function splitIndexNameValue(p: string): [string, string] {
+  const inner = p.replace(/\]$/, '').replace(/^\[/, '');
+  const eq = inner.indexOf('=');
+  if (eq < 0)
+    throw new FieldPathError(
+      'list path element must contain fieldName=fieldValue for element to match',
+    );
+  return [inner.slice(0, eq), inner.slice(eq + 1)];
+}
+
+/** A scalar node's text (yaml.Node.Value). */
+export function scalarText(v: YamlValue | undefined): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'object') return '';
   return String(v);
 }
 
-/** The value at `path`, or undefined when the path does not exist. */
-export function getFieldValue(obj: YamlValue, path: string): YamlValue | undefined {
-  let cur: YamlValue | undefined = obj;
-  for (const s of parseFieldPath(path)) {
-    if (cur === undefined || cur === null) return undefined;
-    if (s.kind === 'field') cur = isYamlMap(cur) ? cur[s.name] : undefined;
-    else if (s.kind === 'index') cur = Array.isArray(cur) ? cur[s.index] : undefined;
-    else if (s.kind === 'match')
-      cur = Array.isArray(cur)
-        ? cur.find((e) => isYamlMap(e) && scalarText(e[s.key]) === s.value)
-        : undefined;
-    else return undefined;
-  }
-  return cur;
+function kindName(v: YamlValue): string {
+  return Array.isArray(v) ? 'SequenceNode' : isYamlMap(v) ? 'MappingNode' : 'ScalarNode';
 }
 
-/** A field found by a path: read it, or write it in place. */
+function wrongKind(expected: string, v: YamlValue): FieldPathError {
+  return new FieldPathError(`wrong Node Kind for  expected: ${expected} was ${kindName(v)}`);
+}
+
+/** A value a path reached, with its source text (a scalar's text as written: `0x1F`, `1.0`). */
+export interface Found {
+  readonly value: YamlValue;
+  readonly text: string;
+}
+
+/**
+ * kyaml's PathGetter (Lookup) without create: the value at the path, or undefined when a part is
+ * missing. Walking a field of a non-map, or an element of a non-list, is an error.
+ */
+export function lookupField(obj: YamlValue, parts: readonly string[]): Found | undefined {
+  let cur: YamlValue = obj;
+  let text: string | undefined;
+  for (const raw of parts) {
+    const part = raw.trim();
+    if (part === '') continue;
+    const idx = atoi(part);
+    let at: number | string | undefined;
+    if (idx !== undefined || part === '-') {
+      if (idx !== undefined && idx < 0)
+        throw new FieldPathError(`array index ${idx} cannot be negative`);
+      if (cur === null) return undefined;
+      if (!Array.isArray(cur)) throw wrongKind('SequenceNode', cur);
+      at = part === '-' ? cur.length - 1 : idx;
+    } else if (isListIndex(part)) {
+      const [name, value] = splitIndexNameValue(part);
+      if (cur === null) return undefined;
+      if (!Array.isArray(cur)) throw wrongKind('SequenceNode', cur);
+      const list = cur;
+      const j =
+        name === ''
+          ? list.findIndex((e, i) => textAt(list, i, e) === value)
+          : list.findIndex((e) => isYamlMap(e) && name in e && textAt(e, name, e[name]) === value);
+      at = j < 0 ? undefined : j;
+    } else {
+      if (cur === null) return undefined;
+      if (!isYamlMap(cur)) throw wrongKind('MappingNode', cur);
+      at = part in cur ? part : undefined;
+    }
+    if (at === undefined) return undefined;
+    const next = Array.isArray(cur) ? cur[at as number] : cur[at as string];
+    if (next === undefined) return undefined;
+    text = textAt(cur, at, next);
+    cur = next;
+  }
+  return { value: cur, text: text ?? scalarText(cur) };
+}
+
+/** The text of `c[at]` as written in the source. */
+function textAt(c: YamlMap | YamlValue[], at: string | number, v: YamlValue | undefined): string {
+  return scalarSource(c, at) ?? scalarText(v);
+}
+
+/** What a replacement may create at a missing leaf: the kind of the value being copied. */
+export type CreateKind = 'map' | 'seq' | 'scalar' | undefined;
+
+/** A field a path matched: read it, or write it in place. */
 export interface FieldRef {
   get(): YamlValue;
   set(v: YamlValue): void;
+  /** The node was created by the walk (an empty scalar takes its type from the value's text). */
   readonly created: boolean;
+  /** The field's text as written in the source (for a scalar). */
+  readonly text: string;
+  /** The map or list and the key or index holding the field (absent for the object root). */
+  readonly at?: readonly [YamlMap | YamlValue[], string | number];
   /** The map and key holding the field, when it is a map entry. */
   readonly holder?: readonly [YamlMap, string];
 }
 
-/** All fields a path matches (wildcards and matchers may match several); `create` makes missing ones. */
-export function findFields(
+/** A reference to `c[at]`. */
+function refAt(c: YamlMap | YamlValue[], at: string | number, created: boolean): FieldRef {
+  const get = (): YamlValue => (Array.isArray(c) ? c[at as number] : c[at as string]) as YamlValue;
+  const set = (v: YamlValue): void => {
+    if (Array.isArray(c)) c[at as number] = v;
+    else c[at as string] = v;
+  };
+  const text = textAt(c, at, get());
+  return Array.isArray(c) || typeof at !== 'string'
+    ? { get, set, created, text, at: [c, at] }
+    : { get, set, created, text, at: [c, at], holder: [c, at] };
+}
+
+function newNode(kind: CreateKind): YamlValue {
+  return kind === 'map' ? newMap() : kind === 'seq' ? [] : '';
+}
+
+function partKind(next: string | undefined, leaf: CreateKind): CreateKind {
+  if (next === undefined) return leaf;
+  if (isListIndex(next) || isIdxNumber(next)) return 'seq';
+  return 'map';
+}
+
+/** A text for matching a list element's field against a `[name=regex]` part, as kyaml prints the node. */
+function matchText(v: YamlValue): string {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return String(v);
+  return JSON.stringify(v);
+}
+
+function goRegExp(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch (err) {
+    throw new FieldPathError(`error parsing regexp: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * kyaml's PathMatcher: every field the path reaches (`[name=value]` matches elements whose field
+ * matches `value` as an unanchored regular expression, `*` every element, numbers an index). With
+ * `create`, missing fields and list elements are created on the way, the leaf with that kind.
+ */
+export function matchFields(
   obj: YamlValue,
-  path: string,
-  create: 'map' | 'seq' | 'scalar' | undefined,
+  parts: readonly string[],
+  create: CreateKind,
 ): FieldRef[] {
-  const segs = parseFieldPath(path);
   const out: FieldRef[] = [];
-  const visit = (
-    get: () => YamlValue | undefined,
-    set: (v: YamlValue) => void,
-    i: number,
-    created: boolean,
-    holder?: readonly [YamlMap, string],
-  ): void => {
-    if (i === segs.length) {
-      out.push(
-        holder
-          ? { get: () => get() ?? null, set, created, holder }
-          : { get: () => get() ?? null, set, created },
-      );
+  const visit = (ref: FieldRef, i: number): void => {
+    if (i === parts.length) {
+      out.push(ref);
       return;
     }
-    const s = segs[i] as Segment;
-    const cur = get();
-    const nextKind = (): YamlValue => {
-      if (i + 1 === segs.length) return create === 'map' ? newMap() : create === 'seq' ? [] : '';
-      const n = segs[i + 1] as Segment;
-      return n.kind === 'field' ? newMap() : [];
-    };
-    if (s.kind === 'field') {
-      if (!isYamlMap(cur)) return;
-      if (!(s.name in cur) || cur[s.name] === null) {
-        if (!create) return;
-        cur[s.name] = nextKind();
-        visit(
-          () => cur[s.name],
-          (v) => (cur[s.name] = v),
-          i + 1,
-          true,
-          [cur, s.name],
-        );
-        return;
+    const part = parts[i] as string;
+    const cur = ref.get();
+    const next = parts[i + 1];
+    if (isIdxNumber(part)) {
+      const idx = Number(part);
+      if (cur === null) {
+        if (idx === 0 && create) return; // appended to a null node: not part of the output
+        throw new FieldPathError(`index ${idx} specified but only 0 elements found`);
       }
-      visit(
-        () => cur[s.name],
-        (v) => (cur[s.name] = v),
-        i + 1,
-        created,
-        [cur, s.name],
-      );
-    } else if (s.kind === 'index') {
-      if (!Array.isArray(cur)) return;
-      const idx = s.index < 0 ? cur.length + s.index : s.index;
-      if (idx < 0 || idx >= cur.length) return;
-      visit(
-        () => cur[idx],
-        (v) => (cur[idx] = v),
-        i + 1,
-        created,
-      );
-    } else if (s.kind === 'match') {
-      if (!Array.isArray(cur)) return;
+      if (!Array.isArray(cur)) throw wrongKind('SequenceNode', cur);
+      let created = false;
+      if (cur.length === idx && create) {
+        cur.push(newNode(partKind(next, create)));
+        created = true;
+      }
+      if (cur.length < idx + 1)
+        throw new FieldPathError(`index ${idx} specified but only ${cur.length} elements found`);
+      visit(refAt(cur, idx, created), i + 1);
+      return;
+    }
+    if (isListIndex(part)) {
+      const [field, pattern] = splitIndexNameValue(part);
+      if (cur === null) return;
+      if (!Array.isArray(cur)) throw wrongKind('SequenceNode', cur);
+      const re = goRegExp(pattern);
+      const matchesAt = (j: number): boolean => {
+        const e = cur[j] as YamlValue;
+        if (field === '') return re.test(matchText(e).trim());
+        return (
+          isYamlMap(e) &&
+          field in e &&
+          e[field] !== null &&
+          re.test(matchText(e[field] as YamlValue).trim())
+        );
+      };
       let any = false;
       for (let j = 0; j < cur.length; j++) {
-        const e = cur[j];
-        if (isYamlMap(e) && scalarText(e[s.key]) === s.value) {
-          any = true;
-          visit(
-            () => cur[j],
-            (v) => (cur[j] = v),
-            i + 1,
-            created,
-          );
-        }
+        if (!matchesAt(j)) continue;
+        any = true;
+        visit(refAt(cur, j, false), i + 1);
       }
-      if (!any && create) {
-        const el: YamlMap = newMap();
-        el[s.key] = resolveV3Value(s.value);
+      if (any || !create) return;
+      const value = resolveV3Value(pattern);
+      if (field === '') cur.push(value);
+      else {
+        const el = newMap();
+        el[field] = value;
         cur.push(el);
-        const j = cur.length - 1;
-        visit(
-          () => cur[j],
-          (v) => (cur[j] = v),
-          i + 1,
-          true,
-        );
       }
-    } else {
-      if (Array.isArray(cur)) {
-        for (let j = 0; j < cur.length; j++)
-          visit(
-            () => cur[j],
-            (v) => (cur[j] = v),
-            i + 1,
-            created,
-          );
-      } else if (isYamlMap(cur)) {
-        for (const k of Object.keys(cur))
-          visit(
-            () => cur[k],
-            (v) => (cur[k] = v),
-            i + 1,
-            created,
-          );
-      }
+      if (!matchesAt(cur.length - 1))
+        throw new FieldPathError(`created list element does not match ${part}`);
+      visit(refAt(cur, cur.length - 1, true), i + 1);
+      return;
     }
+    if (part === '*') {
+      if (cur === null) return;
+      if (!Array.isArray(cur)) throw wrongKind('SequenceNode', cur);
+      for (let j = 0; j < cur.length; j++) visit(refAt(cur, j, false), i + 1);
+      return;
+    }
+    if (cur === null) return;
+    if (!isYamlMap(cur)) throw wrongKind('MappingNode', cur);
+    if (part === '') throw wrongKind('ScalarNode', cur);
+    let created = false;
+    if (!(part in cur)) {
+      if (!create) return;
+      cur[part] = newNode(partKind(next, create));
+      created = true;
+    }
+    visit(refAt(cur, part, created), i + 1);
   };
-  visit(
-    () => obj,
-    () => undefined,
-    0,
-    false,
-  );
+  visit({ get: () => obj, set: () => undefined, created: false, text: '' }, 0);
   return out;
 }
 

@@ -1,5 +1,5 @@
 // Field specs (gvk + slash path) and the traversal kustomize's fieldspec filter performs to find or create fields.
-import { isYamlMap, newMap } from '../yaml/index.js';
+import { isYamlMap, newMap, setUntagged } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { gvkIsSelected } from './resource.js';
 import type { Gvk } from './resource.js';
@@ -14,6 +14,8 @@ export interface FieldSpec {
 export interface ValueRef {
   get(): YamlValue;
   set(v: YamlValue): void;
+  /** The map or list and key or index holding the value (absent for the object root). */
+  readonly holder?: readonly [YamlMap | YamlValue[], string | number];
 }
 
 export const CreateKind = { None: 0, Map: 1, Seq: 2, Scalar: 3 } as const;
@@ -77,7 +79,7 @@ function walk(
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       walk(
-        { get: () => node[i] as YamlValue, set: (v) => (node[i] = v) },
+        { get: () => node[i] as YamlValue, set: (v) => (node[i] = v), holder: [node, i] },
         path,
         create,
         createKind,
@@ -112,7 +114,7 @@ function walk(
     node[field] = kind === CreateKind.Map ? newMap() : [];
   }
   walk(
-    { get: () => node[field] as YamlValue, set: (v) => (node[field] = v) },
+    { get: () => node[field] as YamlValue, set: (v) => (node[field] = v), holder: [node, field] },
     path.slice(1),
     create,
     createKind,
@@ -165,4 +167,10 @@ export function fieldSpecsFrom(v: YamlValue | undefined, where: string): FieldSp
     if (str('kind')) gvk.kind = str('kind');
     return { gvk, path: str('path'), create: e['create'] === true };
   });
+}
+
+/** Sets a scalar as kyaml's untagged setters do (see setUntagged), where the holder is known. */
+export function setUntaggedRef(ref: ValueRef, text: string): void {
+  if (ref.holder === undefined) ref.set(text);
+  else setUntagged(ref.holder[0], ref.holder[1], text);
 }

@@ -38,10 +38,17 @@ export function readOptions(
   return o;
 }
 
+/** Later maps win; the result has no prototype, so any key (even `__proto__`) is just a key. */
+function mergeStringMaps(...maps: ReadonlyArray<Record<string, string>>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = v;
+  return out;
+}
+
 /** Generator-level options win; kustomization-level options fill gaps (MergeGlobalOptionsIntoLocal). */
 export function mergeOptions(local: GeneratorOptions, global: GeneratorOptions): GeneratorOptions {
-  const labels = { ...global.labels, ...local.labels };
-  const annotations = { ...global.annotations, ...local.annotations };
+  const labels = mergeStringMaps(global.labels, local.labels);
+  const annotations = mergeStringMaps(global.annotations, local.annotations);
   return {
     labels,
     annotations,
@@ -122,10 +129,13 @@ export function generate(
   if (typeof name !== 'string' || name === '')
     fail(file, `${field}.name`, 'a generator needs a name');
   const namespace = typeof e['namespace'] === 'string' ? e['namespace'] : '';
-  const behaviorRaw = e['behavior'] ?? 'create';
-  if (behaviorRaw !== 'create' && behaviorRaw !== 'merge' && behaviorRaw !== 'replace') {
-    fail(file, `${field}.behavior`, `unknown behavior ${JSON.stringify(behaviorRaw)}`);
+  const behaviorRaw = e['behavior'] ?? '';
+  if (typeof behaviorRaw !== 'string') {
+    fail(file, `${field}.behavior`, 'invalid Kustomization: cannot unmarshal into a string');
   }
+  // As kustomize's NewGenerationBehavior: a value other than merge/replace (a typo such as `add`,
+  // or `Merge`) is "unspecified", which creates.
+  const behavior = behaviorRaw === 'merge' || behaviorRaw === 'replace' ? behaviorRaw : 'create';
   const options = mergeOptions(readOptions(e['options'], file, `${field}.options`), globalOptions);
 
   const pairs: Array<[string, Buffer]> = [];
@@ -191,7 +201,7 @@ export function generate(
   if (options.immutable) obj['immutable'] = true;
   const r = new Resource(obj, `${file} (${field})`);
   r.needsHash = !options.disableNameSuffixHash;
-  r.behavior = behaviorRaw;
+  r.behavior = behavior;
   return r;
 }
 

@@ -1,36 +1,46 @@
 // RFC 6902 JSON patches as kustomize applies them (evanphx/json-patch semantics, YAML or JSON operation lists).
-import { cloneValue, isYamlMap, parseYaml, valuesEqual } from '../yaml/index.js';
+import { cloneValue, isYamlMap, parseYamlDocuments, valuesEqual } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 
 export interface JsonPatchOp {
+  /** The operation; '' when missing or not a string (applying it fails, as in evanphx/json-patch). */
   readonly op: string;
-  readonly path: string;
+  /** undefined when missing (applying fails then, not decoding). */
+  readonly path: string | undefined;
   readonly from?: string;
   readonly value?: YamlValue;
 }
 
 export class JsonPatchError extends Error {}
 
-/** Decodes a patch text into operations, or throws when it is not a list of operations. */
+/**
+ * Decodes a patch text as kustomize does: text starting with `[` is JSON, anything else is YAML
+ * (go-yaml v2 rules, first document) turned into JSON; the result must be a list of objects.
+ * Operations are checked when applied, so a malformed operation fails only where it is used.
+ */
 export function decodeJsonPatch(text: string): JsonPatchOp[] {
-  if (text.trim() === '') throw new JsonPatchError('empty json patch operations');
+  if (text === '') throw new JsonPatchError('empty json patch operations');
   let v: YamlValue;
   try {
-    v = text.trimStart().startsWith('[') ? (JSON.parse(text) as YamlValue) : parseYaml(text, true);
+    v = text.startsWith('[')
+      ? fromJsonish(JSON.parse(text) as YamlValue)
+      : (parseYamlDocuments(text, true)[0] ?? null);
   } catch (err) {
     throw new JsonPatchError(`invalid JSON patch: ${(err as Error).message}`);
   }
-  if (!Array.isArray(v)) throw new JsonPatchError('a JSON patch must be a list of operations');
-  return v.map((e, i) => {
-    if (!isYamlMap(e)) throw new JsonPatchError(`operation ${i} is not a map`);
+  // JSON null decodes into an empty list of operations.
+  if (v === null) return [];
+  if (!Array.isArray(v))
+    throw new JsonPatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  return v.map((e) => {
+    if (e === null) return { op: '', path: undefined };
+    if (!isYamlMap(e))
+      throw new JsonPatchError('json: cannot unmarshal a non-object into a JSON patch operation');
     const op = e['op'];
     const path = e['path'];
-    if (typeof op !== 'string') throw new JsonPatchError(`operation ${i}: missing 'op'`);
-    if (typeof path !== 'string' && op !== 'test')
-      throw new JsonPatchError(`operation ${i} (${op}): missing 'path'`);
-    const out: { op: string; path: string; from?: string; value?: YamlValue } = {
-      op,
-      path: typeof path === 'string' ? path : '',
+    const out: { op: string; path: string | undefined; from?: string; value?: YamlValue } = {
+      op: typeof op === 'string' ? op : '',
+      path: typeof path === 'string' ? path : undefined,
     };
     if (typeof e['from'] === 'string') out.from = e['from'];
     if ('value' in e) out.value = fromJsonish(e['value']);
@@ -38,6 +48,7 @@ export function decodeJsonPatch(text: string): JsonPatchOp[] {
   });
 }
 
+/** Operations as encoding/json decodes them: maps without a prototype, numbers as float64. */
 function fromJsonish(v: YamlValue): YamlValue {
   if (Array.isArray(v)) return v.map(fromJsonish);
   if (isYamlMap(v)) {
@@ -45,7 +56,7 @@ function fromJsonish(v: YamlValue): YamlValue {
     for (const [k, x] of Object.entries(v)) out[k] = fromJsonish(x);
     return out;
   }
-  return v;
+  return typeof v === 'bigint' ? Number(v) : v;
 }
 
 function splitPointer(p: string): string[] {
@@ -128,65 +139,71 @@ function remove(doc: YamlValue, path: string, op: string): YamlValue {
   return doc;
 }
 
-/** Applies the operations to a copy of `doc` and returns the result. */
-export function applyJsonPatch(doc: YamlMap, ops: readonly JsonPatchOp[]): YamlValue {
-  let cur: YamlValue = cloneValue(doc);
-  for (const o of ops) {
-    switch (o.op) {
-      case 'add':
-        cur = add(cur, o.path, cloneValue(o.value ?? null));
-        break;
-      case 'remove':
-        cur = remove(cur, o.path, 'remove');
-        break;
-      case 'replace': {
-        const parts = splitPointer(o.path);
-        if (parts.length === 0) {
-          cur = cloneValue(o.value ?? null);
-          break;
-        }
-        const { c, key } = findParent(cur, parts, o.path);
-        if (c.kind === 'map') {
-          // The json-patch version kustomize uses lets `replace` create a missing object key.
-          c.m[key] = cloneValue(o.value ?? null);
-        } else {
-          const i = Number(key);
-          if (!/^\d+$/.test(key) || i >= c.a.length) {
-            throw new JsonPatchError(
-              `replace operation does not apply: doc is missing key: ${o.path}: missing value`,
-            );
-          }
-          c.a[i] = cloneValue(o.value ?? null);
-        }
-        break;
-      }
-      case 'move': {
-        if (o.from === undefined) throw new JsonPatchError('move operation needs "from"');
-        const v = getAt(cur, o.from);
-        cur = remove(cur, o.from, 'move');
-        cur = add(cur, o.path, v);
-        break;
-      }
-      case 'copy': {
-        if (o.from === undefined) throw new JsonPatchError('copy operation needs "from"');
-        cur = add(cur, o.path, cloneValue(getAt(cur, o.from)));
-        break;
-      }
-      case 'test': {
-        let actual: YamlValue | undefined;
-        try {
-          actual = getAt(cur, o.path);
-        } catch {
-          actual = undefined;
-        }
-        if (!valuesEqual(actual, o.value ?? null)) {
-          throw new JsonPatchError(`testing value ${o.path} failed: test failed`);
-        }
-        break;
-      }
-      default:
-        throw new JsonPatchError(`Unexpected kind: ${o.op}`);
+/** Applies the operations to `doc` itself (which must not be used afterwards) and returns the result. */
+export function applyJsonPatchInPlace(doc: YamlMap, ops: readonly JsonPatchOp[]): YamlValue {
+  let cur: YamlValue = doc;
+  for (const o of ops) cur = applyOp(cur, o);
+  return cur;
+}
+
+function pathOf(o: JsonPatchOp): string {
+  if (o.path === undefined)
+    throw new JsonPatchError(
+      `${o.op} operation failed to decode path: operation missing path field`,
+    );
+  return o.path;
+}
+
+function applyOp(cur: YamlValue, o: JsonPatchOp): YamlValue {
+  switch (o.op) {
+    case 'add':
+      return add(cur, pathOf(o), cloneValue(o.value ?? null));
+    case 'remove':
+      return remove(cur, pathOf(o), 'remove');
+    case 'replace':
+      return replace(cur, pathOf(o), o.value ?? null);
+    case 'move': {
+      if (o.from === undefined) throw new JsonPatchError('move operation needs "from"');
+      const path = pathOf(o);
+      const v = getAt(cur, o.from);
+      return add(remove(cur, o.from, 'move'), path, v);
     }
+    case 'copy': {
+      if (o.from === undefined) throw new JsonPatchError('copy operation needs "from"');
+      const path = pathOf(o);
+      return add(cur, path, cloneValue(getAt(cur, o.from)));
+    }
+    case 'test': {
+      let actual: YamlValue | undefined;
+      try {
+        actual = getAt(cur, pathOf(o));
+      } catch {
+        actual = undefined;
+      }
+      if (!valuesEqual(actual, o.value ?? null))
+        throw new JsonPatchError(`testing value ${o.path ?? ''} failed: test failed`);
+      return cur;
+    }
+    default:
+      throw new JsonPatchError(`Unexpected kind: ${o.op === '' ? 'unknown' : o.op}`);
   }
+}
+
+function replace(cur: YamlValue, path: string, value: YamlValue): YamlValue {
+  const parts = splitPointer(path);
+  if (parts.length === 0) return cloneValue(value);
+  const { c, key } = findParent(cur, parts, path);
+  if (c.kind === 'map') {
+    // The json-patch version kustomize uses lets `replace` create a missing object key.
+    c.m[key] = cloneValue(value);
+    return cur;
+  }
+  const i = Number(key);
+  if (!/^\d+$/.test(key) || i >= c.a.length) {
+    throw new JsonPatchError(
+      `replace operation does not apply: doc is missing key: ${path}: missing value`,
+    );
+  }
+  c.a[i] = cloneValue(value);
   return cur;
 }

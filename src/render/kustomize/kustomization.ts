@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { isYamlMap, parseYaml } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
+import { DecodeError, decodeGo, KUSTOMIZATION_TYPE } from './kustomization-schema.js';
 import { KustomizeError } from './loader.js';
 import type { FileLoader } from './loader.js';
 
@@ -10,43 +11,6 @@ export const KUSTOMIZATION_FILE_NAMES = [
   'kustomization.yml',
   'Kustomization',
 ] as const;
-
-const KNOWN_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'metadata',
-  'openapi',
-  'namePrefix',
-  'nameSuffix',
-  'namespace',
-  'commonLabels',
-  'labels',
-  'commonAnnotations',
-  'patchesStrategicMerge',
-  'patchesJson6902',
-  'patches',
-  'images',
-  'imageTags',
-  'replacements',
-  'replicas',
-  'vars',
-  'sortOptions',
-  'resources',
-  'components',
-  'crds',
-  'bases',
-  'configMapGenerator',
-  'secretGenerator',
-  'helmGlobals',
-  'helmCharts',
-  'helmChartInflationGenerator',
-  'generatorOptions',
-  'configurations',
-  'generators',
-  'transformers',
-  'validators',
-  'buildMetadata',
-]);
 
 /** A loaded kustomization: the raw map plus where it came from. */
 export interface Kustomization {
@@ -78,25 +42,23 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
   if (v === null) v = Object.create(null) as YamlMap;
   if (!isYamlMap(v))
     throw new KustomizeError(`${file}: a kustomization must be a YAML map`, { file });
-  // Go's encoding/json matches field names case-insensitively (e.g. `nameprefix` is namePrefix).
-  const canonical = new Map([...KNOWN_FIELDS].map((f) => [f.toLowerCase(), f] as const));
-  for (const k of Object.keys(v)) {
-    if (KNOWN_FIELDS.has(k)) continue;
-    const c = canonical.get(k.toLowerCase());
-    if (c === undefined) {
-      throw new KustomizeError(`${file}: invalid Kustomization: json: unknown field "${k}"`, {
-        file,
-        field: k,
-      });
-    }
-    if (!(c in v)) v[c] = v[k] as YamlValue;
-    delete v[k];
+  // kustomize decodes the file strictly (encoding/json with unknown fields refused): types are
+  // checked at every level and field names match case-insensitively.
+  let k: YamlMap;
+  try {
+    k = decodeGo(v, KUSTOMIZATION_TYPE, '', true) as YamlMap;
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    throw new KustomizeError(`${file}: ${err.field}: invalid Kustomization: ${err.message}`, {
+      file,
+      field: err.field,
+    });
   }
   // As kustomize: a kustomization with nothing but apiVersion/kind (or nothing at all) is an error.
-  if (Object.entries(v).every(([k, x]) => k === 'apiVersion' || k === 'kind' || x === null)) {
+  if (Object.entries(k).every(([k, x]) => k === 'apiVersion' || k === 'kind' || x === null)) {
     throw new KustomizeError(`${file}: ${name} is empty`, { file });
   }
-  const kind = v['kind'] ?? 'Kustomization';
+  const kind = k['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
     throw new KustomizeError(
       `${file}: kind: unknown kind ${JSON.stringify(kind)} (expected Kustomization or Component)`,
@@ -106,23 +68,7 @@ export function loadKustomization(ldr: FileLoader): Kustomization | undefined {
       },
     );
   }
-  if (
-    v['helmCharts'] !== undefined ||
-    v['helmChartInflationGenerator'] !== undefined ||
-    v['helmGlobals'] !== undefined
-  ) {
-    const field =
-      v['helmCharts'] !== undefined
-        ? 'helmCharts'
-        : v['helmGlobals'] !== undefined
-          ? 'helmGlobals'
-          : 'helmChartInflationGenerator';
-    throw new KustomizeError(`${file}: ${field}: Helm chart inflation is not supported yet`, {
-      file,
-      field,
-    });
-  }
-  return { file, raw: v, kind };
+  return { file, raw: k, kind };
 }
 
 /** Typed accessors that fail with the file and field named. */

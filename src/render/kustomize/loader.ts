@@ -1,5 +1,5 @@
 // File access for a build: kustomize's load restrictor, a symlink-safe sandbox, and refusal of remote targets.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { diskFs, type ReadFs } from '../../core/index.js';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export const LoadRestrictor = {
@@ -48,6 +48,8 @@ export class FileLoader {
     readonly restrictor: LoadRestrictor,
     /** Real path nothing may be read outside of (symlinks resolved), or undefined. */
     readonly sandbox: string | undefined,
+    /** Where files are read from: the disk, or an artifact held in memory. */
+    readonly fs: ReadFs = diskFs,
   ) {
     this.root = root;
   }
@@ -66,7 +68,7 @@ export class FileLoader {
     const abs = resolve(this.root, path);
     let real: string;
     try {
-      real = realpathSync(abs);
+      real = this.fs.realpath(abs);
     } catch {
       throw new KustomizeError(`${field}: file '${abs}' does not exist`, { file: abs, field });
     }
@@ -99,7 +101,7 @@ export class FileLoader {
   readFile(path: string, field: string): string {
     const real = this.resolveFile(path, field);
     try {
-      return readFileSync(real, 'utf8');
+      return this.fs.readFile(real).toString('utf8');
     } catch (err) {
       throw new KustomizeError(`${field}: cannot read '${path}': ${(err as Error).message}`, {
         file: real,
@@ -111,7 +113,7 @@ export class FileLoader {
   readBytes(path: string, field: string): Buffer {
     const real = this.resolveFile(path, field);
     try {
-      return readFileSync(real);
+      return this.fs.readFile(real);
     } catch (err) {
       throw new KustomizeError(`${field}: cannot read '${path}': ${(err as Error).message}`, {
         file: real,
@@ -125,25 +127,20 @@ export class FileLoader {
     const abs = resolve(this.root, path);
     let real: string;
     try {
-      real = realpathSync(abs);
+      real = this.fs.realpath(abs);
     } catch {
       return undefined;
     }
-    if (!statSync(real).isDirectory()) return undefined;
+    if (this.fs.kind(real) !== 'dir') return undefined;
     this.checkSandbox(real, abs, field);
-    return new FileLoader(real, this.restrictor, this.sandbox);
+    return new FileLoader(real, this.restrictor, this.sandbox, this.fs);
   }
 
   exists(path: string): boolean {
-    try {
-      statSync(join(this.root, path));
-      return true;
-    } catch {
-      return false;
-    }
+    return this.fs.kind(join(this.root, path)) !== undefined;
   }
 
   list(): string[] {
-    return readdirSync(this.root).sort();
+    return this.fs.readdir(this.root).sort();
   }
 }

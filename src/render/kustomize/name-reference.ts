@@ -1,8 +1,8 @@
 // Name-reference fixing: after names change (prefix, suffix, hash), rewrite every field that refers to the old names.
-import { isYamlMap } from '../yaml/index.js';
+import { isYamlMap, scalarSource, setUntagged } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import type { NameBackReference } from './builtin-config.js';
-import { applyFieldSpec, CreateKind, hasField, splitPath } from './fieldspec.js';
+import { applyFieldSpec, CreateKind, hasField, setUntaggedRef, splitPath } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
 import { KustomizeError } from './loader.js';
 import {
@@ -35,6 +35,11 @@ function couldBeReferencedBy(all: readonly Resource[], referrer: Resource): Reso
     if (effectiveNamespace(id) === effectiveNamespace(rid)) return true;
     return bindingNamespaces.has(t.namespace);
   });
+}
+
+/** A map entry's text as written (kyaml reads a node's Value). */
+function textAt(m: YamlMap, key: string): string {
+  return scalarSource(m, key) ?? scalarString(m[key]);
 }
 
 class Fixer {
@@ -72,9 +77,10 @@ class Fixer {
   }
 
   private setScalar(ref: ValueRef): void {
-    const old = scalarString(ref.get());
+    const h = ref.holder;
+    const old = (h !== undefined ? scalarSource(h[0], h[1]) : undefined) ?? scalarString(ref.get());
     const referral = this.select(old, this.candidates, false);
-    if (referral && referral.name !== old) ref.set(referral.name);
+    if (referral && referral.name !== old) setUntaggedRef(ref, referral.name);
   }
 
   private setMapping(m: YamlMap): void {
@@ -86,7 +92,7 @@ class Fixer {
     }
     let candidates: readonly Resource[] = this.candidates;
     if ('namespace' in m) {
-      const ns = scalarString(m['namespace']);
+      const ns = textAt(m, 'namespace');
       const byOrg = this.candidates.filter(
         (c) => !isClusterScoped(c.orgId().gvk) && effectiveNamespace(c.orgId()) === ns,
       );
@@ -97,12 +103,12 @@ class Fixer {
               (c) => !isClusterScoped(c.curId().gvk) && effectiveNamespace(c.curId()) === ns,
             );
     }
-    const old = scalarString(m['name']);
+    const old = textAt(m, 'name');
     const referral = this.select(old, candidates, true);
     if (!referral) return;
     if (referral.name === old && referral.namespace === '') return;
-    m['name'] = referral.name;
-    if (referral.namespace !== '') m['namespace'] = referral.namespace;
+    setUntagged(m, 'name', referral.name);
+    if (referral.namespace !== '') setUntagged(m, 'namespace', referral.namespace);
   }
 
   private select(

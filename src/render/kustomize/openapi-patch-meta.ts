@@ -245,7 +245,7 @@ export function patchSchemaFromOpenApi(doc: unknown): PatchSchema {
       }
     }
     const props = d['properties'];
-    const fields: Record<string, PatchField> = {};
+    const fields: Record<string, PatchField> = Object.create(null) as Record<string, PatchField>;
     if (typeof props === 'object' && props !== null) {
       for (const [field, pr] of Object.entries(props as Record<string, unknown>)) {
         if (typeof pr !== 'object' || pr === null) continue;

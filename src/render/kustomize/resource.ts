@@ -1,5 +1,12 @@
 // A Kubernetes object inside a build, with kustomize's identity rules (ResId, Gvk, previous ids, name prefixes/suffixes).
-import { cloneValue, isYamlMap, newMap } from '../yaml/index.js';
+import {
+  cloneValue,
+  goFormatFloatG,
+  isYamlMap,
+  newMap,
+  scalarSource,
+  setUntagged,
+} from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
 import { schemaForType } from './openapi-patch-meta.js';
 
@@ -52,8 +59,9 @@ export function isClusterScoped(gvk: Gvk): boolean {
   return gvk.version === '' || schemaForType(apiVersionOf(gvk), gvk.kind) !== undefined;
 }
 
+/** resid.ParseGroupVersion: the group is what comes before the first `/`. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
+  const i = apiVersion.indexOf('/');
   if (i < 0) return { group: '', version: apiVersion };
   return { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
@@ -102,8 +110,30 @@ export function idString(id: ResId): string {
   return `${k}/${id.name || '[noName]'}.${id.namespace === '' ? '[noNs]' : id.namespace}`;
 }
 
-/** Generator behaviour of a resource, when a generator produced it. */
-export type Behavior = 'create' | 'merge' | 'replace' | '';
+/**
+ * Generator behaviour of a resource, when a generator produced it ('' otherwise): kustomize's
+ * GenerationBehavior, where a missing or unknown value is "unspecified" and acts as create.
+ */
+export type Behavior = 'unspecified' | 'create' | 'merge' | 'replace' | '';
+
+/** Which annotations buildMetadata makes kustomize carry on every resource during the build. */
+export interface BuildAnnotationOptions {
+  readonly origin: boolean;
+  readonly transformations: boolean;
+}
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+
+/** A label or annotation value as kyaml's GetAnnotations reads a node back (scalars by their text). */
+export function annotationText(v: YamlValue): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return goFormatFloatG(v);
+  if (typeof v === 'bigint') return goFormatFloatG(Number(v));
+  if (typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  return '';
+}
 
 export class Resource {
   obj: YamlMap;
@@ -124,6 +154,18 @@ export class Resource {
    * them, so a later in-place edit (var expansion) shows in all of them.
    */
   entryAliases: Array<Array<readonly [YamlMap, string]>> = [];
+  /**
+   * An in-place edit of the label/annotation entry `m[key]` from `before` to `after`: kustomize
+   * edits the node, so every entry sharing it (see {@link entryAliases}) changes too.
+   */
+  setSharedEntry(m: YamlMap, key: string, before: YamlValue | undefined, after: YamlValue): void {
+    m[key] = after;
+    for (const group of this.entryAliases) {
+      if (!group.some(([gm, gk]) => gm === m && gk === key)) continue;
+      for (const [gm, gk] of group) if (gm[gk] === before) gm[gk] = after;
+    }
+  }
+
   /** Names of vars that read from this resource. */
   refVarNames: string[] = [];
   /** Where the resource came from, for error messages. */
@@ -165,27 +207,43 @@ export class Resource {
   get kind(): string {
     return scalarString(this.obj['kind']);
   }
+  /** kyaml's SetKind: an untagged node (see setUntagged). */
   set kind(k: string) {
-    this.obj['kind'] = k;
+    setUntagged(this.obj, 'kind', k);
   }
   get apiVersion(): string {
     return scalarString(this.obj['apiVersion']);
   }
   get gvk(): Gvk {
-    return { ...parseApiVersion(this.apiVersion), kind: this.kind };
+    // Asked for very often (every field spec checks it): computed again only when the object's
+    // apiVersion or kind changed.
+    const av = this.apiVersion;
+    const kind = this.kind;
+    const c = this.gvkCache;
+    if (c !== undefined && c.av === av && c.kind === kind) return c.gvk;
+    const gvk = { ...parseApiVersion(av), kind };
+    this.gvkCache = { av, kind, gvk };
+    return gvk;
   }
+  private gvkCache: { av: string; kind: string; gvk: Gvk } | undefined;
   setGvk(g: Gvk): void {
     this.obj['apiVersion'] = apiVersionOf(g);
     this.obj['kind'] = g.kind;
   }
+  /** kyaml's GetName: the name node's text (as written, e.g. `0x1F`). */
   get name(): string {
-    return scalarString(this.meta()?.['name']);
+    const m = this.meta();
+    if (m === undefined) return '';
+    return scalarSource(m, 'name') ?? scalarString(m['name']);
   }
+  /** kyaml's SetName: the name becomes an untagged node (keeping its style; see setUntagged). */
   set name(n: string) {
-    this.metaCreate()['name'] = n;
+    setUntagged(this.metaCreate(), 'name', n);
   }
   get namespace(): string {
-    return scalarString(this.meta()?.['namespace']);
+    const m = this.meta();
+    if (m === undefined) return '';
+    return scalarSource(m, 'namespace') ?? scalarString(m['namespace']);
   }
   set namespace(ns: string) {
     if (ns === '') {
@@ -193,7 +251,8 @@ export class Resource {
       if (m) delete m['namespace'];
       return;
     }
-    this.metaCreate()['namespace'] = ns;
+    // kyaml's SetNamespace: an untagged node (see setUntagged).
+    setUntagged(this.metaCreate(), 'namespace', ns);
   }
 
   curId(): ResId {
@@ -225,6 +284,52 @@ export class Resource {
       return;
     }
     this.metaCreate()['annotations'] = a;
+  }
+
+  /**
+   * The annotations kustomize keeps on this resource while it builds: internal ones (previous ids,
+   * name prefixes and suffixes, generator behaviour and hash) and, when buildMetadata asks, the
+   * origin and transformations. A JSON patch sees them.
+   */
+  buildAnnotations(opts: BuildAnnotationOptions): Record<string, string> {
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const csv = (key: string, values: readonly string[]): void => {
+      const set = values.filter((v) => v !== '');
+      if (set.length > 0) out[`internal.config.kubernetes.io/${key}`] = set.join(',');
+    };
+    csv(
+      'previousNames',
+      this.prevIds.map((id) => id.name),
+    );
+    csv('previousNamespaces', this.prevIds.map(effectiveNamespace));
+    csv(
+      'previousKinds',
+      this.prevIds.map((id) => id.gvk.kind),
+    );
+    csv('prefixes', this.prefixes);
+    csv('suffixes', this.suffixes);
+    if (this.behavior !== '')
+      out['internal.config.kubernetes.io/generatorBehavior'] = this.behavior;
+    if (this.needsHash) out['internal.config.kubernetes.io/needsHashSuffix'] = 'enabled';
+    if (opts.origin && this.origin !== undefined) out[ORIGIN_ANNOTATION] = originText(this.origin);
+    if (opts.transformations && this.transformations.length > 0)
+      out[TRANSFORMATIONS_ANNOTATION] = transformationsText(this.transformations);
+    return out;
+  }
+
+  /**
+   * After a JSON patch: drops the build annotations {@link buildAnnotations} added (kustomize puts its
+   * internal ones back; an origin or transformations annotation the patch removed stays removed),
+   * and writes every annotation as a string, as kyaml's SetAnnotations does.
+   */
+  restoreBuildAnnotations(injected: Readonly<Record<string, string>>): void {
+    const ann = this.annotations();
+    if (ORIGIN_ANNOTATION in injected && !(ORIGIN_ANNOTATION in ann)) this.origin = undefined;
+    if (TRANSFORMATIONS_ANNOTATION in injected && !(TRANSFORMATIONS_ANNOTATION in ann))
+      this.transformations = [];
+    const out = newMap();
+    for (const [k, v] of Object.entries(ann)) if (!(k in injected)) out[k] = annotationText(v);
+    this.setAnnotations(out);
   }
 
   /** True when the object has no fields left (a `$patch: delete` removed it). */

@@ -1,11 +1,17 @@
 // kustomize's builtin field transformers: namespace, name prefix/suffix, labels, annotations, images, replicas.
-import { isYamlMap, newMap } from '../yaml/index.js';
+import { isYamlMap, newMap, scalarSource } from '../yaml/index.js';
 import type { YamlMap, YamlValue } from '../yaml/index.js';
-import { applyFieldSpec, CreateKind, FieldSpecError } from './fieldspec.js';
+import { applyFieldSpec, CreateKind, FieldSpecError, setUntaggedRef } from './fieldspec.js';
 import type { FieldSpec, ValueRef } from './fieldspec.js';
 import { KustomizeError } from './loader.js';
 import { gvkIsSelected, idKey, idString, isClusterScoped, scalarString } from './resource.js';
 import type { Resource } from './resource.js';
+
+/** A scalar's text as written (kyaml reads a node's Value). */
+function textOf(ref: ValueRef): string {
+  const h = ref.holder;
+  return (h !== undefined ? scalarSource(h[0], h[1]) : undefined) ?? scalarString(ref.get());
+}
 
 function wrap<T>(r: Resource, what: string, fn: () => T): T {
   try {
@@ -24,16 +30,15 @@ function setScalar(value: YamlValue): (ref: ValueRef) => void {
   return (ref) => ref.set(value);
 }
 
-function setEntry(key: string, value: string): (ref: ValueRef) => void {
-  return (ref) => {
-    let m = ref.get();
-    if (m === null || m === '') {
-      m = newMap();
-      ref.set(m);
-    }
-    if (!isYamlMap(m)) throw new FieldSpecError(`cannot set key '${key}' on a non-map field`);
-    m[key] = value;
-  };
+/** The map a label or annotation entry goes into (created when the field is empty). */
+function entryMap(ref: ValueRef, key: string): YamlMap {
+  let m = ref.get();
+  if (m === null || m === '') {
+    m = newMap();
+    ref.set(m);
+  }
+  if (!isYamlMap(m)) throw new FieldSpecError(`cannot set key '${key}' on a non-map field`);
+  return m;
 }
 
 export function namespaceTransform(
@@ -121,8 +126,9 @@ export function prefixSuffixTransform(
       }
       wrap(r, mode === 'prefix' ? 'namePrefix' : 'nameSuffix', () =>
         applyFieldSpec(r.obj, r.gvk, { ...fs, create: false }, CreateKind.None, (ref) => {
-          const cur = scalarString(ref.get());
-          ref.set(mode === 'prefix' ? affix + cur : cur + affix);
+          // The transformer sets an untagged scalar (filtersutil.SetScalar) from the node's text.
+          const cur = textOf(ref);
+          setUntaggedRef(ref, mode === 'prefix' ? affix + cur : cur + affix);
         }),
       );
     }
@@ -141,12 +147,18 @@ export function mapEntriesTransform(
   for (const r of resources) {
     wrap(r, what, () => {
       for (const k of keys) {
+        // kustomize sets one new node wherever the entry is missing (so those entries share it)
+        // and copies the value into an existing entry's node (which changes every entry sharing
+        // that node, e.g. a selector label an earlier transformer created with it).
         const places: Array<readonly [YamlMap, string]> = [];
         for (const fs of specs) {
           applyFieldSpec(r.obj, r.gvk, fs, CreateKind.Map, (ref) => {
-            setEntry(k, entries[k] as string)(ref);
-            const m = ref.get();
-            if (isYamlMap(m)) places.push([m, k]);
+            const m = entryMap(ref, k);
+            if (k in m) r.setSharedEntry(m, k, m[k], entries[k] as string);
+            else {
+              m[k] = entries[k] as string;
+              places.push([m, k]);
+            }
           });
         }
         if (places.length > 1) r.entryAliases.push(places);
@@ -159,6 +171,7 @@ export interface ImageSpec {
   readonly name: string;
   readonly newName: string;
   readonly newTag: string;
+  readonly tagSuffix: string;
   readonly digest: string;
 }
 
@@ -183,16 +196,25 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, ic), tag: image.slice(ic + 1), digest: '' };
 }
 
+/** kustomize's IsImageMatched: the image name (a regular expression, as kustomize builds it) then an optional tag and digest. */
 function imageMatches(value: string, name: string): boolean {
-  return splitImage(value).name === name;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`, 'u');
+  } catch {
+    throw new FieldSpecError(`invalid image name '${name}': not a valid regular expression`);
+  }
+  return re.test(value);
 }
 
 function updateImage(ref: ValueRef, img: ImageSpec): void {
   const v = ref.get();
-  if (typeof v !== 'string') {
-    if (v === null || typeof v === 'object') return;
-  }
-  const value = scalarString(v);
+  if (v === null) return;
+  if (typeof v === 'object')
+    throw new FieldSpecError(
+      `wrong Node Kind for image: expected ScalarNode was ${Array.isArray(v) ? 'SequenceNode' : 'MappingNode'}`,
+    );
+  const value = textOf(ref);
   if (!imageMatches(value, img.name)) return;
   let { name, tag, digest } = splitImage(value);
   if (img.newName !== '') name = img.newName;
@@ -205,11 +227,14 @@ function updateImage(ref: ValueRef, img: ImageSpec): void {
   } else if (img.digest !== '') {
     tag = '';
     digest = img.digest;
+  } else if (img.tagSuffix !== '') {
+    tag += img.tagSuffix;
+    digest = '';
   }
   let out = name;
   if (tag !== '') out += ':' + tag;
   if (digest !== '') out += '@' + digest;
-  ref.set(out);
+  setUntaggedRef(ref, out);
 }
 
 function legacyImageWalk(node: YamlValue, img: ImageSpec): void {
@@ -224,7 +249,14 @@ function legacyImageWalk(node: YamlValue, img: ImageSpec): void {
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(v)) {
       for (const c of v) {
         if (isYamlMap(c) && 'image' in c && c['image'] !== null) {
-          updateImage({ get: () => c['image'] as YamlValue, set: (x) => (c['image'] = x) }, img);
+          updateImage(
+            {
+              get: () => c['image'] as YamlValue,
+              set: (x) => (c['image'] = x),
+              holder: [c, 'image'],
+            },
+            img,
+          );
         }
       }
     }
@@ -238,7 +270,7 @@ export function imagesTransform(
 ): void {
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;
-    legacyImageWalk(r.obj, img);
+    wrap(r, 'images', () => legacyImageWalk(r.obj, img));
   }
   for (const r of resources) {
     if (r.kind === 'CustomResourceDefinition') continue;

@@ -1,5 +1,11 @@
 // Deprecated `vars`: bind a name to a field of one object, then expand $(NAME) in the varReference fields.
-import { getFieldValue, goFormatFloatForVar } from './field-path.js';
+import {
+  convertSliceIndex,
+  FieldPathError,
+  goFormatFloatForVar,
+  lookupField,
+  splitFieldPath,
+} from './field-path.js';
 import { isYamlMap } from '../yaml/index.js';
 import type { YamlValue } from '../yaml/index.js';
 import { applyFieldSpec, CreateKind } from './fieldspec.js';
@@ -151,7 +157,15 @@ export function resolveVars(
         { field: 'vars' },
       );
     }
-    const val = getFieldValue(r.obj, v.fieldPath);
+    let val: YamlValue | undefined;
+    try {
+      val = lookupField(r.obj, convertSliceIndex(splitFieldPath(v.fieldPath)))?.value;
+    } catch (err) {
+      if (!(err instanceof FieldPathError)) throw err;
+      val = undefined;
+    }
+    // kyaml's GetFieldValue gives a null node's text.
+    if (val === null) val = 'null';
     if (val === undefined) {
       throw new KustomizeError(
         `field specified in var '${v.name}' (${v.fieldPath}) not found in corresponding resource`,
@@ -192,13 +206,8 @@ export function resolveVars(
           for (const k of Object.keys(node)) {
             const before = node[k];
             if (typeof before !== 'string') continue;
-            const after = expand(before, mapping);
-            node[k] = after;
             // Entries that share one node in kustomize change together.
-            for (const group of r.entryAliases) {
-              if (!group.some(([m, key]) => m === node && key === k)) continue;
-              for (const [m, key] of group) if (m[key] === before) m[key] = after;
-            }
+            r.setSharedEntry(node, k, before, expand(before, mapping));
           }
         } else setString(ref);
       });

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeVariables, substituteVariables } from './substitute.js';
 
+/** The value as plain JSON data (the render layer builds maps without a prototype). */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
 const deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -16,14 +19,14 @@ const deployment = {
 describe('mergeVariables', () => {
   it('lets later sources win and inline substitute win over all, dropping newlines', () => {
     const vars = mergeVariables([{ a: '1', b: 'x\n' }, { a: '2' }], { a: '3', c: 'c\nc' });
-    assert.deepEqual(vars, { a: '3', b: 'x', c: 'cc' });
+    assert.deepEqual(plain(vars), { a: '3', b: 'x', c: 'cc' });
   });
 });
 
 describe('substituteVariables', () => {
   it('substitutes values, applies defaults and keeps the input unchanged', () => {
     const [out] = substituteVariables([deployment], { replicas: '3', tag: 'v1.2.0' });
-    assert.deepEqual(out, {
+    assert.deepEqual(plain(out), {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'app-dev', namespace: 'apps' },
@@ -51,12 +54,12 @@ describe('substituteVariables', () => {
       data: { script: 'echo ${HOME}' },
     };
     const out = substituteVariables([disabledByLabel, disabledByAnnotation], { HOME: '/root' });
-    assert.deepEqual(out, [disabledByLabel, disabledByAnnotation]);
+    assert.deepEqual(plain(out), [disabledByLabel, disabledByAnnotation]);
   });
 
   it('changes nothing when there are no variables', () => {
     const out = substituteVariables([deployment], {});
-    assert.deepEqual(out, [deployment]);
+    assert.deepEqual(plain(out), [deployment]);
   });
 
   it('refuses an invalid variable name', () => {

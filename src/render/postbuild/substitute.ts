@@ -24,7 +24,8 @@ export function mergeVariables(
   from: readonly Readonly<Record<string, string>>[],
   inline: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> {
-  const vars: Record<string, string> = {};
+  // No prototype: a variable may be called `__proto__` or `constructor` like any other.
+  const vars = Object.create(null) as Record<string, string>;
   for (const source of [...from, inline ?? {}]) {
     for (const [k, v] of Object.entries(source)) vars[k] = v.replaceAll('\n', '');
   }

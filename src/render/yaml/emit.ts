@@ -1,7 +1,16 @@
 // Writes values exactly as kustomize prints them: JSON round trip then go-yaml v2 Marshal (sorted keys, libyaml emitter rules).
-import { resolveV2, v2StringNeedsQuotes } from './go-yaml-resolve.js';
+import { resolveV2, resolveV3, v2StringNeedsQuotes } from './go-yaml-resolve.js';
 import { isYamlMap } from './parse.js';
 import type { YamlValue } from './parse.js';
+import {
+  analyzeScalar,
+  isBreak,
+  isPrintable,
+  DOUBLE_ESCAPES,
+  type ScalarAnalysis as Analysis,
+} from './scalar-analysis.js';
+
+const analyze = (cps: readonly number[]) => analyzeScalar(cps, { tabsInBlocks: false });
 
 const BEST_WIDTH = 80;
 const BEST_INDENT = 2;
@@ -17,156 +26,27 @@ export class YamlEmitError extends Error {
   }
 }
 
-function isPrintable(cp: number): boolean {
-  return (
-    cp === 0x0a ||
-    (cp >= 0x20 && cp <= 0x7e) ||
-    (cp >= 0xa0 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
-  );
-}
-function isBreak(cp: number | undefined): boolean {
-  return cp === 0x0a || cp === 0x0d || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
-}
-function isBlankz(cp: number | undefined): boolean {
-  return cp === undefined || cp === 0x20 || cp === 0x09 || isBreak(cp) || cp === 0;
-}
-
-interface Analysis {
-  readonly multiline: boolean;
-  readonly flowPlain: boolean;
-  readonly blockPlain: boolean;
-  readonly singleQuoted: boolean;
-  readonly block: boolean;
-}
-
-function analyze(cps: readonly number[]): Analysis {
-  if (cps.length === 0) {
-    return {
-      multiline: false,
-      flowPlain: false,
-      blockPlain: true,
-      singleQuoted: true,
-      block: false,
-    };
-  }
-  let blockIndicators = false;
-  let flowIndicators = false;
-  let lineBreaks = false;
-  let special = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let previousSpace = false;
-  let previousBreak = false;
-  const c0 = cps[0];
-  const c1 = cps[1];
-  const c2 = cps[2];
-  if (
-    cps.length >= 3 &&
-    ((c0 === 0x2d && c1 === 0x2d && c2 === 0x2d) || (c0 === 0x2e && c1 === 0x2e && c2 === 0x2e))
-  ) {
-    blockIndicators = true;
-    flowIndicators = true;
-  }
-  let precededByWhitespace = true;
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i] as number;
-    const followedByWhitespace =
-      i + 1 >= cps.length || cps[i + 1] === 0x20 || cps[i + 1] === 0x09 || isBreak(cps[i + 1]);
-    const ch = String.fromCodePoint(c);
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
-        flowIndicators = true;
-        blockIndicators = true;
-      } else if (ch === '?' || ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '-') {
-        if (followedByWhitespace) {
-          flowIndicators = true;
-          blockIndicators = true;
-        }
-      }
-    } else {
-      if (',?[]{}'.includes(ch)) {
-        flowIndicators = true;
-      } else if (ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      } else if (ch === '#') {
-        if (precededByWhitespace) {
-          flowIndicators = true;
-          blockIndicators = true;
-        }
-      }
-    }
-    if (!isPrintable(c)) special = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWhitespace = isBlankz(c);
-  }
-  let flowPlain = true;
-  let blockPlain = true;
-  let singleQuoted = true;
-  let block = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-    flowPlain = false;
-    blockPlain = false;
-  }
-  if (trailingSpace) block = false;
-  if (breakSpace) {
-    flowPlain = false;
-    blockPlain = false;
-    singleQuoted = false;
-  }
-  if (spaceBreak || special) {
-    flowPlain = false;
-    blockPlain = false;
-    singleQuoted = false;
-    block = false;
-  }
-  if (lineBreaks) {
-    flowPlain = false;
-    blockPlain = false;
-  }
-  if (flowIndicators) flowPlain = false;
-  if (blockIndicators) blockPlain = false;
-  return { multiline: lineBreaks, flowPlain, blockPlain, singleQuoted, block };
-}
-
-/** go-yaml v2 key order: numbers inside strings compare numerically, letters after other characters. */
-export function goYamlKeyLess(a: string, b: string): boolean {
+/**
+ * go-yaml's key order: numbers inside strings compare numerically, letters after other characters
+ * (with `v3`, a letter that follows equal digits sorts before other characters).
+ */
+export function goYamlKeyLess(a: string, b: string, v3 = false): boolean {
   const ar = Array.from(a);
   const br = Array.from(b);
   const isLetter = (s: string): boolean => /\p{L}/u.test(s);
   const isDigit = (s: string | undefined): boolean => s !== undefined && /\p{Nd}/u.test(s);
+  let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ai0 = ar[i] as string;
     const bi0 = br[i] as string;
-    if (ai0 === bi0) continue;
+    if (ai0 === bi0) {
+      digits = isDigit(ai0);
+      continue;
+    }
     const al = isLetter(ai0);
     const bl = isLetter(bi0);
     if (al && bl) return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
-    if (al || bl) return bl;
+    if (al || bl) return v3 && digits ? al : bl;
     let an = 0n;
     let bn = 0n;
     if (ai0 === '0' || bi0 === '0') {
@@ -187,6 +67,19 @@ export function goYamlKeyLess(a: string, b: string): boolean {
     return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
   }
   return ar.length < br.length;
+}
+
+function sortKeysV3(keys: string[]): string[] {
+  return keys.sort((x, y) => (goYamlKeyLess(x, y, true) ? -1 : goYamlKeyLess(y, x, true) ? 1 : 0));
+}
+
+/** go-yaml v3's text for a number: floats with FormatFloat('g', -1), integers (bigint) in decimal. */
+function v3NumberText(v: number | bigint): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (Number.isNaN(v)) return '.nan';
+  if (v === Infinity) return '.inf';
+  if (v === -Infinity) return '-.inf';
+  return goFormatFloatG(v);
 }
 
 function sortKeys(keys: string[]): string[] {
@@ -213,7 +106,7 @@ export function goFormatFloatG(f: number): string {
 }
 
 /** Go's encoding/json text for a float64. */
-function goJsonFloat(f: number): string {
+export function goJsonFloat(f: number): string {
   const abs = Math.abs(f);
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
     return f
@@ -221,10 +114,18 @@ function goJsonFloat(f: number): string {
       .replace(/e([+-])(\d)$/, 'e$10$2')
       .replace(/e([+-])0(\d)$/, 'e$1$2');
   }
-  // 'f' format with shortest digits.
-  if (Number.isInteger(f)) return BigInt(f).toString();
+  // 'f' format with shortest digits (beyond 2^53 those digits are padded with zeros, not exact).
+  if (Number.isInteger(f) && abs < 2 ** 53) return BigInt(f).toString();
   const s = String(f);
   if (!s.includes('e')) return s;
+  return toPlainDecimal(f);
+}
+
+/** Go's strconv.FormatFloat(f, 'f', -1, 64): shortest digits, never an exponent. */
+export function goFormatFloatF(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (Object.is(f, -0)) return '-0';
   return toPlainDecimal(f);
 }
 
@@ -238,18 +139,36 @@ function toPlainDecimal(f: number): string {
   return `${m[1] ?? ''}${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
 }
 
+/** Go's encoding/json text for a decoded number (an int, or a float64). */
+export function goJsonNumber(v: number | bigint): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
+  // An int decodes to a bigint when it is too large for a double; a number is Go's float64.
+  return Number.isSafeInteger(v) ? String(v) : goJsonFloat(v);
+}
+
 /** How a number comes out of kustomize's JSON → YAML v2 round trip. */
 export function numberText(v: number | bigint): string {
   if (typeof v === 'bigint') return v.toString();
-  if (!Number.isFinite(v)) throw new YamlEmitError(`json: unsupported value: ${goFormatFloatG(v)}`);
-  const json = Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v).toString() : goJsonFloat(v);
+  const json = goJsonNumber(v);
   const r = resolveV2(json);
   if (r.tag === 'int') return r.value.toString();
   if (r.tag === 'float') return goFormatFloatG(r.value);
   return json;
 }
 
+/** Which go-yaml's encoder to follow. */
+export interface EmitOptions {
+  /**
+   * go-yaml v3's Encoder (Helm's toYamlPretty): sequences indented under their key, numbers as Go
+   * formats them directly (no JSON round trip), v3 quoting and key order. @default false (v2)
+   */
+  readonly v3?: boolean;
+}
+
 class Emitter {
+  constructor(private readonly v3 = false) {}
+
   private out = '';
   private column = 0;
   private whitespace = true;
@@ -310,7 +229,7 @@ class Emitter {
       return this.blockSequence(v, ctx.mappingContext);
     }
     if (isYamlMap(v)) {
-      const keys = sortKeys(Object.keys(v));
+      const keys = this.v3 ? sortKeysV3(Object.keys(v)) : sortKeys(Object.keys(v));
       if (keys.length === 0) return this.flowEmpty('{', '}');
       return this.blockMapping(v, keys);
     }
@@ -330,7 +249,7 @@ class Emitter {
   }
 
   private blockSequence(items: YamlValue[], mappingContext: boolean): void {
-    const saved = this.increaseIndent(false, mappingContext && !this.indention);
+    const saved = this.increaseIndent(false, !this.v3 && mappingContext && !this.indention);
     for (const item of items) {
       this.writeIndent();
       this.writeIndicator('-', true, false, true);
@@ -365,7 +284,7 @@ class Emitter {
     if (v === null) return this.plainScalarText('null', simpleKey);
     if (typeof v === 'boolean') return this.plainScalarText(v ? 'true' : 'false', simpleKey);
     if (typeof v === 'number' || typeof v === 'bigint')
-      return this.plainScalarText(numberText(v), simpleKey);
+      return this.plainScalarText(this.v3 ? v3NumberText(v) : numberText(v), simpleKey);
     if (typeof v === 'string') {
       const cps = Array.from(v).map((c) => c.codePointAt(0) as number);
       return this.scalarString(v, cps, analyze(cps), simpleKey);
@@ -380,7 +299,8 @@ class Emitter {
   private scalarString(s: string, cps: number[], a: Analysis, simpleKey: boolean): void {
     let style: Style;
     if (s.includes('\n')) style = Style.Literal;
-    else if (!v2StringNeedsQuotes(s)) style = Style.Plain;
+    else if (!v2StringNeedsQuotes(s) && !(this.v3 && resolveV3(s).tag !== 'str'))
+      style = Style.Plain;
     else style = Style.Double;
     this.emitScalar(cps, a, style, simpleKey);
   }
@@ -497,29 +417,15 @@ class Emitter {
 
   private writeDouble(cps: number[], allowBreaks: boolean): void {
     let spaces = false;
+    // go-yaml's is_bom looks at the start of the value, not at the current character: a value that
+    // begins with a byte order mark has every character escaped.
+    const bom = cps[0] === 0xfeff;
     this.writeIndicator('"', true, false, false);
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
-      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+      if (bom || !isPrintable(c) || isBreak(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
-        const short: Record<number, string> = {
-          0x00: '0',
-          0x07: 'a',
-          0x08: 'b',
-          0x09: 't',
-          0x0a: 'n',
-          0x0b: 'v',
-          0x0c: 'f',
-          0x0d: 'r',
-          0x1b: 'e',
-          0x22: '"',
-          0x5c: '\\',
-          0x85: 'N',
-          0xa0: '_',
-          0x2028: 'L',
-          0x2029: 'P',
-        };
-        const s = short[c];
+        const s = DOUBLE_ESCAPES[c];
         if (s !== undefined) this.put(s);
         else {
           const [p, w] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
@@ -586,8 +492,8 @@ class Emitter {
 }
 
 /** One value as go-yaml v2 Marshal prints it (always ends with a line break). */
-export function emitYaml(v: YamlValue): string {
-  const e = new Emitter();
+export function emitYaml(v: YamlValue, options: EmitOptions = {}): string {
+  const e = new Emitter(options.v3 ?? false);
   e.document(v);
   return e.result();
 }

@@ -97,6 +97,17 @@ function isTimestamp(s: string): boolean {
 
 const pad = (n: string | number, w = 2): string => String(n).padStart(w, '0');
 
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** strconv.ParseFloat as go-yaml uses it: a number out of float64 range is not a float. */
+function goFloat(s: string): Resolved | undefined {
+  const f = Number(s);
+  return Number.isFinite(f) ? { tag: 'float', value: f } : undefined;
+}
+
 /**
  * The text Go's encoding/json writes for a YAML timestamp (time.Time, RFC 3339 with nanoseconds), or undefined
  * when go-yaml would not read `s` as a timestamp.
@@ -108,11 +119,12 @@ export function goTimestampJson(s: string): string | undefined {
     const [, y, mo, d, h = '', mi = '', se = '', frac = '', zone = ''] = m;
     const month = Number(mo);
     const day = Number(d);
-    if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+    // Go's time.Parse checks the day against the month (and leap years).
+    if (month < 1 || month > 12 || day < 1 || day > daysIn(Number(y), month)) return undefined;
     if (h !== '' && (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59)) return undefined;
-    if (frac.length > 9) return undefined;
     let out = `${y}-${pad(month)}-${pad(day)}T${pad(h || 0)}:${pad(mi || 0)}:${pad(se || 0)}`;
-    const f = frac.replace(/0+$/, '');
+    // Nanoseconds: digits past the ninth are dropped.
+    const f = frac.slice(0, 9).replace(/0+$/, '');
     if (f !== '') out += '.' + f;
     out += zone === '' || zone === 'Z' || zone === '+00:00' || zone === '-00:00' ? 'Z' : zone;
     return out;
@@ -126,13 +138,15 @@ function resolveWith(map: Map<string, Resolved>, s: string): Resolved {
     const item = map.get(s);
     if (item) return item;
     if (h === '.') {
-      if (YAML_STYLE_FLOAT.test(s)) return { tag: 'float', value: Number(s) };
+      const f = YAML_STYLE_FLOAT.test(s) ? goFloat(s) : undefined;
+      if (f) return f;
     } else if (h === 'D' || h === 'S') {
       if (isTimestamp(s)) return { tag: 'timestamp', value: s };
       const plain = s.replaceAll('_', '');
       const iv = parseGoInt(plain, true) ?? parseGoInt(plain, false);
       if (iv !== undefined) return intResult(iv);
-      if (YAML_STYLE_FLOAT.test(plain)) return { tag: 'float', value: Number(plain) };
+      const f = YAML_STYLE_FLOAT.test(plain) ? goFloat(plain) : undefined;
+      if (f) return f;
       if (plain.startsWith('-0b')) {
         const b = /^[01]+$/.test(plain.slice(3)) ? -BigInt('0b' + plain.slice(3)) : undefined;
         if (b !== undefined && b >= INT64_MIN) return intResult(b);

@@ -29,6 +29,17 @@ describe('reading (go-yaml v3)', () => {
   test('YAML 1.1 booleans with the v2 reader', () => {
     assert.deepEqual(parseYaml('v: yes\n', true), Object.assign(Object.create(null), { v: true }));
   });
+  test('a block scalar ending the text without a line break has no final line break', () => {
+    const table: Array<[string, unknown]> = [
+      ['a: |\n  x\n\n  y', 'x\n\ny'],
+      ['a: |+\n  x\n  y', 'x\ny'],
+      ['a: >\n  x\n  y', 'x y'],
+      ['a: |\n  x\n  y\n', 'x\ny\n'],
+      ['a: |\n  x\n  ', 'x\n'],
+      ['a: |\n  x\nb: 1', 'x\n'],
+    ];
+    for (const [src, want] of table) assert.equal((parseYaml(src) as { a: unknown }).a, want, src);
+  });
   test('anchors, aliases and merge keys are resolved', () => {
     const v = parseYaml('a: &x {k: 1}\nb: *x\nc:\n  <<: *x\n  j: 2\n');
     assert.equal(emitYaml(v), 'a:\n  k: 1\nb:\n  k: 1\nc:\n  j: 2\n  k: 1\n');

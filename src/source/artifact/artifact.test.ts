@@ -25,6 +25,7 @@ import {
   ArtifactStore,
   buildArtifact,
   fetchArtifact,
+  fetchArtifactTree,
   parseDigest,
   sha256Digest,
   startArtifactServer,
@@ -436,7 +437,8 @@ describe('artifact server and fetchArtifact', () => {
       assert.match(err.message, /digest mismatch: expected sha256:0{64}, got sha256:[0-9a-f]{64}/);
       return true;
     });
-    assert.deepEqual(await readdir(join(work, 'fetched-mismatch')), []);
+    // Nothing at all is written: not even the parent folder.
+    assert.deepEqual(await readdir(join(work, 'fetched-mismatch')).catch(() => []), []);
   });
 
   it('refuses unsafe archives and writes nothing', async () => {
@@ -498,11 +500,47 @@ describe('artifact server and fetchArtifact', () => {
       fetchArtifact(good.url, good.digest, join(work, 'fbig/out'), { maxDownloadSize: 10 }),
       /over the maximum download size of 10 bytes/,
     );
-    assert.deepEqual(await readdir(join(work, 'fbig')), []);
+    assert.deepEqual(await readdir(join(work, 'fbig')).catch(() => []), []);
     const full = join(work, 'full');
     await mkdir(full, { recursive: true });
     await writeFile(join(full, 'x'), '');
     await assert.rejects(fetchArtifact(good.url, good.digest, full), /is not empty/);
+  });
+
+  it('unpacks a verified artifact into memory with the same checks (fetchArtifactTree)', async () => {
+    const tree = await fetchArtifactTree(good.url, good.digest, '/artifact/good');
+    assert.equal(tree.fileCount, 4);
+    assert.equal(tree.kind('/artifact/good/apps'), 'dir');
+    assert.equal(
+      tree.readFile('/artifact/good/apps/web/deploy.yaml').toString(),
+      'kind: Deployment\n',
+    );
+    assert.ok(tree.readdir('/artifact/good').includes('apps'));
+    assert.equal(tree.realpath('/artifact/good/apps/./web/'), '/artifact/good/apps/web');
+    assert.throws(() => tree.realpath('/artifact/good/missing'), { code: 'ENOENT' });
+    assert.throws(() => tree.readFile('/artifact/good/apps'), { code: 'ENOENT' });
+    await assert.rejects(
+      fetchArtifactTree(good.url, `sha256:${'0'.repeat(64)}`, '/artifact/bad'),
+      /digest mismatch/,
+    );
+    for (const [file, message] of [
+      ['escape.tar.gz', /unsafe path/],
+      ['link.tar.gz', /is a link/],
+    ] as const) {
+      const path = `bucket/default/site/${file}`;
+      const digest = sha256Digest(await readFile(store.localPath(path)));
+      await assert.rejects(fetchArtifactTree(store.urlFor(path), digest, '/artifact/x'), message);
+    }
+    const twice = await makeTarball([
+      { name: 'a.yaml', body: 'one' },
+      { name: './a.yaml', body: 'two' },
+    ]);
+    const twicePath = 'bucket/default/site/twice.tar.gz';
+    await writeFile(store.localPath(twicePath), twice);
+    await assert.rejects(
+      fetchArtifactTree(store.urlFor(twicePath), sha256Digest(twice), '/artifact/twice'),
+      /tar entry 'a.yaml' appears twice/,
+    );
   });
 
   it('extracts from any readable via extractTarball', async () => {

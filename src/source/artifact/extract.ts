@@ -1,6 +1,5 @@
 // Safe extraction of artifact tarballs: no path escapes, no links, bounded size (like Flux's Untar).
-import { mkdir } from 'node:fs/promises';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,55 +30,45 @@ function safeSegments(name: string): string[] | undefined {
   return segments;
 }
 
+/** One accepted entry of an artifact tarball: a directory, or a file with its bytes. */
+export type TarballEntry =
+  | { readonly type: 'directory'; readonly segments: readonly string[] }
+  | {
+      readonly type: 'file';
+      readonly segments: readonly string[];
+      readonly mode: number;
+      readonly data: Buffer;
+    };
+
 /**
- * Extracts a gzipped tarball into `dir` (created if missing). Refuses, with an error naming the
- * entry, absolute names, `..` segments, symbolic and hard links and special files, and stops
- * once the content exceeds `maxSize`.
+ * Reads a gzipped tarball entry by entry, refusing, with an error naming the entry, absolute
+ * names, `..` segments, symbolic and hard links and special files, and stopping once the content
+ * exceeds `maxSize`. Each accepted entry goes to `onEntry` (awaited, in archive order).
  */
-export async function extractTarball(
+export async function readTarball(
   source: Readable,
-  dir: string,
+  onEntry: (entry: TarballEntry) => Promise<void> | void,
   options: ExtractOptions = {},
 ): Promise<{ files: number; bytes: number }> {
-  const root = resolve(dir);
   const maxSize = options.maxSize ?? DEFAULT_MAX_EXTRACT_SIZE;
   const label = options.label ?? 'artifact';
-  await mkdir(root, { recursive: true });
   const fail = (entry: string, why: string): FlotillaError =>
     new FlotillaError(`${label}: tar entry '${entry}' ${why}`, {
       reason: 'ArtifactExtractFailed',
       file: entry,
     });
-
   const extract = tar.extract();
   let files = 0;
   let bytes = 0;
-  const made = new Set<string>([root]);
-  // Directories and small files are written synchronously: a thread-pool round trip per
-  // syscall costs far more than the syscall. The loop yields to the event loop regularly.
-  const ensureDir = (abs: string): void => {
-    if (made.has(abs)) return;
-    mkdirSync(abs, { recursive: true, mode: 0o755 });
-    made.add(abs);
-  };
-  let sinceYield = 0;
-
   const consume = async (): Promise<void> => {
     for await (const entry of extract) {
-      if (++sinceYield >= 64) {
-        sinceYield = 0;
-        await new Promise<void>((r) => setImmediate(r));
-      }
       const { header } = entry;
       const segments = safeSegments(header.name);
       if (!segments) throw fail(header.name, 'has an unsafe path');
-      const abs = join(root, ...segments);
-      if (abs !== root && !abs.startsWith(root + sep))
-        throw fail(header.name, 'escapes the target');
       switch (header.type) {
         case 'directory':
           entry.resume();
-          ensureDir(abs);
+          await onEntry({ type: 'directory', segments });
           break;
         case 'file':
         case 'contiguous-file': {
@@ -88,22 +77,10 @@ export async function extractTarball(
             throw fail(header.name, `exceeds the maximum size of ${maxSize} bytes`);
           }
           if (segments.length === 0) throw fail(header.name, 'has no file name');
-          ensureDir(dirname(abs));
-          const mode = ((header.mode ?? 0o644) & 0o777) | 0o600;
-          if ((header.size ?? 0) <= 1024 * 1024) {
-            const chunks: Buffer[] = [];
-            for await (const c of entry) chunks.push(c as Buffer);
-            writeFileSync(
-              abs,
-              chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-              {
-                mode,
-                flag: 'wx',
-              },
-            );
-          } else {
-            await pipeline(entry, createWriteStream(abs, { mode, flags: 'wx' }));
-          }
+          const chunks: Buffer[] = [];
+          for await (const c of entry) chunks.push(c as Buffer);
+          const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          await onEntry({ type: 'file', segments, mode: header.mode ?? 0o644, data });
           files++;
           break;
         }
@@ -115,7 +92,6 @@ export async function extractTarball(
       }
     }
   };
-
   await Promise.all([
     pipeline(source, createGunzip({ chunkSize: 64 * 1024 }), extract),
     consume(),
@@ -128,4 +104,39 @@ export async function extractTarball(
     });
   });
   return { files, bytes };
+}
+
+/**
+ * Extracts a gzipped tarball into `dir` (created if missing), with `readTarball`'s checks.
+ * Files are created exclusively: an entry named twice is an error.
+ */
+export async function extractTarball(
+  source: Readable,
+  dir: string,
+  options: ExtractOptions = {},
+): Promise<{ files: number; bytes: number }> {
+  const root = resolve(dir);
+  await mkdir(root, { recursive: true });
+  const made = new Set<string>([root]);
+  const ensureDir = async (abs: string): Promise<void> => {
+    if (made.has(abs)) return;
+    await mkdir(abs, { recursive: true, mode: 0o755 });
+    made.add(abs);
+  };
+  return readTarball(
+    source,
+    async (entry) => {
+      const abs = join(root, ...entry.segments);
+      if (abs !== root && !abs.startsWith(root + sep)) {
+        throw new FlotillaError(`tar entry '${entry.segments.join('/')}' escapes the target`, {
+          reason: 'ArtifactExtractFailed',
+          file: entry.segments.join('/'),
+        });
+      }
+      if (entry.type === 'directory') return ensureDir(abs);
+      await ensureDir(dirname(abs));
+      await writeFile(abs, entry.data, { mode: (entry.mode & 0o777) | 0o600, flag: 'wx' });
+    },
+    options,
+  );
 }

@@ -1,14 +1,18 @@
-// The consumer side: downloads an artifact, verifies its digest, then extracts it safely.
-import { createReadStream, createWriteStream } from 'node:fs';
+// The consumer side: downloads an artifact, verifies its digest, then extracts it safely, to a
+// directory or into memory.
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { basename, dirname, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { ErrorCategory, FlotillaError, errorMessage } from '../../core/index.js';
+import { basename, dirname, join, posix, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { ErrorCategory, FlotillaError, MemoryFs, errorMessage } from '../../core/index.js';
 import { createDigester, parseDigest } from './digest.js';
-import { DEFAULT_MAX_EXTRACT_SIZE, extractTarball, type ExtractOptions } from './extract.js';
+import {
+  DEFAULT_MAX_EXTRACT_SIZE,
+  extractTarball,
+  readTarball,
+  type ExtractOptions,
+} from './extract.js';
 
 export interface FetchArtifactOptions extends ExtractOptions {
   /**
@@ -40,18 +44,8 @@ function request(url: URL, timeoutMs: number): Promise<IncomingMessage> {
   });
 }
 
-/**
- * Downloads the artifact at `url`, checks it against `expectedDigest` (`sha256:<hex>`) and
- * extracts it into `destDir`, which must not exist or be empty. Nothing is written to
- * `destDir` unless the digest matches and the whole archive extracts cleanly.
- */
-export async function fetchArtifact(
-  url: string,
-  expectedDigest: string,
-  destDir: string,
-  options: FetchArtifactOptions = {},
-): Promise<FetchedArtifact> {
-  const { algorithm } = parseDigest(expectedDigest, 'artifact.digest');
+/** The URL of an artifact, checked: http or https only. */
+function parseArtifactUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -67,6 +61,93 @@ export async function fetchArtifact(
       field: 'artifact.url',
     });
   }
+  return parsed;
+}
+
+/**
+ * Downloads the (compressed) artifact at `url` into memory and checks it against
+ * `expectedDigest` (`sha256:<hex>`); nothing of it is used unless the digest matches.
+ */
+export async function downloadArtifact(
+  url: string,
+  expectedDigest: string,
+  options: FetchArtifactOptions = {},
+): Promise<Buffer> {
+  const { algorithm } = parseDigest(expectedDigest, 'artifact.digest');
+  const parsed = parseArtifactUrl(url);
+  let res: IncomingMessage;
+  try {
+    res = await request(parsed, options.timeoutMs ?? 60_000);
+  } catch (err) {
+    if (err instanceof FlotillaError) throw err;
+    throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
+      reason: 'ArtifactFetchFailed',
+      category: ErrorCategory.Transient,
+      cause: err,
+    });
+  }
+  if (res.statusCode !== 200) {
+    res.resume();
+    throw new FlotillaError(
+      `cannot download artifact '${url}': HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(),
+      { reason: 'ArtifactFetchFailed', category: ErrorCategory.RetryLater },
+    );
+  }
+  const limit = options.maxDownloadSize ?? DEFAULT_MAX_EXTRACT_SIZE;
+  const tooBig = (n: number): FlotillaError =>
+    new FlotillaError(
+      `artifact '${url}' is ${n} bytes or more, over the maximum download size of ${limit} bytes`,
+      { reason: 'ArtifactFetchFailed', category: ErrorCategory.Terminal },
+    );
+  const declared = Number(res.headers['content-length'] ?? NaN);
+  if (limit >= 0 && Number.isFinite(declared) && declared > limit) {
+    res.destroy();
+    throw tooBig(declared);
+  }
+  const digester = createDigester(algorithm);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (limit >= 0 && size > limit) {
+        res.destroy();
+        throw tooBig(size);
+      }
+      digester.hash.update(chunk);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof FlotillaError) throw err;
+    throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
+      reason: 'ArtifactFetchFailed',
+      category: ErrorCategory.Transient,
+      cause: err,
+    });
+  }
+  const actual = digester.digest();
+  if (actual !== expectedDigest) {
+    throw new FlotillaError(
+      `artifact '${url}' digest mismatch: expected ${expectedDigest}, got ${actual}; refusing to use it`,
+      { reason: 'ArtifactDigestMismatch', category: ErrorCategory.RetryLater },
+    );
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Downloads the artifact at `url`, checks it against `expectedDigest` (`sha256:<hex>`) and
+ * extracts it into `destDir`, which must not exist or be empty. Nothing is written to
+ * `destDir` unless the digest matches and the whole archive extracts cleanly.
+ */
+export async function fetchArtifact(
+  url: string,
+  expectedDigest: string,
+  destDir: string,
+  options: FetchArtifactOptions = {},
+): Promise<FetchedArtifact> {
+  parseDigest(expectedDigest, 'artifact.digest');
+  parseArtifactUrl(url);
   const dest = resolve(destDir);
   const existing = await readdir(dest).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -78,78 +159,49 @@ export async function fetchArtifact(
       file: dest,
     });
   }
+  const tarball = await downloadArtifact(url, expectedDigest, options);
   await mkdir(dirname(dest), { recursive: true });
   const staging = await mkdtemp(join(dirname(dest), `.${basename(dest)}.fetch-`));
   try {
-    const tarball = join(staging, 'artifact.tar.gz');
-    let res: IncomingMessage;
-    try {
-      res = await request(parsed, options.timeoutMs ?? 60_000);
-    } catch (err) {
-      if (err instanceof FlotillaError) throw err;
-      throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
-        reason: 'ArtifactFetchFailed',
-        category: ErrorCategory.Transient,
-        cause: err,
-      });
-    }
-    if (res.statusCode !== 200) {
-      res.resume();
-      throw new FlotillaError(
-        `cannot download artifact '${url}': HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(),
-        { reason: 'ArtifactFetchFailed', category: ErrorCategory.RetryLater },
-      );
-    }
-    const digester = createDigester(algorithm);
-    let size = 0;
-    const limit = options.maxDownloadSize ?? DEFAULT_MAX_EXTRACT_SIZE;
-    const declared = Number(res.headers['content-length'] ?? NaN);
-    const tooBig = (n: number): FlotillaError =>
-      new FlotillaError(
-        `artifact '${url}' is ${n} bytes or more, over the maximum download size of ${limit} bytes`,
-        { reason: 'ArtifactFetchFailed', category: ErrorCategory.Terminal },
-      );
-    if (limit >= 0 && Number.isFinite(declared) && declared > limit) {
-      res.destroy();
-      throw tooBig(declared);
-    }
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        digester.hash.update(chunk);
-        size += chunk.length;
-        if (limit >= 0 && size > limit) {
-          cb(tooBig(size));
-          return;
-        }
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(res, tap, createWriteStream(tarball, { mode: 0o600 }));
-    } catch (err) {
-      if (err instanceof FlotillaError) throw err;
-      throw new FlotillaError(`cannot download artifact '${url}': ${errorMessage(err)}`, {
-        reason: 'ArtifactFetchFailed',
-        category: ErrorCategory.Transient,
-        cause: err,
-      });
-    }
-    const actual = digester.digest();
-    if (actual !== expectedDigest) {
-      throw new FlotillaError(
-        `artifact '${url}' digest mismatch: expected ${expectedDigest}, got ${actual}; refusing to use it`,
-        { reason: 'ArtifactDigestMismatch', category: ErrorCategory.RetryLater },
-      );
-    }
     const tree = join(staging, 'tree');
-    const { files } = await extractTarball(createReadStream(tarball), tree, {
+    const { files } = await extractTarball(Readable.from([tarball]), tree, {
       label: url,
       ...options,
     });
     if (existing) await rmdir(dest);
     await rename(tree, dest);
-    return { dir: dest, digest: actual, size, files };
+    return { dir: dest, digest: expectedDigest, size: tarball.length, files };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Downloads and verifies the artifact at `url` like `fetchArtifact`, and unpacks it into memory
+ * under `mount`, a path that exists nowhere on disk (builds read it through `ReadFs`).
+ */
+export async function fetchArtifactTree(
+  url: string,
+  expectedDigest: string,
+  mount: string,
+  options: FetchArtifactOptions = {},
+): Promise<MemoryFs> {
+  const tarball = await downloadArtifact(url, expectedDigest, options);
+  const tree = new MemoryFs(mount);
+  await readTarball(
+    Readable.from([tarball]),
+    (entry) => {
+      if (entry.type === 'directory') return tree.addDir(entry.segments);
+      const name = entry.segments.join('/');
+      if (tree.kind(posix.join(mount, name)) !== undefined) {
+        throw new FlotillaError(`${url}: tar entry '${name}' appears twice`, {
+          reason: 'ArtifactExtractFailed',
+          file: name,
+        });
+      }
+      tree.addFile(entry.segments, entry.data);
+    },
+    { label: url, ...options },
+  );
+  return tree;
 }

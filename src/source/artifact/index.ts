@@ -6,3 +6,4 @@ export * from './store.js';
 export * from './server.js';
 export * from './extract.js';
 export * from './fetch.js';
+export * from './tree-cache.js';

@@ -3,12 +3,12 @@ import { createReadStream } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   answerMalformedUrl,
   decodePath,
   guardRequests,
   guardServer,
+  listen,
   parseRequestUrl,
   silentLogger,
   type Logger,
@@ -122,14 +122,7 @@ export async function startArtifactServer(options: ArtifactServerOptions): Promi
   const server = createServer(guardRequests(handle, { logger, server: 'artifact' }));
   guardServer(server, { logger, server: 'artifact' });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, host);
   const hostPort = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   if (options.advertise ?? true) store.setHostname(hostPort);
   logger.info({ address: hostPort }, 'artifact server listening');

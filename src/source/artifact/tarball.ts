@@ -1,5 +1,5 @@
 // Builds deterministic gzipped tarballs of a source tree, normalised the way Flux's storage does.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -93,28 +93,20 @@ async function listTree(
   return out;
 }
 
-/**
- * Reads a small file synchronously, or returns null for a large one (streamed instead). Small
- * reads go synchronously on purpose: four thread-pool round trips per file (open, fstat, read,
- * close) cost far more than the read itself; the caller yields to the event loop between batches.
- */
-function readSmallSync(abs: string): Buffer | null {
-  const fd = openSync(abs, 'r');
+/** Reads a small file, or returns null for a large one (streamed instead). */
+async function readSmall(abs: string): Promise<Buffer | null> {
+  const fh = await open(abs, 'r');
   try {
-    const { size } = fstatSync(fd);
+    const { size } = await fh.stat();
     if (size > BUFFERED_FILE_LIMIT) return null;
-    const buf = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return off === size ? buf : buf.subarray(0, off);
+    return await fh.readFile();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
+
+/** How many files are read ahead of the packer (the thread pool runs 4 reads at once). */
+const READ_AHEAD = 32;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -247,6 +239,22 @@ export async function writeTarball(
       p.catch(() => undefined); // awaited in drain()
       queued.push(p);
     };
+    // Small files are read ahead in parallel: one read at a time, each a few thread-pool round
+    // trips, would leave the packer waiting; none is read synchronously on the event loop.
+    const reads = new Map<number, Promise<Buffer | null>>();
+    let readFrom = 0;
+    const readAhead = (i: number): Promise<Buffer | null> => {
+      for (; readFrom < Math.min(entries.length, i + READ_AHEAD); readFrom++) {
+        const e = entries[readFrom] as TreeEntry;
+        if (e.dir) continue;
+        const p = readSmall(e.abs);
+        p.catch(() => undefined); // awaited in order below
+        reads.set(readFrom, p);
+      }
+      const p = reads.get(i) as Promise<Buffer | null>;
+      reads.delete(i);
+      return p;
+    };
     for (let i = 0; i < entries.length; i++) {
       if (queued.length >= ENTRY_BATCH) {
         await drain();
@@ -259,7 +267,7 @@ export async function writeTarball(
       }
       let body: Buffer | null;
       try {
-        body = readSmallSync(e.abs);
+        body = await readAhead(i);
       } catch (err) {
         throw new FlotillaError(`cannot read '${e.rel}': ${errorMessage(err)}`, {
           reason: 'ArchiveOperationFailed',

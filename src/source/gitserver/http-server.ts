@@ -2,7 +2,7 @@
 // node HTTP server on 127.0.0.1, with optional basic or bearer auth. `flotilla up` serves its
 // fleet repository with it, and tests use it as a real Git server.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +52,12 @@ export interface GitHttpServer {
 
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const backend = options.backend ?? GIT_HTTP_BACKEND;
-  if (!existsSync(backend)) {
+  if (
+    !(await access(backend).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new FlotillaError(`git http-backend not found at ${backend}. Is git installed?`, {
       reason: 'GitNotInstalled',
     });

@@ -1,6 +1,8 @@
-// Decides which paths of a source tree are left out of an artifact, with Flux's sourceignore rules.
-import ignore, { type Ignore } from 'ignore';
-import { NamePatternSet, compileNamePattern, type NamePattern } from './name-patterns.js';
+// Decides which paths of a source tree are left out of an artifact, with Flux's sourceignore rules:
+// go-git's gitignore matcher over Flux's default exclusions, the `.sourceignore` files (each scoped
+// to its directory) and `spec.ignore`, the last matching pattern deciding.
+import { GitignorePattern, MatchResult } from './gitignore-pattern.js';
+import { NameGroup, isNamePattern } from './name-group.js';
 
 /** `.git/` and friends: Flux excludes these from every GitRepository artifact, always. */
 export const EXCLUDE_VCS: readonly string[] = [
@@ -91,21 +93,6 @@ export function parseIgnoreText(text: string): string[] {
   return out;
 }
 
-/**
- * A run of patterns of one polarity and domain (see `createSourceMatcher`): plain name patterns
- * compiled into one expression, the rest in an `ignore` instance.
- */
-interface CompiledGroup {
-  readonly prefix: string;
-  readonly negative: boolean;
-  readonly names: NamePattern[];
-  readonly complex: string[];
-  nameSet?: NamePatternSet;
-  ig?: Ignore;
-  /** For positive name patterns: directory (relative to the domain) → some component matched. */
-  readonly dirHits: Map<string, boolean>;
-}
-
 export interface SourceMatcherOptions {
   /** @default IgnoreBaseline.Source */
   readonly baseline?: IgnoreBaseline;
@@ -136,81 +123,82 @@ export function createSourceMatcher(options: SourceMatcherOptions = {}): SourceM
   }
   for (const s of user) if (s.patterns.length > 0) sets.push(s);
 
-  // go-git's matcher (which Flux uses) tests each pattern on its own, last pattern first, and
-  // a pattern matching a parent directory matches everything below it. Unlike git, a later
-  // negation can therefore re-include a file below an excluded directory. `ignore` applies
-  // git's rule within one instance, so patterns share an instance only within a run of the
-  // same polarity and domain: there, "the last matching pattern" and "any pattern" agree.
-  const compiled: CompiledGroup[] = [];
+  // go-git's matcher (which Flux uses) tests each pattern on its own, last pattern first; a
+  // pattern that matches a directory matches everything below it, so, unlike git, a later
+  // negation can bring back a file below an excluded directory.
+  const patterns: GitignorePattern[] = [];
   for (const st of sets) {
-    const prefix = st.domain === '' ? '' : `${st.domain}/`;
-    for (const pattern of st.patterns) {
-      const negative = pattern.startsWith('!');
-      let g = compiled.at(-1);
-      if (!g || g.prefix !== prefix || g.negative !== negative) {
-        g = { prefix, negative, names: [], complex: [], dirHits: new Map() };
-        compiled.push(g);
-      }
-      const name = compileNamePattern(negative ? pattern.slice(1) : pattern);
-      if (name) g.names.push(name);
-      else g.complex.push(pattern);
-    }
+    const domain = st.domain === '' ? [] : st.domain.split('/');
+    for (const p of st.patterns) patterns.push(new GitignorePattern(p, domain));
   }
-  for (const g of compiled) {
-    if (g.names.length > 0) g.nameSet = new NamePatternSet(g.names);
-    if (g.complex.length > 0)
-      g.ig = ignore({ allowRelativePaths: true, ignoreCase: false }).add(g.complex);
-  }
+  const units = compileUnits(patterns);
 
-  // Within one positive group a path is ignored when a pattern matches it or one of its
-  // directories (below the domain); a negative group re-includes what a pattern matches itself.
-  // Splitting a group between the name set and `ignore` keeps that: both sides are ORed.
-  const dirHit = (g: CompiledGroup, set: NamePatternSet, dir: string): boolean => {
-    if (dir === '') return false;
-    let hit = g.dirHits.get(dir);
-    if (hit === undefined) {
-      const slash = dir.lastIndexOf('/');
-      hit =
-        set.matches(dir.slice(slash + 1), true) || dirHit(g, set, dir.slice(0, Math.max(0, slash)));
-      g.dirHits.set(dir, hit);
+  /** The index of the (last) pattern that decides a path, and whether it excludes it. */
+  const decide = (path: readonly string[], isDir: boolean): { at: number; excluded: boolean } => {
+    for (let u = units.length - 1; u >= 0; u--) {
+      const unit = units[u] as Unit;
+      if (unit.group) {
+        if (unit.group.matches(path, isDir))
+          return { at: unit.last, excluded: !unit.group.inclusion };
+        continue;
+      }
+      const r = (patterns[unit.last] as GitignorePattern).match(path, isDir);
+      if (r !== MatchResult.NoMatch) return { at: unit.last, excluded: r === MatchResult.Exclude };
     }
-    return hit;
-  };
-  const matches = (g: CompiledGroup, rel: string, isDir: boolean): boolean => {
-    if (g.nameSet) {
-      const slash = rel.lastIndexOf('/');
-      if (g.nameSet.matches(slash < 0 ? rel : rel.slice(slash + 1), isDir)) return true;
-      if (!g.negative && slash > 0 && dirHit(g, g.nameSet, rel.slice(0, slash))) return true;
-    }
-    if (g.ig) {
-      const res = g.ig.test(isDir ? `${rel}/` : rel);
-      return g.negative ? res.unignored : res.ignored;
-    }
-    return false;
+    return { at: -1, excluded: false };
   };
 
   const ignores = (relPath: string, isDir: boolean): boolean => {
     if (relPath === '' || relPath === '.') return false;
-    for (let i = compiled.length - 1; i >= 0; i--) {
-      const g = compiled[i] as CompiledGroup;
-      if (g.prefix !== '' && !relPath.startsWith(g.prefix)) continue;
-      const rel = relPath.slice(g.prefix.length);
-      if (rel === '') continue;
-      if (matches(g, rel, isDir)) return !g.negative;
-    }
-    return false;
+    return decide(relPath.split('/'), isDir).excluded;
   };
 
   const canPrune = (relDir: string): boolean => {
-    // A negation that applies at or below this directory could re-include a path inside it.
-    for (const c of compiled) {
-      if (!c.negative) continue;
-      if (c.prefix === '' || c.prefix.startsWith(`${relDir}/`) || relDir.startsWith(c.prefix)) {
-        return false;
-      }
+    // Everything below an excluded directory is excluded by the same pattern, unless an
+    // inclusion after it could match something there.
+    const dir = relDir.split('/');
+    const { at, excluded } = decide(dir, true);
+    if (!excluded) return false;
+    for (let i = at + 1; i < patterns.length; i++) {
+      const p = patterns[i] as GitignorePattern;
+      if (p.inclusion && p.couldMatchBelow(dir)) return false;
     }
     return true;
   };
 
   return { ignores, canPrune, ruleSets: sets };
+}
+
+/** A pattern on its own, or a run of name patterns tested together; `last` indexes the patterns. */
+interface Unit {
+  readonly last: number;
+  readonly group?: NameGroup;
+}
+
+/**
+ * Consecutive name patterns of one polarity and domain become one group: within such a run the
+ * verdict of the last match equals that of any match, and the run's last index stands for it
+ * (no pattern of the other polarity lies between).
+ */
+function compileUnits(patterns: readonly GitignorePattern[]): Unit[] {
+  const units: Unit[] = [];
+  let i = 0;
+  while (i < patterns.length) {
+    const p = patterns[i] as GitignorePattern;
+    let j = i + 1;
+    if (isNamePattern(p)) {
+      const domain = p.domain.join('/');
+      while (j < patterns.length) {
+        const q = patterns[j] as GitignorePattern;
+        if (!isNamePattern(q) || q.inclusion !== p.inclusion || q.domain.join('/') !== domain)
+          break;
+        j++;
+      }
+    }
+    units.push(
+      j - i > 1 ? { last: j - 1, group: new NameGroup(patterns.slice(i, j)) } : { last: i },
+    );
+    i = j;
+  }
+  return units;
 }
