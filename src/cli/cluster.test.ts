@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startCli, type CliProcess } from '../testing/index.js';
@@ -108,6 +109,28 @@ describe('flotilla cluster', () => {
       assert.equal(await second.cli.stop(), 0);
     } finally {
       rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('start on a port that is taken exits at once with a clear error and writes nothing', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const parent = mkdtempSync(join(tmpdir(), 'flotilla-port-'));
+    const data = join(parent, 'data');
+    try {
+      const res = await runCli(['cluster', 'start', '--data', data, '--port', String(port)]);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(
+        res.stderr,
+        new RegExp(
+          `cannot serve the local cluster on 127\\.0\\.0\\.1:${port}: the port is already in use`,
+        ),
+      );
+      assert.equal(existsSync(data), false, 'no data directory left behind');
+    } finally {
+      taken.close();
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

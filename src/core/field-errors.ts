@@ -16,6 +16,10 @@ export const FieldErrorType = {
   Duplicate: 'FieldValueDuplicate',
   TypeInvalid: 'FieldValueTypeInvalid',
   Unknown: 'FieldValueUnknown',
+  TooLong: 'FieldValueTooLong',
+  TooMany: 'FieldValueTooMany',
+  NotFound: 'FieldValueNotFound',
+  Internal: 'InternalError',
 } as const;
 export type FieldErrorType = (typeof FieldErrorType)[keyof typeof FieldErrorType];
 
@@ -47,6 +51,14 @@ export function fieldErrorBody(e: FieldError): string {
       return `Forbidden${detail}`;
     case FieldErrorType.Unknown:
       return `Unknown field${detail}`;
+    case FieldErrorType.TooLong:
+      return `Too long${detail}`;
+    case FieldErrorType.Internal:
+      return `Internal error${detail}`;
+    case FieldErrorType.TooMany:
+      return `Too many: ${renderValue(e.value)}${detail}`;
+    case FieldErrorType.NotFound:
+      return `Not found: ${renderValue(e.value)}${detail}`;
     case FieldErrorType.Duplicate:
       return e.value === OMIT_VALUE
         ? 'Duplicate value'

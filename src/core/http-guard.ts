@@ -3,6 +3,7 @@
 // malformed URL is a 400 and an error escaping a handler is logged and answered 500, never an
 // uncaught exception that stops the process with every other server and controller in it.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Logger } from './logging.js';
 
 /** A request handler, synchronous or asynchronous. */
@@ -107,7 +108,7 @@ export function decodePath(path: string): string | undefined {
  * Starts listening and resolves with the port (the one chosen when `port` is 0); rejects when the
  * address cannot be bound (EADDRINUSE) instead of emitting an unhandled 'error'.
  */
-export async function listen(server: Server, port: number, host: string): Promise<number> {
+export async function listen(server: NetServer, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -44,3 +44,5 @@ export {
   validateSchema,
   type SchemaNode,
 } from './structural-schema.js';
+export { jsonEqual } from './json-equal.js';
+export * from './k8s-names.js';

@@ -28,13 +28,30 @@ describe('parseLabelSelector', () => {
     });
   }
 
+  it('answers as apimachinery labels.Parse', () => {
+    const errs: [string, string][] = [
+      ['app===web', "unable to parse requirement: found '=', expected: identifier"],
+      ['a b', "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"],
+      ['!a b', "found 'b', expected: ',' or 'end of string'"],
+      ['a,', "found '', expected: identifier after ','"],
+      ['a in (x y)', "unable to parse requirement: found 'y', expected: ',' or ')'"],
+      ['a ~ b', "unable to parse requirement: found '~', expected: in, notin, =, ==, !=, gt, lt"],
+      ['=x', "found '=', expected: !, identifier, or 'end of string'"],
+    ];
+    for (const [sel, message] of errs)
+      assert.throws(() => parseLabelSelector(sel), { message }, sel);
+    assert.equal(matchesLabels(parseLabelSelector('n>3,n<10'), { n: '5' }), true);
+    assert.equal(matchesLabels(parseLabelSelector('n>3'), { n: 'x' }), false);
+    assert.equal(matchesLabels(parseLabelSelector('a in (,x)'), { a: '' }), true);
+  });
+
   it('names the part it cannot parse', () => {
     assert.throws(
       () => parseLabelSelector('a=b,a in x'),
       (e: unknown) =>
         e instanceof FlotillaError &&
         e.reason === 'InvalidLabelSelector' &&
-        e.message === "unable to parse requirement: found 'a in x', expected: valid label selector",
+        e.message === "unable to parse requirement: found 'x' expected: '('",
     );
   });
 

@@ -3,7 +3,7 @@
 // (matchLabels + matchExpressions). Annotation selectors use the same syntax.
 import { FlotillaError } from './errors.js';
 
-export type LabelOperator = 'in' | 'notin' | 'exists' | '!exists' | '=' | '!=';
+export type LabelOperator = 'in' | 'notin' | 'exists' | '!exists' | '=' | '!=' | 'gt' | 'lt';
 
 /** One requirement of a selector; a selector matches when all of its requirements do. */
 export interface LabelRequirement {
@@ -35,33 +35,208 @@ export function splitSelectorTerms(s: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-function parseRequirement(part: string): LabelRequirement {
-  let m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
-  if (m) {
-    const values = (m[3] ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== '');
-    return { key: m[1] ?? '', operator: m[2] as LabelOperator, values };
+/** The tokens of apimachinery's selector lexer. */
+const enum Tok {
+  Error,
+  End,
+  ClosedPar,
+  Comma,
+  DoesNotExist,
+  DoubleEquals,
+  Equals,
+  GreaterThan,
+  Identifier,
+  In,
+  LessThan,
+  NotEquals,
+  NotIn,
+  OpenPar,
+}
+
+const LITERALS: Readonly<Record<string, Tok>> = {
+  ')': Tok.ClosedPar,
+  ',': Tok.Comma,
+  '!': Tok.DoesNotExist,
+  '==': Tok.DoubleEquals,
+  '=': Tok.Equals,
+  '>': Tok.GreaterThan,
+  in: Tok.In,
+  '<': Tok.LessThan,
+  '!=': Tok.NotEquals,
+  notin: Tok.NotIn,
+  '(': Tok.OpenPar,
+};
+
+const literal = (s: string): Tok | undefined =>
+  Object.prototype.hasOwnProperty.call(LITERALS, s) ? LITERALS[s] : undefined;
+const isSpecial = (ch: string): boolean => '=!(),><'.includes(ch);
+const isSpace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
+
+/** labels.Lexer: identifiers and keywords, and the longest operator symbol. */
+function lex(s: string): [Tok, string][] {
+  const out: [Tok, string][] = [];
+  let i = 0;
+  for (;;) {
+    while (i < s.length && isSpace(s[i] ?? '')) i++;
+    if (i >= s.length) {
+      out.push([Tok.End, '']);
+      return out;
+    }
+    if (isSpecial(s[i] ?? '')) {
+      let buf = '';
+      let last: [Tok, string] | undefined;
+      while (i < s.length && isSpecial(s[i] ?? '')) {
+        const next = buf + (s[i] ?? '');
+        const t = literal(next);
+        if (t === undefined && last !== undefined) break;
+        buf = next;
+        i++;
+        if (t !== undefined) last = [t, buf];
+      }
+      out.push(last ?? [Tok.Error, `error expected: keyword found '${buf}'`]);
+      continue;
+    }
+    let buf = '';
+    while (i < s.length && !isSpecial(s[i] ?? '') && !isSpace(s[i] ?? '')) buf += s[i++];
+    out.push([literal(buf) ?? Tok.Identifier, buf]);
   }
-  m = /^!\s*([^=!\s]+)$/.exec(part);
-  if (m) return { key: m[1] ?? '', operator: '!exists', values: [] };
-  m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
-  if (m) return { key: m[1] ?? '', operator: m[2] === '!=' ? '!=' : '=', values: [m[3] ?? ''] };
-  m = /^([^=!\s()]+)$/.exec(part);
-  if (m) return { key: m[1] ?? '', operator: 'exists', values: [] };
-  throw new FlotillaError(
-    `unable to parse requirement: found '${part}', expected: valid label selector`,
-    { reason: 'InvalidLabelSelector' },
-  );
+}
+
+const BINARY_OPERATORS = 'in, notin, =, ==, !=, gt, lt';
+
+class SelectorSyntaxError extends Error {}
+
+/** labels.Parser over the lexed tokens; `in`/`notin` are identifiers where values are read. */
+class Parser {
+  private pos = 0;
+  constructor(private readonly toks: readonly [Tok, string][]) {}
+
+  private peek(): [Tok, string] {
+    const [t, l] = this.toks[this.pos] ?? [Tok.End, ''];
+    return [t === Tok.In || t === Tok.NotIn ? Tok.Identifier : t, l];
+  }
+
+  private next(values = true): [Tok, string] {
+    const [t, l] = this.toks[this.pos++] ?? [Tok.End, ''];
+    return [values && (t === Tok.In || t === Tok.NotIn) ? Tok.Identifier : t, l];
+  }
+
+  parse(): LabelRequirement[] {
+    const reqs: LabelRequirement[] = [];
+    for (;;) {
+      const [t, l] = this.peek();
+      if (t === Tok.End) return reqs;
+      if (t !== Tok.Identifier && t !== Tok.DoesNotExist)
+        throw new SelectorSyntaxError(`found '${l}', expected: !, identifier, or 'end of string'`);
+      try {
+        reqs.push(this.requirement());
+      } catch (err) {
+        if (err instanceof SelectorSyntaxError)
+          throw new SelectorSyntaxError(`unable to parse requirement: ${err.message}`);
+        throw err;
+      }
+      const [t2, l2] = this.next();
+      if (t2 === Tok.End) return reqs;
+      if (t2 !== Tok.Comma)
+        throw new SelectorSyntaxError(`found '${l2}', expected: ',' or 'end of string'`);
+      const [t3, l3] = this.peek();
+      if (t3 !== Tok.Identifier && t3 !== Tok.DoesNotExist)
+        throw new SelectorSyntaxError(`found '${l3}', expected: identifier after ','`);
+    }
+  }
+
+  private requirement(): LabelRequirement {
+    let [t, key] = this.next();
+    const negated = t === Tok.DoesNotExist;
+    if (negated) [t, key] = this.next();
+    if (t !== Tok.Identifier) throw new SelectorSyntaxError(`found '${key}', expected: identifier`);
+    const [after] = this.peek();
+    if (after === Tok.End || after === Tok.Comma)
+      return { key, operator: negated ? '!exists' : 'exists', values: [] };
+    if (negated) return { key, operator: '!exists', values: [] };
+    const [op, opText] = this.next(false);
+    switch (op) {
+      case Tok.In:
+      case Tok.NotIn:
+        return { key, operator: op === Tok.In ? 'in' : 'notin', values: this.values() };
+      case Tok.Equals:
+      case Tok.DoubleEquals:
+        return { key, operator: '=', values: [this.exactValue()] };
+      case Tok.NotEquals:
+        return { key, operator: '!=', values: [this.exactValue()] };
+      case Tok.GreaterThan:
+        return { key, operator: 'gt', values: [this.exactValue()] };
+      case Tok.LessThan:
+        return { key, operator: 'lt', values: [this.exactValue()] };
+      default:
+        throw new SelectorSyntaxError(`found '${opText}', expected: ${BINARY_OPERATORS}`);
+    }
+  }
+
+  private exactValue(): string {
+    const [t] = this.peek();
+    if (t === Tok.End || t === Tok.Comma) return '';
+    const [t2, l2] = this.next();
+    if (t2 === Tok.Identifier) return l2;
+    throw new SelectorSyntaxError(`found '${l2}', expected: identifier`);
+  }
+
+  private values(): string[] {
+    const [t, l] = this.next();
+    if (t !== Tok.OpenPar) throw new SelectorSyntaxError(`found '${l}' expected: '('`);
+    const [t2, l2] = this.peek();
+    if (t2 === Tok.ClosedPar) {
+      this.next();
+      return [''];
+    }
+    if (t2 !== Tok.Identifier && t2 !== Tok.Comma)
+      throw new SelectorSyntaxError(`found '${l2}', expected: ',', ')' or identifier`);
+    const set = this.identifiers();
+    if (this.next()[0] !== Tok.ClosedPar)
+      throw new SelectorSyntaxError(`found '${l2}', expected: ')'`);
+    return [...set].sort();
+  }
+
+  private identifiers(): Set<string> {
+    const set = new Set<string>();
+    for (;;) {
+      const [t, l] = this.next();
+      if (t === Tok.Identifier) {
+        set.add(l);
+        const [t2, l2] = this.peek();
+        if (t2 === Tok.ClosedPar) return set;
+        if (t2 !== Tok.Comma) throw new SelectorSyntaxError(`found '${l2}', expected: ',' or ')'`);
+        continue;
+      }
+      if (t !== Tok.Comma)
+        throw new SelectorSyntaxError(`found '${l}', expected: ',', or identifier`);
+      if (set.size === 0) set.add('');
+      const [t2] = this.peek();
+      if (t2 === Tok.ClosedPar) {
+        set.add('');
+        return set;
+      }
+      if (t2 === Tok.Comma) {
+        this.next();
+        set.add('');
+      }
+    }
+  }
 }
 
 /**
- * Parses the string form of a selector; an empty or blank string selects everything (no
- * requirements). Throws a FlotillaError (reason InvalidLabelSelector) naming the bad part.
+ * Parses the string form of a selector as apimachinery's labels.Parse does (its lexer, grammar
+ * and error messages; key and value syntax is left to the caller); an empty or blank string
+ * selects everything. Throws a FlotillaError (reason InvalidLabelSelector).
  */
 export function parseLabelSelector(selector: string): LabelRequirement[] {
-  return splitSelectorTerms(selector).map(parseRequirement);
+  try {
+    return new Parser(lex(selector)).parse();
+  } catch (err) {
+    if (err instanceof SelectorSyntaxError)
+      throw new FlotillaError(err.message, { reason: 'InvalidLabelSelector' });
+    throw err;
+  }
 }
 
 const EXPRESSION_OPERATORS: Readonly<Record<string, LabelOperator>> = {
@@ -107,6 +282,14 @@ export function matchesRequirement(
     case '!=':
     case 'notin':
       return !has || !r.values.includes(v ?? '');
+    case 'gt':
+    case 'lt': {
+      // labels.Requirement.Matches: both sides integers, else no match
+      const a = Number.parseInt(v ?? '', 10);
+      const b = Number.parseInt(r.values[0] ?? '', 10);
+      if (!has || !/^-?[0-9]+$/.test(v ?? '') || Number.isNaN(b)) return false;
+      return r.operator === 'gt' ? a > b : a < b;
+    }
   }
 }
 

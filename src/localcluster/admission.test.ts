@@ -151,6 +151,19 @@ const cm = (
 
 describe('admission webhooks', () => {
   it('mutates through the JSONPatch, returns warnings as Warning headers and sends user info', async () => {
+    // RBAC: the impersonated group may edit in the namespace
+    const rb = await c.send(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/guarded/rolebindings',
+      {
+        body: {
+          metadata: { name: 'devs-edit' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+          subjects: [{ kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' }],
+        },
+      },
+    );
+    assert.equal(rb.status, 201, rb.text);
     const r = await c.send('POST', '/api/v1/namespaces/guarded/configmaps', {
       body: cm('a'),
       headers: { 'Impersonate-User': 'jane', 'Impersonate-Group': 'devs' },

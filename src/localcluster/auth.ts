@@ -1,8 +1,9 @@
-// Authentication: the admin bearer token, plus Impersonate-User/Impersonate-Group headers that
-// the admin (system:masters) may use to act as someone else.
+// Authentication: the admin bearer token and service account tokens; Impersonate-User,
+// Impersonate-Group and Impersonate-Uid headers switch the identity when the real user may
+// `impersonate` (checked by the authorizer, as kube-apiserver's impersonation filter does).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError, unauthorized } from './status-errors.js';
+import { badRequest, unauthorized } from './status-errors.js';
 
 export interface UserInfo {
   readonly username: string;
@@ -10,7 +11,17 @@ export interface UserInfo {
   readonly groups: readonly string[];
   /** Set when the request impersonated this user: who really sent it. */
   readonly impersonatedBy?: string;
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** Checks that `user` may impersonate a user, group, uid or service account (403 otherwise). */
+export type ImpersonationCheck = (
+  user: UserInfo,
+  what: { resource: string; name: string; namespace?: string },
+) => void;
+
+/** Verifies bearer tokens other than the admin's (service account tokens). */
+export type TokenAuthenticator = (token: string) => UserInfo | undefined;
 
 export const ADMIN_USER: UserInfo = {
   username: 'flotilla-admin',
@@ -35,36 +46,57 @@ function headerList(headers: IncomingHttpHeaders, name: string): string[] {
  * Who sent the request, or a 401 error for anonymous or unknown credentials. The admin token is
  * known by its SHA-256 digest only (the server keeps no clear copy).
  */
-export function authenticate(headers: IncomingHttpHeaders, adminTokenDigest: Buffer): UserInfo {
+export function authenticate(
+  headers: IncomingHttpHeaders,
+  adminTokenDigest: Buffer,
+  tokens?: TokenAuthenticator,
+): UserInfo {
   const auth = headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(auth);
   if (!m) throw unauthorized();
-  const given = createHash('sha256')
-    .update(m[1]?.trim() ?? '')
-    .digest();
-  if (given.length !== adminTokenDigest.length || !timingSafeEqual(given, adminTokenDigest))
-    throw unauthorized();
-  const user = headers['impersonate-user'];
+  const token = m[1]?.trim() ?? '';
+  const given = createHash('sha256').update(token).digest();
+  if (given.length === adminTokenDigest.length && timingSafeEqual(given, adminTokenDigest))
+    return ADMIN_USER;
+  const user = tokens?.(token);
+  if (user === undefined) throw unauthorized();
+  return user;
+}
+
+const SA_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The identity a request acts as: the authenticated user, or the one its Impersonate-* headers
+ * name once the authenticated user may impersonate each part of it.
+ */
+export function impersonate(
+  user: UserInfo,
+  headers: IncomingHttpHeaders,
+  check: ImpersonationCheck,
+): UserInfo {
+  const name = headers['impersonate-user'];
   const groups =
     headers['impersonate-group'] === undefined ? [] : headerList(headers, 'impersonate-group');
-  if (user === undefined || Array.isArray(user) || user === '') {
+  if (name === undefined || Array.isArray(name) || name === '') {
     if (groups.length > 0) {
-      throw new ApiError(
-        500,
-        'InternalError',
-        'Internal error occurred: requested [' +
-          groups.map((g) => `{Group  ${g}  authorization.k8s.io/v1  }`).join(' ') +
-          '] without impersonating a user',
+      const list = groups.map((g) => JSON.stringify(g)).join(', ');
+      throw badRequest(
+        `requested &user.DefaultInfo{Name:"", UID:"", Groups:[]string{${list}}, Extra:map[string][]string(nil)} without impersonating a user name`,
       );
     }
-    return ADMIN_USER;
+    return user;
   }
   const all = [...groups];
-  if (!all.includes('system:authenticated')) all.push('system:authenticated');
-  return {
-    username: user,
-    uid: headerList(headers, 'impersonate-uid')[0] ?? '',
-    groups: all,
-    impersonatedBy: ADMIN_USER.username,
-  };
+  if (name.startsWith(SA_PREFIX)) {
+    const [ns = '', sa = ''] = name.slice(SA_PREFIX.length).split(':');
+    check(user, { resource: 'serviceaccounts', name: sa, namespace: ns });
+    for (const g of ['system:serviceaccounts', `system:serviceaccounts:${ns}`])
+      if (!all.includes(g)) all.push(g);
+  } else check(user, { resource: 'users', name });
+  for (const g of groups) check(user, { resource: 'groups', name: g });
+  const uid = headerList(headers, 'impersonate-uid')[0] ?? '';
+  if (uid !== '') check(user, { resource: 'uids', name: uid });
+  if (name !== 'system:anonymous' && !all.includes('system:authenticated'))
+    all.push('system:authenticated');
+  return { username: name, uid, groups: all, impersonatedBy: user.username };
 }

@@ -13,6 +13,7 @@ export const SYSTEM_NAMESPACES = [
 export function bootstrapNamespaces(store: ObjectStore): void {
   for (const name of SYSTEM_NAMESPACES) {
     if (store.get('namespaces', '', name) !== undefined) continue;
+    const now = nowRfc3339();
     store.put(
       'namespaces',
       {
@@ -21,8 +22,22 @@ export function bootstrapNamespaces(store: ObjectStore): void {
         metadata: {
           name,
           uid: randomUUID(),
-          creationTimestamp: nowRfc3339(),
+          creationTimestamp: now,
           labels: { 'kubernetes.io/metadata.name': name },
+          // kube-apiserver's system namespaces controller creates them; the label is the
+          // namespace strategy's
+          managedFields: [
+            {
+              manager: 'kube-apiserver',
+              operation: 'Update',
+              apiVersion: 'v1',
+              time: now,
+              fieldsType: 'FieldsV1',
+              fieldsV1: {
+                'f:metadata': { 'f:labels': { '.': {}, 'f:kubernetes.io/metadata.name': {} } },
+              },
+            },
+          ],
         },
         spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
@@ -30,4 +45,25 @@ export function bootstrapNamespaces(store: ObjectStore): void {
       '',
     );
   }
+}
+
+/**
+ * Puts a system namespace back when it is deleted (only kube-node-lease can be: the others are
+ * immortal), as kube-apiserver's system namespaces controller does. Returns the stop function.
+ */
+export function keepSystemNamespaces(store: ObjectStore): () => void {
+  const names: ReadonlySet<string> = new Set(SYSTEM_NAMESPACES);
+  let timer: NodeJS.Immediate | undefined;
+  const unlisten = store.hub.listen((ev) => {
+    if (ev.type !== 'DELETED' || ev.skey !== 'namespaces' || !names.has(ev.name)) return;
+    // not from inside the storage event: the store is publishing
+    timer ??= setImmediate(() => {
+      timer = undefined;
+      bootstrapNamespaces(store);
+    });
+  });
+  return () => {
+    unlisten();
+    if (timer !== undefined) clearImmediate(timer);
+  };
 }

@@ -72,7 +72,7 @@ describe('@kubernetes/client-node', () => {
       await eventually(() => seen.includes('delete:live'), 5000, 'delete');
       assert.deepEqual(
         informer.list('kube-public').map((o) => o.metadata?.name),
-        ['before'],
+        ['before', 'kube-root-ca.crt'],
       );
     } finally {
       await informer.stop();

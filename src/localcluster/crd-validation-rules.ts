@@ -418,7 +418,8 @@ function specValid(r: RuleSpec, s: SchemaNode, path: string, ctx: Ctx): boolean 
       value: r.reason,
       detail: `supported values: ${SUPPORTED_REASONS.map((x) => JSON.stringify(x)).join(', ')}`,
     });
-  if (r.fieldPath !== undefined) {
+  // an empty fieldPath is an unset one (a Go string)
+  if (r.fieldPath !== undefined && r.fieldPath !== '') {
     if (r.fieldPath.trim() === '')
       ctx.errors.push({
         type: FieldErrorType.Invalid,

@@ -207,7 +207,7 @@ describe('custom resources', () => {
     });
     assert.deepEqual(
       (t.body.columnDefinitions as unknown as Json[]).map((d) => d.name),
-      ['Name', 'Size', 'Age'],
+      ['Name', 'Size'],
     );
   });
 

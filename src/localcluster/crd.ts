@@ -1,12 +1,10 @@
-// CustomResourceDefinitions: validating them, serving their kinds (every served version,
-// storage version, subresources, printer columns, schema) and cleaning up on deletion.
-import { FieldErrorType, type FieldError } from './status-errors.js';
+// CustomResourceDefinitions: serving their kinds (every served version, storage version,
+// subresources, printer columns, schema) and cleaning up on deletion (validation/crd.ts checks
+// them).
 import { asString, isPlainObject, metaOf, type KubeObject } from './object-meta.js';
 import type { PrinterColumn, ResourceInfo } from './registry.js';
 import { ALL_VERBS } from './registry.js';
 import type { SchemaNode } from '../core/index.js';
-import { compileRules } from './crd-validation-rules.js';
-import { jsonEqual } from './object-meta.js';
 
 export const CRD_SKEY = 'customresourcedefinitions.apiextensions.k8s.io';
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -18,6 +16,7 @@ interface CrdVersion {
   schema: SchemaNode | undefined;
   subresources: Record<string, unknown>;
   columns: PrinterColumn[];
+  selectableFields: string[];
 }
 
 function str(v: unknown): string {
@@ -35,6 +34,11 @@ function versionsOf(spec: Record<string, unknown>): CrdVersion[] {
         ? (v.schema.openAPIV3Schema as SchemaNode)
         : undefined,
     subresources: isPlainObject(v.subresources) ? v.subresources : {},
+    // `.spec.color` is selected as `spec.color`
+    selectableFields: (Array.isArray(v.selectableFields) ? v.selectableFields : [])
+      .filter(isPlainObject)
+      .map((f) => str(f.jsonPath).replace(/^\./, ''))
+      .filter((f) => f !== ''),
     columns: (Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : [])
       .filter(isPlainObject)
       .map((c) => ({
@@ -46,90 +50,6 @@ function versionsOf(spec: Record<string, unknown>): CrdVersion[] {
         ...(typeof c.priority === 'number' ? { priority: c.priority } : {}),
       })),
   }));
-}
-
-/** Field errors of a CRD as the apiextensions validation reports the common mistakes. */
-export function validateCrd(o: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const spec = isPlainObject(o.spec) ? o.spec : {};
-  const names = isPlainObject(spec.names) ? spec.names : {};
-  const group = str(spec.group);
-  const plural = str(names.plural);
-  if (group === '') errs.push({ type: FieldErrorType.Required, field: 'spec.group' });
-  else if (!group.includes('.'))
-    errs.push({
-      type: FieldErrorType.Invalid,
-      field: 'spec.group',
-      value: group,
-      detail: 'should be a domain with at least one dot',
-    });
-  if (plural === '') errs.push({ type: FieldErrorType.Required, field: 'spec.names.plural' });
-  if (str(names.kind) === '')
-    errs.push({ type: FieldErrorType.Required, field: 'spec.names.kind' });
-  const scope = str(spec.scope);
-  if (scope !== 'Namespaced' && scope !== 'Cluster')
-    errs.push({
-      type: FieldErrorType.NotSupported,
-      field: 'spec.scope',
-      value: scope,
-      detail: 'supported values: "Cluster", "Namespaced"',
-    });
-  const name = metaOf(o).name ?? '';
-  if (plural !== '' && group !== '' && name !== `${plural}.${group}`) {
-    errs.push({
-      type: FieldErrorType.Invalid,
-      field: 'metadata.name',
-      value: name,
-      detail: `must be spec.names.plural+"."+spec.group`,
-    });
-  }
-  const versions = versionsOf(spec);
-  if (versions.length === 0)
-    errs.push({
-      type: FieldErrorType.Invalid,
-      field: 'spec.versions',
-      value: [],
-      detail: 'must have exactly one version marked as storage version',
-    });
-  else if (versions.filter((v) => v.storage).length !== 1) {
-    errs.push({
-      type: FieldErrorType.Invalid,
-      field: 'spec.versions',
-      value: versions.map((v) => v.name),
-      detail: 'must have exactly one version marked as storage version',
-    });
-  }
-  versions.forEach((v, i) => {
-    if (v.schema === undefined)
-      errs.push({
-        type: FieldErrorType.Required,
-        field: `spec.versions[${i}].schema.openAPIV3Schema`,
-        detail: 'schemas are required',
-      });
-    else if (v.schema.type !== 'object')
-      errs.push({
-        type: FieldErrorType.Invalid,
-        field: `spec.versions[${i}].schema.openAPIV3Schema.type`,
-        value: v.schema.type ?? '',
-        detail: 'must be object at the root',
-      });
-  });
-  errs.push(...ruleErrors(versions));
-  return errs;
-}
-
-/**
- * Compile and cost errors of the versions' validation rules, at the path kube-apiserver reports
- * them: `spec.validation` when every version has the same schema (its internal form), else
- * each version's own.
- */
-function ruleErrors(versions: readonly CrdVersion[]): FieldError[] {
-  const first = versions[0]?.schema;
-  if (first !== undefined && versions.every((v) => jsonEqual(v.schema, first)))
-    return compileRules(first, 'spec.validation.openAPIV3Schema').errors;
-  return versions.flatMap(
-    (v, i) => compileRules(v.schema, `spec.versions[${i}].schema.openAPIV3Schema`).errors,
-  );
 }
 
 /** The resources a CRD serves: one ResourceInfo per served version, with its schema. */
@@ -173,6 +93,7 @@ export function crdResources(
         storageVersion: storage,
         crd: metaOf(o).name ?? '',
         printerColumns: v.columns,
+        selectableFields: v.selectableFields,
         hasSpec: true,
       };
       return { info, schema: v.schema };

@@ -1,4 +1,5 @@
 // API discovery documents: /api, /api/v1, /apis, /apis/GROUP, /apis/GROUP/VERSION, /version.
+import { createHash } from 'node:crypto';
 import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
 
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+flotilla' } as const;
@@ -47,46 +48,88 @@ export function apiGroup(
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g.name, g.versions) };
 }
 
+/** The verbs discovery lists: CRDs in the order apiextensions-apiserver uses, namespaces without deletecollection. */
+function verbsOf(info: ResourceInfo): string[] {
+  if (info.crd !== undefined)
+    return ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+  if (info.group === '' && info.kind === 'Namespace')
+    return info.verbs.filter((v) => v !== 'deletecollection');
+  return [...info.verbs];
+}
+
+/** kube-apiserver's storageVersionHash: base64 of the first 8 bytes of sha256("group/version/kind") of storage. */
+function storageVersionHash(info: ResourceInfo): string {
+  // events.k8s.io Events are stored as core v1 Events; CRDs are still stored as v1beta1
+  const group = info.group === 'events.k8s.io' ? '' : info.group;
+  const version =
+    info.group === 'events.k8s.io'
+      ? 'v1'
+      : info.group === 'apiextensions.k8s.io'
+        ? 'v1beta1'
+        : info.storageVersion;
+  return createHash('sha256')
+    .update(`${group}/${version}/${info.kind}`)
+    .digest()
+    .subarray(0, 8)
+    .toString('base64');
+}
+
+interface Subresource {
+  readonly name: string;
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind: string;
+  readonly verbs: readonly string[];
+}
+
+function subresourcesOf(info: ResourceInfo): Subresource[] {
+  const out: Subresource[] = [];
+  for (const sub of info.subresources) {
+    if (sub === 'status')
+      out.push({ name: 'status', kind: info.kind, verbs: ['get', 'patch', 'update'] });
+    if (sub === 'scale')
+      out.push({
+        name: 'scale',
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      });
+    if (sub === 'token')
+      out.push({
+        name: 'token',
+        group: 'authentication.k8s.io',
+        version: 'v1',
+        kind: 'TokenRequest',
+        verbs: ['create'],
+      });
+  }
+  if (info.group === '' && info.kind === 'Namespace')
+    out.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
+  // apiextensions-apiserver lists a CRD's status before its scale
+  return info.crd !== undefined ? out : out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
 function resourceEntries(info: ResourceInfo): Record<string, unknown>[] {
   const main: Record<string, unknown> = {
     name: info.resource,
     singularName: info.singular,
     namespaced: info.namespaced,
     kind: info.kind,
-    verbs: [...info.verbs],
+    verbs: verbsOf(info),
   };
   if (info.shortNames.length > 0) main.shortNames = [...info.shortNames];
   if (info.categories.length > 0) main.categories = [...info.categories];
-  const out = [main];
-  for (const sub of info.subresources) {
-    if (sub === 'status')
-      out.push({
-        name: `${info.resource}/status`,
-        singularName: '',
-        namespaced: info.namespaced,
-        kind: info.kind,
-        verbs: ['get', 'patch', 'update'],
-      });
-    if (sub === 'scale')
-      out.push({
-        name: `${info.resource}/scale`,
-        singularName: '',
-        namespaced: info.namespaced,
-        group: 'autoscaling',
-        version: 'v1',
-        kind: 'Scale',
-        verbs: ['get', 'patch', 'update'],
-      });
-  }
-  if (info.group === '' && info.kind === 'Namespace')
-    out.push({
-      name: 'namespaces/finalize',
-      singularName: '',
-      namespaced: false,
-      kind: 'Namespace',
-      verbs: ['update'],
-    });
-  return out;
+  main.storageVersionHash = storageVersionHash(info);
+  const subs = subresourcesOf(info).map((s) => ({
+    name: `${info.resource}/${s.name}`,
+    singularName: '',
+    namespaced: info.namespaced,
+    ...(s.group === undefined ? {} : { group: s.group, version: s.version }),
+    kind: s.kind,
+    verbs: [...s.verbs],
+  }));
+  return [main, ...subs];
 }
 
 export function apiResourceList(
@@ -118,23 +161,23 @@ export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | 
 }
 
 function discoveryResource(info: ResourceInfo): Record<string, unknown> {
-  const subresources: Record<string, unknown>[] = [];
-  for (const sub of info.subresources) {
-    subresources.push({
-      subresource: sub,
-      responseKind:
-        sub === 'scale'
-          ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
-          : { group: info.group, version: info.version, kind: info.kind },
-      verbs: ['get', 'patch', 'update'],
-    });
-  }
+  // responseKind names group and version only when they differ from the resource's own
+  const kindOf = (s: { group?: string; version?: string; kind: string }) => ({
+    group: s.group ?? '',
+    version: s.version ?? '',
+    kind: s.kind,
+  });
+  const subresources = subresourcesOf(info).map((s) => ({
+    subresource: s.name,
+    responseKind: kindOf(s),
+    verbs: [...s.verbs],
+  }));
   return {
     resource: info.resource,
-    responseKind: { group: info.group, version: info.version, kind: info.kind },
+    responseKind: kindOf({ kind: info.kind }),
     scope: info.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: info.singular,
-    verbs: [...info.verbs],
+    verbs: verbsOf(info),
     ...(info.shortNames.length > 0 ? { shortNames: [...info.shortNames] } : {}),
     ...(info.categories.length > 0 ? { categories: [...info.categories] } : {}),
     ...(subresources.length > 0 ? { subresources } : {}),
@@ -151,7 +194,7 @@ export function aggregatedDiscovery(
     .groups()
     .filter((g) => (legacy ? g.name === '' : g.name !== ''))
     .map((g) => ({
-      metadata: { name: g.name, creationTimestamp: null },
+      metadata: { name: g.name },
       versions: g.versions.map((v) => ({
         version: v,
         resources: registry

@@ -8,12 +8,23 @@ import type { FieldTracker, ObjectApi } from './object-api.js';
 import type { PatchHandler } from './rest-handler.js';
 import type { SchemaNode } from '../core/index.js';
 import { createPatchHandler } from './patch.js';
+import { createTypedCodec, type TypedCodec } from './typed-codec.js';
 
 export interface FieldSupport {
   readonly schemaFor: (info: ResourceInfo) => SchemaNode | undefined;
   readonly tracker: FieldTracker;
   readonly patcher: PatchHandler;
   readonly builtinComponents: (gv: string) => Record<string, unknown> | undefined;
+  readonly typed: TypedCodec;
+}
+
+/** Top-level fields each kind of write resets (status on the main resource, the rest on /status). */
+function resetFieldsFor(info: ResourceInfo, subresource: string): string[][] | undefined {
+  if (!info.subresources.includes('status')) return undefined;
+  if (subresource === '') return [['f:status']];
+  if (subresource !== 'status') return undefined;
+  if (info.crd !== undefined) return [['f:metadata'], ['f:spec']];
+  return info.group === 'apps' ? [['f:spec'], ['f:metadata', 'f:labels']] : [['f:spec']];
 }
 
 export function createFieldSupport(
@@ -22,6 +33,7 @@ export function createFieldSupport(
   api: () => ObjectApi,
 ): FieldSupport {
   const builtins = loadBuiltinSchemas();
+  const typed = createTypedCodec(builtins);
   const schemaFor = (info: ResourceInfo): SchemaNode | undefined =>
     info.crd !== undefined
       ? crdSchema(info)
@@ -31,21 +43,25 @@ export function createFieldSupport(
     tracker: {
       track: ({ old, updated, manager, apiVersion, info, subresource }) => {
         try {
+          const reset = resetFieldsFor(info, subresource);
           return trackUpdate({
-            old,
+            // a create is compared against the kind's empty typed object, as kube-apiserver does
+            old: old ?? typed.zero(info),
             updated,
             manager,
             apiVersion,
             schema: schemaFor(info),
             now: nowRfc3339(),
             ...(subresource === '' ? {} : { subresource }),
+            ...(reset === undefined ? {} : { resetFields: reset }),
           });
         } catch (err) {
           throw mergeError(err);
         }
       },
     },
-    patcher: createPatchHandler(api, schemaFor),
+    patcher: createPatchHandler(api, schemaFor, typed),
     builtinComponents: (gv) => builtins.componentsFor(gv),
+    typed,
   };
 }

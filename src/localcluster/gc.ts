@@ -8,6 +8,7 @@ import {
   isPlainObject,
   meta,
   metaOf,
+  nowRfc3339,
   type KubeObject,
   type OwnerReference,
 } from './object-meta.js';
@@ -242,6 +243,43 @@ export class GarbageCollector {
     return this.registry.storedResources().find((i) => i.group === group && i.kind === o.kind);
   }
 
+  private remainingContent(ns: string): Located[] {
+    return this.registry
+      .storedResources()
+      .filter((info) => info.namespaced)
+      .flatMap((info) => this.store.list(storageKey(info), ns).map((obj) => ({ info, obj })));
+  }
+
+  /** The namespace controller's status: what deletion found and what still holds it. */
+  private async writeNamespaceConditions(name: string, conditions: KubeObject[]): Promise<void> {
+    const ns = this.store.get('namespaces', '', name);
+    const info = this.registry
+      .storedResources()
+      .find((i) => i.group === '' && i.kind === 'Namespace');
+    if (ns === undefined || info === undefined) return;
+    const status = isPlainObject(ns.status) ? ns.status : {};
+    const old = Array.isArray(status.conditions) ? status.conditions.filter(isPlainObject) : [];
+    // a condition keeps its transition time while its status stays
+    const next = conditions.map((c) => {
+      const prev = old.find((o) => o.type === c.type);
+      return prev !== undefined && prev.status === c.status
+        ? { ...c, lastTransitionTime: prev.lastTransitionTime }
+        : c;
+    });
+    if (JSON.stringify(next) === JSON.stringify(old)) return;
+    const n = clone(ns);
+    n.status = { ...status, conditions: next };
+    try {
+      await this.api().update(
+        { info, namespace: '', name, subresource: 'status' },
+        n,
+        controllerWrite('namespace-controller'),
+      );
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+    }
+  }
+
   /** Deletes everything in a terminating namespace, then releases the namespace. */
   private async drainNamespace(name: string): Promise<void> {
     const ns = this.store.get('namespaces', '', name);
@@ -256,10 +294,9 @@ export class GarbageCollector {
       }
     }
     if (left > 0) {
-      let still = 0;
-      for (const info of this.registry.storedResources())
-        if (info.namespaced) still += this.store.list(storageKey(info), name).length;
-      if (still > 0) {
+      const remaining = this.remainingContent(name);
+      await this.writeNamespaceConditions(name, namespaceConditions(remaining));
+      if (remaining.length > 0) {
         this.retry.add(`ns|${name}`);
         return;
       }
@@ -273,4 +310,74 @@ export class GarbageCollector {
       false,
     );
   }
+}
+
+/**
+ * The namespace controller's deletion conditions (discovery, group versions, content, what
+ * remains and the finalizers holding it), worded as kube-controller-manager writes them.
+ */
+function namespaceConditions(remaining: readonly Located[]): KubeObject[] {
+  const now = nowRfc3339();
+  const cond = (type: string, status: boolean, reason: string, message: string): KubeObject => ({
+    type,
+    status: status ? 'True' : 'False',
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
+  const byResource = new Map<string, number>();
+  const byFinalizer = new Map<string, number>();
+  for (const { info, obj } of remaining) {
+    const key = `${info.resource}.${info.group}`;
+    byResource.set(key, (byResource.get(key) ?? 0) + 1);
+    for (const f of metaOf(obj).finalizers ?? []) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
+  }
+  const resources = [...byResource].map(([r, n]) => `${r} has ${n} resource instances`).sort();
+  const finalizers = [...byFinalizer].map(([f, n]) => `${f} in ${n} resource instances`).sort();
+  return [
+    cond(
+      'NamespaceDeletionDiscoveryFailure',
+      false,
+      'ResourcesDiscovered',
+      'All resources successfully discovered',
+    ),
+    cond(
+      'NamespaceDeletionGroupVersionParsingFailure',
+      false,
+      'ParsedGroupVersions',
+      'All legacy kube types successfully parsed',
+    ),
+    cond(
+      'NamespaceDeletionContentFailure',
+      false,
+      'ContentDeleted',
+      'All content successfully deleted, may be waiting on finalization',
+    ),
+    resources.length > 0
+      ? cond(
+          'NamespaceContentRemaining',
+          true,
+          'SomeResourcesRemain',
+          `Some resources are remaining: ${resources.join(', ')}`,
+        )
+      : cond(
+          'NamespaceContentRemaining',
+          false,
+          'ContentRemoved',
+          'All content successfully removed',
+        ),
+    finalizers.length > 0
+      ? cond(
+          'NamespaceFinalizersRemaining',
+          true,
+          'SomeFinalizersRemain',
+          `Some content in the namespace has finalizers remaining: ${finalizers.join(', ')}`,
+        )
+      : cond(
+          'NamespaceFinalizersRemaining',
+          false,
+          'ContentHasNoFinalizers',
+          'All content-preserving finalizers finished',
+        ),
+  ];
 }

@@ -98,6 +98,16 @@ function jsonTextTooDeep(text: string, max: number): boolean {
   return false;
 }
 
+/** A 400 for JSON or YAML text nested deeper than MAX_NESTING_DEPTH (for decoders of their own). */
+export function rejectTooDeep(text: string, format: 'JSON' | 'YAML'): void {
+  if (jsonTextTooDeep(text, MAX_NESTING_DEPTH)) throw tooDeep(format);
+}
+
+/** The same for a decoded value (YAML nests by indentation too). */
+export function rejectTooDeepValue(value: unknown, format: 'JSON' | 'YAML'): void {
+  if (exceedsNestingDepth(value)) throw tooDeep(format);
+}
+
 function parseJson(text: string, onError: (err: unknown) => ApiError): unknown {
   if (jsonTextTooDeep(text, MAX_NESTING_DEPTH)) throw tooDeep('JSON');
   try {

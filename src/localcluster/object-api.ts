@@ -22,7 +22,6 @@ import {
   metaOf,
   nowRfc3339,
   randomSuffix,
-  validateName,
   type KubeObject,
   type ObjectMeta,
 } from './object-meta.js';
@@ -32,13 +31,19 @@ import {
   prepareForUpdate,
   validateUpdate,
   generationChanged,
+  hasGeneration,
   type ClusterIpAllocator,
 } from './strategies.js';
 import { pruneUnknown, validateSchema, applyDefaults, type SchemaNode } from '../core/index.js';
 import type { ObjectStore } from './store.js';
-import { CRD_CLEANUP_FINALIZER, validateCrd } from './crd.js';
+import { CRD_CLEANUP_FINALIZER } from './crd.js';
 import { withRuleErrors } from './crd-validation-rules.js';
 import type { UserInfo } from './auth.js';
+import type { TypedCodec } from './typed-codec.js';
+import { validateObject } from './validation/kinds.js';
+import { admitPodCreate } from './pod-admission.js';
+import { eventFromCore, eventToCore } from './event-conversion.js';
+import { TypeDecodeError } from './typed-decode.js';
 
 export const FieldValidation = { Strict: 'Strict', Warn: 'Warn', Ignore: 'Ignore' } as const;
 export type FieldValidation = (typeof FieldValidation)[keyof typeof FieldValidation];
@@ -64,6 +69,15 @@ export interface WriteOptions {
   /** Manager recorded in managedFields. */
   readonly manager: string;
   readonly fieldValidation: FieldValidation;
+  /** Fields the JSON body gave twice (`data.k`), found while decoding it. */
+  readonly duplicates?: readonly string[];
+  /** Duplicate keys of a YAML body, as Go's yaml package words them. */
+  readonly yamlDuplicates?: readonly string[];
+  /**
+   * The subresource a write of the main resource is recorded as in managedFields: `scale`,
+   * whose writes update the workload itself.
+   */
+  readonly recordAs?: string;
 }
 
 export interface WriteResult {
@@ -126,13 +140,21 @@ export interface ObjectApiDeps {
   readonly schemaFor: SchemaLookup;
   readonly fields?: FieldTracker;
   readonly admission?: Admission;
+  /** The typed form of built-in kinds (Go's decoding and defaulting); without it bodies are taken as sent. */
+  readonly typed?: TypedCodec;
 }
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
-const LABEL_NAMED = new Set(['/Namespace', '/Service']);
+/** Namespaces the NamespaceLifecycle admission plugin refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 function gr(info: ResourceInfo): { group: string; resource: string } {
   return { group: info.group, resource: info.resource };
+}
+
+/** The group validation errors name: the stored type's (events.k8s.io Events are core Events). */
+function kindGroup(info: ResourceInfo): string {
+  return info.storage?.group ?? info.group;
 }
 
 /** ObjectMeta's string fields: everything downstream (storage keys, names in paths) needs strings. */
@@ -227,10 +249,12 @@ export class ObjectApi {
   present(info: ResourceInfo, stored: KubeObject): KubeObject {
     const apiVersion = groupVersionString(info.group, info.version);
     if (stored.apiVersion === apiVersion) return stored;
+    if (info.storage !== undefined) return eventFromCore(stored, apiVersion);
     return { ...stored, apiVersion };
   }
 
   private toStorage(info: ResourceInfo, o: KubeObject): KubeObject {
+    if (info.storage !== undefined) return eventToCore(o);
     o.apiVersion = groupVersionString(info.group, info.storageVersion);
     o.kind = info.kind;
     return o;
@@ -248,24 +272,30 @@ export class ObjectApi {
 
   private checkTypeMeta(info: ResourceInfo, o: KubeObject): void {
     const expected = groupVersionString(info.group, info.version);
-    if (o.apiVersion !== undefined && o.apiVersion !== expected) {
+    const gv = o.apiVersion === undefined ? expected : asString(o.apiVersion);
+    const kind = o.kind === undefined ? info.kind : asString(o.kind);
+    if (info.crd === undefined && (gv !== expected || kind !== info.kind)) {
+      const version = gv.slice(gv.indexOf('/') + 1);
+      if (gv !== expected && kind === info.kind)
+        throw badRequest(
+          `${kind} in version "${version}" cannot be handled as a ${info.kind}: no kind "${kind}" is registered for version "${gv}" in scheme "pkg/runtime/scheme.go:111"`,
+        );
       throw badRequest(
-        `the API version in the data (${asString(o.apiVersion)}) does not match the expected API version (${expected})`,
+        `${kind} in version "${version}" cannot be handled as a ${info.kind}: converting (${version}.${kind}) to (${info.group === '' ? 'core' : info.group.split('.')[0]}.${info.kind}): unknown conversion`,
       );
     }
-    if (o.kind !== undefined && o.kind !== info.kind) {
+    if (gv !== expected) {
       throw badRequest(
-        `the kind in the data (${asString(o.kind)}) does not match the expected kind (${info.kind})`,
+        `the API version in the data (${gv}) does not match the expected API version (${expected})`,
+      );
+    }
+    if (kind !== info.kind) {
+      throw badRequest(
+        `the kind in the data (${kind}) does not match the expected kind (${info.kind})`,
       );
     }
     o.apiVersion = expected;
     o.kind = info.kind;
-    if (o.metadata !== undefined && !isPlainObject(o.metadata))
-      throw decodeError(
-        info,
-        'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
-      );
-    if (isPlainObject(o.metadata)) checkMetaStrings(info, o.metadata);
   }
 
   private checkNamespace(t: Target, o: KubeObject): void {
@@ -284,40 +314,66 @@ export class ObjectApi {
     m.namespace = t.namespace;
   }
 
-  /** Unknown fields (pruned), defaults, schema errors and validation rules; returns warnings. */
-  private applySchema(
-    t: Target,
-    o: KubeObject,
-    validation: FieldValidation,
-    old?: KubeObject,
-  ): string[] {
+  /**
+   * Decodes a body as kube-apiserver does: Go's type errors for built-in kinds (400), unknown
+   * fields pruned (an error with Strict, warnings with Warn), then defaults (the typed form of
+   * built-in kinds, the schema's defaults for custom resources). Returns the warnings.
+   */
+  private decodeBody(t: Target, o: KubeObject, opts: WriteOptions): string[] {
+    const validation = opts.fieldValidation;
+    const typed = t.info.crd === undefined ? this.deps.typed : undefined;
+    if (typed !== undefined) {
+      try {
+        typed.decode(t.info, o);
+      } catch (err) {
+        if (err instanceof TypeDecodeError) throw decodeError(t.info, err.message);
+        throw err;
+      }
+    } else if (o.metadata !== undefined && !isPlainObject(o.metadata)) {
+      throw decodeError(
+        t.info,
+        'json: cannot unmarshal into Go struct field .metadata of type v1.ObjectMeta',
+      );
+    } else if (isPlainObject(o.metadata)) checkMetaStrings(t.info, o.metadata);
     const schema = this.deps.schemaFor(t.info);
-    if (schema === undefined) return [];
-    const unknown = pruneUnknown(o, schema);
-    const warnings: string[] = [];
-    if (unknown.length > 0 && validation === FieldValidation.Strict) {
-      const list = unknown.map((u) => `unknown field "${u}"`).join(', ');
-      throw decodeError(t.info, `strict decoding error: ${list}`);
-    }
-    if (validation === FieldValidation.Warn)
-      for (const u of unknown) warnings.push(`unknown field "${u}"`);
-    if (t.info.crd !== undefined) {
-      applyDefaults(o, schema);
-      const r = withRuleErrors(schema, o, old, validateSchema(o, schema));
-      if (r.errors.length > 0)
-        throw invalid(t.info.kind, t.info.group, metaOf(o).name ?? '', r.errors);
-      warnings.push(...r.warnings);
-    }
+    const unknown = schema === undefined ? [] : pruneUnknown(o, schema);
+    const problems = [
+      ...(opts.duplicates ?? []).map((d) => `duplicate field "${d}"`),
+      ...unknown.map((u) => `unknown field "${u}"`),
+    ];
+    const yamlDups = opts.yamlDuplicates ?? [];
+    if (validation === FieldValidation.Strict && yamlDups.length > 0)
+      throw decodeError(
+        t.info,
+        `strict decoding error: yaml: unmarshal errors:\n  ${yamlDups.join('\n  ')}`,
+      );
+    if (validation === FieldValidation.Strict && problems.length > 0)
+      throw decodeError(t.info, `strict decoding error: ${problems.join(', ')}`);
+    const warnings =
+      validation === FieldValidation.Warn
+        ? [...yamlDups.map((d) => `yaml: unmarshal errors:\n  ${d}`), ...problems]
+        : [];
+    if (typed !== undefined) typed.fill(t.info, o);
+    else if (schema !== undefined) applyDefaults(o, schema);
     return warnings;
   }
 
-  /** A status write of a custom resource runs its validation rules on the whole object. */
-  private statusRules(t: Target, o: KubeObject, old: KubeObject): string[] {
-    const schema = t.info.crd === undefined ? undefined : this.deps.schemaFor(t.info);
+  /**
+   * Schema validation and validation rules of custom resources (built-in kinds are validated per
+   * kind); the rules' warnings go to `warnings`. A status write runs the rules only.
+   */
+  private schemaErrors(
+    t: Target,
+    o: KubeObject,
+    old: KubeObject | undefined,
+    warnings: string[],
+  ): FieldError[] {
+    if (t.info.crd === undefined) return [];
+    const schema = this.deps.schemaFor(t.info);
     if (schema === undefined) return [];
-    const r = withRuleErrors(schema, o, old, []);
-    if (r.errors.length > 0) throw invalid(t.info.kind, t.info.group, t.name, r.errors);
-    return r.warnings;
+    const r = withRuleErrors(schema, o, old, t.subresource === '' ? validateSchema(o, schema) : []);
+    warnings.push(...r.warnings);
+    return r.errors;
   }
 
   private async admit(
@@ -343,6 +399,7 @@ export class ObjectApi {
     updated: KubeObject,
     t: Target,
     manager: string,
+    subresource = t.subresource,
   ): KubeObject {
     if (this.deps.fields === undefined) return updated;
     return this.deps.fields.track({
@@ -351,8 +408,18 @@ export class ObjectApi {
       manager,
       apiVersion: groupVersionString(t.info.group, t.info.version),
       info: t.info,
-      subresource: t.subresource,
+      subresource,
     });
+  }
+
+  /**
+   * The first apply to an object nobody manages: kube-apiserver first records its fields as
+   * owned by "before-first-apply" (an update from the kind's empty object), then applies.
+   */
+  adoptUnmanaged(t: Target, live: KubeObject): KubeObject {
+    const mf = metaOf(live).managedFields;
+    if (Array.isArray(mf) && mf.length > 0) return live;
+    return this.track(undefined, live, t, 'before-first-apply');
   }
 
   async create(
@@ -369,12 +436,11 @@ export class ObjectApi {
       );
     const o = body;
     this.checkTypeMeta(t.info, o);
+    const warnings = this.decodeBody(t, o, opts);
     this.checkNamespace(t, o);
     const m = meta(o);
     if (m.name === undefined || m.name === '') {
-      if (typeof m.generateName === 'string' && m.generateName !== '')
-        m.name = `${m.generateName}${randomSuffix()}`;
-      else
+      if (typeof m.generateName !== 'string' || m.generateName === '')
         throw invalid(t.info.kind, t.info.group, '', [
           {
             type: FieldErrorType.Required,
@@ -383,32 +449,62 @@ export class ObjectApi {
           },
         ]);
     }
-    const name = m.name;
-    const nameErrs = validateName(name, LABEL_NAMED.has(`${t.info.group}/${t.info.kind}`));
-    if (nameErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, nameErrs);
-    if (t.info.namespaced) this.requireNamespace(t, name);
-    const warnings = this.applySchema(t, o, opts.fieldValidation);
-    m.uid = randomUUID();
-    m.creationTimestamp = nowRfc3339();
-    delete m.resourceVersion;
-    delete m.deletionTimestamp;
-    delete m.deletionGracePeriodSeconds;
-    delete m.selfLink;
-    if (t.info.hasSpec || t.info.crd !== undefined) m.generation = 1;
-    else delete m.generation;
-    prepareForCreate(t.info, o, this.deps.ips, m.uid);
-    const createErrs = this.kindValidation(t.info, o);
-    if (createErrs.length > 0) throw invalid(t.info.kind, t.info.group, name, createErrs);
+    if (t.info.namespaced) this.requireNamespace(t, m.name ?? '');
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+    // managedFields are recorded on the decoded object, before the strategy resets and allocates
     let obj = trackFields ? this.track(undefined, o, t, opts.manager) : o;
+    const om = meta(obj);
+    if (om.name === undefined || om.name === '')
+      om.name = `${asString(om.generateName)}${randomSuffix()}`;
+    const name = om.name;
+    om.uid = randomUUID();
+    om.creationTimestamp = nowRfc3339();
+    delete om.resourceVersion;
+    delete om.deletionTimestamp;
+    delete om.deletionGracePeriodSeconds;
+    delete om.selfLink;
+    if (hasGeneration(t.info)) om.generation = 1;
+    else delete om.generation;
+    prepareForCreate(t.info, obj, this.deps.ips, om.uid, this.deps.typed);
+    if (t.info.group === '' && t.info.kind === 'Pod' && this.deps.typed !== undefined) {
+      admitPodCreate(obj, t.namespace, this.deps.store);
+      this.deps.typed.fill(t.info, obj);
+    }
+    const errs = [
+      ...validateObject(t.info, obj),
+      ...this.schemaErrors(t, obj, undefined, warnings),
+    ];
+    if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), name, errs);
     const adm = await this.admit(AdmissionOperation.Create, t, obj, undefined, opts);
     obj = adm.object ?? obj;
     warnings.push(...adm.warnings);
+    // resourceVersion keeps its place among the metadata fields; the store fills it in
+    if (!opts.dryRun) meta(obj).resourceVersion = '';
+    this.deps.typed?.order(t.info, obj);
     if (opts.dryRun) return { object: obj, warnings, written: false };
     if (t.info.namespaced) this.requireNamespace(t, name);
     const stored = this.deps.store.put(storageKey(t.info), this.toStorage(t.info, obj), '');
     if (stored === undefined) throw alreadyExists(gr(t.info), name);
     return { object: this.present(t.info, stored), warnings, written: true };
+  }
+
+  /**
+   * A create that is answered and not stored (access reviews, TokenRequest): decoded, defaulted
+   * and given managedFields like any create, then completed by `answer`.
+   */
+  review(
+    t: Target,
+    body: KubeObject,
+    opts: WriteOptions,
+    answer: (o: KubeObject) => KubeObject,
+  ): WriteResult {
+    const o = body;
+    this.checkTypeMeta(t.info, o);
+    const warnings = this.decodeBody(t, o, opts);
+    const tracked = this.track(undefined, o, t, opts.manager);
+    const out = answer(tracked);
+    this.deps.typed?.order(t.info, out);
+    return { object: out, warnings, written: false };
   }
 
   private requireNamespace(t: Target, name: string): void {
@@ -454,6 +550,16 @@ export class ObjectApi {
     bm.name = t.name;
     this.checkNamespace(t, o);
     const oldMeta = metaOf(oldView);
+    // custom resources allow no unconditional update (their strategy's AllowUnconditionalUpdate)
+    if (t.info.crd !== undefined && (bm.resourceVersion === undefined || bm.resourceVersion === ''))
+      throw invalid(t.info.resource, t.info.group, t.name, [
+        {
+          type: FieldErrorType.Invalid,
+          field: 'metadata.resourceVersion',
+          value: 0,
+          detail: 'must be specified for an update',
+        },
+      ]);
     if (
       bm.resourceVersion !== undefined &&
       bm.resourceVersion !== '' &&
@@ -461,54 +567,33 @@ export class ObjectApi {
     ) {
       throw conflict(gr(t.info), t.name, MODIFIED_CONFLICT);
     }
-    if (t.subresource === 'status') {
-      const n = clone(oldView);
-      n.status = o.status;
-      const nm = meta(n);
-      if (trackFields === false) nm.managedFields = bm.managedFields;
-      o = n;
-    } else if (t.info.subresources.includes('status')) {
-      if (oldView.status === undefined) delete o.status;
-      else o.status = clone(oldView.status);
-    }
+    const warnings = this.decodeBody(t, o, opts);
     const m = meta(o);
-    m.uid = oldMeta.uid;
-    m.creationTimestamp = oldMeta.creationTimestamp;
-    if (oldMeta.deletionTimestamp !== undefined) {
-      m.deletionTimestamp = oldMeta.deletionTimestamp;
-      m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds ?? 0;
-    } else {
-      delete m.deletionTimestamp;
-      delete m.deletionGracePeriodSeconds;
-    }
-    if (oldMeta.generation !== undefined) m.generation = oldMeta.generation;
-    delete m.selfLink;
-    if (m.generateName === undefined && oldMeta.generateName !== undefined)
-      m.generateName = oldMeta.generateName;
-    // managedFields sent back unchanged are recomputed; an explicit change (e.g. reset) is honoured
-    if (
-      trackFields &&
-      (m.managedFields === undefined || jsonEqual(m.managedFields, oldMeta.managedFields))
-    )
-      m.managedFields = clone(oldMeta.managedFields);
-    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
-    const warnings =
-      t.subresource === ''
-        ? this.applySchema(t, o, opts.fieldValidation, oldView)
-        : t.subresource === 'status'
-          ? this.statusRules(t, o, oldView)
-          : [];
-    prepareForUpdate(t.info, oldView, o);
-    const errs: FieldError[] = [
-      ...validateUpdate(t.info, oldView, o),
-      ...(t.subresource === '' ? this.kindValidation(t.info, o) : []),
-    ];
-    if (errs.length > 0) throw invalid(t.info.kind, t.info.group, t.name, errs);
-    if (generationChanged(t.info, oldView, o)) m.generation = (oldMeta.generation ?? 0) + 1;
+    this.carryOverMeta(oldMeta, m, trackFields);
     if (trackFields) {
       const base = { ...oldView, metadata: { ...oldMeta, managedFields: m.managedFields } };
-      o = this.track(base, o, t, opts.manager);
+      o = this.track(base, o, t, opts.manager, opts.recordAs);
     }
+    o = this.resetForUpdate(t, oldView, o);
+    prepareForUpdate(t.info, oldView, o);
+    // in ValidateXUpdate's order: the kind's validation, then the fields an update may not
+    // change; ConfigMaps and Secrets check their immutable fields first
+    const kindErrs =
+      t.subresource === ''
+        ? [...validateObject(t.info, o, oldView), ...this.schemaErrors(t, o, oldView, warnings)]
+        : t.subresource === 'status'
+          ? this.schemaErrors(t, o, oldView, warnings)
+          : [];
+    const updateErrs = validateUpdate(t.info, oldView, o);
+    const immutableFirst = t.info.group === '' && ['ConfigMap', 'Secret'].includes(t.info.kind);
+    const errs: FieldError[] = immutableFirst
+      ? [...updateErrs, ...kindErrs]
+      : [...kindErrs, ...updateErrs];
+    if (errs.length > 0) throw invalid(t.info.kind, kindGroup(t.info), t.name, errs);
+    const nm = meta(o);
+    // only the main resource's strategy bumps generation (a /status write never does)
+    if (t.subresource === '' && generationChanged(t.info, oldView, o))
+      nm.generation = (oldMeta.generation ?? 0) + 1;
     const adm = await this.admit(AdmissionOperation.Update, t, o, oldView, opts);
     o = adm.object ?? o;
     warnings.push(...adm.warnings);
@@ -518,6 +603,8 @@ export class ObjectApi {
       finalM.deletionTimestamp !== undefined &&
       (finalM.finalizers ?? []).length === 0 &&
       !this.hasSpecFinalizers(o);
+    if (opts.dryRun) meta(o).resourceVersion = oldMeta.resourceVersion;
+    this.deps.typed?.order(t.info, o);
     if (opts.dryRun) return { object: o, warnings, written: false };
     const skey = storageKey(t.info);
     const stored = this.deps.store.put(
@@ -534,10 +621,62 @@ export class ObjectApi {
     return { object: this.present(t.info, stored), warnings, written: true };
   }
 
-  private kindValidation(info: ResourceInfo, o: KubeObject): FieldError[] {
-    if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition')
-      return validateCrd(o);
-    return [];
+  /** Metadata an update cannot change (uid, creation, deletion, generation) and managedFields. */
+  private carryOverMeta(oldMeta: Readonly<ObjectMeta>, m: ObjectMeta, trackFields: boolean): void {
+    m.uid = oldMeta.uid;
+    m.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp !== undefined) {
+      m.deletionTimestamp = oldMeta.deletionTimestamp;
+      // a namespace is deleted without a grace period field, and keeps none
+      if (oldMeta.deletionGracePeriodSeconds === undefined) delete m.deletionGracePeriodSeconds;
+      else m.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    } else {
+      delete m.deletionTimestamp;
+      delete m.deletionGracePeriodSeconds;
+    }
+    if (oldMeta.generation !== undefined) m.generation = oldMeta.generation;
+    else delete m.generation;
+    delete m.selfLink;
+    if (m.generateName === undefined && oldMeta.generateName !== undefined)
+      m.generateName = oldMeta.generateName;
+    // managedFields sent back unchanged are recomputed; an explicit change (e.g. reset) is honoured
+    if (
+      trackFields &&
+      (m.managedFields === undefined || jsonEqual(m.managedFields, oldMeta.managedFields))
+    )
+      m.managedFields = clone(oldMeta.managedFields);
+    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+  }
+
+  /**
+   * What the strategy keeps from the stored object: the status on main-resource updates of kinds
+   * with a status subresource; on /status updates everything but the status (custom resources)
+   * or the spec (and the labels of apps kinds), as kube-apiserver's status strategies do.
+   */
+  private resetForUpdate(t: Target, old: KubeObject, o: KubeObject): KubeObject {
+    if (t.subresource === 'status') {
+      if (t.info.crd !== undefined) {
+        const n = clone(old);
+        meta(n).managedFields = metaOf(o).managedFields;
+        if (o.status === undefined) delete n.status;
+        else n.status = o.status;
+        if (metaOf(n).managedFields === undefined) delete meta(n).managedFields;
+        return n;
+      }
+      if (old.spec === undefined) delete o.spec;
+      else o.spec = clone(old.spec);
+      if (t.info.group === 'apps') {
+        const labels = metaOf(old).labels;
+        if (labels === undefined) delete meta(o).labels;
+        else meta(o).labels = clone(labels);
+      }
+      return o;
+    }
+    if (t.info.subresources.includes('status')) {
+      if (old.status === undefined) delete o.status;
+      else o.status = clone(old.status);
+    }
+    return o;
   }
 
   private hasSpecFinalizers(o: KubeObject): boolean {
@@ -556,20 +695,24 @@ export class ObjectApi {
     const view = this.present(t.info, old);
     const m = metaOf(view);
     const pre = opts.preconditions;
+    // kube-apiserver names the kind here (ConfigMap, Deployment.apps), not the resource
+    const byKind = { group: t.info.group, resource: t.info.kind };
     if (pre?.uid !== undefined && pre.uid !== m.uid) {
       throw conflict(
-        gr(t.info),
+        byKind,
         t.name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${m.uid ?? ''}`,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${m.uid ?? ''}). The object might have been deleted and then recreated`,
       );
     }
     if (pre?.resourceVersion !== undefined && pre.resourceVersion !== m.resourceVersion) {
       throw conflict(
-        gr(t.info),
+        byKind,
         t.name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion ?? ''}`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${m.resourceVersion ?? ''}). The object might have been modified`,
       );
     }
+    if (t.info.group === '' && t.info.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(t.name))
+      throw forbidden(gr(t.info), t.name, 'this namespace may not be deleted');
     // webhooks may refuse a deletion; there is no object for them to change
     await this.admit(AdmissionOperation.Delete, t, undefined, view, {
       user: opts.user,
@@ -599,11 +742,15 @@ export class ObjectApi {
       const nm = meta(n);
       if (nm.deletionTimestamp === undefined) {
         nm.deletionTimestamp = nowRfc3339();
-        nm.deletionGracePeriodSeconds = 0;
+        // the namespace registry deletes without a grace period field
+        if (!isNamespace) nm.deletionGracePeriodSeconds = 0;
+        // the generic store's markAsDeleting: an object with a generation gets a new one
+        if (typeof nm.generation === 'number' && nm.generation > 0) nm.generation += 1;
       }
       if (finalizers.length > 0) nm.finalizers = finalizers;
       if (isNamespace)
         n.status = { ...(isPlainObject(n.status) ? n.status : {}), phase: 'Terminating' };
+      this.deps.typed?.order(t.info, n);
       if (jsonEqual(n, view) || opts.dryRun)
         return { object: opts.dryRun ? n : view, deleted: false };
       const stored = this.deps.store.put(

@@ -1,7 +1,8 @@
 // Helpers over a Kubernetes object's metadata: typed access, name validation, cloning.
 import { randomBytes } from 'node:crypto';
 import { ownValue, rfc3339, setOwnValue } from '../core/index.js';
-import { FieldErrorType, type FieldError } from './status-errors.js';
+
+export { jsonEqual } from '../core/index.js';
 
 export type KubeObject = Record<string, unknown>;
 
@@ -76,63 +77,6 @@ export function randomSuffix(n = 5): string {
   let s = '';
   for (const b of bytes) s += ALNUM[b % ALNUM.length];
   return s;
-}
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Validates metadata.name as a DNS-1123 subdomain (or label for namespaces and services). */
-export function validateName(name: string, label: boolean): FieldError[] {
-  if (label) {
-    if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-      return [
-        {
-          type: FieldErrorType.Invalid,
-          field: 'metadata.name',
-          value: name,
-          detail:
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-        },
-      ];
-    }
-    return [];
-  }
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    return [
-      {
-        type: FieldErrorType.Invalid,
-        field: 'metadata.name',
-        value: name,
-        detail:
-          "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      },
-    ];
-  }
-  return [];
-}
-
-/** Deep equality over JSON values. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  // keys holding undefined count as absent (they do not survive JSON); no key arrays allocated
-  let n = 0;
-  for (const k in ao) {
-    const av = ao[k];
-    if (av === undefined || !Object.prototype.hasOwnProperty.call(ao, k)) continue;
-    n++;
-    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(av, bo[k])) return false;
-  }
-  for (const k in bo) if (bo[k] !== undefined && Object.prototype.hasOwnProperty.call(bo, k)) n--;
-  return n === 0;
 }
 
 /** Reads a value by a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type` not supported beyond dots). */

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { groupVersionString, type ResourceInfo, type ResourceRegistry } from './registry.js';
 import type { SchemaNode } from '../core/index.js';
+import parameterData from './openapi-parameters.json' with { type: 'json' };
 
 /** Built-in `components.schemas` for a group-version ('v1', 'apps/v1'), from the merge module's data. */
 export type ComponentsProvider = (groupVersion: string) => Record<string, unknown> | undefined;
@@ -23,42 +24,55 @@ export function componentName(info: ResourceInfo): string {
   return `io.k8s.api.${pkg}.${info.version}.${info.kind}`;
 }
 
-const Q = (
-  name: string,
-  description: string,
-  schema: Record<string, unknown> = { type: 'string' },
-): Record<string, unknown> => ({
-  name,
-  in: 'query',
-  description,
-  schema,
-  uniqueItems: true,
-});
+type Param = Record<string, unknown>;
+const PARAMS = parameterData.parameters as Record<string, Param>;
 
-const WRITE_PARAMS = [
-  Q(
-    'dryRun',
-    'When present, indicates that modifications should not be persisted. Valid value: All',
-  ),
-  Q(
-    'fieldManager',
-    'fieldManager is a name associated with the actor or entity that is making these changes.',
-  ),
-  Q(
-    'fieldValidation',
-    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values: Ignore, Warn, Strict',
-  ),
-];
-const LIST_PARAMS = [
+/** kube-apiserver's definition of an operation parameter (`name` describes the kind). */
+function param(name: string, kind = ''): Param {
+  const p = PARAMS[name];
+  if (p === undefined) throw new Error(`openapi: no parameter ${name}`);
+  return name === 'name' ? { ...p, description: String(p.description).replace('{kind}', kind) } : p;
+}
+
+const params = (...names: string[]): Param[] => names.map((n) => param(n));
+const LIST_PARAMS = params(
   'allowWatchBookmarks',
   'continue',
   'fieldSelector',
   'labelSelector',
   'limit',
   'resourceVersion',
+  'resourceVersionMatch',
+  'sendInitialEvents',
+  'shardSelector',
   'timeoutSeconds',
   'watch',
-].map((n) => Q(n, n));
+);
+const WRITE_PARAMS = params('dryRun', 'fieldManager', 'fieldValidation');
+const PATCH_PARAMS = params('dryRun', 'fieldManager', 'fieldValidation', 'force');
+const DELETE_PARAMS = params(
+  'dryRun',
+  'gracePeriodSeconds',
+  'ignoreStoreReadErrorWithClusterBreakingPotential',
+  'orphanDependents',
+  'propagationPolicy',
+);
+const DELETE_COLLECTION_PARAMS = params(
+  'continue',
+  'dryRun',
+  'fieldSelector',
+  'gracePeriodSeconds',
+  'ignoreStoreReadErrorWithClusterBreakingPotential',
+  'labelSelector',
+  'limit',
+  'orphanDependents',
+  'propagationPolicy',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'sendInitialEvents',
+  'shardSelector',
+  'timeoutSeconds',
+);
 
 function op(
   info: ResourceInfo,
@@ -109,58 +123,32 @@ function pathsFor(info: ResourceInfo): Record<string, unknown> {
     ? `${prefix}/namespaces/{namespace}/${info.resource}`
     : `${prefix}/${info.resource}`;
   const ref = `#/components/schemas/${componentName(info)}`;
-  const pathParams = [
-    ...(info.namespaced
-      ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }]
-      : []),
-  ];
-  const named = [
-    ...pathParams,
-    { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
-  ];
+  // path parameters (and pretty) belong to the path item, as in kube-apiserver's documents
+  const scope = info.namespaced ? [param('namespace')] : [];
+  const named = [param('name', info.kind), ...scope, param('pretty')];
   const paths: Record<string, unknown> = {
     [base]: {
-      get: op(info, 'list', [...pathParams, ...LIST_PARAMS], ref, false),
-      post: op(info, 'post', [...pathParams, ...WRITE_PARAMS], ref, true),
-      delete: op(info, 'deletecollection', [...pathParams, ...LIST_PARAMS], ref, false),
+      get: op(info, 'list', LIST_PARAMS, ref, false),
+      post: op(info, 'post', WRITE_PARAMS, ref, true),
+      delete: op(info, 'deletecollection', DELETE_COLLECTION_PARAMS, ref, false),
+      parameters: [...scope, param('pretty')],
     },
     [`${base}/{name}`]: {
-      get: op(info, 'get', named, ref, false),
-      put: op(info, 'put', [...named, ...WRITE_PARAMS], ref, true),
-      patch: op(
-        info,
-        'patch',
-        [
-          ...named,
-          ...WRITE_PARAMS,
-          Q('force', 'Force is going to "force" Apply requests.', { type: 'boolean' }),
-        ],
-        ref,
-        true,
-        true,
-      ),
-      delete: op(
-        info,
-        'delete',
-        [...named, Q('dryRun', 'dry run'), Q('propagationPolicy', 'propagation policy')],
-        ref,
-        false,
-      ),
+      get: op(info, 'get', [], ref, false),
+      put: op(info, 'put', WRITE_PARAMS, ref, true),
+      delete: op(info, 'delete', DELETE_PARAMS, ref, false),
+      patch: op(info, 'patch', PATCH_PARAMS, ref, true, true),
+      parameters: named,
     },
   };
   for (const sub of info.subresources) {
+    if (sub === 'token') continue;
     const subRef = sub === 'scale' ? '#/components/schemas/io.k8s.api.autoscaling.v1.Scale' : ref;
     paths[`${base}/{name}/${sub}`] = {
-      get: op(info, 'get', named, subRef, false),
-      put: op(info, 'put', [...named, ...WRITE_PARAMS], subRef, true),
-      patch: op(
-        info,
-        'patch',
-        [...named, ...WRITE_PARAMS, Q('force', 'force', { type: 'boolean' })],
-        subRef,
-        true,
-        true,
-      ),
+      get: op(info, 'get', [], subRef, false),
+      put: op(info, 'put', WRITE_PARAMS, subRef, true),
+      patch: op(info, 'patch', PATCH_PARAMS, subRef, true, true),
+      parameters: named,
     };
   }
   return paths;

@@ -19,7 +19,8 @@ import {
   FieldErrorType,
   MODIFIED_CONFLICT,
 } from './status-errors.js';
-import { decodeBody } from './http-io.js';
+import { decodeBody, rejectTooDeep } from './http-io.js';
+import { GoJsonError, parseGoJson } from './go-json.js';
 import {
   clone,
   isPlainObject,
@@ -29,11 +30,14 @@ import {
   type KubeObject,
 } from './object-meta.js';
 import { groupVersionString } from './registry.js';
-import type { ObjectApi, Target, WriteOptions } from './object-api.js';
+import { FieldValidation, type ObjectApi, type Target, type WriteOptions } from './object-api.js';
 import type { PatchHandler, RestCall } from './rest-handler.js';
 import { writeOptions } from './rest-handler.js';
 import type { SchemaNode } from '../core/index.js';
 import { toScale, updateScale } from './scale.js';
+import type { TypedCodec } from './typed-codec.js';
+import { appliedTypeErrors } from './apply-validation.js';
+import { checkPatchedObject, type PatchKind } from './patch-decode.js';
 
 export const PatchType = {
   Json: 'application/json-patch+json',
@@ -59,8 +63,50 @@ export function mergeError(err: unknown): unknown {
     return new ApiError(409, 'Conflict', err.message, {
       causes: err.causes.map((c) => ({ ...c })),
     });
-  if (err instanceof PatchError) return new ApiError(422, 'Invalid', err.message);
+  if (err instanceof PatchError) {
+    if (err.status === 500) return new ApiError(500, '', err.message);
+    if (err.status === 400) return badRequest(err.message);
+    return new ApiError(422, 'Invalid', err.message);
+  }
   return err;
+}
+
+/** kube-apiserver answers a JSON patch that does not apply with a generic 422 (the reason is not shown). */
+const JSON_PATCH_FAILED = new ApiError(
+  422,
+  'Invalid',
+  'the server rejected our request due to an error in our request',
+  {},
+);
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** A patch body as kube-apiserver decodes it: Go's errors, `error decoding patch: ...` (400). */
+function decodePatch(body: Buffer, contentType: string): unknown {
+  let doc: unknown;
+  const text = body.toString('utf8');
+  rejectTooDeep(text, 'JSON');
+  try {
+    doc = parseGoJson(text);
+  } catch (err) {
+    if (err instanceof GoJsonError) throw badRequest(`error decoding patch: ${err.message}`);
+    throw err;
+  }
+  if (contentType === PatchType.Json) {
+    if (!Array.isArray(doc))
+      throw badRequest(
+        `error decoding patch: json: cannot unmarshal ${jsonKind(doc)} into Go value of type []handlers.jsonPatchOp`,
+      );
+  } else if (!isPlainObject(doc)) {
+    throw badRequest(
+      `error decoding patch: json: cannot unmarshal ${jsonKind(doc)} into Go value of type map[string]interface {}`,
+    );
+  }
+  return doc;
 }
 
 function runMerge<T>(fn: () => T): T {
@@ -71,9 +117,16 @@ function runMerge<T>(fn: () => T): T {
   }
 }
 
+const PATCH_KINDS: Record<string, PatchKind> = {
+  [PatchType.Json]: 'json',
+  [PatchType.Merge]: 'merge',
+  [PatchType.Strategic]: 'strategic',
+};
+
 export function createPatchHandler(
   api: () => ObjectApi,
   schemaFor: (info: Target['info']) => SchemaNode | undefined,
+  typed?: TypedCodec,
 ): PatchHandler {
   const apply = async (
     call: RestCall,
@@ -100,8 +153,10 @@ export function createPatchHandler(
     if (!isPlainObject(applied)) throw badRequest('the applied configuration must be an object');
     const expected = groupVersionString(t.info.group, t.info.version);
     if (applied.apiVersion !== expected || applied.kind !== t.info.kind) {
+      const gv = asString(applied.apiVersion);
+      const slash = gv.indexOf('/');
       throw badRequest(
-        `the apiVersion and kind of the applied configuration (${asString(applied.apiVersion)}, ${asString(applied.kind)}) must be ${expected}, ${t.info.kind}`,
+        `invalid object type: ${slash < 0 ? '' : gv.slice(0, slash)}/${slash < 0 ? gv : gv.slice(slash + 1)}, Kind=${asString(applied.kind)}`,
       );
     }
     const appliedName = isPlainObject(applied.metadata) ? applied.metadata.name : undefined;
@@ -112,6 +167,19 @@ export function createPatchHandler(
     }
     const force = call.query.get('force') === 'true';
     const schema = schemaFor(t.info);
+    const typeErrors = schema === undefined ? [] : appliedTypeErrors(applied, schema);
+    if (typeErrors.length > 0) {
+      const ns = isPlainObject(applied.metadata) ? asString(applied.metadata.namespace) : '';
+      // schema.GroupVersionKind's String(): `group/version, Kind=kind` (`/v1` for the core group)
+      const gvk = `${t.info.group}/${t.info.version}, Kind=${t.info.kind}`;
+      const list =
+        typeErrors.length === 1 ? typeErrors[0] : `errors:\n  ${typeErrors.join('\n  ')}`;
+      throw new ApiError(
+        500,
+        '',
+        `failed to create typed patch object (${ns}/${t.name}; ${gvk}): ${list ?? ''}`,
+      );
+    }
     for (let attempt = 1; ; attempt++) {
       const stored = api().getStored(t);
       // serverSideApply never changes the configuration and shares nothing with its result
@@ -130,7 +198,7 @@ export function createPatchHandler(
         const r = await api().create(t, object, opts, false);
         return { object: r.object, warnings: r.warnings, created: true };
       }
-      const live = api().present(t.info, stored);
+      const live = api().adoptUnmanaged(t, api().present(t.info, stored));
       const { object } = runMerge(() => serverSideApply({ live, ...args }));
       try {
         const r = await api().update(t, object, opts, false);
@@ -167,18 +235,35 @@ export function createPatchHandler(
         throw unsupportedPatch(t.info);
       if (contentType === PatchType.Strategic && t.info.crd !== undefined)
         throw unsupportedPatch(t.info);
-      const patchDoc = decodeBody(body, 'application/json');
-      if (patchDoc === undefined) throw badRequest('the body of the request was empty');
+      const patchDoc = decodePatch(body, contentType);
       const schema = t.subresource === 'scale' ? undefined : schemaFor(t.info);
       for (let attempt = 1; ; attempt++) {
         const current = t.subresource === 'scale' ? toScale(t, api().get(t)) : api().get(t);
         const currentRv = metaOf(current).resourceVersion;
         const patched = runMerge(() => {
-          if (contentType === PatchType.Json) return applyJsonPatch(clone(current), patchDoc);
+          if (contentType === PatchType.Json) {
+            try {
+              return applyJsonPatch(clone(current), patchDoc);
+            } catch (err) {
+              if (err instanceof PatchError) throw JSON_PATCH_FAILED;
+              throw err;
+            }
+          }
           if (contentType === PatchType.Merge) return applyMergePatch(clone(current), patchDoc);
           return applyStrategicMergePatch(clone(current), patchDoc, schema);
         });
         if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
+        if (t.subresource === '')
+          checkPatchedObject({
+            kind: PATCH_KINDS[contentType] ?? 'merge',
+            patchDoc,
+            patched,
+            info: t.info,
+            // a strategic merge patch's type errors come from another decoder (not modelled)
+            typed: contentType === PatchType.Strategic ? undefined : typed,
+            schema,
+            strict: opts.fieldValidation === FieldValidation.Strict,
+          });
         try {
           if (t.subresource === 'scale')
             return {

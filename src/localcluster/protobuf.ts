@@ -134,7 +134,30 @@ const POD_SPEC: Message = {
 };
 const POD_TEMPLATE: Message = { 1: m('metadata', OBJECT_META), 2: m('spec', POD_SPEC) };
 
+const RESOURCE_ATTRIBUTES: Message = {
+  1: s('namespace'),
+  2: s('verb'),
+  3: s('group'),
+  4: s('version'),
+  5: s('resource'),
+  6: s('subresource'),
+  7: s('name'),
+};
+
 const KINDS: Record<string, Message> = {
+  // what `kubectl auth can-i [--list]` and `kubectl auth whoami` send
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    1: m('metadata', OBJECT_META),
+    2: m('spec', {
+      1: m('resourceAttributes', RESOURCE_ATTRIBUTES),
+      2: m('nonResourceAttributes', { 1: s('path'), 2: s('verb') }),
+    }),
+  },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': {
+    1: m('metadata', OBJECT_META),
+    2: m('spec', { 1: s('namespace') }),
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: m('metadata', OBJECT_META) },
   'v1/Namespace': {
     1: m('metadata', OBJECT_META),
     2: m('spec', { 1: m('finalizers', 'string', true) }),
@@ -272,7 +295,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this local cluster decodes protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, Service and Deployment; use kubectl create -f/apply for ${kind || 'this kind'})`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this local cluster decodes protobuf only for Namespace, ConfigMap, Secret, ServiceAccount, Service, Deployment and the self-subject reviews; use kubectl create -f/apply for ${kind || 'this kind'})`,
     );
   }
   const raw = unknown.find((f) => f.no === 2)?.bytes ?? Buffer.alloc(0);

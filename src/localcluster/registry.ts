@@ -21,7 +21,7 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly string[];
-  readonly subresources: readonly ('status' | 'scale')[];
+  readonly subresources: readonly ('status' | 'scale' | 'token')[];
   /** Where the scale subresource reads and writes (CRDs may choose; workloads use .spec.replicas). */
   readonly scale?: {
     readonly specReplicasPath: string;
@@ -33,8 +33,12 @@ export interface ResourceInfo {
   /** Set for kinds a CRD defines. */
   readonly crd?: string;
   readonly printerColumns?: readonly PrinterColumn[];
+  /** For CRD kinds: the version's selectableFields, as field selector labels (`spec.color`). */
+  readonly selectableFields?: readonly string[];
   /** For CRD kinds: whether the kind carries generation (always) — built-ins with a spec too. */
   readonly hasSpec: boolean;
+  /** Where objects are stored when another group's resource holds them (events.k8s.io Events: core events). */
+  readonly storage?: { readonly group: string; readonly resource: string };
 }
 
 export const ALL_VERBS = [
@@ -55,8 +59,11 @@ interface BuiltinRow {
   namespaced: boolean;
   shortNames?: string[];
   categories?: string[];
-  sub?: ('status' | 'scale')[];
+  sub?: ('status' | 'scale' | 'token')[];
   spec?: boolean;
+  /** Verbs when not all of them: the create-only review kinds. */
+  verbs?: readonly string[];
+  storage?: { group: string; resource: string };
 }
 
 const ALL = ['all'];
@@ -88,6 +95,7 @@ const BUILTINS: BuiltinRow[] = [
     resource: 'serviceaccounts',
     namespaced: true,
     shortNames: ['sa'],
+    sub: ['token'],
   },
   {
     gv: 'v1',
@@ -174,6 +182,12 @@ const BUILTINS: BuiltinRow[] = [
     categories: ALL,
     sub: ['status', 'scale'],
     spec: true,
+  },
+  {
+    gv: 'apps/v1',
+    kind: 'ControllerRevision',
+    resource: 'controllerrevisions',
+    namespaced: true,
   },
   {
     gv: 'batch/v1',
@@ -286,6 +300,7 @@ const BUILTINS: BuiltinRow[] = [
     resource: 'events',
     namespaced: true,
     shortNames: ['ev'],
+    storage: { group: '', resource: 'events' },
   },
   {
     gv: 'policy/v1',
@@ -320,7 +335,29 @@ const BUILTINS: BuiltinRow[] = [
     namespaced: false,
     shortNames: ['pc'],
   },
+  ...[
+    ['authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false],
+    ['authentication.k8s.io/v1', 'SelfSubjectReview', 'selfsubjectreviews', false],
+    ['authorization.k8s.io/v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false],
+    ['authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false],
+    ['authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false],
+  ].map(([gv, kind, resource, namespaced]): BuiltinRow => ({
+    gv: gv as string,
+    kind: kind as string,
+    resource: resource as string,
+    namespaced: namespaced as boolean,
+    verbs: ['create'],
+  })),
 ];
+
+/** Kinds that are never stored: a create computes an answer (access reviews, token reviews). */
+export function isReview(info: ResourceInfo): boolean {
+  return (
+    (info.group === 'authorization.k8s.io' || info.group === 'authentication.k8s.io') &&
+    info.verbs.length === 1
+  );
+}
 
 export function splitGroupVersion(gv: string): { group: string; version: string } {
   const i = gv.indexOf('/');
@@ -343,7 +380,7 @@ function builtinInfo(row: BuiltinRow): ResourceInfo {
     namespaced: row.namespaced,
     shortNames: row.shortNames ?? [],
     categories: row.categories ?? [],
-    verbs: ALL_VERBS,
+    verbs: row.verbs ?? ALL_VERBS,
     subresources: sub,
     ...(sub.includes('scale')
       ? {
@@ -357,6 +394,7 @@ function builtinInfo(row: BuiltinRow): ResourceInfo {
     storageVersion: version,
     // generation is tracked for kinds whose spec carries desired state (and for every CRD kind)
     hasSpec: row.spec ?? false,
+    ...(row.storage === undefined ? {} : { storage: row.storage }),
   };
 }
 
@@ -441,8 +479,13 @@ export class ResourceRegistry {
 }
 
 /** The key objects of one group/resource are stored under, whatever version served them. */
-export function storageKey(info: { readonly group: string; readonly resource: string }): string {
-  return info.group === '' ? info.resource : `${info.resource}.${info.group}`;
+export function storageKey(info: {
+  readonly group: string;
+  readonly resource: string;
+  readonly storage?: { readonly group: string; readonly resource: string };
+}): string {
+  const s = info.storage ?? info;
+  return s.group === '' ? s.resource : `${s.resource}.${s.group}`;
 }
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first (v2 > v1 > v1beta2 > v1beta1 > v1alpha1). */

@@ -142,11 +142,11 @@ describe('discovery', () => {
     const aggDeploy = (appsGroup.versions[0].resources as Json[]).find(
       (r) => r.resource === 'deployments',
     );
-    assert.deepEqual(aggDeploy.responseKind, { group: 'apps', version: 'v1', kind: 'Deployment' });
+    assert.deepEqual(aggDeploy.responseKind, { group: '', version: '', kind: 'Deployment' });
     assert.equal(aggDeploy.scope, 'Namespaced');
     assert.deepEqual(
       (aggDeploy.subresources as Json[]).map((x) => x.subresource),
-      ['status', 'scale'],
+      ['scale', 'status'],
     );
     const core = await c.send('GET', '/api', {
       headers: {
@@ -224,7 +224,8 @@ describe('create, get, update', () => {
         path: CM,
         body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
         status: 400,
-        message: 'the kind in the data (Secret) does not match the expected kind (ConfigMap)',
+        message:
+          'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion',
       },
     ];
     for (const tc of cases) {
@@ -267,7 +268,7 @@ describe('create, get, update', () => {
     const d = await c.send('POST', DEPLOY, {
       body: { ...deployment('st'), status: { replicas: 9 } },
     });
-    assert.equal(d.body.status, undefined);
+    assert.deepEqual(d.body.status, {}); // the empty typed status, as kube-apiserver answers
     const withStatus = {
       ...(d.body as unknown as Record<string, unknown>),
       status: { replicas: 5, observedGeneration: 1 },
@@ -398,11 +399,15 @@ describe('list', () => {
       ['labelSelector=tier%3Dweb', ['l0', 'l1']],
       ['labelSelector=tier%3Dweb,env!%3Dprod', ['l1']],
       ['labelSelector=tier%20in%20(db,cache)', ['l2', 'l3']],
-      ['labelSelector=tier%20notin%20(web)', ['l2', 'l3']],
+      // notin also matches objects without the label: kube-root-ca.crt, which every namespace has
+      ['labelSelector=tier%20notin%20(web)', ['kube-root-ca.crt', 'l2', 'l3']],
       ['labelSelector=env', ['l0', 'l1', 'l2']],
-      ['labelSelector=!env', ['l3']],
+      ['labelSelector=!env', ['kube-root-ca.crt', 'l3']],
       ['fieldSelector=metadata.name%3Dl2', ['l2']],
-      ['fieldSelector=metadata.name!%3Dl2,metadata.namespace%3Dkube-public', ['l0', 'l1', 'l3']],
+      [
+        'fieldSelector=metadata.name!%3Dl2,metadata.namespace%3Dkube-public',
+        ['kube-root-ca.crt', 'l0', 'l1', 'l3'],
+      ],
     ];
     for (const [q, want] of cases) {
       const r = await c.send('GET', `/api/v1/namespaces/kube-public/configmaps?${q}`);
@@ -429,7 +434,7 @@ describe('list', () => {
       cont = asString(r.body.metadata.continue ?? '');
       if (cont === '') break;
     }
-    assert.deepEqual(seen, ['l0', 'l1', 'l2', 'l3']);
+    assert.deepEqual(seen, ['kube-root-ca.crt', 'l0', 'l1', 'l2', 'l3']);
   });
 
   it('returns a Table when kubectl asks for one', async () => {
@@ -441,7 +446,8 @@ describe('list', () => {
       (r.body.columnDefinitions as unknown as Json[]).map((d) => d.name),
       ['Name', 'Data', 'Age'],
     );
-    assert.equal(r.body.rows[0].cells[0], 'l0');
+    assert.equal(r.body.rows[0].cells[0], 'kube-root-ca.crt');
+    assert.equal(r.body.rows[1].cells[0], 'l0');
     assert.equal(r.body.rows[0].object.kind, 'PartialObjectMetadata');
   });
 });
@@ -459,7 +465,7 @@ describe('delete', () => {
     assert.equal(wrong.status, 409);
     assert.match(
       asString(wrong.body.message),
-      /Precondition failed: UID in precondition: nope, UID in object meta: /,
+      /Operation cannot be fulfilled on ConfigMap "fin": the UID in the precondition \(nope\) does not match the UID in record/,
     );
     const held = await c.send('DELETE', `${CM}/fin`, {
       body: { preconditions: { uid: cm.body.metadata.uid } },
@@ -483,7 +489,7 @@ describe('delete', () => {
     const left = await c.send('GET', '/api/v1/namespaces/kube-public/configmaps');
     assert.deepEqual(
       (left.body.items as unknown as Json[]).map((i) => i.metadata.name),
-      ['l2', 'l3'],
+      ['kube-root-ca.crt', 'l2', 'l3'],
     );
   });
 
@@ -510,9 +516,9 @@ describe('immutable fields', () => {
     assert.equal(sel.body.reason, 'Invalid');
     assert.equal(
       sel.body.message,
-      'Deployment.apps "imm" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+      'Deployment.apps "imm" is invalid: [spec.template.metadata.labels: Invalid value: {"app":"imm"}: `selector` does not match template `labels`, spec.selector: Invalid value: {"matchLabels":{"app":"other"}}: field is immutable]',
     );
-    assert.equal(sel.body.details.causes[0].field, 'spec.selector');
+    assert.equal(sel.body.details.causes[1].field, 'spec.selector');
 
     await c.send('POST', CM, {
       body: {

@@ -10,7 +10,13 @@ import {
 } from '../core/index.js';
 import { ApiError, badRequest, internalError, pathNotFound } from './status-errors.js';
 import { sendError, sendJson } from './http-io.js';
-import { authenticate } from './auth.js';
+import {
+  authorize,
+  identify,
+  pathAttributes,
+  resourceAttributes,
+  type AccessControl,
+} from './access.js';
 import { parseRequestInfo } from './request-info.js';
 import {
   aggregatedDiscovery,
@@ -27,14 +33,37 @@ import type { OpenApiService } from './openapi.js';
 export interface RouterDeps {
   readonly rest: RestContext;
   readonly openapi: OpenApiService;
-  /** SHA-256 of the admin bearer token. */
-  readonly adminTokenDigest: Buffer;
+  /** Authentication (admin and service account tokens), impersonation and RBAC. */
+  readonly access: AccessControl;
   readonly serverAddress: () => string;
   readonly logger: Logger;
   readonly isReady: () => boolean;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+function knownGroup(deps: RouterDeps, group: string): boolean {
+  return deps.rest.registry.groups().some((g) => g.name === group);
+}
+
+/**
+ * A version a custom resource group does not serve: kube-apiserver's CRD handler passes such
+ * requests on to the mux, which answers in text (built-in groups answer with a Status).
+ */
+function unservedCustomVersion(deps: RouterDeps, group: string, version: string): boolean {
+  const g = deps.rest.registry.groups().find((x) => x.name === group);
+  if (g === undefined || g.versions.includes(version)) return false;
+  const served = g.versions[0];
+  return (
+    served !== undefined &&
+    deps.rest.registry.resourcesIn(group, served).some((info) => info.crd !== undefined)
+  );
+}
+
+function sendEmpty404(res: ServerResponse): void {
+  res.writeHead(404, { 'Cache-Control': 'no-cache, private', 'Content-Length': 0 });
+  res.end();
+}
 
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, {
@@ -135,7 +164,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     const ready = path.startsWith('/readyz') ? deps.isReady() : true;
     return sendText(res, ready ? 200 : 500, ready ? 'ok' : 'not ready');
   }
-  const user = authenticate(req.headers, deps.adminTokenDigest);
+  const user = identify(deps.access, req.headers);
   if (deps.logger.isLevelEnabled('debug')) {
     // the audit trail: who did what, including who impersonated whom
     const started = Date.now();
@@ -154,6 +183,12 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
       );
     });
   }
+  const ri = parseRequestInfo(method, path, url.query);
+  authorize(
+    deps.access,
+    user,
+    ri.isResource ? resourceAttributes(ri) : pathAttributes(method, path),
+  );
   if (method === 'GET' && (path === '/api' || path === '/apis')) {
     const aggregated = wantsAggregated(req.headers.accept);
     if (aggregated !== undefined) {
@@ -172,7 +207,7 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
   if (method === 'GET' && path === '/openapi/v2') return sendOpenApiV2(req, res);
   if (method === 'GET' && path.startsWith('/openapi/v3/')) {
     const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
-    if (doc === undefined) throw pathNotFound();
+    if (doc === undefined) return sendEmpty404(res);
     res.writeHead(200, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(doc),
@@ -182,6 +217,11 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     return;
   }
   const parts = path.split('/').filter((p) => p !== '');
+  // paths under a group kube-apiserver does not serve reach no handler: its mux answers in text
+  if (parts[0] === 'apis' && parts.length >= 2 && !knownGroup(deps, parts[1] ?? ''))
+    return sendText(res, 404, '404 page not found\n');
+  if (parts[0] === 'apis' && parts.length >= 4 && unservedCustomVersion(deps, parts[1]!, parts[2]!))
+    return sendText(res, 404, '404 page not found\n');
   if (method === 'GET' && parts[0] === 'api' && parts.length === 2) {
     const doc = apiResourceList(deps.rest.registry, '', parts[1] ?? '');
     if (doc === undefined) throw pathNotFound();
@@ -197,7 +237,6 @@ async function route(deps: RouterDeps, req: IncomingMessage, res: ServerResponse
     if (doc === undefined) throw pathNotFound();
     return sendJson(res, 200, doc);
   }
-  const ri = parseRequestInfo(method, path, url.query);
   if (!ri.isResource) throw pathNotFound();
   const info = deps.rest.registry.lookup(ri.group, ri.version, ri.resource);
   if (info === undefined) throw pathNotFound();

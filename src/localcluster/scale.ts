@@ -1,5 +1,5 @@
 // The scale subresource: an autoscaling/v1 Scale view of a workload's replicas.
-import { badRequest } from './status-errors.js';
+import { FieldErrorType, badRequest, invalid } from './status-errors.js';
 import { clone, getPath, isPlainObject, metaOf, setPath, type KubeObject } from './object-meta.js';
 import type { ObjectApi, Target, WriteOptions } from './object-api.js';
 
@@ -54,11 +54,20 @@ export async function updateScale(
   opts: WriteOptions,
 ): Promise<KubeObject> {
   const replicas = isPlainObject(scale.spec) ? scale.spec.replicas : undefined;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas))
     throw badRequest(
-      `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`,
+      `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be an integer`,
     );
-  }
+  // ValidateScale
+  if (replicas < 0)
+    throw invalid('Scale', 'autoscaling', t.name, [
+      {
+        type: FieldErrorType.Invalid,
+        field: 'spec.replicas',
+        value: replicas,
+        detail: 'must be greater than or equal to 0',
+      },
+    ]);
   const current = api.get(t);
   const next = clone(current);
   const rv = metaOf(scale).resourceVersion;
@@ -69,6 +78,6 @@ export async function updateScale(
     (t.info.scale ?? { specReplicasPath: '.spec.replicas' }).specReplicasPath,
     replicas,
   );
-  const r = await api.update({ ...t, subresource: '' }, next, opts);
+  const r = await api.update({ ...t, subresource: '' }, next, { ...opts, recordAs: 'scale' });
   return toScale(t, r.object);
 }

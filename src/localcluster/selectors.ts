@@ -9,6 +9,7 @@ import {
   type LabelRequirement,
 } from '../core/index.js';
 import { badRequest } from './status-errors.js';
+import { isQualifiedName, isValidLabelValue } from '../core/index.js';
 import { asString, getPath, metaOf, type KubeObject } from './object-meta.js';
 
 export type Matcher = (obj: KubeObject) => boolean;
@@ -24,7 +25,24 @@ export function parseLabelSelector(s: string | null | undefined): Matcher {
   } catch (err) {
     throw badRequest(errorMessage(err));
   }
+  for (const r of reqs) {
+    const problem = requirementProblem(r);
+    if (problem !== undefined) throw badRequest(`unable to parse requirement: ${problem}`);
+  }
   return (obj) => matchesLabels(reqs, metaOf(obj).labels ?? {});
+}
+
+/** labels.NewRequirement's key and value checks, worded as its field errors (no path: `<nil>`). */
+function requirementProblem(r: LabelRequirement): string | undefined {
+  const keyErrs = isQualifiedName(r.key);
+  if (keyErrs.length > 0)
+    return `<nil>: Invalid value: ${JSON.stringify(r.key)}: ${keyErrs.join('; ')}`;
+  for (const v of r.values) {
+    const errs = isValidLabelValue(v);
+    if (errs.length > 0)
+      return `[${r.key}]: Invalid value: ${JSON.stringify(v)}: ${errs.join('; ')}`;
+  }
+  return undefined;
 }
 
 /** A metav1.LabelSelector (matchLabels + matchExpressions) as a predicate over label maps. */
@@ -77,16 +95,25 @@ const KIND_FIELDS: Record<string, readonly string[]> = {
 function readField(o: KubeObject, field: string): string {
   if (field === 'source') return asString(getPath(o, '.source.component'));
   if (field === 'status.successful') return asString(getPath(o, '.status.succeeded') ?? 0);
-  return asString(getPath(o, `.${field}`));
+  const v = getPath(o, `.${field}`);
+  // selectable fields of custom resources may be integers or booleans
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : asString(v);
 }
 
 /** Parses `?fieldSelector=`: metadata.name and metadata.namespace everywhere, plus the kind's own fields. */
 export function parseFieldSelector(
   s: string | null | undefined,
-  kind?: { readonly group: string; readonly kind: string },
+  kind?: {
+    readonly group: string;
+    readonly kind: string;
+    readonly selectableFields?: readonly string[];
+  },
 ): Matcher {
   if (s === null || s === undefined || s.trim() === '') return MATCH_ALL;
-  const allowed = kind === undefined ? [] : (KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []);
+  const allowed =
+    kind === undefined
+      ? []
+      : [...(KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []), ...(kind.selectableFields ?? [])];
   const checks: Matcher[] = [];
   for (const part of splitSelectorTerms(s)) {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);

@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
-import { guardServer, listen, silentLogger, type Logger } from '../core/index.js';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { FlotillaError, guardServer, listen, silentLogger, type Logger } from '../core/index.js';
 import { loadOrCreatePki } from './pki.js';
 import { resolveAdminToken } from './admin-token.js';
 import {
@@ -22,6 +22,7 @@ import { OpenApiService } from './openapi.js';
 import { createRouter } from './router.js';
 import { startControllers } from './controllers.js';
 import { lockDataDir } from './data-lock.js';
+import { RbacAuthorizer } from './rbac/authorizer.js';
 
 export interface LocalClusterOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
@@ -77,6 +78,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const name = options.name ?? 'flotilla-local';
   const inMemory = options.inMemory === true || options.dataDir === undefined;
   const dataDir = options.dataDir;
+  // a taken port fails at once, before any file is written or controller started
+  if (options.port !== undefined && options.port !== 0) await assertPortFree(options.port);
   if (dataDir !== undefined) securePrivateDir(dataDir, logger);
   // only a persistent database needs the directory to itself
   const unlock = dataDir !== undefined && !inMemory ? lockDataDir(dataDir) : () => undefined;
@@ -125,9 +128,13 @@ async function serve(
     simulationDelayMs: options.simulationDelayMs ?? 1000,
     simulate: options.simulate ?? true,
     namespaceDeletionDelayMs: options.namespaceDeletionDelayMs ?? 500,
+    caPem: pki.caPem,
+    signingKeyPem: pki.keyPem,
     makeApi: (deps) => new ObjectApi({ store, ips: ips.clusterIps, ...deps }),
   });
+  await controllers.ready();
   const api = controllers.api;
+  const authorizer = new RbacAuthorizer(store);
   const openapi = new OpenApiService(
     registry,
     controllers.builtinComponents,
@@ -138,6 +145,8 @@ async function serve(
   const router = createRouter({
     rest: {
       api,
+      authorizer,
+      tokens: controllers.tokens,
       registry,
       patcher: controllers.patcher,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60000,
@@ -151,7 +160,7 @@ async function serve(
         ),
     },
     openapi,
-    adminTokenDigest: digest,
+    access: { adminTokenDigest: digest, authorizer, tokens: controllers.tokens },
     serverAddress: () => `127.0.0.1:${port}`,
     logger,
     isReady: () => true,
@@ -165,7 +174,14 @@ async function serve(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  port = await listen(server, options.port ?? 0, '127.0.0.1');
+  try {
+    port = await listenLocal(server, options.port ?? 0);
+  } catch (err) {
+    // nothing may keep the process alive or hold the database after a failed start
+    controllers.stop();
+    store.close();
+    throw err;
+  }
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = buildKubeconfig({ name, server: url, caPem: pki.caPem, token });
   if (kubeconfigFile !== undefined) writePrivateFile(kubeconfigFile, kubeconfig);
@@ -190,4 +206,30 @@ async function serve(
       unlock();
     },
   };
+}
+
+function portError(port: number, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new FlotillaError(
+      `cannot serve the local cluster on 127.0.0.1:${port}: the port is already in use (choose another with --port)`,
+      { reason: 'PortInUse', cause: err },
+    );
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Core's `listen` on 127.0.0.1, with a taken port reported as a typed PortInUse error. */
+async function listenLocal(server: NetServer, port: number): Promise<number> {
+  try {
+    return await listen(server, port, '127.0.0.1');
+  } catch (err) {
+    throw portError(port, err);
+  }
+}
+
+/** Listens on the port and lets it go: whether `listen` will succeed a moment later. */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createNetServer();
+  await listenLocal(probe, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }

@@ -22,11 +22,10 @@ import type { IpAllocator } from './ip-allocator.js';
 import { controllerWrite } from './internal-user.js';
 
 const MANAGER = 'flotilla-local-simulator';
+// Deployments and ReplicaSets have controllers of their own (workload-controllers.ts)
 const SIMULATED: Record<string, string> = {
-  'deployments.apps': 'Deployment',
   'statefulsets.apps': 'StatefulSet',
   'daemonsets.apps': 'DaemonSet',
-  'replicasets.apps': 'ReplicaSet',
   'jobs.batch': 'Job',
   services: 'Service',
   persistentvolumeclaims: 'PersistentVolumeClaim',

@@ -83,7 +83,9 @@ describe('special keys over HTTP', () => {
         body: h.body.replace('NAME', name),
         contentType: h.type,
       });
-      assert.ok(r.status < 500, `${h.type} ${h.body}: ${r.status} ${r.text}`);
+      // kube-apiserver refuses an apply naming undeclared fields with its typed-patch 500
+      const refused = h.type.includes('apply') && /field not declared in schema/.test(r.text);
+      assert.ok(r.status < 500 || refused, `${h.type} ${h.body}: ${r.status} ${r.text}`);
       assertPrototypeUntouched();
       await assertStillWritable(name);
     }
@@ -124,9 +126,10 @@ describe('special keys over HTTP', () => {
     });
     assert.equal(applied.status, 200, applied.text);
     const got = await client.send('GET', `${CM}/keys`);
+    // map keys sorted as Go's encoding/json writes them ('_' sorts before 'a')
     assert.equal(
       JSON.stringify(got.body.data),
-      '{"a":"1","__proto__":"p","constructor":"c","prototype":"q"}',
+      '{"__proto__":"p","a":"1","constructor":"c","prototype":"q"}',
     );
     const secret = await client.send('POST', '/api/v1/namespaces/default/secrets', {
       body: JSON.parse(

@@ -41,8 +41,9 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
     };
+    // metav1.Status writes reason only when there is one (omitempty)
+    if (this.reason !== '') status.reason = this.reason;
     if (this.details !== undefined) status.details = this.details;
     status.code = this.code;
     return status;
@@ -106,9 +107,9 @@ export function invalid(
   const list = errors.map(fieldErrorString);
   const joined = list.length === 1 ? (list[0] ?? '') : `[${list.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${qk} "${name}" is invalid: ${joined}`, {
-    name,
+    ...(name === '' ? {} : { name }),
     ...(group === '' ? {} : { group }),
-    kind,
+    ...(kind === '' ? {} : { kind }),
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })),
   });
 }

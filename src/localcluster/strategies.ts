@@ -1,9 +1,9 @@
 // Per-kind behaviour of built-in resources: defaults on create, immutable fields on update,
 // and which parts of an object count as its spec (for generation).
-import { setOwnValue } from '../core/index.js';
-import { FieldErrorType, GoValue, badRequest, type FieldError } from './status-errors.js';
+import { FieldErrorType, type FieldError } from './status-errors.js';
 import { isPlainObject, jsonEqual, type KubeObject } from './object-meta.js';
 import type { ResourceInfo } from './registry.js';
+import type { TypedCodec } from './typed-codec.js';
 
 export interface ClusterIpAllocator {
   allocate(): string;
@@ -26,89 +26,37 @@ function kindKey(info: ResourceInfo): string {
   return `${info.group}/${info.kind}`;
 }
 
-/** Secret stringData is write-only: its entries are base64-encoded into data, as the API server does. */
-function foldStringData(o: KubeObject): void {
-  if (isPlainObject(o.stringData)) {
-    const data = isPlainObject(o.data) ? { ...o.data } : {};
-    for (const [k, v] of Object.entries(o.stringData))
-      setOwnValue(
-        data,
-        k,
-        Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64'),
-      );
-    o.data = data;
+/** The status a new object starts with: its kind's empty typed status (custom resources: none). */
+function resetStatus(info: ResourceInfo, o: KubeObject, typed: TypedCodec | undefined): void {
+  if (info.crd !== undefined || typed === undefined) {
+    delete o.status;
+    return;
   }
-  delete o.stringData;
-  checkBase64(o, 'data', 'Secret');
+  const zero = typed.zero(info);
+  if (zero?.status === undefined) delete o.status;
+  else o.status = zero.status;
 }
 
-/** Secret data and ConfigMap binaryData hold base64; anything else fails decoding like upstream. */
-function checkBase64(o: KubeObject, field: string, kind: string): void {
-  const values = o[field];
-  if (!isPlainObject(values)) return;
-  for (const [k, v] of Object.entries(values)) {
-    const text = typeof v === 'string' ? v : '';
-    const bad =
-      /[^A-Za-z0-9+/=]/.exec(text)?.index ??
-      (text.length % 4 === 0 && typeof v === 'string' ? -1 : text.length);
-    if (bad >= 0) {
-      throw badRequest(
-        `${kind} in version "v1" cannot be handled as a ${kind}: illegal base64 data at input byte ${bad} (${field}.${k})`,
-      );
-    }
-  }
-}
-
-/** Every namespace carries kubernetes.io/metadata.name, as the API server enforces. */
-function namespaceLabel(o: KubeObject): void {
-  const m = obj(o, 'metadata');
-  const labels = isPlainObject(m.labels) ? m.labels : (m.labels = {});
-  if (typeof m.name === 'string') labels['kubernetes.io/metadata.name'] = m.name;
-}
-
-/** Defaults and initial status for a new object, as the built-in registry strategies set them. */
+/** What the registry strategies do on create (after defaulting): reset status, allocate, derive. */
 export function prepareForCreate(
   info: ResourceInfo,
   o: KubeObject,
   ips: ClusterIpAllocator,
   uid: string,
+  typed: TypedCodec | undefined,
 ): void {
   // status is written through the status subresource only, never on create
-  if (info.subresources.includes('status')) delete o.status;
+  if (info.subresources.includes('status')) resetStatus(info, o, typed);
   switch (kindKey(info)) {
     case '/Namespace': {
       const spec = obj(o, 'spec');
       spec.finalizers = ['kubernetes'];
       o.status = { phase: 'Active' };
-      namespaceLabel(o);
       break;
     }
-    case '/Service': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'type', 'ClusterIP');
-      setDefault(spec, 'sessionAffinity', 'None');
-      if (spec.type !== 'ExternalName') {
-        if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = ips.allocate();
-        spec.clusterIPs = [spec.clusterIP];
-        setDefault(spec, 'ipFamilies', ['IPv4']);
-        setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
-        setDefault(spec, 'internalTrafficPolicy', 'Cluster');
-      }
-      if (spec.type === 'LoadBalancer' || spec.type === 'NodePort')
-        setDefault(spec, 'externalTrafficPolicy', 'Cluster');
-      if (Array.isArray(spec.ports)) {
-        let nodePort = 30000 + Math.floor(Math.random() * 2000);
-        for (const p of spec.ports as unknown[]) {
-          if (!isPlainObject(p)) continue;
-          setDefault(p, 'protocol', 'TCP');
-          setDefault(p, 'targetPort', p.port);
-          if (spec.type === 'LoadBalancer' || spec.type === 'NodePort')
-            setDefault(p, 'nodePort', nodePort++);
-        }
-      }
-      o.status = { loadBalancer: {} };
+    case '/Service':
+      allocateService(obj(o, 'spec'), ips);
       break;
-    }
     case '/Pod':
       o.status = { phase: 'Pending', qosClass: 'BestEffort' };
       break;
@@ -116,90 +64,60 @@ export function prepareForCreate(
       o.status = { phase: 'Pending' };
       break;
     case '/PersistentVolume':
-      o.status = { phase: 'Available' };
+      o.status = { phase: 'Pending' };
       break;
-    case '/Secret':
-      setDefault(o, 'type', 'Opaque');
-      foldStringData(o);
+    case 'batch/Job':
+      jobSelector(o, uid);
       break;
-    case '/ConfigMap':
-      checkBase64(o, 'binaryData', 'ConfigMap');
+    case 'apiextensions.k8s.io/CustomResourceDefinition':
+      storedVersions(o);
       break;
-    case 'apps/Deployment': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'replicas', 1);
-      setDefault(spec, 'strategy', {
-        type: 'RollingUpdate',
-        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
-      });
-      setDefault(spec, 'revisionHistoryLimit', 10);
-      setDefault(spec, 'progressDeadlineSeconds', 600);
-      break;
-    }
-    case 'apps/StatefulSet': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'replicas', 1);
-      setDefault(spec, 'podManagementPolicy', 'OrderedReady');
-      setDefault(spec, 'updateStrategy', {
-        type: 'RollingUpdate',
-        rollingUpdate: { partition: 0 },
-      });
-      setDefault(spec, 'revisionHistoryLimit', 10);
-      break;
-    }
-    case 'apps/DaemonSet': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'updateStrategy', {
-        type: 'RollingUpdate',
-        rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
-      });
-      setDefault(spec, 'revisionHistoryLimit', 10);
-      break;
-    }
-    case 'apps/ReplicaSet':
-      setDefault(obj(o, 'spec'), 'replicas', 1);
-      break;
-    case 'batch/Job': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'parallelism', 1);
-      setDefault(spec, 'completions', 1);
-      setDefault(spec, 'backoffLimit', 6);
-      setDefault(spec, 'completionMode', 'NonIndexed');
-      setDefault(spec, 'suspend', false);
-      if (spec.manualSelector !== true && spec.selector === undefined) {
-        // Jobs select their pods by a generated controller-uid label, like the Job registry does
-        spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-        const template = isPlainObject(spec.template) ? spec.template : (spec.template = {});
-        const tmeta = obj(template, 'metadata');
-        const labels = isPlainObject(tmeta.labels) ? tmeta.labels : (tmeta.labels = {});
-        const name = isPlainObject(o.metadata) ? o.metadata.name : undefined;
-        Object.assign(labels, {
-          'batch.kubernetes.io/controller-uid': uid,
-          'controller-uid': uid,
-          ...(typeof name === 'string'
-            ? { 'batch.kubernetes.io/job-name': name, 'job-name': name }
-            : {}),
-        });
-      }
-      break;
-    }
-    case 'batch/CronJob': {
-      const spec = obj(o, 'spec');
-      setDefault(spec, 'concurrencyPolicy', 'Allow');
-      setDefault(spec, 'suspend', false);
-      setDefault(spec, 'successfulJobsHistoryLimit', 3);
-      setDefault(spec, 'failedJobsHistoryLimit', 1);
-      break;
-    }
     default:
       break;
   }
 }
 
+/** A new CRD has stored its storage version (the CRD strategy's PrepareForCreate). */
+function storedVersions(o: KubeObject): void {
+  const spec = obj(o, 'spec');
+  const versions: unknown[] = Array.isArray(spec.versions) ? spec.versions : [];
+  const storage = versions.find((v) => isPlainObject(v) && v.storage === true);
+  if (isPlainObject(storage)) obj(o, 'status').storedVersions = [storage.name];
+}
+
+/** Cluster IPs and node ports, as the Service REST storage allocates them. */
+function allocateService(spec: Record<string, unknown>, ips: ClusterIpAllocator): void {
+  if (spec.type !== 'ExternalName') {
+    if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = ips.allocate();
+    spec.clusterIPs = [spec.clusterIP];
+    setDefault(spec, 'ipFamilies', ['IPv4']);
+    setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
+  }
+  if ((spec.type === 'LoadBalancer' || spec.type === 'NodePort') && Array.isArray(spec.ports)) {
+    let nodePort = 30000 + Math.floor(Math.random() * 2000);
+    for (const p of spec.ports as unknown[])
+      if (isPlainObject(p)) setDefault(p, 'nodePort', nodePort++);
+  }
+}
+
+/** Jobs select their pods by a generated controller-uid label, like the Job registry does. */
+function jobSelector(o: KubeObject, uid: string): void {
+  const spec = obj(o, 'spec');
+  if (spec.manualSelector === true || spec.selector !== undefined) return;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = isPlainObject(spec.template) ? spec.template : (spec.template = {});
+  const tmeta = obj(template, 'metadata');
+  const labels = isPlainObject(tmeta.labels) ? tmeta.labels : (tmeta.labels = {});
+  const name = isPlainObject(o.metadata) ? o.metadata.name : undefined;
+  Object.assign(labels, {
+    'batch.kubernetes.io/controller-uid': uid,
+    'controller-uid': uid,
+    ...(typeof name === 'string' ? { 'batch.kubernetes.io/job-name': name, 'job-name': name } : {}),
+  });
+}
+
 /** Carries over fields an update may leave out (Service clusterIP), before validation. */
 export function prepareForUpdate(info: ResourceInfo, oldObj: KubeObject, o: KubeObject): void {
-  if (kindKey(info) === '/Secret') foldStringData(o);
-  if (kindKey(info) === '/ConfigMap') checkBase64(o, 'binaryData', 'ConfigMap');
   if (kindKey(info) === '/Service') {
     const oldSpec = isPlainObject(oldObj.spec) ? oldObj.spec : {};
     const spec = obj(o, 'spec');
@@ -207,46 +125,15 @@ export function prepareForUpdate(info: ResourceInfo, oldObj: KubeObject, o: Kube
       spec.clusterIP = oldSpec.clusterIP;
     if (spec.clusterIPs === undefined && oldSpec.clusterIPs !== undefined)
       spec.clusterIPs = oldSpec.clusterIPs;
-    for (const k of [
-      'ipFamilies',
-      'ipFamilyPolicy',
-      'internalTrafficPolicy',
-      'sessionAffinity',
-      'type',
-    ]) {
+    for (const k of ['ipFamilies', 'ipFamilyPolicy'])
       if (spec[k] === undefined && oldSpec[k] !== undefined) spec[k] = oldSpec[k];
-    }
-    if (Array.isArray(spec.ports)) {
-      for (const p of spec.ports as unknown[]) {
-        if (!isPlainObject(p)) continue;
-        setDefault(p, 'protocol', 'TCP');
-        setDefault(p, 'targetPort', p.port);
-      }
-    }
   }
   if (kindKey(info) === '/Namespace') {
     const spec = obj(o, 'spec');
     const oldSpec = isPlainObject(oldObj.spec) ? oldObj.spec : {};
     // spec.finalizers only change through the finalize subresource
     spec.finalizers = oldSpec.finalizers ?? [];
-    namespaceLabel(o);
   }
-}
-
-/** Go's %#v of a metav1.LabelSelector, as kube-apiserver prints it in immutable-field errors. */
-function goLabelSelector(sel: unknown): string {
-  const s = isPlainObject(sel) ? sel : {};
-  const ml = isPlainObject(s.matchLabels)
-    ? `map[string]string{${Object.entries(s.matchLabels)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
-        .join(', ')}}`
-    : 'map[string]string(nil)';
-  const me =
-    Array.isArray(s.matchExpressions) && s.matchExpressions.length > 0
-      ? `[]v1.LabelSelectorRequirement{...}`
-      : '[]v1.LabelSelectorRequirement(nil)';
-  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
 }
 
 function immutable(field: string, value: unknown): FieldError {
@@ -268,11 +155,11 @@ export function validateUpdate(
     case 'apps/ReplicaSet':
     case 'apps/StatefulSet':
       if (!jsonEqual(oldSpec.selector, spec.selector))
-        errs.push(immutable('spec.selector', new GoValue(goLabelSelector(spec.selector))));
+        errs.push(immutable('spec.selector', spec.selector));
       break;
     case 'batch/Job':
       if (!jsonEqual(oldSpec.selector, spec.selector))
-        errs.push(immutable('spec.selector', new GoValue(goLabelSelector(spec.selector))));
+        errs.push(immutable('spec.selector', spec.selector));
       if (!jsonEqual(oldSpec.template, spec.template))
         errs.push(immutable('spec.template', spec.template));
       if (!jsonEqual(oldSpec.completions, spec.completions))
@@ -307,7 +194,40 @@ export function validateUpdate(
   return errs;
 }
 
-/** Whether a change bumps metadata.generation: spec changes (anything but metadata/status for CRDs). */
+/** What a kind's strategy compares to bump metadata.generation (kinds not listed have none). */
+const GENERATION_SOURCES: Record<string, readonly string[]> = {
+  'apps/Deployment': ['spec', 'metadata.annotations'],
+  'apps/StatefulSet': ['spec'],
+  'apps/DaemonSet': ['spec'],
+  'apps/ReplicaSet': ['spec'],
+  'batch/Job': ['spec'],
+  'batch/CronJob': ['spec'],
+  '/Pod': ['spec'],
+  '/PodTemplate': ['template'],
+  'networking.k8s.io/Ingress': ['spec'],
+  'networking.k8s.io/IngressClass': ['spec'],
+  'networking.k8s.io/NetworkPolicy': ['spec'],
+  'policy/PodDisruptionBudget': ['spec'],
+  'autoscaling/HorizontalPodAutoscaler': ['spec'],
+  'apiextensions.k8s.io/CustomResourceDefinition': ['spec'],
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': ['webhooks'],
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': ['webhooks'],
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': ['spec'],
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': ['spec'],
+};
+
+/** Whether a kind carries metadata.generation (set to 1 on create). */
+export function hasGeneration(info: ResourceInfo): boolean {
+  return info.crd !== undefined || GENERATION_SOURCES[kindKey(info)] !== undefined;
+}
+
+function at(o: KubeObject, path: string): unknown {
+  let v: unknown = o;
+  for (const p of path.split('.')) v = isPlainObject(v) ? v[p] : undefined;
+  return v;
+}
+
+/** Whether a change bumps metadata.generation, as the kind's PrepareForUpdate decides. */
 export function generationChanged(info: ResourceInfo, oldObj: KubeObject, o: KubeObject): boolean {
   if (info.crd !== undefined) {
     const strip = (x: KubeObject): KubeObject => {
@@ -316,6 +236,6 @@ export function generationChanged(info: ResourceInfo, oldObj: KubeObject, o: Kub
     };
     return !jsonEqual(strip(oldObj), strip(o));
   }
-  if (info.hasSpec) return !jsonEqual(oldObj.spec, o.spec);
-  return false;
+  const sources = GENERATION_SOURCES[kindKey(info)] ?? [];
+  return sources.some((p) => !jsonEqual(at(oldObj, p), at(o, p)));
 }

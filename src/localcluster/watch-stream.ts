@@ -18,6 +18,8 @@ export interface WatchRequest {
   /** '' or '0' start with the current state as ADDED events. */
   readonly resourceVersion: string;
   readonly allowBookmarks: boolean;
+  /** A watch-list: the current objects first (whatever the resourceVersion), then a bookmark saying so. */
+  readonly sendInitialEvents?: boolean;
   readonly timeoutMs: number;
   readonly bookmarkIntervalMs: number;
   /** Turns each object into what is sent (version rewrite, Table row). */
@@ -98,7 +100,13 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
       if (before) send('DELETED', ev.object);
     } else if (now && before) send('MODIFIED', ev.object);
     else if (now) send('ADDED', ev.object);
-    else if (before) send('DELETED', { ...ev.object });
+    // an object leaving the selector: its previous content at the event's resourceVersion (the
+    // cacher's convertToWatchEvent)
+    else if (before && ev.old !== undefined)
+      send('DELETED', {
+        ...ev.old,
+        metadata: { ...metaOf(ev.old), resourceVersion: metaOf(ev.object).resourceVersion },
+      });
   };
 
   const unlisten = store.hub.listen((ev) => {
@@ -115,9 +123,18 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, w: WatchRequ
 
   const rvParam = w.resourceVersion;
   try {
-    if (rvParam === '' || rvParam === '0') {
+    if (rvParam === '' || rvParam === '0' || w.sendInitialEvents === true) {
       lastRv = store.currentRv();
       for (const o of store.list(skey, nsFilter)) if (matches(o)) send('ADDED', o);
+      if (w.sendInitialEvents === true)
+        write('BOOKMARK', {
+          kind: w.info.kind,
+          apiVersion: groupVersionString(w.info.group, w.info.version),
+          metadata: {
+            resourceVersion: String(lastRv),
+            annotations: { 'k8s.io/initial-events-end': 'true' },
+          },
+        });
     } else {
       const rv = Number(rvParam);
       if (!Number.isInteger(rv) || rv < 0)

@@ -18,6 +18,13 @@ export type { OracleName } from './oracles.js';
 export { realClusterAvailable, realClusterSkip, startRealCluster } from './real-cluster.js';
 export { clusterPair, type ClusterPair } from './cluster-pair.js';
 export type { RealCluster, RealClusterOptions, RealClusterUser } from './real-cluster.js';
+export { loadCorpus, CorpusError } from './differential/corpus.js';
+export type { Case, Step } from './differential/corpus.js';
+export { DiffClient } from './differential/client.js';
+export type { Endpoint, Answer } from './differential/client.js';
+export { runCase } from './differential/runner.js';
+export type { CaseResult, StepResult } from './differential/runner.js';
+export { allSteps, figures, formatDifferences, formatFigures } from './differential/report.js';
 export { until, type UntilOptions } from './until.js';
 export { freePort, waitForPort } from './net.js';
 export {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeClient, isForbidden, type KubeObject } from '../../kube/index.js';
+import { KubeClient, type KubeObject } from '../../kube/index.js';
 import { startLocalCluster } from '../../localcluster/index.js';
 import {
   gpgAvailable,
@@ -612,9 +612,6 @@ export function defineControllerSuite(target: E2eTarget): void {
     });
 
     it('impersonates spec.serviceAccountName: RBAC denies what the account may not do', async (t) => {
-      if (!(await enforcesRbac(s.client))) {
-        t.todo(`${target.name} does not authorize requests (RBAC): a known gap, issue 11`);
-      }
       await s.client.create({
         apiVersion: 'v1',
         kind: 'ServiceAccount',
@@ -907,21 +904,4 @@ stringData:
       assert.equal((await h.getCm('a'))?.data?.['value'], 'seven');
     });
   });
-}
-
-/** Whether the cluster refuses a service account without bindings (it authorizes with RBAC). */
-async function enforcesRbac(client: KubeClient): Promise<boolean> {
-  const nobody = client.impersonating('system:serviceaccount:flux-system:rbac-probe', [
-    'system:serviceaccounts',
-    'system:serviceaccounts:flux-system',
-  ]);
-  try {
-    await nobody.list({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'flux-system' });
-    return false;
-  } catch (err) {
-    if (isForbidden(err)) return true;
-    throw err;
-  } finally {
-    nobody.close();
-  }
 }

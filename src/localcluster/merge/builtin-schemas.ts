@@ -16,6 +16,12 @@ export interface BuiltinSchemas {
   readonly kubernetesVersion: string;
   /** Every known 'apiVersion/Kind' (e.g. 'apps/v1/Deployment') with its definition name. */
   readonly kinds: Readonly<Record<string, string>>;
+  /** The definition a resolved node stands for ('io.k8s.api.core.v1.Container'), if any. */
+  definitionName(node: SchemaNode): string | undefined;
+  /** JSON names of the fields Go always writes (no `omitempty`) of a struct definition. */
+  alwaysWritten(definition: string): readonly string[];
+  /** JSON names of a struct definition's fields in Go struct order (how kube-apiserver writes them). */
+  fieldOrder(definition: string): readonly string[] | undefined;
 }
 
 interface SchemaData {
@@ -23,6 +29,8 @@ interface SchemaData {
   kinds: Record<string, string>;
   groupVersions: Record<string, string[]>;
   definitions: Record<string, Record<string, unknown>>;
+  goAlwaysWritten: Record<string, string[]>;
+  goFieldOrder: Record<string, string[]>;
 }
 
 const REF_PREFIX = '#/components/schemas/';
@@ -31,6 +39,8 @@ const COMMON_ROOTS = [
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
   'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
 ];
+
+const NONE: readonly string[] = [];
 
 let cached: BuiltinSchemas | undefined;
 
@@ -42,9 +52,17 @@ export function loadBuiltinSchemas(): BuiltinSchemas {
 
 function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   const resolved = new Map<string, SchemaNode>();
+  const names = new WeakMap<SchemaNode, string>();
+  // copies of definitions (a $ref with siblings) are filled once the definitions they copy are
+  // complete: a recursive type is still empty while its own fields are being resolved
+  let pending: (() => void)[] = [];
+  let depth = 0;
 
+  /** A reference: `$ref`, or kube-openapi's `allOf: [{$ref}]` (which lets siblings like `default` sit beside it). */
   const refName = (node: Record<string, unknown>): string | undefined => {
-    const ref = node.$ref;
+    const all = node.allOf;
+    const ref =
+      Array.isArray(all) && all.length === 1 && isObject(all[0]) ? all[0].$ref : node.$ref;
     if (typeof ref !== 'string') return undefined;
     if (!ref.startsWith(REF_PREFIX)) throw new Error(`builtin schemas: unsupported $ref ${ref}`);
     return ref.slice(REF_PREFIX.length);
@@ -56,8 +74,12 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
       const def = resolveDef(name);
       if (Object.keys(node).length === 1) return def;
       // A $ref with sibling extensions: the siblings win, as in kube-openapi's v3 'allOf' form.
-      const copy: SchemaNode = { ...def };
-      for (const [k, v] of Object.entries(node)) if (k !== '$ref') copy[k] = v;
+      const copy: SchemaNode = {};
+      names.set(copy, name);
+      pending.push(() => {
+        Object.assign(copy, def);
+        for (const [k, v] of Object.entries(node)) if (k !== '$ref' && k !== 'allOf') copy[k] = v;
+      });
       return copy;
     }
     const out: SchemaNode = {};
@@ -82,7 +104,18 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
     // Registered before its properties are resolved so that recursive types close the cycle.
     const node: SchemaNode = {};
     resolved.set(name, node);
-    Object.assign(node, resolveNode(def));
+    names.set(node, name);
+    depth++;
+    try {
+      Object.assign(node, resolveNode(def));
+    } finally {
+      depth--;
+    }
+    if (depth === 0) {
+      const fill = pending;
+      pending = [];
+      for (const f of fill) f();
+    }
     return node;
   };
 
@@ -97,6 +130,9 @@ function createBuiltinSchemas(d: SchemaData): BuiltinSchemas {
   return {
     kubernetesVersion: d.kubernetesVersion,
     kinds: d.kinds,
+    definitionName: (node) => names.get(node),
+    alwaysWritten: (definition) => d.goAlwaysWritten[definition] ?? NONE,
+    fieldOrder: (definition) => d.goFieldOrder[definition],
     schemaFor(apiVersion, kind) {
       const name = d.kinds[`${apiVersion}/${kind}`];
       return name === undefined ? undefined : resolveDef(name);

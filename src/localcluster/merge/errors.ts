@@ -7,8 +7,8 @@
  */
 export class PatchError extends Error {
   override readonly name = 'PatchError';
-  readonly status: 400 | 422;
-  constructor(message: string, status: 400 | 422 = 422) {
+  readonly status: 400 | 422 | 500;
+  constructor(message: string, status: 400 | 422 | 500 = 422) {
     super(message);
     this.status = status;
   }

@@ -108,6 +108,18 @@ export class FieldSet {
     this.prune();
   }
 
+  /** Removes whole subtrees (paths of 'f:' elements), as SMD's ignore filter drops reset fields. */
+  removeSubtrees(paths: readonly (readonly string[])[]): void {
+    for (const p of paths) {
+      const last = p[p.length - 1];
+      let parent: FieldSet | undefined = p.length > 1 ? this.c?.get(p[0]!) : undefined;
+      for (let i = 1; i < p.length - 1 && parent !== undefined; i++) parent = parent.c?.get(p[i]!);
+      const holder = p.length === 1 ? this.c : parent?.c;
+      if (holder !== undefined && last !== undefined) holder.delete(last);
+    }
+    this.prune();
+  }
+
   /** Drops empty children, returning whether this node is empty. */
   prune(): boolean {
     if (this.c !== undefined) {

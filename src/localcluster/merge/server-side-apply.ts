@@ -316,6 +316,7 @@ export function serverSideApply(args: {
 
 /** Records field ownership for a non-apply write (create, update, patch): operation 'Update'. */
 export function trackUpdate(args: {
+  /** The object before the write; for a create, the kind's empty typed object (or undefined). */
   old: KubeObject | undefined;
   updated: KubeObject;
   manager: string;
@@ -323,6 +324,8 @@ export function trackUpdate(args: {
   schema: SchemaNode | undefined;
   subresource?: string;
   now: string;
+  /** Fields the write's strategy resets (e.g. `status` on the main resource): never owned. */
+  resetFields?: readonly (readonly string[])[];
 }): KubeObject {
   if (!isJsonObject(args.updated)) throw new PatchError('update: the object must be a JSON object');
   const subresource = args.subresource ?? '';
@@ -342,11 +345,22 @@ export function trackUpdate(args: {
     return newBody;
   const clientSet = subresource === '' && Array.isArray(sent) && sent.length > 0;
   const managers = decodeManagedFields(clientSet ? args.updated : args.old);
+  // kube-apiserver's skipNonAppliedManager: an existing object that nobody manages stays
+  // unmanaged through updates (creates start tracking; an apply adopts it, see adoptUnmanaged)
+  const oldMeta = args.old?.metadata;
+  if (
+    managers.size === 0 &&
+    isJsonObject(oldMeta) &&
+    typeof oldMeta.uid === 'string' &&
+    oldMeta.uid !== ''
+  )
+    return newBody;
   const oldBody = args.old === undefined ? {} : withoutManagedFields(args.old);
 
   const diff = compare(oldBody, newBody, args.schema);
   const changed = diff.modified.clone().addAll(diff.added);
   changed.stripMembers(STRIPPED);
+  if (args.resetFields !== undefined) changed.removeSubtrees(args.resetFields);
   const selfId = identity({
     manager: args.manager,
     operation: 'Update',
@@ -361,7 +375,8 @@ export function trackUpdate(args: {
   if (!untouched) {
     const set = (previous?.set.difference(diff.removed) ?? new FieldSet()).addAll(gained);
     set.prune();
-    const time = gained.isEmpty() ? previous?.time : args.now;
+    // the scale handler converts its entries back to the parent without a time
+    const time = subresource === 'scale' ? undefined : gained.isEmpty() ? previous?.time : args.now;
     if (set.isEmpty()) managers.delete(selfId);
     else
       managers.set(selfId, {

@@ -137,10 +137,11 @@ describe('applyStrategicMergePatch: built-in kinds', () => {
           template: { spec: { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }] }] } },
         },
       },
+      // kube-apiserver puts the patch's items first: A, not in the patch, follows B
       check: (o) =>
         assert.deepEqual(at(o, 'spec.template.spec.containers.0.env'), [
-          { name: 'A', value: '1' },
           { name: 'B', value: '2' },
+          { name: 'A', value: '1' },
         ]),
     },
     {

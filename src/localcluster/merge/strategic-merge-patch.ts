@@ -58,6 +58,20 @@ export function applyStrategicMergePatch(
   return out;
 }
 
+/** Go's %v of a map: `map[k1:v1 k2:v2]`, keys sorted. */
+function goMap(m: JsonObject): string {
+  const show = (v: unknown): string =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? goMap(v as JsonObject)
+      : Array.isArray(v)
+        ? `[${v.map(show).join(' ')}]`
+        : String(v);
+  return `map[${Object.keys(m)
+    .sort()
+    .map((k) => `${k}:${show(m[k])}`)
+    .join(' ')}]`;
+}
+
 function mergeMap(
   original: JsonObject,
   patch: JsonObject,
@@ -72,9 +86,11 @@ function mergeMap(
       return mergeMap({}, replaced, s, path);
     }
     if (directive === 'delete') return {};
-    // apimachinery's handleDirectiveInMergeMap accepts only replace and delete on maps.
+    // apimachinery's handleDirectiveInMergeMap accepts only replace and delete on maps; kube-apiserver
+    // answers its error as an internal one (500, Go's %v of the patch map)
     throw new PatchError(
-      `strategic merge patch: unknown patch type: ${JSON.stringify(directive)} in map at ${path || '.'}`,
+      `unknown patch type: ${typeof directive === 'string' ? directive : JSON.stringify(directive)} in map: ${goMap(patch)}`,
+      500,
     );
   }
 
@@ -158,9 +174,44 @@ function mergeMap(
       continue;
     }
     const fs = fieldSchema(s, k);
-    setOwnValue(original, k, mergeValue(ownValue(original, k), pv, fs, `${path}.${k}`));
+    const orig = ownValue(original, k);
+    // a value new to the object, or of another JSON type, is taken from the patch without its
+    // directives; a map holding a directive is dropped altogether (apimachinery's removeDirectives)
+    if (!hasOwnKey(original, k) || orig === null || goKind(orig) !== goKind(pv)) {
+      const [v, keep] = removeDirectives(pv);
+      if (keep) setOwnValue(original, k, v);
+      else delete original[k];
+      continue;
+    }
+    setOwnValue(original, k, mergeValue(orig, pv, fs, `${path}.${k}`));
   }
   return original;
+}
+
+function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'slice';
+  if (isJsonObject(v)) return 'map';
+  return typeof v;
+}
+
+/** apimachinery's removeDirectives: [value, keep]. */
+function removeDirectives(v: unknown): [unknown, boolean] {
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const [nv, keep] = removeDirectives(x);
+      if (keep) out.push(nv);
+    }
+    return [out, true];
+  }
+  if (!isJsonObject(v)) return [v, true];
+  if (hasOwnKey(v, DIRECTIVE)) return [undefined, false];
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    const [nv, keep] = removeDirectives(x);
+    if (keep) setOwnValue(out, k, nv);
+  }
+  return [out, true];
 }
 
 function mergeValue(orig: unknown, pv: unknown, s: SchemaNode | undefined, path: string): unknown {
@@ -250,7 +301,8 @@ function mergeListDetailed(
   }
   if (replace) return plainResult(plain.map((v) => cleanNew(v, item)));
   const deleted = base.length < original.length;
-  merged = base;
+  // new items are appended to a copy: the live order (`base`) knows only the live items
+  merged = [...base];
   for (const v of plain) {
     if (!hasOwnKey(v, key))
       throw new PatchError(

@@ -58,7 +58,10 @@ export function toFieldSet(
       any = true;
       const key = 'f:' + k;
       path.push(key);
-      toFieldSet(v[k], fieldSchema(s, k), into.child(key), path);
+      const child = into.child(key);
+      toFieldSet(v[k], fieldSchema(s, k), child, path);
+      // SMD: entries that are not declared fields (map values, untyped objects) are members too
+      if (s?.properties?.[k] === undefined || v[k] === null) child.m = true;
       path.pop();
     }
     if (!any) into.m = true;
@@ -78,7 +81,9 @@ export function toFieldSet(
         for (const f in val) {
           const key = 'f:' + f;
           path.push(key);
-          toFieldSet(val[f], fieldSchema(item, f), n.child(key), path);
+          const child = n.child(key);
+          toFieldSet(val[f], fieldSchema(item, f), child, path);
+          if (item?.properties?.[f] === undefined || val[f] === null) child.m = true;
           path.pop();
         }
         path.pop();
@@ -92,22 +97,18 @@ export function toFieldSet(
 /** Every node of a value as a member (what SMD's Compare reports for an added or removed subtree). */
 function insertAll(v: unknown, s: SchemaNode | undefined, into: FieldSet, path: WalkPath): void {
   if (granularMap(v, s)) {
-    // Structs are containers only (they exist empty in kube's typed objects); maps are members.
-    let any = false;
-    for (const k in v) {
-      any = true;
-      insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), path);
-    }
-    if (!any || s?.properties === undefined) into.m = true;
+    // An added map or struct is a member with its fields. (Structs Go always holds, non-pointer
+    // ones, are never added: the caller compares against a typed object that has them.)
+    for (const k in v) insertAll(v[k], fieldSchema(s, k), into.child('f:' + k), path);
+    into.m = true;
     return;
   }
   if (Array.isArray(v) && v.length > 0) {
-    // A granular list is a container of its items (kube shows no '.' on it); atomic ones are leaves.
+    // An added list is a member with its items (a list Go always holds, like a Pod's containers,
+    // is never added: the caller compares against a typed object that has it).
+    into.m = true;
     const idx = indexList(v, s, path);
-    if (idx === undefined) {
-      into.m = true;
-      return;
-    }
+    if (idx === undefined) return;
     const item = itemsOf(s);
     const isMap = listInfo(s).kind === 'map';
     for (const k of idx.keys) {
@@ -156,6 +157,9 @@ function compareWalk(
   n: unknown,
   sc: SchemaNode | undefined,
 ): void {
+  // a null list or map (what Go holds for an unset slice or map) compares as an empty one
+  if (o === null && Array.isArray(n)) o = [];
+  else if (o === null && granularMap(n, sc)) o = {};
   if (granularMap(o, sc) && granularMap(n, sc)) {
     for (const k in n) {
       const key = 'f:' + k;
