@@ -204,6 +204,17 @@ async function scenario(kubeconfig: string): Promise<Outcome[]> {
   try {
     for (const ns of ['deny', 'warn', 'dryrun', 'scoped', 'audited'])
       await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // Every namespace holds kube-root-ca.crt (kube-controller-manager publishes it a moment after
+    // the namespace is made; the local cluster with the namespace): audit once it is there.
+    for (const ns of ['deny', 'warn', 'dryrun', 'scoped', 'audited'])
+      await until(`kube-root-ca.crt in ${ns}`, () =>
+        kube.getOrUndefined({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          namespace: ns,
+          name: 'kube-root-ca.crt',
+        }),
+      );
     // objects that violate before their constraint exists: only the audit can find them
     for (const [name, labels] of [
       ['x3', { audit: 'yes' }],
@@ -486,7 +497,7 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
   describe('on a real kube-apiserver', { skip: realClusterSkip() }, () => {
     let real: Awaited<ReturnType<typeof startRealCluster>>;
     before(async () => {
-      real = await startRealCluster({ controllerManager: false, fakeNodes: false });
+      real = await startRealCluster({ controllerManager: true, fakeNodes: false });
     });
     after(async () => {
       await real?.stop();
