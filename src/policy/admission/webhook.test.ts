@@ -447,13 +447,14 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
       summary: summary(3, 0),
       results: ['audit-owner fail x1', 'audit-owner fail x2', 'audit-owner fail x3'],
     });
+    // kube-root-ca.crt, in every namespace, has none of the labels either.
     assert.deepEqual(JSON.parse(get('report warn')), {
-      summary: summary(0, 1),
-      results: ['should-have-team warn c'],
+      summary: summary(0, 2),
+      results: ['should-have-team warn c', 'should-have-team warn kube-root-ca.crt'],
     });
     assert.deepEqual(JSON.parse(get('report scoped')), {
-      summary: summary(1, 0),
-      results: ['audit-only-app fail e'],
+      summary: summary(2, 0),
+      results: ['audit-only-app fail e', 'audit-only-app fail kube-root-ca.crt'],
     });
     const v = (name: string, ns: string, msg: string, action = 'deny', extra = {}) => ({
       message: `you must provide labels: {"${msg}"}`,
@@ -470,16 +471,22 @@ describe('policy webhook: local cluster and kube-apiserver', () => {
       violations: [v('x1', 'audited', 'owner'), v('x2', 'audited', 'owner')],
     });
     assert.deepEqual(JSON.parse(get('audit would-need-cost')), {
-      total: 1,
-      violations: [v('d', 'dryrun', 'cost', 'dryrun')],
+      total: 2,
+      violations: [
+        v('d', 'dryrun', 'cost', 'dryrun'),
+        v('kube-root-ca.crt', 'dryrun', 'cost', 'dryrun'),
+      ],
     });
     assert.deepEqual(JSON.parse(get('audit audit-only-app')), {
-      total: 1,
-      violations: [v('e', 'scoped', 'app', 'scoped', { enforcementActions: ['deny'] })],
+      total: 2,
+      violations: [
+        v('e', 'scoped', 'app', 'scoped', { enforcementActions: ['deny'] }),
+        v('kube-root-ca.crt', 'scoped', 'app', 'scoped', { enforcementActions: ['deny'] }),
+      ],
     });
     assert.deepEqual(JSON.parse(get('audit should-have-team')), {
-      total: 1,
-      violations: [v('c', 'warn', 'team', 'warn')],
+      total: 2,
+      violations: [v('c', 'warn', 'team', 'warn'), v('kube-root-ca.crt', 'warn', 'team', 'warn')],
     });
   };
 
